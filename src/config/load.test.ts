@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from './load.js';
+
+const good = `
+version: 1
+sites:
+  - id: qnam
+    name: Công an tỉnh Quảng Nam
+cameras:
+  - id: cam-01
+    name: Ngã tư Hùng Vương
+    site: qnam
+    kind: intersection
+    source: rtsp://10.0.0.5/stream1
+    location: { lat: 15.57, lng: 108.47 }
+    lines:
+      - id: L1
+        points: [[0.1, 0.6], [0.9, 0.6]]
+`;
+
+describe('site config', () => {
+  it('accepts a valid file and fills defaults', () => {
+    const r = parseConfig(good);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config.sites[0]!.timezone).toBe('Asia/Ho_Chi_Minh');
+    expect(r.config.cameras[0]!.analysis.fps).toBe(5);
+    expect(r.config.cameras[0]!.analysis.motion.enabled).toBe(true);
+  });
+
+  it('reports every problem at once with its path and line', () => {
+    const bad = `
+version: 1
+sites:
+  - id: qnam
+    name: Q
+cameras:
+  - id: cam-01
+    name: A
+    site: nowhere
+    kind: tower
+    source: ftp://x/y
+    location: { lat: 95, lng: 108 }
+    colour: red
+    lines:
+      - id: L1
+        points: [[0.1, 1.6], [0.9, 0.6]]
+  - id: cam-01
+    name: B
+    site: qnam
+    kind: security
+    source: /videos/a.mp4
+    location: { lat: 15, lng: 108 }
+`;
+    const r = parseConfig(bad);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const paths = r.problems.map((p) => p.path).sort();
+    expect(paths).toEqual(
+      [
+        'cameras[0].colour',
+        'cameras[0].kind',
+        'cameras[0].lines[0].points[0][1]',
+        'cameras[0].location.lat',
+        'cameras[0].source',
+      ].sort(),
+    );
+    expect(r.problems.find((p) => p.path === 'cameras[0].kind')!.line).toBe(10);
+  });
+
+  it('reports cross-reference problems once the shape is valid', () => {
+    const r = parseConfig(good.replace('site: qnam', 'site: nowhere'));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems).toEqual([{ path: 'cameras[0].site', message: 'unknown site "nowhere"', line: 9 }]);
+  });
+
+  it('reports YAML syntax errors with a line', () => {
+    const r = parseConfig('version: 1\nsites: [\n');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.problems[0]!.path).toBe('(yaml)');
+  });
+});

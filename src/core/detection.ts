@@ -1,0 +1,9 @@
+import type { Box } from './box.js';
+import type { ObjectClass } from './classes.js';
+
+/** One object found in one frame. Box in source pixels. */
+export interface Detection {
+  readonly box: Box;
+  readonly cls: ObjectClass;
+  readonly score: number;
+}
