@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ruleSchema } from './rules.js';
 
 /**
  * The site configuration (YAML). Strict: unknown keys are errors. Every field is described: the text feeds
@@ -81,7 +82,7 @@ export const cameraSchema = z
     analysis: analysisSchema.prefault({}).describe('Analysis settings'),
     lines: z.array(lineSchema).default([]).describe('Counting lines'),
     zones: z.array(zoneSchema).default([]).describe('Zones'),
-    rules: z.array(z.never()).default([]).describe('Per-camera rules (none defined yet)'),
+    rules: z.array(ruleSchema).default([]).describe('Per-camera rules'),
   })
   .describe('A camera');
 

@@ -1,0 +1,6 @@
+import { ArgusError } from '../../core/errors.js';
+
+/** Placeholder while this command is being built (replaced in the same change). */
+export async function evidence(_argv: string[]): Promise<number> {
+  throw new ArgusError('invalid_argument', 'argus evidence is not available in this build');
+}

@@ -1,0 +1,6 @@
+import { ArgusError } from '../../core/errors.js';
+
+/** Placeholder while this command is being built (replaced in the same change). */
+export async function models(_argv: string[]): Promise<number> {
+  throw new ArgusError('invalid_argument', 'argus models is not available in this build');
+}
