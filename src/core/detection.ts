@@ -6,4 +6,6 @@ export interface Detection {
   readonly box: Box;
   readonly cls: ObjectClass;
   readonly score: number;
+  /** Two-wheelers: people riding it (a `person` fused with the vehicle under it). */
+  readonly riders?: number;
 }

@@ -17,4 +17,6 @@ export interface Track {
   readonly lastSeenMs: number;
   /** Number of frames with a matched detection. */
   readonly hits: number;
+  /** Two-wheelers: riders seen (max over recent frames). */
+  readonly riders?: number;
 }
