@@ -1,6 +1,171 @@
+import { loadConfigOrThrow } from '../../config/load.js';
+import type { CameraConfig, MotionConfig } from '../../config/schema.js';
+import { motionSchema } from '../../config/schema.js';
 import { ArgusError } from '../../core/errors.js';
+import { px, type FrameSize } from '../../core/geometry.js';
+import { runAnalysis, type AnalysisSummary, type FrameResult } from '../../pipeline/analysis.js';
+import { Annotator } from '../../pipeline/annotate.js';
+import { JsonlWriter } from '../../pipeline/jsonl.js';
+import { Progress } from '../../pipeline/progress.js';
+import { countLineFromConfig, type CountLine } from '../../rules/line-counter.js';
+import { createByteTracker } from '../../tracking/bytetrack/bytetrack.js';
+import { openFrameSource } from '../../video/frame-source.js';
+import { probeSource } from '../../video/probe.js';
+import { openVideoWriter, type VideoWriter } from '../../video/writer.js';
+import { createOnnxDetector } from '../../vision/onnx-detector.js';
+import { DEFAULT_MODEL } from '../../vision/models.js';
+import { parseCommandArgs } from '../args.js';
 
-/** Placeholder while this command is being built (replaced in the same change). */
-export async function analyze(_argv: string[]): Promise<number> {
-  throw new ArgusError('invalid_argument', 'argus analyze is not available in this build');
+const HELP = `Usage: argus analyze <source> [options]
+       argus analyze --config FILE --camera ID [options]
+
+Analyse a video file or a stream (rtsp://, http(s)://): detect and track vehicles and people, count line
+crossings, and write events.
+
+Options:
+  --config FILE        Site configuration (YAML); with --camera, takes the source, lines and settings
+  --camera ID          Camera id in the configuration
+  --line x1,y1,x2,y2   Counting line in source pixels (repeatable; ids L1, L2, … in order)
+  --model NAME         Detector model (default ${DEFAULT_MODEL}; see \`argus models list\`)
+  --fps N              Analysed frames per second (default: config, else 10)
+  --width N            Analysis width in pixels (default: source width, at most 1280)
+  --tiles N            Detect on N overlapping vertical tiles (finds small far vehicles on wide frames)
+  --min-score X        Minimum detection confidence (default 0.3)
+  --no-motion          Run the detector on every frame (disable the motion gate)
+  --realtime           Files: pace at real time, like a live camera
+  --events FILE        Write events as JSON Lines
+  --annotate FILE      Write a video with boxes, track ids, trails and line counters
+  --summary            Print a JSON summary as the last line of stdout
+  -h, --help           This help
+
+Models are looked up in ARGUS_MODELS (or ./models).`;
+
+const OPTIONS = {
+  config: { type: 'string' },
+  camera: { type: 'string' },
+  line: { type: 'string', multiple: true },
+  model: { type: 'string' },
+  fps: { type: 'string' },
+  width: { type: 'string' },
+  tiles: { type: 'string' },
+  'min-score': { type: 'string' },
+  'no-motion': { type: 'boolean' },
+  realtime: { type: 'boolean' },
+  events: { type: 'string' },
+  annotate: { type: 'string' },
+  summary: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** `x1,y1,x2,y2` in source pixels → a counting line. */
+export function parseLineArg(text: string, index: number): CountLine {
+  const parts = text.split(',').map((p) => Number(p.trim()));
+  if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))) {
+    throw new ArgusError('invalid_argument', `--line "${text}": expected four numbers x1,y1,x2,y2 (source pixels)`);
+  }
+  const [x1, y1, x2, y2] = parts as [number, number, number, number];
+  if (x1 === x2 && y1 === y2) throw new ArgusError('invalid_argument', `--line "${text}": the two points are the same`);
+  return { id: `L${index + 1}`, a: px(x1, y1), b: px(x2, y2) };
+}
+
+const positiveNumber = (name: string, v: string | undefined): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new ArgusError('invalid_argument', `--${name} "${v}": expected a positive number`);
+  return n;
+};
+
+async function cameraFromConfig(file: string | undefined, id: string | undefined): Promise<CameraConfig | undefined> {
+  if (file === undefined && id === undefined) return undefined;
+  if (file === undefined || id === undefined) throw new ArgusError('invalid_argument', '--config and --camera go together');
+  const cfg = await loadConfigOrThrow(file);
+  const cam = cfg.cameras.find((c) => c.id === id);
+  if (!cam) throw new ArgusError('invalid_argument', `camera "${id}" is not in ${file} (cameras: ${cfg.cameras.map((c) => c.id).join(', ') || 'none'})`);
+  return cam;
+}
+
+export async function analyze(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, OPTIONS);
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  const camera = await cameraFromConfig(values.config, values.camera);
+  const url = positionals[0] ?? camera?.source;
+  if (url === undefined || positionals.length > 1) {
+    process.stderr.write(`${HELP}\n`);
+    return 2;
+  }
+  const cliLines = (values.line ?? []).map(parseLineArg);
+  const lines = (size: FrameSize): CountLine[] => [...cliLines, ...(camera?.lines ?? []).map((l) => countLineFromConfig(l, size))];
+  const fps = positiveNumber('fps', values.fps) ?? camera?.analysis.fps ?? 10;
+  const width = positiveNumber('width', values.width) ?? camera?.analysis.width;
+  const tiles = positiveNumber('tiles', values.tiles);
+  const minScore = positiveNumber('min-score', values['min-score']) ?? camera?.analysis.minScore;
+  const motion: MotionConfig = { ...(camera?.analysis.motion ?? motionSchema.parse({})), ...(values['no-motion'] ? { enabled: false } : {}) };
+
+  // Probe first: a broken source fails in seconds with one clear line, before any model loads.
+  const info = await probeSource(url);
+  const detector = await createOnnxDetector({
+    model: values.model ?? camera?.analysis.model ?? DEFAULT_MODEL,
+    ...(minScore !== undefined ? { minScore } : {}),
+    ...(tiles !== undefined ? { tiles: Math.round(tiles) } : {}),
+  });
+  const source = openFrameSource({ url, fps, ...(width !== undefined ? { width: Math.round(width) } : {}), realtime: values.realtime === true });
+  const events = values.events ? new JsonlWriter(values.events) : undefined;
+  let writer: VideoWriter | undefined;
+  const annotator = values.annotate ? new Annotator(lines) : undefined;
+  const progress = new Progress(`analyze ${url}`, info.durationSec);
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const onFrame = async (r: FrameResult): Promise<void> => {
+    progress.update(r.frame.index + 1, r.frame.ptsSec, ` tracks ${r.tracks.length}`);
+    if (!annotator || !values.annotate) return;
+    writer ??= await openVideoWriter({ file: values.annotate, width: r.frame.size.width, height: r.frame.size.height, fps });
+    annotator.draw(r);
+    await writer.write(r.frame.rgb);
+  };
+
+  let summary: AnalysisSummary;
+  try {
+    summary = await runAnalysis({
+      cameraId: camera?.id ?? 'cli',
+      source,
+      detector,
+      tracker: createByteTracker(),
+      lines,
+      motion,
+      ...(camera ? { masks: camera.analysis.masks } : {}),
+      onFrame,
+      ...(events ? { onEvent: (e) => events.write(e) } : {}),
+      signal: abort.signal,
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    progress.done();
+    await source.close();
+    await detector.close();
+    await events?.close();
+    await writer?.close();
+  }
+  if (summary.frames === 0) {
+    throw source.lastError() ?? new ArgusError('source_corrupt', `${url}: no frame could be decoded`);
+  }
+  if (values.summary) {
+    const out = {
+      source: url,
+      frames: summary.frames,
+      seconds: summary.seconds,
+      fps: summary.fps,
+      lines: Object.entries(summary.lines).map(([id, counts]) => ({ id, counts })),
+      detectorCalls: summary.detectorCalls,
+      stages: summary.stages,
+    };
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+  }
+  return 0;
 }

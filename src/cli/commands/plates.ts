@@ -1,6 +1,89 @@
+/**
+ * `argus plates read <image…>`: one JSON line per image {file, plate, display, confidence, category, lines}.
+ * `argus plates eval --labels FILE.csv [--images DIR] [--failures]`: accuracy on a labelled set; the last
+ * stdout line is {total, exact, accuracy, charAccuracy, msPerPlate, …}.
+ */
+import type { Box } from '../../core/box.js';
 import { ArgusError } from '../../core/errors.js';
+import { parseCommandArgs } from '../args.js';
+import { createPlateReader, evaluateLabels, loadRgb, type PlateReader } from '../../plates/index.js';
 
-/** Placeholder while this command is being built (replaced in the same change). */
-export async function plates(_argv: string[]): Promise<number> {
-  throw new ArgusError('invalid_argument', 'argus plates is not available in this build');
+const USAGE = `Usage:
+  argus plates read <image…> [--find]      read plate crops (--find: locate plates in vehicle/scene photos)
+  argus plates eval --labels FILE.csv [--images DIR] [--failures]
+`;
+
+export async function plates(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === 'read') return read(rest);
+  if (sub === 'eval') return evaluate(rest);
+  if (sub === undefined || sub === '--help' || sub === '-h') {
+    process.stdout.write(USAGE);
+    return sub === undefined ? 2 : 0;
+  }
+  throw new ArgusError('invalid_argument', `unknown plates command "${sub}"\n${USAGE}`);
+}
+
+async function withReader<T>(fn: (r: PlateReader) => Promise<T>): Promise<T> {
+  const reader = await createPlateReader({ threads: 2 });
+  try {
+    return await fn(reader);
+  } finally {
+    await reader.close();
+  }
+}
+
+async function read(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { find: { type: 'boolean' } });
+  if (positionals.length === 0) throw new ArgusError('invalid_argument', `no image given\n${USAGE}`);
+  return withReader(async (reader) => {
+    let code = 0;
+    for (const file of positionals) {
+      let img;
+      try {
+        img = await loadRgb(file);
+      } catch (e) {
+        process.stdout.write(`${JSON.stringify({ file, plate: null, display: null, confidence: 0, category: null, lines: [], reason: 'unreadable' })}\n`);
+        process.stderr.write(`argus plates: ${(e as Error).message}\n`);
+        code = 1;
+        continue;
+      }
+      // A plate crop is read directly. A photo (--find, or a large image whose text covers little of it,
+      // or a crop read that finds nothing) goes through localisation first.
+      let r = values.find ? undefined : await reader.readCrop(img.data, img.width, img.height);
+      if (!r?.read || looksLikeScene(r.read.box, img.width, img.height)) r = (await reader.findAndRead(img.data, img.width, img.height))[0] ?? r;
+      const p = r?.read;
+      const line = p
+        ? { file, plate: p.plate, display: p.display, confidence: Math.round(p.confidence * 1000) / 1000, category: p.category, lines: p.lines }
+        : { file, plate: null, display: null, confidence: 0, category: null, lines: [], reason: r?.reason ?? 'no_plate_found' };
+      process.stdout.write(`${JSON.stringify(line)}\n`);
+    }
+    return code;
+  });
+}
+
+/** A large image whose plate-like text covers under a fifth of it is a scene, not a plate crop. */
+function looksLikeScene(box: Box | undefined, width: number, height: number): boolean {
+  if (!box || Math.max(width, height) < 400) return false;
+  return ((box.x2 - box.x1) * (box.y2 - box.y1)) / (width * height) < 0.2;
+}
+
+async function evaluate(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(argv, { labels: { type: 'string' }, images: { type: 'string' }, failures: { type: 'boolean' } }, false);
+  if (!values.labels) throw new ArgusError('invalid_argument', `--labels is required\n${USAGE}`);
+  const tty = process.stderr.isTTY === true;
+  const summary = await withReader((reader) =>
+    evaluateLabels({
+      labelsPath: values.labels!,
+      imagesDir: values.images,
+      reader,
+      onProgress: tty ? (done, total) => process.stderr.write(`\r${done}/${total}`) : undefined,
+      onFailure: values.failures
+        ? (f) => process.stderr.write(`${tty ? '\r' : ''}MISS ${f.image} expected=${f.expected} got=${f.got ?? '-'} raw=${f.raw.join(' ')}${f.validLabel ? '' : ' (label not a valid plate)'}\n`)
+        : undefined,
+    }),
+  );
+  if (tty) process.stderr.write('\n');
+  process.stdout.write(`${JSON.stringify(summary)}\n`);
+  return 0;
 }

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# One set-up command: system packages, npm packages (no downloads outside the npm registry), build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-system.sh
+export ONNXRUNTIME_NODE_INSTALL=skip
+npm ci --no-audit --no-fund
+npm run build
+echo "setup: done. Try: node bin/argus.js --help"

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { isArgusError } from '../core/errors.js';
+import {
+  buildDecodeArgs,
+  buildEncodeArgs,
+  buildInputArgs,
+  buildProbeArgs,
+  parseSource,
+  redactUrl,
+  type DecodeSpec,
+  type InputSpec,
+} from './ffmpeg-args.js';
+
+const file = parseSource('/data/cam 1.mp4');
+const rtsp = parseSource('rtsp://admin:secret@10.0.0.5:554/Streaming/Channels/101');
+const http = parseSource('https://cam.example/live.m3u8');
+
+describe('parseSource', () => {
+  it.each([
+    ['/data/a.mp4', 'file', '/data/a.mp4'],
+    ['relative/clip.mp4', 'file', 'relative/clip.mp4'],
+    ['file:///data/with%20space.mp4', 'file', '/data/with space.mp4'],
+    ['rtsp://cam/1', 'rtsp', 'rtsp://cam/1'],
+    ['RTSPS://cam/1', 'rtsp', 'RTSPS://cam/1'],
+    ['http://cam/mjpeg', 'http', 'http://cam/mjpeg'],
+    ['https://cam/x.m3u8', 'http', 'https://cam/x.m3u8'],
+    ['C:\\videos\\a.mp4', 'file', 'C:\\videos\\a.mp4'],
+  ])('reads %s as a %s source', (url, kind, input) => {
+    expect(parseSource(url)).toEqual({ kind, input });
+  });
+
+  it('rejects an unknown scheme and an empty source with invalid_argument', () => {
+    for (const bad of ['srt://cam:9000', '  ']) {
+      expect(() => parseSource(bad)).toThrow();
+      try {
+        parseSource(bad);
+      } catch (e) {
+        expect(isArgusError(e, 'invalid_argument')).toBe(true);
+      }
+    }
+  });
+});
+
+describe('redactUrl', () => {
+  it.each([
+    ['rtsp://admin:secret@10.0.0.5/x', 'rtsp://admin:***@10.0.0.5/x'],
+    ['http://u:p%40ss@cam/x', 'http://u:***@cam/x'],
+    ['rtsp://10.0.0.5/x', 'rtsp://10.0.0.5/x'],
+    ['/data/a:b.mp4', '/data/a:b.mp4'],
+  ])('hides the password in %s', (url, expected) => {
+    expect(redactUrl(url)).toBe(expected);
+  });
+});
+
+describe('buildInputArgs', () => {
+  const cases: [string, InputSpec, string[]][] = [
+    ['a plain file', { source: file }, ['-i', 'file:/data/cam 1.mp4']],
+    ['a realtime file', { source: file, realtime: true }, ['-re', '-i', 'file:/data/cam 1.mp4']],
+    ['a looping realtime file', { source: file, realtime: true, loop: true }, ['-re', '-stream_loop', '-1', '-i', 'file:/data/cam 1.mp4']],
+    ['an rtsp camera (tcp, µs socket timeout)', { source: rtsp }, ['-rtsp_transport', 'tcp', '-timeout', '5000000', '-i', rtsp.input]],
+    ['an rtsp camera with a 2 s timeout', { source: rtsp, socketTimeoutMs: 2000 }, ['-rtsp_transport', 'tcp', '-timeout', '2000000', '-i', rtsp.input]],
+    [
+      'an http stream (reconnects)',
+      { source: http, socketTimeoutMs: 3000 },
+      ['-rw_timeout', '3000000', '-reconnect', '1', '-reconnect_streamed', '1', '-reconnect_delay_max', '2', '-i', http.input],
+    ],
+    ['an rtsp camera ignoring realtime/loop', { source: rtsp, realtime: true, loop: true }, ['-rtsp_transport', 'tcp', '-timeout', '5000000', '-i', rtsp.input]],
+  ];
+  it.each(cases)('builds the input of %s', (_name, spec, expected) => {
+    expect(buildInputArgs(spec)).toEqual(expected);
+  });
+});
+
+describe('buildDecodeArgs', () => {
+  const tail = (vf: string): string[] => ['-map', '0:v:0', '-an', '-sn', '-dn', '-vf', vf, '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'];
+  const cases: [string, DecodeSpec, string[]][] = [
+    [
+      'a file at 5 fps, 640×360',
+      { source: file, fps: 5, width: 640, height: 360 },
+      ['-nostdin', '-hide_banner', '-loglevel', 'error', '-i', 'file:/data/cam 1.mp4', ...tail('fps=5,scale=640:360:flags=bilinear')],
+    ],
+    [
+      'an rtsp camera at 2.5 fps with 2 decoder threads',
+      { source: rtsp, fps: 2.5, width: 1280, height: 720, threads: 2, socketTimeoutMs: 4000 },
+      [
+        '-nostdin', '-hide_banner', '-loglevel', 'error', '-threads', '2',
+        '-rtsp_transport', 'tcp', '-timeout', '4000000', '-i', rtsp.input,
+        ...tail('fps=2.5,scale=1280:720:flags=bilinear'),
+      ],
+    ],
+    [
+      'a looping realtime file at 29.97 fps with warnings',
+      { source: file, fps: 30000 / 1001, width: 320, height: 180, realtime: true, loop: true, logLevel: 'warning' },
+      [
+        '-nostdin', '-hide_banner', '-loglevel', 'warning', '-re', '-stream_loop', '-1', '-i', 'file:/data/cam 1.mp4',
+        ...tail('fps=29.97003,scale=320:180:flags=bilinear'),
+      ],
+    ],
+  ];
+  it.each(cases)('builds the decoder for %s', (_name, spec, expected) => {
+    expect(buildDecodeArgs(spec)).toEqual(expected);
+  });
+
+  it.each([
+    ['zero fps', { fps: 0, width: 10, height: 10 }],
+    ['a fractional width', { fps: 5, width: 10.5, height: 10 }],
+    ['a negative height', { fps: 5, width: 10, height: -2 }],
+  ])('refuses %s', (_name, part) => {
+    expect(() => buildDecodeArgs({ source: file, ...part })).toThrow(/must be a positive/);
+  });
+});
+
+describe('buildProbeArgs', () => {
+  it('asks ffprobe for JSON and never paces or loops', () => {
+    expect(buildProbeArgs({ source: file, realtime: true, loop: true })).toEqual([
+      '-hide_banner', '-v', 'error',
+      '-show_entries', 'format=duration,format_name:stream=codec_type,codec_name,width,height,avg_frame_rate,r_frame_rate,nb_frames',
+      '-of', 'json', '-i', 'file:/data/cam 1.mp4',
+    ]);
+  });
+});
+
+describe('buildEncodeArgs', () => {
+  it('encodes libx264 yuv420p with faststart', () => {
+    expect(buildEncodeArgs({ file: '/out/a.mp4', width: 640, height: 360, fps: 5, codec: 'libx264' })).toEqual([
+      '-nostdin', '-hide_banner', '-loglevel', 'error', '-y',
+      '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', '640x360', '-r', '5', '-i', 'pipe:0',
+      '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23',
+      '-pix_fmt', 'yuv420p', '-movflags', '+faststart', 'file:/out/a.mp4',
+    ]);
+  });
+
+  it('pads an odd size to even and falls back to mpeg4', () => {
+    const args = buildEncodeArgs({ file: 'o.mp4', width: 641, height: 361, fps: 12.5, codec: 'mpeg4' });
+    expect(args).toContain('pad=ceil(iw/2)*2:ceil(ih/2)*2');
+    expect(args.slice(args.indexOf('-c:v'), args.indexOf('-c:v') + 4)).toEqual(['-c:v', 'mpeg4', '-q:v', '4']);
+    expect(args).toContain('12.5');
+  });
+});

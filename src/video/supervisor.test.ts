@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { backoffDelayMs, cancellableSleep, DEFAULT_BACKOFF, lineSplitter, spawnManaged } from './supervisor.js';
+
+describe('backoffDelayMs', () => {
+  const noJitter = { ...DEFAULT_BACKOFF, jitter: 0 };
+  it('doubles from 0.5 s and stops at 30 s', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 20].map((n) => backoffDelayMs(noJitter, n))).toEqual([
+      500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000,
+    ]);
+  });
+
+  it('spreads delays by the jitter fraction and never exceeds the cap', () => {
+    expect(backoffDelayMs(DEFAULT_BACKOFF, 3, () => 0)).toBe(1600);
+    expect(backoffDelayMs(DEFAULT_BACKOFF, 3, () => 1)).toBe(2400);
+    expect(backoffDelayMs(DEFAULT_BACKOFF, 10, () => 1)).toBe(30000);
+  });
+});
+
+describe('lineSplitter', () => {
+  it('joins lines split across chunks and handles \\r progress lines', () => {
+    const lines: string[] = [];
+    const s = lineSplitter((l) => lines.push(l));
+    s.push('first li');
+    s.push('ne\nsecond\r\nthird\rfourth');
+    s.flush();
+    expect(lines).toEqual(['first line', 'second', 'third', 'fourth']);
+  });
+});
+
+describe('spawnManaged', () => {
+  it('stops an endless ffmpeg with SIGTERM and leaves no process behind', async () => {
+    const proc = spawnManaged('ffmpeg', ['-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc=size=64x64:rate=10', '-f', 'rawvideo', 'pipe:1']);
+    let bytes = 0;
+    await new Promise<void>((resolve) =>
+      proc.stdout.on('data', (c: Buffer) => {
+        bytes += c.length;
+        resolve();
+      }),
+    );
+    const exit = await proc.stop(2000);
+    expect(bytes).toBeGreaterThan(0);
+    expect(exit.code === 255 || exit.signal === 'SIGTERM').toBe(true);
+    expect(existsSync(`/proc/${proc.pid}`)).toBe(false);
+  });
+
+  it('kills with SIGKILL a process that ignores SIGTERM', async () => {
+    const proc = spawnManaged('sh', ['-c', 'trap "" TERM; echo started >&2; sleep 5']);
+    await new Promise((r) => setTimeout(r, 200));
+    const t0 = Date.now();
+    const exit = await proc.stop(300);
+    expect(exit.signal).toBe('SIGKILL');
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(proc.stderrTail()).toEqual(['started']);
+  });
+
+  it('reports a missing binary as ffmpeg_missing', async () => {
+    const proc = spawnManaged('ffmpeg-that-does-not-exist', []);
+    await proc.exited;
+    expect(proc.spawnError()?.code).toBe('ffmpeg_missing');
+  });
+});
+
+describe('cancellableSleep', () => {
+  it('ends early with false when cancelled', async () => {
+    const s = cancellableSleep(10_000);
+    s.cancel();
+    expect(await s.done).toBe(false);
+    expect(await cancellableSleep(1).done).toBe(true);
+  });
+});
