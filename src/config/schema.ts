@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ruleSchema } from './rules.js';
+import { VEHICLE_CLASSES } from '../core/classes.js';
+import { RULES_NEEDING_CALIBRATION, RULES_NEEDING_SPEED_LIMITS, ruleRefs, ruleSchema, type RefKind } from './rules.js';
 
 /**
  * The site configuration (YAML). Strict: unknown keys are errors. Every field is described: the text feeds
@@ -30,6 +31,84 @@ export const zoneSchema = z
     polygon: z.array(normPointSchema).min(3, 'a polygon needs at least 3 points').describe('Closed polygon, normalised points'),
   })
   .describe('A zone (polygon) in the picture');
+
+const metres = z.number().min(-100_000).max(100_000);
+export const groundPointSchema = z.tuple([metres, metres]).describe('[x, y] on the ground plane, metres (any origin, axes at right angles)');
+
+export const calibrationSchema = z
+  .strictObject({
+    points: z
+      .array(
+        z
+          .strictObject({
+            image: normPointSchema.describe('Point in the picture, normalised'),
+            ground: groundPointSchema.describe('The same point on the ground, metres'),
+          })
+          .describe('One correspondence picture ↔ ground'),
+      )
+      .min(4, 'a homography needs at least 4 point pairs')
+      .describe('Picture ↔ ground correspondences (lane marks, kerb corners measured on site or on a map); ≥ 4, no 3 in a line'),
+    note: z.string().optional().describe('How the points were measured (for the evidence metadata)'),
+  })
+  .describe('Ground-plane calibration (homography picture ↔ metres)');
+
+export const laneDirectionSchema = z
+  .union([
+    z.strictObject({
+      from: normPointSchema.describe('A point where traffic enters the lane'),
+      to: normPointSchema.describe('A point where traffic leaves the lane'),
+    }),
+    z.strictObject({ vector: z.tuple([z.number(), z.number()]).describe('Travel direction in the picture [dx, dy] (y down)') }),
+  ])
+  .describe('Travel direction: an entry→exit pair of points, or a direction vector in the picture');
+
+export const laneSchema = z
+  .strictObject({
+    id: id.describe('Lane id, unique within the camera'),
+    name: z.string().min(1).optional().describe('Human name, e.g. "Làn xe máy hướng Bắc"'),
+    polygon: z.array(normPointSchema).min(3, 'a polygon needs at least 3 points').describe('Lane area, normalised points'),
+    classes: z.array(z.enum(VEHICLE_CLASSES)).min(1).default([...VEHICLE_CLASSES]).describe('Vehicle classes allowed in the lane'),
+    direction: laneDirectionSchema,
+  })
+  .describe('A traffic lane with its allowed classes and travel direction');
+
+export const signalSchema = z
+  .strictObject({
+    id: id.describe('Signal id, unique within the camera'),
+    name: z.string().min(1).optional().describe('Human name'),
+    region: z.array(normPointSchema).min(3).optional().describe('The signal head in the picture (for the colour classifier and overlays)'),
+    source: z.enum(['classifier', 'feed']).default('classifier').describe('Where the state comes from: colour classifier on `region`, or an external controller feed'),
+  })
+  .refine((s) => s.source === 'feed' || s.region !== undefined, { message: 'a classifier signal needs a `region`', path: ['region'] })
+  .describe('A traffic signal (its state drives red-light and stop-line rules)');
+
+const kmh = z.number().positive().max(300);
+export const speedLimitsSchema = z
+  .strictObject({
+    default: kmh.describe('Limit for classes not listed, km/h'),
+    ...Object.fromEntries(VEHICLE_CLASSES.map((c) => [c, kmh.optional().describe(`Limit for ${c}, km/h`)])),
+  } as { default: typeof kmh } & Record<(typeof VEHICLE_CLASSES)[number], z.ZodOptional<typeof kmh>>)
+  .describe('Speed limits per vehicle class, km/h');
+
+export const sectionPointSchema = z
+  .strictObject({
+    camera: id.describe('ANPR camera id'),
+    line: id.optional().describe('Line of that camera where plates are read'),
+  })
+  .describe('One end of a section');
+
+export const sectionSchema = z
+  .strictObject({
+    id: id.describe('Section id'),
+    name: z.string().min(1).optional().describe('Human name'),
+    entry: sectionPointSchema.describe('Where vehicles enter the section'),
+    exit: sectionPointSchema.describe('Where vehicles leave the section'),
+    distanceM: z.number().positive().describe('Road distance between the two points, metres'),
+    speedLimits: speedLimitsSchema,
+    toleranceKmh: z.number().min(0).default(3).describe('Report only above limit + tolerance'),
+    maxTravelMs: z.number().int().positive().default(3_600_000).describe('Forget an entry sighting after this long, ms'),
+  })
+  .describe('Section (average-speed) control between two ANPR points');
 
 export const motionSchema = z
   .strictObject({
@@ -82,6 +161,10 @@ export const cameraSchema = z
     analysis: analysisSchema.prefault({}).describe('Analysis settings'),
     lines: z.array(lineSchema).default([]).describe('Counting lines'),
     zones: z.array(zoneSchema).default([]).describe('Zones'),
+    lanes: z.array(laneSchema).default([]).describe('Traffic lanes'),
+    signals: z.array(signalSchema).default([]).describe('Traffic signals'),
+    calibration: calibrationSchema.optional(),
+    speedLimits: speedLimitsSchema.optional(),
     rules: z.array(ruleSchema).default([]).describe('Per-camera rules'),
   })
   .describe('A camera');
@@ -108,11 +191,56 @@ export const siteSchema = z
   })
   .describe('A site (a province, city or district network)');
 
+type CameraShape = z.infer<typeof cameraSchema>;
+type Ctx = z.core.$RefinementCtx<unknown>;
+
+function checkRuleRefs(c: CameraShape, i: number, ctx: Ctx): void {
+  const known: Record<RefKind, Set<string>> = {
+    zone: new Set(c.zones.map((z) => z.id)),
+    line: new Set(c.lines.map((l) => l.id)),
+    lane: new Set(c.lanes.map((l) => l.id)),
+    signal: new Set(c.signals.map((s) => s.id)),
+  };
+  c.rules.forEach((rule, j) => {
+    for (const ref of ruleRefs(rule)) {
+      if (!known[ref.kind].has(ref.id)) {
+        ctx.addIssue({ code: 'custom', path: ['cameras', i, 'rules', j, ...ref.path], message: `unknown ${ref.kind} "${ref.id}"` });
+      }
+    }
+    if (RULES_NEEDING_CALIBRATION.has(rule.kind) && c.calibration === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['cameras', i, 'rules', j, 'kind'], message: `rule "${rule.kind}" needs the camera's \`calibration\`` });
+    }
+    if (RULES_NEEDING_SPEED_LIMITS.has(rule.kind) && c.speedLimits === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['cameras', i, 'rules', j, 'kind'], message: `rule "${rule.kind}" needs the camera's \`speedLimits\`` });
+    }
+  });
+}
+
+function checkSections(cfg: { cameras: CameraShape[]; sections: z.infer<typeof sectionSchema>[] }, camIds: Set<string>, ctx: Ctx): void {
+  const seen = new Set<string>();
+  cfg.sections.forEach((s, i) => {
+    if (seen.has(s.id)) ctx.addIssue({ code: 'custom', path: ['sections', i, 'id'], message: `duplicate section id "${s.id}"` });
+    seen.add(s.id);
+    for (const end of ['entry', 'exit'] as const) {
+      const point = s[end];
+      if (!camIds.has(point.camera)) {
+        ctx.addIssue({ code: 'custom', path: ['sections', i, end, 'camera'], message: `unknown camera "${point.camera}"` });
+        continue;
+      }
+      const cam = cfg.cameras.find((c) => c.id === point.camera);
+      if (point.line !== undefined && cam && !cam.lines.some((l) => l.id === point.line)) {
+        ctx.addIssue({ code: 'custom', path: ['sections', i, end, 'line'], message: `unknown line "${point.line}" on camera "${point.camera}"` });
+      }
+    }
+  });
+}
+
 export const configSchema = z
   .strictObject({
     version: z.literal(1).describe('Config format version'),
     sites: z.array(siteSchema).min(1, 'at least one site is required').describe('Sites'),
     cameras: z.array(cameraSchema).default([]).describe('Cameras'),
+    sections: z.array(sectionSchema).default([]).describe('Section (average-speed) controls between cameras'),
   })
   .superRefine((cfg, ctx) => {
     const siteIds = new Set<string>();
@@ -125,14 +253,16 @@ export const configSchema = z
       if (camIds.has(c.id)) ctx.addIssue({ code: 'custom', path: ['cameras', i, 'id'], message: `duplicate camera id "${c.id}"` });
       camIds.add(c.id);
       if (!siteIds.has(c.site)) ctx.addIssue({ code: 'custom', path: ['cameras', i, 'site'], message: `unknown site "${c.site}"` });
-      for (const [key, list] of [['lines', c.lines], ['zones', c.zones]] as const) {
+      for (const [key, list] of [['lines', c.lines], ['zones', c.zones], ['lanes', c.lanes], ['signals', c.signals], ['rules', c.rules]] as const) {
         const seen = new Set<string>();
         list.forEach((item, j) => {
           if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: ['cameras', i, key, j, 'id'], message: `duplicate ${key.slice(0, -1)} id "${item.id}"` });
           seen.add(item.id);
         });
       }
+      checkRuleRefs(c, i, ctx);
     });
+    checkSections(cfg, camIds, ctx);
   })
   .describe('Argus site configuration');
 
@@ -143,3 +273,8 @@ export type LineConfig = z.infer<typeof lineSchema>;
 export type ZoneConfig = z.infer<typeof zoneSchema>;
 export type AnalysisConfig = z.infer<typeof analysisSchema>;
 export type MotionConfig = z.infer<typeof motionSchema>;
+export type CalibrationConfig = z.infer<typeof calibrationSchema>;
+export type LaneConfig = z.infer<typeof laneSchema>;
+export type SignalConfig = z.infer<typeof signalSchema>;
+export type SpeedLimitsConfig = z.infer<typeof speedLimitsSchema>;
+export type SectionConfig = z.infer<typeof sectionSchema>;

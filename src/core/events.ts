@@ -1,9 +1,11 @@
 import type { Box } from './box.js';
 import type { ObjectClass } from './classes.js';
+import type { CrossDirection } from './direction.js';
+import type { PlateReadEvent } from './plate.js';
 import type { TrackId } from './track.js';
+import type { AlertEvent, SectionSpeedEvent, ViolationEvent, ZoneEvent } from './violation.js';
 
-/** Direction of a line crossing: `pos` ends where cross(B−A, P−A) > 0 (image coords, y down). */
-export type CrossDirection = 'pos' | 'neg';
+export type { CrossDirection } from './direction.js';
 
 interface EventBase {
   /** Stable id (ULID-like, sortable by time). */
@@ -24,6 +26,6 @@ export interface LineCrossEvent extends EventBase {
   readonly box: Box;
 }
 
-/** The Event union grows by one member per capability (plates, violations, alerts…). */
-export type ArgusEvent = LineCrossEvent;
+/** Every event a camera (or a section of two cameras) produces. Switch on `kind`. */
+export type ArgusEvent = LineCrossEvent | PlateReadEvent | ViolationEvent | AlertEvent | ZoneEvent | SectionSpeedEvent;
 export type EventKind = ArgusEvent['kind'];

@@ -7,3 +7,6 @@ export * from './frame.js';
 export * from './events.js';
 export * from './errors.js';
 export * from './ids.js';
+export * from './direction.js';
+export * from './violation.js';
+export * from './plate.js';

@@ -1,0 +1,161 @@
+import type { Box } from './box.js';
+import type { ObjectClass } from './classes.js';
+import type { TrackId } from './track.js';
+
+/**
+ * Violation, alert and zone events produced by the traffic rules (src/rules). Pure data: rules emit them,
+ * the pipeline fills `plate` and `evidence`, the bus and store carry them.
+ */
+
+/** Colour of a traffic signal as observed (classifier on the light region, or a controller feed). */
+export type SignalColour = 'red' | 'amber' | 'green' | 'unknown';
+
+/** One signal-state observation for one frame. */
+export interface SignalObservation {
+  /** Signal id from the camera config (`signals[].id`). */
+  readonly signalId: string;
+  readonly colour: SignalColour;
+}
+
+export const VIOLATION_KINDS = [
+  'red_light',
+  'amber_light',
+  'stop_line',
+  'wrong_way',
+  'wrong_lane',
+  'prohibited_entry',
+  'prohibited_turn',
+  'speeding',
+  'section_speeding',
+  'illegal_stopping',
+  'too_many_riders',
+] as const;
+export type ViolationKind = (typeof VIOLATION_KINDS)[number];
+
+export const ALERT_KINDS = ['congestion', 'crowd', 'accident', 'dwell'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/** Congestion level: 0 free flow, 1 heavy, 2 congested, 3 standstill. */
+export type CongestionLevel = 0 | 1 | 2 | 3;
+
+/** What a rule measured. Units are in the names; only the fields a rule measures are present. */
+export interface Measurements {
+  readonly speedKmh?: number;
+  readonly limitKmh?: number;
+  readonly signal?: SignalColour;
+  /** How long the signal had shown `signal` when the vehicle crossed, ms. */
+  readonly signalAgeMs?: number;
+  readonly dwellMs?: number;
+  readonly stoppedMs?: number;
+  /** Distance travelled (wrong way: against the lane), metres when calibrated. */
+  readonly distanceM?: number;
+  /** Same in source pixels when the camera is not calibrated. */
+  readonly distancePx?: number;
+  readonly riders?: number;
+  readonly maxRiders?: number;
+  readonly count?: number;
+  readonly occupancy?: number;
+  readonly meanSpeedKmh?: number;
+  readonly meanSpeedPxPerSec?: number;
+  readonly travelMs?: number;
+}
+
+/** Reference to the evidence package of a violation (written by src/evidence). */
+export interface EvidenceRef {
+  /** Directory or URI of the evidence package. */
+  readonly uri: string;
+  /** SHA-256 (hex) of the signed manifest. */
+  readonly manifestSha256?: string;
+}
+
+/** A JSON value (rule parameters as configured). */
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [k: string]: JsonValue };
+
+interface RuleEventBase {
+  /** Stable id (ULID, sortable by time). */
+  readonly id: string;
+  readonly cameraId: string;
+  /** Capture time of the frame that produced the event, ms since epoch (UTC). */
+  readonly atMs: number;
+  /** Presentation time in the source, seconds. */
+  readonly ptsSec: number;
+  /** Id of the rule (unique within the camera) and its kind. */
+  readonly ruleId: string;
+  readonly ruleKind: string;
+}
+
+export interface ViolationEvent extends RuleEventBase {
+  readonly kind: 'violation';
+  readonly violation: ViolationKind;
+  readonly trackId: TrackId;
+  readonly cls: ObjectClass;
+  /** Box of the offending track at `atMs`, source pixels. */
+  readonly box: Box;
+  /** Lane, zone or line involved, when the rule is about one. */
+  readonly laneId?: string;
+  readonly zoneId?: string;
+  readonly lineId?: string;
+  /** Licence plate text when read (filled by the pipeline). */
+  readonly plate?: string;
+  readonly measurements: Measurements;
+  /** The rule's parameters as configured, for the evidence metadata. */
+  readonly params: JsonValue;
+  /** Evidence package (filled by the pipeline). */
+  readonly evidence?: EvidenceRef;
+}
+
+export interface AlertEvent extends RuleEventBase {
+  readonly kind: 'alert';
+  readonly alert: AlertKind;
+  readonly zoneId?: string;
+  /** Tracks involved (people in a crowd, vehicles in an accident). */
+  readonly trackIds: readonly TrackId[];
+  /** Congestion level after the change. */
+  readonly level?: CongestionLevel;
+  readonly measurements: Measurements;
+  readonly params: JsonValue;
+  readonly evidence?: EvidenceRef;
+}
+
+export interface ZoneEvent extends RuleEventBase {
+  readonly kind: 'zone.enter' | 'zone.exit';
+  readonly zoneId: string;
+  readonly trackId: TrackId;
+  readonly cls: ObjectClass;
+  /** Tracks in the zone after this event. */
+  readonly occupancy: number;
+  /** Time spent in the zone (exit only), ms. */
+  readonly dwellMs?: number;
+}
+
+/** A plate read at a point (ANPR camera/line): the input of section average-speed control. */
+export interface PlateSighting {
+  readonly plate: string;
+  readonly cameraId: string;
+  /** Line the vehicle crossed when read, when the section point is a line. */
+  readonly lineId?: string;
+  readonly atMs: number;
+  readonly cls?: ObjectClass;
+}
+
+/**
+ * Section average speed over the limit, from two plate sightings (cross-camera: no track or box, so it is
+ * its own event kind rather than a `violation` of one camera).
+ */
+export interface SectionSpeedEvent {
+  readonly id: string;
+  readonly kind: 'section_speed';
+  readonly violation: 'section_speeding';
+  readonly sectionId: string;
+  readonly plate: string;
+  readonly cameraId: string;
+  readonly atMs: number;
+  readonly entry: PlateSighting;
+  readonly exit: PlateSighting;
+  readonly cls?: ObjectClass;
+  readonly measurements: Measurements;
+  readonly evidence?: EvidenceRef;
+}
+
+/** Everything the camera rule engine emits. */
+export type RuleEvent = ViolationEvent | AlertEvent | ZoneEvent;

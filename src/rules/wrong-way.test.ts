@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { cameraOf, counterIds, linear, scenario, T0, waypoints, type Mover } from '../../test/fixtures/rules/scenario.js';
+import { createRuleEngine } from './engine.js';
+import { replayRules } from './replay.js';
+
+// Left half: traffic goes down (vector). Right half: traffic goes up (entry→exit points).
+const lanes = [
+  { id: 'down', polygon: [[0, 0], [0.5, 0], [0.5, 1], [0, 1]], direction: { vector: [0, 1] } },
+  { id: 'up', polygon: [[0.5, 0], [1, 0], [1, 1], [0.5, 1]], direction: { from: [0.75, 0.9], to: [0.75, 0.1] } },
+];
+// Uniform calibration: 1000 px = 50 m (20 px per metre), ground y grows up the picture.
+const calibration = { points: [{ image: [0, 0], ground: [0, 50] }, { image: [1, 0], ground: [50, 50] }, { image: [1, 1], ground: [50, 0] }, { image: [0, 1], ground: [0, 0] }] };
+
+const jitter = (t: number) => ({ x: 250, y: 500 + (Math.floor(t / 200) % 2 === 0 ? 10 : -10) });
+
+const movers: Mover[] = [
+  { id: 1, cls: 'car', at: linear({ x: 100, y: 100 }, { x: 100, y: 900 }, 0, 8000) }, // with the lane
+  { id: 2, cls: 'motorcycle', at: linear({ x: 300, y: 800 }, { x: 300, y: 400 }, 0, 4000) }, // against: 20 px/frame
+  { id: 3, cls: 'car', at: (t) => (t <= 6000 ? jitter(t) : undefined) }, // stationary with ±10 px jitter
+  { id: 4, cls: 'car', at: waypoints([[0, 400, 200], [2000, 400, 600], [5000, 400, 300]]) }, // U-turn at 2 s
+  { id: 5, cls: 'car', at: linear({ x: 750, y: 900 }, { x: 750, y: 100 }, 0, 8000) }, // up lane, going up: fine
+  { id: 6, cls: 'car', at: linear({ x: 200, y: 800 }, { x: 200, y: 740 }, 0, 600) }, // against 60 px, then lost
+];
+
+const run = async (extra: Record<string, unknown>, rule: Record<string, unknown>) => {
+  const engine = createRuleEngine(cameraOf({ lanes, ...extra, rules: [{ id: 'ww', kind: 'wrong_way', lanes: ['down', 'up'], ...rule }] }), 'Asia/Ho_Chi_Minh', { newId: counterIds() });
+  const events = await replayRules(scenario(movers, 10000), engine);
+  return { engine, events: events.map((e) => (e.kind === 'violation' ? [e.trackId, e.laneId, e.atMs - T0, e.measurements] : e.kind)) };
+};
+
+describe('wrong way', () => {
+  it('reports travel against the lane over the minimum pixel distance, including a U-turn, once each', async () => {
+    const { events, engine } = await run({}, { minDistancePx: 80 });
+    expect(events).toEqual([
+      [2, 'down', 800, { distancePx: 80 }],
+      [4, 'down', 2800, { distancePx: 80 }],
+    ]);
+    expect(engine.size()).toBe(0); // every track ended: nothing held
+  });
+
+  it('measures in metres on the ground when the camera is calibrated', async () => {
+    const { events } = await run({ calibration }, { minDistanceM: 8 });
+    expect(events).toEqual([
+      [2, 'down', 1600, { distanceM: 8 }],
+      [4, 'down', 3600, { distanceM: 8 }],
+    ]);
+  });
+
+  it('never accumulates jitter or short reversals', async () => {
+    const { events } = await run({}, { minDistancePx: 70 });
+    expect(events.map((e) => (e as unknown[])[0])).toEqual([2, 4]);
+  });
+});
