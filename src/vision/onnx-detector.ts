@@ -1,0 +1,145 @@
+import { boxArea, clipBox } from '../core/box.js';
+import { COCO_TO_ARGUS, type ObjectClass } from '../core/classes.js';
+import type { Detection } from '../core/detection.js';
+import { ArgusError } from '../core/errors.js';
+import type { Frame } from '../core/frame.js';
+import { decodeNanodet } from './decoders/nanodet.js';
+import type { Decoder, RawDetection } from './decoders/types.js';
+import { decodeUltralytics } from './decoders/ultralytics.js';
+import { decodeYolox } from './decoders/yolox.js';
+import type { Detector } from './detector.js';
+import { letterbox, toSourceBox, type Region } from './letterbox.js';
+import { getModelEntry, modelsDir, resolveModel, type DecoderKind, type ModelEntry } from './models.js';
+import { nms } from './nms.js';
+import { createOnnxPool, type OnnxPoolStats } from './onnx-pool.js';
+import { fuseRiders, type RiderOptions } from './riders.js';
+import { mergeTiles, tileRegions, type TileDetection, type TileEdges } from './tiles.js';
+
+export interface OnnxDetectorOptions {
+  /** Catalogue name, e.g. `yolox_nano_416_coco`. */
+  readonly model: string;
+  /** Models directory (default: ARGUS_MODELS, else ./models). */
+  readonly modelsDir?: string;
+  /** Minimum score kept (default 0.3). */
+  readonly minScore?: number;
+  /** Class-wise NMS IoU threshold (default 0.45). */
+  readonly iouThreshold?: number;
+  /** Worker threads (default cores / threadsPerWorker: 1 on 2 cores). */
+  readonly workers?: number;
+  /** onnxruntime intra-op threads per worker (default min(2, cores)). */
+  readonly threadsPerWorker?: number;
+  /** Overlapping columns the frame is cut into (default 1: whole frame). 2 finds far motorbikes on wide frames. */
+  readonly tiles?: number;
+  /** Overlap of neighbouring tiles, share of the tile width (default 0.25). */
+  readonly tileOverlap?: number;
+  /** Rider fusion (person on a two-wheeler → one vehicle with `riders`). Default on; `false` leaves persons alone. */
+  readonly riders?: RiderOptions | false;
+}
+
+/** Per-call timings of the last detect(), ms. */
+export interface DetectTimings {
+  readonly preMs: number;
+  readonly runMs: number;
+  readonly totalMs: number;
+}
+
+export interface OnnxDetector extends Detector {
+  readonly entry: ModelEntry;
+  readonly modelPath: string;
+  stats(): OnnxPoolStats;
+  /** Timings of the most recent completed detect() (undefined before the first). */
+  lastTimings(): DetectTimings | undefined;
+}
+
+const DECODERS: Readonly<Record<Exclude<DecoderKind, 'none'>, Decoder>> = {
+  yolox: decodeYolox,
+  ultralytics: decodeUltralytics,
+  nanodet: decodeNanodet,
+};
+
+const KEEP = new Set(COCO_TO_ARGUS.keys());
+const MOTOR_VEHICLES: ReadonlySet<ObjectClass> = new Set(['car', 'truck', 'bus']);
+const MOTOR_VEHICLE_IOU = 0.7;
+
+/**
+ * A Detector on an ONNX COCO model running in a pool of worker threads. Boxes in source pixels, clipped.
+ * detect() reads frame.rgb synchronously (letterbox) before it first awaits, so the caller may reuse the buffer
+ * as soon as detect() has returned its promise. detect() may be called concurrently (jobs queue in the pool):
+ * share one detector per model across cameras rather than one per camera.
+ */
+export async function createOnnxDetector(opts: OnnxDetectorOptions): Promise<OnnxDetector> {
+  const entry = getModelEntry(opts.model);
+  if (entry.decoder === 'none' || !entry.input) {
+    throw new ArgusError('invalid_argument', `model "${entry.name}" is catalogued but is not an object detector Argus can decode`);
+  }
+  const decoder = DECODERS[entry.decoder];
+  const input = entry.input;
+  const modelPath = resolveModel(entry.name, opts.modelsDir ?? modelsDir());
+  const pool = await createOnnxPool({ modelPath, workers: opts.workers, intraOpNumThreads: opts.threadsPerWorker });
+  if (!pool.inputNames.includes(input.name)) {
+    await pool.close();
+    throw new ArgusError('model_invalid', `${modelPath} has inputs ${pool.inputNames.join(', ')}, expected "${input.name}"`);
+  }
+  const minScore = opts.minScore ?? 0.3;
+  const iouThreshold = opts.iouThreshold ?? 0.45;
+  let last: DetectTimings | undefined;
+
+  const detect = async (frame: Frame): Promise<Detection[]> => {
+    const t0 = performance.now();
+    const regions = tileRegions(frame.size, opts.tiles ?? 1, opts.tileOverlap);
+    let preMs = 0;
+    let runMs = 0;
+    const perTile = await Promise.all(
+      regions.map(async (region, tile) => {
+        const p0 = performance.now();
+        const lb = letterbox(frame, { ...input, region });
+        preMs += performance.now() - p0;
+        const res = await pool.run({ [input.name]: { data: lb.tensor, dims: lb.dims } });
+        runMs += res.runMs;
+        const raw = decoder(res.outputs, { inputWidth: input.width, inputHeight: input.height, minScore, keep: KEEP });
+        return nms(raw, iouThreshold, (d) => d.classId).map((d) => toTileDetection(d, tile, lb.transform));
+      }),
+    );
+    const merged = regions.length > 1 ? mergeTiles(perTile.flat(), tileEdges(regions, frame), iouThreshold) : (perTile[0] ?? []);
+    const dets = finish(merged, frame, opts.riders);
+    last = { preMs, runMs, totalMs: performance.now() - t0 };
+    return dets;
+  };
+
+  return {
+    name: entry.name,
+    entry,
+    modelPath,
+    detect,
+    stats: () => pool.stats(),
+    lastTimings: () => last,
+    close: () => pool.close(),
+  };
+}
+
+function toTileDetection(d: RawDetection, tile: number, t: Parameters<typeof toSourceBox>[1]): TileDetection<ObjectClass> {
+  const cls = COCO_TO_ARGUS.get(d.classId);
+  if (!cls) throw new ArgusError('inference_failed', `decoder kept COCO class ${d.classId}, which Argus does not use`);
+  return { box: toSourceBox(d.box, t), score: d.score, cls, tile };
+}
+
+/** The shared (inner) edges of each tile, in source pixels. */
+function tileEdges(regions: readonly Region[], frame: Frame): TileEdges[] {
+  const sx = frame.sourceSize.width / frame.size.width;
+  return regions.map((r, i) => ({
+    left: i > 0 ? r.x * sx : undefined,
+    right: i < regions.length - 1 ? (r.x + r.width) * sx : undefined,
+  }));
+}
+
+function finish(dets: readonly TileDetection<ObjectClass>[], frame: Frame, riders: RiderOptions | false | undefined): Detection[] {
+  const { width, height } = frame.sourceSize;
+  const clipped: Detection[] = dets
+    .map((d) => ({ box: clipBox(d.box, width, height), cls: d.cls, score: d.score }))
+    .filter((d) => boxArea(d.box) > 0);
+  // One vehicle, two labels (car 0.6 + truck 0.5 on the same box): keep the better label.
+  const deduped = nms(clipped, MOTOR_VEHICLE_IOU, (d) => (MOTOR_VEHICLES.has(d.cls) ? 'motor_vehicle' : d.cls));
+  if (riders === false) return deduped;
+  return fuseRiders(deduped, riders).map((d) => ({ ...d, box: clipBox(d.box, width, height) }));
+}
+
