@@ -24,7 +24,7 @@ describe('site config', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.config.sites[0]!.timezone).toBe('Asia/Ho_Chi_Minh');
-    expect(r.config.cameras[0]!.analysis.fps).toBe(5);
+    expect(r.config.cameras[0]!.analysis.tiles).toBe('auto');
     expect(r.config.cameras[0]!.analysis.motion.enabled).toBe(true);
   });
 

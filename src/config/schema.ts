@@ -121,11 +121,27 @@ export const motionSchema = z
 
 export const analysisSchema = z
   .strictObject({
-    fps: z.number().positive().max(60).default(5).describe('Analysed frames per second'),
+    fps: z.number().positive().max(60).optional().describe("Analysed frames per second (default: the source's rate, at most 15)"),
     width: z.number().int().min(64).max(3840).optional().describe('Analysis width in pixels (defaults to the source width, capped at 1280)'),
     height: z.number().int().min(64).max(2160).optional().describe('Analysis height in pixels (keeps the aspect when omitted)'),
     model: z.string().min(1).default('yolox_nano_416_coco').describe('Detector model name in the models directory'),
-    minScore: z.number().min(0).max(1).default(0.3).describe('Minimum detection confidence'),
+    minScore: z.number().min(0).max(1).default(0.1).describe('Minimum detection confidence handed to the tracker (ByteTrack keeps tracks alive with low-score boxes)'),
+    tiles: z
+      .union([z.literal('auto'), z.number().int().min(1).max(4)])
+      .default('auto')
+      .describe('Detect on N overlapping vertical tiles; `auto` tiles frames wider than about two model inputs (finds far motorbikes)'),
+    promoteLoneRiders: z
+      .boolean()
+      .default(true)
+      .describe('A rider-shaped person in traffic with no two-wheeler found under it counts as a motorbike (Vietnamese traffic seen from above)'),
+    tracker: z
+      .strictObject({
+        highScore: z.number().min(0).max(1).optional().describe('Detections at or above this take part in the first association'),
+        newTrackScore: z.number().min(0).max(1).optional().describe('Score an unmatched detection needs to start a track'),
+        lostBufferSec: z.number().positive().max(60).optional().describe('How long a lost track is kept for re-identification (s)'),
+      })
+      .default({})
+      .describe('Tracker tuning (defaults suit the default detector)'),
     motion: motionSchema.prefault({}).describe('Motion gate settings'),
     masks: z.array(z.array(normPointSchema).min(3)).default([]).describe('Static regions to ignore (billboards, screens)'),
   })

@@ -105,12 +105,15 @@ export function lineCounterInit(input: readonly CountLineInput[], options: Parti
   const lines = input.map(toCountLine);
   const ids = new Set<string>();
   for (const l of lines) {
-    if (![l.a.x, l.a.y, l.b.x, l.b.y].every(Number.isFinite)) throw new ArgusError('invalid_argument', `line "${l.id}" has a non-finite point`);
+    if (![l.a.x, l.a.y, l.b.x, l.b.y].every(Number.isFinite)) {
+      throw new ArgusError('invalid_argument', `line "${l.id}" has a non-finite point`);
+    }
     if (ids.has(l.id)) throw new ArgusError('invalid_argument', `duplicate line id "${l.id}"`);
     ids.add(l.id);
     if (l.a.x === l.b.x && l.a.y === l.b.y) throw new ArgusError('invalid_argument', `line "${l.id}" has zero length`);
   }
-  if (!(opts.marginPx >= 0 && opts.minUpdates >= 1 && opts.minDwellMs >= 0 && opts.extentTolerance >= 0 && opts.staleTrackMs > 0)) {
+  const o = opts;
+  if (!(o.marginPx >= 0 && o.minUpdates >= 1 && o.minDwellMs >= 0 && o.extentTolerance >= 0 && o.staleTrackMs > 0)) {
     throw new ArgusError('invalid_argument', `invalid line counter options ${JSON.stringify(opts)}`);
   }
   return { lines, options: opts, tracks: new Map(), totals: new Map() };

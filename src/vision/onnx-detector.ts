@@ -1,4 +1,4 @@
-import { boxArea, clipBox } from '../core/box.js';
+import { boxArea, clipBox, type Box } from '../core/box.js';
 import { COCO_TO_ARGUS, type ObjectClass } from '../core/classes.js';
 import type { Detection } from '../core/detection.js';
 import { ArgusError } from '../core/errors.js';
@@ -34,6 +34,8 @@ export interface OnnxDetectorOptions {
   readonly tileOverlap?: number;
   /** Rider fusion (person on a two-wheeler → one vehicle with `riders`). Default on; `false` leaves persons alone. */
   readonly riders?: RiderOptions | false;
+  /** Read COCO's overhead confusions (a car from above → `cell phone`) as vehicles when vehicle-sized. Default on. */
+  readonly overheadProxies?: boolean;
 }
 
 /** Per-call timings of the last detect(), ms. */
@@ -57,7 +59,16 @@ const DECODERS: Readonly<Record<Exclude<DecoderKind, 'none'>, Decoder>> = {
   nanodet: decodeNanodet,
 };
 
+/**
+ * Seen from straight above, COCO models take a car for a `cell phone` (YOLOX-nano on the top-down parking-lot
+ * clip: 0.94 "cell phone", no "car" above 0.1). A phone big enough to be seen by a road camera is a vehicle, so
+ * with `overheadProxies` (default on) such a box counts as a car when its shorter side is at least
+ * PROXY_MIN_SIDE of the frame's shorter side. The tracker then refines the class over the track.
+ */
+const OVERHEAD_PROXIES: ReadonlyMap<number, ObjectClass> = new Map([[67, 'car']]);
+const PROXY_MIN_SIDE = 0.08;
 const KEEP = new Set(COCO_TO_ARGUS.keys());
+const KEEP_WITH_PROXIES = new Set([...COCO_TO_ARGUS.keys(), ...OVERHEAD_PROXIES.keys()]);
 const MOTOR_VEHICLES: ReadonlySet<ObjectClass> = new Set(['car', 'truck', 'bus']);
 const MOTOR_VEHICLE_IOU = 0.7;
 
@@ -81,6 +92,7 @@ export async function createOnnxDetector(opts: OnnxDetectorOptions): Promise<Onn
     throw new ArgusError('model_invalid', `${modelPath} has inputs ${pool.inputNames.join(', ')}, expected "${input.name}"`);
   }
   const minScore = opts.minScore ?? 0.3;
+  const proxies = opts.overheadProxies ?? true;
   const iouThreshold = opts.iouThreshold ?? 0.45;
   let last: DetectTimings | undefined;
 
@@ -96,8 +108,11 @@ export async function createOnnxDetector(opts: OnnxDetectorOptions): Promise<Onn
         preMs += performance.now() - p0;
         const res = await pool.run({ [input.name]: { data: lb.tensor, dims: lb.dims } });
         runMs += res.runMs;
-        const raw = decoder(res.outputs, { inputWidth: input.width, inputHeight: input.height, minScore, keep: KEEP });
-        return nms(raw, iouThreshold, (d) => d.classId).map((d) => toTileDetection(d, tile, lb.transform));
+        const keep = proxies ? KEEP_WITH_PROXIES : KEEP;
+        const raw = decoder(res.outputs, { inputWidth: input.width, inputHeight: input.height, minScore, keep });
+        return nms(raw, iouThreshold, (d) => d.classId)
+          .map((d) => toTileDetection(d, tile, lb.transform))
+          .filter((d): d is TileDetection<ObjectClass> => d !== undefined && (!d.proxy || isVehicleSized(d.box, frame)));
       }),
     );
     const merged = regions.length > 1 ? mergeTiles(perTile.flat(), tileEdges(regions, frame), iouThreshold) : (perTile[0] ?? []);
@@ -117,10 +132,19 @@ export async function createOnnxDetector(opts: OnnxDetectorOptions): Promise<Onn
   };
 }
 
-function toTileDetection(d: RawDetection, tile: number, t: Parameters<typeof toSourceBox>[1]): TileDetection<ObjectClass> {
+type MaybeProxy = TileDetection<ObjectClass> & { readonly proxy?: true };
+
+function toTileDetection(d: RawDetection, tile: number, t: Parameters<typeof toSourceBox>[1]): MaybeProxy | undefined {
   const cls = COCO_TO_ARGUS.get(d.classId);
-  if (!cls) throw new ArgusError('inference_failed', `decoder kept COCO class ${d.classId}, which Argus does not use`);
-  return { box: toSourceBox(d.box, t), score: d.score, cls, tile };
+  if (cls) return { box: toSourceBox(d.box, t), score: d.score, cls, tile };
+  const proxy = OVERHEAD_PROXIES.get(d.classId);
+  return proxy ? { box: toSourceBox(d.box, t), score: d.score, cls: proxy, tile, proxy: true } : undefined;
+}
+
+/** A proxy box must be the size of a vehicle in the picture, not of a small object. */
+function isVehicleSized(b: Box, frame: Frame): boolean {
+  const minSide = PROXY_MIN_SIDE * Math.min(frame.sourceSize.width, frame.sourceSize.height);
+  return Math.min(b.x2 - b.x1, b.y2 - b.y1) >= minSide;
 }
 
 /** The shared (inner) edges of each tile, in source pixels. */

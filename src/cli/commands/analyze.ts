@@ -7,6 +7,7 @@ import { runAnalysis, type AnalysisSummary, type FrameResult } from '../../pipel
 import { Annotator } from '../../pipeline/annotate.js';
 import { JsonlWriter } from '../../pipeline/jsonl.js';
 import { Progress } from '../../pipeline/progress.js';
+import { resolveAnalysis } from '../../pipeline/settings.js';
 import { countLineFromConfig, type CountLine } from '../../rules/line-counter.js';
 import { createByteTracker } from '../../tracking/bytetrack/bytetrack.js';
 import { openFrameSource } from '../../video/frame-source.js';
@@ -27,10 +28,10 @@ Options:
   --camera ID          Camera id in the configuration
   --line x1,y1,x2,y2   Counting line in source pixels (repeatable; ids L1, L2, … in order)
   --model NAME         Detector model (default ${DEFAULT_MODEL}; see \`argus models list\`)
-  --fps N              Analysed frames per second (default: config, else 10)
+  --fps N              Analysed frames per second (default: config, else the source's, at most 15)
   --width N            Analysis width in pixels (default: source width, at most 1280)
-  --tiles N            Detect on N overlapping vertical tiles (finds small far vehicles on wide frames)
-  --min-score X        Minimum detection confidence (default 0.3)
+  --tiles N            Detect on N overlapping vertical tiles (default: auto, by frame width)
+  --min-score X        Minimum detection confidence handed to the tracker (default 0.1)
   --no-motion          Run the detector on every frame (disable the motion gate)
   --realtime           Files: pace at real time, like a live camera
   --events FILE        Write events as JSON Lines
@@ -75,6 +76,12 @@ const positiveNumber = (name: string, v: string | undefined): number | undefined
   return n;
 };
 
+const positiveInteger = (name: string, v: string | undefined): number | undefined => {
+  const n = positiveNumber(name, v);
+  if (n !== undefined && !Number.isInteger(n)) throw new ArgusError('invalid_argument', `--${name} "${v}": expected a whole number`);
+  return n;
+};
+
 async function cameraFromConfig(file: string | undefined, id: string | undefined): Promise<CameraConfig | undefined> {
   if (file === undefined && id === undefined) return undefined;
   if (file === undefined || id === undefined) throw new ArgusError('invalid_argument', '--config and --camera go together');
@@ -98,20 +105,20 @@ export async function analyze(argv: string[]): Promise<number> {
   }
   const cliLines = (values.line ?? []).map(parseLineArg);
   const lines = (size: FrameSize): CountLine[] => [...cliLines, ...(camera?.lines ?? []).map((l) => countLineFromConfig(l, size))];
-  const fps = positiveNumber('fps', values.fps) ?? camera?.analysis.fps ?? 10;
-  const width = positiveNumber('width', values.width) ?? camera?.analysis.width;
-  const tiles = positiveNumber('tiles', values.tiles);
-  const minScore = positiveNumber('min-score', values['min-score']) ?? camera?.analysis.minScore;
   const motion: MotionConfig = { ...(camera?.analysis.motion ?? motionSchema.parse({})), ...(values['no-motion'] ? { enabled: false } : {}) };
 
   // Probe first: a broken source fails in seconds with one clear line, before any model loads.
   const info = await probeSource(url);
-  const detector = await createOnnxDetector({
-    model: values.model ?? camera?.analysis.model ?? DEFAULT_MODEL,
-    ...(minScore !== undefined ? { minScore } : {}),
-    ...(tiles !== undefined ? { tiles: Math.round(tiles) } : {}),
+  const settings = resolveAnalysis(camera?.analysis, info, {
+    fps: positiveNumber('fps', values.fps),
+    width: positiveNumber('width', values.width),
+    tiles: positiveInteger('tiles', values.tiles),
+    minScore: positiveNumber('min-score', values['min-score']),
+    model: values.model,
   });
-  const source = openFrameSource({ url, fps, ...(width !== undefined ? { width: Math.round(width) } : {}), realtime: values.realtime === true });
+  const fps = settings.fps;
+  const detector = await createOnnxDetector(settings.detector);
+  const source = openFrameSource({ url, fps, width: settings.size.width, height: settings.size.height, realtime: values.realtime === true });
   const events = values.events ? new JsonlWriter(values.events) : undefined;
   let writer: VideoWriter | undefined;
   const annotator = values.annotate ? new Annotator(lines) : undefined;
@@ -135,7 +142,7 @@ export async function analyze(argv: string[]): Promise<number> {
       cameraId: camera?.id ?? 'cli',
       source,
       detector,
-      tracker: createByteTracker(),
+      tracker: createByteTracker(settings.tracker),
       lines,
       motion,
       ...(camera ? { masks: camera.analysis.masks } : {}),
