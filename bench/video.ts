@@ -55,7 +55,7 @@ export async function benchDecode(opts: { url?: string; passes?: number } = {}):
 
 /** Motion gate cost per frame (ms) at 1280×720 and 640×360, on decoded real frames. */
 export async function benchMotion(): Promise<{ motionMs1280: number; motionMs640: number; motionRatio640: number }> {
-  const cfg: MotionConfig = { enabled: true, threshold: 25, minAreaRatio: 0.002, keepAliveSec: 2 };
+  const cfg: MotionConfig = { enabled: true, threshold: 25, minAreaRatio: 0.002, holdSec: 0, keepAliveSec: 2 };
   const grab = async (width: number): Promise<MotionInput[]> => {
     const out: MotionInput[] = [];
     for await (const f of openFrameSource({ url: CLIP, fps: 5, width })) if (out.push(f) >= 40) break;

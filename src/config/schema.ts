@@ -114,7 +114,8 @@ export const motionSchema = z
   .strictObject({
     enabled: z.boolean().default(true).describe('Skip the detector on frames without motion'),
     threshold: z.number().int().min(1).max(255).default(25).describe('Per-pixel luma change (0–255) that counts as motion'),
-    minAreaRatio: z.number().min(0).max(1).default(0.002).describe('Fraction of the picture that must change to count as motion'),
+    minAreaRatio: z.number().min(0).max(1).default(0.005).describe('Fraction of the picture that must change to count as motion'),
+    holdSec: z.number().min(0).max(10).default(0.5).describe('Motion continues this long (s) after the last moving frame (repeated frames do not end it)'),
     keepAliveSec: z.number().min(0).max(60).default(2).describe('Run the detector at least this often (s) while tracks are alive or for a periodic refresh'),
   })
   .describe('Motion gate');

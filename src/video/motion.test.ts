@@ -5,7 +5,7 @@ import { openFrameSource } from './frame-source.js';
 
 const W = 640;
 const H = 360;
-const cfg: MotionConfig = { enabled: true, threshold: 25, minAreaRatio: 0.002, keepAliveSec: 2 };
+const cfg: MotionConfig = { enabled: true, threshold: 25, minAreaRatio: 0.002, holdSec: 0, keepAliveSec: 2 };
 
 /** A deterministic textured background (pseudo-random, seeded). */
 function rng(seed: number): () => number {

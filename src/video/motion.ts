@@ -22,12 +22,16 @@ export interface MotionState {
   readonly height: number;
   /** Background luma, one float per small pixel. */
   readonly background: Float32Array;
+  /** Luma of the previous frame: motion must differ from it too, so ghosts of objects that left do not count. */
+  readonly previous: Float32Array;
   /** 1 where masked (ignored), per small pixel; undefined when nothing is masked. */
   readonly mask: Uint8Array | undefined;
   /** The masks value the mask was built from (rebuilt when another array is passed). */
   readonly masksRef: MotionMasks | undefined;
   readonly activePixels: number;
   readonly lastPtsSec: number;
+  /** pts of the last frame that moved (for the hold time). */
+  readonly lastMotionPtsSec: number;
 }
 
 /** What the gate needs from a frame (a core Frame fits). */
@@ -114,10 +118,12 @@ function initState(frame: MotionInput, masks: MotionMasks | undefined): MotionSt
     width,
     height,
     background: luma,
+    previous: luma,
     mask,
     masksRef: masks,
     activePixels: width * height - masked,
     lastPtsSec: frame.ptsSec,
+    lastMotionPtsSec: -Infinity,
   };
 }
 
@@ -136,6 +142,23 @@ function medianShift(luma: Float32Array, bg: Float32Array, mask: Uint8Array | un
   return 0;
 }
 
+/**
+ * Changed pixels that belong to a blob: at least two of their four neighbours changed too. Scattered single
+ * pixels (sensor noise, compression flicker, a swaying leaf) do not count; a moving vehicle does.
+ */
+function countSolid(moved: Uint8Array, width: number, height: number): number {
+  let n = 0;
+  for (let y = 1; y < height - 1; y++) {
+    const row = y * width;
+    for (let x = 1; x < width - 1; x++) {
+      const i = row + x;
+      if (moved[i] === 0) continue;
+      if (moved[i - 1]! + moved[i + 1]! + moved[i - width]! + moved[i + width]! >= 2) n++;
+    }
+  }
+  return n;
+}
+
 /** One step of the gate. Pure: the input state is not modified. */
 export function motionStep(state: MotionState | undefined, frame: MotionInput, cfg: MotionConfig, masks?: MotionMasks): MotionResult {
   const fresh =
@@ -144,9 +167,13 @@ export function motionStep(state: MotionState | undefined, frame: MotionInput, c
     state.frameSize.height !== frame.size.height ||
     frame.ptsSec < state.lastPtsSec;
   if (fresh) return { state: initState(frame, masks), motion: !cfg.enabled, changedRatio: 0 };
-  const rebuilt = state.masksRef === masks ? state : { ...initState(frame, masks), background: state.background, lastPtsSec: state.lastPtsSec };
+  const rebuilt =
+    state.masksRef === masks
+      ? state
+      : { ...initState(frame, masks), background: state.background, previous: state.previous, lastPtsSec: state.lastPtsSec };
   const { luma } = downscaleLuma(frame.rgb, frame.size, rebuilt.block);
   const bg = rebuilt.background;
+  const prev = rebuilt.previous;
   const mask = rebuilt.mask;
   const active = Math.max(1, rebuilt.activePixels);
   const shift = medianShift(luma, bg, mask, active);
@@ -154,18 +181,24 @@ export function motionStep(state: MotionState | undefined, frame: MotionInput, c
   const aStill = 1 - Math.exp(-dt / TAU_STILL_SEC);
   const aMoving = 1 - Math.exp(-dt / TAU_MOVING_SEC);
   const next = new Float32Array(bg.length);
-  let changed = 0;
+  const movedMap = new Uint8Array(bg.length);
   for (let i = 0; i < luma.length; i++) {
     const b = bg[i]!;
     const d = luma[i]! - b;
-    const moved = Math.abs(d - shift) > cfg.threshold && mask?.[i] !== 1;
-    if (moved) changed++;
-    next[i] = b + d * (moved ? aMoving : aStill);
+    const differs = Math.abs(d - shift) > cfg.threshold && mask?.[i] !== 1;
+    // Changed against the background AND against the last frame: a moving thing, not the ghost of one that left.
+    const moved = differs && Math.abs(luma[i]! - prev[i]!) > cfg.threshold / 2;
+    movedMap[i] = moved ? 1 : 0;
+    next[i] = b + d * (differs ? aMoving : aStill);
   }
+  const changed = countSolid(movedMap, rebuilt.width, rebuilt.height);
   const changedRatio = changed / active;
+  const moving = changed > 0 && changedRatio >= cfg.minAreaRatio;
+  const lastMotionPtsSec = moving ? frame.ptsSec : rebuilt.lastMotionPtsSec;
   return {
-    state: { ...rebuilt, background: next, lastPtsSec: frame.ptsSec },
-    motion: !cfg.enabled || (changed > 0 && changedRatio >= cfg.minAreaRatio),
+    state: { ...rebuilt, background: next, previous: luma, lastPtsSec: frame.ptsSec, lastMotionPtsSec },
+    // Hold: a repeated frame (encoders and screen recorders repeat frames) does not end a motion.
+    motion: !cfg.enabled || frame.ptsSec - lastMotionPtsSec <= cfg.holdSec,
     changedRatio,
   };
 }
