@@ -1,0 +1,94 @@
+/** Versioned migrations, run at open in one transaction each; applied versions are recorded. */
+import { randomBytes } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+export type SqlDialect = 'sqlite' | 'postgres';
+
+interface Types { big: string; real: string; key: string; serial: string }
+const TYPES: Record<SqlDialect, Types> = {
+  sqlite: { big: 'integer', real: 'real', key: 'text', serial: 'integer' },
+  postgres: { big: 'bigint', real: 'double precision', key: 'text collate "C"', serial: 'bigint' },
+};
+
+interface Migration { version: number; name: string; up: (t: Types) => string[] }
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    up: (t) => [
+      `create table argus_meta (key text primary key, value text not null)`,
+      `create table sites (id text primary key, name text not null, time_zone text not null, district text, ward text, lat ${t.real}, lng ${t.real})`,
+      `create table cameras (id text primary key, site_id text not null references sites(id), name text not null, kind text not null,
+         url text not null, enabled integer not null, lat ${t.real}, lng ${t.real}, zones text not null, rules text not null, updated_at_ms ${t.big} not null)`,
+      `create index cameras_site on cameras (site_id)`,
+      `create table roles (name text primary key, description text not null, permissions text not null)`,
+      `create table users (id text primary key, username text not null unique, display_name text not null, password_hash text not null,
+         roles text not null, scope text not null, disabled integer not null, failed_logins integer not null, locked_until_ms ${t.big},
+         created_at_ms ${t.big} not null, updated_at_ms ${t.big} not null)`,
+      `create table sessions (id text primary key, user_id text not null references users(id) on delete cascade, created_at_ms ${t.big} not null,
+         expires_at_ms ${t.big} not null, last_seen_ms ${t.big} not null, csrf_token text not null, ip text, user_agent text)`,
+      `create index sessions_user on sessions (user_id)`,
+      `create index sessions_expiry on sessions (expires_at_ms)`,
+      `create table api_keys (id text primary key, name text not null, key_hash text not null unique, prefix text not null, scopes text not null,
+         rate_limit_per_min integer not null, owner_user_id text, created_at_ms ${t.big} not null, expires_at_ms ${t.big},
+         revoked_at_ms ${t.big}, last_used_ms ${t.big})`,
+      `create table sightings (id text primary key, camera_id text not null, at_ms ${t.big} not null, plate_key ${t.key} not null,
+         plate_folded ${t.key} not null, display text not null, confidence ${t.real} not null, category text, cls text, track_id ${t.big},
+         direction text, crop_ref text)`,
+      `create index sightings_folded_at on sightings (plate_folded, at_ms, id)`,
+      `create index sightings_at on sightings (at_ms, plate_folded, camera_id, id)`,
+      `create table plate_keys (key ${t.key} primary key, folded ${t.key} not null)`,
+      `create index plate_keys_folded on plate_keys (folded)`,
+      `create table plate_variants (variant ${t.key} not null, key ${t.key} not null, primary key (variant, key))`,
+      `create table plate_grams (gram ${t.key} not null, key ${t.key} not null, primary key (gram, key))`,
+      `create table counts (camera_id text not null, line_id text not null, cls text not null, direction text not null,
+         minute_ms ${t.big} not null, n ${t.big} not null, primary key (camera_id, line_id, cls, direction, minute_ms))`,
+      `create index counts_minute on counts (minute_ms)`,
+      `create table events (id text primary key, camera_id text not null, at_ms ${t.big} not null, kind text not null, payload text not null)`,
+      `create index events_at on events (at_ms)`,
+      `create index events_camera_at on events (camera_id, at_ms)`,
+      `create table violations (id text primary key, camera_id text not null, at_ms ${t.big} not null, kind text not null, plate_key text,
+         plate_display text, status text not null, details text not null, updated_at_ms ${t.big} not null)`,
+      `create index violations_at on violations (at_ms)`,
+      `create index violations_status_at on violations (status, at_ms)`,
+      `create table violation_reviews (violation_id text not null references violations(id), seq integer not null, at_ms ${t.big} not null,
+         from_status text not null, to_status text not null, reviewer text not null, reason text not null, primary key (violation_id, seq))`,
+      `create table alerts (id text primary key, camera_id text, at_ms ${t.big} not null, kind text not null, severity text not null,
+         message text not null, payload text not null, acknowledged_by text, acknowledged_at_ms ${t.big})`,
+      `create index alerts_at on alerts (at_ms)`,
+      `create table watch_lists (id text primary key, name text not null, description text not null, severity text not null, created_at_ms ${t.big} not null)`,
+      `create table watch_entries (id text primary key, list_id text not null references watch_lists(id) on delete cascade, pattern text not null,
+         note text not null, created_at_ms ${t.big} not null, expires_at_ms ${t.big})`,
+      `create index watch_entries_list on watch_entries (list_id)`,
+      `create table evidence (id text primary key, violation_id text, event_id text, kind text not null, path text not null, sha256 text not null,
+         bytes ${t.big} not null, created_at_ms ${t.big} not null)`,
+      `create index evidence_violation on evidence (violation_id)`,
+      `create index evidence_event on evidence (event_id)`,
+      `create table audit_log (seq ${t.serial} primary key, at_ms ${t.big} not null, actor text not null, action text not null, target text,
+         details text not null, prev_hash text not null, hash text not null)`,
+      `insert into argus_meta (key, value) values ('cursor_secret', '${randomBytes(32).toString('hex')}')`,
+    ],
+  },
+];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** Applies the missing migrations; safe to run at every open and from several processes at once. */
+export async function migrate(db: Kysely<Database>, dialect: SqlDialect): Promise<number[]> {
+  const t = TYPES[dialect];
+  return db.transaction().execute(async (trx) => {
+    if (dialect === 'postgres') await sql`select pg_advisory_xact_lock(7720011)`.execute(trx);
+    await sql.raw(`create table if not exists argus_migrations (version integer primary key, name text not null, applied_at_ms ${t.big} not null)`).execute(trx);
+    const done = new Set((await trx.selectFrom('argus_migrations').select('version').execute()).map((r) => Number(r.version)));
+    const applied: number[] = [];
+    for (const m of MIGRATIONS) {
+      if (done.has(m.version)) continue;
+      for (const stmt of m.up(t)) await sql.raw(stmt).execute(trx);
+      await trx.insertInto('argus_migrations').values({ version: m.version, name: m.name, applied_at_ms: Date.now() }).execute();
+      applied.push(m.version);
+    }
+    return applied;
+  });
+}

@@ -1,0 +1,73 @@
+/** Table types of the kysely query layer (one schema, two dialects). JSON is stored as text. */
+export interface MetaTable { key: string; value: string }
+export interface MigrationTable { version: number; name: string; applied_at_ms: number }
+export interface SiteTable { id: string; name: string; time_zone: string; district: string | null; ward: string | null; lat: number | null; lng: number | null }
+export interface CameraTable {
+  id: string; site_id: string; name: string; kind: string; url: string; enabled: number;
+  lat: number | null; lng: number | null; zones: string; rules: string; updated_at_ms: number;
+}
+export interface RoleTable { name: string; description: string; permissions: string }
+export interface UserTable {
+  id: string; username: string; display_name: string; password_hash: string; roles: string; scope: string;
+  disabled: number; failed_logins: number; locked_until_ms: number | null; created_at_ms: number; updated_at_ms: number;
+}
+export interface SessionTable {
+  id: string; user_id: string; created_at_ms: number; expires_at_ms: number; last_seen_ms: number;
+  csrf_token: string; ip: string | null; user_agent: string | null;
+}
+export interface ApiKeyTable {
+  id: string; name: string; key_hash: string; prefix: string; scopes: string; rate_limit_per_min: number;
+  owner_user_id: string | null; created_at_ms: number; expires_at_ms: number | null; revoked_at_ms: number | null; last_used_ms: number | null;
+}
+export interface SightingTable {
+  id: string; camera_id: string; at_ms: number; plate_key: string; plate_folded: string; display: string;
+  confidence: number; category: string | null; cls: string | null; track_id: number | null; direction: string | null; crop_ref: string | null;
+}
+export interface PlateKeyTable { key: string; folded: string }
+export interface PlateVariantTable { variant: string; key: string }
+export interface PlateGramTable { gram: string; key: string }
+export interface CountTable { camera_id: string; line_id: string; cls: string; direction: string; minute_ms: number; n: number }
+export interface EventTable { id: string; camera_id: string; at_ms: number; kind: string; payload: string }
+export interface ViolationTable {
+  id: string; camera_id: string; at_ms: number; kind: string; plate_key: string | null; plate_display: string | null;
+  status: string; details: string; updated_at_ms: number;
+}
+export interface ViolationReviewTable {
+  violation_id: string; seq: number; at_ms: number; from_status: string; to_status: string; reviewer: string; reason: string;
+}
+export interface AlertTable {
+  id: string; camera_id: string | null; at_ms: number; kind: string; severity: string; message: string; payload: string;
+  acknowledged_by: string | null; acknowledged_at_ms: number | null;
+}
+export interface WatchListTable { id: string; name: string; description: string; severity: string; created_at_ms: number }
+export interface WatchEntryTable { id: string; list_id: string; pattern: string; note: string; created_at_ms: number; expires_at_ms: number | null }
+export interface EvidenceTable {
+  id: string; violation_id: string | null; event_id: string | null; kind: string; path: string; sha256: string; bytes: number; created_at_ms: number;
+}
+export interface AuditTable {
+  seq: number; at_ms: number; actor: string; action: string; target: string | null; details: string; prev_hash: string; hash: string;
+}
+
+export interface Database {
+  argus_meta: MetaTable;
+  argus_migrations: MigrationTable;
+  sites: SiteTable;
+  cameras: CameraTable;
+  roles: RoleTable;
+  users: UserTable;
+  sessions: SessionTable;
+  api_keys: ApiKeyTable;
+  sightings: SightingTable;
+  plate_keys: PlateKeyTable;
+  plate_variants: PlateVariantTable;
+  plate_grams: PlateGramTable;
+  counts: CountTable;
+  events: EventTable;
+  violations: ViolationTable;
+  violation_reviews: ViolationReviewTable;
+  alerts: AlertTable;
+  watch_lists: WatchListTable;
+  watch_entries: WatchEntryTable;
+  evidence: EvidenceTable;
+  audit_log: AuditTable;
+}

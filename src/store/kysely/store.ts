@@ -1,0 +1,116 @@
+/** The Store port over kysely: one query layer for the SQLite and PostgreSQL adapters. */
+import type { Kysely } from 'kysely';
+import { CursorCodec } from '../cursor.js';
+import type * as S from '../store.js';
+export type { SearchTuning } from './context.js';
+import * as admin from './admin.js';
+import { AuditAppender, listAudit, verifyAuditChain } from './audit.js';
+import { DEFAULT_SEARCH_TUNING, type SearchTuning, type StoreContext } from './context.js';
+import { migrate, type SqlDialect } from './migrations.js';
+import * as rec from './records.js';
+import type { Database } from './schema.js';
+import * as sig from './sightings.js';
+import { searchPlates } from './plate-search.js';
+
+export class KyselyStore implements S.Store {
+  private readonly ctx: StoreContext;
+  private readonly audit: AuditAppender;
+
+  private constructor(
+    db: Kysely<Database>, readonly dialect: SqlDialect, cursorSecret: string, search: SearchTuning, private readonly onClose: () => Promise<void>,
+  ) {
+    this.ctx = { db, dialect, cursors: new CursorCodec(cursorSecret), search };
+    this.audit = new AuditAppender(this.ctx);
+  }
+
+  /** Runs the migrations, then serves. `onClose` releases what the adapter opened. */
+  static async open(
+    db: Kysely<Database>, dialect: SqlDialect, onClose: () => Promise<void>, search: Partial<SearchTuning> = {},
+  ): Promise<KyselyStore> {
+    await migrate(db, dialect);
+    const secret = await db.selectFrom('argus_meta').select('value').where('key', '=', 'cursor_secret').executeTakeFirstOrThrow();
+    return new KyselyStore(db, dialect, secret.value, { ...DEFAULT_SEARCH_TUNING, ...search }, onClose);
+  }
+
+  get db(): Kysely<Database> {
+    return this.ctx.db;
+  }
+
+  upsertSite = (s: S.SiteRecord) => admin.upsertSite(this.ctx, s);
+  getSite = (id: string) => admin.getSite(this.ctx, id);
+  listSites = () => admin.listSites(this.ctx);
+  deleteSite = (id: string) => admin.deleteSite(this.ctx, id);
+
+  upsertCamera = (c: S.CameraRecord) => admin.upsertCamera(this.ctx, c);
+  getCamera = (id: string) => admin.getCamera(this.ctx, id);
+  listCameras = (f?: { siteId?: string }) => admin.listCameras(this.ctx, f);
+  deleteCamera = (id: string) => admin.deleteCamera(this.ctx, id);
+
+  createUser = (u: S.UserRecord) => admin.createUser(this.ctx, u);
+  getUser = (id: string) => admin.getUser(this.ctx, 'id', id);
+  getUserByUsername = (username: string) => admin.getUser(this.ctx, 'username', username);
+  listUsers = () => admin.listUsers(this.ctx);
+  updateUser = (id: string, patch: S.UserPatch) => admin.updateUser(this.ctx, id, patch);
+  deleteUser = (id: string) => admin.deleteUser(this.ctx, id);
+
+  upsertRole = (r: S.RoleRecord) => admin.upsertRole(this.ctx, r);
+  getRole = async (name: string) => (await admin.listRoles(this.ctx, name))[0] ?? null;
+  listRoles = () => admin.listRoles(this.ctx);
+  deleteRole = (name: string) => admin.deleteRole(this.ctx, name);
+
+  createSession = (s: S.SessionRecord) => admin.createSession(this.ctx, s);
+  getSession = (id: string) => admin.getSession(this.ctx, id);
+  touchSession = (id: string, lastSeenMs: number, expiresAtMs: number) => admin.touchSession(this.ctx, id, lastSeenMs, expiresAtMs);
+  deleteSession = async (id: string) => (await admin.deleteSessions(this.ctx, 'id', id)) > 0;
+  deleteUserSessions = (userId: string) => admin.deleteSessions(this.ctx, 'user_id', userId);
+  deleteExpiredSessions = (nowMs: number) => admin.deleteSessions(this.ctx, 'expired', nowMs);
+
+  createApiKey = (k: S.ApiKeyRecord) => admin.createApiKey(this.ctx, k);
+  getApiKeyByHash = (h: string) => admin.getApiKeyByHash(this.ctx, h);
+  listApiKeys = () => admin.listApiKeys(this.ctx);
+  revokeApiKey = (id: string, atMs: number) => admin.revokeApiKey(this.ctx, id, atMs);
+  touchApiKey = (id: string, lastUsedMs: number) => admin.touchApiKey(this.ctx, id, lastUsedMs);
+
+  insertSightings = (rows: readonly S.SightingRecord[]) => sig.insertSightings(this.ctx, rows);
+  getSighting = (id: string) => sig.getSighting(this.ctx, id);
+  listSightings = (f?: S.SightingFilter) => sig.listSightings(this.ctx, f);
+  searchPlates = (q: S.PlateSearchQuery) => searchPlates(this.ctx, q);
+
+  addCounts = (rows: readonly S.CountIncrement[]) => rec.addCounts(this.ctx, rows);
+  listCounts = (f?: S.CountFilter) => rec.listCounts(this.ctx, f);
+
+  insertEvents = (rows: readonly S.EventRecord[]) => rec.insertEvents(this.ctx, rows);
+  getEvent = (id: string) => rec.getEvent(this.ctx, id);
+  listEvents = (f?: S.EventFilter) => rec.listEvents(this.ctx, f);
+
+  insertViolation = (v: S.NewViolation) => rec.insertViolation(this.ctx, v);
+  getViolation = (id: string) => rec.getViolation(this.ctx, id);
+  listViolations = (f?: S.ViolationFilter) => rec.listViolations(this.ctx, f);
+  reviewViolation = (id: string, d: S.ReviewDecision) => rec.reviewViolation(this.ctx, id, d);
+
+  insertAlert = (a: S.NewAlert) => rec.insertAlert(this.ctx, a);
+  getAlert = (id: string) => rec.getAlert(this.ctx, id);
+  listAlerts = (f?: S.AlertFilter) => rec.listAlerts(this.ctx, f);
+  acknowledgeAlert = (id: string, by: string, atMs: number) => rec.acknowledgeAlert(this.ctx, id, by, atMs);
+
+  upsertWatchList = (l: S.WatchListRecord) => rec.upsertWatchList(this.ctx, l);
+  getWatchList = async (id: string) => (await rec.listWatchLists(this.ctx, id))[0] ?? null;
+  listWatchLists = () => rec.listWatchLists(this.ctx);
+  deleteWatchList = (id: string) => rec.deleteWatchList(this.ctx, id);
+  addWatchEntries = (listId: string, e: ReadonlyArray<Omit<S.WatchEntryRecord, 'listId'>>) => rec.addWatchEntries(this.ctx, listId, e);
+  listWatchEntries = (listId: string) => rec.listWatchEntries(this.ctx, { listId });
+  activeWatchEntries = (nowMs: number) => rec.listWatchEntries(this.ctx, { activeAtMs: nowMs });
+  removeWatchEntry = (id: string) => rec.removeWatchEntry(this.ctx, id);
+
+  putEvidence = (e: S.EvidenceRecord) => rec.putEvidence(this.ctx, e);
+  getEvidence = (id: string) => rec.getEvidence(this.ctx, id);
+  listEvidence = (f: { violationId?: string; eventId?: string }) => rec.listEvidence(this.ctx, f);
+
+  appendAudit = (e: S.AuditEntry) => this.audit.append(e);
+  listAudit = (f?: S.AuditFilter) => listAudit(this.ctx, f);
+  verifyAuditChain = () => verifyAuditChain(this.ctx);
+
+  async close(): Promise<void> {
+    await this.onClose();
+  }
+}

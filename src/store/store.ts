@@ -1,0 +1,113 @@
+/**
+ * The Store port: domain methods, not SQL. Adapters: `sqlite/` (embedded) and `postgres/` (scaled); both
+ * pass `testing/conformance.ts`. Times are ms since epoch (UTC). Ids of domain rows are given by callers
+ * (ULIDs from core/ids) so that retries are idempotent; the store assigns only audit sequence numbers.
+ */
+import type {
+  Page, SiteRecord, CameraRecord, UserRecord, UserPatch, RoleRecord, SessionRecord, ApiKeyRecord, SightingRecord,
+  SightingFilter, PlateSearchQuery, PlateSearchResult, CountIncrement, CountFilter, EventRecord, EventFilter,
+  ViolationRecord, NewViolation, ViolationDetail, ViolationFilter, ReviewDecision, AlertRecord, NewAlert, AlertFilter,
+  WatchListRecord, WatchEntryRecord, EvidenceRecord, AuditEntry, AuditRecord, AuditFilter, AuditVerification,
+} from './types.js';
+
+export type * from './types.js';
+
+// ─── the port ─────────────────────────────────────────────────────────────────────────────────────
+
+export interface Store {
+  readonly dialect: 'sqlite' | 'postgres';
+
+  upsertSite(site: SiteRecord): Promise<void>;
+  getSite(id: string): Promise<SiteRecord | null>;
+  listSites(): Promise<SiteRecord[]>;
+  /** Fails with `conflict` while cameras still belong to the site. */
+  deleteSite(id: string): Promise<boolean>;
+
+  upsertCamera(camera: CameraRecord): Promise<void>;
+  getCamera(id: string): Promise<CameraRecord | null>;
+  listCameras(filter?: { siteId?: string }): Promise<CameraRecord[]>;
+  deleteCamera(id: string): Promise<boolean>;
+
+  /** Fails with `conflict` when the id or username exists. */
+  createUser(user: UserRecord): Promise<void>;
+  getUser(id: string): Promise<UserRecord | null>;
+  getUserByUsername(username: string): Promise<UserRecord | null>;
+  listUsers(): Promise<UserRecord[]>;
+  /** Fails with `not_found`. */
+  updateUser(id: string, patch: UserPatch): Promise<UserRecord>;
+  deleteUser(id: string): Promise<boolean>;
+
+  upsertRole(role: RoleRecord): Promise<void>;
+  getRole(name: string): Promise<RoleRecord | null>;
+  listRoles(): Promise<RoleRecord[]>;
+  deleteRole(name: string): Promise<boolean>;
+
+  createSession(session: SessionRecord): Promise<void>;
+  getSession(id: string): Promise<SessionRecord | null>;
+  touchSession(id: string, lastSeenMs: number, expiresAtMs: number): Promise<boolean>;
+  deleteSession(id: string): Promise<boolean>;
+  deleteUserSessions(userId: string): Promise<number>;
+  deleteExpiredSessions(nowMs: number): Promise<number>;
+
+  createApiKey(key: ApiKeyRecord): Promise<void>;
+  getApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null>;
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  revokeApiKey(id: string, atMs: number): Promise<boolean>;
+  touchApiKey(id: string, lastUsedMs: number): Promise<void>;
+
+  /** Batched, idempotent on `id` (a retried batch inserts nothing twice). Durable when it resolves. */
+  insertSightings(rows: readonly SightingRecord[]): Promise<{ inserted: number }>;
+  getSighting(id: string): Promise<SightingRecord | null>;
+  /** Newest first. */
+  listSightings(filter?: SightingFilter): Promise<Page<SightingRecord>>;
+  /** Newest first; each hit carries its match score. Semantics of plates/match.ts. */
+  searchPlates(query: PlateSearchQuery): Promise<PlateSearchResult>;
+
+  /** Adds `n` to each (camera, line, class, direction, minute) counter, creating it at 0. */
+  addCounts(rows: readonly CountIncrement[]): Promise<void>;
+  /** Ordered by minute, camera, line, class, direction. */
+  listCounts(filter?: CountFilter): Promise<CountIncrement[]>;
+
+  /** Idempotent on `id`. */
+  insertEvents(rows: readonly EventRecord[]): Promise<{ inserted: number }>;
+  getEvent(id: string): Promise<EventRecord | null>;
+  listEvents(filter?: EventFilter): Promise<Page<EventRecord>>;
+
+  /** Status starts `pending`. Idempotent on `id`. */
+  insertViolation(v: NewViolation): Promise<void>;
+  getViolation(id: string): Promise<ViolationDetail | null>;
+  listViolations(filter?: ViolationFilter): Promise<Page<ViolationRecord>>;
+  /** Records the decision and a history row atomically. `not_found`, `conflict` (expectedStatus). */
+  reviewViolation(id: string, decision: ReviewDecision): Promise<ViolationDetail>;
+
+  insertAlert(alert: NewAlert): Promise<void>;
+  getAlert(id: string): Promise<AlertRecord | null>;
+  listAlerts(filter?: AlertFilter): Promise<Page<AlertRecord>>;
+  /** The first acknowledgement wins and is returned on repeats. `not_found`. */
+  acknowledgeAlert(id: string, by: string, atMs: number): Promise<AlertRecord>;
+
+  upsertWatchList(list: WatchListRecord): Promise<void>;
+  getWatchList(id: string): Promise<WatchListRecord | null>;
+  listWatchLists(): Promise<WatchListRecord[]>;
+  /** Deletes its entries too. */
+  deleteWatchList(id: string): Promise<boolean>;
+  /** `not_found` when the list does not exist. Idempotent on entry id. */
+  addWatchEntries(listId: string, entries: ReadonlyArray<Omit<WatchEntryRecord, 'listId'>>): Promise<void>;
+  listWatchEntries(listId: string): Promise<WatchEntryRecord[]>;
+  /** Entries of every list not expired at `nowMs` (for matching live reads). */
+  activeWatchEntries(nowMs: number): Promise<WatchEntryRecord[]>;
+  removeWatchEntry(id: string): Promise<boolean>;
+
+  putEvidence(ref: EvidenceRecord): Promise<void>;
+  getEvidence(id: string): Promise<EvidenceRecord | null>;
+  listEvidence(filter: { violationId?: string; eventId?: string }): Promise<EvidenceRecord[]>;
+
+  /** Append-only and hash-chained; concurrent appends are serialised. */
+  appendAudit(entry: AuditEntry): Promise<AuditRecord>;
+  /** Oldest first (by sequence). */
+  listAudit(filter?: AuditFilter): Promise<Page<AuditRecord>>;
+  /** Recomputes every hash in order; reports the first row that does not chain. */
+  verifyAuditChain(): Promise<AuditVerification>;
+
+  close(): Promise<void>;
+}

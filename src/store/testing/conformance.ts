@@ -1,0 +1,137 @@
+/**
+ * One conformance suite for every Store adapter: `runStoreConformance(name, factory)` from the adapter's
+ * test file. The factory opens a store on a fresh, empty database.
+ */
+import { describe, expect, it } from 'vitest';
+import { runAuditConformance } from './conformance-audit.js';
+import { runPlateConformance } from './conformance-plates.js';
+import { runRecordConformance } from './conformance-records.js';
+import { camera, HOSTILE, site, user } from './fixtures.js';
+import { expectArgusError, useHarness, type StoreFactory } from './harness.js';
+
+export type { StoreFactory, StoreHarness } from './harness.js';
+
+export function runStoreConformance(name: string, factory: StoreFactory): void {
+  describe(`Store conformance: ${name}`, () => {
+    runAdminConformance(factory);
+    runRecordConformance(factory);
+    runPlateConformance(factory);
+    runAuditConformance(factory);
+  });
+}
+
+function runAdminConformance(factory: StoreFactory): void {
+  describe('sites, cameras, users, roles, sessions, API keys', () => {
+    const h = useHarness(factory);
+
+    it('stores sites and cameras with their zones and rules and updates them in place', async () => {
+      const { store } = h();
+      await store.upsertSite(site('s1'));
+      await store.upsertSite(site('s2', { location: null, district: null }));
+      await store.upsertCamera(camera('c1', 's1'));
+      await store.upsertCamera(camera('c2', 's2', { enabled: false, location: { lat: 10.7, lng: 106.6 } }));
+      await store.upsertCamera(camera('c1', 's1', { name: 'Cổng Nam', zones: { lines: [{ id: 'l1', a: [0.1, 0.2] }] } }));
+      expect(await store.getSite('s2')).toEqual(site('s2', { location: null, district: null }));
+      expect((await store.listSites()).map((s) => s.id)).toEqual(['s1', 's2']);
+      expect(await store.getCamera('c1')).toEqual(camera('c1', 's1', { name: 'Cổng Nam', zones: { lines: [{ id: 'l1', a: [0.1, 0.2] }] } }));
+      expect((await store.listCameras({ siteId: 's2' })).map((c) => [c.id, c.enabled, c.location])).toEqual([['c2', false, { lat: 10.7, lng: 106.6 }]]);
+      expect(await store.listCameras()).toHaveLength(2);
+      expect(await store.getCamera('nope')).toBeNull();
+    });
+
+    it('refuses a camera of an unknown site and a site delete while cameras remain', async () => {
+      const { store } = h();
+      await store.upsertSite(site('s3'));
+      await store.upsertCamera(camera('c3', 's3'));
+      await expectArgusError(store.upsertCamera(camera('c4', 'no-such-site')), 'not_found');
+      await expectArgusError(store.deleteSite('s3'), 'conflict');
+      expect(await store.deleteCamera('c3')).toBe(true);
+      expect(await store.deleteCamera('c3')).toBe(false);
+      expect(await store.deleteSite('s3')).toBe(true);
+      expect(await store.getSite('s3')).toBeNull();
+    });
+
+    it('creates, finds, patches and deletes users, refusing duplicate ids and usernames', async () => {
+      const { store } = h();
+      await store.createUser(user('u1', { roles: ['admin', 'reviewer'], scope: { cameraIds: ['c1'] } }));
+      await store.createUser(user('u2'));
+      await expectArgusError(store.createUser(user('u1', { username: 'other' })), 'conflict');
+      await expectArgusError(store.createUser(user('u3', { username: 'user-u2' })), 'conflict');
+      expect(await store.getUser('u1')).toEqual(user('u1', { roles: ['admin', 'reviewer'], scope: { cameraIds: ['c1'] } }));
+      expect((await store.getUserByUsername('user-u2'))?.id).toBe('u2');
+      const patched = await store.updateUser('u2', { failedLogins: 3, lockedUntilMs: 1_700_000_900_000, disabled: true, updatedAtMs: 1_700_000_100_000 });
+      expect(patched).toMatchObject({ id: 'u2', failedLogins: 3, lockedUntilMs: 1_700_000_900_000, disabled: true, username: 'user-u2' });
+      expect(await store.getUser('u2')).toEqual(patched);
+      await expectArgusError(store.updateUser('u2', { username: 'user-u1' }), 'conflict');
+      await expectArgusError(store.updateUser('ghost', { disabled: true }), 'not_found');
+      expect((await store.listUsers()).map((u) => u.id)).toEqual(['u1', 'u2']);
+      expect(await store.deleteUser('u2')).toBe(true);
+      expect(await store.getUser('u2')).toBeNull();
+    });
+
+    it('stores roles with their permissions', async () => {
+      const { store } = h();
+      await store.upsertRole({ name: 'reviewer', description: 'Reviews', permissions: ['violations.read', 'violations.review'] });
+      await store.upsertRole({ name: 'viewer', description: 'Views', permissions: ['cameras.read'] });
+      await store.upsertRole({ name: 'viewer', description: 'Views only', permissions: ['cameras.read', 'events.read'] });
+      expect(await store.getRole('viewer')).toEqual({ name: 'viewer', description: 'Views only', permissions: ['cameras.read', 'events.read'] });
+      expect((await store.listRoles()).map((r) => r.name)).toEqual(['reviewer', 'viewer']);
+      expect(await store.deleteRole('reviewer')).toBe(true);
+      expect(await store.getRole('reviewer')).toBeNull();
+    });
+
+    it('keeps sessions until deleted, expired or their user is removed', async () => {
+      const { store } = h();
+      await store.createUser(user('su'));
+      const s = { id: 'h1', userId: 'su', createdAtMs: 1000, expiresAtMs: 5000, lastSeenMs: 1000, csrfToken: 'csrf', ip: '10.0.0.9', userAgent: 'UA' };
+      await store.createSession(s);
+      await store.createSession({ ...s, id: 'h2', expiresAtMs: 2000 });
+      await store.createSession({ ...s, id: 'h3', expiresAtMs: 9000, ip: null, userAgent: null });
+      await expectArgusError(store.createSession({ ...s, id: 'h4', userId: 'ghost' }), 'not_found');
+      expect(await store.getSession('h1')).toEqual(s);
+      expect(await store.touchSession('h1', 3000, 8000)).toBe(true);
+      expect(await store.getSession('h1')).toMatchObject({ lastSeenMs: 3000, expiresAtMs: 8000 });
+      expect(await store.touchSession('none', 1, 2)).toBe(false);
+      expect(await store.deleteExpiredSessions(2500)).toBe(1);
+      expect(await store.getSession('h2')).toBeNull();
+      expect(await store.deleteSession('h3')).toBe(true);
+      expect(await store.deleteUserSessions('su')).toBe(1);
+      await store.createSession({ ...s, id: 'h5' });
+      await store.deleteUser('su');
+      expect(await store.getSession('h5')).toBeNull();
+    });
+
+    it('finds API keys by hash, revokes them once and records their use', async () => {
+      const { store } = h();
+      const k = { id: 'k1', name: 'Công an huyện', keyHash: 'sha256:aa', prefix: 'ak_12', scopes: ['plates.search'], rateLimitPerMin: 60,
+        ownerUserId: null, createdAtMs: 10, expiresAtMs: null, revokedAtMs: null, lastUsedMs: null };
+      await store.createApiKey(k);
+      await expectArgusError(store.createApiKey({ ...k, id: 'k2' }), 'conflict');
+      expect(await store.getApiKeyByHash('sha256:aa')).toEqual(k);
+      expect(await store.getApiKeyByHash('sha256:bb')).toBeNull();
+      await store.touchApiKey('k1', 99);
+      expect(await store.revokeApiKey('k1', 100)).toBe(true);
+      expect(await store.revokeApiKey('k1', 200)).toBe(false);
+      expect(await store.listApiKeys()).toEqual([{ ...k, lastUsedMs: 99, revokedAtMs: 100 }]);
+    });
+
+    it('stores hostile strings verbatim and finds them by them', async () => {
+      const { store } = h();
+      for (const [i, text] of HOSTILE.entries()) {
+        await store.upsertSite(site(`hs-${i}`, { name: text, ward: text }));
+        await store.createUser(user(`hu-${i}`, { username: text, displayName: text }));
+        expect((await store.getSite(`hs-${i}`))?.name).toBe(text);
+        expect((await store.getUserByUsername(text))?.id).toBe(`hu-${i}`);
+      }
+      await store.upsertSite(site(HOSTILE[0]));
+      expect((await store.getSite(HOSTILE[0]))?.id).toBe(HOSTILE[0]);
+      expect((await store.listSites()).length).toBeGreaterThanOrEqual(HOSTILE.length + 1);
+    });
+
+    it('runs its migrations once: a reopened store sees the same data', async () => {
+      const second = await h().reopen();
+      expect((await second.getSite('s1'))?.name).toBe('Site s1');
+      expect(await second.getCamera('c1')).toEqual(await h().store.getCamera('c1'));
+    });
+  });
+}

@@ -1,0 +1,318 @@
+/** Records and filters of the Store port (see store.ts). */
+import type { PlateMatchKind } from '../plates/match.js';
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** One page of a listing. `nextCursor` is opaque and tamper-evident; pass it back unchanged. */
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextCursor: string | null;
+}
+
+export interface PageRequest {
+  /** 1–1000, default 100. */
+  readonly limit?: number;
+  readonly cursor?: string | null;
+}
+
+export interface TimeRange {
+  readonly fromMs?: number;
+  /** Exclusive. */
+  readonly toMs?: number;
+}
+
+// ─── sites, cameras ───────────────────────────────────────────────────────────────────────────────
+
+export interface LatLngValue {
+  readonly lat: number;
+  readonly lng: number;
+}
+
+export interface SiteRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly timeZone: string;
+  readonly district: string | null;
+  readonly ward: string | null;
+  readonly location: LatLngValue | null;
+}
+
+export interface CameraRecord {
+  readonly id: string;
+  readonly siteId: string;
+  readonly name: string;
+  /** security | intersection | gateway | speed | overview | face_crowd | shared (see config schema). */
+  readonly kind: string;
+  readonly url: string;
+  readonly enabled: boolean;
+  readonly location: LatLngValue | null;
+  /** Zones and lines as in the site config (validated by config/, stored verbatim). */
+  readonly zones: JsonValue;
+  readonly rules: JsonValue;
+  readonly updatedAtMs: number;
+}
+
+// ─── users, roles, sessions, API keys ─────────────────────────────────────────────────────────────
+
+export interface AccessScope {
+  /** Empty or absent: everywhere. */
+  readonly districts?: readonly string[];
+  readonly wards?: readonly string[];
+  readonly cameraIds?: readonly string[];
+}
+
+export interface UserRecord {
+  readonly id: string;
+  readonly username: string;
+  readonly displayName: string;
+  readonly passwordHash: string;
+  readonly roles: readonly string[];
+  readonly scope: AccessScope;
+  readonly disabled: boolean;
+  readonly failedLogins: number;
+  readonly lockedUntilMs: number | null;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+}
+
+export type UserPatch = Partial<Omit<UserRecord, 'id' | 'createdAtMs'>>;
+
+export interface RoleRecord {
+  readonly name: string;
+  readonly description: string;
+  readonly permissions: readonly string[];
+}
+
+export interface SessionRecord {
+  /** Store a hash of the session token, never the token. */
+  readonly id: string;
+  readonly userId: string;
+  readonly createdAtMs: number;
+  readonly expiresAtMs: number;
+  readonly lastSeenMs: number;
+  readonly csrfToken: string;
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+}
+
+export interface ApiKeyRecord {
+  readonly id: string;
+  readonly name: string;
+  /** Hash of the secret; look keys up by it. */
+  readonly keyHash: string;
+  /** The first characters of the key, shown in lists. */
+  readonly prefix: string;
+  readonly scopes: readonly string[];
+  readonly rateLimitPerMin: number;
+  readonly ownerUserId: string | null;
+  readonly createdAtMs: number;
+  readonly expiresAtMs: number | null;
+  readonly revokedAtMs: number | null;
+  readonly lastUsedMs: number | null;
+}
+
+// ─── sightings, counts, events ────────────────────────────────────────────────────────────────────
+
+export interface SightingRecord {
+  readonly id: string;
+  readonly cameraId: string;
+  readonly atMs: number;
+  /** Normalised `[0-9A-Z]` key, e.g. `30A12345`. */
+  readonly plateKey: string;
+  /** Vietnamese display form, e.g. `30A-123.45`. */
+  readonly display: string;
+  readonly confidence: number;
+  /** white | yellow | blue | red | … (plate background category), or null when unknown. */
+  readonly category: string | null;
+  /** Vehicle class (car, motorcycle, …) or null. */
+  readonly cls: string | null;
+  readonly trackId: number | null;
+  readonly direction: string | null;
+  /** Evidence reference of the best crop (path or evidence id), or null. */
+  readonly cropRef: string | null;
+}
+
+export interface SightingFilter extends TimeRange, PageRequest {
+  readonly cameraIds?: readonly string[];
+  /** Exact normalised key. */
+  readonly plateKey?: string;
+}
+
+export type PlateSearchMode = 'exact' | 'prefix' | 'wildcard' | 'fuzzy';
+
+export interface PlateSearchQuery extends TimeRange, PageRequest {
+  readonly query: string;
+  readonly mode: PlateSearchMode;
+  readonly cameraIds?: readonly string[];
+  /** Fuzzy mode: 1 (default) or 2. */
+  readonly maxDistance?: number;
+}
+
+export interface PlateHit extends SightingRecord {
+  readonly score: number;
+  readonly distance: number;
+  readonly matchKind: PlateMatchKind;
+}
+
+export interface PlateSearchResult extends Page<PlateHit> {
+  /** Exact and fuzzy modes: the distinct matching keys, best first (at most 100). */
+  readonly plates: ReadonlyArray<{ key: string; score: number; distance: number; matchKind: PlateMatchKind }>;
+}
+
+export interface CountIncrement {
+  readonly cameraId: string;
+  readonly lineId: string;
+  readonly cls: string;
+  readonly direction: string;
+  /** Start of the minute (a multiple of 60 000). */
+  readonly minuteMs: number;
+  readonly n: number;
+}
+
+export interface CountFilter extends TimeRange {
+  readonly cameraIds?: readonly string[];
+  readonly lineId?: string;
+  readonly cls?: string;
+}
+
+export interface EventRecord {
+  readonly id: string;
+  readonly cameraId: string;
+  readonly atMs: number;
+  readonly kind: string;
+  readonly payload: JsonValue;
+}
+
+export interface EventFilter extends TimeRange, PageRequest {
+  readonly cameraIds?: readonly string[];
+  readonly kinds?: readonly string[];
+}
+
+// ─── violations, alerts, watch lists, evidence ────────────────────────────────────────────────────
+
+export type ViolationStatus = 'pending' | 'confirmed' | 'rejected';
+
+export interface ViolationRecord {
+  readonly id: string;
+  readonly cameraId: string;
+  readonly atMs: number;
+  /** red_light, wrong_lane, speeding, … */
+  readonly kind: string;
+  readonly plateKey: string | null;
+  readonly plateDisplay: string | null;
+  readonly status: ViolationStatus;
+  readonly details: JsonValue;
+  readonly updatedAtMs: number;
+}
+
+export type NewViolation = Omit<ViolationRecord, 'status' | 'updatedAtMs'>;
+
+export interface ViolationReview {
+  readonly violationId: string;
+  readonly atMs: number;
+  readonly fromStatus: ViolationStatus;
+  readonly toStatus: ViolationStatus;
+  readonly reviewer: string;
+  readonly reason: string;
+}
+
+export interface ViolationDetail extends ViolationRecord {
+  readonly history: ViolationReview[];
+  readonly evidence: EvidenceRecord[];
+}
+
+export interface ViolationFilter extends TimeRange, PageRequest {
+  readonly status?: ViolationStatus;
+  readonly cameraIds?: readonly string[];
+  readonly kinds?: readonly string[];
+  readonly plateKey?: string;
+}
+
+export interface ReviewDecision {
+  readonly status: 'confirmed' | 'rejected' | 'pending';
+  readonly reviewer: string;
+  readonly reason: string;
+  readonly atMs: number;
+  /** Optimistic concurrency: fail with `conflict` when the current status differs. */
+  readonly expectedStatus?: ViolationStatus;
+}
+
+export interface AlertRecord {
+  readonly id: string;
+  readonly cameraId: string | null;
+  readonly atMs: number;
+  /** signal_loss, watchlist_hit, disk_full, … */
+  readonly kind: string;
+  readonly severity: 'info' | 'warning' | 'critical';
+  readonly message: string;
+  readonly payload: JsonValue;
+  readonly acknowledgedBy: string | null;
+  readonly acknowledgedAtMs: number | null;
+}
+
+export type NewAlert = Omit<AlertRecord, 'acknowledgedBy' | 'acknowledgedAtMs'>;
+
+export interface AlertFilter extends TimeRange, PageRequest {
+  readonly acknowledged?: boolean;
+  readonly cameraIds?: readonly string[];
+  readonly kinds?: readonly string[];
+}
+
+export interface WatchListRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly description: string;
+  readonly severity: 'info' | 'warning' | 'critical';
+  readonly createdAtMs: number;
+}
+
+export interface WatchEntryRecord {
+  readonly id: string;
+  readonly listId: string;
+  /** A plate query (see plates/match.ts): exact key or wildcard pattern. */
+  readonly pattern: string;
+  readonly note: string;
+  readonly createdAtMs: number;
+  readonly expiresAtMs: number | null;
+}
+
+export interface EvidenceRecord {
+  readonly id: string;
+  readonly violationId: string | null;
+  readonly eventId: string | null;
+  /** still | crop | composite | clip | manifest */
+  readonly kind: string;
+  /** Path relative to the evidence root. */
+  readonly path: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  readonly createdAtMs: number;
+}
+
+// ─── audit ────────────────────────────────────────────────────────────────────────────────────────
+
+export interface AuditEntry {
+  readonly atMs: number;
+  /** user id, `apikey:<id>` or `system`. */
+  readonly actor: string;
+  /** e.g. `plate.search`, `violation.review`, `footage.view`, `export.csv`. */
+  readonly action: string;
+  readonly target: string | null;
+  readonly details: JsonValue;
+}
+
+export interface AuditRecord extends AuditEntry {
+  readonly seq: number;
+  readonly prevHash: string;
+  /** sha256(prevHash || canonical(row)) in hex. */
+  readonly hash: string;
+}
+
+export interface AuditFilter extends TimeRange, PageRequest {
+  readonly actor?: string;
+  readonly action?: string;
+}
+
+export type AuditVerification =
+  | { readonly ok: true; readonly count: number; readonly headHash: string }
+  | { readonly ok: false; readonly count: number; readonly brokenAtSeq: number; readonly reason: string };
