@@ -113,14 +113,15 @@ export interface VerifyTreeResult {
 
 /**
  * Verifies `root` when it is an evidence directory (it holds manifest.json, manifest.sig or metadata.json),
- * otherwise every sub-directory of it (in-progress `.tmp-*` writes skipped). A root with no evidence at all
+ * otherwise every sub-directory of it (hidden ones skipped: the `.keys` of `argus analyze --evidence` and
+ * in-progress `.tmp-*` writes). A root with no evidence at all
  * is reported as one `missing` problem.
  */
 export async function verifyEvidenceTree(root: string, publicKey?: KeyObject | string | Buffer): Promise<VerifyTreeResult> {
   const key = publicKey === undefined ? undefined : toKey(publicKey);
   const top = await listDir(root);
   const isEvidence = top.has(MANIFEST_FILE) || top.has(SIGNATURE_FILE) || top.has('metadata.json');
-  const subdirs = isEvidence ? ['.'] : [...top.entries()].filter(([n, f]) => !f && !n.startsWith(TEMP_DIR_PREFIX)).map(([n]) => n).sort();
+  const subdirs = isEvidence ? ['.'] : [...top.entries()].filter(([n, f]) => !f && !n.startsWith(TEMP_DIR_PREFIX) && !n.startsWith('.')).map(([n]) => n).sort();
   const entries: TreeEntry[] = [];
   for (const sub of subdirs) entries.push({ dir: sub, result: await verifyEvidence(sub === '.' ? root : join(root, sub), key) });
   const problems = entries.flatMap((e) => e.result.problems.map((p) => ({ ...p, file: e.dir === '.' ? p.file : `${e.dir}/${p.file}` })));

@@ -27,6 +27,8 @@ export interface FrameResult {
 export interface FrameStage {
   readonly name: string;
   step(result: FrameResult): Promise<readonly ArgusEvent[]> | readonly ArgusEvent[];
+  /** End of the stream (or abort): last events of work still in progress (e.g. evidence being written). */
+  finish?(): Promise<readonly ArgusEvent[]>;
 }
 
 export interface AnalysisOptions {
@@ -108,35 +110,56 @@ export async function runAnalysis(opts: AnalysisOptions): Promise<AnalysisSummar
     return dets;
   };
 
-  for await (const { item, result: detections } of mapOrdered(gated(), opts.inFlight ?? 2, detectTimed)) {
-    const frame = item.frame;
-    if (detections !== undefined) detectorCalls++;
-    const t0 = performance.now();
-    // Without motion the scene is unchanged: tracks keep their last state (no update, no ageing by a blind
-    // frame), so a parked vehicle stays present for the rules that measure dwell.
-    const update = detections !== undefined ? opts.tracker.update(detections, frame) : { tracks: lastTracks, ended: [] };
-    lastTracks = update.tracks;
-    const t1 = performance.now();
-    timer.add('track', t1 - t0);
-    counter ??= lineCounterInit(typeof opts.lines === 'function' ? opts.lines(frame.sourceSize) : opts.lines, { cameraId: opts.cameraId });
-    const lc = detections !== undefined ? lineCounterStep(counter, update.tracks, frame, update.ended) : { state: counter, events: [] };
-    counter = lc.state;
-    timer.add('lines', performance.now() - t1);
-    const events: ArgusEvent[] = [...lc.events];
-    const base: FrameResult = { frame, detections, tracks: update.tracks, ended: update.ended, events, motion: item.detect };
-    for (const stage of opts.stages ?? []) {
-      const ts = performance.now();
-      events.push(...(await stage.step({ ...base, events: [...events] })));
-      timer.add(stage.name, performance.now() - ts);
+  // An abort while a live source waits for its camera (outage, backoff) must not wait for the next frame:
+  // closing the source ends its iteration (a failure to close is thrown once the stages have finished).
+  const onAbort = (): void => {
+    opts.source.close().catch((e: unknown) => {
+      closeError = e;
+    });
+  };
+  let closeError: unknown;
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+  try {
+    for await (const { item, result: detections } of mapOrdered(gated(), opts.inFlight ?? 2, detectTimed)) {
+      const frame = item.frame;
+      if (detections !== undefined) detectorCalls++;
+      const t0 = performance.now();
+      // Without motion the scene is unchanged: tracks keep their last state (no update, no ageing by a blind
+      // frame), so a parked vehicle stays present for the rules that measure dwell.
+      const update = detections !== undefined ? opts.tracker.update(detections, frame) : { tracks: lastTracks, ended: [] };
+      lastTracks = update.tracks;
+      const t1 = performance.now();
+      timer.add('track', t1 - t0);
+      counter ??= lineCounterInit(typeof opts.lines === 'function' ? opts.lines(frame.sourceSize) : opts.lines, { cameraId: opts.cameraId });
+      const lc = detections !== undefined ? lineCounterStep(counter, update.tracks, frame, update.ended) : { state: counter, events: [] };
+      counter = lc.state;
+      timer.add('lines', performance.now() - t1);
+      const events: ArgusEvent[] = [...lc.events];
+      const base: FrameResult = { frame, detections, tracks: update.tracks, ended: update.ended, events, motion: item.detect };
+      for (const stage of opts.stages ?? []) {
+        const ts = performance.now();
+        events.push(...(await stage.step({ ...base, events: [...events] })));
+        timer.add(stage.name, performance.now() - ts);
+      }
+      for (const e of events) await opts.onEvent?.(e);
+      eventCount += events.length;
+      await opts.onFrame?.({ ...base, events });
+      frames++;
+      firstPts ??= frame.ptsSec;
+      if (frames > 1) frameInterval = (frame.ptsSec - lastPts) || frameInterval;
+      lastPts = frame.ptsSec;
     }
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+  }
+
+  for (const stage of opts.stages ?? []) {
+    const events = (await stage.finish?.()) ?? [];
     for (const e of events) await opts.onEvent?.(e);
     eventCount += events.length;
-    await opts.onFrame?.({ ...base, events });
-    frames++;
-    firstPts ??= frame.ptsSec;
-    if (frames > 1) frameInterval = (frame.ptsSec - lastPts) || frameInterval;
-    lastPts = frame.ptsSec;
   }
+  if (closeError !== undefined) throw closeError;
 
   const wallSec = (performance.now() - started) / 1000;
   return {

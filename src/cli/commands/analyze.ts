@@ -1,10 +1,12 @@
 import { loadConfigOrThrow } from '../../config/load.js';
-import type { CameraConfig, MotionConfig } from '../../config/schema.js';
+import type { CameraConfig, MotionConfig, SiteConfig } from '../../config/schema.js';
 import { motionSchema } from '../../config/schema.js';
 import { ArgusError } from '../../core/errors.js';
 import { px, type FrameSize } from '../../core/geometry.js';
 import { runAnalysis, type AnalysisSummary, type FrameResult } from '../../pipeline/analysis.js';
 import { Annotator } from '../../pipeline/annotate.js';
+import { createCameraStages } from '../../pipeline/camera-stages.js';
+import { runReplay } from '../../pipeline/replay.js';
 import { JsonlWriter } from '../../pipeline/jsonl.js';
 import { Progress } from '../../pipeline/progress.js';
 import { resolveAnalysis } from '../../pipeline/settings.js';
@@ -19,9 +21,10 @@ import { parseCommandArgs } from '../args.js';
 
 const HELP = `Usage: argus analyze <source> [options]
        argus analyze --config FILE --camera ID [options]
+       argus analyze --replay TRACKS.jsonl [--config FILE --camera ID] [--line …] [--events FILE] [--summary]
 
 Analyse a video file or a stream (rtsp://, http(s)://): detect and track vehicles and people, count line
-crossings, and write events.
+crossings, run the camera's traffic rules (with --config/--camera), and write events and evidence.
 
 Options:
   --config FILE        Site configuration (YAML); with --camera, takes the source, lines and settings
@@ -34,7 +37,16 @@ Options:
   --min-score X        Minimum detection confidence handed to the tracker (default 0.1)
   --no-motion          Run the detector on every frame (disable the motion gate)
   --realtime           Files: pace at real time, like a live camera
-  --events FILE        Write events as JSON Lines
+  --events FILE        Write events as JSON Lines: line.cross, and with rules violation / alert /
+                       zone.enter / zone.exit (id, kind, time, camera, plate when read, class,
+                       measurements, evidence reference)
+  --evidence DIR       Write signed evidence for every violation into DIR/<violation id>/ (stills,
+                       plate or vehicle close-up, composite, clip ≥ 5 s, metadata, signed manifest);
+                       check with \`argus evidence verify DIR\`
+  --evidence-key DIR   Ed25519 signing key directory (created when absent; default DIR/.keys)
+  --record-tracks FILE Record every analysed frame's tracks (JSON Lines) for --replay
+  --replay FILE        Run the counting lines and the camera's rules on recorded tracks: no video, no
+                       model; the summary's line counts equal the recorded run's
   --annotate FILE      Write a video with boxes, track ids, trails and line counters
   --summary            Print a JSON summary as the last line of stdout
   -h, --help           This help
@@ -53,6 +65,10 @@ const OPTIONS = {
   'no-motion': { type: 'boolean' },
   realtime: { type: 'boolean' },
   events: { type: 'string' },
+  evidence: { type: 'string' },
+  'evidence-key': { type: 'string' },
+  'record-tracks': { type: 'string' },
+  replay: { type: 'string' },
   annotate: { type: 'string' },
   summary: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -82,13 +98,53 @@ const positiveInteger = (name: string, v: string | undefined): number | undefine
   return n;
 };
 
-async function cameraFromConfig(file: string | undefined, id: string | undefined): Promise<CameraConfig | undefined> {
+interface CameraSetup {
+  readonly camera: CameraConfig;
+  readonly site: SiteConfig | undefined;
+}
+
+async function cameraFromConfig(file: string | undefined, id: string | undefined): Promise<CameraSetup | undefined> {
   if (file === undefined && id === undefined) return undefined;
   if (file === undefined || id === undefined) throw new ArgusError('invalid_argument', '--config and --camera go together');
   const cfg = await loadConfigOrThrow(file);
   const cam = cfg.cameras.find((c) => c.id === id);
   if (!cam) throw new ArgusError('invalid_argument', `camera "${id}" is not in ${file} (cameras: ${cfg.cameras.map((c) => c.id).join(', ') || 'none'})`);
-  return cam;
+  return { camera: cam, site: cfg.sites.find((s) => s.id === cam.site) };
+}
+
+type Values = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>['values'];
+
+const isLiveUrl = (url: string): boolean => /^(rtsps?|https?):\/\//i.test(url);
+const filePath = (url: string): string => (url.startsWith('file:') ? new URL(url).pathname : url);
+
+/** `--replay`: the counting lines and rules over a recorded track log; no video, no model. */
+async function replay(values: Values, setup: CameraSetup | undefined, cliLines: readonly CountLine[]): Promise<number> {
+  const file = values.replay!;
+  for (const opt of ['evidence', 'annotate', 'record-tracks'] as const) {
+    if (values[opt] !== undefined) throw new ArgusError('invalid_argument', `--${opt} cannot be used with --replay (no video)`);
+  }
+  const camera = setup?.camera;
+  const events = values.events ? new JsonlWriter(values.events) : undefined;
+  let summary;
+  try {
+    summary = await runReplay({
+      file,
+      cameraId: camera?.id ?? 'cli',
+      camera,
+      siteTz: setup?.site?.timezone ?? 'Asia/Ho_Chi_Minh',
+      lines: (size) => [...cliLines, ...(camera?.lines ?? []).map((l) => countLineFromConfig(l, size))],
+      ...(events ? { onEvent: (e) => events.write(e) } : {}),
+    });
+  } finally {
+    await events?.close();
+  }
+  if (values.summary) printSummary(file, summary, {});
+  return 0;
+}
+
+function printSummary(source: string, s: Pick<AnalysisSummary, 'frames' | 'seconds' | 'fps' | 'lines'>, extra: object): void {
+  const out = { source, frames: s.frames, seconds: s.seconds, fps: s.fps, lines: Object.entries(s.lines).map(([id, counts]) => ({ id, counts })), ...extra };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
 export async function analyze(argv: string[]): Promise<number> {
@@ -97,26 +153,50 @@ export async function analyze(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return 0;
   }
-  const camera = await cameraFromConfig(values.config, values.camera);
-  const url = positionals[0] ?? camera?.source;
+  const setup = await cameraFromConfig(values.config, values.camera);
+  const cliLines = (values.line ?? []).map(parseLineArg);
+  if (values.replay !== undefined) {
+    if (positionals.length > 0) throw new ArgusError('invalid_argument', '--replay takes no video source');
+    return replay(values, setup, cliLines);
+  }
+  const url = positionals[0] ?? setup?.camera.source;
   if (url === undefined || positionals.length > 1) {
     process.stderr.write(`${HELP}\n`);
     return 2;
   }
-  const cliLines = (values.line ?? []).map(parseLineArg);
+  if (values['evidence-key'] !== undefined && values.evidence === undefined) throw new ArgusError('invalid_argument', '--evidence-key goes with --evidence DIR');
+  return live(url, values, setup, cliLines);
+}
+
+/** Video → detector → tracker → lines → rules → evidence. */
+async function live(url: string, values: Values, setup: CameraSetup | undefined, cliLines: readonly CountLine[]): Promise<number> {
+  const camera = setup?.camera;
   const lines = (size: FrameSize): CountLine[] => [...cliLines, ...(camera?.lines ?? []).map((l) => countLineFromConfig(l, size))];
   const motion: MotionConfig = { ...(camera?.analysis.motion ?? motionSchema.parse({})), ...(values['no-motion'] ? { enabled: false } : {}) };
-
-  // Probe first: a broken source fails in seconds with one clear line, before any model loads.
-  const info = await probeSource(url);
-  const settings = resolveAnalysis(camera?.analysis, info, {
+  const overrides = {
     fps: positiveNumber('fps', values.fps),
     width: positiveNumber('width', values.width),
     tiles: positiveInteger('tiles', values.tiles),
     minScore: positiveNumber('min-score', values['min-score']),
     model: values.model,
-  });
+  };
+
+  // Probe first: a broken source fails in seconds with one clear line, before any model loads.
+  const info = await probeSource(url);
+  const settings = resolveAnalysis(camera?.analysis, info, overrides);
   const fps = settings.fps;
+  const stages = await createCameraStages({
+    camera,
+    site: setup?.site,
+    recordFile: values['record-tracks'],
+    evidence: values.evidence === undefined ? undefined : {
+      dir: values.evidence,
+      keyDir: values['evidence-key'],
+      ...(isLiveUrl(url) ? {} : { sourceFile: filePath(url), sourceDurationSec: info.durationSec }),
+      versions: { models: { detector: settings.detector.model } },
+      onProblem: (v, problem) => process.stderr.write(`argus analyze: violation ${v.id} (${v.violation}): ${problem}\n`),
+    },
+  });
   const detector = await createOnnxDetector(settings.detector);
   const source = openFrameSource({ url, fps, width: settings.size.width, height: settings.size.height, realtime: values.realtime === true });
   const events = values.events ? new JsonlWriter(values.events) : undefined;
@@ -146,6 +226,7 @@ export async function analyze(argv: string[]): Promise<number> {
       lines,
       motion,
       ...(camera ? { masks: camera.analysis.masks } : {}),
+      stages: stages.stages,
       onFrame,
       ...(events ? { onEvent: (e) => events.write(e) } : {}),
       signal: abort.signal,
@@ -158,21 +239,14 @@ export async function analyze(argv: string[]): Promise<number> {
     await detector.close();
     await events?.close();
     await writer?.close();
+    await stages.close();
   }
   if (summary.frames === 0) {
     throw source.lastError() ?? new ArgusError('source_corrupt', `${url}: no frame could be decoded`);
   }
   if (values.summary) {
-    const out = {
-      source: url,
-      frames: summary.frames,
-      seconds: summary.seconds,
-      fps: summary.fps,
-      lines: Object.entries(summary.lines).map(([id, counts]) => ({ id, counts })),
-      detectorCalls: summary.detectorCalls,
-      stages: summary.stages,
-    };
-    process.stdout.write(`${JSON.stringify(out)}\n`);
+    const ev = stages.evidence?.stats();
+    printSummary(url, summary, { detectorCalls: summary.detectorCalls, events: summary.events, ...(ev ? { evidence: ev } : {}), stages: summary.stages });
   }
   return 0;
 }
