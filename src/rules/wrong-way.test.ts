@@ -50,4 +50,22 @@ describe('wrong way', () => {
     const { events } = await run({}, { minDistancePx: 70 });
     expect(events.map((e) => (e as unknown[])[0])).toEqual([2, 4]);
   });
+
+  it('does not report a vehicle twice when its track breaks and comes back under a new id', async () => {
+    const broken: Mover[] = [
+      // One vehicle against the down lane; its track breaks at 2 s and resumes as id 8 from the same spot.
+      { id: 7, cls: 'motorcycle', at: linear({ x: 300, y: 900 }, { x: 300, y: 600 }, 0, 2000) },
+      { id: 8, cls: 'motorcycle', at: linear({ x: 300, y: 590 }, { x: 300, y: 200 }, 2200, 5000) },
+      // Another vehicle against the lane far away at the same time: reported.
+      { id: 9, cls: 'car', at: linear({ x: 60, y: 300 }, { x: 60, y: 100 }, 2200, 4000) },
+    ];
+    const engine = createRuleEngine(
+      cameraOf({ lanes, rules: [{ id: 'ww', kind: 'wrong_way', lanes: ['down'], minDistancePx: 80 }] }),
+      'Asia/Ho_Chi_Minh',
+      { newId: counterIds() },
+    );
+    const events = await replayRules(scenario(broken, 10000), engine);
+    expect(events.map((e) => (e.kind === 'violation' ? e.trackId : e.kind))).toEqual([7, 9]);
+    expect(engine.size()).toBe(0);
+  });
 });

@@ -8,7 +8,27 @@ import { defineRule, header, type EventDraft, type RuleContext, type RuleMeta, t
 interface LaneProgress {
   readonly bestAlong: number;
   readonly done: boolean;
+  /** Where and when the track was first seen in the lane (source pixels, ms). */
+  readonly firstX: number;
+  readonly firstY: number;
+  readonly firstMs: number;
 }
+
+/** Last sighting of a track that was reported, kept briefly to recognise the same vehicle on a new track id. */
+interface Reported {
+  readonly laneId: string;
+  readonly x: number;
+  readonly y: number;
+  readonly lastMs: number;
+}
+
+/**
+ * A track that breaks (occlusion, a weak detector) comes back under a new id. A new track that starts in the
+ * same lane within REFIRE_WINDOW_MS of a reported track's last sighting, and within REFIRE_RADIUS (share of the
+ * frame width) of it, is the same vehicle: it is not reported again.
+ */
+const REFIRE_WINDOW_MS = 3000;
+const REFIRE_RADIUS = 0.15;
 
 interface State {
   readonly params: WrongWayParams;
@@ -16,6 +36,17 @@ interface State {
   readonly lanes: readonly SceneLane[];
   /** Key `${trackId}:${laneId}`; evicted when the track ends or leaves the lane. */
   readonly progress: ReadonlyMap<string, LaneProgress>;
+  /** Key `${trackId}:${laneId}` of reported tracks; pruned REFIRE_WINDOW_MS after their last sighting. */
+  readonly reported: ReadonlyMap<string, Reported>;
+}
+
+function sameVehicleReported(reported: ReadonlyMap<string, Reported>, key: string, laneId: string, p: LaneProgress, radiusPx: number): boolean {
+  for (const [k, r] of reported) {
+    if (k === key || r.laneId !== laneId) continue;
+    const gap = p.firstMs - r.lastMs;
+    if (gap >= -REFIRE_WINDOW_MS && gap <= REFIRE_WINDOW_MS && Math.hypot(p.firstX - r.x, p.firstY - r.y) <= radiusPx) return true;
+  }
+  return false;
 }
 
 /** Position along the lane direction: metres on the ground when calibrated, else source pixels. */
@@ -42,14 +73,18 @@ export const wrongWayRule = defineRule({
     ctx,
     lanes: params.lanes.map((id) => ctx.scene.lanes.get(id)).filter((l): l is SceneLane => l !== undefined),
     progress: new Map(),
+    reported: new Map(),
   }),
-  size: (s) => s.progress.size,
+  size: (s) => s.progress.size + s.reported.size,
   step(state, tracks, meta, ended) {
     const { params } = state;
     const next = new Map<string, LaneProgress>();
     const events: EventDraft[] = [];
     const endedSet = new Set(ended);
     const present = new Set<TrackId>();
+    const reported = new Map<string, Reported>();
+    for (const [k, r] of state.reported) if (meta.capturedAtMs - r.lastMs <= REFIRE_WINDOW_MS) reported.set(k, r);
+    const radiusPx = REFIRE_RADIUS * meta.sourceSize.width;
     for (const t of tracks) {
       present.add(t.track.id);
       if (!classIn(params.classes, t.track.cls) || endedSet.has(t.track.id)) continue;
@@ -58,12 +93,21 @@ export const wrongWayRule = defineRule({
         const a = along(lane, t, meta);
         if (!a) continue;
         const key = `${t.track.id}:${lane.id}`;
-        const prev = state.progress.get(key) ?? { bestAlong: a.value, done: false };
+        const prev = state.progress.get(key) ?? {
+          bestAlong: a.value,
+          done: false,
+          firstX: t.anchorPx.x,
+          firstY: t.anchorPx.y,
+          firstMs: meta.capturedAtMs,
+        };
         const bestAlong = Math.max(prev.bestAlong, a.value);
         const against = bestAlong - a.value;
         const min = a.metres ? params.minDistanceM : params.minDistancePx;
-        const fire = !prev.done && against >= min;
-        next.set(key, { bestAlong, done: prev.done || fire });
+        const reached = !prev.done && against >= min;
+        const fire = reached && !sameVehicleReported(reported, key, lane.id, prev, radiusPx);
+        const done = prev.done || reached;
+        next.set(key, { ...prev, bestAlong, done });
+        if (done) reported.set(key, { laneId: lane.id, x: t.anchorPx.x, y: t.anchorPx.y, lastMs: meta.capturedAtMs });
         if (!fire) continue;
         const d = Math.round(against * 100) / 100;
         events.push({
@@ -84,7 +128,7 @@ export const wrongWayRule = defineRule({
       const id = Number(key.slice(0, key.indexOf(':')));
       if (!present.has(id) && !endedSet.has(id)) next.set(key, p);
     }
-    return { state: { ...state, progress: next }, events };
+    return { state: { ...state, progress: next, reported }, events };
   },
 });
 
