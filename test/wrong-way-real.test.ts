@@ -77,7 +77,7 @@ afterAll(async () => {
 
 describe('wrong way on the boulevard clip, real detector and tracker', () => {
   it('reports the cyclist riding against the lane', () => {
-    expect(violations.filter((v) => v.violation === 'wrong_way').length).toBeGreaterThanOrEqual(1);
+    expect(violations.filter((v) => v.violation === 'wrong_way').length).toBe(1);
   });
 
   it('reports nothing but that cyclist: every event is on its hand-read path at that moment', () => {

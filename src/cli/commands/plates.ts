@@ -51,7 +51,11 @@ async function read(argv: string[]): Promise<number> {
       // A plate crop is read directly. A photo (--find, or a large image whose text covers little of it,
       // or a crop read that finds nothing) goes through localisation first.
       let r = values.find ? undefined : await reader.readCrop(img.data, img.width, img.height);
-      if (!r?.read || looksLikeScene(r.read.box, img.width, img.height)) r = (await reader.findAndRead(img.data, img.width, img.height))[0] ?? r;
+      const scene = !r?.read || looksLikeScene(r.read.box, img.width, img.height);
+      if (scene || (Math.max(img.width, img.height) >= 400 && r!.read!.confidence < 0.3)) {
+        const found = (await reader.findAndRead(img.data, img.width, img.height))[0];
+        if (found && (scene || found.read!.confidence >= r!.read!.confidence)) r = found;
+      }
       const p = r?.read;
       const line = p
         ? { file, plate: p.plate, display: p.display, confidence: Math.round(p.confidence * 1000) / 1000, category: p.category, lines: p.lines }

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { ALPHABET_SIZE, greedyDecode, PLATE_ALPHABET, type StepProbs } from './ctc.js';
+import { constrainedDecode } from './decode.js';
+
+/** Steps written as `'7'` (certain), `'B:0.6 8:0.4'` (alternatives) or `'-'` (blank). */
+function steps(spec: string[]): StepProbs {
+  const probs = new Float32Array(spec.length * ALPHABET_SIZE);
+  spec.forEach((s, t) => {
+    if (s === '-') {
+      probs[t * ALPHABET_SIZE] = 1;
+      return;
+    }
+    const alts = s.includes(':') ? s.split(' ').map((a) => a.split(':') as [string, string]) : [[s, '1'] as [string, string]];
+    let rest = 1;
+    for (const [c, p] of alts) {
+      probs[t * ALPHABET_SIZE + 1 + PLATE_ALPHABET.indexOf(c)] = Number(p);
+      rest -= Number(p);
+    }
+    probs[t * ALPHABET_SIZE] = Math.max(0, rest);
+  });
+  return { steps: spec.length, probs };
+}
+
+/** One certain character per step, separated by blanks. */
+const spell = (s: string) => steps([...s].flatMap((c) => [c, '-']));
+
+describe('constrained CTC decoding', () => {
+  it('reads a clean one-line plate as is', () => {
+    const r = constrainedDecode([spell('30A12345')]);
+    expect(r?.text).toBe('30A12345');
+    expect(r?.confidence).toBeGreaterThan(0.9);
+  });
+
+  it('never puts a letter in a digit slot: B in the province code becomes 8', () => {
+    const sp = steps(['3', '-', 'B:0.6 8:0.4', '-', 'A', '-', '1', '-', '2', '-', '3', '-', '4', '-', '5']);
+    expect(greedyDecode(sp)).toBe('3BA12345');
+    expect(constrainedDecode([sp])?.text).toBe('38A12345');
+  });
+
+  it('never puts a digit in a letter slot: 8 in the series becomes B', () => {
+    const sp = steps(['3', '-', '0', '-', '8:0.7 B:0.3', '-', '1', '-', '2', '-', '3', '-', '4', '-', '5']);
+    expect(constrainedDecode([sp])?.text).toBe('30B12345');
+  });
+
+  it('rejects an unused province code in favour of a valid one', () => {
+    const sp = steps(['1', '-', '3:0.55 5:0.45', '-', 'A', '-', '1', '-', '2', '-', '3', '-', '4', '-', '5']);
+    expect(constrainedDecode([sp])?.text).toBe('15A12345');
+  });
+
+  it('keeps a doubled digit apart only when a blank separates it', () => {
+    expect(constrainedDecode([steps(['2', '9', '-', 'A', '-', '1', '1', '-', '1', '-', '2', '-', '3', '-', '4'])])?.text).toBe('29A11234');
+    expect(constrainedDecode([steps(['7', '7', '-', '7', '-', 'A', '-', '1', '-', '2', '-', '3', '-', '4'])])?.text).toBe('77A1234');
+  });
+
+  it('combines the two lines of a motorbike plate in one search', () => {
+    const r = constrainedDecode([spell('29B1'), spell('12345')]);
+    expect(r?.text).toBe('29B112345');
+    expect(r?.lines).toEqual(['29B1', '12345']);
+  });
+
+  it('lets line 1 decide the series: the serial never moves onto line 1', () => {
+    // Line 1 reads "29B" then an uncertain "1"/"-": the grammar allows 29B or 29B1; line 2 has 5 digits either way.
+    const r = constrainedDecode([steps(['2', '-', '9', '-', 'B', '-', '1:0.3']), spell('12345')]);
+    expect(r?.lines[1]).toBe('12345');
+    expect(['29B', '29B1']).toContain(r?.lines[0]);
+  });
+
+  it('returns null when nothing fits the grammar', () => {
+    expect(constrainedDecode([spell('12')])).toBeNull();
+  });
+
+  it('does not read military layouts when told the plate is not red', () => {
+    const sp = steps(['Q', '-', 'A:0.6 4:0.4', '-', '1', '-', '2', '-', '3', '-', '4']);
+    expect(constrainedDecode([sp])?.text).toBe('QA1234');
+    expect(constrainedDecode([sp], { kinds: ['civil'] })).toBeNull();
+  });
+});
+
+describe('CTC forward scoring', () => {
+  it('sums over alignments and prefers the spelled text', async () => {
+    const { ctcLogProb } = await import('./ctc.js');
+    const sp = spell('30A12345');
+    expect(ctcLogProb(sp, '30A12345')).toBeCloseTo(0, 5);
+    expect(ctcLogProb(sp, '30A1234')).toBe(-Infinity);
+    const soft = steps(['3', '-', '0:0.7 8:0.3', '-', 'A']);
+    expect(Math.exp(ctcLogProb(soft, '30A'))).toBeCloseTo(0.7, 5);
+    expect(Math.exp(ctcLogProb(soft, '38A'))).toBeCloseTo(0.3, 5);
+  });
+});

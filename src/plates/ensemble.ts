@@ -1,0 +1,54 @@
+/**
+ * Several recognisers read the same lines; each proposes its best grammar-valid plates (constrained
+ * beam search), and every proposal is rescored under all recognisers with the exact CTC probability
+ * (forward algorithm). The plate with the highest weighted sum of log-probabilities wins: a product of
+ * experts, which needs no alignment between the models' different time steps.
+ */
+import { ctcLogProb, type StepProbs } from './ctc.js';
+import { constrainedDecode, type ConstrainedRead, type DecodeOptions } from './decode.js';
+
+export interface Expert {
+  /** Per-line step probabilities of this recogniser. */
+  readonly streams: readonly StepProbs[];
+  /** Weight of its log-probability in the product. */
+  readonly weight: number;
+}
+
+/** The most one expert can count against a candidate, relative to its own best (natural log units). */
+const VETO_NATS = 6;
+
+/** Candidates kept from each expert's search. */
+const PER_EXPERT = 6;
+
+export function ensembleDecode(experts: readonly Expert[], opts: DecodeOptions = {}): ConstrainedRead | null {
+  const reads = experts.map((e) => constrainedDecode(e.streams, opts) ?? constrainedDecode(e.streams, { ...opts, minCharProb: 0 }));
+  const first = reads.find((r) => r !== null);
+  if (!first) return null;
+  if (experts.length === 1) return first;
+  const cands = new Map<string, { text: string; lines: readonly string[] }>();
+  for (const r of reads) {
+    if (!r) continue;
+    for (const c of [{ text: r.text, lines: r.lines }, ...r.alternatives.slice(0, PER_EXPERT - 1)]) cands.set(c.lines.join('|'), c);
+  }
+  // Each expert's say is bounded: a candidate it finds very unlikely loses at most VETO_NATS against that
+  // expert's own favourite, so one recogniser out of its depth (a tilted line, say) cannot veto the other.
+  const logP = experts.map((e) => [...cands.values()].map((c) => c.lines.reduce((s, line, i) => s + ctcLogProb(e.streams[i]!, line), 0)));
+  const top = logP.map((row) => Math.max(...row));
+  const scored = [...cands.values()].map((c, k) => ({
+    c,
+    score: experts.reduce((acc, e, j) => acc + e.weight * Math.max(logP[j]![k]!, top[j]! - VETO_NATS), 0),
+  }));
+  scored.sort((a, b) => b.score - a.score);
+  const best = scored[0]!;
+  if (!Number.isFinite(best.score)) return first;
+  const z = scored.reduce((acc, s) => acc + Math.exp(s.score - best.score), 0);
+  const own = reads.find((r) => r?.text === best.c.text);
+  return {
+    text: best.c.text,
+    lines: best.c.lines,
+    logProb: best.score,
+    confidence: 1 / z,
+    charProbs: own?.charProbs ?? [],
+    alternatives: scored.slice(1).map((s) => ({ text: s.c.text, lines: s.c.lines, score: s.score })),
+  };
+}

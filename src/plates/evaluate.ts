@@ -1,0 +1,111 @@
+/**
+ * Accuracy of the reader on a labelled set (`image,text` CSV rows): exact match after normalisation
+ * (upper-case, Đ → D, [0-9A-Z] only), character accuracy (1 − edit distance / label length, summed),
+ * and mean milliseconds per plate crop.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { ArgusError } from '../core/errors.js';
+import { normalizePlateText } from './format.js';
+import { isValidPlateKey } from './grammar.js';
+import { loadRgb } from './load.js';
+import type { CropRead, PlateReader } from './reader.js';
+
+export interface LabelRow {
+  readonly image: string;
+  readonly text: string;
+}
+
+export interface EvalSummary {
+  readonly total: number;
+  readonly exact: number;
+  readonly accuracy: number;
+  readonly charAccuracy: number;
+  readonly msPerPlate: number;
+  /** Rows whose label is a valid plate under the grammar, and the exact matches among them. */
+  readonly validTotal: number;
+  readonly validExact: number;
+  readonly validAccuracy: number;
+}
+
+export interface EvalFailure {
+  readonly image: string;
+  readonly expected: string;
+  readonly got: string | null;
+  readonly raw: readonly string[];
+  readonly validLabel: boolean;
+}
+
+/** Parse `image,text[,…]` rows (header optional; extra columns ignored; simple quoting). */
+export function parseLabels(csv: string): LabelRow[] {
+  const rows: LabelRow[] = [];
+  for (const [i, line] of csv.split(/\r?\n/).entries()) {
+    if (line.trim() === '') continue;
+    const cells = line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
+    const [image = '', text = ''] = cells;
+    if (i === 0 && image.toLowerCase() === 'image') continue;
+    rows.push({ image, text });
+  }
+  return rows;
+}
+
+export function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+export interface EvalOptions {
+  readonly labelsPath: string;
+  readonly imagesDir?: string;
+  readonly reader: PlateReader;
+  readonly onProgress?: (done: number, total: number) => void;
+  readonly onFailure?: (f: EvalFailure) => void;
+}
+
+export async function evaluateLabels(opts: EvalOptions): Promise<EvalSummary> {
+  let csv: string;
+  try {
+    csv = await readFile(opts.labelsPath, 'utf8');
+  } catch (e) {
+    throw new ArgusError('io_failed', `cannot read labels ${opts.labelsPath}`, { cause: e });
+  }
+  const rows = parseLabels(csv);
+  const dir = opts.imagesDir ?? join(dirname(opts.labelsPath), 'images');
+  let exact = 0, validTotal = 0, validExact = 0, chars = 0, charsOk = 0, ms = 0;
+  for (const [i, row] of rows.entries()) {
+    const img = await loadRgb(join(dir, row.image));
+    const t0 = performance.now();
+    const r: CropRead = await opts.reader.readCrop(img.data, img.width, img.height);
+    ms += performance.now() - t0;
+    const expected = normalizePlateText(row.text);
+    const got = r.read?.plate ?? null;
+    const valid = isValidPlateKey(expected);
+    const ok = got === expected;
+    exact += ok ? 1 : 0;
+    validTotal += valid ? 1 : 0;
+    validExact += valid && ok ? 1 : 0;
+    chars += expected.length;
+    charsOk += Math.max(0, expected.length - editDistance(expected, got ?? ''));
+    if (!ok) opts.onFailure?.({ image: row.image, expected, got, raw: r.raw, validLabel: valid });
+    opts.onProgress?.(i + 1, rows.length);
+  }
+  const n = rows.length;
+  const round = (x: number) => Math.round(x * 10000) / 10000;
+  return {
+    total: n,
+    exact,
+    accuracy: n ? round(exact / n) : 0,
+    charAccuracy: chars ? round(charsOk / chars) : 0,
+    msPerPlate: n ? Math.round((ms / n) * 100) / 100 : 0,
+    validTotal,
+    validExact,
+    validAccuracy: validTotal ? round(validExact / validTotal) : 0,
+  };
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { createAutomaton, isValidPlateKey, PROVINCE_CODES, variantsOf } from './grammar.js';
+
+describe('plate grammar', () => {
+  it.each([
+    ['30A12345', true, 'car, 5-digit serial'],
+    ['30A1234', true, 'car, old 4-digit serial'],
+    ['51LD12345', true, 'two-letter series (joint venture)'],
+    ['29B112345', true, 'motorbike letter+digit series'],
+    ['29AB12345', true, 'motorbike two-letter series'],
+    ['80NG12345', true, 'diplomatic series'],
+    ['41QT12345', true, 'international organisation series'],
+    ['QA1234', true, 'military unit code'],
+    ['13A12345', false, 'unused province code 13'],
+    ['05A12345', false, 'province codes start at 11'],
+    ['30812345', false, 'digit where the series letter goes'],
+    ['30AB123456', false, 'six-digit serial'],
+    ['30A123456', true, 'read flat, a two-line 30-A1 234.56'],
+    ['30O12345', false, 'O is never a series letter'],
+    ['SOB422155', false, 'letters in the province code'],
+    ['ZA1234', false, 'Z is not a military branch letter'],
+  ])('%s → %s (%s)', (key, ok) => {
+    expect(isValidPlateKey(key)).toBe(ok);
+  });
+
+  it('knows the province codes of the regulation and not the gaps', () => {
+    expect(PROVINCE_CODES.has(29)).toBe(true);
+    expect(PROVINCE_CODES.has(77)).toBe(true);
+    for (const gap of [10, 13, 42, 44, 45, 46, 87, 91, 96]) expect(PROVINCE_CODES.has(gap)).toBe(false);
+  });
+
+  it('tells two-line motorbike layouts from one-line car layouts', () => {
+    expect(variantsOf('29B112345').every((v) => v.lines.length === 2)).toBe(true);
+    expect(variantsOf('30A12345').some((v) => v.lines.length === 1)).toBe(true);
+  });
+
+  it('in two-line mode, line 1 must end after the series', () => {
+    const a = createAutomaton('two');
+    let m = a.start;
+    for (const [i, c] of [...'29B1'].entries()) m = a.step(m, 0, i, c, '29B1'[i - 1] ?? '');
+    expect(a.complete(m, 0, 4)).not.toBe(0);
+    expect(a.complete(a.step(m, 0, 4, '2', '1'), 0, 5)).toBe(0);
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * The Vietnamese plate grammar as a small automaton the CTC search walks.
+ *
+ * Sources: Circular 24/2023/TT-BCA and 79/2024/TT-BCA (civil plates, appendix of province codes),
+ * Circular 69/2024/TT-BQP (military plates). A plate is one of a few layouts, each a sequence of
+ * character slots per printed line:
+ *  - civil, one line (cars): province (2 digits) · series (1–2 letters, or the specials NG/NN/QT…) ·
+ *    serial of 4 (old) or 5 digits: `30A-1234`, `30A-123.45`, `51LD-123.45`, `80NG-123.45`;
+ *  - civil, two lines (motorbikes, square car plates): line 1 province + series (a letter, two letters,
+ *    or a letter and a digit: `29-B1`, `29-AB`, `77A`), line 2 the serial;
+ *  - military (red plates), one or two lines: a two-letter unit code (first letter a branch code) and
+ *    4 digits: `QA-12-34`.
+ * Layouts are expanded to fixed-length variants (≤ 31, one bit each), so the automaton state is a bit
+ * mask of the variants still consistent with the prefix, plus the position in the current line.
+ */
+
+/** Province and city codes in use (Circular 79/2024/TT-BCA, appendix 02; 80 = central agencies). */
+export const PROVINCE_CODES: ReadonlySet<number> = new Set([
+  11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38,
+  39, 40, 41, 43, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69,
+  70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 88, 89, 90, 92, 93, 94, 95, 97, 98, 99,
+]);
+
+/** Letters used in civil series (no I, J, O, Q, W: they read as digits or are not issued; R = trailers). */
+export const SERIES_LETTERS = 'ABCDEFGHKLMNPRSTUVXYZ';
+/** Special two-letter series not made of SERIES_LETTERS alone (QT = international organisations). */
+export const SPECIAL_SERIES: readonly string[] = ['QT'];
+/** First letter of military unit codes (A army corps, B arms, H academies, K military regions, P departments, Q services, T general departments, D economic, N, V, C). */
+export const MILITARY_FIRST = 'ABCDHKNPQTV';
+export const MILITARY_SECOND = 'ABCDEFGHKLMNPQSTUVXYZ';
+
+export type PlateKind = 'civil' | 'military';
+
+export interface Variant {
+  readonly id: number;
+  readonly kind: PlateKind;
+  /** Allowed characters per slot, per printed line. */
+  readonly lines: readonly (readonly string[])[];
+  /** True when the first two slots are a province code (checked against PROVINCE_CODES). */
+  readonly province: boolean;
+  /** Log prior of the layout (small: the image decides). */
+  readonly logPrior: number;
+}
+
+const DIGITS = '0123456789';
+/** Log prior of a two-letter series on a two-line plate (see build()). */
+const TWO_LETTER_PRIOR = Number(process.env.ARGUS_PLATE_LL_PRIOR ?? -1);
+const NZ = '123456789';
+
+function build(): Variant[] {
+  const out: Variant[] = [];
+  const add = (kind: PlateKind, lines: string[][], province: boolean, logPrior = 0) =>
+    out.push({ id: out.length, kind, lines, province, logPrior });
+  const serials = [4, 5].map((n) => Array<string>(n).fill(DIGITS));
+  const prov = [NZ, DIGITS];
+  const special = SPECIAL_SERIES.map((x) => [...x]);
+  const series1 = [[SERIES_LETTERS], [SERIES_LETTERS, SERIES_LETTERS], ...special];
+  for (const s of serials) {
+    for (const ser of series1) add('civil', [[...prov, ...ser, ...s]], true);
+    // Two-line plates: a letter+digit series (`29-B1`) is the common motorbike form; two letters (`29-AB`,
+    // newer) are rarer and, on small crops, mostly a misread digit (`P1` → `PT`): a small prior says so.
+    for (const ser of [...series1, [SERIES_LETTERS, DIGITS]]) add('civil', [[...prov, ...ser], s], true, ser.length === 2 && ser[1] === SERIES_LETTERS ? TWO_LETTER_PRIOR : 0);
+  }
+  const mil = [MILITARY_FIRST, MILITARY_SECOND];
+  const s4 = serials[0]!;
+  add('military', [[...mil, ...s4]], false, -6);
+  add('military', [mil, s4], false, -6);
+  return out;
+}
+
+export const VARIANTS: readonly Variant[] = build();
+
+/** Bit mask of a set of variants (≤ 31 variants: fits a small integer). */
+export type Mask = number;
+
+export function maskOf(pred: (v: Variant) => boolean): Mask {
+  return VARIANTS.reduce((m, v) => (pred(v) ? m | (1 << v.id) : m), 0);
+}
+
+/**
+ * The automaton for one reading mode: `one` = one-line layouts read as one stream; `two` = two-line
+ * layouts whose lines were recognised separately (the search knows where line 1 ends); `flat` = every
+ * layout, its lines concatenated into one stream (validating keys).
+ */
+export type ReadMode = 'one' | 'two' | 'flat' | 'two-flat';
+
+export interface Automaton {
+  readonly start: Mask;
+  /** Number of streams (1 or 2) the search walks through. */
+  readonly streams: number;
+  /** Variants still possible after reading `ch` at `pos` of stream `stream`, from `mask`. `prev` = previous char in stream 0 (province check). */
+  step(mask: Mask, stream: number, pos: number, ch: string, prev: string): Mask;
+  /** Variants of `mask` whose stream `stream` is complete at length `len`. */
+  complete(mask: Mask, stream: number, len: number): Mask;
+  /** Best log prior among the variants of `mask`. */
+  prior(mask: Mask): number;
+}
+
+export function createAutomaton(mode: ReadMode): Automaton {
+  const usable = mode === 'flat' ? VARIANTS : VARIANTS.filter((v) => v.lines.length === (mode === 'one' ? 1 : 2));
+  const streamsOf = (v: Variant) => (mode === 'flat' || mode === 'two-flat' ? [v.lines.flat()] : v.lines);
+  const streams = mode === 'two' ? 2 : 1;
+  const maxLen = 12;
+  // accept[stream][pos][char] = mask of variants accepting `char` there.
+  const accept = Array.from({ length: streams }, () => Array.from({ length: maxLen }, () => new Map<string, number>()));
+  const lenMask = Array.from({ length: streams }, () => new Map<number, number>());
+  let start = 0;
+  const provinceMask = maskOf((v) => v.province);
+  for (const v of usable) {
+    const bit = 1 << v.id;
+    start |= bit;
+    streamsOf(v).forEach((slots, s) => {
+      slots.forEach((set, pos) => {
+        for (const c of set) accept[s]![pos]!.set(c, (accept[s]![pos]!.get(c) ?? 0) | bit);
+      });
+      lenMask[s]!.set(slots.length, (lenMask[s]!.get(slots.length) ?? 0) | bit);
+    });
+  }
+  return {
+    start,
+    streams,
+    step(mask, stream, pos, ch, prev) {
+      let m = mask & (accept[stream]?.[pos]?.get(ch) ?? 0);
+      if (stream === 0 && pos === 1 && m & provinceMask && !PROVINCE_CODES.has(Number(prev + ch))) m &= ~provinceMask;
+      return m;
+    },
+    complete(mask, stream, len) {
+      return mask & (lenMask[stream]?.get(len) ?? 0);
+    },
+    prior(mask) {
+      let best = -Infinity;
+      for (const v of VARIANTS) if (mask & (1 << v.id) && v.logPrior > best) best = v.logPrior;
+      return best;
+    },
+  };
+}
+
+/** Does a normalised key (`30A12345`) fit the grammar in some layout? */
+export function isValidPlateKey(key: string): boolean {
+  const a = createAutomaton('flat');
+  let m = a.start;
+  for (let i = 0; i < key.length && m; i++) m = a.step(m, 0, i, key[i]!, key[i - 1] ?? '');
+  return a.complete(m, 0, key.length) !== 0;
+}
+
+/** The variants a complete key fits (one-stream reading). */
+export function variantsOf(key: string): Variant[] {
+  const a = createAutomaton('flat');
+  let m = a.start;
+  for (let i = 0; i < key.length && m; i++) m = a.step(m, 0, i, key[i]!, key[i - 1] ?? '');
+  m = a.complete(m, 0, key.length);
+  return VARIANTS.filter((v) => m & (1 << v.id));
+}

@@ -1,0 +1,14 @@
+export { createPlateReader, readPlateImage, focusMeasure, type PlateReader, type PlateReaderOptions, type CropRead } from './reader.js';
+export { evaluateLabels, parseLabels, editDistance, type EvalSummary, type EvalFailure, type LabelRow } from './evaluate.js';
+export { normalizePlateText, parsePlate, displayPlate, displayParts, type PlateParts } from './format.js';
+export { isValidPlateKey, PROVINCE_CODES } from './grammar.js';
+export { constrainedDecode, type ConstrainedRead } from './decode.js';
+export { categoryOf, colourShares } from './colour.js';
+export { loadRgb } from './load.js';
+export { rgbImage, cropRgb, type RgbImage } from './image.js';
+export { createPlateFusion, fuseReads, type PlateFusion, type FusionInput, type FusedPlate } from './fusion.js';
+export { createLineRecogniser, findLineModel, LINE_MODEL_FILE } from './linerec.js';
+export { ensembleDecode, type Expert } from './ensemble.js';
+export { ctcLogProb, greedyDecode, PLATE_ALPHABET, type StepProbs } from './ctc.js';
+export { createTextDetector, type TextDetector, type TextBox } from './detect.js';
+export { findPlateRegions, plateCandidates, type PlateRegion } from './localise.js';

