@@ -15,6 +15,9 @@ const COMMANDS: Record<string, CommandEntry> = {
   models: { summary: 'List and install detector models (`argus models list|install`)', load: async () => (await import('./commands/models.js')).models },
   plates: { summary: 'Read and evaluate licence plates (`argus plates read|eval`)', load: async () => (await import('./commands/plates.js')).plates },
   evidence: { summary: 'Verify violation evidence (`argus evidence verify DIR`)', load: async () => (await import('./commands/evidence.js')).evidence },
+  serve: { summary: 'Run the service: API, web UI, cameras (`argus serve --config FILE`)', load: async () => (await import('./commands/serve.js')).serve },
+  users: { summary: 'Manage users (`argus users add|list`)', load: async () => (await import('./commands/users.js')).users },
+  audit: { summary: 'Check the audit log hash chain (`argus audit verify`)', load: async () => (await import('./commands/audit.js')).audit },
 };
 
 export function usage(): string {

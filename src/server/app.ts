@@ -1,0 +1,134 @@
+/**
+ * The Argus service: fastify with the API under /api/, the web UI's static files at /, the camera manager and
+ * the live hub over one Store. `buildServer` wires it; `listen`/`close` run it (graceful: cameras stop, SSE
+ * clients are closed, the store is closed last).
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { ArgusConfig } from '../config/schema.js';
+import type { Store } from '../store/store.js';
+import { Auth, DEFAULT_AUTH, type AuthOptions } from './auth.js';
+import { CameraManager, type CameraManagerOptions } from './camera-manager.js';
+import { cameraToRecord, recordToCamera } from './cameras.js';
+import { auditWriter, type ServerContext } from './context.js';
+import { installErrorHandler, Router, sendError } from './http.js';
+import { Ingest } from './ingest.js';
+import { LiveHub } from './live.js';
+import { adminRoutes } from './routes/admin.js';
+import { authRoutes } from './routes/auth.js';
+import { eventRoutes } from './routes/events.js';
+import { liveRoutes } from './routes/live.js';
+import { plateRoutes } from './routes/plates.js';
+import { siteRoutes } from './routes/sites.js';
+import { watchRoutes } from './routes/watch.js';
+
+export interface ServerOptions {
+  readonly store: Store;
+  /** Sites and cameras of the config are written to the store at start (the file wins for its ids). */
+  readonly config?: ArgusConfig;
+  /** fastify/pino logger options (default: info to stdout); `false` for silence. */
+  readonly logger?: FastifyServerOptions['logger'];
+  /** Folder of the built web UI (default web/dist). */
+  readonly webRoot?: string;
+  readonly auth?: Partial<AuthOptions>;
+  /** Largest request body, bytes (default 256 KiB). */
+  readonly bodyLimit?: number;
+  readonly trustProxy?: boolean;
+  readonly cameras?: Omit<CameraManagerOptions, 'ingest' | 'hub' | 'logger'>;
+  /** Start the analysis of the cameras (default true). */
+  readonly startCameras?: boolean;
+}
+
+export interface ArgusServer {
+  readonly app: FastifyInstance;
+  readonly ctx: ServerContext;
+  /** Listens; returns the base URL. */
+  listen(port: number, host?: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+const NOT_BUILT = `<!doctype html><html lang="vi"><meta charset="utf-8"><title>Argus</title>
+<body style="font-family:sans-serif;max-width:40em;margin:4em auto"><h1>Argus</h1>
+<p>The service is running, but the web UI is not built (no <code>web/dist</code>). Build it, or use the API:
+<a href="/api/health">/api/health</a>, <code>/api/openapi.json</code> (after signing in).</p></body></html>`;
+
+async function syncConfig(store: Store, config: ArgusConfig | undefined): Promise<void> {
+  if (!config) return;
+  for (const s of config.sites) {
+    const old = await store.getSite(s.id);
+    await store.upsertSite({ id: s.id, name: s.name, timeZone: s.timezone, district: old?.district ?? null, ward: old?.ward ?? null, location: old?.location ?? null });
+  }
+  for (const c of config.cameras) await store.upsertCamera(cameraToRecord(c));
+}
+
+export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
+  const app = Fastify({
+    logger: opts.logger ?? { level: process.env['ARGUS_LOG_LEVEL'] ?? 'info' },
+    bodyLimit: opts.bodyLimit ?? 256 * 1024,
+    trustProxy: opts.trustProxy ?? false,
+  });
+  installErrorHandler(app);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'], connectSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"] } },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyCookie);
+
+  const store = opts.store;
+  const hub = new LiveHub();
+  const ingest = new Ingest(store, hub, app.log);
+  const cameras = new CameraManager({ ...opts.cameras, ingest, hub, logger: app.log });
+  const auth = new Auth(store, { ...DEFAULT_AUTH, ...opts.auth });
+  const router = new Router(app);
+  const ctx: ServerContext = { store, auth, hub, cameras, ingest, router, log: app.log, startedAtMs: Date.now(), audit: auditWriter(store) };
+
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith('/api/')) return;
+    reply.header('cache-control', 'no-store');
+    // Login needs no identity (and a still-valid old session must not make it demand a CSRF header).
+    req.principal = req.url === '/api/auth/login' ? null : await auth.identify(req);
+  });
+  for (const routes of [authRoutes, siteRoutes, eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes]) routes(ctx);
+
+  const webRoot = resolve(opts.webRoot ?? 'web/dist');
+  const hasUi = existsSync(resolve(webRoot, 'index.html'));
+  if (hasUi) await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
+  else app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(NOT_BUILT));
+  app.setNotFoundHandler((req, reply) => {
+    // Client-side routes of the UI: any other GET outside /api/ serves the app shell.
+    if (hasUi && req.method === 'GET' && !req.url.startsWith('/api/') && !req.url.includes('..')) return reply.sendFile('index.html');
+    return sendError(reply, 404, 'not_found', `no route ${req.method} ${req.url.split('?')[0] ?? ''}`);
+  });
+
+  await syncConfig(store, opts.config);
+  if (opts.startCameras ?? true) {
+    for (const rec of await store.listCameras()) {
+      try {
+        await cameras.add(recordToCamera(rec));
+      } catch (e) {
+        app.log.error({ cameraId: rec.id, err: (e as Error).message }, 'camera not started');
+      }
+    }
+  }
+
+  let closed = false;
+  return {
+    app,
+    ctx,
+    async listen(port, host = '127.0.0.1') {
+      return app.listen({ port, host });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      hub.close();
+      await cameras.close();
+      await app.close();
+      await store.close();
+    },
+  };
+}

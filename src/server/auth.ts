@@ -1,0 +1,164 @@
+/**
+ * Who is calling: a cookie session (HttpOnly, SameSite=Strict; CSRF double-submit header on state changes) or an
+ * API key (`Authorization: Bearer argus_…`, sha256 at rest, per-key rate limit). Login throttling per IP and
+ * lockout per user after repeated failures.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import '@fastify/cookie';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ulid } from '../core/ids.js';
+import type { Store, UserRecord } from '../store/store.js';
+import { HttpError } from './errors.js';
+import { WindowLimiter } from './limiter.js';
+import { dummyHash, verifyPassword } from './passwords.js';
+import { permissionsOfApiKey, permissionsOfRoles, type Principal } from './rbac.js';
+
+export type { Principal } from './rbac.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal | null;
+  }
+}
+
+export interface AuthOptions {
+  readonly sessionTtlMs: number;
+  readonly idleTimeoutMs: number;
+  readonly maxFailedLogins: number;
+  readonly lockoutMs: number;
+  /** Login attempts per IP per minute. */
+  readonly loginPerIpPerMin: number;
+  /** Set the Secure flag on cookies (behind TLS). */
+  readonly secureCookies: boolean;
+}
+
+export const DEFAULT_AUTH: AuthOptions = {
+  sessionTtlMs: 12 * 3600_000,
+  idleTimeoutMs: 30 * 60_000,
+  maxFailedLogins: 5,
+  lockoutMs: 15 * 60_000,
+  loginPerIpPerMin: 30,
+  secureCookies: false,
+};
+
+export const SESSION_COOKIE = 'argus_session';
+export const CSRF_COOKIE = 'argus_csrf';
+export const CSRF_HEADER = 'x-csrf-token';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+const sameText = (a: string, b: string): boolean => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+export function userPrincipal(user: UserRecord, sessionId: string | null, csrfToken: string | null): Principal {
+  return {
+    kind: 'user', actor: user.id, userId: user.id, username: user.username, roles: user.roles,
+    permissions: permissionsOfRoles(user.roles), scope: user.scope, sessionId, csrfToken,
+  };
+}
+
+export class Auth {
+  private readonly loginLimiter = new WindowLimiter(60_000);
+  private readonly keyLimiter = new WindowLimiter(60_000);
+
+  constructor(private readonly store: Store, readonly options: AuthOptions = DEFAULT_AUTH) {}
+
+  /** Checks a password; counts failures and locks the account. Returns the user, or throws 401/423/429. */
+  async checkLogin(username: string, password: string, ip: string, nowMs = Date.now()): Promise<UserRecord> {
+    if (!this.loginLimiter.hit(ip, this.options.loginPerIpPerMin, nowMs)) {
+      throw new HttpError(429, 'rate_limited', `too many login attempts from this address; retry in ${this.loginLimiter.retryAfterSec(ip, nowMs)} s`);
+    }
+    const user = await this.store.getUserByUsername(username);
+    if (!user) {
+      await verifyPassword(password, await dummyHash());
+      throw new HttpError(401, 'invalid_credentials', 'wrong username or password');
+    }
+    if (user.lockedUntilMs !== null && user.lockedUntilMs > nowMs) {
+      throw new HttpError(423, 'locked', `account locked after ${this.options.maxFailedLogins} failed logins; retry after ${new Date(user.lockedUntilMs).toISOString()}`);
+    }
+    const ok = await verifyPassword(password, user.passwordHash);
+    if (!ok || user.disabled) {
+      if (!ok) {
+        const failed = user.failedLogins + 1;
+        const lock = failed >= this.options.maxFailedLogins;
+        await this.store.updateUser(user.id, { failedLogins: lock ? 0 : failed, lockedUntilMs: lock ? nowMs + this.options.lockoutMs : null, updatedAtMs: nowMs });
+      }
+      throw new HttpError(401, 'invalid_credentials', user.disabled && ok ? 'account disabled' : 'wrong username or password');
+    }
+    if (user.failedLogins !== 0 || user.lockedUntilMs !== null) {
+      return this.store.updateUser(user.id, { failedLogins: 0, lockedUntilMs: null, updatedAtMs: nowMs });
+    }
+    return user;
+  }
+
+  /** Creates a session; returns the cookie token (only its hash is stored) and the CSRF token. */
+  async openSession(user: UserRecord, req: FastifyRequest, reply: FastifyReply, nowMs = Date.now()): Promise<{ csrfToken: string; expiresAtMs: number }> {
+    const token = randomBytes(32).toString('base64url');
+    const csrfToken = randomBytes(24).toString('base64url');
+    const expiresAtMs = nowMs + this.options.sessionTtlMs;
+    await this.store.createSession({
+      id: sha256(token), userId: user.id, createdAtMs: nowMs, expiresAtMs, lastSeenMs: nowMs, csrfToken,
+      ip: req.ip, userAgent: (req.headers['user-agent'] ?? '').slice(0, 200) || null,
+    });
+    const common = { path: '/', sameSite: 'strict' as const, secure: this.options.secureCookies, expires: new Date(expiresAtMs) };
+    reply.setCookie(SESSION_COOKIE, token, { ...common, httpOnly: true });
+    reply.setCookie(CSRF_COOKIE, csrfToken, { ...common, httpOnly: false });
+    return { csrfToken, expiresAtMs };
+  }
+
+  async closeSession(principal: Principal, reply: FastifyReply): Promise<void> {
+    if (principal.sessionId) await this.store.deleteSession(principal.sessionId);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    reply.clearCookie(CSRF_COOKIE, { path: '/' });
+  }
+
+  /** The onRequest step for /api/: sets `req.principal` (null when anonymous); enforces CSRF and key limits. */
+  async identify(req: FastifyRequest, nowMs = Date.now()): Promise<Principal | null> {
+    const authz = req.headers.authorization;
+    if (typeof authz === 'string' && authz.length > 0) return this.identifyKey(authz, nowMs);
+    const token = req.cookies[SESSION_COOKIE];
+    if (!token) return null;
+    const id = sha256(token);
+    const session = await this.store.getSession(id);
+    if (!session || session.expiresAtMs <= nowMs || nowMs - session.lastSeenMs > this.options.idleTimeoutMs) {
+      if (session) await this.store.deleteSession(id);
+      return null;
+    }
+    const user = await this.store.getUser(session.userId);
+    if (!user || user.disabled) return null;
+    if (!SAFE_METHODS.has(req.method)) {
+      const header = req.headers[CSRF_HEADER];
+      if (typeof header !== 'string' || !sameText(header, session.csrfToken)) {
+        throw new HttpError(403, 'csrf', `missing or wrong ${CSRF_HEADER} header (send the token returned at login)`);
+      }
+    }
+    if (nowMs - session.lastSeenMs > Math.min(30_000, this.options.idleTimeoutMs / 4)) await this.store.touchSession(id, nowMs, session.expiresAtMs);
+    return userPrincipal(user, id, session.csrfToken);
+  }
+
+  private async identifyKey(authz: string, nowMs: number): Promise<Principal> {
+    const m = /^Bearer (argus_[A-Za-z0-9_-]{16,128})$/.exec(authz);
+    if (!m?.[1]) throw new HttpError(401, 'unauthorized', 'malformed Authorization header (expected "Bearer argus_…")');
+    const key = await this.store.getApiKeyByHash(sha256(m[1]));
+    if (!key || key.revokedAtMs !== null || (key.expiresAtMs !== null && key.expiresAtMs <= nowMs)) {
+      throw new HttpError(401, 'unauthorized', 'unknown, revoked or expired API key');
+    }
+    if (!this.keyLimiter.hit(key.id, key.rateLimitPerMin, nowMs)) {
+      throw new HttpError(429, 'rate_limited', `API key rate limit (${key.rateLimitPerMin}/min) exceeded; retry in ${this.keyLimiter.retryAfterSec(key.id, nowMs)} s`);
+    }
+    if (key.lastUsedMs === null || nowMs - key.lastUsedMs > 60_000) await this.store.touchApiKey(key.id, nowMs);
+    return {
+      kind: 'apikey', actor: `apikey:${key.id}`, userId: key.ownerUserId, username: key.name, roles: ['partner'],
+      permissions: permissionsOfApiKey(key.scopes), scope: {}, sessionId: null, csrfToken: null,
+    };
+  }
+}
+
+/** A new API key: the secret shown once, and the record to store. */
+export function newApiKey(nowMs = Date.now()): { id: string; secret: string; keyHash: string; prefix: string } {
+  const secret = `argus_${randomBytes(24).toString('base64url')}`;
+  return { id: ulid(nowMs), secret, keyHash: sha256(secret), prefix: secret.slice(0, 12) };
+}

@@ -1,0 +1,34 @@
+/** What every route module gets: the store, auth, live hub, camera manager, ingest, and the audit writer. */
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { JsonValue, Store } from '../store/store.js';
+import type { Auth, Principal } from './auth.js';
+import type { CameraManager } from './camera-manager.js';
+import type { Router } from './http.js';
+import type { Ingest } from './ingest.js';
+import type { LiveHub } from './live.js';
+
+export interface ServerContext {
+  readonly store: Store;
+  readonly auth: Auth;
+  readonly hub: LiveHub;
+  readonly cameras: CameraManager;
+  readonly ingest: Ingest;
+  readonly router: Router;
+  readonly log: FastifyBaseLogger;
+  readonly startedAtMs: number;
+  /** Appends to the hash-chained audit log: who (actor), what (action, target, details), when, where (ip, agent). */
+  audit(req: FastifyRequest, principal: Pick<Principal, 'actor' | 'username'> | null, action: string, target: string | null, details?: Record<string, JsonValue | undefined>): Promise<void>;
+}
+
+export function auditWriter(store: Store): ServerContext['audit'] {
+  return async (req, principal, action, target, details = {}) => {
+    const clean = Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined)) as Record<string, JsonValue>;
+    await store.appendAudit({
+      atMs: Date.now(),
+      actor: principal?.actor ?? 'anonymous',
+      action,
+      target,
+      details: { ...clean, username: principal?.username ?? null, ip: req.ip, userAgent: (req.headers['user-agent'] ?? '').slice(0, 200) },
+    });
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Roles × permissions: the ONE table that drives every access check of the API (routes name a permission;
+ * the matrix test reads this table). Area and camera scoping is applied on top (see scope.ts).
+ */
+import type { AccessScope } from '../store/store.js';
+import { HttpError } from './errors.js';
+
+export const PERMISSIONS = [
+  'sites.read', 'sites.write',
+  'cameras.read', 'cameras.write', 'cameras.status',
+  'events.read', 'counts.read',
+  'violations.read', 'violations.review',
+  'plates.search', 'plates.trace',
+  'watchlists.read', 'watchlists.write',
+  'alerts.read', 'alerts.ack',
+  'live.read',
+  'users.read', 'users.write', 'apikeys.write',
+  'audit.read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/** Who is calling (a signed-in user or an API key), with what it may do. */
+export interface Principal {
+  readonly kind: 'user' | 'apikey';
+  /** user id, or `apikey:<id>` (the audit actor). */
+  readonly actor: string;
+  readonly userId: string | null;
+  readonly username: string;
+  readonly roles: readonly string[];
+  readonly permissions: ReadonlySet<Permission>;
+  readonly scope: AccessScope;
+  readonly sessionId: string | null;
+  readonly csrfToken: string | null;
+}
+
+export const ROLES = ['admin', 'supervisor', 'reviewer', 'investigator', 'operator', 'viewer', 'partner'] as const;
+export type Role = (typeof ROLES)[number];
+
+const VIEW: readonly Permission[] = ['sites.read', 'cameras.read', 'cameras.status', 'events.read', 'counts.read', 'alerts.read', 'live.read'];
+
+/** What each role may do. Partner = an outside agency, usually through an API key (its scopes narrow it further). */
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  admin: PERMISSIONS,
+  supervisor: [...VIEW, 'violations.read', 'violations.review', 'plates.search', 'plates.trace', 'watchlists.read', 'watchlists.write', 'alerts.ack', 'users.read', 'audit.read'],
+  reviewer: [...VIEW, 'violations.read', 'violations.review'],
+  investigator: [...VIEW, 'violations.read', 'plates.search', 'plates.trace', 'watchlists.read', 'watchlists.write'],
+  operator: [...VIEW, 'alerts.ack', 'violations.read'],
+  viewer: VIEW,
+  partner: ['plates.search', 'plates.trace', 'watchlists.read'],
+};
+
+export const isRole = (r: string): r is Role => (ROLES as readonly string[]).includes(r);
+
+export function permissionsOfRoles(roles: readonly string[]): Set<Permission> {
+  const out = new Set<Permission>();
+  for (const r of roles) if (isRole(r)) for (const p of ROLE_PERMISSIONS[r]) out.add(p);
+  return out;
+}
+
+/** API keys act as `partner`, narrowed to their scopes. */
+export function permissionsOfApiKey(scopes: readonly string[]): Set<Permission> {
+  const partner = new Set<string>(ROLE_PERMISSIONS.partner);
+  return new Set(PERMISSIONS.filter((p) => partner.has(p) && scopes.includes(p)));
+}
+
+export function can(principal: Principal, permission: Permission): boolean {
+  return principal.permissions.has(permission);
+}
+
+export function requirePermission(principal: Principal, permission: Permission): void {
+  if (!can(principal, permission)) throw new HttpError(403, 'forbidden', `your role may not do this (needs ${permission})`);
+}

@@ -1,0 +1,98 @@
+/** Users and roles, API keys (admin) and the audit log (admin, supervisor). */
+import { z } from 'zod';
+import type { ServerContext } from '../context.js';
+import { newApiKey } from '../auth.js';
+import { HttpError, notFound } from '../http.js';
+import { hashPassword, checkPasswordStrength } from '../passwords.js';
+import { PERMISSIONS, ROLE_PERMISSIONS, ROLES } from '../rbac.js';
+import { idParams, pageQuery, timeQuery } from '../schemas.js';
+import { createUser, publicUser, scopeSchema, usernameSchema } from '../users.js';
+
+const roles = z.array(z.enum(ROLES)).min(1).max(ROLES.length);
+const userBody = z.strictObject({
+  username: usernameSchema, password: z.string().min(1).max(256), roles,
+  displayName: z.string().trim().min(1).max(200).optional(), scope: scopeSchema.default({}),
+});
+const userPatch = z.strictObject({
+  displayName: z.string().trim().min(1).max(200).optional(), roles: roles.optional(), scope: scopeSchema.optional(),
+  disabled: z.boolean().optional(), password: z.string().min(1).max(256).optional(), unlock: z.literal(true).optional(),
+});
+const keyBody = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  scopes: z.array(z.enum(PERMISSIONS)).min(1).max(PERMISSIONS.length),
+  rateLimitPerMin: z.number().int().min(1).max(100_000).default(600),
+  expiresAtMs: z.number().int().min(0).nullable().default(null),
+});
+const auditQuery = z.strictObject({ ...timeQuery, ...pageQuery, actor: z.string().min(1).max(100).optional(), action: z.string().regex(/^[a-z_.]{1,60}$/).optional() });
+
+export function adminRoutes(ctx: ServerContext): void {
+  const { router: r, store } = ctx;
+  r.add({ method: 'GET', url: '/api/roles', tag: 'users', permission: 'users.read', summary: 'Roles and their permissions (the RBAC table)', handler: async () => ({ items: ROLES.map((name) => ({ name, permissions: ROLE_PERMISSIONS[name] })) }) });
+  r.add({ method: 'GET', url: '/api/users', tag: 'users', permission: 'users.read', summary: 'Users', handler: async () => ({ items: (await store.listUsers()).map(publicUser) }) });
+  r.add({
+    method: 'POST', url: '/api/users', tag: 'users', permission: 'users.write', summary: 'Create a user (audited)', body: userBody,
+    handler: async ({ req, principal, body }) => {
+      const u = await createUser(store, body);
+      await ctx.audit(req, principal, 'user.create', u.id, { username: u.username, roles: u.roles as string[] });
+      return publicUser(u);
+    },
+  });
+  r.add({
+    method: 'PATCH', url: '/api/users/:id', tag: 'users', permission: 'users.write', summary: 'Edit, disable, unlock or reset the password of a user (audited)', params: idParams, body: userPatch,
+    handler: async ({ req, principal, params, body }) => {
+      if (!(await store.getUser(params.id))) throw notFound('user');
+      if (body.password !== undefined) checkPasswordStrength(body.password);
+      const u = await store.updateUser(params.id, {
+        ...(body.displayName !== undefined ? { displayName: body.displayName } : {}),
+        ...(body.roles !== undefined ? { roles: body.roles } : {}),
+        ...(body.scope !== undefined ? { scope: body.scope } : {}),
+        ...(body.disabled !== undefined ? { disabled: body.disabled } : {}),
+        ...(body.password !== undefined ? { passwordHash: await hashPassword(body.password) } : {}),
+        ...(body.unlock ? { failedLogins: 0, lockedUntilMs: null } : {}),
+        updatedAtMs: Date.now(),
+      });
+      if (body.disabled || body.password !== undefined || body.roles !== undefined) await store.deleteUserSessions(u.id);
+      await ctx.audit(req, principal, 'user.edit', u.id, { fields: Object.keys(body) });
+      return publicUser(u);
+    },
+  });
+  r.add({
+    method: 'DELETE', url: '/api/users/:id', tag: 'users', permission: 'users.write', summary: 'Delete a user (audited)', params: idParams,
+    handler: async ({ req, principal, params }) => {
+      if (principal!.userId === params.id) throw new HttpError(400, 'invalid_request', 'you cannot delete yourself');
+      if (!(await store.deleteUser(params.id))) throw notFound('user');
+      await ctx.audit(req, principal, 'user.delete', params.id, {});
+      return { ok: true };
+    },
+  });
+
+  r.add({ method: 'GET', url: '/api/apikeys', tag: 'apikeys', permission: 'apikeys.write', summary: 'API keys (no secrets)', handler: async () => ({ items: (await store.listApiKeys()).map(({ keyHash: _h, ...k }) => k) }) });
+  r.add({
+    method: 'POST', url: '/api/apikeys', tag: 'apikeys', permission: 'apikeys.write', summary: 'Create a partner API key; the secret is shown once (audited)', body: keyBody,
+    handler: async ({ req, principal, body }) => {
+      const now = Date.now();
+      const k = newApiKey(now);
+      await store.createApiKey({ id: k.id, name: body.name, keyHash: k.keyHash, prefix: k.prefix, scopes: body.scopes, rateLimitPerMin: body.rateLimitPerMin, ownerUserId: principal!.userId, createdAtMs: now, expiresAtMs: body.expiresAtMs, revokedAtMs: null, lastUsedMs: null });
+      await ctx.audit(req, principal, 'apikey.create', k.id, { name: body.name, scopes: body.scopes });
+      return { id: k.id, name: body.name, prefix: k.prefix, scopes: body.scopes, rateLimitPerMin: body.rateLimitPerMin, secret: k.secret };
+    },
+  });
+  r.add({
+    method: 'DELETE', url: '/api/apikeys/:id', tag: 'apikeys', permission: 'apikeys.write', summary: 'Revoke an API key (audited)', params: idParams,
+    handler: async ({ req, principal, params }) => {
+      if (!(await store.revokeApiKey(params.id, Date.now()))) throw notFound('API key');
+      await ctx.audit(req, principal, 'apikey.revoke', params.id, {});
+      return { ok: true };
+    },
+  });
+
+  r.add({
+    method: 'GET', url: '/api/audit', tag: 'audit', permission: 'audit.read', summary: 'The audit log, oldest first (reading it is audited too)', query: auditQuery,
+    handler: async ({ req, principal, query }) => {
+      const page = await store.listAudit({ fromMs: query.from, toMs: query.to, limit: query.limit, cursor: query.cursor, actor: query.actor, action: query.action });
+      await ctx.audit(req, principal, 'audit.read', null, { actor: query.actor, action: query.action });
+      return page;
+    },
+  });
+  r.add({ method: 'GET', url: '/api/audit/verify', tag: 'audit', permission: 'audit.read', summary: 'Recompute the hash chain', handler: async () => store.verifyAuditChain() });
+}

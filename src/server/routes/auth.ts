@@ -1,0 +1,69 @@
+/** Login, logout, who am I, health, OpenAPI. */
+import { z } from 'zod';
+import type { ServerContext } from '../context.js';
+import { HttpError } from '../http.js';
+import { buildOpenApi } from '../openapi.js';
+
+const loginBody = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+
+export function authRoutes(ctx: ServerContext): void {
+  const r = ctx.router;
+  r.add({
+    method: 'GET', url: '/api/health', tag: 'system', permission: 'public', summary: 'Liveness and what is missing (models, cameras offline)',
+    handler: async () => {
+      const detectors = ctx.cameras.detectorStatus();
+      const cams = ctx.cameras.status();
+      const problems = [
+        ...detectors.filter((d) => !d.ok && d.message !== 'loading').map((d) => `detector ${d.model}: ${d.message ?? 'unavailable'}`),
+        ...cams.filter((c) => c.health === 'offline').map((c) => `camera ${c.id} offline`),
+      ];
+      return {
+        status: problems.length === 0 ? 'ok' : 'degraded',
+        uptimeSec: Math.round((Date.now() - ctx.startedAtMs) / 1000),
+        store: ctx.store.dialect,
+        detectors,
+        cameras: { total: cams.length, online: cams.filter((c) => c.health === 'online').length, offline: cams.filter((c) => c.health === 'offline').length },
+        problems,
+      };
+    },
+  });
+  r.add({
+    method: 'POST', url: '/api/auth/login', tag: 'auth', permission: 'public', summary: 'Sign in: sets the session cookie, returns the CSRF token', body: loginBody,
+    handler: async ({ req, reply, body }) => {
+      let user;
+      try {
+        user = await ctx.auth.checkLogin(body.username, body.password, req.ip);
+      } catch (e) {
+        await ctx.audit(req, null, 'auth.login_failed', body.username, { reason: e instanceof HttpError ? e.code : 'error' });
+        throw e;
+      }
+      const session = await ctx.auth.openSession(user, req, reply);
+      await ctx.audit(req, { actor: user.id, username: user.username }, 'auth.login', user.id, {});
+      return { user: { id: user.id, username: user.username, displayName: user.displayName, roles: user.roles, scope: user.scope as never }, csrfToken: session.csrfToken, expiresAtMs: session.expiresAtMs };
+    },
+  });
+  r.add({
+    method: 'POST', url: '/api/auth/logout', tag: 'auth', permission: 'authenticated', summary: 'Sign out (ends the session)',
+    handler: async ({ req, reply, principal }) => {
+      if (principal) {
+        await ctx.auth.closeSession(principal, reply);
+        await ctx.audit(req, principal, 'auth.logout', principal.userId, {});
+      }
+      return { ok: true };
+    },
+  });
+  r.add({
+    method: 'GET', url: '/api/auth/me', tag: 'auth', permission: 'authenticated', summary: 'The caller, its roles, permissions and scope',
+    handler: async ({ principal }) => {
+      const p = principal!;
+      return { kind: p.kind, id: p.userId, username: p.username, roles: p.roles, permissions: [...p.permissions].sort(), scope: p.scope as never, csrfToken: p.csrfToken };
+    },
+  });
+  r.add({
+    method: 'GET', url: '/api/openapi.json', tag: 'system', permission: 'authenticated', summary: 'This API as OpenAPI 3.1 (from the validating schemas)',
+    handler: async () => buildOpenApi(ctx.router.docs),
+  });
+}

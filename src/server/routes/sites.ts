@@ -1,0 +1,122 @@
+/** Sites and cameras: list/detail for everyone allowed; add/edit/remove at run time (admin), live status. */
+import { z } from 'zod';
+import { cameraSchema, CAMERA_KINDS } from '../../config/schema.js';
+import { ArgusError } from '../../core/errors.js';
+import { cameraToRecord, publicCamera, recordToCamera } from '../cameras.js';
+import type { ServerContext } from '../context.js';
+import { HttpError, notFound } from '../http.js';
+import { idParams, idText, latLng } from '../schemas.js';
+import { allowedCameraIds, assertCameraVisible } from '../scope.js';
+
+const siteBody = z.strictObject({
+  id: idText,
+  name: z.string().trim().min(1).max(200),
+  timeZone: z.string().min(1).max(64).default('Asia/Ho_Chi_Minh'),
+  district: z.string().trim().min(1).max(200).nullable().default(null),
+  ward: z.string().trim().min(1).max(200).nullable().default(null),
+  location: latLng.nullable().default(null),
+});
+
+/** A camera as in the site config file (same schema, same checks). */
+const cameraBody = cameraSchema;
+const cameraPatch = z.strictObject({
+  name: z.string().trim().min(1).max(200).optional(),
+  kind: z.enum(CAMERA_KINDS).optional(),
+  source: z.string().min(1).max(2000).optional(),
+  enabled: z.boolean().optional(),
+  location: latLng.optional(),
+});
+
+export function siteRoutes(ctx: ServerContext): void {
+  const { router: r, store } = ctx;
+  r.add({
+    method: 'GET', url: '/api/sites', tag: 'sites', permission: 'sites.read', summary: 'Sites',
+    handler: async () => ({ items: await store.listSites() }),
+  });
+  r.add({
+    method: 'GET', url: '/api/sites/:id', tag: 'sites', permission: 'sites.read', summary: 'One site', params: idParams,
+    handler: async ({ params }) => (await store.getSite(params.id)) ?? Promise.reject(notFound('site')),
+  });
+  r.add({
+    method: 'PUT', url: '/api/sites/:id', tag: 'sites', permission: 'sites.write', summary: 'Create or replace a site', params: idParams, body: siteBody,
+    handler: async ({ req, principal, params, body }) => {
+      if (body.id !== params.id) throw new HttpError(400, 'invalid_request', 'body.id must equal the id in the path');
+      await store.upsertSite(body);
+      await ctx.audit(req, principal, 'site.upsert', body.id, { name: body.name });
+      return body;
+    },
+  });
+  r.add({
+    method: 'DELETE', url: '/api/sites/:id', tag: 'sites', permission: 'sites.write', summary: 'Remove a site without cameras', params: idParams,
+    handler: async ({ req, principal, params }) => {
+      if (!(await store.deleteSite(params.id))) throw notFound('site');
+      await ctx.audit(req, principal, 'site.delete', params.id, {});
+      return { ok: true };
+    },
+  });
+
+  r.add({
+    method: 'GET', url: '/api/cameras', tag: 'cameras', permission: 'cameras.read', summary: 'Cameras visible to the caller, with live status',
+    query: z.strictObject({ site: idText.optional() }),
+    handler: async ({ principal, query }) => {
+      const allowed = await allowedCameraIds(store, principal!);
+      const sites = new Map((await store.listSites()).map((s) => [s.id, s]));
+      const rows = (await store.listCameras(query.site ? { siteId: query.site } : {})).filter((c) => allowed === null || allowed.has(c.id));
+      const status = new Map(ctx.cameras.status().map((s) => [s.id, s]));
+      return { items: rows.map((c) => ({ ...publicCamera(c, sites.get(c.siteId)), status: status.get(c.id) ?? null })) };
+    },
+  });
+  r.add({
+    method: 'GET', url: '/api/cameras/status', tag: 'cameras', permission: 'cameras.status', summary: 'Live health of every visible camera, and the detectors',
+    handler: async ({ principal }) => {
+      const allowed = await allowedCameraIds(store, principal!);
+      return { items: ctx.cameras.status().filter((s) => allowed === null || allowed.has(s.id)), detectors: ctx.cameras.detectorStatus() };
+    },
+  });
+  r.add({
+    method: 'GET', url: '/api/cameras/:id', tag: 'cameras', permission: 'cameras.read', summary: 'One camera with its live status', params: idParams,
+    handler: async ({ principal, params }) => {
+      const c = await store.getCamera(params.id);
+      if (!c) throw notFound('camera');
+      await assertCameraVisible(store, principal!, c.id);
+      const site = (await store.getSite(c.siteId)) ?? undefined;
+      return { ...publicCamera(c, site), status: ctx.cameras.status(c.id)[0] ?? null };
+    },
+  });
+  r.add({
+    method: 'POST', url: '/api/cameras', tag: 'cameras', permission: 'cameras.write', summary: 'Add a camera (starts at once; others untouched)', body: cameraBody,
+    handler: async ({ req, principal, body }) => {
+      if (await store.getCamera(body.id)) throw new ArgusError('conflict', `camera ${body.id} exists (PATCH it)`);
+      if (!(await store.getSite(body.site))) throw new HttpError(400, 'invalid_request', `unknown site "${body.site}"`);
+      const rec = cameraToRecord(body);
+      await store.upsertCamera(rec);
+      await ctx.cameras.add(body);
+      await ctx.audit(req, principal, 'camera.add', body.id, { name: body.name, site: body.site });
+      return publicCamera(rec, (await store.getSite(rec.siteId)) ?? undefined);
+    },
+  });
+  r.add({
+    method: 'PATCH', url: '/api/cameras/:id', tag: 'cameras', permission: 'cameras.write', summary: 'Edit a camera (restarts only this camera)', params: idParams, body: cameraPatch,
+    handler: async ({ req, principal, params, body }) => {
+      const old = await store.getCamera(params.id);
+      if (!old) throw notFound('camera');
+      const merged = cameraSchema.safeParse({ ...recordToCamera(old), ...body });
+      if (!merged.success) throw new HttpError(400, 'invalid_request', merged.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      const rec = cameraToRecord(merged.data);
+      await store.upsertCamera(rec);
+      await ctx.cameras.update(merged.data);
+      await ctx.audit(req, principal, 'camera.edit', params.id, { fields: Object.keys(body) });
+      return publicCamera(rec, (await store.getSite(rec.siteId)) ?? undefined);
+    },
+  });
+  r.add({
+    method: 'DELETE', url: '/api/cameras/:id', tag: 'cameras', permission: 'cameras.write', summary: 'Remove a camera (stops only this camera)', params: idParams,
+    handler: async ({ req, principal, params }) => {
+      const running = await ctx.cameras.remove(params.id);
+      const deleted = await store.deleteCamera(params.id);
+      if (!deleted && !running) throw notFound('camera');
+      await ctx.audit(req, principal, 'camera.remove', params.id, {});
+      return { ok: true };
+    },
+  });
+}

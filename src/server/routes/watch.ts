@@ -1,0 +1,113 @@
+/** Watch lists (CRUD; a live sighting matching an entry raises an alert at once) and alerts (list, acknowledge). */
+import { z } from 'zod';
+import { ulid } from '../../core/ids.js';
+import { parsePlateQuery } from '../../plates/match.js';
+import type { ServerContext } from '../context.js';
+import { HttpError, notFound } from '../http.js';
+import { camerasQuery, idParams, idText, kindsQuery, pageQuery, severity, timeQuery } from '../schemas.js';
+import { assertCameraVisible, scopedCameraIds } from '../scope.js';
+
+const listBody = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  description: z.string().max(2000).default(''),
+  severity: severity.default('warning'),
+});
+const entryBody = z.strictObject({
+  entries: z.array(z.strictObject({
+    pattern: z.string().trim().min(2).max(32).regex(/^[0-9A-Za-z*?.\- ]+$/, 'a plate or a wildcard pattern (* ?)'),
+    note: z.string().max(500).default(''),
+    expiresAtMs: z.number().int().min(0).nullable().default(null),
+  })).min(1).max(1000),
+});
+const entryParams = z.strictObject({ id: idText, entryId: idText });
+const alertsQuery = z.strictObject({ ...timeQuery, ...pageQuery, cameras: camerasQuery, kinds: kindsQuery, acknowledged: z.enum(['true', 'false']).optional() });
+
+export function watchRoutes(ctx: ServerContext): void {
+  const { router: r, store } = ctx;
+  r.add({ method: 'GET', url: '/api/watchlists', tag: 'watchlists', permission: 'watchlists.read', summary: 'Watch lists', handler: async () => ({ items: await store.listWatchLists() }) });
+  r.add({
+    method: 'POST', url: '/api/watchlists', tag: 'watchlists', permission: 'watchlists.write', summary: 'Create a watch list', body: listBody,
+    handler: async ({ req, principal, body }) => {
+      const list = { id: ulid(), createdAtMs: Date.now(), ...body };
+      await store.upsertWatchList(list);
+      await ctx.audit(req, principal, 'watchlist.create', list.id, { name: list.name });
+      return list;
+    },
+  });
+  r.add({
+    method: 'GET', url: '/api/watchlists/:id', tag: 'watchlists', permission: 'watchlists.read', summary: 'A watch list with its entries', params: idParams,
+    handler: async ({ params }) => {
+      const list = await store.getWatchList(params.id);
+      if (!list) throw notFound('watch list');
+      return { ...list, entries: await store.listWatchEntries(list.id) };
+    },
+  });
+  r.add({
+    method: 'PATCH', url: '/api/watchlists/:id', tag: 'watchlists', permission: 'watchlists.write', summary: 'Edit a watch list', params: idParams, body: listBody.partial(),
+    handler: async ({ req, principal, params, body }) => {
+      const list = await store.getWatchList(params.id);
+      if (!list) throw notFound('watch list');
+      const next = { ...list, ...Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined)) };
+      await store.upsertWatchList(next);
+      ctx.ingest.invalidateWatchLists();
+      await ctx.audit(req, principal, 'watchlist.edit', list.id, { fields: Object.keys(body) });
+      return next;
+    },
+  });
+  r.add({
+    method: 'DELETE', url: '/api/watchlists/:id', tag: 'watchlists', permission: 'watchlists.write', summary: 'Delete a watch list and its entries', params: idParams,
+    handler: async ({ req, principal, params }) => {
+      if (!(await store.deleteWatchList(params.id))) throw notFound('watch list');
+      ctx.ingest.invalidateWatchLists();
+      await ctx.audit(req, principal, 'watchlist.delete', params.id, {});
+      return { ok: true };
+    },
+  });
+  r.add({
+    method: 'POST', url: '/api/watchlists/:id/entries', tag: 'watchlists', permission: 'watchlists.write', summary: 'Add plates or patterns', params: idParams, body: entryBody,
+    handler: async ({ req, principal, params, body }) => {
+      const now = Date.now();
+      const entries = body.entries.map((e) => {
+        const q = parsePlateQuery(e.pattern);
+        if (q.pattern.length < 2) throw new HttpError(400, 'invalid_request', `pattern "${e.pattern}" is too short`);
+        return { id: ulid(now), pattern: q.pattern, note: e.note, expiresAtMs: e.expiresAtMs, createdAtMs: now };
+      });
+      await store.addWatchEntries(params.id, entries);
+      ctx.ingest.invalidateWatchLists();
+      await ctx.audit(req, principal, 'watchlist.entries_add', params.id, { patterns: entries.map((e) => e.pattern) });
+      return { items: entries };
+    },
+  });
+  r.add({
+    method: 'DELETE', url: '/api/watchlists/:id/entries/:entryId', tag: 'watchlists', permission: 'watchlists.write', summary: 'Remove an entry', params: entryParams,
+    handler: async ({ req, principal, params }) => {
+      const entries = await store.listWatchEntries(params.id);
+      if (!entries.some((e) => e.id === params.entryId) || !(await store.removeWatchEntry(params.entryId))) throw notFound('watch entry');
+      ctx.ingest.invalidateWatchLists();
+      await ctx.audit(req, principal, 'watchlist.entry_remove', params.entryId, { listId: params.id });
+      return { ok: true };
+    },
+  });
+
+  r.add({
+    method: 'GET', url: '/api/alerts', tag: 'alerts', permission: 'alerts.read', summary: 'Alerts, newest first', query: alertsQuery,
+    handler: async ({ principal, query }) => {
+      const cameraIds = await scopedCameraIds(store, principal!, query.cameras);
+      return store.listAlerts({
+        fromMs: query.from, toMs: query.to, limit: query.limit, cursor: query.cursor, cameraIds, kinds: query.kinds,
+        ...(query.acknowledged !== undefined ? { acknowledged: query.acknowledged === 'true' } : {}),
+      });
+    },
+  });
+  r.add({
+    method: 'POST', url: '/api/alerts/:id/ack', tag: 'alerts', permission: 'alerts.ack', summary: 'Acknowledge an alert', params: idParams, body: z.strictObject({}).optional(),
+    handler: async ({ req, principal, params }) => {
+      const a = await store.getAlert(params.id);
+      if (!a) throw notFound('alert');
+      await assertCameraVisible(store, principal!, a.cameraId);
+      const out = await store.acknowledgeAlert(params.id, principal!.actor, Date.now());
+      await ctx.audit(req, principal, 'alert.ack', params.id, {});
+      return out;
+    },
+  });
+}

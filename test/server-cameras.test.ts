@@ -1,0 +1,160 @@
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { configSchema } from '../src/config/schema.js';
+import { startTestServer, TestClient, type TestServer } from '../src/server/testing/harness.js';
+import { REPO_ROOT, video } from './assets.js';
+
+/**
+ * The camera manager inside a real server: a looping real clip keeps being analysed while an RTSP camera whose
+ * server is killed raises a signal-loss alert (store + live SSE) within 5 s; cameras are added and removed at
+ * run time; without the detector model the service still runs and says what is missing.
+ */
+const CLIP = video('opencv4nodejs_traffic.mp4');
+const PYTHON = '/usr/bin/python3';
+const gstreamer = spawnSync(PYTHON, ['-c', "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer"]).status === 0;
+
+const cleanup: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const f of cleanup.reverse()) await f();
+});
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((resolve) => s.close(resolve));
+  return port;
+}
+
+async function startRtsp(file: string, port: number): Promise<ChildProcess> {
+  const child = spawn(PYTHON, [join(REPO_ROOT, 'scripts/rtsp-server.py'), file, '--port', String(port), '--path', '/cam'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  cleanup.push(async () => {
+    child.kill('SIGKILL');
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('rtsp-server did not start')), 10_000);
+    child.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('ready')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  return child;
+}
+
+const camera = (id: string, source: string, name: string, lat: number) => ({
+  id, name, site: 'qn', kind: 'overview', source, location: { lat, lng: 108.2 }, analysis: { fps: 5, width: 320 },
+  lines: [{ id: 'L1', points: [[0, 0.55], [1, 0.55]] }],
+});
+
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Reads an SSE stream and collects `{ event, data }` messages. */
+function sse(url: string, cookie: string): { messages: Array<{ event: string; data: any }>; close: () => void } { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const ctl = new AbortController();
+  const messages: Array<{ event: string; data: unknown }> = [];
+  void (async () => {
+    const res = await fetch(url, { headers: { cookie }, signal: ctl.signal });
+    const decoder = new TextDecoder();
+    let buf = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buf += decoder.decode(chunk, { stream: true });
+      let i;
+      while ((i = buf.indexOf('\n\n')) >= 0) {
+        const block = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event && data) messages.push({ event, data: JSON.parse(data) });
+      }
+    }
+  })().catch(() => undefined);
+  return { messages: messages as Array<{ event: string; data: any }>, close: () => ctl.abort() }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+describe('the camera manager in the service', () => {
+  it.runIf(gstreamer)('raises a signal-loss alert within 5 s of an RTSP camera dying while a looping camera keeps analysing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'argus-cam-'));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    const longClip = join(dir, 'long.mp4');
+    execFileSync('ffmpeg', ['-v', 'error', '-stream_loop', '5', '-i', CLIP, '-c', 'copy', longClip]);
+    const port = await freePort();
+    const rtsp = await startRtsp(longClip, port);
+    const config = configSchema.parse({
+      version: 1,
+      sites: [{ id: 'qn', name: 'Công an tỉnh Quảng Nam' }],
+      cameras: [camera('loop', CLIP, 'Vòng lặp', 15.57), camera('street', `rtsp://127.0.0.1:${port}/cam`, 'Phố', 15.58)],
+    });
+    const t: TestServer = await startTestServer('sqlite', { config, startCameras: true });
+    cleanup.push(() => t.dispose());
+    const op = await TestClient.login(t.url, 'operator');
+    const live = sse(`${t.url}/api/live`, op.cookie);
+    cleanup.push(async () => live.close());
+    const mgr = t.server.ctx.cameras;
+    await until('both cameras analysing', async () => mgr.status().every((s) => s.health === 'online' && s.framesAnalysed > 3), 60_000);
+    expect(mgr.status().map((s) => s.analysis)).toEqual(['running', 'running']);
+    expect((await t.store.listAlerts({ kinds: ['signal_loss'] })).items).toHaveLength(0);
+
+    const loopBefore = mgr.status('loop')[0]!.framesAnalysed;
+    const killedAt = Date.now();
+    rtsp.kill('SIGKILL');
+    const alert = await until('a signal-loss alert', async () => (await t.store.listAlerts({ kinds: ['signal_loss'] })).items[0], 8000);
+    const latencyMs = Date.now() - killedAt;
+    expect(alert.cameraId).toBe('street');
+    expect(latencyMs).toBeLessThan(5000);
+    await until('the alert on the live stream', async () => live.messages.find((m) => m.event === 'alert' && m.data.kind === 'signal_loss'), 2000);
+    expect(live.messages.some((m) => m.event === 'health' && m.data.id === 'street' && m.data.health === 'offline')).toBe(true);
+    const status = await op.get('/api/cameras/status');
+    const street = status.body.items.find((s: { id: string }) => s.id === 'street');
+    expect(street.health).toBe('offline');
+    expect(street.signalLost).toBe(true);
+
+    // The other camera never stopped.
+    await until('the looping camera to keep analysing', async () => mgr.status('loop')[0]!.framesAnalysed > loopBefore + 10, 15_000);
+    expect(mgr.status('loop')[0]!.health).toBe('online');
+    expect((await t.store.listAlerts({ kinds: ['signal_loss'], cameraIds: ['loop'] })).items).toHaveLength(0);
+    console.log(`signal-loss alert ${latencyMs} ms after the RTSP server was killed`);
+  }, 120_000);
+
+  it('runs without the detector model, says what is missing, and adds and removes cameras at run time', async () => {
+    const emptyModels = await mkdtemp(join(tmpdir(), 'argus-nomodels-'));
+    cleanup.push(() => rm(emptyModels, { recursive: true, force: true }));
+    const config = configSchema.parse({ version: 1, sites: [{ id: 'qn', name: 'Quảng Nam' }], cameras: [camera('loop', CLIP, 'Vòng lặp', 15.57)] });
+    const t = await startTestServer('sqlite', { config, startCameras: true, cameras: { modelsDir: emptyModels } });
+    cleanup.push(() => t.dispose());
+    const admin = await TestClient.login(t.url, 'admin');
+    const mgr = t.server.ctx.cameras;
+    await until('the camera online', async () => mgr.status('loop')[0]?.health === 'online', 30_000);
+    const health = await admin.get('/api/health');
+    expect(health.body.status).toBe('degraded');
+    expect(health.body.problems.join(' ')).toMatch(/yolox_nano_416_coco.*not found/);
+    const st = mgr.status('loop')[0]!;
+    expect(st.analysis).toBe('no_model');
+    expect(st.message).toMatch(/ARGUS_MODELS/);
+
+    const added = await admin.post('/api/cameras', camera('extra', CLIP, 'Thêm', 15.59));
+    expect(added.status).toBe(200);
+    await until('the added camera online', async () => mgr.status('extra')[0]?.health === 'online', 30_000);
+    const loopFrames = mgr.status('loop')[0]!.framesAnalysed;
+    expect((await admin.request('DELETE', '/api/cameras/extra')).status).toBe(200);
+    expect(mgr.ids()).toEqual(['loop']);
+    expect(await t.store.getCamera('extra')).toBeNull();
+    await until('the first camera to keep going', async () => mgr.status('loop')[0]!.framesAnalysed > loopFrames + 5, 15_000);
+    await new Promise((r) => setTimeout(r, 3500));
+    expect((await t.store.listAlerts({ kinds: ['signal_loss'] })).items).toHaveLength(0);
+    expect((await t.store.listAudit({ action: 'camera.add' })).items.map((a) => a.target)).toEqual(['extra']);
+  }, 90_000);
+});
