@@ -78,6 +78,9 @@ export async function serve(argv: string[]): Promise<number> {
   log.info({ store: where }, `store: ${store.dialect} at ${where}`);
   if (models) log.info({ models }, `models: ARGUS_MODELS is not set, using ${models}`);
   if (admin) log.warn({ username: admin.username }, 'first admin created from ARGUS_ADMIN_PASSWORD: change the password and unset the variable');
+  else if ((await store.listUsers()).length === 0) {
+    log.warn('no user exists yet: create the first admin with `argus users add --username admin --role admin --data DIR`, or start once with ARGUS_ADMIN_PASSWORD set');
+  }
   const url = await server.listen(port, values.host ?? '127.0.0.1');
   log.info({ url, cameras: server.ctx.cameras.ids().length }, `Argus listening on ${url}`);
 
