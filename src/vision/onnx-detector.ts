@@ -24,9 +24,9 @@ export interface OnnxDetectorOptions {
   readonly minScore?: number;
   /** Class-wise NMS IoU threshold (default 0.45). */
   readonly iouThreshold?: number;
-  /** Worker threads (default cores / threadsPerWorker: 1 on 2 cores). */
+  /** Worker threads (default cores / threadsPerWorker: 2 on 2 cores). */
   readonly workers?: number;
-  /** onnxruntime intra-op threads per worker (default min(2, cores)). */
+  /** onnxruntime intra-op threads per worker (default 1: one session per core measured fastest). */
   readonly threadsPerWorker?: number;
   /** Overlapping columns the frame is cut into (default 1: whole frame). 2 finds far motorbikes on wide frames. */
   readonly tiles?: number;

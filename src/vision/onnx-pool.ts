@@ -12,11 +12,13 @@ export type { TensorData } from './onnx-protocol.js';
 export interface OnnxPoolOptions {
   readonly modelPath: string;
   /**
-   * Worker threads, each with its own session. Default: cores / intraOpNumThreads (1 on 2 cores). Measured on
-   * the 2-core box: 1 worker × 2 threads beat 2 workers × 1 thread in latency and throughput (bench/vision.ts).
+   * Worker threads, each with its own session. Default: cores / intraOpNumThreads (2 on 2 cores). Measured on
+   * the 2-core box with the machine otherwise idle (`ARGUS_BENCH=vision npm run bench`, poolConfigs): 2 workers ×
+   * 1 thread 113 frames/s, 1 × 2 68 frames/s, 1 × 1 72 frames/s — the pipeline keeps two frames in flight, so
+   * one session per core wins on throughput at the same latency (12–14 ms p50).
    */
   readonly workers?: number;
-  /** onnxruntime intra-op threads per worker (default min(2, cores)). */
+  /** onnxruntime intra-op threads per worker (default 1). */
   readonly intraOpNumThreads?: number;
   /** How long a worker may take to load the model (ms, default 60 000). */
   readonly startTimeoutMs?: number;
@@ -132,7 +134,7 @@ function endWorker(worker: Worker): Promise<void> {
  */
 export async function createOnnxPool(opts: OnnxPoolOptions): Promise<OnnxPool> {
   const cores = availableParallelism();
-  const threads = Math.max(1, Math.floor(opts.intraOpNumThreads ?? Math.min(2, cores)));
+  const threads = Math.max(1, Math.floor(opts.intraOpNumThreads ?? 1));
   const count = Math.max(1, Math.floor(opts.workers ?? cores / threads));
   const init: WorkerInit = { modelPath: opts.modelPath, intraOpNumThreads: threads, interOpNumThreads: 1 };
   const timeoutMs = opts.startTimeoutMs ?? 60_000;
