@@ -3,6 +3,7 @@
 #   ffmpeg                      decoding, recording, clips, HLS
 #   gstreamer RTSP server       a real RTSP camera for the tests (scripts/rtsp-server.py)
 #   fonts-dejavu-core           Vietnamese text on evidence pictures and notices
+#   chromium                    the web UI's end-to-end tests (playwright-core drives Debian's chromium)
 set -euo pipefail
 
 PACKAGES=(
@@ -10,6 +11,7 @@ PACKAGES=(
   python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
   fonts-dejavu-core fontconfig
+  chromium
 )
 
 missing=()

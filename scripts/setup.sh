@@ -5,5 +5,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup-system.sh
 export ONNXRUNTIME_NODE_INSTALL=skip
 npm ci --no-audit --no-fund
+npm ci --prefix web --no-audit --no-fund
 npm run build
+npm run build:web
 echo "setup: done. Try: node bin/argus.js --help"

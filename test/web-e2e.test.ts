@@ -1,0 +1,182 @@
+/**
+ * The command-centre web UI end to end: Debian's chromium (playwright-core, never a downloaded browser) against the
+ * real service (buildServer, as `argus serve` builds it) on a random port with the demo site (3 cameras of Đà Nẵng fed
+ * by the looping road videos) and the shared models. Screenshots of every main screen go to test-artifacts/screens/.
+ * Skips, saying why, when web/dist is not built, chromium or playwright-core is missing, or the shared assets are absent.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer, type ArgusServer } from '../src/server/app.js';
+import { loadServiceConfig } from '../src/server/config.js';
+import { openServiceStore } from '../src/server/open-store.js';
+import { createUser } from '../src/server/users.js';
+import type { Store } from '../src/store/store.js';
+import { ASSETS, MODELS, REPO_ROOT, hasAssets } from './assets.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const DIST = join(REPO_ROOT, 'web/dist');
+const PLAYWRIGHT = join(REPO_ROOT, 'web/node_modules/playwright-core/index.mjs');
+const SCREENS = join(REPO_ROOT, 'test-artifacts/screens');
+const PASSWORD = 'demo-admin-pass-1';
+
+const skipReason = !existsSync(join(DIST, 'index.html')) ? 'web/dist is not built (cd web && npm ci && npm run build)'
+  : !existsSync(CHROMIUM) ? `${CHROMIUM} is absent (apt-get install -y chromium)`
+  : !existsSync(PLAYWRIGHT) ? 'web/node_modules/playwright-core is not installed (cd web && npm ci)'
+  : !hasAssets() ? `the shared assets are absent (${ASSETS})` : '';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- playwright-core is loaded from web/node_modules at run time */
+let browser: any;
+let page: any;
+let server: ArgusServer;
+let store: Store;
+let url = '';
+let dataDir = '';
+
+const shot = (name: string) => page.screenshot({ path: join(SCREENS, `${name}.png`) });
+
+describe.skipIf(skipReason !== '')(`the command-centre web UI${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+  beforeAll(async () => {
+    await mkdir(SCREENS, { recursive: true });
+    dataDir = await mkdtemp(join(tmpdir(), 'argus-web-'));
+    const config = await loadServiceConfig(join(REPO_ROOT, 'config/demo.yaml'), { ...process.env, ARGUS_ASSETS: ASSETS });
+    ({ store } = await openServiceStore({ dataDir }, {}));
+    await createUser(store, { username: 'admin', password: PASSWORD, roles: ['admin'] });
+    server = await buildServer({ store, config, logger: false, webRoot: DIST, cameras: { modelsDir: MODELS } });
+    url = await server.listen(0);
+    const { chromium } = (await import(PLAYWRIGHT)) as any;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+    page.setDefaultTimeout(20_000);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('signs in, in Vietnamese, and refuses a wrong password', async () => {
+    await page.goto(url);
+    await page.getByLabel('Tên đăng nhập').fill('admin');
+    await page.getByLabel('Mật khẩu').fill('wrong-password-x');
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Sai tên đăng nhập hoặc mật khẩu' }).waitFor();
+    await page.getByLabel('Mật khẩu').fill(PASSWORD);
+    await shot('01-login');
+    await page.getByRole('button', { name: 'Đăng nhập' }).click();
+    await page.locator('[data-testid=map][data-ready=true]').waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('vi');
+  });
+
+  it('shows the three demo cameras on the map, coloured by live health, with a popup', async () => {
+    await expect.poll(() => page.locator('[data-testid=camera-item]').count()).toBe(3);
+    await page.locator('[data-testid=map][data-rendered-cameras="3"]').waitFor();
+    // The looping videos bring every camera up (online, or degraded while the detector is slower than the camera).
+    const healthOf = async () => (await page.locator('[data-testid=camera-item] .meta').allTextContents()).map((t: string) => t.split(' · ')[0]);
+    await expect.poll(healthOf, { timeout: 45_000 }).toEqual(expect.arrayContaining([expect.stringMatching(/Trực tuyến|Suy giảm/)]));
+    await expect.poll(async () => (await healthOf()).filter((h: string) => /Trực tuyến|Suy giảm/.test(h)).length, { timeout: 45_000 }).toBe(3);
+    await page.getByRole('button', { name: /Đầu cầu Rồng/ }).click();
+    const popup = page.getByTestId('camera-popup');
+    await popup.waitFor();
+    expect(await popup.textContent()).toMatch(/Trạng thái(Trực tuyến|Suy giảm)/);
+    await shot('02-map');
+  }, 60_000);
+
+  it('clusters the cameras when zoomed out and filters them by kind', async () => {
+    await page.keyboard.press('Escape');
+    await page.getByTestId('camera-popup').waitFor({ state: 'detached' });
+    for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Zoom out' }).click();
+    await page.locator('[data-testid=map][data-clusters="1"][data-rendered-cameras="3"]').waitFor();
+    await page.locator('.cluster-count', { hasText: /^3$/ }).waitFor();
+    await shot('02b-map-clustered');
+    await page.getByLabel('Loại').selectOption({ label: 'Nút giao' });
+    await expect.poll(() => page.locator('[data-testid=camera-item]').count()).toBe(1);
+    await page.locator('[data-testid=map][data-rendered-cameras="1"]').waitFor();
+    await page.getByLabel('Loại').selectOption({ label: 'Tất cả' });
+    await expect.poll(() => page.locator('[data-testid=camera-item]').count()).toBe(3);
+  });
+
+  it('shows the events of the demo cameras as they arrive over the live push', async () => {
+    // The real detector on the looping videos: cars crossing the configured lines.
+    await page.locator('[data-testid=live-events] li').first().waitFor({ timeout: 90_000 });
+    expect(await page.locator('[data-testid=live-events] li').first().textContent()).toMatch(/Qua vạch|Đọc biển số|Vi phạm/);
+  }, 100_000);
+
+  it('receives an alert over the live push and acknowledges it', async () => {
+    await page.getByRole('link', { name: 'Cảnh báo' }).click();
+    await page.getByRole('heading', { name: 'Cảnh báo' }).waitFor();
+    const alert = await server.ctx.ingest.raiseAlert({
+      cameraId: 'cam-cau-rong', kind: 'watchlist_hit', severity: 'critical', message: '43A-123.45 khớp danh sách theo dõi "Xe tang vật"', payload: {},
+    });
+    const row = page.getByTestId('alert').filter({ hasText: '43A-123.45 khớp danh sách' });
+    await row.waitFor();
+    await shot('03-alerts');
+    await row.getByRole('button', { name: 'Xác nhận đã xem' }).click();
+    await row.getByText('Đã xem').waitFor();
+    const acked = await store.listAlerts({ acknowledged: true, limit: 10 });
+    expect(acked.items.map((a) => a.id)).toContain(alert.id);
+  });
+
+  it('reviews a violation with the keyboard (reason, then c)', async () => {
+    const atMs = Date.now() - 60_000;
+    await store.insertViolation({ id: 'v-speed-1', cameraId: 'cam-nguyen-van-linh', atMs, kind: 'speeding', plateKey: '43A12345', plateDisplay: '43A-123.45', details: { speedKmh: 72.4, limitKmh: 50, distanceM: 18.5 } });
+    await store.insertViolation({ id: 'v-wrong-1', cameraId: 'cam-cau-rong', atMs: atMs - 1000, kind: 'wrong_way', plateKey: '43C67890', plateDisplay: '43C-678.90', details: { headingDeg: 182 } });
+    await page.getByRole('link', { name: 'Vi phạm' }).click();
+    const detail = page.getByTestId('violation-detail');
+    await detail.filter({ hasText: '43A-123.45' }).waitFor();
+    expect(await detail.textContent()).toContain('72.4');
+    await page.keyboard.press('j');
+    await detail.filter({ hasText: '43C-678.90' }).waitFor();
+    await page.keyboard.press('k');
+    await detail.filter({ hasText: '43A-123.45' }).waitFor();
+    await page.getByLabel('Lý do').fill('Tốc độ đo 72 km/h trong vùng 50 km/h');
+    await shot('04-violations');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('c');
+    await page.getByRole('status').filter({ hasText: '43A-123.45: Đã xác nhận' }).waitFor();
+    const v = await store.getViolation('v-speed-1');
+    expect(v?.status).toBe('confirmed');
+    expect(v?.history.at(-1)?.reason).toBe('Tốc độ đo 72 km/h trong vùng 50 km/h');
+    expect(await page.getByTestId('violation-queue').textContent()).not.toContain('43A-123.45');
+  });
+
+  it('finds a plate by prefix and shows its trace as a timeline and a route on the map', async () => {
+    const t = Date.now() - 600_000;
+    const cams = ['cam-bai-xe-son-tra', 'cam-cau-rong', 'cam-nguyen-van-linh'];
+    await store.insertSightings(cams.map((cameraId, i) => ({
+      id: `s-${i}`, cameraId, atMs: t + i * 120_000, plateKey: '43A12345', display: '43A-123.45', confidence: 0.93, category: 'white', cls: 'car', trackId: i, direction: null, cropRef: null,
+    })));
+    await page.getByRole('link', { name: 'Tra cứu biển số' }).click();
+    await page.getByRole('textbox', { name: 'Biển số' }).fill('43A*');
+    await page.getByLabel('Kiểu tìm').selectOption('prefix');
+    await page.getByRole('button', { name: 'Tìm' }).click();
+    await expect.poll(() => page.locator('[data-testid=plate-results] tbody tr').count()).toBe(3);
+    await page.getByRole('button', { name: 'Hành trình' }).first().click();
+    await expect.poll(() => page.locator('[data-testid=trace-timeline] li').count()).toBe(3);
+    expect(await page.locator('[data-testid=trace-timeline] li').first().textContent()).toContain('Bãi xe Sơn Trà');
+    await page.locator('[data-testid=map][data-route-points="3"]').waitFor();
+    await page.waitForTimeout(500);
+    await shot('05-plate-trace');
+  });
+
+  it('switches to English and goes back to the login page when the session ends', async () => {
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('link', { name: 'Plate search' }).waitFor();
+    await shot('06-english');
+    // End the session behind the page's back (as an expiry would), then use the UI.
+    const status = await page.evaluate(async () => {
+      const csrf = /argus_csrf=([^;]+)/.exec((globalThis as any).document.cookie as string)?.[1] ?? '';
+      return (await fetch('/api/auth/logout', { method: 'POST', headers: { 'x-csrf-token': decodeURIComponent(csrf) } })).status;
+    });
+    expect(status).toBe(200);
+    await page.getByRole('link', { name: 'Map' }).click();
+    await page.getByText('Your session has expired, please sign in again').waitFor();
+    await shot('07-session-expired');
+  });
+});

@@ -1,0 +1,70 @@
+/** Vietnamese first, English one click away. */
+import { createContext, useContext } from 'react';
+
+export type Lang = 'vi' | 'en';
+
+const vi = {
+  appName: 'Argus – Trung tâm chỉ huy', signIn: 'Đăng nhập', username: 'Tên đăng nhập', password: 'Mật khẩu',
+  signOut: 'Đăng xuất', badLogin: 'Sai tên đăng nhập hoặc mật khẩu', locked: 'Tài khoản tạm khoá, thử lại sau 15 phút',
+  expired: 'Phiên làm việc đã hết hạn, vui lòng đăng nhập lại', map: 'Bản đồ', alerts: 'Cảnh báo', violations: 'Vi phạm',
+  plates: 'Tra cứu biển số', cameras: 'Camera', health: 'Trạng thái', fps: 'Khung hình/giây', recentEvents: 'Sự kiện gần đây',
+  noEvents: 'Chưa có sự kiện', online: 'Trực tuyến', degraded: 'Suy giảm', offline: 'Mất tín hiệu', starting: 'Đang khởi động',
+  disabled: 'Đã tắt', unknown: 'Không rõ', ack: 'Xác nhận đã xem', acked: 'Đã xem', live: 'Trực tiếp', liveOff: 'Mất kết nối trực tiếp',
+  noAlerts: 'Không có cảnh báo', pending: 'Chờ duyệt', confirmed: 'Đã xác nhận', rejected: 'Đã bác bỏ', confirm: 'Xác nhận vi phạm',
+  reject: 'Bác bỏ', reason: 'Lý do', reasonNeeded: 'Cần nhập lý do', noViolations: 'Không có vi phạm', measurements: 'Số đo',
+  evidence: 'Chứng cứ', history: 'Lịch sử duyệt', shortcuts: 'Phím tắt: j/k chọn, c xác nhận, r bác bỏ', plate: 'Biển số',
+  search: 'Tìm', mode: 'Kiểu tìm', exact: 'Chính xác', prefix: 'Tiền tố', wildcard: 'Ký tự đại diện (* ?)', fuzzy: 'Gần đúng',
+  results: 'Kết quả', noResults: 'Không tìm thấy', trace: 'Hành trình', time: 'Thời gian', camera: 'Camera', kind: 'Loại',
+  severity: 'Mức độ', status: 'Tình trạng', language: 'English', filterAll: 'Tất cả', confidence: 'Độ tin cậy', events: 'sự kiện',
+  cameraList: 'Danh sách camera', open: 'Mở', route: 'Lộ trình', status_filter: 'Lọc theo tình trạng', statusLine: 'camera trực tuyến',
+  error: 'Lỗi', area: 'Quận/huyện',
+};
+export type Key = keyof typeof vi;
+const en: Record<Key, string> = {
+  appName: 'Argus – Command centre', signIn: 'Sign in', username: 'Username', password: 'Password', signOut: 'Sign out',
+  badLogin: 'Wrong username or password', locked: 'Account locked, try again in 15 minutes', expired: 'Your session has expired, please sign in again',
+  map: 'Map', alerts: 'Alerts', violations: 'Violations', plates: 'Plate search', cameras: 'Cameras', health: 'Health', fps: 'Frames/s',
+  recentEvents: 'Recent events', noEvents: 'No events yet', online: 'Online', degraded: 'Degraded', offline: 'Signal lost', starting: 'Starting',
+  disabled: 'Disabled', unknown: 'Unknown', ack: 'Acknowledge', acked: 'Acknowledged', live: 'Live', liveOff: 'Live feed disconnected',
+  noAlerts: 'No alerts', pending: 'Pending', confirmed: 'Confirmed', rejected: 'Rejected', confirm: 'Confirm violation', reject: 'Reject',
+  reason: 'Reason', reasonNeeded: 'A reason is required', noViolations: 'No violations', measurements: 'Measurements', evidence: 'Evidence',
+  history: 'Review history', shortcuts: 'Shortcuts: j/k select, c confirm, r reject', plate: 'Plate', search: 'Search', mode: 'Match',
+  exact: 'Exact', prefix: 'Prefix', wildcard: 'Wildcard (* ?)', fuzzy: 'Fuzzy', results: 'Results', noResults: 'Nothing found', trace: 'Trace',
+  time: 'Time', camera: 'Camera', kind: 'Kind', severity: 'Severity', status: 'Status', language: 'Tiếng Việt', filterAll: 'All',
+  confidence: 'Confidence', events: 'events', cameraList: 'Camera list', open: 'Open', route: 'Route', status_filter: 'Filter by status',
+  statusLine: 'cameras online', error: 'Error', area: 'District',
+};
+const DICTS: Record<Lang, Record<Key, string>> = { vi, en };
+
+const KINDS: Record<Lang, Record<string, string>> = {
+  vi: {
+    speeding: 'Quá tốc độ', wrong_way: 'Đi ngược chiều', red_light: 'Vượt đèn đỏ', wrong_lane: 'Sai làn đường', no_helmet: 'Không đội mũ bảo hiểm',
+    illegal_parking: 'Đỗ xe sai quy định', watchlist_hit: 'Trùng danh sách theo dõi', signal_loss: 'Mất tín hiệu', signal_restored: 'Có tín hiệu trở lại',
+    congestion: 'Ùn tắc', accident: 'Tai nạn', crowd: 'Tụ tập đông người', 'line.cross': 'Qua vạch', 'plate.read': 'Đọc biển số', violation: 'Vi phạm',
+    info: 'Thông tin', warning: 'Cảnh báo', critical: 'Khẩn cấp', intersection: 'Nút giao', overview: 'Toàn cảnh', gateway: 'Cổng ra vào',
+  },
+  en: {
+    speeding: 'Speeding', wrong_way: 'Wrong way', red_light: 'Red light', wrong_lane: 'Wrong lane', no_helmet: 'No helmet', illegal_parking: 'Illegal parking',
+    watchlist_hit: 'Watch-list hit', signal_loss: 'Signal loss', signal_restored: 'Signal restored', congestion: 'Congestion', accident: 'Accident',
+    crowd: 'Crowd', 'line.cross': 'Line crossing', 'plate.read': 'Plate read', violation: 'Violation', info: 'Info', warning: 'Warning', critical: 'Critical',
+    intersection: 'Intersection', overview: 'Overview', gateway: 'Gateway',
+  },
+};
+
+export interface I18n {
+  /** A kind of event, alert, violation or camera (or a severity) in words; unknown kinds as they are. */
+  kind(k: string): string;
+  lang: Lang;
+  t(key: Key): string;
+  setLang(l: Lang): void;
+  fmtTime(ms: number): string;
+}
+
+export function makeI18n(lang: Lang, setLang: (l: Lang) => void): I18n {
+  const locale = lang === 'vi' ? 'vi-VN' : 'en-GB';
+  const fmt = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Asia/Ho_Chi_Minh' });
+  return { lang, setLang, t: (k) => DICTS[lang][k], kind: (k) => KINDS[lang][k] ?? k, fmtTime: (ms) => fmt.format(new Date(ms)) };
+}
+
+export const I18nContext = createContext<I18n>(makeI18n('vi', () => undefined));
+export const useI18n = (): I18n => useContext(I18nContext);

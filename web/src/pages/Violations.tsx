@@ -1,0 +1,123 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, get, type Me, type Violation, type ViolationDetail } from '../api';
+import { useI18n, type Key } from '../i18n';
+
+type Status = 'pending' | 'confirmed' | 'rejected';
+
+export function ViolationsPage({ me }: { me: Me }) {
+  const { t, fmtTime, kind } = useI18n();
+  const [status, setStatus] = useState<Status>('pending');
+  const [items, setItems] = useState<Violation[]>([]);
+  const [index, setIndex] = useState(0);
+  const [detail, setDetail] = useState<ViolationDetail | null>(null);
+  const [reason, setReason] = useState('');
+  const [msg, setMsg] = useState('');
+  const reasonRef = useRef<HTMLTextAreaElement>(null);
+  const canReview = me.permissions.includes('violations.review');
+  const load = useCallback(() => {
+    get<{ items: Violation[] }>(`/api/violations?status=${status}&limit=100`).then((r) => setItems(r.items)).catch((e: unknown) => setMsg((e as Error).message));
+  }, [status]);
+  useEffect(load, [load]);
+  const current = items[Math.min(index, items.length - 1)];
+  useEffect(() => {
+    setDetail(null);
+    if (!current) return;
+    get<ViolationDetail>(`/api/violations/${encodeURIComponent(current.id)}`).then(setDetail).catch((e: unknown) => setMsg((e as Error).message));
+  }, [current?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const decide = useCallback(async (decision: 'confirmed' | 'rejected') => {
+    if (!current) return;
+    if (!reason.trim()) {
+      setMsg(t('reasonNeeded'));
+      reasonRef.current?.focus();
+      return;
+    }
+    try {
+      await api('POST', `/api/violations/${encodeURIComponent(current.id)}/review`, { decision, reason: reason.trim(), expectedStatus: current.status });
+      setReason('');
+      setMsg(`${current.plateDisplay ?? current.id}: ${t(decision)}`);
+      load();
+    } catch (e) {
+      setMsg((e as Error).message);
+    }
+  }, [current, reason, t, load]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const el = e.target as HTMLElement;
+      if (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === 'j') setIndex((i) => Math.min(i + 1, Math.max(items.length - 1, 0)));
+      else if (e.key === 'k') setIndex((i) => Math.max(i - 1, 0));
+      else if ((e.key === 'c' || e.key === 'r') && canReview) {
+        if (!reason.trim()) {
+          e.preventDefault();
+          setMsg(t('reasonNeeded'));
+          reasonRef.current?.focus();
+        } else void decide(e.key === 'c' ? 'confirmed' : 'rejected');
+      } else return;
+      e.preventDefault();
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, [items.length, canReview, decide, reason, t]);
+
+  return (
+    <section className="page violations" aria-labelledby="v-title">
+      <div className="toolbar">
+        <h1 id="v-title">{t('violations')}</h1>
+        <label htmlFor="v-status">{t('status')}</label>
+        <select id="v-status" value={status} onChange={(e) => { setStatus(e.target.value as Status); setIndex(0); }}>
+          {(['pending', 'confirmed', 'rejected'] as const).map((s) => <option key={s} value={s}>{t(s)}</option>)}
+        </select>
+        <span className="muted kbd">{t('shortcuts')}</span>
+      </div>
+      {msg && <p className="notice" role="status">{msg}</p>}
+      <div className="split">
+        <ol className="queue" data-testid="violation-queue" aria-label={t('violations')}>
+          {items.length === 0 && <li className="muted">{t('noViolations')}</li>}
+          {items.map((v, i) => (
+            <li key={v.id}>
+              <button type="button" aria-current={current?.id === v.id ? 'true' : undefined} onClick={() => setIndex(i)}>
+                <b className="plate">{v.plateDisplay ?? '—'}</b> <span>{kind(v.kind)}</span>
+                <span className="muted">{fmtTime(v.atMs)} · {v.cameraId}</span>
+              </button>
+            </li>
+          ))}
+        </ol>
+        {current && (
+          <article className="detail" data-testid="violation-detail" aria-label={current.plateDisplay ?? current.id}>
+            <h2><span className="plate big">{current.plateDisplay ?? '—'}</span> {kind(current.kind)} <span className={`pill ${current.status}`}>{t(current.status as Key)}</span></h2>
+            <p className="muted">{fmtTime(current.atMs)} · {current.cameraId}</p>
+            <h3>{t('measurements')}</h3>
+            <Measurements details={current.details} />
+            <h3>{t('evidence')}</h3>
+            {detail && detail.evidence.length > 0 ? (
+              <ul className="evidence">{detail.evidence.map((e) => <li key={e.id}><b>{e.kind}</b> <code>{e.path}</code> <span className="muted">sha256 {e.sha256.slice(0, 16)}…</span></li>)}</ul>
+            ) : <p className="muted">—</p>}
+            {detail && detail.history.length > 0 && (<>
+              <h3>{t('history')}</h3>
+              <ul>{detail.history.map((h, i) => <li key={i}>{fmtTime(h.atMs)} {h.reviewer}: {h.fromStatus} → {h.toStatus} ({h.reason})</li>)}</ul>
+            </>)}
+            {canReview && (
+              <div className="review">
+                <label htmlFor="reason">{t('reason')}</label>
+                <textarea id="reason" ref={reasonRef} rows={2} value={reason} onChange={(e) => setReason(e.target.value)}
+                  onKeyDown={(e) => { if (e.key === 'Escape') (e.target as HTMLElement).blur(); }} />
+                <div className="buttons">
+                  <button type="button" className="primary" onClick={() => void decide('confirmed')} aria-keyshortcuts="c">{t('confirm')} (c)</button>
+                  <button type="button" className="danger" onClick={() => void decide('rejected')} aria-keyshortcuts="r">{t('reject')} (r)</button>
+                </div>
+              </div>
+            )}
+          </article>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function Measurements({ details }: { details: Record<string, unknown> }) {
+  const rows = Object.entries(details ?? {}).filter(([k, v]) => !['id', 'cameraId', 'atMs', 'kind', 'evidence'].includes(k) && v !== null && typeof v !== 'object');
+  if (rows.length === 0) return <p className="muted">—</p>;
+  return <dl className="measure">{rows.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{String(v)}</dd></div>)}</dl>;
+}
