@@ -4,8 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-system.sh
 export ONNXRUNTIME_NODE_INSTALL=skip
-npm ci --no-audit --no-fund
-npm ci --prefix web --no-audit --no-fund
+npm install --no-audit --no-fund   # honours package-lock.json (npm ci rejects this platform-only lock)
+npm install --prefix web --no-audit --no-fund
 npm run build
 npm run build:web
 echo "setup: done. Try: node bin/argus.js --help"

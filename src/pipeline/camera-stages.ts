@@ -14,6 +14,8 @@ export interface CameraStagesOptions {
   readonly site?: SiteConfig | undefined;
   /** `--record-tracks`: write every analysed frame's tracks here (JSON Lines, see src/rules/replay.ts). */
   readonly recordFile?: string | undefined;
+  /** `--plates`: the plate stage (runs first, so the rules put its plates on violations). */
+  readonly plates?: FrameStage | undefined;
   readonly evidence?:
     | {
         readonly dir: string;
@@ -75,6 +77,7 @@ export async function createCameraStages(o: CameraStagesOptions): Promise<Camera
       })
     : undefined;
   const stages: FrameStage[] = [];
+  if (o.plates) stages.push(o.plates);
   if (rules) stages.push(rules);
   else if (log) stages.push(createRecordStage(log));
   if (evidence) stages.push(evidence);

@@ -21,6 +21,7 @@ import { LiveHub } from './live.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { eventRoutes } from './routes/events.js';
+import { closeFootage, footageRoutes, type FootageOptions } from './routes/footage.js';
 import { liveRoutes } from './routes/live.js';
 import { plateRoutes } from './routes/plates.js';
 import { siteRoutes } from './routes/sites.js';
@@ -28,6 +29,8 @@ import { watchRoutes } from './routes/watch.js';
 
 export interface ServerOptions {
   readonly store: Store;
+  /** Footage: data directory of recordings and evidence, HLS idle time. */
+  readonly footage?: FootageOptions;
   /** Sites and cameras of the config are written to the store at start (the file wins for its ids). */
   readonly config?: ArgusConfig;
   /** fastify/pino logger options (default: info to stdout); `false` for silence. */
@@ -93,6 +96,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
     req.principal = req.url === '/api/auth/login' ? null : await auth.identify(req);
   });
   for (const routes of [authRoutes, siteRoutes, eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes]) routes(ctx);
+  footageRoutes(ctx, opts.footage);
 
   const webRoot = resolve(opts.webRoot ?? 'web/dist');
   const hasUi = existsSync(resolve(webRoot, 'index.html'));
@@ -126,6 +130,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
       if (closed) return;
       closed = true;
       hub.close();
+      await closeFootage();
       await cameras.close();
       await app.close();
       await store.close();

@@ -2,7 +2,11 @@ import { loadConfigOrThrow } from '../../config/load.js';
 import type { CameraConfig, MotionConfig, SiteConfig } from '../../config/schema.js';
 import { motionSchema } from '../../config/schema.js';
 import { ArgusError } from '../../core/errors.js';
+import type { ArgusEvent } from '../../core/events.js';
 import { px, type FrameSize } from '../../core/geometry.js';
+import { runAnpr } from '../../pipeline/anpr.js';
+import { startPlateHost, type PlateHost } from '../../pipeline/plate-host.js';
+import { createPlatesStage } from '../../pipeline/plates-stage.js';
 import { runAnalysis, type AnalysisSummary, type FrameResult } from '../../pipeline/analysis.js';
 import { Annotator } from '../../pipeline/annotate.js';
 import { createCameraStages } from '../../pipeline/camera-stages.js';
@@ -21,6 +25,7 @@ import { parseCommandArgs } from '../args.js';
 
 const HELP = `Usage: argus analyze <source> [options]
        argus analyze --config FILE --camera ID [options]
+       argus analyze <source> --anpr [--events FILE] [--summary]
        argus analyze --replay TRACKS.jsonl [--config FILE --camera ID] [--line …] [--events FILE] [--summary]
 
 Analyse a video file or a stream (rtsp://, http(s)://): detect and track vehicles and people, count line
@@ -37,13 +42,20 @@ Options:
   --min-score X        Minimum detection confidence handed to the tracker (default 0.1)
   --no-motion          Run the detector on every frame (disable the motion gate)
   --realtime           Files: pace at real time, like a live camera
-  --events FILE        Write events as JSON Lines: line.cross, and with rules violation / alert /
+  --events FILE        Write events as JSON Lines: line.cross, plate.read, and with rules violation / alert /
                        zone.enter / zone.exit (id, kind, time, camera, plate when read, class,
                        measurements, evidence reference)
   --evidence DIR       Write signed evidence for every violation into DIR/<violation id>/ (stills,
                        plate or vehicle close-up, composite, clip ≥ 5 s, metadata, signed manifest);
                        check with \`argus evidence verify DIR\`
   --evidence-key DIR   Ed25519 signing key directory (created when absent; default DIR/.keys)
+  --plates             Read licence plates of vehicle tracks (a few crops per vehicle, in a worker
+                       thread); one plate.read event per vehicle pass (at its line crossing or when
+                       it leaves), only grammar-valid fused reads; violations carry the plate
+  --anpr               ANPR camera: read plates on the whole frame when there is motion (and every
+                       keep-alive period), no vehicle detector or model needed; the same plate
+                       within --dedup-sec of its last sighting is one plate.read event
+  --dedup-sec N        --anpr: seconds that join sightings of one plate into one pass (default 10)
   --record-tracks FILE Record every analysed frame's tracks (JSON Lines) for --replay
   --replay FILE        Run the counting lines and the camera's rules on recorded tracks: no video, no
                        model; the summary's line counts equal the recorded run's
@@ -68,6 +80,9 @@ const OPTIONS = {
   evidence: { type: 'string' },
   'evidence-key': { type: 'string' },
   'record-tracks': { type: 'string' },
+  plates: { type: 'boolean' },
+  anpr: { type: 'boolean' },
+  'dedup-sec': { type: 'string' },
   replay: { type: 'string' },
   annotate: { type: 'string' },
   summary: { type: 'boolean' },
@@ -165,8 +180,21 @@ export async function analyze(argv: string[]): Promise<number> {
     return 2;
   }
   if (values['evidence-key'] !== undefined && values.evidence === undefined) throw new ArgusError('invalid_argument', '--evidence-key goes with --evidence DIR');
+  if (values.anpr) return anpr(url, values, setup);
+  if (values['dedup-sec'] !== undefined) throw new ArgusError('invalid_argument', '--dedup-sec goes with --anpr');
   return live(url, values, setup, cliLines);
 }
+
+/** The events file is JSON: a plate crop goes in as base64 (a Uint8Array would become an object of bytes). */
+const jsonEvent = (e: ArgusEvent): unknown => (e.kind === 'plate.read' && e.cropJpeg ? { ...e, cropJpeg: Buffer.from(e.cropJpeg).toString('base64') } : e);
+
+/** A failed start must not leave the plate worker running (it would keep the process alive). */
+const stopping =
+  (host: PlateHost | undefined) =>
+  async (e: unknown): Promise<never> => {
+    await host?.close();
+    throw e;
+  };
 
 /** Video → detector → tracker → lines → rules → evidence. */
 async function live(url: string, values: Values, setup: CameraSetup | undefined, cliLines: readonly CountLine[]): Promise<number> {
@@ -185,7 +213,10 @@ async function live(url: string, values: Values, setup: CameraSetup | undefined,
   const info = await probeSource(url);
   const settings = resolveAnalysis(camera?.analysis, info, overrides);
   const fps = settings.fps;
+  const host = values.plates ? await startPlateHost() : undefined;
+  const plates = host ? createPlatesStage({ cameraId: camera?.id ?? 'cli', host, live: isLiveUrl(url) }) : undefined;
   const stages = await createCameraStages({
+    plates,
     camera,
     site: setup?.site,
     recordFile: values['record-tracks'],
@@ -196,8 +227,8 @@ async function live(url: string, values: Values, setup: CameraSetup | undefined,
       versions: { models: { detector: settings.detector.model } },
       onProblem: (v, problem) => process.stderr.write(`argus analyze: violation ${v.id} (${v.violation}): ${problem}\n`),
     },
-  });
-  const detector = await createOnnxDetector(settings.detector);
+  }).catch(stopping(host));
+  const detector = await createOnnxDetector(settings.detector).catch(stopping(host));
   const source = openFrameSource({ url, fps, width: settings.size.width, height: settings.size.height, realtime: values.realtime === true });
   const events = values.events ? new JsonlWriter(values.events) : undefined;
   let writer: VideoWriter | undefined;
@@ -228,7 +259,7 @@ async function live(url: string, values: Values, setup: CameraSetup | undefined,
       ...(camera ? { masks: camera.analysis.masks } : {}),
       stages: stages.stages,
       onFrame,
-      ...(events ? { onEvent: (e) => events.write(e) } : {}),
+      ...(events ? { onEvent: (e) => events.write(jsonEvent(e)) } : {}),
       signal: abort.signal,
     });
   } finally {
@@ -240,13 +271,57 @@ async function live(url: string, values: Values, setup: CameraSetup | undefined,
     await events?.close();
     await writer?.close();
     await stages.close();
+    await host?.close();
   }
   if (summary.frames === 0) {
     throw source.lastError() ?? new ArgusError('source_corrupt', `${url}: no frame could be decoded`);
   }
   if (values.summary) {
     const ev = stages.evidence?.stats();
-    printSummary(url, summary, { detectorCalls: summary.detectorCalls, events: summary.events, ...(ev ? { evidence: ev } : {}), stages: summary.stages });
+    const pl = plates ? { plates: plates.stats().emitted, plateReads: plates.stats() } : {};
+    printSummary(url, summary, { detectorCalls: summary.detectorCalls, events: summary.events, ...pl, ...(ev ? { evidence: ev } : {}), stages: summary.stages });
   }
+  return 0;
+}
+
+/** `--anpr`: motion → plate reader on the whole frame → de-duplicated plate.read events; no detector. */
+async function anpr(url: string, values: Values, setup: CameraSetup | undefined): Promise<number> {
+  for (const opt of ['plates', 'evidence', 'annotate', 'record-tracks', 'line', 'model', 'tiles', 'min-score'] as const) {
+    if (values[opt] !== undefined) throw new ArgusError('invalid_argument', `--${opt} cannot be used with --anpr`);
+  }
+  const camera = setup?.camera;
+  const motion: MotionConfig = { ...(camera?.analysis.motion ?? motionSchema.parse({})), ...(values['no-motion'] ? { enabled: false } : {}) };
+  const info = await probeSource(url);
+  const fps = positiveNumber('fps', values.fps) ?? camera?.analysis.fps ?? Math.min(info.fps ?? 5, 5);
+  const width = positiveNumber('width', values.width) ?? camera?.analysis.width;
+  const host: PlateHost = await startPlateHost();
+  const source = openFrameSource({ url, fps, ...(width ? { width } : {}), realtime: values.realtime === true });
+  const events = values.events ? new JsonlWriter(values.events) : undefined;
+  const abort = new AbortController();
+  const onSignal = (): void => abort.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let summary;
+  try {
+    summary = await runAnpr({
+      cameraId: camera?.id ?? 'cli',
+      source,
+      host,
+      motion,
+      ...(camera ? { masks: camera.analysis.masks } : {}),
+      live: isLiveUrl(url),
+      ...(values['dedup-sec'] !== undefined ? { dedupSec: positiveNumber('dedup-sec', values['dedup-sec'])! } : {}),
+      ...(events ? { onEvent: (e) => events.write(e) } : {}),
+      signal: abort.signal,
+    });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await source.close();
+    await host.close();
+    await events?.close();
+  }
+  if (summary.frames === 0) throw source.lastError() ?? new ArgusError('source_corrupt', `${url}: no frame could be decoded`);
+  if (values.summary) printSummary(url, { ...summary, fps: Math.round((summary.frames / Math.max(summary.wallSec, 1e-9)) * 1000) / 1000, lines: {} }, { reads: summary.reads, skipped: summary.skipped, plates: summary.plates });
   return 0;
 }

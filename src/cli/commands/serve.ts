@@ -73,7 +73,7 @@ export async function serve(argv: string[]): Promise<number> {
   const admin = await ensureFirstAdmin(store, process.env['ARGUS_ADMIN_PASSWORD']);
   const models = fallbackModelsDir();
   const dataDir = resolve(values.data ?? 'data');
-  const server = await buildServer({ store, config, cameras: { ...(models ? { modelsDir: models } : {}), stages: stagesFor(config, dataDir) }, auth: { secureCookies: process.env['ARGUS_SECURE_COOKIES'] === '1' }, trustProxy: process.env['ARGUS_TRUST_PROXY'] === '1' });
+  const server = await buildServer({ store, config, footage: { dataDir }, cameras: { ...(models ? { modelsDir: models } : {}), stages: stagesFor(config, dataDir) }, auth: { secureCookies: process.env['ARGUS_SECURE_COOKIES'] === '1' }, trustProxy: process.env['ARGUS_TRUST_PROXY'] === '1' });
   const log = server.app.log;
   log.info({ store: where }, `store: ${store.dialect} at ${where}`);
   if (models) log.info({ models }, `models: ARGUS_MODELS is not set, using ${models}`);

@@ -1,0 +1,177 @@
+/**
+ * Recordings on disk: `<root>/<cameraId>/<UTC start>.mp4` segments written by the recorders (src/video/recorder.ts),
+ * listing by time, and retention by age and by a disk quota, oldest first. Only segment files under the
+ * recordings root are ever deleted (evidence clips live in `<data>/evidence/` and are NEVER pruned), and the
+ * newest segment of each camera (the one being written) is kept. Hitting the quota or a nearly full disk prunes
+ * by policy and raises a `disk_full` alert (at most one per `alertEveryMs`).
+ */
+import { readdir, stat, statfs, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errorMessage } from '../core/errors.js';
+import { segmentStartMs } from '../video/recorder.js';
+import type { Ingest } from './ingest.js';
+
+export interface Segment {
+  readonly cameraId: string;
+  readonly file: string;
+  readonly startMs: number;
+  readonly bytes: number;
+}
+
+const CAMERA_DIR = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Segments of one camera, oldest first, overlapping [fromMs, toMs) when given (a segment lasts until the next starts). */
+export async function listSegments(root: string, cameraId: string, fromMs?: number, toMs?: number): Promise<Segment[]> {
+  if (!CAMERA_DIR.test(cameraId)) return [];
+  let names: string[];
+  try {
+    names = await readdir(join(root, cameraId));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+  const segs: Segment[] = [];
+  for (const file of names) {
+    const startMs = segmentStartMs(file);
+    if (startMs === null) continue;
+    const st = await stat(join(root, cameraId, file)).catch(() => null);
+    if (st?.isFile()) segs.push({ cameraId, file, startMs, bytes: st.size });
+  }
+  segs.sort((a, b) => a.startMs - b.startMs);
+  return segs.filter((s, i) => {
+    const endMs = segs[i + 1]?.startMs ?? Number.POSITIVE_INFINITY;
+    return (toMs === undefined || s.startMs < toMs) && (fromMs === undefined || endMs > fromMs);
+  });
+}
+
+/** Every camera folder under the root. */
+export async function listCameraDirs(root: string): Promise<string[]> {
+  try {
+    const entries = await readdir(root, { withFileTypes: true });
+    return entries.filter((e) => e.isDirectory() && CAMERA_DIR.test(e.name)).map((e) => e.name);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
+  }
+}
+
+export interface RetentionPolicy {
+  /** Delete segments older than this many days (0 or undefined: no age limit). */
+  readonly retentionDays?: number;
+  /** Keep all recordings under this many bytes (undefined: no quota). */
+  readonly quotaBytes?: number;
+  /** Keep at least this much free on the file system, bytes (undefined: not checked). */
+  readonly minFreeBytes?: number;
+}
+
+export interface PruneResult {
+  readonly deleted: Segment[];
+  readonly freedBytes: number;
+  /** Bytes of recordings left. */
+  readonly totalBytes: number;
+  /** Pruning for space was needed (quota exceeded or disk nearly full). */
+  readonly spacePressure: boolean;
+  readonly freeBytes: number | null;
+}
+
+async function freeBytesOf(root: string): Promise<number | null> {
+  try {
+    const s = await statfs(root);
+    return s.bavail * s.bsize;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+/** Applies the policy once. Deletion order: by age first, then oldest-first until under quota and above min free. */
+export async function pruneRecordings(root: string, policy: RetentionPolicy, nowMs = Date.now()): Promise<PruneResult> {
+  const all: Segment[] = [];
+  const newest = new Set<string>();
+  for (const cam of await listCameraDirs(root)) {
+    const segs = await listSegments(root, cam);
+    const last = segs[segs.length - 1];
+    if (last) newest.add(`${cam}/${last.file}`);
+    all.push(...segs);
+  }
+  all.sort((a, b) => a.startMs - b.startMs);
+  const deletable = all.filter((s) => !newest.has(`${s.cameraId}/${s.file}`));
+  let total = all.reduce((n, s) => n + s.bytes, 0);
+  let free = policy.minFreeBytes !== undefined ? await freeBytesOf(root) : null;
+  const deleted: Segment[] = [];
+  const remove = async (s: Segment): Promise<void> => {
+    try {
+      await unlink(join(root, s.cameraId, s.file));
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    deleted.push(s);
+    total -= s.bytes;
+    if (free !== null) free += s.bytes;
+  };
+  const cutoffMs = policy.retentionDays ? nowMs - policy.retentionDays * 86_400_000 : Number.NEGATIVE_INFINITY;
+  const over = (): boolean => (policy.quotaBytes !== undefined && total > policy.quotaBytes) || (policy.minFreeBytes !== undefined && free !== null && free < policy.minFreeBytes);
+  const spacePressure = over();
+  for (const s of deletable) {
+    if (s.startMs < cutoffMs || over()) await remove(s);
+    else break;
+  }
+  return { deleted, freedBytes: deleted.reduce((n, s) => n + s.bytes, 0), totalBytes: total, spacePressure, freeBytes: free };
+}
+
+export interface RetentionOptions extends RetentionPolicy {
+  readonly root: string;
+  readonly ingest: Pick<Ingest, 'raiseAlert'>;
+  /** Check period (default 60 s). */
+  readonly everyMs?: number;
+  /** At most one disk alert per this long (default 1 h). */
+  readonly alertEveryMs?: number;
+  readonly logger?: { warn(o: object, m: string): void; error(o: object, m: string): void };
+}
+
+/** Runs `pruneRecordings` periodically; raises a `disk_full` alert when space pressure forced a prune. */
+export class RetentionService {
+  private timer: NodeJS.Timeout | undefined;
+  private lastAlertMs = Number.NEGATIVE_INFINITY;
+  private running: Promise<PruneResult | null> | undefined;
+
+  constructor(private readonly opts: RetentionOptions) {}
+
+  start(): void {
+    this.timer ??= setInterval(() => void this.runOnce(), this.opts.everyMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** One pass (never concurrent with another); null when it failed (logged). */
+  runOnce(nowMs = Date.now()): Promise<PruneResult | null> {
+    this.running ??= this.pass(nowMs).finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async pass(nowMs: number): Promise<PruneResult | null> {
+    try {
+      const r = await pruneRecordings(this.opts.root, this.opts, nowMs);
+      if (r.spacePressure && nowMs - this.lastAlertMs >= (this.opts.alertEveryMs ?? 3_600_000)) {
+        this.lastAlertMs = nowMs;
+        const mb = (n: number): number => Math.round(n / 1e5) / 10;
+        await this.opts.ingest.raiseAlert({
+          cameraId: null, atMs: nowMs, kind: 'disk_full', severity: 'warning',
+          message: `recording storage full: pruned ${r.deleted.length} oldest segment(s), ${mb(r.freedBytes)} MB; ${mb(r.totalBytes)} MB kept`,
+          payload: { deleted: r.deleted.length, freedBytes: r.freedBytes, totalBytes: r.totalBytes, quotaBytes: this.opts.quotaBytes ?? null, freeBytes: r.freeBytes },
+        });
+      }
+      return r;
+    } catch (e) {
+      this.opts.logger?.error({ err: errorMessage(e) }, 'recording retention failed');
+      return null;
+    }
+  }
+}

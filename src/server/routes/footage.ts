@@ -1,0 +1,170 @@
+/**
+ * Footage: snapshots, HLS live view on demand, recordings (list + playback) and the violation notice PDF. Every
+ * footage view and the notice export are audited. File names in paths are validated by strict patterns (no
+ * dots-slashes can pass) before anything touches the disk.
+ */
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { z } from 'zod';
+import { classLabel, kindLabel, localTime } from '../../evidence/text.js';
+import type { ObjectClass } from '../../core/classes.js';
+import { HLS_PLAYLIST, HLS_SEGMENT_NAME, HlsSession } from '../../video/hls.js';
+import { SEGMENT_NAME } from '../../video/recorder.js';
+import { grabJpeg } from '../../video/snapshot.js';
+import type { ServerContext } from '../context.js';
+import { notFound } from '../http.js';
+import { legalBasis } from '../notice/legal-basis.js';
+import { renderNotice } from '../notice/render.js';
+import { listSegments } from '../recordings.js';
+import { idParams, idText, timeQuery } from '../schemas.js';
+import { assertCameraVisible } from '../scope.js';
+
+export interface FootageOptions {
+  /** Data directory: recordings in `<dataDir>/recordings`, evidence in `<dataDir>/evidence` (default ARGUS_DATA_DIR or ./data). */
+  readonly dataDir?: string;
+  /** HLS muxer stops after this long without a request (default 30 s). */
+  readonly hlsIdleMs?: number;
+}
+
+const segParams = z.strictObject({ id: idText, segment: z.string().regex(HLS_SEGMENT_NAME, 'not a segment name') });
+const recParams = z.strictObject({ cameraId: idText, file: z.string().regex(SEGMENT_NAME, 'not a recording name') });
+
+/** Live HLS muxers of every server in this process (stopped by `closeFootage`, e.g. at shutdown). */
+const ALL_HLS = new Set<Map<string, Promise<HlsSession>>>();
+
+export async function closeFootage(): Promise<void> {
+  for (const m of ALL_HLS) for (const s of m.values()) await (await s.catch(() => null))?.stop();
+}
+
+export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}): void {
+  const { router: r, store } = ctx;
+  const dataDir = resolve(opts.dataDir ?? process.env['ARGUS_DATA_DIR'] ?? 'data');
+  const recRoot = join(dataDir, 'recordings');
+  const evidenceRoot = join(dataDir, 'evidence');
+  const hls = new Map<string, Promise<HlsSession>>();
+  ALL_HLS.add(hls);
+
+  const camera = async (principal: Parameters<typeof assertCameraVisible>[1], id: string) => {
+    const c = await store.getCamera(id);
+    if (!c) throw notFound('camera');
+    await assertCameraVisible(store, principal, c.id);
+    return c;
+  };
+  const session = (cameraId: string, url: string): Promise<HlsSession> => {
+    let s = hls.get(cameraId);
+    if (!s) {
+      s = HlsSession.start({ url, idleMs: opts.hlsIdleMs ?? 30_000, onStop: () => hls.delete(cameraId) });
+      s.catch(() => hls.delete(cameraId));
+      hls.set(cameraId, s);
+    }
+    return s;
+  };
+
+  r.add({
+    method: 'GET', url: '/api/cameras/:id/snapshot.jpg', tag: 'footage', permission: 'live.read', summary: 'The latest frame as JPEG (audited)', params: idParams,
+    handler: async ({ req, reply, principal, params }) => {
+      const c = await camera(principal!, params.id);
+      const jpeg = await grabJpeg(c.url, { timeoutMs: 10_000 });
+      await ctx.audit(req, principal, 'footage.view', c.id, { what: 'snapshot' });
+      return reply.type('image/jpeg').send(jpeg);
+    },
+  });
+  r.add({
+    method: 'GET', url: '/api/cameras/:id/live.m3u8', tag: 'footage', permission: 'live.read', summary: 'Live HLS playlist (starts the muxer on demand; audited)', params: idParams,
+    handler: async ({ req, reply, principal, params }) => {
+      const c = await camera(principal!, params.id);
+      const s = await session(c.id, c.url);
+      s.touch();
+      const file = await s.waitForPlaylist();
+      const text = (await readFile(file, 'utf8')).replace(/^(seg\d+\.ts)$/gm, `hls/$1`);
+      await ctx.audit(req, principal, 'footage.view', c.id, { what: 'live' });
+      return reply.type('application/vnd.apple.mpegurl').send(text);
+    },
+  });
+  r.add({
+    method: 'GET', url: '/api/cameras/:id/hls/:segment', tag: 'footage', permission: 'live.read', summary: 'A segment of the live HLS stream', params: segParams,
+    handler: async ({ reply, principal, params }) => {
+      await camera(principal!, params.id);
+      const s = await hls.get(params.id);
+      const file = s?.fileFor(params.segment);
+      if (!s || !file || params.segment === HLS_PLAYLIST) throw notFound('segment');
+      s.touch();
+      const data = await readFile(file).catch(() => null);
+      if (!data) throw notFound('segment');
+      return reply.type('video/mp2t').send(data);
+    },
+  });
+  r.add({
+    method: 'GET', url: '/api/cameras/:id/recordings', tag: 'footage', permission: 'live.read', summary: 'Recorded segments of a camera in a time range', params: idParams, query: z.strictObject({ ...timeQuery }),
+    handler: async ({ principal, params, query }) => {
+      const c = await camera(principal!, params.id);
+      const segs = await listSegments(recRoot, c.id, query.from, query.to);
+      return { items: segs.map((s) => ({ file: s.file, startMs: s.startMs, bytes: s.bytes, url: `/api/recordings/${c.id}/${s.file}` })) };
+    },
+  });
+  r.add({
+    method: 'GET', url: '/api/recordings/:cameraId/:file', tag: 'footage', permission: 'live.read', summary: 'Play back one recorded segment (mp4; audited)', params: recParams,
+    handler: async ({ req, reply, principal, params }) => {
+      await camera(principal!, params.cameraId);
+      const file = join(recRoot, params.cameraId, params.file);
+      const st = await stat(file).catch(() => null);
+      if (!st?.isFile()) throw notFound('recording');
+      await ctx.audit(req, principal, 'footage.view', params.cameraId, { what: 'recording', file: params.file });
+      return reply.type('video/mp4').header('content-length', st.size).send(createReadStream(file));
+    },
+  });
+  r.add({
+    method: 'GET', url: '/api/violations/:id/notice.pdf', tag: 'violations', permission: 'violations.read', summary: 'Violation notice in Vietnamese (Circular 73/2024 art. 24) as PDF (audited export)', params: idParams,
+    handler: async ({ req, reply, principal, params }) => {
+      const v = await store.getViolation(params.id);
+      if (!v) throw notFound('violation');
+      await assertCameraVisible(store, principal!, v.cameraId);
+      const cam = await store.getCamera(v.cameraId);
+      const site = cam ? await store.getSite(cam.siteId) : null;
+      const d = (v.details ?? {}) as { cls?: string; measurements?: { speedKmh?: number; limitKmh?: number; signalAgeMs?: number } };
+      const m = d.measurements ?? {};
+      const basis = legalBasis(v.kind, d.cls, m);
+      const tz = site?.timeZone ?? 'Asia/Ho_Chi_Minh';
+      const t = localTime(v.atMs, tz);
+      const images = await evidenceImages(evidenceRoot, v.evidence);
+      const measurements = [
+        ...(m.speedKmh !== undefined ? [`Tốc độ ${Math.round(m.speedKmh)} km/h${m.limitKmh !== undefined ? ` (giới hạn ${m.limitKmh} km/h)` : ''}`] : []),
+        ...(m.signalAgeMs !== undefined ? [`Đèn đỏ đã bật ${(m.signalAgeMs / 1000).toFixed(1).replace('.', ',')} giây`] : []),
+      ];
+      const status = { pending: 'Chưa xác minh', confirmed: 'Đã xác nhận', rejected: 'Đã bác bỏ' }[v.status];
+      const { pdf } = await renderNotice({
+        violationId: v.id, issuer: site?.name ?? 'Cơ quan Công an', plate: v.plateDisplay, vehicle: d.cls ? classLabel(d.cls as ObjectClass).vi : 'Không xác định',
+        time: `${t.display.slice(0, 19)} (${t.offsetLabel})`, place: [cam?.name, site?.ward, site?.district].filter((x): x is string => !!x).join(', ') || v.cameraId,
+        violation: kindLabel(v.kind).vi, legalBasis: basis.citation, fineVnd: basis.fineVnd, measurements, status, images,
+        issuedAt: localTime(Date.now(), tz).display.slice(0, 16),
+      });
+      await ctx.audit(req, principal, 'export.notice', v.id, { cameraId: v.cameraId, images: images.length });
+      return reply.type('application/pdf').header('content-disposition', `attachment; filename="notice-${v.id}.pdf"`).send(pdf);
+    },
+  });
+}
+
+/** Composite first, then stills: files of the evidence records, or of a package folder — only under the evidence root. */
+async function evidenceImages(root: string, evidence: readonly { kind: string; path: string }[]): Promise<Buffer[]> {
+  const inRoot = (p: string): string | null => {
+    const abs = resolve(root, p);
+    const rel = relative(root, abs);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? abs : null;
+  };
+  const files: string[] = [];
+  for (const e of evidence) {
+    const abs = inRoot(e.path);
+    if (!abs) continue;
+    if (e.kind === 'manifest') files.push(join(abs, 'composite.jpg'), join(abs, '2-moment.jpg'));
+    else if (e.kind === 'composite') files.unshift(abs);
+    else if (e.kind === 'still') files.push(abs);
+  }
+  const out: Buffer[] = [];
+  for (const f of files) {
+    if (out.length >= 2) break;
+    const b = await readFile(f).catch(() => null);
+    if (b) out.push(b);
+  }
+  return out;
+}

@@ -1,0 +1,124 @@
+/** Footage against a real server: recordings, retention with an alert, HLS, snapshots, traversal, the notice PDF. */
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RetentionService } from '../src/server/recordings.js';
+import { closeFootage } from '../src/server/routes/footage.js';
+import { startTestServer, TestClient, type TestServer } from '../src/server/testing/harness.js';
+import { Recorder } from '../src/video/recorder.js';
+
+let dataDir = '';
+let srv: TestServer;
+let admin: TestClient;
+let clip = '';
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'argus-footage-'));
+  process.env['ARGUS_DATA_DIR'] = dataDir;
+  clip = join(dataDir, 'clip.mp4');
+  // A real h264 clip with a key frame every 0.5 s (segments can be cut every second).
+  execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=10', '-t', '4', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '5', '-pix_fmt', 'yuv420p', '-y', clip]);
+  srv = await startTestServer('sqlite');
+  await srv.store.upsertSite({ id: 'hk', name: 'Công an phường Hoàn Kiếm', timeZone: 'Asia/Ho_Chi_Minh', district: 'Hoàn Kiếm', ward: 'Tràng Tiền', location: null });
+  await srv.store.upsertCamera({ id: 'cam1', siteId: 'hk', name: 'Ngã tư Tràng Tiền', kind: 'intersection', url: clip, enabled: true, location: null, zones: [], rules: [], updatedAtMs: Date.now() });
+  admin = await TestClient.login(srv.url, 'admin');
+  const rec = new Recorder({ cameraId: 'cam1', url: clip, dir: join(dataDir, 'recordings', 'cam1'), segmentSeconds: 1 });
+  rec.start();
+  await new Promise((r) => setTimeout(r, 4500));
+  await rec.stop();
+}, 30_000);
+
+afterAll(async () => {
+  await closeFootage();
+  await srv.dispose();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('recordings', () => {
+  it('lists the recorded segments and plays one back, audited', async () => {
+    const r = await admin.get('/api/cameras/cam1/recordings');
+    expect(r.status).toBe(200);
+    expect(r.body.items.length).toBeGreaterThanOrEqual(3);
+    const first = r.body.items[0];
+    const res = await fetch(srv.url + first.url, { headers: { cookie: admin.cookie } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('video/mp4');
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(bytes.length).toBe(first.bytes);
+    expect(bytes.subarray(4, 8).toString('latin1')).toBe('ftyp');
+    const audit = await srv.store.listAudit({});
+    expect(audit.items.some((a) => a.action === 'footage.view' && a.target === 'cam1')).toBe(true);
+  });
+
+  it.each(['/api/recordings/cam1/..%2F..%2Fargus.db', '/api/recordings/..%2Fcam1/20260101T000000Z.mp4', '/api/recordings/cam1/20260101T000000Z.mp4%00.db', '/api/cameras/cam1/hls/..%2F..%2Fargus.db', '/api/cameras/cam1/hls/index.m3u8'])('rejects the traversal attempt %s with 400', async (path) => {
+    const r = await admin.get(path);
+    expect(r.status).toBe(400);
+  });
+
+  it('prunes the oldest segments over the quota, keeps evidence, and raises a disk alert', async () => {
+    const evidence = join(dataDir, 'evidence', 'v1');
+    await mkdir(evidence, { recursive: true });
+    await writeFile(join(evidence, 'clip.mp4'), Buffer.alloc(200_000));
+    const dir = join(dataDir, 'recordings', 'cam1');
+    const before = (await readdir(dir)).sort();
+    const sizes = await Promise.all(before.map(async (f) => (await stat(join(dir, f))).size));
+    const quotaBytes = Math.floor(sizes.reduce((a, b) => a + b, 0) / 2);
+    const svc = new RetentionService({ root: join(dataDir, 'recordings'), quotaBytes, ingest: srv.server.ctx.ingest });
+    const result = await svc.runOnce();
+    const after = (await readdir(dir)).sort();
+    expect(result?.deleted.length).toBeGreaterThan(0);
+    expect(after.length).toBe(before.length - result!.deleted.length);
+    expect(after).toEqual(before.slice(before.length - after.length));
+    expect(result!.totalBytes).toBeLessThanOrEqual(quotaBytes);
+    expect((await stat(join(evidence, 'clip.mp4'))).size).toBe(200_000);
+    const alerts = await srv.store.listAlerts({});
+    expect(alerts.items.some((a) => a.kind === 'disk_full')).toBe(true);
+  });
+});
+
+describe('live view', () => {
+  it('serves a JPEG snapshot', async () => {
+    const res = await fetch(`${srv.url}/api/cameras/cam1/snapshot.jpg`, { headers: { cookie: admin.cookie } });
+    expect(res.status).toBe(200);
+    const b = Buffer.from(await res.arrayBuffer());
+    expect([b[0], b[1]]).toEqual([0xff, 0xd8]);
+  }, 20_000);
+
+  it('serves an HLS playlist on demand and its segments', async () => {
+    const r = await admin.get('/api/cameras/cam1/live.m3u8');
+    expect(r.status).toBe(200);
+    expect(String(r.body)).toMatch(/^#EXTM3U/);
+    const seg = /^(hls\/seg\d+\.ts)$/m.exec(String(r.body))?.[1];
+    expect(seg).toBeDefined();
+    const res = await fetch(`${srv.url}/api/cameras/cam1/${seg}`, { headers: { cookie: admin.cookie } });
+    expect(res.status).toBe(200);
+    const b = Buffer.from(await res.arrayBuffer());
+    expect(b[0]).toBe(0x47); // MPEG-TS sync byte
+  }, 30_000);
+
+  it('refuses a viewer without a session', async () => {
+    expect((await new TestClient(srv.url).get('/api/cameras/cam1/live.m3u8')).status).toBe(401);
+  });
+});
+
+describe('notice PDF', () => {
+  it('exports a one-page PDF with the evidence image and audits the export', async () => {
+    const pkg = join(dataDir, 'evidence', 'pkg1');
+    await mkdir(pkg, { recursive: true });
+    execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-i', clip, '-frames:v', '1', '-y', join(pkg, 'composite.jpg')]);
+    await srv.store.insertViolation({ id: 'v1', cameraId: 'cam1', atMs: Date.UTC(2026, 10, 22, 0, 21, 5), kind: 'red_light', plateKey: '30A12345', plateDisplay: '30A-123.45', details: { cls: 'car', measurements: { signalAgeMs: 2400 } } });
+    await srv.store.putEvidence({ id: 'v1-pkg', violationId: 'v1', eventId: null, kind: 'manifest', path: 'pkg1', sha256: '', bytes: 0, createdAtMs: Date.now() });
+    const res = await fetch(`${srv.url}/api/violations/v1/notice.pdf`, { headers: { cookie: admin.cookie } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    const pdf = Buffer.from(await res.arrayBuffer());
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdf.toString('latin1')).toMatch(/\/Type \/Page /);
+    expect(pdf.toString('latin1')).toMatch(/%%EOF\n$/);
+    const audit = await srv.store.listAudit({});
+    expect(audit.items.some((a) => a.action === 'export.notice' && a.target === 'v1')).toBe(true);
+    expect((await admin.get('/api/violations/nope/notice.pdf')).status).toBe(404);
+  }, 30_000);
+});
