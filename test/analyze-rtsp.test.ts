@@ -1,6 +1,5 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +17,7 @@ import { probeDurationSec } from '../src/evidence/clip.js';
 import { openFrameSource } from '../src/video/frame-source.js';
 import { createOnnxDetector } from '../src/vision/onnx-detector.js';
 import { video } from './assets.js';
+import { freePort, gstreamerMissing, RtspCameras } from './rtsp-camera.js';
 
 /**
  * The whole analysis on a live RTSP camera (GStreamer's RTSP server via scripts/rtsp-server.py) that dies and
@@ -25,14 +25,7 @@ import { video } from './assets.js';
  * encoded from the kept frames) is written and verifies. The run is ended by an AbortSignal.
  */
 const CLIP = video('opencv4nodejs_traffic.mp4');
-const SCRIPT = join(import.meta.dirname, '..', 'scripts', 'rtsp-server.py');
-const PYTHON = '/usr/bin/python3';
 
-function gstreamerMissing(): string | undefined {
-  const probe = spawnSync(PYTHON, ['-c', "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer"], { encoding: 'utf8' });
-  if (probe.error) return `${PYTHON} not found`;
-  return probe.status === 0 ? undefined : 'python3-gi / gir1.2-gst-rtsp-server-1.0 not installed';
-}
 const missing = gstreamerMissing();
 
 // The traffic clip: rightbound cars in the lower half of the picture. A "lane" over that half whose travel
@@ -57,44 +50,13 @@ cameras:
 
 let dir = '';
 let longClip = '';
-const servers = new Set<ChildProcess>();
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((resolve) => s.close(resolve));
-  return port;
-}
+const cameras = new RtspCameras();
 
 async function startServer(port: number): Promise<ChildProcess> {
-  const child = spawn(PYTHON, [SCRIPT, longClip, '--port', String(port), '--path', '/cam'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  servers.add(child);
-  child.once('exit', () => servers.delete(child));
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`rtsp-server did not start: ${stderr}`)), 10_000);
-    child.stdout.on('data', (d: Buffer) => {
-      if (d.toString().includes('ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`rtsp-server exited (${code}): ${stderr}`));
-    });
-  });
-  return child;
+  return cameras.start(longClip, port);
 }
 
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await gone;
-}
+const stopServer = (child: ChildProcess): Promise<void> => cameras.stop(child);
 
 async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const t0 = Date.now();
@@ -111,7 +73,7 @@ beforeAll(async () => {
   execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-stream_loop', '3', '-i', CLIP, '-c', 'copy', longClip]);
 });
 afterAll(async () => {
-  for (const s of servers) await stopServer(s);
+  await cameras.stopAll();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 

@@ -1,12 +1,12 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../src/config/schema.js';
 import { startTestServer, TestClient, type TestServer } from '../src/server/testing/harness.js';
-import { REPO_ROOT, video } from './assets.js';
+import { video } from './assets.js';
+import { freePort, gstreamerMissing, RtspCameras } from './rtsp-camera.js';
 
 /**
  * The camera manager inside a real server: a looping real clip keeps being analysed while an RTSP camera whose
@@ -14,38 +14,14 @@ import { REPO_ROOT, video } from './assets.js';
  * run time; without the detector model the service still runs and says what is missing.
  */
 const CLIP = video('opencv4nodejs_traffic.mp4');
-const PYTHON = '/usr/bin/python3';
-const gstreamer = spawnSync(PYTHON, ['-c', "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer"]).status === 0;
+const gstreamer = gstreamerMissing() === undefined;
+const rtspCameras = new RtspCameras();
 
 const cleanup: Array<() => Promise<void>> = [];
 afterAll(async () => {
   for (const f of cleanup.reverse()) await f();
+  await rtspCameras.stopAll();
 });
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((resolve) => s.close(resolve));
-  return port;
-}
-
-async function startRtsp(file: string, port: number): Promise<ChildProcess> {
-  const child = spawn(PYTHON, [join(REPO_ROOT, 'scripts/rtsp-server.py'), file, '--port', String(port), '--path', '/cam'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  cleanup.push(async () => {
-    child.kill('SIGKILL');
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('rtsp-server did not start')), 10_000);
-    child.stdout!.on('data', (d: Buffer) => {
-      if (d.toString().includes('ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return child;
-}
 
 const camera = (id: string, source: string, name: string, lat: number) => ({
   id, name, site: 'qn', kind: 'overview', source, location: { lat, lng: 108.2 }, analysis: { fps: 5, width: 320 },
@@ -92,7 +68,7 @@ describe('the camera manager in the service', () => {
     const longClip = join(dir, 'long.mp4');
     execFileSync('ffmpeg', ['-v', 'error', '-stream_loop', '5', '-i', CLIP, '-c', 'copy', longClip]);
     const port = await freePort();
-    const rtsp = await startRtsp(longClip, port);
+    const rtsp = await rtspCameras.start(longClip, port);
     const config = configSchema.parse({
       version: 1,
       sites: [{ id: 'qn', name: 'Công an tỉnh Quảng Nam' }],

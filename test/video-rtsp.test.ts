@@ -1,69 +1,30 @@
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from '../src/core/frame.js';
 import { openFrameSource } from '../src/video/frame-source.js';
 import type { FrameSourceEvent } from '../src/video/source.js';
+import { freePort, gstreamerMissing, RtspCameras } from './rtsp-camera.js';
 
 /**
  * A live RTSP camera (GStreamer's RTSP server via scripts/rtsp-server.py) that dies and comes back on the same
  * port: the same FrameSource must reconnect by itself and keep time moving forward.
  */
 const CLIP = '/work/shared/assets/videos/opencv4nodejs_traffic.mp4';
-const SCRIPT = join(import.meta.dirname, '..', 'scripts', 'rtsp-server.py');
-const PYTHON = '/usr/bin/python3';
 
-function gstreamerMissing(): string | undefined {
-  const probe = spawnSync(PYTHON, ['-c', "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer"], { encoding: 'utf8' });
-  if (probe.error) return `${PYTHON} not found`;
-  return probe.status === 0 ? undefined : 'python3-gi / gir1.2-gst-rtsp-server-1.0 not installed';
-}
 const missing = gstreamerMissing();
 
 let dir = '';
 let longClip = '';
-const servers = new Set<ChildProcess>();
+const cameras = new RtspCameras();
 
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((resolve) => s.close(resolve));
-  return port;
-}
-
-/** Start the RTSP server and wait for its "ready" line. */
 async function startServer(port: number): Promise<ChildProcess> {
-  const child = spawn(PYTHON, [SCRIPT, longClip, '--port', String(port), '--path', '/cam'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  servers.add(child);
-  child.once('exit', () => servers.delete(child));
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`rtsp-server did not start: ${stderr}`)), 10_000);
-    child.stdout.on('data', (d: Buffer) => {
-      if (d.toString().includes('ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`rtsp-server exited (${code}): ${stderr}`));
-    });
-  });
-  return child;
+  return cameras.start(longClip, port);
 }
 
-async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await gone;
-}
+const stopServer = (child: ChildProcess): Promise<void> => cameras.stop(child);
 
 async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const t0 = Date.now();
@@ -80,7 +41,7 @@ beforeAll(async () => {
   execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-stream_loop', '5', '-i', CLIP, '-c', 'copy', longClip]);
 });
 afterAll(async () => {
-  for (const s of servers) await stopServer(s);
+  await cameras.stopAll();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
