@@ -4,7 +4,8 @@
  * clients are closed, the store is closed last).
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
@@ -98,7 +99,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   for (const routes of [authRoutes, siteRoutes, eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes]) routes(ctx);
   footageRoutes(ctx, opts.footage);
 
-  const webRoot = resolve(opts.webRoot ?? 'web/dist');
+  const webRoot = resolve(opts.webRoot ?? join(packageRoot(), 'web/dist'));
   const hasUi = existsSync(resolve(webRoot, 'index.html'));
   if (hasUi) await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false, index: ['index.html'] });
   else app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(NOT_BUILT));
@@ -136,4 +137,14 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
       await store.close();
     },
   };
+}
+
+/** The Argus package folder (holds web/dist), found from this module whether it runs from src/ or dist/src/. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'web'))) return dir;
+    dir = dirname(dir);
+  }
+  return process.cwd();
 }
