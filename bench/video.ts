@@ -10,7 +10,7 @@ import { probeSource } from '../src/video/probe.js';
  * possible), the motion gate per frame, and annotation cost per frame.
  */
 
-const CLIP = process.env.ARGUS_BENCH_CLIP ?? '/work/shared/assets/videos/opencv4nodejs_traffic.mp4';
+const CLIP = process.env.ARGUS_BENCH_CLIP ?? `${process.env.ARGUS_ASSETS ?? '../shared/assets'}/videos/opencv4nodejs_traffic.mp4`;
 const mb = (bytes: number): number => Math.round((bytes / 1048576) * 10) / 10;
 
 export interface DecodeFigures {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ViolationEvent } from '../src/core/violation.js';
-import { REPO_ROOT } from './assets.js';
+import { REPO_ROOT, video } from './assets.js';
 
 const exec = promisify(execFile);
 const FIXTURE = JSON.parse(readFileSync(join(REPO_ROOT, 'test/fixtures/rules/traffic-speed.json'), 'utf8')) as {
@@ -26,7 +26,7 @@ let speeding: ViolationEvent[] = [];
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'argus-speed-'));
   const events = join(dir, 'events.jsonl');
-  await exec(process.execPath, [join(REPO_ROOT, 'bin/argus.js'), 'analyze', '--config', join(REPO_ROOT, 'test/fixtures/rules/traffic-speed.yaml'), '--camera', 'traffic', '--events', events], {
+  await exec(process.execPath, [join(REPO_ROOT, 'bin/argus.js'), 'analyze', video('opencv4nodejs_traffic.mp4'), '--config', join(REPO_ROOT, 'test/fixtures/rules/traffic-speed.yaml'), '--camera', 'traffic', '--events', events], {
     timeout: 240_000,
     maxBuffer: 1 << 24,
   });

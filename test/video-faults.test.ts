@@ -8,12 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isArgusError, type ErrorCode } from '../src/core/errors.js';
 import { openFrameSource } from '../src/video/frame-source.js';
 import type { FrameSourceEvent, FrameSourceOptions, SourceHealth } from '../src/video/source.js';
+import { video } from './assets.js';
 
 /**
  * Faults a camera network meets, against real ffmpeg: damaged and wrong files, dead, silent and
  * password-protected servers. Each must end (or report) with the right typed error within 10 s.
  */
-const TRAFFIC = '/work/shared/assets/videos/opencv4nodejs_traffic.mp4';
+const TRAFFIC = video('opencv4nodejs_traffic.mp4');
 let dir = '';
 const servers: (net.Server | http.Server)[] = [];
 

@@ -7,12 +7,13 @@ import type { Frame } from '../src/core/frame.js';
 import { openFrameSource } from '../src/video/frame-source.js';
 import type { FrameSourceEvent } from '../src/video/source.js';
 import { freePort, gstreamerMissing, RtspCameras } from './rtsp-camera.js';
+import { video } from './assets.js';
 
 /**
  * A live RTSP camera (GStreamer's RTSP server via scripts/rtsp-server.py) that dies and comes back on the same
  * port: the same FrameSource must reconnect by itself and keep time moving forward.
  */
-const CLIP = '/work/shared/assets/videos/opencv4nodejs_traffic.mp4';
+const CLIP = video('opencv4nodejs_traffic.mp4');
 
 const missing = gstreamerMissing();
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ViolationEvent } from '../src/core/violation.js';
-import { REPO_ROOT } from './assets.js';
+import { REPO_ROOT, video } from './assets.js';
 
 const exec = promisify(execFile);
 const ARGUS = join(REPO_ROOT, 'bin/argus.js');
@@ -64,7 +64,7 @@ let violations: ViolationEvent[] = [];
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'argus-wrong-way-'));
   const r = await argus([
-    'analyze', '--config', CONFIG, '--camera', 'boulevard',
+    'analyze', video('vn_street_cctv_wrong_way_nguoc_chieu.mp4'), '--config', CONFIG, '--camera', 'boulevard',
     '--events', join(dir, 'events.jsonl'), '--evidence', join(dir, 'evidence'), '--record-tracks', join(dir, 'tracks.jsonl'), '--summary',
   ]);
   expect(r.code, r.stderr).toBe(0);

@@ -4,9 +4,10 @@ import type { Frame } from '../core/frame.js';
 import { chooseOutputSize, openFrameSource } from './frame-source.js';
 import { probeSource } from './probe.js';
 import type { FrameSourceEvent } from './source.js';
+import { video } from '../../test/assets.js';
 
-const TRAFFIC = '/work/shared/assets/videos/opencv4nodejs_traffic.mp4'; // 640×360, 23.976 fps, 20.02 s
-const BOULEVARD = '/work/shared/assets/videos/vn_street_cctv_wrong_way_nguoc_chieu.mp4'; // 1568×778
+const TRAFFIC = video('opencv4nodejs_traffic.mp4'); // 640×360, 23.976 fps, 20.02 s
+const BOULEVARD = video('vn_street_cctv_wrong_way_nguoc_chieu.mp4'); // 1568×778
 
 /** ffmpeg processes that are children of this test process. */
 const childFfmpegs = (): string[] => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MotionConfig } from '../config/schema.js';
 import { downscaleLuma, motionStep, type MotionInput, type MotionMasks, type MotionState } from './motion.js';
 import { openFrameSource } from './frame-source.js';
+import { video } from '../../test/assets.js';
 
 const W = 640;
 const H = 360;
@@ -101,7 +102,7 @@ describe('motionStep', () => {
   });
 
   it('sees the traffic in a real road clip and nothing in a frozen copy of it', async () => {
-    const src = openFrameSource({ url: '/work/shared/assets/videos/opencv4nodejs_traffic.mp4', fps: 5 });
+    const src = openFrameSource({ url: video('opencv4nodejs_traffic.mp4'), fps: 5 });
     const frames: MotionInput[] = [];
     for await (const f of src) if (frames.push(f) >= 25) break;
     const live = run(frames).slice(1);

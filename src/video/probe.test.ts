@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isArgusError } from '../core/errors.js';
 import { interpretProbe, parseRate, probeSource } from './probe.js';
+import { video } from '../../test/assets.js';
 
-const TRAFFIC = '/work/shared/assets/videos/opencv4nodejs_traffic.mp4';
+const TRAFFIC = video('opencv4nodejs_traffic.mp4');
 let dir = '';
 
 beforeAll(async () => {
