@@ -1,4 +1,3 @@
-import { ArgusError } from '../core/errors.js';
 import type { Box } from '../core/box.js';
 import { pointInPolygon } from '../core/geometry.js';
 import type { TrackId } from '../core/track.js';
@@ -6,7 +5,7 @@ import type { SignalColour, ViolationKind } from '../core/violation.js';
 import { redLightParams, type RedLightParams } from '../config/rules/red-light.js';
 import type { SceneLine } from './calibration/scene.js';
 import { classIn, inZone, sideOf, signedDistancePx, withinSegmentPx } from './geometry.js';
-import { defineRule, evict, header, type EventDraft, type RuleContext, type RuleMeta, type SceneTrack } from './rule.js';
+import { defineRule, evict, header, sceneLine, type EventDraft, type RuleContext, type RuleMeta, type SceneTrack } from './rule.js';
 
 /** A crossing on red (or late amber) waiting for confirmation that the vehicle really went through. */
 interface Pending {
@@ -72,9 +71,7 @@ export const redLightRule = defineRule({
   kind: 'red_light',
   schema: redLightParams,
   init: (params, ctx): State => {
-    const line = ctx.scene.lines.get(params.stopLine);
-    if (!line) throw new ArgusError('config_invalid', `rule ${params.id}: unknown line "${params.stopLine}"`);
-    return { params, ctx, line, tracks: new Map() };
+    return { params, ctx, line: sceneLine(ctx, params.id, params.stopLine), tracks: new Map() };
   },
   size: (s) => s.tracks.size,
   step(state, tracks, meta, ended) {

@@ -3,6 +3,7 @@ import type { FrameMeta } from '../core/frame.js';
 import type { NormPoint, PixelPoint, WorldPoint } from '../core/geometry.js';
 import type { Track, TrackId } from '../core/track.js';
 import type { AlertEvent, RuleEvent, SignalColour, ViolationEvent, ZoneEvent } from '../core/violation.js';
+import { ArgusError } from '../core/errors.js';
 import type { Scene } from './calibration/scene.js';
 
 /**
@@ -41,6 +42,13 @@ export interface RuleContext {
   readonly scene: Scene;
   /** IANA time zone of the site (time windows are local time). */
   readonly timeZone: string;
+}
+
+/** A line of the camera's scene that a rule needs (the config check already refuses unknown ids). */
+export function sceneLine(ctx: RuleContext, ruleId: string, lineId: string): NonNullable<ReturnType<Scene['lines']['get']>> {
+  const line = ctx.scene.lines.get(lineId);
+  if (!line) throw new ArgusError('config_invalid', `rule ${ruleId}: unknown line "${lineId}"`);
+  return line;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -1,10 +1,9 @@
-import { ArgusError } from '../core/errors.js';
 import type { TrackId } from '../core/track.js';
 import type { VehicleClass } from '../core/classes.js';
 import { speedTrapParams, type SpeedTrapParams } from '../config/rules/speed-trap.js';
 import { speedLimitKmh, type SceneLine } from './calibration/scene.js';
 import { classIn, signedDistancePx } from './geometry.js';
-import { defineRule, evict, header, type EventDraft, type RuleContext } from './rule.js';
+import { defineRule, evict, header, sceneLine, type EventDraft, type RuleContext } from './rule.js';
 
 interface Entry {
   /** Last signed distances to the two lines and the time they were measured. */
@@ -38,9 +37,8 @@ export const speedTrapRule = defineRule({
   kind: 'speed_trap',
   schema: speedTrapParams,
   init: (params, ctx): State => {
-    const first = ctx.scene.lines.get(params.firstLine);
-    const second = ctx.scene.lines.get(params.secondLine);
-    if (!first || !second) throw new ArgusError('config_invalid', `rule ${params.id}: unknown trap line`);
+    const first = sceneLine(ctx, params.id, params.firstLine);
+    const second = sceneLine(ctx, params.id, params.secondLine);
     return { params, ctx, first, second, tracks: new Map() };
   },
   size: (s) => s.tracks.size,

@@ -1,10 +1,9 @@
-import { ArgusError } from '../core/errors.js';
 import type { PixelPoint } from '../core/geometry.js';
 import type { TrackId } from '../core/track.js';
 import { stopLineParams, type StopLineParams } from '../config/rules/stop-line.js';
 import type { SceneLine } from './calibration/scene.js';
 import { classIn, signedDistancePx, withinSegmentPx } from './geometry.js';
-import { defineRule, evict, header, type EventDraft, type RuleContext } from './rule.js';
+import { defineRule, evict, header, sceneLine, type EventDraft, type RuleContext } from './rule.js';
 
 interface Entry {
   /** Seen on the approach side (behind the line) before. */
@@ -29,9 +28,7 @@ export const stopLineRule = defineRule({
   kind: 'stop_line',
   schema: stopLineParams,
   init: (params, ctx): State => {
-    const line = ctx.scene.lines.get(params.stopLine);
-    if (!line) throw new ArgusError('config_invalid', `rule ${params.id}: unknown line "${params.stopLine}"`);
-    return { params, ctx, line, tracks: new Map() };
+    return { params, ctx, line: sceneLine(ctx, params.id, params.stopLine), tracks: new Map() };
   },
   size: (s) => s.tracks.size,
   step(state, tracks, meta, ended) {
