@@ -1,4 +1,4 @@
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +17,7 @@ import { probeDurationSec } from '../src/evidence/clip.js';
 import { openFrameSource } from '../src/video/frame-source.js';
 import { createOnnxDetector } from '../src/vision/onnx-detector.js';
 import { video } from './assets.js';
-import { freePort, gstreamerMissing, RtspCameras } from './rtsp-camera.js';
+import { freePort, gstreamerMissing, loopClip, RtspCameras, until } from './rtsp-camera.js';
 
 /**
  * The whole analysis on a live RTSP camera (GStreamer's RTSP server via scripts/rtsp-server.py) that dies and
@@ -58,19 +58,11 @@ async function startServer(port: number): Promise<ChildProcess> {
 
 const stopServer = (child: ChildProcess): Promise<void> => cameras.stop(child);
 
-async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 beforeAll(async () => {
   if (missing) return;
   dir = await mkdtemp(join(tmpdir(), 'argus-analyze-rtsp-'));
   longClip = join(dir, 'long.mp4');
-  execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-stream_loop', '3', '-i', CLIP, '-c', 'copy', longClip]);
+  loopClip(CLIP, longClip, 3);
 });
 afterAll(async () => {
   await cameras.stopAll();

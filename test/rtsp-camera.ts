@@ -2,7 +2,7 @@
  * A real RTSP camera for tests: GStreamer's RTSP server (scripts/rtsp-server.py, Debian's python3-gi and
  * gir1.2-gst-rtsp-server-1.0) serving a video file on loopback. Shared by the video, analysis and service tests.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { join } from 'node:path';
 import { REPO_ROOT } from './assets.js';
@@ -63,5 +63,20 @@ export class RtspCameras {
 
   async stopAll(): Promise<void> {
     for (const c of [...this.running]) await this.stop(c);
+  }
+}
+
+/** A long "live" stream: the clip looped `times` more times (stream copy, seconds). */
+export function loopClip(src: string, out: string, times: number): string {
+  execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-stream_loop', String(times), '-i', src, '-c', 'copy', out]);
+  return out;
+}
+
+/** Poll `cond` every 50 ms until it holds, or fail naming what was awaited. */
+export async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const t0 = Date.now();
+  while (!cond()) {
+    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }

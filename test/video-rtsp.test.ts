@@ -1,4 +1,4 @@
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Frame } from '../src/core/frame.js';
 import { openFrameSource } from '../src/video/frame-source.js';
 import type { FrameSourceEvent } from '../src/video/source.js';
-import { freePort, gstreamerMissing, RtspCameras } from './rtsp-camera.js';
+import { freePort, gstreamerMissing, loopClip, RtspCameras, until } from './rtsp-camera.js';
 import { video } from './assets.js';
 
 /**
@@ -27,19 +27,11 @@ async function startServer(port: number): Promise<ChildProcess> {
 
 const stopServer = (child: ChildProcess): Promise<void> => cameras.stop(child);
 
-async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const t0 = Date.now();
-  while (!cond()) {
-    if (Date.now() - t0 > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 beforeAll(async () => {
   if (missing) return;
   dir = await mkdtemp(join(tmpdir(), 'argus-rtsp-'));
   longClip = join(dir, 'long.mp4');
-  execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-stream_loop', '5', '-i', CLIP, '-c', 'copy', longClip]);
+  loopClip(CLIP, longClip, 5);
 });
 afterAll(async () => {
   await cameras.stopAll();
