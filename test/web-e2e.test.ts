@@ -1,68 +1,20 @@
 /**
- * The command-centre web UI end to end: Debian's chromium (playwright-core, never a downloaded browser) against the
- * real service (buildServer, as `argus serve` builds it) on a random port with the demo site (3 cameras of Đà Nẵng fed
- * by the looping road videos) and the shared models. Screenshots of every main screen go to test-artifacts/screens/.
- * Skips, saying why, when web/dist is not built, chromium or playwright-core is missing, or the shared assets are absent.
+ * The command-centre web UI end to end (shared set-up in test/web/harness.ts): sign in, the map with the demo
+ * cameras, live events and alerts, violation review, plate search and trace, English and session expiry.
+ * Screenshots of every main screen go to test-artifacts/screens/.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer, type ArgusServer } from '../src/server/app.js';
-import { loadServiceConfig } from '../src/server/config.js';
-import { openServiceStore } from '../src/server/open-store.js';
-import { createUser } from '../src/server/users.js';
-import type { Store } from '../src/store/store.js';
-import { ASSETS, MODELS, REPO_ROOT, hasAssets } from './assets.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const DIST = join(REPO_ROOT, 'web/dist');
-const PLAYWRIGHT = join(REPO_ROOT, 'web/node_modules/playwright-core/index.mjs');
-const SCREENS = join(REPO_ROOT, 'test-artifacts/screens');
-const PASSWORD = 'demo-admin-pass-1';
-
-const skipReason = !existsSync(join(DIST, 'index.html')) ? 'web/dist is not built (cd web && npm ci && npm run build)'
-  : !existsSync(CHROMIUM) ? `${CHROMIUM} is absent (apt-get install -y chromium)`
-  : !existsSync(PLAYWRIGHT) ? 'web/node_modules/playwright-core is not installed (cd web && npm ci)'
-  : !hasAssets() ? `the shared assets are absent (${ASSETS})` : '';
+import { describe, expect, it } from 'vitest';
+import { PASSWORD, skipReason, webUi } from './web/harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- playwright-core is loaded from web/node_modules at run time */
-let browser: any;
-let page: any;
-let server: ArgusServer;
-let store: Store;
-let url = '';
-let dataDir = '';
-
-const shot = (name: string) => page.screenshot({ path: join(SCREENS, `${name}.png`) });
-
 describe.skipIf(skipReason !== '')(`the command-centre web UI${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
-  beforeAll(async () => {
-    await mkdir(SCREENS, { recursive: true });
-    dataDir = await mkdtemp(join(tmpdir(), 'argus-web-'));
-    const config = await loadServiceConfig(join(REPO_ROOT, 'config/demo.yaml'), { ...process.env, ARGUS_ASSETS: ASSETS });
-    ({ store } = await openServiceStore({ dataDir }, {}));
-    await createUser(store, { username: 'admin', password: PASSWORD, roles: ['admin'] });
-    server = await buildServer({ store, config, logger: false, webRoot: DIST, cameras: { modelsDir: MODELS } });
-    url = await server.listen(0);
-    const { chromium } = (await import(PLAYWRIGHT)) as any;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
-    page.setDefaultTimeout(20_000);
-  }, 60_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  const ui = webUi();
+  let page: any;
+  const shot = (name: string) => ui.shot(name);
 
   it('signs in, in Vietnamese, and refuses a wrong password', async () => {
-    await page.goto(url);
+    page = ui.page;
+    await page.goto(ui.url);
     await page.getByLabel('Tên đăng nhập').fill('admin');
     await page.getByLabel('Mật khẩu').fill('wrong-password-x');
     await page.getByRole('button', { name: 'Đăng nhập' }).click();
@@ -111,7 +63,7 @@ describe.skipIf(skipReason !== '')(`the command-centre web UI${skipReason ? ` (s
   it('receives an alert over the live push and acknowledges it', async () => {
     await page.getByRole('link', { name: 'Cảnh báo' }).click();
     await page.getByRole('heading', { name: 'Cảnh báo' }).waitFor();
-    const alert = await server.ctx.ingest.raiseAlert({
+    const alert = await ui.server.ctx.ingest.raiseAlert({
       cameraId: 'cam-cau-rong', kind: 'watchlist_hit', severity: 'critical', message: '43A-123.45 khớp danh sách theo dõi "Xe tang vật"', payload: {},
     });
     const row = page.getByTestId('alert').filter({ hasText: '43A-123.45 khớp danh sách' });
@@ -119,14 +71,14 @@ describe.skipIf(skipReason !== '')(`the command-centre web UI${skipReason ? ` (s
     await shot('03-alerts');
     await row.getByRole('button', { name: 'Xác nhận đã xem' }).click();
     await row.getByText('Đã xem').waitFor();
-    const acked = await store.listAlerts({ acknowledged: true, limit: 10 });
+    const acked = await ui.store.listAlerts({ acknowledged: true, limit: 10 });
     expect(acked.items.map((a) => a.id)).toContain(alert.id);
   });
 
   it('reviews a violation with the keyboard (reason, then c)', async () => {
     const atMs = Date.now() - 60_000;
-    await store.insertViolation({ id: 'v-speed-1', cameraId: 'cam-nguyen-van-linh', atMs, kind: 'speeding', plateKey: '43A12345', plateDisplay: '43A-123.45', details: { speedKmh: 72.4, limitKmh: 50, distanceM: 18.5 } });
-    await store.insertViolation({ id: 'v-wrong-1', cameraId: 'cam-cau-rong', atMs: atMs - 1000, kind: 'wrong_way', plateKey: '43C67890', plateDisplay: '43C-678.90', details: { headingDeg: 182 } });
+    await ui.store.insertViolation({ id: 'v-speed-1', cameraId: 'cam-nguyen-van-linh', atMs, kind: 'speeding', plateKey: '43A12345', plateDisplay: '43A-123.45', details: { speedKmh: 72.4, limitKmh: 50, distanceM: 18.5 } });
+    await ui.store.insertViolation({ id: 'v-wrong-1', cameraId: 'cam-cau-rong', atMs: atMs - 1000, kind: 'wrong_way', plateKey: '43C67890', plateDisplay: '43C-678.90', details: { headingDeg: 182 } });
     await page.getByRole('link', { name: 'Vi phạm' }).click();
     const detail = page.getByTestId('violation-detail');
     await detail.filter({ hasText: '43A-123.45' }).waitFor();
@@ -140,7 +92,7 @@ describe.skipIf(skipReason !== '')(`the command-centre web UI${skipReason ? ` (s
     await page.keyboard.press('Escape');
     await page.keyboard.press('c');
     await page.getByRole('status').filter({ hasText: '43A-123.45: Đã xác nhận' }).waitFor();
-    const v = await store.getViolation('v-speed-1');
+    const v = await ui.store.getViolation('v-speed-1');
     expect(v?.status).toBe('confirmed');
     expect(v?.history.at(-1)?.reason).toBe('Tốc độ đo 72 km/h trong vùng 50 km/h');
     expect(await page.getByTestId('violation-queue').textContent()).not.toContain('43A-123.45');
@@ -149,7 +101,7 @@ describe.skipIf(skipReason !== '')(`the command-centre web UI${skipReason ? ` (s
   it('finds a plate by prefix and shows its trace as a timeline and a route on the map', async () => {
     const t = Date.now() - 600_000;
     const cams = ['cam-bai-xe-son-tra', 'cam-cau-rong', 'cam-nguyen-van-linh'];
-    await store.insertSightings(cams.map((cameraId, i) => ({
+    await ui.store.insertSightings(cams.map((cameraId, i) => ({
       id: `s-${i}`, cameraId, atMs: t + i * 120_000, plateKey: '43A12345', display: '43A-123.45', confidence: 0.93, category: 'white', cls: 'car', trackId: i, direction: null, cropRef: null,
     })));
     await page.getByRole('link', { name: 'Tra cứu biển số' }).click();

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState, type ComponentType, type LazyExoticComponent } from 'react';
 import { get, logout, setUnauthorizedHandler, type Me } from './api';
 import { I18nContext, makeI18n, type Key, type Lang } from './i18n';
 import { useLive } from './live';
@@ -8,14 +8,29 @@ import { MapPage } from './pages/MapPage';
 import { PlatesPage } from './pages/Plates';
 import { ViolationsPage } from './pages/Violations';
 
-type Page = 'map' | 'alerts' | 'violations' | 'plates';
-const PAGES: Array<{ id: Page; label: Key }> = [
-  { id: 'map', label: 'map' }, { id: 'alerts', label: 'alerts' }, { id: 'violations', label: 'violations' }, { id: 'plates', label: 'plates' },
-];
+/** What every page gets: the live push, who is signed in, and the rest of the hash path (`#/camera/cam-1` → ['cam-1']). */
+export interface PageProps { live: ReturnType<typeof useLive>; me: Me; params: string[] }
 
-function pageFromHash(): Page {
-  const h = location.hash.replace(/^#\/?/, '');
-  return (PAGES.find((p) => p.id === h)?.id ?? 'map');
+type Page = 'map' | 'wall' | 'camera' | 'alerts' | 'violations' | 'plates' | 'dashboard' | 'editor' | 'admin';
+/** Pages in the menu (camera and editor are reached from a camera, not the menu); `perm` hides what the role may not use. */
+const PAGES: Array<{ id: Page; label: Key; menu: boolean; perm?: string }> = [
+  { id: 'map', label: 'map', menu: true }, { id: 'wall', label: 'wall', menu: true }, { id: 'camera', label: 'camera', menu: false },
+  { id: 'alerts', label: 'alerts', menu: true }, { id: 'violations', label: 'violations', menu: true, perm: 'violations.read' },
+  { id: 'plates', label: 'plates', menu: true, perm: 'plates.search' }, { id: 'dashboard', label: 'dashboard', menu: true, perm: 'counts.read' },
+  { id: 'editor', label: 'editor', menu: false, perm: 'cameras.write' }, { id: 'admin', label: 'admin', menu: true, perm: 'users.read' },
+];
+/** Heavier screens load on first use, so the first paint of the map stays small. */
+const LAZY: Partial<Record<Page, LazyExoticComponent<ComponentType<PageProps>>>> = {
+  wall: lazy(() => import('./pages/Wall').then((m) => ({ default: m.WallPage }))),
+  camera: lazy(() => import('./pages/Camera').then((m) => ({ default: m.CameraPage }))),
+  dashboard: lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.DashboardPage }))),
+  editor: lazy(() => import('./pages/Editor').then((m) => ({ default: m.EditorPage }))),
+  admin: lazy(() => import('./pages/Admin').then((m) => ({ default: m.AdminPage }))),
+};
+
+function routeFromHash(): { page: Page; params: string[] } {
+  const [head, ...rest] = location.hash.replace(/^#\/?/, '').split('/').map((s) => decodeURIComponent(s));
+  return { page: PAGES.find((p) => p.id === head)?.id ?? 'map', params: rest };
 }
 
 export function App() {
@@ -31,7 +46,7 @@ export function App() {
 
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [expired, setExpired] = useState(false);
-  const [page, setPage] = useState<Page>(pageFromHash);
+  const [{ page, params }, setRoute] = useState(routeFromHash);
   useEffect(() => {
     setUnauthorizedHandler(() => {
       setMe((cur) => {
@@ -40,7 +55,7 @@ export function App() {
       });
     });
     get<Me>('/api/auth/me').then(setMe).catch(() => setMe(null));
-    const onHash = () => setPage(pageFromHash());
+    const onHash = () => setRoute(routeFromHash());
     addEventListener('hashchange', onHash);
     return () => removeEventListener('hashchange', onHash);
   }, []);
@@ -57,7 +72,7 @@ export function App() {
           <a className="skip" href="#content">Skip</a>
           <div className="brand" aria-label="Argus"><span className="logo" aria-hidden="true">◉</span> ARGUS <span className="sub">{i18n.t('appName').split('–')[1]}</span></div>
           <nav aria-label="main">
-            {PAGES.map((p) => (
+            {PAGES.filter((p) => p.menu && (!p.perm || me.permissions.includes(p.perm))).map((p) => (
               <a key={p.id} href={`#/${p.id}`} aria-current={page === p.id ? 'page' : undefined} className={page === p.id ? 'active' : ''}>
                 {i18n.t(p.label)}
                 {p.id === 'alerts' && unacked > 0 && <span className="badge" aria-label={`${unacked}`}>{unacked}</span>}
@@ -76,6 +91,10 @@ export function App() {
           {page === 'alerts' && <AlertsPage live={live} me={me} />}
           {page === 'violations' && <ViolationsPage me={me} />}
           {page === 'plates' && <PlatesPage />}
+          {LAZY[page] && (() => {
+            const Lazy = LAZY[page];
+            return <Suspense fallback={<p className="loading" aria-busy="true" />}><Lazy live={live} me={me} params={params} /></Suspense>;
+          })()}
         </main>
       </div>
     );

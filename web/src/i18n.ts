@@ -17,7 +17,7 @@ const vi = {
   results: 'Kết quả', noResults: 'Không tìm thấy', trace: 'Hành trình', time: 'Thời gian', camera: 'Camera', kind: 'Loại',
   severity: 'Mức độ', status: 'Tình trạng', language: 'English', filterAll: 'Tất cả', confidence: 'Độ tin cậy', events: 'sự kiện',
   cameraList: 'Danh sách camera', open: 'Mở', route: 'Lộ trình', status_filter: 'Lọc theo tình trạng', statusLine: 'camera trực tuyến',
-  error: 'Lỗi', area: 'Quận/huyện',
+  error: 'Lỗi', area: 'Quận/huyện', wall: 'Màn hình camera', dashboard: 'Thống kê', editor: 'Cấu hình camera', admin: 'Quản trị',
 };
 export type Key = keyof typeof vi;
 const en: Record<Key, string> = {
@@ -32,7 +32,7 @@ const en: Record<Key, string> = {
   exact: 'Exact', prefix: 'Prefix', wildcard: 'Wildcard (* ?)', fuzzy: 'Fuzzy', results: 'Results', noResults: 'Nothing found', trace: 'Trace',
   time: 'Time', camera: 'Camera', kind: 'Kind', severity: 'Severity', status: 'Status', language: 'Tiếng Việt', filterAll: 'All',
   confidence: 'Confidence', events: 'events', cameraList: 'Camera list', open: 'Open', route: 'Route', status_filter: 'Filter by status',
-  statusLine: 'cameras online', error: 'Error', area: 'District',
+  statusLine: 'cameras online', error: 'Error', area: 'District', wall: 'Camera wall', dashboard: 'Dashboards', editor: 'Camera set-up', admin: 'Administration',
 };
 const DICTS: Record<Lang, Record<Key, string>> = { vi, en };
 
@@ -68,3 +68,14 @@ export function makeI18n(lang: Lang, setLang: (l: Lang) => void): I18n {
 
 export const I18nContext = createContext<I18n>(makeI18n('vi', () => undefined));
 export const useI18n = (): I18n => useContext(I18nContext);
+
+/** A page's own words, Vietnamese and English side by side, so each page keeps its strings beside its code. */
+export type Dict<K extends string> = { vi: Record<K, string>; en: Record<K, string> };
+export function defineDict<K extends string>(d: Dict<K>): Dict<K> {
+  return d;
+}
+/** `const w = useDict(WORDS); w('title')`: the page's words in the current language. */
+export function useDict<K extends string>(d: Dict<K>): (k: K) => string {
+  const { lang } = useContext(I18nContext);
+  return (k) => d[lang][k];
+}

@@ -1,0 +1,89 @@
+/**
+ * Shared set-up of the web UI end-to-end tests: Debian's chromium (playwright-core, never a downloaded browser) against
+ * the real service (buildServer, as `argus serve` builds it) on a random port with the demo site (3 cameras of Đà Nẵng
+ * fed by the looping road videos) and the shared models. Each test file calls `webUi()` inside its describe and gets
+ * the page, server and store; `signIn()` logs in as the demo admin; `shot(name)` keeps a screenshot in
+ * test-artifacts/screens/. `skipReason` says why the UI tests cannot run here (web/dist not built, no chromium, no assets).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { buildServer, type ArgusServer } from '../../src/server/app.js';
+import { loadServiceConfig } from '../../src/server/config.js';
+import { openServiceStore } from '../../src/server/open-store.js';
+import { createUser } from '../../src/server/users.js';
+import type { Store } from '../../src/store/store.js';
+import { ASSETS, MODELS, REPO_ROOT, hasAssets } from '../assets.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const DIST = join(REPO_ROOT, 'web/dist');
+const PLAYWRIGHT = join(REPO_ROOT, 'web/node_modules/playwright-core/index.mjs');
+export const SCREENS = join(REPO_ROOT, 'test-artifacts/screens');
+export const PASSWORD = 'demo-admin-pass-1';
+
+export const skipReason = !existsSync(join(DIST, 'index.html')) ? 'web/dist is not built (npm run build:web)'
+  : !existsSync(CHROMIUM) ? `${CHROMIUM} is absent (apt-get install -y chromium)`
+  : !existsSync(PLAYWRIGHT) ? 'web/node_modules/playwright-core is not installed (npm install --prefix web)'
+  : !hasAssets() ? `the shared assets are absent (${ASSETS})` : '';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- playwright-core is loaded from web/node_modules at run time */
+export interface WebUi {
+  readonly page: any;
+  readonly browser: any;
+  readonly server: ArgusServer;
+  readonly store: Store;
+  readonly url: string;
+  readonly dataDir: string;
+  /** Keeps a screenshot of the page as test-artifacts/screens/<name>.png. */
+  shot(name: string): Promise<void>;
+  /** Opens the app and signs in as the demo admin (Vietnamese UI); resolves when the map is ready. */
+  signIn(username?: string, password?: string): Promise<void>;
+}
+
+export interface WebUiOptions {
+  /** Run the demo cameras' analysis (default true). Screens that need no live video save the two cores with false. */
+  readonly cameras?: boolean;
+  readonly viewport?: { width: number; height: number };
+}
+
+/** Registers beforeAll/afterAll in the calling describe; the returned object is filled once beforeAll has run. */
+export function webUi(opts: WebUiOptions = {}): WebUi {
+  const ui = {} as { -readonly [K in keyof WebUi]: WebUi[K] };
+  beforeAll(async () => {
+    await mkdir(SCREENS, { recursive: true });
+    ui.dataDir = await mkdtemp(join(tmpdir(), 'argus-web-'));
+    const config = await loadServiceConfig(join(REPO_ROOT, 'config/demo.yaml'), { ...process.env, ARGUS_ASSETS: ASSETS });
+    ({ store: ui.store } = await openServiceStore({ dataDir: ui.dataDir }, {}));
+    await createUser(ui.store, { username: 'admin', password: PASSWORD, roles: ['admin'] });
+    ui.server = await buildServer({
+      store: ui.store, config, logger: false, webRoot: DIST, cameras: { modelsDir: MODELS }, startCameras: opts.cameras ?? true,
+      footage: { dataDir: ui.dataDir },
+    });
+    ui.url = await ui.server.listen(0);
+    const { chromium } = (await import(PLAYWRIGHT)) as any;
+    ui.browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    ui.page = await ui.browser.newPage({ viewport: opts.viewport ?? { width: 1600, height: 900 } });
+    ui.page.setDefaultTimeout(20_000);
+    ui.shot = async (name) => {
+      await ui.page.screenshot({ path: join(SCREENS, `${name}.png`) });
+    };
+    ui.signIn = async (username = 'admin', password = PASSWORD) => {
+      await ui.page.goto(ui.url);
+      await ui.page.getByLabel('Tên đăng nhập').fill(username);
+      await ui.page.getByLabel('Mật khẩu').fill(password);
+      await ui.page.getByRole('button', { name: 'Đăng nhập' }).click();
+      await ui.page.locator('[data-testid=map][data-ready=true]').waitFor();
+    };
+  }, 60_000);
+  afterAll(async () => {
+    await ui.browser?.close();
+    await ui.server?.close();
+    if (ui.dataDir) await rm(ui.dataDir, { recursive: true, force: true });
+  });
+  return ui;
+}
