@@ -18,7 +18,8 @@ import type { Store } from '../../src/store/store.js';
 import { ASSETS, MODELS, REPO_ROOT, hasAssets } from '../assets.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
-export const DIST = join(REPO_ROOT, 'web/dist');
+/** The built UI: web/dist, or ARGUS_WEB_DIST (a private build, e.g. `npx vite build --outDir /tmp/x` in web/). */
+export const DIST = process.env.ARGUS_WEB_DIST ?? join(REPO_ROOT, 'web/dist');
 const PLAYWRIGHT = join(REPO_ROOT, 'web/node_modules/playwright-core/index.mjs');
 export const SCREENS = join(REPO_ROOT, 'test-artifacts/screens');
 export const PASSWORD = 'demo-admin-pass-1';
