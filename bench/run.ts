@@ -32,6 +32,7 @@ const PARTS: Record<string, Part> = {
   evidence: async () => (await import('./evidence.js')).evidenceWriteVerify(),
   store: async () => (await import('./store.js')).benchStore(),
   memory: async () => (await import('./pipeline.js')).benchMemorySoak(),
+  api: async () => (await import('./server.js')).benchApi(),
 };
 
 async function run(): Promise<void> {

@@ -1,62 +1,155 @@
 /**
- * API benchmark: latency of the event list under 100 concurrent clients (a real server on a random port over
- * SQLite, signed-in admin session). `npx tsx bench/server.ts` (ARGUS_BENCH_API_MS, ARGUS_BENCH_API_CLIENTS).
+ * API benchmark (`ARGUS_BENCH=api npm run -s bench`, or `npx tsx bench/server.ts`): the real service in a SEPARATE
+ * process (`argus serve` over SQLite seeded with 100 000 events), loaded by autocannon from this one:
+ * - `GET /api/events?limit=50` with a signed-in session, 100 connections, 10 s: p50/p95/p99 latency, requests/s;
+ * - `POST /api/ingest/sightings` with an API key, batches of 100 plate reads: sightings/s acknowledged (each answer
+ *   comes after the commit) and the count actually stored.
+ * Knobs: ARGUS_BENCH_API_S (seconds per run, default 10), ARGUS_BENCH_API_CLIENTS (default 100),
+ * ARGUS_BENCH_API_EVENTS (default 100 000).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { buildServer } from '../src/server/app.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { newApiKey } from '../src/server/auth.js';
 import { createUser } from '../src/server/users.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 
-export interface ApiLatency { clients: number; seconds: number; requests: number; requestsPerSec: number; p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number; errors: number; events: number }
+/** The few autocannon calls used here (the package ships no types). */
+interface Cannon {
+  on(event: 'response', fn: (client: unknown, status: number, bytes: number, ms: number) => void): void;
+  on(event: 'done', fn: (result: { errors: number; timeouts: number; non2xx: number; '2xx': number; duration: number }) => void): void;
+}
+type CannonRequest = { method: string; path: string; setupRequest?: (req: Record<string, unknown>) => Record<string, unknown> };
+const autocannon = createRequire(import.meta.url)('autocannon') as (opts: {
+  url: string; connections: number; duration: number; headers?: Record<string, string>; requests?: CannonRequest[]; method?: string;
+}) => Cannon;
+
+export interface LatencyFigures {
+  connections: number; seconds: number; requests: number; requestsPerSec: number; p50Ms: number; p95Ms: number; p99Ms: number; maxMs: number;
+  non2xx: number; errors: number;
+}
+export interface ApiBench {
+  store: 'sqlite'; seededEvents: number; serverProcess: string; logLevel: string; loadAvgBefore: number;
+  eventList: LatencyFigures & { path: string };
+  ingest: LatencyFigures & { batchSize: number; sightingsPerSec: number; acknowledged: number; stored: number };
+}
+
+const REPO = [resolve(dirname(fileURLToPath(import.meta.url)), '..'), resolve(dirname(fileURLToPath(import.meta.url)), '../..')]
+  .find((d) => existsSync(join(d, 'package.json')) && existsSync(join(d, 'bin/argus.js')))!;
 
 const pct = (sorted: number[], p: number): number => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0) * 100) / 100;
 
-export async function eventListUnderLoad(opts: { clients?: number; durationMs?: number; events?: number } = {}): Promise<ApiLatency> {
-  const clients = opts.clients ?? Number(process.env['ARGUS_BENCH_API_CLIENTS'] ?? 100);
-  const durationMs = opts.durationMs ?? Number(process.env['ARGUS_BENCH_API_MS'] ?? 10_000);
-  const nEvents = opts.events ?? 50_000;
-  const dir = mkdtempSync(join(tmpdir(), 'argus-bench-api-'));
-  const store = await openSqliteStore({ path: join(dir, 'argus.db') });
-  const t0 = Date.UTC(2026, 0, 1);
-  for (let b = 0; b < nEvents; b += 5000) {
-    await store.insertEvents(Array.from({ length: Math.min(5000, nEvents - b) }, (_, i) => ({
-      id: `E${String(b + i).padStart(10, '0')}`, cameraId: `cam-${(b + i) % 20}`, atMs: t0 + (b + i) * 1000, kind: 'line.cross', payload: { lineId: 'L1', cls: 'car' },
-    })));
-  }
-  await createUser(store, { username: 'bench', password: 'bench-password', roles: ['admin'] });
-  const server = await buildServer({ store, logger: false, startCameras: false, auth: { loginPerIpPerMin: 1000 } });
-  const url = await server.listen(0);
-  try {
-    const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench-password' }) });
-    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    const latencies: number[] = [];
-    let errors = 0;
-    const end = performance.now() + durationMs;
-    const paths = ['/api/events?limit=50', '/api/events?limit=50&cameras=cam-3,cam-7', '/api/events?limit=100&kinds=line.cross'];
-    await Promise.all(Array.from({ length: clients }, async (_, c) => {
-      let i = c;
-      while (performance.now() < end) {
-        const s = performance.now();
-        const res = await fetch(url + paths[i++ % paths.length]!, { headers: { cookie } });
-        await res.arrayBuffer();
-        if (res.status !== 200) errors++;
-        latencies.push(performance.now() - s);
+/** Runs autocannon and measures every response's latency itself (autocannon's own table has no p95). */
+async function load(opts: Parameters<typeof autocannon>[0]): Promise<LatencyFigures> {
+  const latencies: number[] = [];
+  const inst = autocannon(opts);
+  inst.on('response', (_c, _status, _bytes, ms) => void latencies.push(ms));
+  const r = await new Promise<{ errors: number; timeouts: number; non2xx: number; duration: number }>((done) => inst.on('done', done));
+  latencies.sort((a, b) => a - b);
+  return {
+    connections: opts.connections, seconds: opts.duration, requests: latencies.length, requestsPerSec: Math.round(latencies.length / r.duration),
+    p50Ms: pct(latencies, 0.5), p95Ms: pct(latencies, 0.95), p99Ms: pct(latencies, 0.99), maxMs: pct(latencies, 1), non2xx: r.non2xx, errors: r.errors + r.timeouts,
+  };
+}
+
+/** `argus serve` in its own process: the built one under dist/ (npm run bench), else the sources through tsx. */
+async function startService(dataDir: string, logLevel: string): Promise<{ child: ChildProcess; url: string; how: string }> {
+  const built = fileURLToPath(import.meta.url).includes(`${join('dist', 'bench')}`);
+  const args = built ? [join(REPO, 'bin/argus.js')] : ['--import', 'tsx', join(REPO, 'src/cli/run.ts')];
+  const child = spawn(process.execPath, [...args, 'serve', '--data', dataDir, '--port', '0'], {
+    cwd: REPO, env: { ...process.env, ARGUS_LOG_LEVEL: logLevel, ARGUS_DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let tail = '';
+  const keep = (d: Buffer): void => void (tail = (tail + d.toString()).slice(-8000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const url = await new Promise<string>((ok, fail) => {
+    const timer = setInterval(() => {
+      const m = /Argus listening on (http:\/\/[\d.:]+)/.exec(tail);
+      if (m?.[1]) {
+        clearInterval(timer);
+        ok(m[1]);
       }
-    }));
-    latencies.sort((a, b) => a - b);
+    }, 50);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      fail(new Error(`argus serve exited (${code}): ${tail}`));
+    });
+  });
+  return { child, url, how: built ? 'node bin/argus.js serve' : 'node --import tsx src/cli/run.ts serve' };
+}
+
+export async function benchApi(): Promise<ApiBench> {
+  const seconds = Number(process.env['ARGUS_BENCH_API_S'] ?? 10);
+  const connections = Number(process.env['ARGUS_BENCH_API_CLIENTS'] ?? 100);
+  const nEvents = Number(process.env['ARGUS_BENCH_API_EVENTS'] ?? 100_000);
+  const dir = mkdtempSync(join(tmpdir(), 'argus-bench-api-'));
+  const dbPath = join(dir, 'argus.db');
+  const key = newApiKey();
+  {
+    const store = await openSqliteStore({ path: dbPath });
+    const t0 = Date.UTC(2026, 0, 1);
+    const kinds = ['line.cross', 'line.cross', 'line.cross', 'plate.read', 'violation'];
+    for (let b = 0; b < nEvents; b += 5000) {
+      await store.insertEvents(Array.from({ length: Math.min(5000, nEvents - b) }, (_, i) => {
+        const n = b + i;
+        return { id: `E${String(n).padStart(10, '0')}`, cameraId: `cam-${n % 50}`, atMs: t0 + n * 1000, kind: kinds[n % kinds.length]!, payload: { lineId: 'L1', cls: 'car', trackId: n } };
+      }));
+    }
+    await createUser(store, { username: 'bench', password: 'bench-password', roles: ['admin'] });
+    await store.createApiKey({
+      id: key.id, name: 'bench edge', keyHash: key.keyHash, prefix: key.prefix, scopes: ['ingest.write'], rateLimitPerMin: 10_000_000,
+      ownerUserId: null, createdAtMs: Date.now(), expiresAtMs: null, revokedAtMs: null, lastUsedMs: null,
+    });
+    await store.close();
+  }
+  const logLevel = process.env['ARGUS_LOG_LEVEL'] ?? 'info';
+  const loadAvgBefore = Math.round(loadavg()[0]! * 100) / 100;
+  const svc = await startService(dir, logLevel);
+  try {
+    const login = await fetch(`${svc.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench-password' }) });
+    if (login.status !== 200) throw new Error(`login: ${login.status}`);
+    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+    const path = '/api/events?limit=50';
+    const probe = await fetch(svc.url + path, { headers: { cookie } });
+    const page = (await probe.json()) as { items: unknown[] };
+    if (probe.status !== 200 || page.items.length !== 50) throw new Error(`events probe: ${probe.status}`);
+    const eventList = { path, ...(await load({ url: svc.url + path, connections, duration: seconds, headers: { cookie } })) };
+
+    const batchSize = 100;
+    let seq = 0;
+    const body = (): string => {
+      const b = seq++;
+      return JSON.stringify({ sightings: Array.from({ length: batchSize }, (_, i) => ({
+        id: `bench-${b}-${i}`, cameraId: `edge-${i % 20}`, atMs: Date.UTC(2026, 5, 1) + b * 1000 + i,
+        plate: `${10 + (i % 89)}A${String(10000 + ((b * batchSize + i) * 7919) % 90000)}`, confidence: 0.9,
+      })) });
+    };
+    const ingestConnections = Math.min(connections, 16);
+    const ing = await load({
+      url: svc.url, connections: ingestConnections, duration: seconds,
+      headers: { authorization: `Bearer ${key.secret}`, 'content-type': 'application/json' },
+      requests: [{ method: 'POST', path: '/api/ingest/sightings', setupRequest: (req) => ({ ...req, body: body() }) }],
+    });
+    const acknowledged = (ing.requests - ing.non2xx) * batchSize;
+    svc.child.kill('SIGTERM');
+    await new Promise((r) => svc.child.once('exit', r));
+    const store = await openSqliteStore({ path: dbPath });
+    const stored = Number((store.connection.prepare(`select count(*) n from sightings where id like 'bench-%'`).get() as { n: number }).n);
+    await store.close();
     return {
-      clients, seconds: durationMs / 1000, requests: latencies.length, requestsPerSec: Math.round(latencies.length / (durationMs / 1000)),
-      p50Ms: pct(latencies, 0.5), p95Ms: pct(latencies, 0.95), p99Ms: pct(latencies, 0.99), maxMs: pct(latencies, 1), errors, events: nEvents,
+      store: 'sqlite', seededEvents: nEvents, serverProcess: svc.how, logLevel, loadAvgBefore, eventList,
+      ingest: { ...ing, batchSize, sightingsPerSec: Math.round(acknowledged / seconds), acknowledged, stored },
     };
   } finally {
-    await server.close();
+    if (svc.child.exitCode === null && svc.child.signalCode === null) svc.child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  console.log(JSON.stringify(await eventListUnderLoad(), null, 2));
+  console.log(JSON.stringify(await benchApi(), null, 2));
 }

@@ -22,6 +22,7 @@ async function postgresUp(): Promise<boolean> {
   }
 }
 const dialects: Array<'sqlite' | 'postgres'> = (await postgresUp()) ? ['sqlite', 'postgres'] : ['sqlite'];
+if (!dialects.includes('postgres')) console.warn(`server-api: PostgreSQL unreachable at ${ADMIN_URL.replace(/:[^:@/]*@/, ':***@')}; the API runs over SQLite only`);
 
 const T0 = Date.UTC(2026, 10, 20, 8, 0, 0);
 
@@ -273,7 +274,7 @@ describe.each(dialects)('the API over %s', (dialect) => {
       id: ulid(), cameraId: 'cam-b', atMs: Date.now(), ptsSec: 1, kind: 'plate.read', trackId: 7, cls: 'car', reads: 3,
       read: { plate: '51G88812', display: '51G-888.12', confidence: 0.93, category: 'private', lines: ['51G', '88812'] },
     };
-    await t.server.ctx.ingest.event(read);
+    await t.server.ctx.ingest.handle(read);
     const alerts = await as('operator').get('/api/alerts?kinds=watchlist_hit');
     expect(alerts.body.items).toHaveLength(1);
     expect(alerts.body.items[0].severity).toBe('critical');

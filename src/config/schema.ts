@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VEHICLE_CLASSES } from '../core/classes.js';
+import { mapSchema } from './map.js';
 import { RULES_NEEDING_CALIBRATION, RULES_NEEDING_SPEED_LIMITS, ruleRefs, ruleSchema, type RefKind } from './rules.js';
 
 /**
@@ -148,6 +149,22 @@ export const analysisSchema = z
   })
   .describe('Analysis settings');
 
+export const recordingSchema = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe('Record this camera continuously (segment copy, no re-encode) under <data>/recordings/<camera id>/'),
+    segmentSec: z.number().int().min(1).max(3600).default(60).describe('Length of one recorded segment, seconds (cut at the next key frame)'),
+  })
+  .describe('Continuous recording of the camera');
+
+export const recordingsSchema = z
+  .strictObject({
+    retentionDays: z.number().min(0).max(3650).default(30).describe('Delete recorded segments older than this many days (0: no age limit); evidence is never deleted'),
+    quotaGb: z.number().positive().max(1_000_000).optional().describe('Keep all recordings under this many GB (10⁹ bytes), oldest deleted first (absent: no quota)'),
+    minFreeDiskPct: z.number().min(0).max(90).default(5).describe('Keep at least this % of the recordings disk free, oldest segments deleted first; pressure raises a `disk_full` alert (0: not checked)'),
+    checkEveryMin: z.number().positive().max(1440).default(5).describe('How often retention runs, minutes (also once at start)'),
+  })
+  .describe('Retention of the recordings (service-wide)');
+
 export const cameraSchema = z
   .strictObject({
     id: id.describe('Camera id, unique in the file'),
@@ -183,6 +200,7 @@ export const cameraSchema = z
     calibration: calibrationSchema.optional(),
     speedLimits: speedLimitsSchema.optional(),
     rules: z.array(ruleSchema).default([]).describe('Per-camera rules'),
+    recording: recordingSchema.prefault({}).describe('Continuous recording (off unless enabled)'),
   })
   .describe('A camera');
 
@@ -258,6 +276,8 @@ export const configSchema = z
     sites: z.array(siteSchema).min(1, 'at least one site is required').describe('Sites'),
     cameras: z.array(cameraSchema).default([]).describe('Cameras'),
     sections: z.array(sectionSchema).default([]).describe('Section (average-speed) controls between cameras'),
+    recordings: recordingsSchema.prefault({}).describe('Retention of the recordings: by age, by quota, by free disk'),
+    map: mapSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
     const siteIds = new Set<string>();
@@ -295,3 +315,5 @@ export type LaneConfig = z.infer<typeof laneSchema>;
 export type SignalConfig = z.infer<typeof signalSchema>;
 export type SpeedLimitsConfig = z.infer<typeof speedLimitsSchema>;
 export type SectionConfig = z.infer<typeof sectionSchema>;
+export type RecordingConfig = z.infer<typeof recordingSchema>;
+export type RecordingsConfig = z.infer<typeof recordingsSchema>;

@@ -17,15 +17,19 @@ import { CameraManager, type CameraManagerOptions } from './camera-manager.js';
 import { cameraToRecord, recordToCamera } from './cameras.js';
 import { auditWriter, type ServerContext } from './context.js';
 import { installErrorHandler, Router, sendError } from './http.js';
-import { Ingest } from './ingest.js';
+import { Ingest, type IngestOptions } from './ingest.js';
 import { LiveHub } from './live.js';
+import { retentionFromConfig } from './recordings.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { eventRoutes } from './routes/events.js';
+import { ingestRoutes } from './routes/ingest.js';
 import { closeFootage, footageRoutes, type FootageOptions } from './routes/footage.js';
 import { liveRoutes } from './routes/live.js';
+import { mapOrigins, mapRoutes } from './routes/map.js';
 import { plateRoutes } from './routes/plates.js';
 import { siteRoutes } from './routes/sites.js';
+import { statsRoutes } from './routes/stats.js';
 import { watchRoutes } from './routes/watch.js';
 
 export interface ServerOptions {
@@ -45,6 +49,8 @@ export interface ServerOptions {
   readonly cameras?: Omit<CameraManagerOptions, 'ingest' | 'hub' | 'logger'>;
   /** Start the analysis of the cameras (default true). */
   readonly startCameras?: boolean;
+  /** Batching of the ingest path (flush interval, batch size, queue bound). */
+  readonly ingest?: IngestOptions;
 }
 
 export interface ArgusServer {
@@ -77,15 +83,18 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   });
   installErrorHandler(app);
   await app.register(fastifyHelmet, {
-    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'], connectSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"] } },
+    // media-src blob:: the live view plays HLS through Media Source Extensions (hls.js), whose object URLs are blob:.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:', ...mapOrigins(opts.config?.map)], connectSrc: ["'self'", ...mapOrigins(opts.config?.map)], mediaSrc: ["'self'", 'blob:'], styleSrc: ["'self'", "'unsafe-inline'"] } },
     crossOriginEmbedderPolicy: false,
   });
   await app.register(fastifyCookie);
 
   const store = opts.store;
   const hub = new LiveHub();
-  const ingest = new Ingest(store, hub, app.log);
-  const cameras = new CameraManager({ ...opts.cameras, ingest, hub, logger: app.log });
+  const ingest = new Ingest(store, hub, app.log, opts.ingest);
+  // With a data directory: cameras that ask for it record into <data>/recordings, and retention runs over it.
+  const recordingsDir = opts.footage?.dataDir !== undefined ? join(resolve(opts.footage.dataDir), 'recordings') : undefined;
+  const cameras = new CameraManager({ ...(recordingsDir ? { recordingsDir } : {}), ...opts.cameras, ingest, hub, logger: app.log });
   const auth = new Auth(store, { ...DEFAULT_AUTH, ...opts.auth });
   const router = new Router(app);
   const ctx: ServerContext = { store, auth, hub, cameras, ingest, router, log: app.log, startedAtMs: Date.now(), audit: auditWriter(store) };
@@ -96,7 +105,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
     // Login needs no identity (and a still-valid old session must not make it demand a CSRF header).
     req.principal = req.url === '/api/auth/login' ? null : await auth.identify(req);
   });
-  for (const routes of [authRoutes, siteRoutes, eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes]) routes(ctx);
+  for (const routes of [authRoutes, siteRoutes, eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, ingestRoutes]) routes(ctx);
   footageRoutes(ctx, opts.footage);
 
   const webRoot = resolve(opts.webRoot ?? join(packageRoot(), 'web/dist'));
@@ -119,6 +128,8 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
       }
     }
   }
+  const retention = recordingsDir ? retentionFromConfig(opts.config?.recordings, recordingsDir, ingest, app.log) : undefined;
+  retention?.start();
 
   let closed = false;
   return {
@@ -133,7 +144,9 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
       hub.close();
       await closeFootage();
       await cameras.close();
+      await retention?.stop();
       await app.close();
+      await ingest.close();
       await store.close();
     },
   };

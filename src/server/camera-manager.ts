@@ -4,7 +4,10 @@
  * source, a watchdog per camera that raises a signal-loss alert within `signalLossMs` of frames stopping, and
  * add/update/remove at run time without touching the other cameras. Without the detector model the cameras
  * still run (health and signal loss keep working) and the status says what is missing.
+ * Beside the analysis, a camera whose config asks for it is recorded (ffmpeg segment copy into
+ * `<recordingsDir>/<cameraId>/`, restarted with backoff); the recorder's health is part of the status.
  */
+import { join } from 'node:path';
 import type { CameraConfig } from '../config/schema.js';
 import { errorMessage, isArgusError } from '../core/errors.js';
 import { runAnalysis, type FrameStage } from '../pipeline/analysis.js';
@@ -12,6 +15,8 @@ import { resolveAnalysis } from '../pipeline/settings.js';
 import { countLineFromConfig } from '../rules/line-counter.js';
 import { createByteTracker } from '../tracking/bytetrack/bytetrack.js';
 import { openFrameSource } from '../video/frame-source.js';
+import { Recorder } from '../video/recorder.js';
+import type { BackoffPolicy } from '../video/supervisor.js';
 import type { FrameSource, SourceLogger } from '../video/source.js';
 import type { Detector } from '../vision/detector.js';
 import { createOnnxDetector, type OnnxDetectorOptions } from '../vision/onnx-detector.js';
@@ -33,6 +38,19 @@ export interface CameraStatus {
   readonly signalLost: boolean;
   /** What is wrong, in words (missing model, last source error). */
   readonly message: string | null;
+  /** Continuous recording: null when the camera does not record. */
+  readonly recording: RecordingStatus | null;
+}
+
+export interface RecordingStatus {
+  /** ffmpeg is running (false while it waits to restart). */
+  readonly running: boolean;
+  /** Segments finished since the recorder started; the last one's file name and when it was finished (ms). */
+  readonly segments: number;
+  readonly lastSegment: string | null;
+  readonly lastSegmentAtMs: number | null;
+  readonly restarts: number;
+  readonly lastError: string | null;
 }
 
 export interface CameraStageSet {
@@ -63,6 +81,10 @@ export interface CameraManagerOptions {
   readonly stages?: (camera: CameraConfig) => Promise<CameraStageSet> | CameraStageSet;
   /** Pause before an analysis loop that ended is started again (default 2000 ms). */
   readonly restartDelayMs?: number;
+  /** Folder of the recordings (`<data>/recordings`); without it no camera records. */
+  readonly recordingsDir?: string;
+  /** Restart policy of the recorders' ffmpeg (default: the video layer's). */
+  readonly recorderBackoff?: BackoffPolicy;
 }
 
 interface Runtime {
@@ -83,6 +105,16 @@ interface Runtime {
   lastFrameAtMs: number | undefined;
   watchdog: NodeJS.Timeout | undefined;
   done: Promise<void>;
+  recorder: Recorder | undefined;
+}
+
+const sameRecording = (a: CameraConfig, b: CameraConfig): boolean =>
+  a.source === b.source && a.enabled === b.enabled && a.recording.enabled === b.recording.enabled && a.recording.segmentSec === b.recording.segmentSec;
+
+function recordingStatus(rec: Recorder | undefined): RecordingStatus | null {
+  if (!rec) return null;
+  const s = rec.status();
+  return { running: s.running, segments: s.segments, lastSegment: s.lastSegment, lastSegmentAtMs: s.lastSegmentAtMs, restarts: s.restarts, lastError: s.lastError };
 }
 
 /** Frames flow, nothing is detected: keeps health and signal loss working when the model is missing. */
@@ -108,17 +140,24 @@ export class CameraManager {
     return [...this.cameras.keys()];
   }
 
-  /** Starts a camera (a disabled one is kept, not run). Replaces a running camera of the same id. */
+  /**
+   * Starts a camera (a disabled one is kept, not run). Replaces a running camera of the same id; its recorder
+   * keeps running (no gap in the recording) when the source and the recording settings did not change.
+   */
   async add(config: CameraConfig): Promise<void> {
     if (this.closed) return;
+    const old = this.cameras.get(config.id);
+    const kept = old?.recorder && this.records(config) && sameRecording(old.config, config) ? old.recorder : undefined;
+    if (kept) old!.recorder = undefined;
     await this.remove(config.id);
     const rt: Runtime = {
       config, abort: new AbortController(), source: undefined, health: config.enabled ? 'starting' : 'disabled', noModel: false,
       message: null, startedAtMs: Date.now(), framesAnalysed: 0, restarts: 0, fps: 0, lastDelivered: 0, lastTickMs: Date.now(),
-      signalLost: false, lastFrameAtMs: undefined, watchdog: undefined, done: Promise.resolve(),
+      signalLost: false, lastFrameAtMs: undefined, watchdog: undefined, done: Promise.resolve(), recorder: kept,
     };
     this.cameras.set(config.id, rt);
     if (!config.enabled) return;
+    rt.recorder ??= this.startRecorder(config);
     rt.watchdog = setInterval(() => this.tick(rt), this.opts.tickMs ?? 250);
     rt.done = this.loop(rt);
   }
@@ -134,7 +173,7 @@ export class CameraManager {
     this.cameras.delete(id);
     rt.abort.abort();
     if (rt.watchdog) clearInterval(rt.watchdog);
-    await rt.source?.close();
+    await Promise.all([rt.source?.close(), rt.recorder?.stop()]);
     await rt.done;
     return true;
   }
@@ -148,10 +187,26 @@ export class CameraManager {
       out.push({
         id: rt.config.id, health: rt.health, analysis: !rt.config.enabled ? 'stopped' : rt.noModel ? 'no_model' : 'running',
         fps: Math.round(rt.fps * 10) / 10, lastFrameAgeMs: last === undefined ? null : now - last, framesAnalysed: rt.framesAnalysed,
-        restarts: rt.restarts, signalLost: rt.signalLost, message: rt.message,
+        restarts: rt.restarts, signalLost: rt.signalLost, message: rt.message, recording: recordingStatus(rt.recorder),
       });
     }
     return out;
+  }
+
+  /** Whether this camera is to be recorded here. */
+  private records(config: CameraConfig): boolean {
+    return config.enabled && config.recording.enabled && this.opts.recordingsDir !== undefined;
+  }
+
+  private startRecorder(config: CameraConfig): Recorder | undefined {
+    if (!this.records(config)) return undefined;
+    const log = this.opts.logger.child?.({ cameraId: config.id, component: 'recorder' }) ?? this.opts.logger;
+    const rec = new Recorder({
+      cameraId: config.id, url: config.source, dir: join(this.opts.recordingsDir!, config.id), segmentSeconds: config.recording.segmentSec,
+      logger: log, ...(this.opts.recorderBackoff ? { backoff: this.opts.recorderBackoff } : {}),
+    });
+    rec.start();
+    return rec;
   }
 
   detectorStatus(): DetectorStatus[] {

@@ -1,12 +1,22 @@
 /**
- * Events of the cameras into the store: line crossings → per-minute counts + events, plate reads → sightings
- * (+ watch-list hits → alerts at once), violations → violations, rule alerts → alerts. Everything is also pushed
- * to the live hub.
+ * Events of the cameras and of partner systems into the store, in batches: line crossings → per-minute counts +
+ * events, plate reads → sightings (+ watch-list hits → alerts), violations → violations (+ evidence), rule alerts →
+ * alerts. A burst is queued (bounded: callers wait when it is full) and written every ~50 ms in ONE transaction
+ * (store.writeBatch, idempotent); what a batch stored is then pushed to the live hub.
+ *
+ * - `handle(e)` / `handleMany(es)` resolve only when the batch that carries the events is COMMITTED: this is the
+ *   acknowledgement of the ingest API (a 200 means durable, even if the process is killed the next instant).
+ * - `event(e)` (the camera pipelines) resolves when the event is queued, so a camera never waits for a commit; it
+ *   waits only while the queue is full (backpressure). A write that fails is logged with the events it lost.
+ * - A watch-list hit makes its batch urgent (written at once, not after the timer); the alert is committed in the
+ *   same transaction as its sighting, with an id derived from both, so a retried batch raises it once.
  */
+import { createHash } from 'node:crypto';
 import type { ArgusEvent } from '../core/events.js';
 import { ulid } from '../core/ids.js';
 import { matchPlate } from '../plates/match.js';
-import type { JsonValue, NewAlert, Store, WatchEntryRecord } from '../store/store.js';
+import type { EventCount, EventRecord, EvidenceRecord, IngestBatch, JsonValue, NewAlert, NewViolation, SightingRecord, Store, WatchEntryRecord, WatchListRecord } from '../store/store.js';
+import { BatchQueue, type BatchQueueOptions, type QueueStats } from './ingest-queue.js';
 import type { LiveHub } from './live.js';
 
 export interface IngestLogger {
@@ -14,21 +24,48 @@ export interface IngestLogger {
   info(obj: object, msg: string): void;
 }
 
+export interface IngestOptions extends Partial<BatchQueueOptions> {
+  /** How long a loaded copy of the watch lists is used before it is read again, ms (default 10 000). */
+  readonly watchTtlMs?: number;
+}
+
 /** The event without binary fields, as stored and pushed. */
 export function eventPayload(e: ArgusEvent): JsonValue {
   return JSON.parse(JSON.stringify(e, (k, v: unknown) => (k === 'cropJpeg' || v instanceof Uint8Array ? undefined : v))) as JsonValue;
 }
 
-export class Ingest {
-  private watch: { entries: WatchEntryRecord[]; loadedAtMs: number } | undefined;
+/** The rows one unit (an event, or a partner's batch) adds to a batch. */
+interface Rows {
+  events: EventRecord[];
+  sightings: SightingRecord[];
+  counts: EventCount[];
+  violations: NewViolation[];
+  evidence: EvidenceRecord[];
+  alerts: NewAlert[];
+}
 
-  constructor(private readonly store: Store, private readonly hub: LiveHub, private readonly log: IngestLogger, private readonly watchTtlMs = 10_000) {}
+const emptyRows = (): Rows => ({ events: [], sightings: [], counts: [], violations: [], evidence: [], alerts: [] });
+
+/** The alert id of a watch-list hit: the same sighting and entry give the same id (a retry dedupes). */
+export const watchAlertId = (sightingId: string, entryId: string): string =>
+  `wl${createHash('sha256').update(`${sightingId}\n${entryId}`).digest('hex').slice(0, 30)}`;
+
+export class Ingest {
+  private watch: { entries: WatchEntryRecord[]; lists: Map<string, WatchListRecord>; loadedAtMs: number } | undefined;
+  private readonly queue: BatchQueue<Rows>;
+  private readonly watchTtlMs: number;
+
+  constructor(private readonly store: Store, private readonly hub: LiveHub, private readonly log: IngestLogger, opts: IngestOptions = {}) {
+    this.watchTtlMs = opts.watchTtlMs ?? 10_000;
+    this.queue = new BatchQueue<Rows>((units) => this.write(units), opts);
+  }
 
   /** Watch lists changed: reload before the next plate. */
   invalidateWatchLists(): void {
     this.watch = undefined;
   }
 
+  /** An alert outside the event stream (signal loss, disk quota): written and pushed at once. */
   async raiseAlert(alert: Omit<NewAlert, 'id' | 'atMs'> & { atMs?: number }): Promise<NewAlert> {
     const full: NewAlert = { id: ulid(), atMs: alert.atMs ?? Date.now(), ...alert };
     await this.store.insertAlert(full);
@@ -36,46 +73,103 @@ export class Ingest {
     return full;
   }
 
+  /** The camera path: resolves once the event is queued (waits only while the queue is full). */
   async event(e: ArgusEvent): Promise<void> {
+    const { committed } = await this.enqueue([e]);
+    committed.catch((err: unknown) => this.log.warn({ err, eventId: e.id, cameraId: e.cameraId, kind: e.kind }, 'ingest batch failed: event not stored'));
+  }
+
+  /** Resolves when the event is committed (durable). */
+  async handle(e: ArgusEvent): Promise<void> {
+    await (await this.enqueue([e])).committed;
+  }
+
+  /** Resolves when every event is committed; they travel in one batch (one transaction). */
+  async handleMany(events: readonly ArgusEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    await (await this.enqueue(events)).committed;
+  }
+
+  stats(): QueueStats {
+    return this.queue.getStats();
+  }
+
+  /** Writes what is queued and refuses more (the service is stopping). */
+  async close(): Promise<void> {
+    await this.queue.close();
+  }
+
+  private async enqueue(events: readonly ArgusEvent[]): Promise<{ committed: Promise<void> }> {
+    const rows = emptyRows();
+    for (const e of events) await this.rowsOf(e, rows);
+    return this.queue.push(rows, events.length, rows.alerts.length > 0);
+  }
+
+  private async rowsOf(e: ArgusEvent, out: Rows): Promise<void> {
     const payload = eventPayload(e);
-    await this.store.insertEvents([{ id: e.id, cameraId: e.cameraId, atMs: e.atMs, kind: e.kind, payload }]);
+    out.events.push({ id: e.id, cameraId: e.cameraId, atMs: e.atMs, kind: e.kind, payload });
     switch (e.kind) {
       case 'line.cross':
-        await this.store.addCounts([{ cameraId: e.cameraId, lineId: e.lineId, cls: e.cls, direction: e.direction, minuteMs: Math.floor(e.atMs / 60_000) * 60_000, n: 1 }]);
+        out.counts.push({ eventId: e.id, cameraId: e.cameraId, lineId: e.lineId, cls: e.cls, direction: e.direction, minuteMs: Math.floor(e.atMs / 60_000) * 60_000, n: 1 });
         break;
       case 'plate.read':
-        await this.store.insertSightings([{
+        out.sightings.push({
           id: e.id, cameraId: e.cameraId, atMs: e.atMs, plateKey: e.read.plate, display: e.read.display, confidence: e.read.confidence,
           category: e.read.category, cls: e.cls, trackId: e.trackId, direction: e.direction ?? null, cropRef: null,
-        }]);
-        await this.matchWatchLists(e.cameraId, e.atMs, e.read.plate, e.read.display, e.id);
+        });
+        out.alerts.push(...(await this.watchAlerts(e.cameraId, e.atMs, e.read.plate, e.read.display, e.id)));
         break;
       case 'violation':
-        await this.store.insertViolation({
-          id: e.id, cameraId: e.cameraId, atMs: e.atMs, kind: e.violation, plateKey: e.plate ?? null, plateDisplay: e.plate ?? null, details: payload,
-        });
+        out.violations.push({ id: e.id, cameraId: e.cameraId, atMs: e.atMs, kind: e.violation, plateKey: e.plate ?? null, plateDisplay: e.plate ?? null, details: payload });
         if (e.evidence) {
           // The signed package (directory or URI as the evidence stage wrote it) and its manifest hash.
-          await this.store.putEvidence({
+          out.evidence.push({
             id: `${e.id}-pkg`, violationId: e.id, eventId: null, kind: 'manifest', path: e.evidence.uri,
             sha256: e.evidence.manifestSha256 ?? '', bytes: 0, createdAtMs: e.atMs,
           });
         }
         break;
       case 'alert':
-        await this.raiseAlert({ cameraId: e.cameraId, atMs: e.atMs, kind: e.alert, severity: 'warning', message: `${e.alert} (${e.ruleId})`, payload });
+        out.alerts.push({ id: `${e.id}-alert`, cameraId: e.cameraId, atMs: e.atMs, kind: e.alert, severity: 'warning', message: `${e.alert} (${e.ruleId})`, payload });
         break;
       default:
         break;
     }
-    this.hub.publish({ topic: 'event', cameraId: e.cameraId, data: payload });
   }
 
-  /** A sighting against every active watch-list entry; each hit raises an alert immediately. */
-  async matchWatchLists(cameraId: string, atMs: number, plateKey: string, display: string, sightingId: string): Promise<number> {
+  /**
+   * One transaction for the units of a batch, then the live push of what it stored. When the batch fails, each
+   * unit is tried alone: one bad unit (a partner's batch the store refuses) fails alone, not the cameras' events.
+   */
+  private async write(units: Rows[]): Promise<void | unknown[]> {
+    try {
+      await this.writeRows(units);
+    } catch (e) {
+      if (units.length === 1) throw e;
+      const errors: unknown[] = [];
+      for (const u of units) errors.push(await this.writeRows([u]).then(() => undefined, (err: unknown) => err ?? new Error('write failed')));
+      return errors;
+    }
+  }
+
+  private async writeRows(units: Rows[]): Promise<void> {
+    const all = emptyRows();
+    for (const u of units) for (const k of Object.keys(all) as Array<keyof Rows>) (all[k] as unknown[]).push(...u[k]);
+    const batch: IngestBatch = all;
+    const stored = await this.store.writeBatch(batch);
+    for (const e of all.events) this.hub.publish({ topic: 'event', cameraId: e.cameraId, data: e.payload });
+    const fresh = new Set(stored.newAlertIds);
+    for (const a of all.alerts) if (fresh.has(a.id)) this.hub.publish({ topic: 'alert', cameraId: a.cameraId, data: a });
+  }
+
+  /** A sighting against every active watch-list entry: one alert per hit (written with the sighting). */
+  private async watchAlerts(cameraId: string, atMs: number, plateKey: string, display: string, sightingId: string): Promise<NewAlert[]> {
     const now = Date.now();
-    if (!this.watch || now - this.watch.loadedAtMs > this.watchTtlMs) this.watch = { entries: await this.store.activeWatchEntries(now), loadedAtMs: now };
-    let hits = 0;
+    if (!this.watch || now - this.watch.loadedAtMs > this.watchTtlMs) {
+      const [entries, lists] = await Promise.all([this.store.activeWatchEntries(now), this.store.listWatchLists()]);
+      this.watch = { entries, lists: new Map(lists.map((l) => [l.id, l])), loadedAtMs: now };
+    }
+    const alerts: NewAlert[] = [];
     for (const entry of this.watch.entries) {
       if (entry.expiresAtMs !== null && entry.expiresAtMs <= now) continue;
       let m;
@@ -86,14 +180,13 @@ export class Ingest {
         continue;
       }
       if (!m.match) continue;
-      hits++;
-      const list = await this.store.getWatchList(entry.listId);
-      await this.raiseAlert({
-        cameraId, atMs, kind: 'watchlist_hit', severity: list?.severity ?? 'warning',
+      const list = this.watch.lists.get(entry.listId);
+      alerts.push({
+        id: watchAlertId(sightingId, entry.id), cameraId, atMs, kind: 'watchlist_hit', severity: list?.severity ?? 'warning',
         message: `${display} matches watch list "${list?.name ?? entry.listId}" (${entry.pattern})`,
         payload: { listId: entry.listId, entryId: entry.id, pattern: entry.pattern, plateKey, display, sightingId, matchKind: m.kind, note: entry.note },
       });
     }
-    return hits;
+    return alerts;
   }
 }

@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   'live.read',
   'users.read', 'users.write', 'apikeys.write',
   'audit.read',
+  'ingest.write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -57,10 +58,16 @@ export function permissionsOfRoles(roles: readonly string[]): Set<Permission> {
   return out;
 }
 
-/** API keys act as `partner`, narrowed to their scopes. */
+/**
+ * What an API key may hold beyond `partner`: `ingest.write` (edge analysers and partner ANPR cameras posting
+ * sightings) is a machine's permission, given to keys, never to a person's role but admin.
+ */
+export const KEY_ONLY_PERMISSIONS: readonly Permission[] = ['ingest.write'];
+
+/** API keys act as `partner` (plus KEY_ONLY_PERMISSIONS), narrowed to their scopes. */
 export function permissionsOfApiKey(scopes: readonly string[]): Set<Permission> {
-  const partner = new Set<string>(ROLE_PERMISSIONS.partner);
-  return new Set(PERMISSIONS.filter((p) => partner.has(p) && scopes.includes(p)));
+  const allowed = new Set<string>([...ROLE_PERMISSIONS.partner, ...KEY_ONLY_PERMISSIONS]);
+  return new Set(PERMISSIONS.filter((p) => allowed.has(p) && scopes.includes(p)));
 }
 
 export function can(principal: Principal, permission: Permission): boolean {

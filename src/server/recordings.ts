@@ -5,8 +5,9 @@
  * newest segment of each camera (the one being written) is kept. Hitting the quota or a nearly full disk prunes
  * by policy and raises a `disk_full` alert (at most one per `alertEveryMs`).
  */
-import { readdir, stat, statfs, unlink } from 'node:fs/promises';
+import { mkdir, readdir, stat, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { recordingsSchema, type RecordingsConfig } from '../config/schema.js';
 import { errorMessage } from '../core/errors.js';
 import { segmentStartMs } from '../video/recorder.js';
 import type { Ingest } from './ingest.js';
@@ -62,7 +63,18 @@ export interface RetentionPolicy {
   readonly quotaBytes?: number;
   /** Keep at least this much free on the file system, bytes (undefined: not checked). */
   readonly minFreeBytes?: number;
+  /** Keep at least this fraction (0–1) of the file system free (undefined or 0: not checked). */
+  readonly minFreeRatio?: number;
 }
+
+/** Free space of the file system holding `path` (what an unprivileged writer may use), and its size. */
+export interface DiskSpace {
+  readonly freeBytes: number;
+  readonly totalBytes: number;
+}
+
+/** The disk probe: `statfs` of the real file system (a port, so a test can stand a full disk in for it). */
+export type DiskProbe = (path: string) => Promise<DiskSpace | null>;
 
 export interface PruneResult {
   readonly deleted: Segment[];
@@ -71,21 +83,26 @@ export interface PruneResult {
   readonly totalBytes: number;
   /** Pruning for space was needed (quota exceeded or disk nearly full). */
   readonly spacePressure: boolean;
+  /** Still over the quota or under the free space after pruning everything allowed (evidence or the newest segments fill it). */
+  readonly stillOver: boolean;
   readonly freeBytes: number | null;
 }
 
-async function freeBytesOf(root: string): Promise<number | null> {
+export const statfsProbe: DiskProbe = async (root) => {
   try {
     const s = await statfs(root);
-    return s.bavail * s.bsize;
+    return { freeBytes: s.bavail * s.bsize, totalBytes: s.blocks * s.bsize };
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;
   }
-}
+};
 
-/** Applies the policy once. Deletion order: by age first, then oldest-first until under quota and above min free. */
-export async function pruneRecordings(root: string, policy: RetentionPolicy, nowMs = Date.now()): Promise<PruneResult> {
+/**
+ * Applies the policy once. Deletion order: by age first, then oldest-first until under quota and above min free.
+ * Never deletes the newest segment of a camera (it may be open) nor anything that is not a segment.
+ */
+export async function pruneRecordings(root: string, policy: RetentionPolicy, nowMs = Date.now(), disk: DiskProbe = statfsProbe): Promise<PruneResult> {
   const all: Segment[] = [];
   const newest = new Set<string>();
   for (const cam of await listCameraDirs(root)) {
@@ -97,7 +114,10 @@ export async function pruneRecordings(root: string, policy: RetentionPolicy, now
   all.sort((a, b) => a.startMs - b.startMs);
   const deletable = all.filter((s) => !newest.has(`${s.cameraId}/${s.file}`));
   let total = all.reduce((n, s) => n + s.bytes, 0);
-  let free = policy.minFreeBytes !== undefined ? await freeBytesOf(root) : null;
+  const checksDisk = policy.minFreeBytes !== undefined || (policy.minFreeRatio ?? 0) > 0;
+  const space = checksDisk ? await disk(root) : null;
+  let free = space?.freeBytes ?? null;
+  const minFree = Math.max(policy.minFreeBytes ?? 0, (policy.minFreeRatio ?? 0) * (space?.totalBytes ?? 0));
   const deleted: Segment[] = [];
   const remove = async (s: Segment): Promise<void> => {
     try {
@@ -110,13 +130,13 @@ export async function pruneRecordings(root: string, policy: RetentionPolicy, now
     if (free !== null) free += s.bytes;
   };
   const cutoffMs = policy.retentionDays ? nowMs - policy.retentionDays * 86_400_000 : Number.NEGATIVE_INFINITY;
-  const over = (): boolean => (policy.quotaBytes !== undefined && total > policy.quotaBytes) || (policy.minFreeBytes !== undefined && free !== null && free < policy.minFreeBytes);
+  const over = (): boolean => (policy.quotaBytes !== undefined && total > policy.quotaBytes) || (checksDisk && free !== null && free < minFree);
   const spacePressure = over();
   for (const s of deletable) {
     if (s.startMs < cutoffMs || over()) await remove(s);
     else break;
   }
-  return { deleted, freedBytes: deleted.reduce((n, s) => n + s.bytes, 0), totalBytes: total, spacePressure, freeBytes: free };
+  return { deleted, freedBytes: deleted.reduce((n, s) => n + s.bytes, 0), totalBytes: total, spacePressure, stillOver: over(), freeBytes: free };
 }
 
 export interface RetentionOptions extends RetentionPolicy {
@@ -124,6 +144,8 @@ export interface RetentionOptions extends RetentionPolicy {
   readonly ingest: Pick<Ingest, 'raiseAlert'>;
   /** Check period (default 60 s). */
   readonly everyMs?: number;
+  /** Free-space probe (default: statfs of the recordings folder). */
+  readonly disk?: DiskProbe;
   /** At most one disk alert per this long (default 1 h). */
   readonly alertEveryMs?: number;
   readonly logger?: { warn(o: object, m: string): void; error(o: object, m: string): void };
@@ -137,9 +159,12 @@ export class RetentionService {
 
   constructor(private readonly opts: RetentionOptions) {}
 
+  /** Runs one pass now, then every `everyMs`. */
   start(): void {
-    this.timer ??= setInterval(() => void this.runOnce(), this.opts.everyMs ?? 60_000);
+    if (this.timer) return;
+    this.timer = setInterval(() => void this.runOnce(), this.opts.everyMs ?? 60_000);
     this.timer.unref();
+    void this.runOnce();
   }
 
   async stop(): Promise<void> {
@@ -158,14 +183,18 @@ export class RetentionService {
 
   private async pass(nowMs: number): Promise<PruneResult | null> {
     try {
-      const r = await pruneRecordings(this.opts.root, this.opts, nowMs);
+      await mkdir(this.opts.root, { recursive: true });
+      const r = await pruneRecordings(this.opts.root, this.opts, nowMs, this.opts.disk);
       if (r.spacePressure && nowMs - this.lastAlertMs >= (this.opts.alertEveryMs ?? 3_600_000)) {
         this.lastAlertMs = nowMs;
         const mb = (n: number): number => Math.round(n / 1e5) / 10;
         await this.opts.ingest.raiseAlert({
-          cameraId: null, atMs: nowMs, kind: 'disk_full', severity: 'warning',
-          message: `recording storage full: pruned ${r.deleted.length} oldest segment(s), ${mb(r.freedBytes)} MB; ${mb(r.totalBytes)} MB kept`,
-          payload: { deleted: r.deleted.length, freedBytes: r.freedBytes, totalBytes: r.totalBytes, quotaBytes: this.opts.quotaBytes ?? null, freeBytes: r.freeBytes },
+          cameraId: null, atMs: nowMs, kind: 'disk_full', severity: r.stillOver ? 'critical' : 'warning',
+          message: `recording storage full: pruned ${r.deleted.length} oldest segment(s), ${mb(r.freedBytes)} MB; ${mb(r.totalBytes)} MB kept${r.stillOver ? '; still full (evidence or the newest segments fill the disk)' : ''}`,
+          payload: {
+            deleted: r.deleted.length, freedBytes: r.freedBytes, totalBytes: r.totalBytes, stillOver: r.stillOver,
+            quotaBytes: this.opts.quotaBytes ?? null, freeBytes: r.freeBytes, oldestDeleted: r.deleted[0]?.file ?? null,
+          },
         });
       }
       return r;
@@ -174,4 +203,16 @@ export class RetentionService {
       return null;
     }
   }
+}
+
+/** The service's retention from the `recordings` section of the config (its defaults without one), at `root`. */
+export function retentionFromConfig(section: RecordingsConfig | undefined, root: string, ingest: RetentionOptions['ingest'], logger?: RetentionOptions['logger']): RetentionService {
+  const cfg = section ?? recordingsSchema.parse({});
+  return new RetentionService({
+    root, ingest, everyMs: cfg.checkEveryMin * 60_000,
+    ...(cfg.retentionDays > 0 ? { retentionDays: cfg.retentionDays } : {}),
+    ...(cfg.quotaGb !== undefined ? { quotaBytes: Math.round(cfg.quotaGb * 1e9) } : {}),
+    ...(cfg.minFreeDiskPct > 0 ? { minFreeRatio: cfg.minFreeDiskPct / 100 } : {}),
+    ...(logger ? { logger } : {}),
+  });
 }

@@ -20,12 +20,12 @@ export async function allowedCameraIds(store: Store, p: Principal): Promise<Set<
   return out;
 }
 
-/** The camera filter of a listing: the requested ids narrowed to those allowed (empty: nothing visible). */
+/** The camera filter of a listing: the requested ids narrowed to those allowed (`[]`: nothing visible; the stores read it so). */
 export async function scopedCameraIds(store: Store, p: Principal, requested: readonly string[] | undefined): Promise<string[] | undefined> {
   const allowed = await allowedCameraIds(store, p);
   if (allowed === null) return requested && requested.length > 0 ? [...requested] : undefined;
   const want = requested && requested.length > 0 ? requested.filter((id) => allowed.has(id)) : [...allowed];
-  return want.length > 0 ? want : ['\u0000none'];
+  return want;
 }
 
 /** A row of a camera outside the principal's scope reads as not found. */

@@ -8,9 +8,12 @@ import type {
   SightingFilter, PlateSearchQuery, PlateSearchResult, CountIncrement, CountFilter, EventRecord, EventFilter,
   ViolationRecord, NewViolation, ViolationDetail, ViolationFilter, ReviewDecision, AlertRecord, NewAlert, AlertFilter,
   WatchListRecord, WatchEntryRecord, EvidenceRecord, AuditEntry, AuditRecord, AuditFilter, AuditVerification,
+  StatsFilter, ViolationStats, FlowStats, CongestionStats,
 } from './types.js';
+import type { IngestBatch, IngestBatchResult } from './ingest-batch.js';
 
 export type * from './types.js';
+export type * from './ingest-batch.js';
 
 // ─── the port ─────────────────────────────────────────────────────────────────────────────────────
 
@@ -58,6 +61,11 @@ export interface Store {
   /** Batched, idempotent on `id` (a retried batch inserts nothing twice). Durable when it resolves. */
   insertSightings(rows: readonly SightingRecord[]): Promise<{ inserted: number }>;
   getSighting(id: string): Promise<SightingRecord | null>;
+  /**
+   * The ingest path: events, sightings, counts, violations, evidence and alerts of a burst in ONE transaction;
+   * idempotent (see ingest-batch.ts). Durable when it resolves.
+   */
+  writeBatch(batch: IngestBatch): Promise<IngestBatchResult>;
   /** Newest first. */
   listSightings(filter?: SightingFilter): Promise<Page<SightingRecord>>;
   /** Newest first; each hit carries its match score. Semantics of plates/match.ts. */
@@ -108,6 +116,13 @@ export interface Store {
   listAudit(filter?: AuditFilter): Promise<Page<AuditRecord>>;
   /** Recomputes every hash in order; reports the first row that does not chain. */
   verifyAuditChain(): Promise<AuditVerification>;
+
+  /** Dashboards: violations in a time range by kind, local hour of day, camera, status, and over time. */
+  violationStats(filter?: StatsFilter): Promise<ViolationStats>;
+  /** Dashboards: line counts in a time range by camera and direction, class, local hour, and over time. */
+  flowStats(filter?: StatsFilter): Promise<FlowStats>;
+  /** Dashboards: `congestion` alerts in a time range by camera, level, local hour, and over time. */
+  congestionStats(filter?: StatsFilter): Promise<CongestionStats>;
 
   close(): Promise<void>;
 }

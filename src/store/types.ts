@@ -316,3 +316,52 @@ export interface AuditFilter extends TimeRange, PageRequest {
 export type AuditVerification =
   | { readonly ok: true; readonly count: number; readonly headHash: string }
   | { readonly ok: false; readonly count: number; readonly brokenAtSeq: number; readonly reason: string };
+
+// ─── statistics (dashboards) ──────────────────────────────────────────────────────────────────────
+
+export interface StatsFilter extends TimeRange {
+  readonly cameraIds?: readonly string[];
+  /** IANA time zone of hour-of-day and of the series buckets (default Asia/Ho_Chi_Minh). */
+  readonly timeZone?: string;
+  /** Bucket of the time series: a local hour (default) or a local day. */
+  readonly step?: 'hour' | 'day';
+}
+
+/** One bucket of a time series: its local start (ms since epoch, UTC) and the number in it. Empty buckets are left out. */
+export interface SeriesPoint {
+  readonly startMs: number;
+  readonly n: number;
+}
+
+export interface ViolationStats {
+  readonly total: number;
+  /** Most first, then by kind. */
+  readonly byKind: ReadonlyArray<{ kind: string; n: number }>;
+  /** 24 numbers: local hour of day 0–23. */
+  readonly byHour: readonly number[];
+  /** Most first, then by camera id. */
+  readonly byCamera: ReadonlyArray<{ cameraId: string; n: number }>;
+  readonly byStatus: ReadonlyArray<{ status: ViolationStatus; n: number }>;
+  readonly series: readonly SeriesPoint[];
+}
+
+export interface FlowStats {
+  readonly total: number;
+  /** Most first, then by camera, direction. */
+  readonly byCameraDirection: ReadonlyArray<{ cameraId: string; direction: string; n: number }>;
+  /** Most first, then by class. */
+  readonly byClass: ReadonlyArray<{ cls: string; n: number }>;
+  readonly byHour: readonly number[];
+  readonly series: readonly SeriesPoint[];
+}
+
+export interface CongestionStats {
+  /** Congestion alerts (level changes reported by the congestion rule). */
+  readonly total: number;
+  /** Most first; `maxLevel` is the highest level reported (0–3), null when no alert carried one. */
+  readonly byCamera: ReadonlyArray<{ cameraId: string; n: number; maxLevel: number | null }>;
+  /** Alerts per reported level, ascending level (alerts without a level are left out). */
+  readonly byLevel: ReadonlyArray<{ level: number; n: number }>;
+  readonly byHour: readonly number[];
+  readonly series: readonly SeriesPoint[];
+}

@@ -22,6 +22,7 @@ describe('buildRecordArgs', () => {
       const args = buildRecordArgs(c.spec);
       for (const a of c.has) expect(args).toContain(a);
       for (const a of ['-c', 'copy', '-f', 'segment', '-reset_timestamps', '-strftime', '-map', '0:v:0']) expect(args).toContain(a);
+      expect(args.slice(args.indexOf('-segment_list'), args.indexOf('-segment_list') + 4)).toEqual(['-segment_list', 'pipe:1', '-segment_list_type', 'flat']);
       expect(args.indexOf('-i')).toBeLessThan(args.indexOf('-c'));
     });
   }
@@ -50,10 +51,11 @@ describe('Recorder', () => {
   });
   afterAll(async () => { for (const d of dirs) await rm(d, { recursive: true, force: true }); });
 
-  it('writes playable segments of a looping source and stops cleanly', async () => {
+  it('writes playable segments of a looping source, reports each finished one, and stops cleanly', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'argus-rec-'));
     dirs.push(dir);
-    const rec = new Recorder({ cameraId: 'c1', url: VIDEO, dir, segmentSeconds: 1 });
+    const finished: string[] = [];
+    const rec = new Recorder({ cameraId: 'c1', url: VIDEO, dir, segmentSeconds: 1, onSegment: (f) => finished.push(f) });
     const t0 = Date.now();
     rec.start();
     await new Promise((r) => setTimeout(r, 3500));
@@ -69,6 +71,13 @@ describe('Recorder', () => {
     expect(probe.codec).toBe('h264');
     expect(probe.width).toBe(320);
     expect(rec.status().running).toBe(false);
+    // Every finished segment was reported by name, in order (the last one is finished by the stop).
+    expect(finished.length).toBeGreaterThanOrEqual(2);
+    expect(finished).toEqual(files.slice(0, finished.length));
+    const st = rec.status();
+    expect(st.segments).toBe(finished.length);
+    expect(st.lastSegment).toBe(finished[finished.length - 1]);
+    expect(st.lastSegmentAtMs).toBeGreaterThanOrEqual(t0);
   }, 20_000);
 
   it('restarts with backoff when the source is missing, and keeps the error', async () => {

@@ -2,12 +2,14 @@
  * Continuous recording by ffmpeg segment copy (no re-encode): one ffmpeg per camera writes mp4 segments named by
  * their UTC start time (`20261122T003000Z.mp4`) into `<dir>/`, supervised with restart + capped backoff.
  * Only video is kept (`-map 0:v:0`): audio codecs of cameras (e.g. vorbis) do not always fit in mp4.
+ * ffmpeg prints the name of each finished segment on stdout (`-segment_list pipe:1`): that is the recorder's
+ * health (segments written, the last one and when).
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ArgusError, errorMessage } from '../core/errors.js';
 import { buildInputArgs, parseSource, redactUrl, type SourceRef } from './ffmpeg-args.js';
-import { backoffDelayMs, cancellableSleep, DEFAULT_BACKOFF, spawnManaged, type BackoffPolicy, type ManagedProcess } from './supervisor.js';
+import { backoffDelayMs, cancellableSleep, DEFAULT_BACKOFF, lineSplitter, spawnManaged, type BackoffPolicy, type ManagedProcess } from './supervisor.js';
 
 /** `YYYYMMDDTHHMMSSZ.mp4`: the UTC start of a segment. */
 export const SEGMENT_NAME = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\.mp4$/;
@@ -45,6 +47,7 @@ export function buildRecordArgs(spec: RecordSpec): string[] {
     ...buildInputArgs({ source: spec.source, ...(spec.realtime !== undefined ? { realtime: spec.realtime } : {}), ...(spec.loop !== undefined ? { loop: spec.loop } : {}), ...(spec.socketTimeoutMs !== undefined ? { socketTimeoutMs: spec.socketTimeoutMs } : {}) }),
     '-map', '0:v:0', '-c', 'copy',
     '-f', 'segment', '-segment_time', String(seconds), '-segment_format', 'mp4', '-reset_timestamps', '1', '-strftime', '1',
+    '-segment_list', 'pipe:1', '-segment_list_type', 'flat',
     `file:${join(spec.dir, SEGMENT_PATTERN)}`,
   ];
 }
@@ -58,6 +61,8 @@ export interface RecorderOptions {
   readonly backoff?: BackoffPolicy;
   readonly ffmpegPath?: string;
   readonly logger?: { warn(o: object, m: string): void; info(o: object, m: string): void };
+  /** Called with the file name of each finished segment. */
+  readonly onSegment?: (file: string) => void;
 }
 
 export interface RecorderStatus {
@@ -65,6 +70,11 @@ export interface RecorderStatus {
   readonly running: boolean;
   readonly restarts: number;
   readonly lastError: string | null;
+  /** Segments finished since start. */
+  readonly segments: number;
+  /** File name of the last finished segment, and when it was finished (ms), null before the first. */
+  readonly lastSegment: string | null;
+  readonly lastSegmentAtMs: number | null;
 }
 
 /** A supervised recorder: `start()` returns at once; `stop()` ends ffmpeg (the open segment is finalised by SIGTERM). */
@@ -75,6 +85,9 @@ export class Recorder {
   private loopDone: Promise<void> = Promise.resolve();
   private restarts = 0;
   private lastError: string | null = null;
+  private segments = 0;
+  private lastSegment: string | null = null;
+  private lastSegmentAtMs: number | null = null;
   private readonly source: SourceRef;
 
   constructor(private readonly opts: RecorderOptions) {
@@ -90,7 +103,10 @@ export class Recorder {
   }
 
   status(): RecorderStatus {
-    return { cameraId: this.opts.cameraId, running: this.proc !== undefined && !this.stopped, restarts: this.restarts, lastError: this.lastError };
+    return {
+      cameraId: this.opts.cameraId, running: this.proc !== undefined && !this.stopped, restarts: this.restarts, lastError: this.lastError,
+      segments: this.segments, lastSegment: this.lastSegment, lastSegmentAtMs: this.lastSegmentAtMs,
+    };
   }
 
   async stop(): Promise<void> {
@@ -110,6 +126,7 @@ export class Recorder {
       // -strftime formats in local time: run under TZ=UTC (through env(1)) so the names are UTC starts.
       const proc = spawnManaged('env', ['TZ=UTC', this.opts.ffmpegPath ?? 'ffmpeg', ...args]);
       this.proc = proc;
+      this.watchSegments(proc);
       const exit = await proc.exited;
       this.proc = undefined;
       const spawnError = proc.spawnError();
@@ -126,5 +143,20 @@ export class Recorder {
       this.sleeper = s;
       await s.done;
     }
+  }
+
+  /** Segment names ffmpeg prints as each one is finished. */
+  private watchSegments(proc: ManagedProcess): void {
+    const lines = lineSplitter((line) => {
+      const file = line.trim();
+      if (segmentStartMs(file) === null) return;
+      this.segments++;
+      this.lastSegment = file;
+      this.lastSegmentAtMs = Date.now();
+      this.opts.onSegment?.(file);
+    });
+    proc.stdout.setEncoding('utf8');
+    proc.stdout.on('data', (chunk: string) => lines.push(chunk));
+    proc.stdout.once('end', () => lines.flush());
   }
 }

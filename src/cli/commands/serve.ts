@@ -18,7 +18,8 @@ Run the Argus service: the HTTP API under /api/, the web UI at /, and the analys
 Options:
   --config FILE     Site configuration (YAML; \${VAR} and \${VAR:-default} are replaced from the environment,
                     ARGUS_ASSETS defaults to ../shared/assets)
-  --data DIR        Data directory (default ./data): the SQLite database argus.db
+  --data DIR        Data directory (default ./data): the SQLite database argus.db, recordings/ (cameras with
+                    recording.enabled, pruned by the recordings retention) and evidence/ (never pruned)
   --database URL    Use PostgreSQL (postgres://…) instead of SQLite (or ARGUS_DATABASE_URL)
   --port N          HTTP port (default 8080; 0 = any free port)
   --host H          Address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)

@@ -1,11 +1,11 @@
 /**
- * Footage: snapshots, HLS live view on demand, recordings (list + playback) and the violation notice PDF. Every
- * footage view and the notice export are audited. File names in paths are validated by strict patterns (no
- * dots-slashes can pass) before anything touches the disk.
+ * Footage: snapshots, HLS live view on demand, recordings (list + playback), the violation notice PDF and the
+ * evidence downloads (routes/evidence.ts). Every footage view and export is audited. File names in paths are
+ * validated by strict patterns (no dots-slashes can pass) before anything touches the disk.
  */
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { classLabel, kindLabel, localTime } from '../../evidence/text.js';
 import type { ObjectClass } from '../../core/classes.js';
@@ -13,10 +13,12 @@ import { HLS_PLAYLIST, HLS_SEGMENT_NAME, HlsSession } from '../../video/hls.js';
 import { SEGMENT_NAME } from '../../video/recorder.js';
 import { grabJpeg } from '../../video/snapshot.js';
 import type { ServerContext } from '../context.js';
+import { resolveEvidencePath } from '../evidence-files.js';
 import { notFound } from '../http.js';
 import { legalBasis } from '../notice/legal-basis.js';
 import { renderNotice } from '../notice/render.js';
 import { listSegments } from '../recordings.js';
+import { evidenceRoutes } from './evidence.js';
 import { idParams, idText, timeQuery } from '../schemas.js';
 import { assertCameraVisible } from '../scope.js';
 
@@ -44,6 +46,7 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}): vo
   const evidenceRoot = join(dataDir, 'evidence');
   const hls = new Map<string, Promise<HlsSession>>();
   ALL_HLS.add(hls);
+  evidenceRoutes(ctx, evidenceRoot);
 
   const camera = async (principal: Parameters<typeof assertCameraVisible>[1], id: string) => {
     const c = await store.getCamera(id);
@@ -147,14 +150,9 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}): vo
 
 /** Composite first, then stills: files of the evidence records, or of a package folder — only under the evidence root. */
 async function evidenceImages(root: string, evidence: readonly { kind: string; path: string }[]): Promise<Buffer[]> {
-  const inRoot = (p: string): string | null => {
-    const abs = resolve(root, p);
-    const rel = relative(root, abs);
-    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? abs : null;
-  };
   const files: string[] = [];
   for (const e of evidence) {
-    const abs = inRoot(e.path);
+    const abs = await resolveEvidencePath(root, e.path);
     if (!abs) continue;
     if (e.kind === 'manifest') files.push(join(abs, 'composite.jpg'), join(abs, '2-moment.jpg'));
     else if (e.kind === 'composite') files.unshift(abs);

@@ -1,7 +1,8 @@
 /** Sites and cameras: list/detail for everyone allowed; add/edit/remove at run time (admin), live status. */
 import { z } from 'zod';
-import { cameraSchema, CAMERA_KINDS } from '../../config/schema.js';
+import { cameraSchema } from '../../config/schema.js';
 import { ArgusError } from '../../core/errors.js';
+import { applyCameraPatch, cameraGeometry, cameraPatchSchema } from '../camera-edit.js';
 import { cameraToRecord, publicCamera, recordToCamera } from '../cameras.js';
 import type { ServerContext } from '../context.js';
 import { HttpError, notFound } from '../http.js';
@@ -19,13 +20,6 @@ const siteBody = z.strictObject({
 
 /** A camera as in the site config file (same schema, same checks). */
 const cameraBody = cameraSchema;
-const cameraPatch = z.strictObject({
-  name: z.string().trim().min(1).max(200).optional(),
-  kind: z.enum(CAMERA_KINDS).optional(),
-  source: z.string().min(1).max(2000).optional(),
-  enabled: z.boolean().optional(),
-  location: latLng.optional(),
-});
 
 export function siteRoutes(ctx: ServerContext): void {
   const { router: r, store } = ctx;
@@ -80,7 +74,7 @@ export function siteRoutes(ctx: ServerContext): void {
       if (!c) throw notFound('camera');
       await assertCameraVisible(store, principal!, c.id);
       const site = (await store.getSite(c.siteId)) ?? undefined;
-      return { ...publicCamera(c, site), status: ctx.cameras.status(c.id)[0] ?? null };
+      return { ...publicCamera(c, site), ...cameraGeometry(c), status: ctx.cameras.status(c.id)[0] ?? null };
     },
   });
   r.add({
@@ -96,15 +90,15 @@ export function siteRoutes(ctx: ServerContext): void {
     },
   });
   r.add({
-    method: 'PATCH', url: '/api/cameras/:id', tag: 'cameras', permission: 'cameras.write', summary: 'Edit a camera (restarts only this camera)', params: idParams, body: cameraPatch,
+    method: 'PATCH', url: '/api/cameras/:id', tag: 'cameras', permission: 'cameras.write', summary: 'Edit a camera, its geometry and rules (restarts only this camera)', params: idParams, body: cameraPatchSchema,
     handler: async ({ req, principal, params, body }) => {
       const old = await store.getCamera(params.id);
       if (!old) throw notFound('camera');
-      const merged = cameraSchema.safeParse({ ...recordToCamera(old), ...body });
-      if (!merged.success) throw new HttpError(400, 'invalid_request', merged.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-      const rec = cameraToRecord(merged.data);
+      await assertCameraVisible(store, principal!, old.id);
+      const merged = applyCameraPatch(recordToCamera(old), body);
+      const rec = cameraToRecord(merged);
       await store.upsertCamera(rec);
-      await ctx.cameras.update(merged.data);
+      await ctx.cameras.update(merged);
       await ctx.audit(req, principal, 'camera.edit', params.id, { fields: Object.keys(body) });
       return publicCamera(rec, (await store.getSite(rec.siteId)) ?? undefined);
     },

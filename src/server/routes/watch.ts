@@ -6,6 +6,7 @@ import type { ServerContext } from '../context.js';
 import { HttpError, notFound } from '../http.js';
 import { camerasQuery, idParams, idText, kindsQuery, pageQuery, severity, timeQuery } from '../schemas.js';
 import { assertCameraVisible, scopedCameraIds } from '../scope.js';
+import { watchImportRoute } from './watch-import.js';
 
 const listBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
@@ -88,6 +89,7 @@ export function watchRoutes(ctx: ServerContext): void {
       return { ok: true };
     },
   });
+  watchImportRoute(ctx);
 
   r.add({
     method: 'GET', url: '/api/alerts', tag: 'alerts', permission: 'alerts.read', summary: 'Alerts, newest first', query: alertsQuery,

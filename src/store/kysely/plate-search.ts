@@ -10,7 +10,8 @@
  *   the sightings of those keys — unless there are too many keys (the pattern is frequent), in which
  *   case a newest-first walk of (at_ms, plate_folded, id) with the pattern as an index-only filter
  *   finds a page quickly.
- * - fuzzy: deletion-neighbourhood lookup in plate_variants → candidate keys → verified → their sightings.
+ * - fuzzy: deletion-neighbourhood lookup in plate_variants → candidate keys → verified → their sightings
+ *   by folded key, index-only (raw-key filter only under a folded key that also holds a rejected key).
  */
 import { sql, type Expression, type SqlBool } from 'kysely';
 import { ArgusError } from '../../core/errors.js';
@@ -18,10 +19,12 @@ import { foldPlate, matchPlate, parsePlateQuery, type PlateMatchMode, type Plate
 import { fuzzyProbeVariants, trigrams } from '../plate-index.js';
 import type { PlateHit, PlateSearchQuery, PlateSearchResult } from '../store.js';
 import { chunks, cursorScope, decodeAtId, num, pageLimit, toPage, type StoreContext } from './context.js';
+import type { SightingTable } from './schema.js';
 import { fetchNewest, sightingFrom } from './sightings.js';
 
 type RankedPlate = PlateSearchResult['plates'][number];
-interface Plan { where: Expression<SqlBool>[]; sortInMemory: boolean; plates?: RankedPlate[] }
+/** `alsoWhere`: a second, disjoint set of rows, fetched on its own and merged (so that `where` stays index-only). */
+interface Plan { where: Expression<SqlBool>[]; alsoWhere?: Expression<SqlBool>[]; sortInMemory: boolean; plates?: RankedPlate[] }
 
 const NOTHING: Plan = { where: [sql<SqlBool>`1 = 0`], sortInMemory: true };
 
@@ -46,16 +49,27 @@ const toRanked = (key: string, m: ReturnType<typeof matchPlate>): RankedPlate =>
 const byRank = (a: RankedPlate, b: RankedPlate) => b.score - a.score || a.distance - b.distance || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
 /**
- * Sightings of these keys through the folded index. Wildcard verification is exact in folded space
- * (every raw key under a matching folded key matches); fuzzy distances differ per raw key, so fuzzy
- * plans also filter on the raw key.
+ * Sightings of these keys through the folded index, index-only. Wildcard verification is exact in
+ * folded space (every raw key under a matching folded key matches). Fuzzy distances differ per raw key:
+ * a folded key under which a candidate was `rejected` is read apart, filtered on the raw key (which
+ * needs the table rows: one heap visit per sighting, so only for those folded keys).
  */
-function keysPlan(matched: string[], rawToo: boolean): Plan {
+function keysPlan(matched: string[], rejected: readonly string[]): Plan {
   if (matched.length === 0) return NOTHING;
-  const folds = [...new Set(matched.map(foldPlate))];
-  const where = [sql<SqlBool>`plate_folded in (${sql.join(folds)})`];
-  if (rawToo) where.push(sql<SqlBool>`plate_key in (${sql.join(matched)})`);
-  return { where, sortInMemory: true };
+  const mixed = new Set(rejected.map(foldPlate));
+  const clean = [...new Set(matched.map(foldPlate))].filter((f) => !mixed.has(f));
+  const raw = matched.filter((k) => mixed.has(foldPlate(k)));
+  const byRaw = [sql<SqlBool>`plate_folded in (${sql.join([...new Set(raw.map(foldPlate))])})`, sql<SqlBool>`plate_key in (${sql.join(raw)})`];
+  if (clean.length === 0) return { where: byRaw, sortInMemory: true };
+  const where = [sql<SqlBool>`plate_folded in (${sql.join(clean)})`];
+  return raw.length === 0 ? { where, sortInMemory: true } : { where, alsoWhere: byRaw, sortInMemory: true };
+}
+
+/** The first `n` of two disjoint newest-first pages, ordered by the database (ids compare in its collation, as cursors do). */
+async function mergeNewest(ctx: StoreContext, a: SightingTable[], b: SightingTable[], n: number): Promise<SightingTable[]> {
+  if (a.length === 0 || b.length === 0) return a.length === 0 ? b : a;
+  return ctx.db.selectFrom('sightings').selectAll().where('id', 'in', [...a, ...b].map((r) => r.id))
+    .orderBy('at_ms', 'desc').orderBy('id', 'desc').limit(n).execute();
 }
 
 async function fuzzyCandidates(ctx: StoreContext, folded: string, maxDistance: number): Promise<string[]> {
@@ -101,7 +115,7 @@ async function patternPlan(ctx: StoreContext, q: PlateQuery, mode: PlateMatchMod
     const keys = await gramCandidates(ctx, q);
     if (keys !== null) {
       const matched = keys.filter((key) => matchPlate(q, key, { mode }).match);
-      if (matched.length <= ctx.search.maxCandidateKeys) return keysPlan(matched, false);
+      if (matched.length <= ctx.search.maxCandidateKeys) return keysPlan(matched, []);
     }
   }
   return { where: [patternPredicate(ctx, pattern, true)], sortInMemory: false };
@@ -119,15 +133,18 @@ async function planSearch(ctx: StoreContext, q: PlateQuery, mode: PlateMatchMode
   }
   if (mode === 'fuzzy') {
     const ranked: RankedPlate[] = [];
+    const rejected: string[] = [];
     for (const key of await fuzzyCandidates(ctx, q.folded, maxDistance)) {
       const m = matchPlate(q, key, { mode, maxDistance });
       if (m.match) ranked.push(toRanked(key, m));
+      else rejected.push(key);
     }
     ranked.sort(byRank);
     if (ranked.length > ctx.search.maxCandidateKeys * 4) {
       throw new ArgusError('invalid_argument', `fuzzy query ${JSON.stringify(q.text)} matches ${ranked.length} plates; give more characters`);
     }
-    return { ...keysPlan(ranked.map((r) => r.key), true), plates: ranked.slice(0, 100) };
+    // Every raw key of a candidate's folded key is a candidate too (variants are of the folded key).
+    return { ...keysPlan(ranked.map((r) => r.key), rejected), plates: ranked.slice(0, 100) };
   }
   return patternPlan(ctx, q, mode);
 }
@@ -144,8 +161,9 @@ export async function searchPlates(ctx: StoreContext, s: PlateSearchQuery): Prom
   const scope = cursorScope('plates', s);
   const c = decodeAtId(ctx, scope, s.cursor);
   const plan = await planSearch(ctx, q, s.mode, maxDistance);
+  const pageWhere = (where: Expression<SqlBool>[]) => fetchNewest(ctx, s, c, limit, where, plan.sortInMemory);
   const [rows, ranked] = await Promise.all([
-    fetchNewest(ctx, s, c, limit, plan.where, plan.sortInMemory),
+    plan.alsoWhere ? Promise.all([pageWhere(plan.where), pageWhere(plan.alsoWhere)]).then(([a, b]) => mergeNewest(ctx, a, b, limit + 1)) : pageWhere(plan.where),
     s.mode === 'exact' ? exactPlates(ctx, q) : Promise.resolve(undefined),
   ]);
   const page = toPage(ctx, scope, rows, limit, sightingFrom, (r) => num(r.at_ms));

@@ -1,5 +1,5 @@
 /** Counts, events, violations with review history, alerts, watch lists and evidence references. */
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { ArgusError } from '../../core/errors.js';
 import type {
   AlertFilter, AlertRecord, CountFilter, CountIncrement, EventFilter, EventRecord, EvidenceRecord, NewAlert, NewViolation, Page,
@@ -8,29 +8,36 @@ import type {
 import {
   affected, beforeCursor, chunks, cursorScope, decodeAtId, fromJson, isUniqueViolation, num, numOrNull, pageLimit, toJson, toPage, type StoreContext, writeTransaction,
 } from './context.js';
-import type { AlertTable, EventTable, EvidenceTable, ViolationTable } from './schema.js';
+import type { AlertTable, Database, EventTable, EvidenceTable, ViolationTable } from './schema.js';
 
 export async function addCounts(ctx: StoreContext, rows: readonly CountIncrement[]): Promise<void> {
+  checkCounts(rows);
+  await ctx.db.transaction().execute((trx) => addCountRows(trx, rows));
+}
+
+export function checkCounts(rows: readonly CountIncrement[]): void {
   for (const r of rows) {
     if (!Number.isFinite(r.n) || !Number.isInteger(r.minuteMs) || r.minuteMs % 60_000 !== 0) {
       throw new ArgusError('invalid_argument', `count needs a finite n and a whole minute, got n=${r.n} minuteMs=${r.minuteMs}`);
     }
   }
-  await ctx.db.transaction().execute(async (trx) => {
-    for (const part of chunks(rows, 6)) {
-      // Merge duplicates inside one statement (PostgreSQL refuses to touch a row twice in one upsert).
-      const merged = new Map<string, CountIncrement>();
-      for (const r of part) {
-        const k = JSON.stringify([r.cameraId, r.lineId, r.cls, r.direction, r.minuteMs]);
-        const prev = merged.get(k);
-        merged.set(k, prev ? { ...r, n: prev.n + r.n } : r);
-      }
-      const values = [...merged.values()].map((r) => ({ camera_id: r.cameraId, line_id: r.lineId, cls: r.cls, direction: r.direction, minute_ms: r.minuteMs, n: r.n }));
-      await trx.insertInto('counts').values(values)
-        .onConflict((oc) => oc.columns(['camera_id', 'line_id', 'cls', 'direction', 'minute_ms']).doUpdateSet({ n: sql`counts.n + excluded.n` }))
-        .execute();
+}
+
+/** The increments (checked) inside the caller's transaction. */
+export async function addCountRows(trx: Kysely<Database>, rows: readonly CountIncrement[]): Promise<void> {
+  for (const part of chunks(rows, 6)) {
+    // Merge duplicates inside one statement (PostgreSQL refuses to touch a row twice in one upsert).
+    const merged = new Map<string, CountIncrement>();
+    for (const r of part) {
+      const k = JSON.stringify([r.cameraId, r.lineId, r.cls, r.direction, r.minuteMs]);
+      const prev = merged.get(k);
+      merged.set(k, prev ? { ...r, n: prev.n + r.n } : r);
     }
-  });
+    const values = [...merged.values()].map((r) => ({ camera_id: r.cameraId, line_id: r.lineId, cls: r.cls, direction: r.direction, minute_ms: r.minuteMs, n: r.n }));
+    await trx.insertInto('counts').values(values)
+      .onConflict((oc) => oc.columns(['camera_id', 'line_id', 'cls', 'direction', 'minute_ms']).doUpdateSet({ n: sql`counts.n + excluded.n` }))
+      .execute();
+  }
 }
 
 export async function listCounts(ctx: StoreContext, f: CountFilter = {}): Promise<CountIncrement[]> {
@@ -50,13 +57,14 @@ export async function insertEvents(ctx: StoreContext, rows: readonly EventRecord
   let inserted = 0;
   await ctx.db.transaction().execute(async (trx) => {
     for (const part of chunks(rows, 5)) {
-      const values = part.map((e) => ({ id: e.id, camera_id: e.cameraId, at_ms: e.atMs, kind: e.kind, payload: toJson(e.payload) }));
-      const r = await trx.insertInto('events').values(values).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
+      const r = await trx.insertInto('events').values(part.map(eventRow)).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
       inserted += Number(r.numInsertedOrUpdatedRows ?? 0n);
     }
   });
   return { inserted };
 }
+
+export const eventRow = (e: EventRecord): EventTable => ({ id: e.id, camera_id: e.cameraId, at_ms: e.atMs, kind: e.kind, payload: toJson(e.payload) });
 
 export async function getEvent(ctx: StoreContext, id: string): Promise<EventRecord | null> {
   const r = await ctx.db.selectFrom('events').selectAll().where('id', '=', id).executeTakeFirst();
@@ -83,11 +91,13 @@ const violationFrom = (r: ViolationTable): ViolationRecord => ({
 });
 
 export async function insertViolation(ctx: StoreContext, v: NewViolation): Promise<void> {
-  await ctx.db.insertInto('violations').values({
-    id: v.id, camera_id: v.cameraId, at_ms: v.atMs, kind: v.kind, plate_key: v.plateKey, plate_display: v.plateDisplay,
-    status: 'pending', details: toJson(v.details), updated_at_ms: v.atMs,
-  }).onConflict((oc) => oc.column('id').doNothing()).execute();
+  await ctx.db.insertInto('violations').values(violationRow(v)).onConflict((oc) => oc.column('id').doNothing()).execute();
 }
+
+export const violationRow = (v: NewViolation): ViolationTable => ({
+  id: v.id, camera_id: v.cameraId, at_ms: v.atMs, kind: v.kind, plate_key: v.plateKey, plate_display: v.plateDisplay,
+  status: 'pending', details: toJson(v.details), updated_at_ms: v.atMs,
+});
 
 export async function getViolation(ctx: StoreContext, id: string): Promise<ViolationDetail | null> {
   const r = await ctx.db.selectFrom('violations').selectAll().where('id', '=', id).executeTakeFirst();
@@ -148,11 +158,13 @@ const alertFrom = (r: AlertTable): AlertRecord => ({
 });
 
 export async function insertAlert(ctx: StoreContext, a: NewAlert): Promise<void> {
-  await ctx.db.insertInto('alerts').values({
-    id: a.id, camera_id: a.cameraId, at_ms: a.atMs, kind: a.kind, severity: a.severity, message: a.message, payload: toJson(a.payload),
-    acknowledged_by: null, acknowledged_at_ms: null,
-  }).onConflict((oc) => oc.column('id').doNothing()).execute();
+  await ctx.db.insertInto('alerts').values(alertRow(a)).onConflict((oc) => oc.column('id').doNothing()).execute();
 }
+
+export const alertRow = (a: NewAlert): AlertTable => ({
+  id: a.id, camera_id: a.cameraId, at_ms: a.atMs, kind: a.kind, severity: a.severity, message: a.message, payload: toJson(a.payload),
+  acknowledged_by: null, acknowledged_at_ms: null,
+});
 
 export async function getAlert(ctx: StoreContext, id: string): Promise<AlertRecord | null> {
   const r = await ctx.db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
@@ -228,14 +240,20 @@ const evidenceFrom = (r: EvidenceTable): EvidenceRecord => ({
   id: r.id, violationId: r.violation_id, eventId: r.event_id, kind: r.kind, path: r.path, sha256: r.sha256, bytes: num(r.bytes), createdAtMs: num(r.created_at_ms),
 });
 
-export async function putEvidence(ctx: StoreContext, e: EvidenceRecord): Promise<void> {
+export function checkEvidencePath(e: EvidenceRecord): void {
   if (e.path.split(/[\\/]/).includes('..') || e.path.startsWith('/') || /^[a-zA-Z]:/.test(e.path)) {
     throw new ArgusError('invalid_argument', `evidence path must be relative to the evidence root: ${JSON.stringify(e.path)}`);
   }
+}
+
+export const evidenceRow = (e: EvidenceRecord): EvidenceTable => ({
+  id: e.id, violation_id: e.violationId, event_id: e.eventId, kind: e.kind, path: e.path, sha256: e.sha256, bytes: e.bytes, created_at_ms: e.createdAtMs,
+});
+
+export async function putEvidence(ctx: StoreContext, e: EvidenceRecord): Promise<void> {
+  checkEvidencePath(e);
   try {
-    await ctx.db.insertInto('evidence').values({
-      id: e.id, violation_id: e.violationId, event_id: e.eventId, kind: e.kind, path: e.path, sha256: e.sha256, bytes: e.bytes, created_at_ms: e.createdAtMs,
-    }).execute();
+    await ctx.db.insertInto('evidence').values(evidenceRow(e)).execute();
   } catch (err) {
     if (isUniqueViolation(err)) throw new ArgusError('conflict', `evidence ${e.id} exists (evidence is immutable)`, { cause: err });
     throw err;

@@ -12,7 +12,7 @@ export const sightingFrom = (r: SightingTable): SightingRecord => ({
   category: r.category, cls: r.cls, trackId: numOrNull(r.track_id), direction: r.direction, cropRef: r.crop_ref,
 });
 
-function checkSighting(s: SightingRecord): void {
+export function checkSighting(s: SightingRecord): void {
   if (typeof s.id !== 'string' || s.id.length === 0) throw new ArgusError('invalid_argument', 'sighting needs an id');
   if (!/^[0-9A-Z]{1,16}$/.test(s.plateKey)) throw new ArgusError('invalid_argument', `sighting ${s.id}: plate key must be [0-9A-Z]{1,16}, got ${JSON.stringify(s.plateKey)}`);
   if (!Number.isSafeInteger(s.atMs)) throw new ArgusError('invalid_argument', `sighting ${s.id}: atMs must be an integer`);
@@ -22,25 +22,29 @@ function checkSighting(s: SightingRecord): void {
 export async function insertSightings(ctx: StoreContext, rows: readonly SightingRecord[]): Promise<{ inserted: number }> {
   rows.forEach(checkSighting);
   if (rows.length === 0) return { inserted: 0 };
-  return ctx.db.transaction().execute(async (trx) => {
-    const keys = [...new Set(rows.map((r) => r.plateKey))].sort();
-    const fresh = ctx.dialect === 'postgres' ? await newKeysPg(trx, keys) : await newKeysSqlite(trx, keys);
-    const variants = fresh.flatMap((key) => deletionVariants(foldPlate(key)).map((variant) => ({ variant, key })));
-    const grams = fresh.flatMap((key) => trigrams(foldPlate(key)).map((gram) => ({ gram, key })));
-    if (ctx.dialect === 'postgres') {
-      await sql`insert into plate_variants (variant, key) select * from unnest(${variants.map((v) => v.variant)}::text[], ${variants.map((v) => v.key)}::text[]) on conflict do nothing`.execute(trx);
-      await sql`insert into plate_grams (gram, key) select * from unnest(${grams.map((v) => v.gram)}::text[], ${grams.map((v) => v.key)}::text[]) on conflict do nothing`.execute(trx);
-      return { inserted: await insertRowsPg(trx, rows) };
-    }
-    for (const part of chunks(variants, 2)) await trx.insertInto('plate_variants').values(part).onConflict((oc) => oc.doNothing()).execute();
-    for (const part of chunks(grams, 2)) await trx.insertInto('plate_grams').values(part).onConflict((oc) => oc.doNothing()).execute();
-    let inserted = 0;
-    for (const part of chunks(rows, 12)) {
-      const r = await trx.insertInto('sightings').values(part.map(sightingRow)).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
-      inserted += Number(r.numInsertedOrUpdatedRows ?? 0n);
-    }
-    return { inserted };
-  });
+  return ctx.db.transaction().execute(async (trx) => ({ inserted: await insertSightingRows(trx, ctx.dialect, rows) }));
+}
+
+/** The rows (checked) and their plate index inside the caller's transaction; returns how many were new. */
+export async function insertSightingRows(trx: Kysely<Database>, dialect: StoreContext['dialect'], rows: readonly SightingRecord[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const keys = [...new Set(rows.map((r) => r.plateKey))].sort();
+  const fresh = dialect === 'postgres' ? await newKeysPg(trx, keys) : await newKeysSqlite(trx, keys);
+  const variants = fresh.flatMap((key) => deletionVariants(foldPlate(key)).map((variant) => ({ variant, key })));
+  const grams = fresh.flatMap((key) => trigrams(foldPlate(key)).map((gram) => ({ gram, key })));
+  if (dialect === 'postgres') {
+    await sql`insert into plate_variants (variant, key) select * from unnest(${variants.map((v) => v.variant)}::text[], ${variants.map((v) => v.key)}::text[]) on conflict do nothing`.execute(trx);
+    await sql`insert into plate_grams (gram, key) select * from unnest(${grams.map((v) => v.gram)}::text[], ${grams.map((v) => v.key)}::text[]) on conflict do nothing`.execute(trx);
+    return insertRowsPg(trx, rows);
+  }
+  for (const part of chunks(variants, 2)) await trx.insertInto('plate_variants').values(part).onConflict((oc) => oc.doNothing()).execute();
+  for (const part of chunks(grams, 2)) await trx.insertInto('plate_grams').values(part).onConflict((oc) => oc.doNothing()).execute();
+  let inserted = 0;
+  for (const part of chunks(rows, 12)) {
+    const r = await trx.insertInto('sightings').values(part.map(sightingRow)).onConflict((oc) => oc.column('id').doNothing()).executeTakeFirst();
+    inserted += Number(r.numInsertedOrUpdatedRows ?? 0n);
+  }
+  return inserted;
 }
 
 const sightingRow = (s: SightingRecord): SightingTable => ({

@@ -4,6 +4,7 @@ import { CursorCodec } from '../cursor.js';
 import type * as S from '../store.js';
 export type { SearchTuning } from './context.js';
 import * as admin from './admin.js';
+import { writeBatch } from './batch.js';
 import { AuditAppender, listAudit, verifyAuditChain } from './audit.js';
 import { DEFAULT_SEARCH_TUNING, type SearchTuning, type StoreContext } from './context.js';
 import { migrate, type SqlDialect } from './migrations.js';
@@ -11,6 +12,7 @@ import * as rec from './records.js';
 import type { Database } from './schema.js';
 import * as sig from './sightings.js';
 import { searchPlates } from './plate-search.js';
+import * as stats from './stats.js';
 
 export class KyselyStore implements S.Store {
   private readonly ctx: StoreContext;
@@ -73,6 +75,7 @@ export class KyselyStore implements S.Store {
 
   insertSightings = (rows: readonly S.SightingRecord[]) => sig.insertSightings(this.ctx, rows);
   getSighting = (id: string) => sig.getSighting(this.ctx, id);
+  writeBatch = (b: S.IngestBatch) => writeBatch(this.ctx, b);
   listSightings = (f?: S.SightingFilter) => sig.listSightings(this.ctx, f);
   searchPlates = (q: S.PlateSearchQuery) => searchPlates(this.ctx, q);
 
@@ -109,6 +112,10 @@ export class KyselyStore implements S.Store {
   appendAudit = (e: S.AuditEntry) => this.audit.append(e);
   listAudit = (f?: S.AuditFilter) => listAudit(this.ctx, f);
   verifyAuditChain = () => verifyAuditChain(this.ctx);
+
+  violationStats = (f?: S.StatsFilter) => stats.violationStats(this.ctx, f);
+  flowStats = (f?: S.StatsFilter) => stats.flowStats(this.ctx, f);
+  congestionStats = (f?: S.StatsFilter) => stats.congestionStats(this.ctx, f);
 
   async close(): Promise<void> {
     await this.onClose();

@@ -17,7 +17,8 @@ function seedRows(): SightingRecord[] {
     const plate = i % 3 === 0 ? `30A${vehiclePlate(v).slice(-5)}` : vehiclePlate(v);
     rows.push(sighting(`s${String(i).padStart(5, '0')}`, plate, T0 + Math.floor(rnd() * 86_400_000), `cam-${i % 7}`));
   }
-  const near = ['30A12345', '3OA12345', '30A1234S', '30A12346', '30A21345', '30A1234', '30A123456', '30A12366', '31A12345', '51A12345', '29B112345', '29B112346'];
+  // '29B11Z346' folds like '29B112346' but is 1.25 from '29B11234' (1 for the other): fuzzy plans read such folded keys apart.
+  const near = ['30A12345', '3OA12345', '30A1234S', '30A12346', '30A21345', '30A1234', '30A123456', '30A12366', '31A12345', '51A12345', '29B112345', '29B112346', '29B11Z346'];
   near.forEach((p, i) => rows.push(sighting(`n${i}a`, p, T0 + 1000 * i, 'cam-1'), sighting(`n${i}b`, p, T0 + 5_000_000 + 1000 * i, 'cam-2')));
   rows.push(sighting('t-same-1', '88C99999', T0 + 777), sighting('t-same-2', '88C99999', T0 + 777), sighting('t-same-0', '88C99999', T0 + 777));
   return rows;
@@ -98,6 +99,8 @@ function runPlateSearch(factory: StoreFactory, label: string, searchTuning: Harn
       { query: '30A-123.45', mode: 'fuzzy' },
       { query: '30A-123.45', mode: 'fuzzy', maxDistance: 2, limit: 9 },
       { query: '29B11234', mode: 'fuzzy', fromMs: T0, toMs: T0 + 4_000_000 },
+      { query: '29B1-1234', mode: 'fuzzy', limit: 2 },
+      { query: '29B11Z34', mode: 'fuzzy', maxDistance: 2, limit: 3 },
     ];
     it.each(cases)('finds exactly what match.ts accepts for $mode $query, newest first across pages', async (q) => {
       const { store } = h();

@@ -4,8 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runAuditConformance } from './conformance-audit.js';
+import { runBatchConformance } from './conformance-batch.js';
 import { runPlateConformance } from './conformance-plates.js';
 import { runRecordConformance } from './conformance-records.js';
+import { runStatsConformance } from './conformance-stats.js';
 import { camera, HOSTILE, site, user } from './fixtures.js';
 import { expectArgusError, useHarness, type StoreFactory } from './harness.js';
 
@@ -15,8 +17,10 @@ export function runStoreConformance(name: string, factory: StoreFactory): void {
   describe(`Store conformance: ${name}`, () => {
     runAdminConformance(factory);
     runRecordConformance(factory);
+    runBatchConformance(factory);
     runPlateConformance(factory);
     runAuditConformance(factory);
+    runStatsConformance(factory);
   });
 }
 

@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { box } from '../core/box.js';
+import type { LineCrossEvent } from '../core/events.js';
+import type { PlateReadEvent } from '../core/plate.js';
+import { openSqliteStore, type SqliteStore } from '../store/sqlite/index.js';
+import { Ingest, watchAlertId } from './ingest.js';
+import { LiveHub } from './live.js';
+
+const silent = { warn: () => {}, info: () => {} };
+const T0 = Date.UTC(2026, 10, 20, 8, 0, 0);
+const cross = (id: string): LineCrossEvent => ({
+  id, cameraId: 'cam-a', atMs: T0, ptsSec: 0, kind: 'line.cross', lineId: 'L1', trackId: 1, cls: 'car', direction: 'pos', box: box(0, 0, 1, 1),
+});
+const plate = (id: string, key: string): PlateReadEvent => ({
+  id, cameraId: 'cam-a', atMs: T0, ptsSec: 0, kind: 'plate.read', trackId: 2, cls: 'car', reads: 1,
+  read: { plate: key, display: key, confidence: 0.9, category: 'private', lines: [] },
+});
+
+describe('Ingest over SQLite', () => {
+  let dir: string;
+  let store: SqliteStore;
+  let other: SqliteStore;
+  const hub = new LiveHub();
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'argus-ingest-'));
+    store = await openSqliteStore({ path: join(dir, 'argus.db') });
+    // A second connection sees only what is committed.
+    other = await openSqliteStore({ path: join(dir, 'argus.db') });
+  });
+  afterAll(async () => {
+    hub.close();
+    await other.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('acknowledges handle() only after the commit, while event() returns as soon as the event is queued', async () => {
+    const ingest = new Ingest(store, hub, silent, { flushMs: 150 });
+    await ingest.event(cross('q1'));
+    expect(await other.getEvent('q1')).toBeNull();
+    await ingest.handle(cross('q2'));
+    expect(await other.getEvent('q2')).not.toBeNull();
+    // q1 was queued first: it travelled in the same batch.
+    expect(await other.getEvent('q1')).not.toBeNull();
+    await ingest.close();
+  });
+
+  it('writes a burst in a few transactions and counts each line crossing once, even when re-sent', async () => {
+    const ingest = new Ingest(store, hub, silent, { flushMs: 20, maxBatch: 100, maxQueued: 300 });
+    let writes = 0;
+    const counting = Object.create(store) as SqliteStore;
+    counting.writeBatch = (b) => {
+      writes++;
+      return store.writeBatch(b);
+    };
+    const counted = new Ingest(counting, hub, silent, { flushMs: 20, maxBatch: 100, maxQueued: 300 });
+    const burst = Array.from({ length: 500 }, (_, i) => cross(`b${i}`));
+    await Promise.all(burst.map((e) => counted.handle(e)));
+    expect(writes).toBeLessThanOrEqual(10);
+    expect(counted.stats().peakInFlight).toBeLessThanOrEqual(300);
+    await Promise.all(burst.slice(0, 50).map((e) => ingest.handle(e)));
+    const n = (await other.listCounts({ cameraIds: ['cam-a'], lineId: 'L1' })).reduce((s, c) => s + c.n, 0);
+    expect(n).toBe(500 + 2);
+    await ingest.close();
+    await counted.close();
+  });
+
+  it('raises a watch-list alert with the sighting at once (not after the timer), and once on a retry', async () => {
+    await store.upsertWatchList({ id: 'wl1', name: 'Xe bị truy nã', description: '', severity: 'critical', createdAtMs: T0 });
+    await store.addWatchEntries('wl1', [{ id: 'en1', pattern: '51G888*', note: '', createdAtMs: T0, expiresAtMs: null }]);
+    const ingest = new Ingest(store, hub, silent, { flushMs: 60_000 });
+    const t0 = performance.now();
+    await ingest.handle(plate('p1', '51G88812'));
+    expect(performance.now() - t0).toBeLessThan(2000);
+    const alert = await other.getAlert(watchAlertId('p1', 'en1'));
+    expect(alert).toMatchObject({ kind: 'watchlist_hit', severity: 'critical' });
+    expect(await other.getSighting('p1')).not.toBeNull();
+    await ingest.handle(plate('p1', '51G88812'));
+    expect((await other.listAlerts({ kinds: ['watchlist_hit'] })).items).toHaveLength(1);
+    await ingest.close();
+  });
+
+  it('fails only the unit the store refuses; the events beside it in the same batch are stored', async () => {
+    const ingest = new Ingest(store, hub, silent, { flushMs: 40 });
+    const good = ingest.handle(cross('ok1'));
+    const bad = ingest.handle(plate('bad1', 'not a plate'));
+    await expect(bad).rejects.toThrow(/plate key/);
+    await good;
+    expect(await other.getEvent('ok1')).not.toBeNull();
+    expect(await other.getEvent('bad1')).toBeNull();
+    await ingest.close();
+  });
+});

@@ -1,0 +1,50 @@
+/**
+ * HTTP byte ranges (RFC 9110 §14): `Range: bytes=…` against a file, for clients that read parts of a large file
+ * (PMTiles archives, video seeking). One range per request; a header that is not a single valid byte range is
+ * ignored (the whole file is sent), as the RFC allows.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
+export interface ByteRange {
+  /** First byte, inclusive. */
+  readonly start: number;
+  /** Last byte, inclusive. */
+  readonly end: number;
+}
+
+/** The range a `Range` header asks of a file of `size` bytes: a range, `unsatisfiable` (416), or null (send it whole). */
+export function parseRange(header: string | undefined, size: number): ByteRange | 'unsatisfiable' | null {
+  const m = header === undefined ? null : /^bytes=(\d*)-(\d*)$/.exec(header.trim());
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  if (m[1] === '') {
+    const suffix = Number(m[2]);
+    if (suffix === 0 || size === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(m[1]);
+  const end = m[2] === '' ? Infinity : Number(m[2]);
+  if (end < start) return null;
+  if (start >= size) return 'unsatisfiable';
+  return { start, end: Math.min(end, size - 1) };
+}
+
+/**
+ * Sends a file, or the byte range the request asks for (206), with a strong ETag of size and modification time so a
+ * client reading parts can tell the file changed between its requests. Throws ENOENT when the file is absent.
+ */
+export async function sendFileRange(req: FastifyRequest, reply: FastifyReply, file: string, contentType: string): Promise<FastifyReply> {
+  const st = await stat(file);
+  const etag = `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
+  reply.header('accept-ranges', 'bytes').header('etag', etag).type(contentType);
+  const ifRange = req.headers['if-range'];
+  const range = ifRange === undefined || ifRange === etag ? parseRange(req.headers.range, st.size) : null;
+  if (range === 'unsatisfiable') return reply.status(416).header('content-range', `bytes */${st.size}`).send();
+  if (range === null) return reply.header('content-length', st.size).send(createReadStream(file));
+  return reply
+    .status(206)
+    .header('content-range', `bytes ${range.start}-${range.end}/${st.size}`)
+    .header('content-length', range.end - range.start + 1)
+    .send(createReadStream(file, { start: range.start, end: range.end }));
+}

@@ -1,0 +1,73 @@
+/**
+ * Evidence download (audited exports): one evidence record of a violation as a file — a signed package folder
+ * comes as one tar of its files (manifest.json and manifest.sig included, ready for `argus evidence verify`) —
+ * and any single file of a package (the manifest, its signature, a still, the clip). Ids are strict patterns;
+ * the stored path must resolve inside `<data>/evidence` (links followed) or the answer is 404 and nothing is read.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { z } from 'zod';
+import type { EvidenceRecord, ViolationDetail } from '../../store/store.js';
+import type { ServerContext } from '../context.js';
+import { attachment, contentTypeOf, PACKAGE_FILE, packageFile, packageFiles, resolveEvidencePath } from '../evidence-files.js';
+import { HttpError, notFound } from '../http.js';
+import { idText } from '../schemas.js';
+import { assertCameraVisible } from '../scope.js';
+import { tarLength, tarStream } from '../tar.js';
+
+const evidenceParams = z.strictObject({ id: idText, evidenceId: idText });
+const fileParams = z.strictObject({ id: idText, evidenceId: idText, file: z.string().regex(PACKAGE_FILE, 'not a file name of an evidence package') });
+
+export function evidenceRoutes(ctx: ServerContext, evidenceRoot: string): void {
+  const { router: r, store } = ctx;
+
+  /** The violation (in the caller's scope), its evidence record and where it is on disk. */
+  const locate = async (principal: Parameters<typeof assertCameraVisible>[1], id: string, evidenceId: string): Promise<{ v: ViolationDetail; e: EvidenceRecord; abs: string }> => {
+    const v = await store.getViolation(id);
+    if (!v) throw notFound('violation');
+    await assertCameraVisible(store, principal, v.cameraId);
+    const e = v.evidence.find((x) => x.id === evidenceId);
+    if (!e) throw notFound('evidence');
+    const abs = await resolveEvidencePath(evidenceRoot, e.path);
+    if (!abs) {
+      ctx.log.warn({ violationId: v.id, evidenceId: e.id }, 'evidence path is missing or outside the evidence folder');
+      throw notFound('evidence file');
+    }
+    return { v, e, abs };
+  };
+
+  r.add({
+    method: 'GET', url: '/api/violations/:id/evidence/:evidenceId', tag: 'violations', permission: 'violations.read',
+    summary: 'Download one evidence item of a violation (a signed package as a tar of its files; audited export)', params: evidenceParams,
+    handler: async ({ req, reply, principal, params }) => {
+      const { v, e, abs } = await locate(principal!, params.id, params.evidenceId);
+      const st = await stat(abs);
+      if (st.isDirectory()) {
+        const files = await packageFiles(abs);
+        await ctx.audit(req, principal, 'export.evidence', v.id, { cameraId: v.cameraId, evidenceId: e.id, kind: e.kind, files: files.length });
+        return reply
+          .type('application/x-tar')
+          .header('content-disposition', attachment(`${v.id}-evidence.tar`))
+          .header('content-length', tarLength(files))
+          .send(tarStream(v.id, files));
+      }
+      if (!st.isFile()) throw notFound('evidence file');
+      await ctx.audit(req, principal, 'export.evidence', v.id, { cameraId: v.cameraId, evidenceId: e.id, kind: e.kind });
+      const name = abs.slice(abs.lastIndexOf('/') + 1);
+      return reply.type(contentTypeOf(name)).header('content-disposition', attachment(`${v.id}-${name}`)).header('content-length', st.size).send(createReadStream(abs));
+    },
+  });
+
+  r.add({
+    method: 'GET', url: '/api/violations/:id/evidence/:evidenceId/files/:file', tag: 'violations', permission: 'violations.read',
+    summary: 'Download one file of an evidence package: manifest.json, manifest.sig, a still, the clip (audited export)', params: fileParams,
+    handler: async ({ req, reply, principal, params }) => {
+      const { v, e, abs } = await locate(principal!, params.id, params.evidenceId);
+      if (!(await stat(abs)).isDirectory()) throw new HttpError(404, 'not_found', 'this evidence item is a single file, not a package');
+      const f = await packageFile(abs, params.file);
+      if (!f) throw notFound('evidence file');
+      await ctx.audit(req, principal, 'export.evidence', v.id, { cameraId: v.cameraId, evidenceId: e.id, file: f.name });
+      return reply.type(contentTypeOf(f.name)).header('content-disposition', attachment(`${v.id}-${f.name}`)).header('content-length', f.bytes).send(createReadStream(f.path));
+    },
+  });
+}

@@ -1,0 +1,38 @@
+/** A Server-Sent Events reader for service tests: collects `{ event, data }` messages of a live stream. */
+export interface SseMessage {
+  readonly event: string;
+  readonly data: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+export function sse(url: string, cookie: string): { messages: SseMessage[]; close: () => void } {
+  const ctl = new AbortController();
+  const messages: SseMessage[] = [];
+  void (async () => {
+    const res = await fetch(url, { headers: { cookie }, signal: ctl.signal });
+    const decoder = new TextDecoder();
+    let buf = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buf += decoder.decode(chunk, { stream: true });
+      let i;
+      while ((i = buf.indexOf('\n\n')) >= 0) {
+        const block = buf.slice(0, i);
+        buf = buf.slice(i + 2);
+        const event = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (event && data) messages.push({ event, data: JSON.parse(data) as unknown });
+      }
+    }
+  })().catch(() => undefined);
+  return { messages, close: () => ctl.abort() };
+}
+
+/** Polls `fn` every 100 ms until it returns a truthy value, or fails naming what was awaited. */
+export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs: number): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
