@@ -32,7 +32,8 @@ export interface Trace {
 export interface Me { id: string; username: string; roles: string[]; permissions: string[] }
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  /** `details`: the whole `error` object of the answer (e.g. `lines` of a refused CSV import). */
+  constructor(readonly status: number, readonly code: string, message: string, readonly details: Record<string, unknown> = {}) {
     super(message);
   }
 }
@@ -57,9 +58,9 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const text = await res.text();
   const data = text ? (JSON.parse(text) as unknown) : null;
   if (!res.ok) {
-    const err = (data as { error?: { code?: string; message?: string } } | null)?.error;
+    const err = (data as { error?: { code?: string; message?: string } & Record<string, unknown> } | null)?.error;
     if (res.status === 401 && path !== '/api/auth/login') onUnauthorized();
-    throw new ApiError(res.status, err?.code ?? 'error', err?.message ?? res.statusText);
+    throw new ApiError(res.status, err?.code ?? 'error', err?.message ?? res.statusText, err ?? {});
   }
   return data as T;
 }

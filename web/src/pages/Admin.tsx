@@ -1,6 +1,46 @@
+/**
+ * Administration (`#/admin/<tab>`): users and roles, API keys, watch lists (with CSV import) and the audit log.
+ * A tab the role may not use is not shown; the API refuses it anyway.
+ */
 import type { PageProps } from '../App';
+import { useDict } from '../i18n';
+import { ApiKeysTab } from './admin/ApiKeys';
+import { AuditTab } from './admin/Audit';
+import { may } from './admin/types';
+import { UsersTab } from './admin/Users';
+import { WatchListsTab } from './admin/WatchLists';
+import { WORDS } from './admin/words';
+import './admin/admin.css';
 
-/** Placeholder until the page is built. */
-export function AdminPage(_props: PageProps) {
-  return <section className="page"><h1>Admin</h1></section>;
+type Tab = 'users' | 'keys' | 'watchlists' | 'audit';
+const TABS: Array<{ id: Tab; perm: string }> = [
+  { id: 'users', perm: 'users.read' }, { id: 'keys', perm: 'apikeys.write' }, { id: 'watchlists', perm: 'watchlists.read' }, { id: 'audit', perm: 'audit.read' },
+];
+
+export function AdminPage({ me, params }: PageProps) {
+  const w = useDict(WORDS);
+  const allowed = TABS.filter((t) => may(me.permissions, t.perm));
+  const asked = TABS.find((t) => t.id === params[0]);
+  const tab = asked ?? allowed[0];
+  return (
+    <section className="page admin" aria-labelledby="admin-title">
+      <div className="toolbar">
+        <h1 id="admin-title">{w('title')}</h1>
+        <nav className="admin-tabs" aria-label={w('tabs')}>
+          {allowed.map((t) => (
+            <a key={t.id} href={`#/admin/${t.id}`} aria-current={tab?.id === t.id ? 'page' : undefined} className={tab?.id === t.id ? 'active' : ''}>{w(t.id)}</a>
+          ))}
+        </nav>
+      </div>
+      {!tab || !allowed.includes(tab) ? <p className="notice" role="status">{w('noAccess')}</p> : (
+        <div className="admin-body" data-testid={`admin-${tab.id}`}>
+          <h2 className="sr">{w(tab.id)}</h2>
+          {tab.id === 'users' && <UsersTab me={me} />}
+          {tab.id === 'keys' && <ApiKeysTab />}
+          {tab.id === 'watchlists' && <WatchListsTab me={me} selected={params[1] ?? null} />}
+          {tab.id === 'audit' && <AuditTab me={me} />}
+        </div>
+      )}
+    </section>
+  );
 }
