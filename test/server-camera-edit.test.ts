@@ -71,6 +71,15 @@ describe('camera geometry and rule edits', () => {
     expect((await admin.get('/api/cameras/cam-a')).body.calibration).toBeNull();
   });
 
+  it('switches recording on at run time and keeps it in the store', async () => {
+    const r = await admin.request('PATCH', '/api/cameras/cam-a', { recording: { enabled: true, segmentSec: 30 } });
+    expect(r.status).toBe(200);
+    const rec = await t.store.getCamera('cam-a');
+    expect((rec?.zones as { recording?: unknown }).recording).toEqual({ enabled: true, segmentSec: 30 });
+    const bad = await admin.request('PATCH', '/api/cameras/cam-a', { recording: { enabled: true, segmentSec: 0 } });
+    expect(bad.status).toBe(400);
+  });
+
   it('lets only cameras.write edit', async () => {
     const viewer = await TestClient.login(t.url, 'viewer');
     expect((await viewer.request('PATCH', '/api/cameras/cam-a', { lines: [] })).status).toBe(403);

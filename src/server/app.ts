@@ -91,7 +91,10 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
 
   const store = opts.store;
   const hub = new LiveHub();
-  const ingest = new Ingest(store, hub, app.log, opts.ingest);
+  const ingest = new Ingest(store, hub, app.log, {
+    ...(opts.footage?.dataDir !== undefined ? { evidenceRoot: join(resolve(opts.footage.dataDir), 'evidence') } : {}),
+    ...opts.ingest,
+  });
   // With a data directory: cameras that ask for it record into <data>/recordings, and retention runs over it.
   const recordingsDir = opts.footage?.dataDir !== undefined ? join(resolve(opts.footage.dataDir), 'recordings') : undefined;
   const cameras = new CameraManager({ ...(recordingsDir ? { recordingsDir } : {}), ...opts.cameras, ingest, hub, logger: app.log });

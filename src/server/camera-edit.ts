@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import {
-  calibrationSchema, CAMERA_KINDS, cameraSchema, configSchema, laneSchema, lineSchema, signalSchema, speedLimitsSchema, zoneSchema,
+  calibrationSchema, CAMERA_KINDS, cameraSchema, configSchema, laneSchema, lineSchema, signalSchema, speedLimitsSchema, recordingSchema, zoneSchema,
   type CameraConfig,
 } from '../config/schema.js';
 import { ruleSchema } from '../config/rules.js';
@@ -27,6 +27,7 @@ export const cameraPatchSchema = z.strictObject({
   calibration: calibrationSchema.nullable().optional().describe('Replaces the ground calibration; null removes it'),
   speedLimits: speedLimitsSchema.nullable().optional().describe('Replaces the speed limits; null removes them'),
   rules: z.array(ruleSchema).max(100).optional().describe('Replaces the rules'),
+  recording: recordingSchema.optional().describe('Continuous recording on or off, segment length'),
 });
 export type CameraPatch = z.output<typeof cameraPatchSchema>;
 

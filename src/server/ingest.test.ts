@@ -6,7 +6,8 @@ import { box } from '../core/box.js';
 import type { LineCrossEvent } from '../core/events.js';
 import type { PlateReadEvent } from '../core/plate.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/index.js';
-import { Ingest, watchAlertId } from './ingest.js';
+import type { ViolationEvent } from '../core/violation.js';
+import { evidencePath, Ingest, watchAlertId } from './ingest.js';
 import { LiveHub } from './live.js';
 
 const silent = { warn: () => {}, info: () => {} };
@@ -35,6 +36,22 @@ describe('Ingest over SQLite', () => {
     await other.close();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stores an evidence package path relative to the evidence root, as the store requires', async () => {
+    const root = join(dir, 'data', 'evidence');
+    const ingest = new Ingest(store, hub, silent, { flushMs: 20, evidenceRoot: root });
+    const v: ViolationEvent = {
+      id: 'v-abs', cameraId: 'cam-a', atMs: T0, ptsSec: 0, ruleId: 'r1', ruleKind: 'speeding', kind: 'violation', violation: 'speeding',
+      trackId: 3 as ViolationEvent['trackId'], cls: 'car', box: box(0, 0, 1, 1), measurements: {}, params: {},
+      evidence: { uri: join(root, '2026', 'v-abs'), manifestSha256: 'ab'.repeat(32) },
+    };
+    await ingest.handle(v);
+    const ev = await store.listEvidence({ violationId: 'v-abs' });
+    expect(ev.map((e) => e.path)).toEqual(['2026/v-abs']);
+    await ingest.close();
+    expect(evidencePath(root, '/elsewhere/v1')).toBe('/elsewhere/v1');
+    expect(evidencePath(undefined, 'a/b')).toBe('a/b');
   });
 
   it('acknowledges handle() only after the commit, while event() returns as soon as the event is queued', async () => {

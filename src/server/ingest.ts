@@ -12,6 +12,7 @@
  *   same transaction as its sighting, with an id derived from both, so a retried batch raises it once.
  */
 import { createHash } from 'node:crypto';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { ArgusEvent } from '../core/events.js';
 import { ulid } from '../core/ids.js';
 import { matchPlate } from '../plates/match.js';
@@ -27,6 +28,8 @@ export interface IngestLogger {
 export interface IngestOptions extends Partial<BatchQueueOptions> {
   /** How long a loaded copy of the watch lists is used before it is read again, ms (default 10 000). */
   readonly watchTtlMs?: number;
+  /** Evidence root (`<data>/evidence`): package paths are stored relative to it, as the store requires. */
+  readonly evidenceRoot?: string;
 }
 
 /** The event without binary fields, as stored and pushed. */
@@ -50,13 +53,25 @@ const emptyRows = (): Rows => ({ events: [], sightings: [], counts: [], violatio
 export const watchAlertId = (sightingId: string, entryId: string): string =>
   `wl${createHash('sha256').update(`${sightingId}\n${entryId}`).digest('hex').slice(0, 30)}`;
 
+/**
+ * A package path as the store keeps it: relative to the evidence root (the stage writes `<root>/<id>`). A path
+ * outside the root is kept as the stage gave it, and the store refuses it (a misconfiguration, logged by the batch).
+ */
+export function evidencePath(root: string | undefined, uri: string): string {
+  if (!root) return uri;
+  const rel = relative(resolve(root), resolve(uri));
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : uri;
+}
+
 export class Ingest {
   private watch: { entries: WatchEntryRecord[]; lists: Map<string, WatchListRecord>; loadedAtMs: number } | undefined;
   private readonly queue: BatchQueue<Rows>;
   private readonly watchTtlMs: number;
+  private readonly evidenceRoot: string | undefined;
 
   constructor(private readonly store: Store, private readonly hub: LiveHub, private readonly log: IngestLogger, opts: IngestOptions = {}) {
     this.watchTtlMs = opts.watchTtlMs ?? 10_000;
+    this.evidenceRoot = opts.evidenceRoot;
     this.queue = new BatchQueue<Rows>((units) => this.write(units), opts);
   }
 
@@ -124,7 +139,7 @@ export class Ingest {
         if (e.evidence) {
           // The signed package (directory or URI as the evidence stage wrote it) and its manifest hash.
           out.evidence.push({
-            id: `${e.id}-pkg`, violationId: e.id, eventId: null, kind: 'manifest', path: e.evidence.uri,
+            id: `${e.id}-pkg`, violationId: e.id, eventId: null, kind: 'manifest', path: evidencePath(this.evidenceRoot, e.evidence.uri),
             sha256: e.evidence.manifestSha256 ?? '', bytes: 0, createdAtMs: e.atMs,
           });
         }

@@ -17,8 +17,11 @@ import torch
 import torch.nn as nn
 
 import render
+import render_plate
 
 ALPHA = render.PLATE_ALPHABET
+GEN = os.environ.get('PLATE_GEN', 'plate')  # 'plate': render_plate.py (v2), 'line': render.py (v1)
+WIDE = int(os.environ.get('PLATE_WIDE', '2'))  # channel multiplier /2: 2 = v1 size, 3 = wider
 
 
 class LineNet(nn.Module):
@@ -28,18 +31,19 @@ class LineNet(nn.Module):
         def block(i, o):
             return [nn.Conv2d(i, o, 3, padding=1, bias=False), nn.BatchNorm2d(o), nn.ReLU(inplace=True)]
 
+        c = [8 * WIDE, 16 * WIDE, 32 * WIDE, 48 * WIDE, 64 * WIDE]
         self.cnn = nn.Sequential(
-            *block(1, 16), nn.MaxPool2d(2),            # 16×64
-            *block(16, 32), nn.MaxPool2d(2),           # 8×32
-            *block(32, 64), *block(64, 64), nn.MaxPool2d((2, 1)),  # 4×32
-            *block(64, 96), nn.MaxPool2d((2, 1)),      # 2×32
-            *block(96, 128), nn.MaxPool2d((2, 1)),     # 1×32
+            *block(1, c[0]), nn.MaxPool2d(2),            # 16×64
+            *block(c[0], c[1]), nn.MaxPool2d(2),           # 8×32
+            *block(c[1], c[2]), *block(c[2], c[2]), nn.MaxPool2d((2, 1)),  # 4×32
+            *block(c[2], c[3]), nn.MaxPool2d((2, 1)),      # 2×32
+            *block(c[3], c[4]), nn.MaxPool2d((2, 1)),     # 1×32
         )
         self.seq = nn.Sequential(
-            nn.Conv1d(128, 128, 3, padding=1), nn.ReLU(inplace=True),
-            nn.Conv1d(128, 128, 3, padding=1), nn.ReLU(inplace=True),
+            nn.Conv1d(c[4], c[4], 3, padding=1), nn.ReLU(inplace=True),
+            nn.Conv1d(c[4], c[4], 3, padding=1), nn.ReLU(inplace=True),
         )
-        self.head = nn.Conv1d(128, len(ALPHA) + 1, 1)
+        self.head = nn.Conv1d(c[4], len(ALPHA) + 1, 1)
 
     def forward(self, x):
         f = self.cnn(x).squeeze(2)          # N×192×32
@@ -63,7 +67,7 @@ def gen(seed_n):
     xs = np.empty((n, render.H, render.W), np.uint8)
     ys = []
     for i in range(n):
-        xs[i], y = render.render_line()
+        xs[i], y = (render_plate.render_any() if GEN == 'plate' else render.render_line())
         ys.append(y)
     return xs, ys
 
@@ -101,11 +105,13 @@ def main():
     ap.add_argument("--minutes", type=float, default=25)
     ap.add_argument("--out", default="/tmp/plate-ocr")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--init", help="fine-tune from an exported plate_line_rec.onnx of the same size (BatchNorm frozen)")
+    ap.add_argument("--lr", type=float, default=2e-3)
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     torch.set_num_threads(a.threads)
     t0 = time.time()
-    cache = os.path.join(a.out, f"data_{a.samples}.npz")
+    cache = os.path.join(a.out, f"data_{GEN}_{a.samples}.npz")
     if os.path.exists(cache):
         d = np.load(cache, allow_pickle=True)
         xs, ys, vx, vy = d["xs"], list(d["ys"]), d["vx"], list(d["vy"])
@@ -115,17 +121,24 @@ def main():
         np.savez(cache, xs=xs, ys=np.array(ys, dtype=object), vx=vx, vy=np.array(vy, dtype=object))
     print(f"data {len(ys)} in {time.time() - t0:.0f}s", flush=True)
     net = LineNet()
+    if a.init:
+        init_from_onnx(net, a.init)
     print("params", sum(p.numel() for p in net.parameters()), flush=True)
-    opt = torch.optim.AdamW(net.parameters(), lr=2e-3, weight_decay=1e-4)
+    opt = torch.optim.AdamW(net.parameters(), lr=a.lr, weight_decay=1e-4)
     ctc = nn.CTCLoss(blank=0, zero_infinity=True)
     X = torch.from_numpy(xs)
     VX = (torch.from_numpy(vx).float().unsqueeze(1) / 255 - 0.5) / 0.5
+    t0 = time.time()  # the time budget is for training; data generation is not counted
     deadline = t0 + a.minutes * 60
     bs, step, epoch = 64, 0, 0
     while time.time() < deadline:
         epoch += 1
         perm = torch.randperm(len(ys))
         net.train()
+        if a.init:  # keep the frozen statistics of the fused model
+            for mod in net.modules():
+                if isinstance(mod, nn.BatchNorm2d):
+                    mod.eval()
         for i in range(0, len(ys) - bs + 1, bs):
             idx = perm[i:i + bs]
             x = (X[idx].float().unsqueeze(1) / 255 - 0.5) / 0.5
@@ -138,7 +151,7 @@ def main():
             # Cosine-ish decay over the time budget.
             frac = min(1.0, (time.time() - t0) / (deadline - t0))
             for g in opt.param_groups:
-                g["lr"] = 2e-3 * (0.05 + 0.95 * 0.5 * (1 + np.cos(np.pi * frac)))
+                g["lr"] = a.lr * (0.05 + 0.95 * 0.5 * (1 + np.cos(np.pi * frac)))
             opt.step()
             step += 1
             if step % 50 == 0:
@@ -151,6 +164,30 @@ def main():
         acc = sum(p == y for p, y in zip(pred, vy)) / len(vy)
         print(f"epoch {epoch} synthetic val exact {acc:.3f}", flush=True)
         export(net, a.out)
+
+
+def init_from_onnx(net, path):
+    """Load an exported model (Conv+BatchNorm fused by the exporter) into LineNet: each conv takes the fused
+    kernel, its BatchNorm becomes the identity plus the fused bias (mean 0, var 1 - eps, weight 1)."""
+    import onnx
+    from onnx import numpy_helper
+    m = onnx.load(path)
+    inits = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+    convs = [n for n in m.graph.node if n.op_type == "Conv"]
+    mods = list(net.cnn)
+    pairs = [(mods[i], mods[i + 1]) for i in range(len(mods) - 1) if isinstance(mods[i], nn.Conv2d)]
+    with torch.no_grad():
+        for (conv, bn), node in zip(pairs, convs):
+            w, b = inits[node.input[1]], inits[node.input[2]]
+            conv.weight.copy_(torch.from_numpy(w))
+            bn.weight.fill_(1.0)
+            bn.bias.copy_(torch.from_numpy(b))
+            bn.running_mean.zero_()
+            bn.running_var.fill_(1.0 - bn.eps)
+        sd = net.state_dict()
+        for k in ["seq.0.weight", "seq.0.bias", "seq.2.weight", "seq.2.bias", "head.weight", "head.bias"]:
+            sd[k].copy_(torch.from_numpy(inits["net." + k]))
+    print("initialised from", path, flush=True)
 
 
 def export(net, out):

@@ -13,11 +13,11 @@ export interface PageProps { live: ReturnType<typeof useLive>; me: Me; params: s
 
 type Page = 'map' | 'wall' | 'camera' | 'alerts' | 'violations' | 'plates' | 'dashboard' | 'editor' | 'admin';
 /** Pages in the menu (camera and editor are reached from a camera, not the menu); `perm` hides what the role may not use. */
-const PAGES: Array<{ id: Page; label: Key; menu: boolean; perm?: string }> = [
+const PAGES: Array<{ id: Page; label: Key; menu: boolean; perm?: string | string[] }> = [
   { id: 'map', label: 'map', menu: true }, { id: 'wall', label: 'wall', menu: true }, { id: 'camera', label: 'camera', menu: false },
   { id: 'alerts', label: 'alerts', menu: true }, { id: 'violations', label: 'violations', menu: true, perm: 'violations.read' },
   { id: 'plates', label: 'plates', menu: true, perm: 'plates.search' }, { id: 'dashboard', label: 'dashboard', menu: true, perm: 'counts.read' },
-  { id: 'editor', label: 'editor', menu: false, perm: 'cameras.write' }, { id: 'admin', label: 'admin', menu: true, perm: 'users.read' },
+  { id: 'editor', label: 'editor', menu: false, perm: 'cameras.write' }, { id: 'admin', label: 'admin', menu: true, perm: ['users.read', 'apikeys.write', 'watchlists.read', 'audit.read'] },
 ];
 /** Heavier screens load on first use, so the first paint of the map stays small. */
 const LAZY: Partial<Record<Page, LazyExoticComponent<ComponentType<PageProps>>>> = {
@@ -72,7 +72,7 @@ export function App() {
           <a className="skip" href="#content">Skip</a>
           <div className="brand" aria-label="Argus"><span className="logo" aria-hidden="true">◉</span> ARGUS <span className="sub">{i18n.t('appName').split('–')[1]}</span></div>
           <nav aria-label="main">
-            {PAGES.filter((p) => p.menu && (!p.perm || me.permissions.includes(p.perm))).map((p) => (
+            {PAGES.filter((p) => p.menu && (!p.perm || [p.perm].flat().some((x) => me.permissions.includes(x)))).map((p) => (
               <a key={p.id} href={`#/${p.id}`} aria-current={page === p.id ? 'page' : undefined} className={page === p.id ? 'active' : ''}>
                 {i18n.t(p.label)}
                 {p.id === 'alerts' && unacked > 0 && <span className="badge" aria-label={`${unacked}`}>{unacked}</span>}
