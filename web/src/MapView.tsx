@@ -1,55 +1,27 @@
 /**
- * MapLibre map of the cameras: a GeoJSON source with clustering, markers coloured by health, an optional route line.
- * Offline by default (a dark blank style with a graticule, no tile server); a raster tile URL is used when configured
- * (build-time VITE_TILE_URL or localStorage "argus.tiles"). The CSP build of MapLibre loads its worker from 'self'.
+ * MapLibre map of the cameras: one GeoJSON source with clustering drawn by WebGL layers (a province's 1 000 cameras
+ * pan smoothly; only the cluster counts are HTML), markers coloured by health, an optional route line and a playhead.
+ * The base map (offline blank by default, or tiles / PMTiles from the service config) is in basemap.ts. The CSP build
+ * of MapLibre loads its worker from 'self'.
  */
 import maplibregl from 'maplibre-gl/dist/maplibre-gl-csp.js';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-csp-worker.js?url';
 import 'maplibre-gl/dist/maplibre-gl.css';
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import type { Camera, CameraStatus } from './api';
+import { applyBaseMap, blankStyle, loadMapSettings } from './basemap';
 
 maplibregl.setWorkerUrl(workerUrl);
-
-const healthColour = ['match', ['get', 'health'], ...Object.entries({ online: '#22c55e', degraded: '#f59e0b', offline: '#ef4444', starting: '#38bdf8', disabled: '#6b7280' }).flat(), '#a78bfa'] as unknown as maplibregl.ExpressionSpecification;
 
 export const HEALTH_COLOURS: Record<string, string> = {
   online: '#22c55e', degraded: '#f59e0b', offline: '#ef4444', starting: '#38bdf8', disabled: '#6b7280', unknown: '#a78bfa',
 };
+const healthColour = ['match', ['get', 'health'], ...Object.entries(HEALTH_COLOURS).filter(([k]) => k !== 'unknown').flat(), HEALTH_COLOURS['unknown']!] as unknown as maplibregl.ExpressionSpecification;
 
 type LngLat = [number, number];
 type Fc = GeoJSON.FeatureCollection;
-
-function tileUrl(): string | null {
-  const fromEnv = (import.meta.env['VITE_TILE_URL'] as string | undefined) ?? '';
-  return localStorage.getItem('argus.tiles') ?? (fromEnv || null);
-}
-
-function graticule(stepDeg: number): Fc {
-  const features: GeoJSON.Feature[] = [];
-  for (let x = 102; x <= 110; x += stepDeg) features.push({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[x, 8], [x, 24]] } });
-  for (let y = 8; y <= 24; y += stepDeg) features.push({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[102, y], [110, y]] } });
-  return { type: 'FeatureCollection', features };
-}
-
-function baseStyle(): maplibregl.StyleSpecification {
-  const tiles = tileUrl();
-  const style: maplibregl.StyleSpecification = {
-    version: 8,
-    sources: { grid: { type: 'geojson', data: graticule(0.01) }, grid10: { type: 'geojson', data: graticule(0.1) } },
-    layers: [
-      { id: 'bg', type: 'background', paint: { 'background-color': '#0b1220' } },
-      { id: 'grid', type: 'line', source: 'grid', minzoom: 12, paint: { 'line-color': '#1c2a44', 'line-width': 1 } },
-      { id: 'grid10', type: 'line', source: 'grid10', paint: { 'line-color': '#18263f', 'line-width': 1 } },
-    ],
-  };
-  if (tiles) {
-    style.sources['tiles'] = { type: 'raster', tiles: [tiles], tileSize: 256 };
-    style.layers.push({ id: 'tiles', type: 'raster', source: 'tiles', paint: { 'raster-brightness-max': 0.7 } });
-  }
-  return style;
-}
+const EMPTY: Fc = { type: 'FeatureCollection', features: [] };
 
 export function camerasGeoJson(cameras: readonly Camera[], health: Record<string, CameraStatus>): Fc {
   return {
@@ -69,36 +41,82 @@ export interface MapViewProps {
   onSelect(id: string | null): void;
   popup?: ReactNode;
   route?: LngLat[];
+  /** A moving marker (trace playback), drawn above the route. */
+  playhead?: LngLat | null;
   label: string;
 }
 
-export function MapView({ cameras, health, selected, onSelect, popup, route, label }: MapViewProps) {
+function addOverlays(map: maplibregl.Map, cameras: Fc): void {
+  map.addSource('cameras', { type: 'geojson', data: cameras, cluster: true, clusterRadius: 40, clusterMaxZoom: 12 });
+  map.addSource('route', { type: 'geojson', data: EMPTY });
+  map.addSource('playhead', { type: 'geojson', data: EMPTY });
+  map.addLayer({ id: 'route-line', type: 'line', source: 'route', paint: { 'line-color': '#38bdf8', 'line-width': 4, 'line-opacity': 0.9 }, layout: { 'line-cap': 'round', 'line-join': 'round' } });
+  map.addLayer({ id: 'clusters', type: 'circle', source: 'cameras', filter: ['has', 'point_count'],
+    paint: { 'circle-color': '#2563eb', 'circle-opacity': 0.85, 'circle-stroke-color': '#93c5fd', 'circle-stroke-width': 2,
+      'circle-radius': ['step', ['get', 'point_count'], 14, 10, 20, 100, 28] } });
+  map.addLayer({ id: 'camera-halo', type: 'circle', source: 'cameras', filter: ['!', ['has', 'point_count']],
+    paint: { 'circle-radius': 14, 'circle-color': healthColour, 'circle-opacity': 0.25 } });
+  map.addLayer({ id: 'camera', type: 'circle', source: 'cameras', filter: ['!', ['has', 'point_count']],
+    paint: { 'circle-radius': 7, 'circle-color': healthColour, 'circle-stroke-color': '#0b1220', 'circle-stroke-width': 2 } });
+  map.addLayer({ id: 'playhead', type: 'circle', source: 'playhead',
+    paint: { 'circle-radius': 9, 'circle-color': '#facc15', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 3 } });
+}
+
+/** Cluster counts as HTML labels over the visible clusters (the offline style has no glyphs for symbol text). */
+function clusterLabels(map: maplibregl.Map, box: HTMLElement): () => void {
+  const labels = new Map<number, maplibregl.Marker>();
+  const update = () => {
+    if (!map.getLayer('clusters')) return;
+    const clusters = map.queryRenderedFeatures({ layers: ['clusters'] });
+    const seen = new Set<number>();
+    let clustered = 0;
+    for (const f of clusters) {
+      const id = Number(f.properties?.['cluster_id']);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      clustered += Number(f.properties?.['point_count'] ?? 0);
+      if (labels.has(id)) continue;
+      const el = document.createElement('div');
+      el.className = 'cluster-count';
+      el.textContent = String(f.properties?.['point_count'] ?? '');
+      labels.set(id, new maplibregl.Marker({ element: el }).setLngLat((f.geometry as GeoJSON.Point).coordinates as LngLat).addTo(map));
+    }
+    for (const [id, m] of labels) if (!seen.has(id)) {
+      m.remove();
+      labels.delete(id);
+    }
+    const points = new Set(map.queryRenderedFeatures({ layers: ['camera'] }).map((f) => f.properties?.['id'])).size;
+    box.setAttribute('data-rendered-cameras', String(points + clustered));
+    box.setAttribute('data-clusters', String(seen.size));
+  };
+  map.on('idle', update);
+  return () => map.off('idle', update);
+}
+
+export function MapView({ cameras, health, selected, onSelect, popup, route, playhead, label }: MapViewProps) {
   const box = useRef<HTMLDivElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
   const popupNode = useRef<HTMLDivElement>(document.createElement('div'));
   const popupRef = useRef<maplibregl.Popup | null>(null);
   const onSelectRef = useRef(onSelect);
   onSelectRef.current = onSelect;
-  const data = camerasGeoJson(cameras, health);
-  const dataRef = useRef(data);
-  dataRef.current = data;
+  /** The view was set (config centre, framing the cameras, a route, or the user): cameras arriving later do not move it. */
+  const viewSet = useRef(false);
+  // The GeoJSON is rebuilt only when the cameras or their health change, not on every render of the page.
+  const healthSig = cameras.map((c) => health[c.id]?.health ?? '').join();
+  const json = useMemo(() => JSON.stringify(camerasGeoJson(cameras, health)), [cameras, healthSig]);
+  const jsonRef = useRef(json);
+  jsonRef.current = json;
 
   useEffect(() => {
-    const map = new maplibregl.Map({ container: box.current!, style: baseStyle(), center: [108.225, 16.065], zoom: 13, attributionControl: false });
+    const el = box.current!;
+    const map = new maplibregl.Map({ container: el, style: blankStyle(), center: [108.225, 16.065], zoom: 13, attributionControl: false });
     mapRef.current = map;
+    let removed = false;
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
+    map.on('dragstart', () => (viewSet.current = true));
     map.on('load', () => {
-      map.addSource('cameras', { type: 'geojson', data: dataRef.current, cluster: true, clusterRadius: 40, clusterMaxZoom: 12 });
-      map.addSource('route', { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
-      map.addLayer({ id: 'route-line', type: 'line', source: 'route', paint: { 'line-color': '#38bdf8', 'line-width': 4, 'line-opacity': 0.9 }, layout: { 'line-cap': 'round', 'line-join': 'round' } });
-      map.addLayer({ id: 'clusters', type: 'circle', source: 'cameras', filter: ['has', 'point_count'],
-        paint: { 'circle-color': '#2563eb', 'circle-opacity': 0.85, 'circle-stroke-color': '#93c5fd', 'circle-stroke-width': 2,
-          'circle-radius': ['step', ['get', 'point_count'], 14, 10, 20, 100, 28] } });
-      map.addLayer({ id: 'camera-halo', type: 'circle', source: 'cameras', filter: ['!', ['has', 'point_count']],
-        paint: { 'circle-radius': 14, 'circle-color': healthColour, 'circle-opacity': 0.25 } });
-      map.addLayer({ id: 'camera', type: 'circle', source: 'cameras', filter: ['!', ['has', 'point_count']],
-        paint: { 'circle-radius': 7, 'circle-color': healthColour,
-          'circle-stroke-color': '#0b1220', 'circle-stroke-width': 2 } });
+      addOverlays(map, JSON.parse(jsonRef.current) as Fc);
       map.on('click', 'camera', (e) => onSelectRef.current(String(e.features?.[0]?.properties?.['id'] ?? '')));
       map.on('click', 'clusters', (e) => {
         const f = e.features?.[0];
@@ -110,33 +128,24 @@ export function MapView({ cameras, health, selected, onSelect, popup, route, lab
         map.on('mouseenter', l, () => (map.getCanvas().style.cursor = 'pointer'));
         map.on('mouseleave', l, () => (map.getCanvas().style.cursor = ''));
       }
-      box.current?.setAttribute('data-ready', 'true');
+      el.setAttribute('data-ready', 'true');
+      void loadMapSettings().then(async (s) => {
+        if (removed) return;
+        if (s.center && !viewSet.current) {
+          viewSet.current = true;
+          map.jumpTo({ center: [s.center.lng, s.center.lat], zoom: s.zoom ?? 12 });
+        }
+        const style = await applyBaseMap(map, s, 'route-line').catch((e: unknown) => {
+          console.warn('base map', e);
+          return 'error';
+        });
+        if (!removed) el.setAttribute('data-base', style);
+      });
     });
-    // Cluster counts as HTML labels (the offline style has no glyphs for symbol text).
-    const labels = new Map<number, maplibregl.Marker>();
-    map.on('idle', () => {
-      if (!map.getLayer('camera')) return;
-      const seen = new Set<number>();
-      for (const f of map.querySourceFeatures('cameras', { filter: ['has', 'point_count'] })) {
-        const id = Number(f.properties?.['cluster_id']);
-        if (seen.has(id)) continue;
-        seen.add(id);
-        if (labels.has(id)) continue;
-        const el = document.createElement('div');
-        el.className = 'cluster-count';
-        el.textContent = String(f.properties?.['point_count'] ?? '');
-        labels.set(id, new maplibregl.Marker({ element: el }).setLngLat((f.geometry as GeoJSON.Point).coordinates as LngLat).addTo(map));
-      }
-      for (const [id, m] of labels) if (!seen.has(id)) {
-        m.remove();
-        labels.delete(id);
-      }
-      const pts = map.queryRenderedFeatures({ layers: ['camera'] }).length;
-      const clustered = map.queryRenderedFeatures({ layers: ['clusters'] }).reduce((n, f) => n + Number(f.properties?.['point_count'] ?? 0), 0);
-      box.current?.setAttribute('data-rendered-cameras', String(pts + clustered));
-      box.current?.setAttribute('data-clusters', String(map.queryRenderedFeatures({ layers: ['clusters'] }).length));
-    });
+    const offLabels = clusterLabels(map, el);
     return () => {
+      removed = true;
+      offLabels();
       map.remove();
       mapRef.current = null;
     };
@@ -150,10 +159,20 @@ export function MapView({ cameras, health, selected, onSelect, popup, route, lab
     return () => removeEventListener('keydown', onKey);
   }, []);
 
-  const json = JSON.stringify(data);
   useEffect(() => {
-    const src = mapRef.current?.getSource<maplibregl.GeoJSONSource>('cameras');
-    if (src) src.setData(JSON.parse(json) as Fc);
+    const map = mapRef.current;
+    if (!map) return;
+    const apply = () => {
+      const data = JSON.parse(json) as Fc;
+      map.getSource<maplibregl.GeoJSONSource>('cameras')?.setData(data);
+      // Open on all the cameras (a province at a glance), unless the config, a route or the user placed the view.
+      if (viewSet.current || data.features.length === 0) return;
+      viewSet.current = true;
+      const coords = data.features.map((f) => (f.geometry as GeoJSON.Point).coordinates as LngLat);
+      map.fitBounds(coords.reduce((b, c) => b.extend(c), new maplibregl.LngLatBounds(coords[0], coords[0])), { padding: 60, maxZoom: 13, duration: 0 });
+    };
+    if (map.getSource('cameras')) apply();
+    else map.once('load', apply);
   }, [json]);
 
   const routeJson = JSON.stringify(route ?? []);
@@ -165,6 +184,7 @@ export function MapView({ cameras, health, selected, onSelect, popup, route, lab
       box.current?.setAttribute('data-route-points', String(coords.length));
       map.getSource<maplibregl.GeoJSONSource>('route')?.setData({ type: 'FeatureCollection', features: coords.length > 1 ? [{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: coords } }] : [] });
       if (coords.length > 0) {
+        viewSet.current = true;
         const b = coords.reduce((acc, c) => acc.extend(c), new maplibregl.LngLatBounds(coords[0]!, coords[0]!));
         map.fitBounds(b, { padding: 80, maxZoom: 15, duration: 0 });
       }
@@ -172,6 +192,17 @@ export function MapView({ cameras, health, selected, onSelect, popup, route, lab
     if (map.getSource('route')) apply();
     else map.once('load', apply);
   }, [routeJson]);
+
+  const [headLng, headLat] = playhead ?? [NaN, NaN];
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map) return;
+    const at = Number.isFinite(headLng) ? [headLng, headLat] : null;
+    box.current?.setAttribute('data-playhead', at ? at.map((v) => v.toFixed(5)).join(',') : '');
+    const apply = () => map.getSource<maplibregl.GeoJSONSource>('playhead')?.setData(at ? { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: at } }] } : EMPTY);
+    if (map.getSource('playhead')) apply();
+    else map.once('load', apply);
+  }, [headLng, headLat]);
 
   useEffect(() => {
     const map = mapRef.current;
@@ -186,6 +217,7 @@ export function MapView({ cameras, health, selected, onSelect, popup, route, lab
       if (popupRef.current === p) onSelectRef.current(null);
     });
     popupRef.current = p;
+    viewSet.current = true;
     map.easeTo({ center: [cam.location.lng, cam.location.lat], duration: 300 });
   }, [selected, cameras]);
 

@@ -1,5 +1,6 @@
 /** The live push (/api/live, Server-Sent Events): alerts, events and camera health, kept in React state. */
 import { useEffect, useRef, useState } from 'react';
+import { notifyAlert } from './alertNotifier';
 import { get, type AlertRow, type CameraStatus, type EventRow } from './api';
 
 export interface LiveState {
@@ -38,6 +39,7 @@ export function useLive(enabled: boolean): LiveState {
     es.addEventListener('alert', (m) => {
       const a = JSON.parse((m as MessageEvent<string>).data) as AlertRow;
       setAlerts((cur) => mergeAlerts(cur, [a]));
+      notifyAlert(a); // new alerts only: those loaded at start above never sound
     });
     es.addEventListener('event', (m) => {
       const p = JSON.parse((m as MessageEvent<string>).data) as EventRow & Record<string, unknown>;

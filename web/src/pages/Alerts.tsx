@@ -1,7 +1,58 @@
 import { useState } from 'react';
+import { beep, desktopPermission, loadPrefs, requestDesktop, savePrefs, unlockAudio, type NotifyPrefs } from '../alertNotifier';
 import { api, type Me } from '../api';
-import { useI18n } from '../i18n';
+import { defineDict, useDict, useI18n } from '../i18n';
 import type { LiveState } from '../live';
+import './alerts.css';
+
+const WORDS = defineDict({
+  vi: {
+    notify: 'Báo hiệu cảnh báo mới', sound: 'Âm thanh', desktop: 'Thông báo trên màn hình',
+    hint: 'Chỉ cảnh báo mới, chưa xác nhận, mức Cảnh báo hoặc Khẩn cấp.',
+    denied: 'Trình duyệt đang chặn thông báo của trang này: hãy cho phép trong cài đặt trang.',
+    unsupported: 'Trình duyệt này không hỗ trợ thông báo trên màn hình.',
+  },
+  en: {
+    notify: 'Signal new alerts', sound: 'Sound', desktop: 'Desktop notification',
+    hint: 'New unacknowledged alerts of severity Warning or Critical only.',
+    denied: 'The browser blocks notifications from this page: allow them in the site settings.',
+    unsupported: 'This browser does not support desktop notifications.',
+  },
+});
+
+/** The sound and desktop toggles, remembered in this browser (the notifier itself runs on every page). */
+function NotifyToggles() {
+  const w = useDict(WORDS);
+  const [prefs, setPrefs] = useState<NotifyPrefs>(loadPrefs);
+  const [problem, setProblem] = useState<'' | 'denied' | 'unsupported'>('');
+  const save = (p: NotifyPrefs) => {
+    savePrefs(p);
+    setPrefs(p);
+  };
+  const toggleSound = (on: boolean) => {
+    if (on) {
+      unlockAudio(); // this click is the gesture the browser wants before audio
+      beep('warning');
+    }
+    save({ ...prefs, sound: on });
+  };
+  const toggleDesktop = async (on: boolean) => {
+    setProblem('');
+    if (!on) return save({ ...prefs, desktop: false });
+    const answer = desktopPermission() === 'granted' ? 'granted' : await requestDesktop();
+    if (answer === 'granted') save({ ...prefs, desktop: true });
+    else setProblem(answer === 'unsupported' ? 'unsupported' : 'denied');
+  };
+  return (
+    <fieldset className="notify" data-testid="alert-notify">
+      <legend>{w('notify')}</legend>
+      <label><input type="checkbox" checked={prefs.sound} onChange={(e) => toggleSound(e.target.checked)} /> {w('sound')}</label>
+      <label><input type="checkbox" checked={prefs.desktop} onChange={(e) => void toggleDesktop(e.target.checked)} /> {w('desktop')}</label>
+      <span className="muted">{w('hint')}</span>
+      {problem && <p className="error" role="alert">{w(problem)}</p>}
+    </fieldset>
+  );
+}
 
 export function AlertsPage({ live, me }: { live: LiveState; me: Me }) {
   const { t, fmtTime, kind } = useI18n();
@@ -18,6 +69,7 @@ export function AlertsPage({ live, me }: { live: LiveState; me: Me }) {
   return (
     <section className="page" aria-labelledby="alerts-title">
       <h1 id="alerts-title">{t('alerts')}</h1>
+      <NotifyToggles />
       {error && <p className="error" role="alert">{error}</p>}
       {live.alerts.length === 0 ? <p className="muted">{t('noAlerts')}</p> : (
         <ul className="alerts" data-testid="alerts" aria-live="polite">

@@ -2,6 +2,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { get, type Camera, type Sighting, type Trace } from '../api';
 import { useI18n } from '../i18n';
 import { MapView } from '../MapView';
+import { TracePlayer } from './plates/TracePlayer';
+import type { LngLat } from './plates/playback';
 
 type Mode = 'exact' | 'prefix' | 'wildcard' | 'fuzzy';
 
@@ -13,6 +15,7 @@ export function PlatesPage() {
   const [trace, setTrace] = useState<Trace | null>(null);
   const [error, setError] = useState('');
   const [cameras, setCameras] = useState<Camera[]>([]);
+  const [playhead, setPlayhead] = useState<LngLat | null>(null);
   useEffect(() => {
     get<{ items: Camera[] }>('/api/cameras').then((r) => setCameras(r.items)).catch((e: unknown) => console.warn(e));
   }, []);
@@ -70,13 +73,11 @@ export function PlatesPage() {
         {trace && (
           <>
             <h2 className="small">{t('trace')}: <span className="plate">{trace.timeline[0]?.display ?? trace.plate}</span></h2>
-            <ol className="timeline" data-testid="trace-timeline">
-              {trace.timeline.map((s) => <li key={s.id}><time>{fmtTime(s.atMs)}</time> {s.cameraName ?? s.cameraId}</li>)}
-            </ol>
+            <TracePlayer trace={trace} onPlayhead={setPlayhead} />
           </>
         )}
       </section>
-      <MapView cameras={cameras} health={{}} selected={null} onSelect={() => undefined} route={trace?.route.geometry.coordinates ?? []} label={t('route')} />
+      <MapView cameras={cameras} health={{}} selected={null} onSelect={() => undefined} route={trace?.route.geometry.coordinates ?? []} playhead={trace ? playhead : null} label={t('route')} />
     </div>
   );
 }
