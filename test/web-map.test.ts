@@ -298,11 +298,13 @@ describe.skipIf(skipReason !== '')(`the map of a province${skipReason ? ` (skipp
     const servers: TestServer[] = [];
     const configWith = (map: unknown) => configSchema.parse({ version: 1, sites: [{ id: 'qnam', name: 'Công an tỉnh Quảng Nam' }], map });
     /** Another service with this map config, signed in from a new page of the same browser. */
-    const open = async (map: unknown): Promise<any> => {
+    /** `onPage` runs before the first navigation (listeners must not miss the map's first requests). */
+    const open = async (map: unknown, onPage?: (p: any) => void): Promise<any> => {
       const t = await startTestServer('sqlite', { config: configWith(map), webRoot: DIST });
       servers.push(t);
       const p = await ui.browser.newPage({ viewport: { width: 1000, height: 700 } });
       p.setDefaultTimeout(20_000);
+      onPage?.(p);
       await p.goto(t.url);
       await p.getByLabel('Tên đăng nhập').fill('viewer');
       await p.getByLabel('Mật khẩu').fill(TEST_PASSWORD);
@@ -329,9 +331,10 @@ describe.skipIf(skipReason !== '')(`the map of a province${skipReason ? ` (skipp
     });
 
     it('draws a local PMTiles archive, read from the service by range requests', async () => {
-      const p = await open({ style: 'pmtiles', file: join(dir, 'quang-nam.pmtiles'), center: { lat: 15.57, lng: 108.2 }, zoom: 8, attribution: 'Bản đồ thử nghiệm' });
       const ranges: number[] = [];
-      p.on('response', (r: any) => r.url().endsWith('/api/map/tiles.pmtiles') && ranges.push(r.status()));
+      const p = await open({ style: 'pmtiles', file: join(dir, 'quang-nam.pmtiles'), center: { lat: 15.57, lng: 108.2 }, zoom: 8, attribution: 'Bản đồ thử nghiệm' }, (page) => {
+        page.on('response', (r: any) => r.url().endsWith('/api/map/tiles.pmtiles') && ranges.push(r.status()));
+      });
       await p.locator('[data-testid=map][data-base=pmtiles]').waitFor();
       await expect.poll(async () => { const c = await mapCentreColour(p); return c.r > 120 && c.b > 120 && c.g < c.r - 30; }, SLOW).toBe(true);
       expect(ranges.length).toBeGreaterThan(0);
@@ -341,9 +344,10 @@ describe.skipIf(skipReason !== '')(`the map of a province${skipReason ? ` (skipp
     });
 
     it('draws the tiles of a tile server of another origin, which the CSP allows', async () => {
-      const p = await open({ style: 'tiles', url: `${tileOrigin}/osm/{z}/{x}/{y}.png`, center: { lat: 15.88, lng: 108.33 }, zoom: 12 });
       const blocked: string[] = [];
-      p.on('console', (m: any) => /Content Security Policy/i.test(m.text()) && blocked.push(m.text()));
+      const p = await open({ style: 'tiles', url: `${tileOrigin}/osm/{z}/{x}/{y}.png`, center: { lat: 15.88, lng: 108.33 }, zoom: 12 }, (page) => {
+        page.on('console', (m: any) => /Content Security Policy/i.test(m.text()) && blocked.push(m.text()));
+      });
       await p.locator('[data-testid=map][data-base=tiles]').waitFor();
       await expect.poll(async () => { const c = await mapCentreColour(p); return c.g > c.r + 60 && c.g > c.b + 60; }, SLOW).toBe(true);
       expect(tileRequests.filter((u) => /^\/osm\/1[23]\/\d+\/\d+\.png$/.test(u)).length).toBeGreaterThan(0);
