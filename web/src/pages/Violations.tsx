@@ -1,8 +1,11 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
 import { api, get, type Me, type Violation, type ViolationDetail } from '../api';
 import { useI18n, type Key } from '../i18n';
 
 type Status = 'pending' | 'confirmed' | 'rejected';
+
+/** Loaded with the first violation shown, so the pictures' code stays out of the first page load. */
+const EvidenceViewer = lazy(() => import('./violations/EvidenceViewer'));
 
 export function ViolationsPage({ me }: { me: Me }) {
   const { t, fmtTime, kind } = useI18n();
@@ -45,7 +48,9 @@ export function ViolationsPage({ me }: { me: Me }) {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const el = e.target as HTMLElement;
-      if (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+      // The clip's own controls and the enlarged picture keep their keys (a reviewer watching the clip must not skip away).
+      if (el.tagName === 'VIDEO' || el.tagName === 'AUDIO' || el.closest?.('dialog[open]')) return;
       if (e.key === 'j') setIndex((i) => Math.min(i + 1, Math.max(items.length - 1, 0)));
       else if (e.key === 'k') setIndex((i) => Math.max(i - 1, 0));
       else if ((e.key === 'c' || e.key === 'r') && canReview) {
@@ -91,9 +96,9 @@ export function ViolationsPage({ me }: { me: Me }) {
             <h3>{t('measurements')}</h3>
             <Measurements details={current.details} />
             <h3>{t('evidence')}</h3>
-            {detail && detail.evidence.length > 0 ? (
-              <ul className="evidence">{detail.evidence.map((e) => <li key={e.id}><b>{e.kind}</b> <code>{e.path}</code> <span className="muted">sha256 {e.sha256.slice(0, 16)}…</span></li>)}</ul>
-            ) : <p className="muted">—</p>}
+            {detail?.id === current.id ? (
+              <Suspense fallback={<p className="muted">…</p>}><EvidenceViewer key={detail.id} violation={detail} /></Suspense>
+            ) : <p className="muted">…</p>}
             {detail && detail.history.length > 0 && (<>
               <h3>{t('history')}</h3>
               <ul>{detail.history.map((h, i) => <li key={i}>{fmtTime(h.atMs)} {h.reviewer}: {h.fromStatus} → {h.toStatus} ({h.reason})</li>)}</ul>
