@@ -28,6 +28,7 @@ import { closeFootage, footageRoutes, type FootageOptions } from './routes/foota
 import { liveRoutes } from './routes/live.js';
 import { mapOrigins, mapRoutes } from './routes/map.js';
 import { plateRoutes } from './routes/plates.js';
+import { sightingRoutes } from './routes/sightings.js';
 import { siteRoutes } from './routes/sites.js';
 import { statsRoutes } from './routes/stats.js';
 import { watchRoutes } from './routes/watch.js';
@@ -91,8 +92,11 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
 
   const store = opts.store;
   const hub = new LiveHub();
+  // Plate crops (thumbnails of search and trace) in <data>/crops: written by the ingest, pruned by retention.
+  const cropsDir = opts.footage?.dataDir !== undefined ? join(resolve(opts.footage.dataDir), 'crops') : undefined;
   const ingest = new Ingest(store, hub, app.log, {
     ...(opts.footage?.dataDir !== undefined ? { evidenceRoot: join(resolve(opts.footage.dataDir), 'evidence') } : {}),
+    ...(cropsDir ? { cropsRoot: cropsDir } : {}),
     ...opts.ingest,
   });
   // With a data directory: cameras that ask for it record into <data>/recordings, and retention runs over it.
@@ -108,7 +112,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
     // Login needs no identity (and a still-valid old session must not make it demand a CSRF header).
     req.principal = req.url === '/api/auth/login' ? null : await auth.identify(req);
   });
-  for (const routes of [authRoutes, siteRoutes, eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, ingestRoutes]) routes(ctx);
+  for (const routes of [authRoutes, siteRoutes, eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, ingestRoutes, sightingRoutes(cropsDir)]) routes(ctx);
   footageRoutes(ctx, opts.footage);
 
   const webRoot = resolve(opts.webRoot ?? join(packageRoot(), 'web/dist'));
@@ -131,7 +135,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
       }
     }
   }
-  const retention = recordingsDir ? retentionFromConfig(opts.config?.recordings, recordingsDir, ingest, app.log) : undefined;
+  const retention = recordingsDir ? retentionFromConfig(opts.config?.recordings, recordingsDir, ingest, app.log, cropsDir) : undefined;
   retention?.start();
 
   let closed = false;

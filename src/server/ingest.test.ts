@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { box } from '../core/box.js';
 import type { LineCrossEvent } from '../core/events.js';
@@ -108,6 +109,41 @@ describe('Ingest over SQLite', () => {
     await good;
     expect(await other.getEvent('ok1')).not.toBeNull();
     expect(await other.getEvent('bad1')).toBeNull();
+    await ingest.close();
+  });
+
+  it('writes a plate crop to <crops>/<day>/<id>.jpg before the batch commits and stores its path in the sighting', async () => {
+    const root = join(dir, 'data', 'crops');
+    const jpeg = await sharp({ create: { width: 120, height: 30, channels: 3, background: '#f5f5f5' } }).jpeg().toBuffer();
+    const seen: Array<string | null> = [];
+    const checking = Object.create(store) as SqliteStore;
+    checking.writeBatch = (b) => {
+      // At the commit, the file each sighting points at is already complete on disk.
+      for (const s of b.sightings ?? []) seen.push(s.cropRef && existsSync(join(root, s.cropRef)) ? readFileSync(join(root, s.cropRef)).toString('base64') : null);
+      return store.writeBatch(b);
+    };
+    const ingest = new Ingest(checking, hub, silent, { flushMs: 20, cropsRoot: root });
+    await ingest.handle({ ...plate('crop-1', '30A12345'), cropJpeg: new Uint8Array(jpeg) });
+    await ingest.handle(plate('crop-none', '30A12346'));
+    expect(seen).toEqual([jpeg.toString('base64'), null]);
+    expect((await other.getSighting('crop-1'))?.cropRef).toBe('2026-11-20/crop-1.jpg');
+    expect((await other.getSighting('crop-none'))?.cropRef).toBeNull();
+    expect(JSON.stringify((await other.getEvent('crop-1'))?.payload)).not.toContain('cropJpeg');
+    await ingest.close();
+  });
+
+  it('stores the sighting without a crop (logged) when the crop is not a JPEG or cannot be written', async () => {
+    const warnings: string[] = [];
+    const log = { ...silent, warn: (_o: object, msg: string) => void warnings.push(msg) };
+    const blocked = join(dir, 'not-a-folder');
+    writeFileSync(blocked, 'a file where the crops folder should be');
+    const jpeg = await sharp({ create: { width: 40, height: 10, channels: 3, background: '#000' } }).jpeg().toBuffer();
+    const ingest = new Ingest(store, hub, log, { flushMs: 20, cropsRoot: blocked });
+    await ingest.handle({ ...plate('crop-fail', '30A22222'), cropJpeg: new Uint8Array(jpeg) });
+    await ingest.handle({ ...plate('crop-png', '30A22223'), cropJpeg: new Uint8Array(await sharp(jpeg).png().toBuffer()) });
+    expect(await other.getSighting('crop-fail')).toMatchObject({ plateKey: '30A22222', cropRef: null });
+    expect(await other.getSighting('crop-png')).toMatchObject({ plateKey: '30A22223', cropRef: null });
+    expect(warnings).toEqual(['plate crop not written: sighting stored without it', 'plate crop is not a JPEG: sighting stored without it']);
     await ingest.close();
   });
 });

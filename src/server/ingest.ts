@@ -15,8 +15,10 @@ import { createHash } from 'node:crypto';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { ArgusEvent } from '../core/events.js';
 import { ulid } from '../core/ids.js';
+import type { PlateReadEvent } from '../core/plate.js';
 import { matchPlate } from '../plates/match.js';
 import type { EventCount, EventRecord, EvidenceRecord, IngestBatch, JsonValue, NewAlert, NewViolation, SightingRecord, Store, WatchEntryRecord, WatchListRecord } from '../store/store.js';
+import { isJpeg, writeCrop } from './crops.js';
 import { BatchQueue, type BatchQueueOptions, type QueueStats } from './ingest-queue.js';
 import type { LiveHub } from './live.js';
 
@@ -30,6 +32,8 @@ export interface IngestOptions extends Partial<BatchQueueOptions> {
   readonly watchTtlMs?: number;
   /** Evidence root (`<data>/evidence`): package paths are stored relative to it, as the store requires. */
   readonly evidenceRoot?: string;
+  /** Plate crops root (`<data>/crops`): a plate read's crop JPEG is written there before its sighting commits. */
+  readonly cropsRoot?: string;
 }
 
 /** The event without binary fields, as stored and pushed. */
@@ -68,10 +72,12 @@ export class Ingest {
   private readonly queue: BatchQueue<Rows>;
   private readonly watchTtlMs: number;
   private readonly evidenceRoot: string | undefined;
+  private readonly cropsRoot: string | undefined;
 
   constructor(private readonly store: Store, private readonly hub: LiveHub, private readonly log: IngestLogger, opts: IngestOptions = {}) {
     this.watchTtlMs = opts.watchTtlMs ?? 10_000;
     this.evidenceRoot = opts.evidenceRoot;
+    this.cropsRoot = opts.cropsRoot;
     this.queue = new BatchQueue<Rows>((units) => this.write(units), opts);
   }
 
@@ -130,7 +136,7 @@ export class Ingest {
       case 'plate.read':
         out.sightings.push({
           id: e.id, cameraId: e.cameraId, atMs: e.atMs, plateKey: e.read.plate, display: e.read.display, confidence: e.read.confidence,
-          category: e.read.category, cls: e.cls, trackId: e.trackId, direction: e.direction ?? null, cropRef: null,
+          category: e.read.category, cls: e.cls, trackId: e.trackId, direction: e.direction ?? null, cropRef: await this.saveCrop(e),
         });
         out.alerts.push(...(await this.watchAlerts(e.cameraId, e.atMs, e.read.plate, e.read.display, e.id)));
         break;
@@ -175,6 +181,24 @@ export class Ingest {
     for (const e of all.events) this.hub.publish({ topic: 'event', cameraId: e.cameraId, data: e.payload });
     const fresh = new Set(stored.newAlertIds);
     for (const a of all.alerts) if (fresh.has(a.id)) this.hub.publish({ topic: 'alert', cameraId: a.cameraId, data: a });
+  }
+
+  /**
+   * The crop of a plate read on disk, before its batch is queued (so before it commits): its `cropRef`, or null (no
+   * crop, no crops root, not a JPEG, or the write failed — logged; the sighting is stored without its thumbnail).
+   */
+  private async saveCrop(e: PlateReadEvent): Promise<string | null> {
+    if (!e.cropJpeg || !this.cropsRoot) return null;
+    if (!isJpeg(e.cropJpeg)) {
+      this.log.warn({ eventId: e.id, cameraId: e.cameraId }, 'plate crop is not a JPEG: sighting stored without it');
+      return null;
+    }
+    try {
+      return await writeCrop(this.cropsRoot, e.id, e.atMs, e.cropJpeg);
+    } catch (err) {
+      this.log.warn({ err, eventId: e.id, cameraId: e.cameraId }, 'plate crop not written: sighting stored without it');
+      return null;
+    }
   }
 
   /** A sighting against every active watch-list entry: one alert per hit (written with the sighting). */

@@ -84,4 +84,20 @@ describe('retentionFromConfig', () => {
     await svc.runOnce(NOW + 1000); // still pressed? no: under the quota now, and at most one alert an hour anyway
     expect(alerts).toHaveLength(1);
   });
+
+  it('prunes plate crops by the same age in the same pass, and never the evidence beside them', async () => {
+    const data = await mkdtemp(join(tmpdir(), 'argus-ret-data-'));
+    dirs.push(data);
+    const root = join(data, 'recordings');
+    await mkdir(join(data, 'crops', '2026-10-01'), { recursive: true });
+    await mkdir(join(data, 'crops', '2026-11-21'), { recursive: true });
+    await writeFile(join(data, 'crops', '2026-10-01', 's-old.jpg'), 'old crop');
+    await writeFile(join(data, 'crops', '2026-11-21', 's-new.jpg'), 'new crop');
+    await mkdir(join(data, 'evidence', '2026-10-01'), { recursive: true });
+    await writeFile(join(data, 'evidence', '2026-10-01', 'composite.jpg'), 'evidence');
+    const svc = retentionFromConfig({ retentionDays: 30, minFreeDiskPct: 0, checkEveryMin: 5 }, root, { raiseAlert: () => Promise.reject(new Error('no alert expected')) }, undefined, join(data, 'crops'));
+    expect(await svc.runOnce(NOW)).not.toBeNull();
+    expect(await readdir(join(data, 'crops'))).toEqual(['2026-11-21']);
+    expect(await readdir(join(data, 'evidence', '2026-10-01'))).toEqual(['composite.jpg']);
+  });
 });

@@ -3,13 +3,15 @@
  * listing by time, and retention by age and by a disk quota, oldest first. Only segment files under the
  * recordings root are ever deleted (evidence clips live in `<data>/evidence/` and are NEVER pruned), and the
  * newest segment of each camera (the one being written) is kept. Hitting the quota or a nearly full disk prunes
- * by policy and raises a `disk_full` alert (at most one per `alertEveryMs`).
+ * by policy and raises a `disk_full` alert (at most one per `alertEveryMs`). Plate crops (`<data>/crops`, thumbnails,
+ * not evidence) are pruned by the same age in the same pass.
  */
 import { mkdir, readdir, stat, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { recordingsSchema, type RecordingsConfig } from '../config/schema.js';
 import { errorMessage } from '../core/errors.js';
 import { segmentStartMs } from '../video/recorder.js';
+import { pruneCrops } from './crops.js';
 import type { Ingest } from './ingest.js';
 
 export interface Segment {
@@ -141,6 +143,8 @@ export async function pruneRecordings(root: string, policy: RetentionPolicy, now
 
 export interface RetentionOptions extends RetentionPolicy {
   readonly root: string;
+  /** Plate crops folder, pruned by `retentionDays` too (day folders; see crops.ts). */
+  readonly cropsRoot?: string;
   readonly ingest: Pick<Ingest, 'raiseAlert'>;
   /** Check period (default 60 s). */
   readonly everyMs?: number;
@@ -185,6 +189,9 @@ export class RetentionService {
     try {
       await mkdir(this.opts.root, { recursive: true });
       const r = await pruneRecordings(this.opts.root, this.opts, nowMs, this.opts.disk);
+      if (this.opts.cropsRoot && this.opts.retentionDays) {
+        await pruneCrops(this.opts.cropsRoot, this.opts.retentionDays, nowMs).catch((e: unknown) => this.opts.logger?.error({ err: errorMessage(e) }, 'plate crop retention failed'));
+      }
       if (r.spacePressure && nowMs - this.lastAlertMs >= (this.opts.alertEveryMs ?? 3_600_000)) {
         this.lastAlertMs = nowMs;
         const mb = (n: number): number => Math.round(n / 1e5) / 10;
@@ -205,11 +212,11 @@ export class RetentionService {
   }
 }
 
-/** The service's retention from the `recordings` section of the config (its defaults without one), at `root`. */
-export function retentionFromConfig(section: RecordingsConfig | undefined, root: string, ingest: RetentionOptions['ingest'], logger?: RetentionOptions['logger']): RetentionService {
+/** The service's retention from the `recordings` section of the config (its defaults without one), at `root` (and `cropsRoot`). */
+export function retentionFromConfig(section: RecordingsConfig | undefined, root: string, ingest: RetentionOptions['ingest'], logger?: RetentionOptions['logger'], cropsRoot?: string): RetentionService {
   const cfg = section ?? recordingsSchema.parse({});
   return new RetentionService({
-    root, ingest, everyMs: cfg.checkEveryMin * 60_000,
+    root, ingest, everyMs: cfg.checkEveryMin * 60_000, ...(cropsRoot ? { cropsRoot } : {}),
     ...(cfg.retentionDays > 0 ? { retentionDays: cfg.retentionDays } : {}),
     ...(cfg.quotaGb !== undefined ? { quotaBytes: Math.round(cfg.quotaGb * 1e9) } : {}),
     ...(cfg.minFreeDiskPct > 0 ? { minFreeRatio: cfg.minFreeDiskPct / 100 } : {}),

@@ -22,7 +22,11 @@ export interface ViolationDetail extends Violation {
   history: Array<{ atMs: number; fromStatus: string; toStatus: string; reviewer: string; reason: string }>;
   evidence: Array<{ id: string; kind: string; path: string; sha256: string; bytes: number }>;
 }
-export interface Sighting { id: string; cameraId: string; atMs: number; plateKey: string; display: string; confidence: number; cls: string | null; score?: number; matchKind?: string }
+export interface Sighting {
+  id: string; cameraId: string; atMs: number; plateKey: string; display: string; confidence: number; cls: string | null; score?: number; matchKind?: string;
+  /** The sighting has a plate crop (served at /api/sightings/:id/crop.jpg), or null. */
+  cropRef: string | null;
+}
 export interface Trace {
   plate: string;
   timeline: Array<Sighting & { cameraName: string | null; location: { lat: number; lng: number } | null }>;

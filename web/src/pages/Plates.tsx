@@ -1,7 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { get, type Camera, type Sighting, type Trace } from '../api';
-import { useI18n } from '../i18n';
+import { useDict, useI18n } from '../i18n';
 import { MapView } from '../MapView';
+import { PlateThumb, THUMB_WORDS } from './plates/PlateThumb';
 import { TracePlayer } from './plates/TracePlayer';
 import type { LngLat } from './plates/playback';
 
@@ -9,6 +10,7 @@ type Mode = 'exact' | 'prefix' | 'wildcard' | 'fuzzy';
 
 export function PlatesPage() {
   const { t, fmtTime } = useI18n();
+  const thumbWords = useDict(THUMB_WORDS);
   const [q, setQ] = useState('');
   const [mode, setMode] = useState<Mode>('exact');
   const [hits, setHits] = useState<Sighting[] | null>(null);
@@ -57,11 +59,11 @@ export function PlatesPage() {
             <h2 className="small">{t('results')}: {hits.length}</h2>
             {hits.length === 0 ? <p className="muted">{t('noResults')}</p> : (
               <table className="grid" data-testid="plate-results">
-                <thead><tr><th scope="col">{t('plate')}</th><th scope="col">{t('time')}</th><th scope="col">{t('camera')}</th><th scope="col">{t('confidence')}</th><th scope="col"><span className="sr">{t('trace')}</span></th></tr></thead>
+                <thead><tr><th scope="col">{thumbWords('column')}</th><th scope="col">{t('plate')}</th><th scope="col">{t('time')}</th><th scope="col">{t('camera')}</th><th scope="col">{t('confidence')}</th><th scope="col"><span className="sr">{t('trace')}</span></th></tr></thead>
                 <tbody>
                   {hits.map((h) => (
                     <tr key={h.id}>
-                      <td className="plate">{h.display}</td><td>{fmtTime(h.atMs)}</td><td>{camName(h.cameraId)}</td><td>{Math.round(h.confidence * 100)}%</td>
+                      <td><PlateThumb sighting={h} /></td><td className="plate">{h.display}</td><td>{fmtTime(h.atMs)}</td><td>{camName(h.cameraId)}</td><td>{Math.round(h.confidence * 100)}%</td>
                       <td><button type="button" onClick={() => void showTrace(h.plateKey)}>{t('trace')}</button></td>
                     </tr>
                   ))}

@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { Trace } from '../../api';
 import { defineDict, useDict, useI18n } from '../../i18n';
+import { PlateThumb } from './PlateThumb';
 import { currentIndex, positionAt, SPEEDS, traceMsPerMs, type LngLat, type Speed, type Stop } from './playback';
 import './plates.css';
 
@@ -76,6 +77,7 @@ export function TracePlayer({ trace, onPlayhead }: { trace: Trace; onPlayhead(at
       <ol className="timeline" data-testid="trace-timeline">
         {trace.timeline.map((s, i) => (
           <li key={s.id} className={i === current ? 'current' : ''} aria-current={i === current ? 'step' : undefined}>
+            <PlateThumb sighting={s} />
             <button type="button" className="linkish" onClick={() => setT(s.atMs - t0)} title={tr('time')}>
               <time>{fmtTime(s.atMs)}</time> {s.cameraName ?? s.cameraId}
             </button>

@@ -1,0 +1,30 @@
+/**
+ * Sightings: the plate crop of one sighting as JPEG, the thumbnail of plate search and trace. Same permission as
+ * the search, same camera scope as the sighting, audited as a footage view; only files inside the crops root.
+ */
+import { readFile } from 'node:fs/promises';
+import type { ServerContext } from '../context.js';
+import { resolveCrop } from '../crops.js';
+import { notFound } from '../http.js';
+import { idParams } from '../schemas.js';
+import { assertCameraVisible } from '../scope.js';
+
+/** `cropsRoot`: `<data>/crops` (undefined: the service keeps no crops, every crop is not found). */
+export function sightingRoutes(cropsRoot: string | undefined): (ctx: ServerContext) => void {
+  return (ctx) => {
+    const { router: r, store } = ctx;
+    r.add({
+      method: 'GET', url: '/api/sightings/:id/crop.jpg', tag: 'plates', permission: 'plates.search', summary: 'The plate crop of a sighting, JPEG (audited)', params: idParams,
+      handler: async ({ req, reply, principal, params }) => {
+        const s = await store.getSighting(params.id);
+        if (!s) throw notFound('sighting');
+        await assertCameraVisible(store, principal!, s.cameraId);
+        const file = cropsRoot && s.cropRef ? await resolveCrop(cropsRoot, s.cropRef) : null;
+        const jpeg = file ? await readFile(file).catch(() => null) : null;
+        if (!jpeg) throw notFound('crop');
+        await ctx.audit(req, principal, 'footage.view', s.cameraId, { what: 'plate-crop', sightingId: s.id, plate: s.plateKey });
+        return reply.type('image/jpeg').send(jpeg);
+      },
+    });
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * Plate crops against a real server: a partner posts a read with a real plate crop (base64 JPEG), the ingest writes
+ * it to <data>/crops before the commit, and GET /api/sightings/:id/crop.jpg serves it back — with the search
+ * permission, within the camera scope, audited as a footage view, and never anything outside the crops folder.
+ */
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, TestClient, TEST_PASSWORD, type TestServer } from '../src/server/testing/harness.js';
+import { createUser } from '../src/server/users.js';
+import { DATA, hasAssets } from './assets.js';
+
+const T0 = Date.UTC(2026, 10, 21, 23, 21, 5);
+const SECRET = 'top-secret-not-a-crop';
+const CROP_FILE = join(DATA, 'vn_plates_bkav_thanglm20/images/P3_1__21T8_OCR_CNVN119_crop_0.jpg'); // 30F-282.79
+let dataDir = '';
+let t: TestServer;
+let admin: TestClient;
+let edge: TestClient;
+let crop: Buffer;
+
+const read = (id: string, cameraId: string, extra: Record<string, unknown> = {}) => ({ id, cameraId, atMs: T0, plate: '30F-282.79', confidence: 0.9, ...extra });
+const sighting = (id: string, cameraId: string, cropRef: string | null) => ({
+  id, cameraId, atMs: T0, plateKey: '30F28279', display: '30F-282.79', confidence: 0.9, category: 'private', cls: 'car', trackId: 1, direction: null, cropRef,
+});
+const getCrop = async (id: string, c: TestClient = admin) => {
+  const res = await fetch(`${t.url}/api/sightings/${id}/crop.jpg`, { headers: { cookie: c.cookie } });
+  return { res, body: Buffer.from(await res.arrayBuffer()) };
+};
+
+describe.skipIf(!hasAssets())('plate crops', () => {
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'argus-crops-srv-'));
+    // A real plate crop, re-encoded the way the plates stage keeps its best crop.
+    crop = await sharp(await readFile(CROP_FILE)).resize({ height: 48 }).jpeg({ quality: 85 }).toBuffer();
+    t = await startTestServer('sqlite', { footage: { dataDir } });
+    await t.store.upsertSite({ id: 'dn', name: 'Đà Nẵng', timeZone: 'Asia/Ho_Chi_Minh', district: null, ward: null, location: null });
+    for (const [id, district] of [['cam-a', 'Hải Châu'], ['cam-b', 'Sơn Trà']] as const) {
+      await t.store.upsertCamera({ id, siteId: 'dn', name: id, kind: 'gateway', url: '/dev/null', enabled: true, location: null, zones: { area: { district } }, rules: [], updatedAtMs: Date.now() });
+    }
+    await createUser(t.store, { username: 'sontra', password: TEST_PASSWORD, roles: ['investigator'], scope: { districts: ['Sơn Trà'] } });
+    admin = await TestClient.login(t.url, 'admin');
+    const key = await admin.post('/api/apikeys', { name: 'ANPR đối tác', scopes: ['ingest.write'], rateLimitPerMin: 10_000 });
+    edge = new TestClient(t.url);
+    edge.bearer = key.body.secret;
+    // Things an attacker would like to read through a tampered cropRef.
+    await writeFile(join(dataDir, 'secret.jpg'), SECRET);
+    await symlink(join(dataDir, 'secret.jpg'), join(dataDir, 'crops-link.jpg'));
+  }, 60_000);
+  afterAll(async () => {
+    await t?.dispose();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('stores a partner read with its crop and serves the same JPEG back, audited as a footage view', async () => {
+    const r = await edge.post('/api/ingest/sightings', { sightings: [read('crop-a', 'cam-a', { cropJpeg: crop.toString('base64') }), read('crop-b', 'cam-b', { cropJpeg: crop.toString('base64') })] });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    // Acknowledged = committed, and the file it points at is already there.
+    const s = await t.store.getSighting('crop-a');
+    expect(s?.cropRef).toBe('2026-11-21/crop-a.jpg');
+    expect(await readFile(join(dataDir, 'crops', s!.cropRef!))).toEqual(crop);
+    const { res, body } = await getCrop('crop-a');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/jpeg');
+    expect(body).toEqual(crop);
+    expect((await sharp(body).metadata()).height).toBe(48);
+    const audit = await t.store.listAudit({ action: 'footage.view' });
+    expect(audit.items.some((a) => a.target === 'cam-a' && (a.details as { what?: string; sightingId?: string }).what === 'plate-crop' && (a.details as { sightingId?: string }).sightingId === 'crop-a')).toBe(true);
+    // The search result names the crop, so the UI knows when to ask for it.
+    const found = await admin.get('/api/plates/search?q=30F-282.79');
+    expect(found.body.items.map((h: { id: string; cropRef: string | null }) => [h.id, h.cropRef])).toEqual(expect.arrayContaining([['crop-a', '2026-11-21/crop-a.jpg']]));
+  });
+
+  it('refuses a crop that is not a JPEG or is too large, and stores nothing of that batch', async () => {
+    const png = await sharp(crop).png().toBuffer();
+    const big = Buffer.concat([crop.subarray(0, 4), Buffer.alloc(70 * 1024)]);
+    for (const bad of [png.toString('base64'), big.toString('base64'), 'not base64!']) {
+      const r = await edge.post('/api/ingest/sightings', { sightings: [read('crop-bad', 'cam-a', { cropJpeg: bad })] });
+      expect(r.status).toBe(400);
+    }
+    expect(await t.store.getSighting('crop-bad')).toBeNull();
+  });
+
+  it('hides a crop of a camera outside the scope, and needs the search permission', async () => {
+    const sontra = await TestClient.login(t.url, 'sontra');
+    expect((await getCrop('crop-a', sontra)).res.status).toBe(404);
+    expect((await getCrop('crop-b', sontra)).res.status).toBe(200);
+    expect((await getCrop('crop-a', await TestClient.login(t.url, 'viewer'))).res.status).toBe(403);
+    expect((await fetch(`${t.url}/api/sightings/crop-a/crop.jpg`)).status).toBe(401);
+  });
+
+  it('answers 404 for an unknown sighting or one without a crop, or whose crop was pruned', async () => {
+    await t.store.insertSightings([sighting('no-crop', 'cam-a', null), sighting('pruned', 'cam-a', '2026-01-01/pruned.jpg')]);
+    for (const id of ['nope', 'no-crop', 'pruned']) expect((await getCrop(id)).res.status, id).toBe(404);
+  });
+
+  it('never serves a file outside the crops folder, whatever the id or the stored path', async () => {
+    await t.store.insertSightings([sighting('up', 'cam-a', null), sighting('abs', 'cam-a', null), sighting('link', 'cam-a', null)]);
+    // A tampered (or foreign) database may hold any path.
+    await t.exec(`UPDATE sightings SET crop_ref = '../secret.jpg' WHERE id = 'up'`);
+    await t.exec(`UPDATE sightings SET crop_ref = '${join(dataDir, 'secret.jpg')}' WHERE id = 'abs'`);
+    await t.exec(`UPDATE sightings SET crop_ref = '../crops-link.jpg' WHERE id = 'link'`);
+    for (const id of ['up', 'abs', 'link', '..%2Fsecret', '..%2F..%2Fsecret.jpg', 'crop-a.jpg', '%2e%2e']) {
+      const { res, body } = await getCrop(id);
+      expect([400, 404], id).toContain(res.status);
+      expect(body.toString()).not.toContain(SECRET);
+    }
+  });
+});
