@@ -101,6 +101,19 @@ describe('evidence download', () => {
     if (file === 'manifest.sig') expect(JSON.parse(body.toString()).format).toBe('argus-evidence-signature/1');
   });
 
+  it('serves the clip by byte ranges (seeking) and audits one look, not every range', async () => {
+    const url = `${t.url}/api/violations/${V}/evidence/${V}-pkg/files/clip.mp4`;
+    const whole = await readFile(join(pkg, 'clip.mp4'));
+    const before = (await t.store.listAudit({ action: 'export.evidence', limit: 1000 })).items.length;
+    const first = await fetch(url, { headers: { cookie: admin.cookie, range: 'bytes=0-99' } });
+    expect([first.status, first.headers.get('content-range')]).toEqual([206, `bytes 0-99/${whole.length}`]);
+    expect(Buffer.from(await first.arrayBuffer())).toEqual(whole.subarray(0, 100));
+    const seek = await fetch(url, { headers: { cookie: admin.cookie, range: `bytes=${whole.length - 50}-` } });
+    expect(seek.status).toBe(206);
+    expect(Buffer.from(await seek.arrayBuffer())).toEqual(whole.subarray(whole.length - 50));
+    expect((await t.store.listAudit({ action: 'export.evidence', limit: 1000 })).items.length).toBe(before + 1);
+  });
+
   it('gives a single-file evidence item with its type and name', async () => {
     const { res, body } = await download(`/api/violations/${V}/evidence/still-1`);
     expect(res.status).toBe(200);

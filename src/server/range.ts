@@ -30,6 +30,11 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
   return { start, end: Math.min(end, size - 1) };
 }
 
+/** A `Range` request that continues a read already under way (not from byte 0): a player seeking or buffering. */
+export function isRangeContinuation(header: string | undefined): boolean {
+  return header !== undefined && !/^bytes=0-/.test(header.trim());
+}
+
 /**
  * Sends a file, or the byte range the request asks for (206), with a strong ETag of size and modification time so a
  * client reading parts can tell the file changed between its requests. Throws ENOENT when the file is absent.

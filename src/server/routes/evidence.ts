@@ -4,13 +4,13 @@
  * and any single file of a package (the manifest, its signature, a still, the clip). Ids are strict patterns;
  * the stored path must resolve inside `<data>/evidence` (links followed) or the answer is 404 and nothing is read.
  */
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
 import type { EvidenceRecord, ViolationDetail } from '../../store/store.js';
 import type { ServerContext } from '../context.js';
 import { attachment, contentTypeOf, PACKAGE_FILE, packageFile, packageFiles, resolveEvidencePath } from '../evidence-files.js';
 import { HttpError, notFound } from '../http.js';
+import { isRangeContinuation, sendFileRange } from '../range.js';
 import { idText } from '../schemas.js';
 import { assertCameraVisible } from '../scope.js';
 import { tarLength, tarStream } from '../tar.js';
@@ -52,9 +52,9 @@ export function evidenceRoutes(ctx: ServerContext, evidenceRoot: string): void {
           .send(tarStream(v.id, files));
       }
       if (!st.isFile()) throw notFound('evidence file');
-      await ctx.audit(req, principal, 'export.evidence', v.id, { cameraId: v.cameraId, evidenceId: e.id, kind: e.kind });
+      if (!isRangeContinuation(req.headers.range)) await ctx.audit(req, principal, 'export.evidence', v.id, { cameraId: v.cameraId, evidenceId: e.id, kind: e.kind });
       const name = abs.slice(abs.lastIndexOf('/') + 1);
-      return reply.type(contentTypeOf(name)).header('content-disposition', attachment(`${v.id}-${name}`)).header('content-length', st.size).send(createReadStream(abs));
+      return sendFileRange(req, reply.header('content-disposition', attachment(`${v.id}-${name}`)), abs, contentTypeOf(name));
     },
   });
 
@@ -66,8 +66,9 @@ export function evidenceRoutes(ctx: ServerContext, evidenceRoot: string): void {
       if (!(await stat(abs)).isDirectory()) throw new HttpError(404, 'not_found', 'this evidence item is a single file, not a package');
       const f = await packageFile(abs, params.file);
       if (!f) throw notFound('evidence file');
-      await ctx.audit(req, principal, 'export.evidence', v.id, { cameraId: v.cameraId, evidenceId: e.id, file: f.name });
-      return reply.type(contentTypeOf(f.name)).header('content-disposition', attachment(`${v.id}-${f.name}`)).header('content-length', f.bytes).send(createReadStream(f.path));
+      // One audit row per look at the file: a player's follow-up range requests (seeking the clip) are the same look.
+      if (!isRangeContinuation(req.headers.range)) await ctx.audit(req, principal, 'export.evidence', v.id, { cameraId: v.cameraId, evidenceId: e.id, file: f.name });
+      return sendFileRange(req, reply.header('content-disposition', attachment(`${v.id}-${f.name}`)), f.path, contentTypeOf(f.name));
     },
   });
 }

@@ -3,7 +3,6 @@
  * evidence downloads (routes/evidence.ts). Every footage view and export is audited. File names in paths are
  * validated by strict patterns (no dots-slashes can pass) before anything touches the disk.
  */
-import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -19,6 +18,7 @@ import { legalBasis } from '../notice/legal-basis.js';
 import { renderNotice } from '../notice/render.js';
 import { listSegments } from '../recordings.js';
 import { evidenceRoutes } from './evidence.js';
+import { isRangeContinuation, sendFileRange } from '../range.js';
 import { idParams, idText, timeQuery } from '../schemas.js';
 import { assertCameraVisible } from '../scope.js';
 
@@ -113,8 +113,9 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}): vo
       const file = join(recRoot, params.cameraId, params.file);
       const st = await stat(file).catch(() => null);
       if (!st?.isFile()) throw notFound('recording');
-      await ctx.audit(req, principal, 'footage.view', params.cameraId, { what: 'recording', file: params.file });
-      return reply.type('video/mp4').header('content-length', st.size).send(createReadStream(file));
+      // One audit row per viewing: a player's follow-up range requests (seeking, buffering) are the same look.
+      if (!isRangeContinuation(req.headers.range)) await ctx.audit(req, principal, 'footage.view', params.cameraId, { what: 'recording', file: params.file });
+      return sendFileRange(req, reply, file, 'video/mp4');
     },
   });
   r.add({
