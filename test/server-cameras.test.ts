@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../src/config/schema.js';
+import sharp from 'sharp';
 import { startTestServer, TestClient, type TestServer } from '../src/server/testing/harness.js';
 import { video } from './assets.js';
 import { freePort, gstreamerMissing, RtspCameras } from './rtsp-camera.js';
@@ -132,5 +133,15 @@ describe('the camera manager in the service', () => {
     await new Promise((r) => setTimeout(r, 3500));
     expect((await t.store.listAlerts({ kinds: ['signal_loss'] })).items).toHaveLength(0);
     expect((await t.store.listAudit({ action: 'camera.add' })).items.map((a) => a.target)).toEqual(['extra']);
+
+    // Snapshots of a running camera come from its latest analysed frame; a wall's refreshes are one audited look.
+    const snap = async () => fetch(`${t.url}/api/cameras/loop/snapshot.jpg`, { headers: { cookie: admin.cookie } });
+    const first = await snap();
+    expect([first.status, first.headers.get('x-argus-frame')]).toEqual([200, 'live']);
+    const meta = await sharp(Buffer.from(await first.arrayBuffer())).metadata();
+    expect([meta.format, meta.width]).toEqual(['jpeg', mgr.latestFrame('loop')?.size.width]);
+    expect((await snap()).status).toBe(200);
+    const looks = (await t.store.listAudit({ action: 'footage.view' })).items.filter((a) => a.target === 'loop');
+    expect(looks).toHaveLength(1);
   }, 90_000);
 });

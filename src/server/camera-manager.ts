@@ -10,6 +10,7 @@
 import { join } from 'node:path';
 import type { CameraConfig } from '../config/schema.js';
 import { errorMessage, isArgusError } from '../core/errors.js';
+import type { Frame } from '../core/frame.js';
 import { runAnalysis, type FrameStage } from '../pipeline/analysis.js';
 import { resolveAnalysis } from '../pipeline/settings.js';
 import { countLineFromConfig } from '../rules/line-counter.js';
@@ -103,6 +104,8 @@ interface Runtime {
   signalLost: boolean;
   /** Last frame received over every source this camera had (a restart opens a new source). */
   lastFrameAtMs: number | undefined;
+  /** The latest analysed frame (a buffer the reader handed over, not copied): live snapshots without a new ffmpeg. */
+  latest: Frame | undefined;
   watchdog: NodeJS.Timeout | undefined;
   done: Promise<void>;
   recorder: Recorder | undefined;
@@ -153,7 +156,7 @@ export class CameraManager {
     const rt: Runtime = {
       config, abort: new AbortController(), source: undefined, health: config.enabled ? 'starting' : 'disabled', noModel: false,
       message: null, startedAtMs: Date.now(), framesAnalysed: 0, restarts: 0, fps: 0, lastDelivered: 0, lastTickMs: Date.now(),
-      signalLost: false, lastFrameAtMs: undefined, watchdog: undefined, done: Promise.resolve(), recorder: kept,
+      signalLost: false, lastFrameAtMs: undefined, latest: undefined, watchdog: undefined, done: Promise.resolve(), recorder: kept,
     };
     this.cameras.set(config.id, rt);
     if (!config.enabled) return;
@@ -176,6 +179,14 @@ export class CameraManager {
     await Promise.all([rt.source?.close(), rt.recorder?.stop()]);
     await rt.done;
     return true;
+  }
+
+  /** The latest analysed frame of a running camera when it is at most `maxAgeMs` old (wall clock), else undefined. */
+  latestFrame(id: string, maxAgeMs = 5_000): Frame | undefined {
+    const rt = this.cameras.get(id);
+    const f = rt?.latest;
+    if (!rt || !f || rt.signalLost || rt.lastFrameAtMs === undefined || Date.now() - rt.lastFrameAtMs > maxAgeMs) return undefined;
+    return f;
   }
 
   status(id?: string): CameraStatus[] {
@@ -280,7 +291,10 @@ export class CameraManager {
         motion: cam.analysis.motion, masks: cam.analysis.masks,
         stages: extra?.stages ?? [],
         onEvent: (e) => this.opts.ingest.event(e),
-        onFrame: () => { rt.framesAnalysed++; },
+        onFrame: ({ frame }) => {
+          rt.framesAnalysed++;
+          rt.latest = frame;
+        },
         signal: rt.abort.signal,
       });
       const err = source.lastError();

@@ -5,7 +5,9 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import sharp from 'sharp';
 import { z } from 'zod';
+import type { Frame } from '../../core/frame.js';
 import { classLabel, kindLabel, localTime } from '../../evidence/text.js';
 import type { ObjectClass } from '../../core/classes.js';
 import { HLS_PLAYLIST, HLS_SEGMENT_NAME, HlsSession } from '../../video/hls.js';
@@ -18,6 +20,7 @@ import { legalBasis } from '../notice/legal-basis.js';
 import { renderNotice } from '../notice/render.js';
 import { listSegments } from '../recordings.js';
 import { evidenceRoutes } from './evidence.js';
+import { LookThrottle } from '../look-throttle.js';
 import { isRangeContinuation, sendFileRange } from '../range.js';
 import { idParams, idText, timeQuery } from '../schemas.js';
 import { assertCameraVisible } from '../scope.js';
@@ -39,7 +42,12 @@ export async function closeFootage(): Promise<void> {
   for (const m of ALL_HLS) for (const s of m.values()) await (await s.catch(() => null))?.stop();
 }
 
+/** JPEG of an analysed RGB frame. */
+const frameJpeg = (f: Frame): Promise<Buffer> =>
+  sharp(f.rgb, { raw: { width: f.size.width, height: f.size.height, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
+
 export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}): void {
+  const snapshotLooks = new LookThrottle(60_000);
   const { router: r, store } = ctx;
   const dataDir = resolve(opts.dataDir ?? process.env['ARGUS_DATA_DIR'] ?? 'data');
   const recRoot = join(dataDir, 'recordings');
@@ -68,9 +76,12 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}): vo
     method: 'GET', url: '/api/cameras/:id/snapshot.jpg', tag: 'footage', permission: 'live.read', summary: 'The latest frame as JPEG (audited)', params: idParams,
     handler: async ({ req, reply, principal, params }) => {
       const c = await camera(principal!, params.id);
-      const jpeg = await grabJpeg(c.url, { timeoutMs: 10_000 });
-      await ctx.audit(req, principal, 'footage.view', c.id, { what: 'snapshot' });
-      return reply.type('image/jpeg').send(jpeg);
+      // The analyser's latest frame when the camera runs (no new ffmpeg; current even for looping files), else one grab.
+      const live = ctx.cameras.latestFrame(c.id);
+      const jpeg = live ? await frameJpeg(live) : await grabJpeg(c.url, { timeoutMs: 10_000 });
+      // A wall refreshes snapshots every few seconds: one audit row per viewer and camera per minute is one look.
+      if (snapshotLooks.due(`${principal!.actor}|${c.id}`)) await ctx.audit(req, principal, 'footage.view', c.id, { what: 'snapshot' });
+      return reply.type('image/jpeg').header('x-argus-frame', live ? 'live' : 'grab').send(jpeg);
     },
   });
   r.add({
