@@ -1,9 +1,9 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildRecordArgs, Recorder, segmentStartMs } from './recorder.js';
+import { buildRecordArgs, isCompleteMp4, Recorder, segmentStartMs } from './recorder.js';
 import { parseSource } from './ffmpeg-args.js';
 import { probeSource } from './probe.js';
 
@@ -50,6 +50,17 @@ describe('Recorder', () => {
     makeClip(VIDEO);
   });
   afterAll(async () => { for (const d of dirs) await rm(d, { recursive: true, force: true }); });
+
+  it('tells a complete mp4 from one whose end is not written yet (how a finished segment is confirmed)', async () => {
+    expect(await isCompleteMp4(VIDEO)).toBe(true);
+    const whole = await readFile(VIDEO);
+    const cut = join(dirs[0]!, 'cut.mp4');
+    for (const keep of [whole.length - 1, whole.length - 200, Math.floor(whole.length / 2), 20]) {
+      await writeFile(cut, whole.subarray(0, keep));
+      expect(await isCompleteMp4(cut), `first ${keep} bytes`).toBe(false);
+    }
+    expect(await isCompleteMp4(join(dirs[0]!, 'missing.mp4'))).toBe(false);
+  });
 
   it('writes playable segments of a looping source, reports each finished one, and stops cleanly', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'argus-rec-'));

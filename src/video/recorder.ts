@@ -5,7 +5,7 @@
  * ffmpeg prints the name of each finished segment on stdout (`-segment_list pipe:1`): that is the recorder's
  * health (segments written, the last one and when).
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ArgusError, errorMessage } from '../core/errors.js';
 import { buildInputArgs, parseSource, redactUrl, type SourceRef } from './ffmpeg-args.js';
@@ -145,18 +145,62 @@ export class Recorder {
     }
   }
 
-  /** Segment names ffmpeg prints as each one is finished. */
+  /**
+   * Segment names ffmpeg prints as each one is finished. ffmpeg prints the name after writing the trailer but before
+   * it closes (flushes) the file, so a segment is reported only once it reads as a complete mp4 (in order).
+   */
   private watchSegments(proc: ManagedProcess): void {
+    let reported = Promise.resolve();
     const lines = lineSplitter((line) => {
       const file = line.trim();
       if (segmentStartMs(file) === null) return;
-      this.segments++;
-      this.lastSegment = file;
-      this.lastSegmentAtMs = Date.now();
-      this.opts.onSegment?.(file);
+      reported = reported.then(async () => {
+        await waitComplete(join(this.opts.dir, file));
+        this.segments++;
+        this.lastSegment = file;
+        this.lastSegmentAtMs = Date.now();
+        this.opts.onSegment?.(file);
+      }).catch((e: unknown) => this.opts.logger?.warn({ cameraId: this.opts.cameraId, err: errorMessage(e) }, 'segment report failed'));
     });
     proc.stdout.setEncoding('utf8');
     proc.stdout.on('data', (chunk: string) => lines.push(chunk));
     proc.stdout.once('end', () => lines.flush());
   }
+}
+
+/**
+ * Whether an mp4 file is complete: its top-level boxes (`ftyp`, `mdat`, `moov`…) add up exactly to the file's size
+ * and the index (`moov`) is there. A segment still being flushed fails this.
+ */
+export async function isCompleteMp4(path: string): Promise<boolean> {
+  const fh = await open(path, 'r').catch(() => null);
+  if (!fh) return false;
+  try {
+    const size = (await fh.stat()).size;
+    const head = Buffer.alloc(16);
+    let at = 0;
+    let moov = false;
+    while (at + 8 <= size) {
+      const { bytesRead } = await fh.read(head, 0, 16, at);
+      if (bytesRead < 8) return false;
+      let box = head.readUInt32BE(0);
+      const type = head.toString('latin1', 4, 8);
+      if (box === 1) {
+        if (bytesRead < 16) return false;
+        box = Number(head.readBigUInt64BE(8));
+      } else if (box === 0) box = size - at; // to the end of the file
+      if (box < 8) return false;
+      if (type === 'moov') moov = true;
+      at += box;
+    }
+    return moov && at === size;
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Waits (polling, at most `maxMs`) until a just-finished segment reads as a complete mp4. */
+async function waitComplete(path: string, maxMs = 3000): Promise<void> {
+  const until = Date.now() + maxMs;
+  while (!(await isCompleteMp4(path)) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
 }
