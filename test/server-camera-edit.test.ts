@@ -80,6 +80,10 @@ describe('camera geometry and rule edits', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('says a camera added through the API is kept in the store (not rewritten by a config file at start)', async () => {
+    expect((await admin.get('/api/cameras/cam-a')).body.managedBy).toBe('store');
+  });
+
   it('lets only cameras.write edit', async () => {
     const viewer = await TestClient.login(t.url, 'viewer');
     expect((await viewer.request('PATCH', '/api/cameras/cam-a', { lines: [] })).status).toBe(403);

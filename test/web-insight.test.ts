@@ -80,6 +80,8 @@ describe.skipIf(skipReason !== '')(`dashboards and the camera editor${skipReason
       await page.goto(`${ui.url}/#/editor/cam-cau-rong`);
       await page.locator('[data-testid=editor-canvas][data-ready=true]').waitFor({ timeout: 30_000 });
       expect(await page.locator('.editor-canvas img').evaluate((img: { naturalWidth: number }) => img.naturalWidth)).toBeGreaterThan(100);
+      // A demo camera comes from config/demo.yaml: the editor says its edits last until the next start.
+      expect(await page.getByTestId('config-managed').textContent()).toContain('tệp cấu hình');
       expect(await page.getByTestId('line-0').locator('legend').textContent()).toBe('Đếm lưu lượng');
       const canvas = page.getByTestId('editor-canvas');
       const box = await canvas.boundingBox();

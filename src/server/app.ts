@@ -104,7 +104,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   const cameras = new CameraManager({ ...(recordingsDir ? { recordingsDir } : {}), ...opts.cameras, ingest, hub, logger: app.log });
   const auth = new Auth(store, { ...DEFAULT_AUTH, ...opts.auth });
   const router = new Router(app);
-  const ctx: ServerContext = { store, auth, hub, cameras, ingest, router, log: app.log, startedAtMs: Date.now(), audit: auditWriter(store) };
+  const ctx: ServerContext = { store, auth, hub, cameras, ingest, router, log: app.log, startedAtMs: Date.now(), configCameraIds: new Set((opts.config?.cameras ?? []).map((c) => c.id)), audit: auditWriter(store) };
 
   app.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith('/api/')) return;

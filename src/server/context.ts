@@ -16,6 +16,8 @@ export interface ServerContext {
   readonly router: Router;
   readonly log: FastifyBaseLogger;
   readonly startedAtMs: number;
+  /** Ids of the cameras the config file defines: the file wins for them at every start (their edits last until a restart). */
+  readonly configCameraIds: ReadonlySet<string>;
   /** Appends to the hash-chained audit log: who (actor), what (action, target, details), when, where (ip, agent). */
   audit(req: FastifyRequest, principal: Pick<Principal, 'actor' | 'username'> | null, action: string, target: string | null, details?: Record<string, JsonValue | undefined>): Promise<void>;
 }

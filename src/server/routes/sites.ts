@@ -74,7 +74,9 @@ export function siteRoutes(ctx: ServerContext): void {
       if (!c) throw notFound('camera');
       await assertCameraVisible(store, principal!, c.id);
       const site = (await store.getSite(c.siteId)) ?? undefined;
-      return { ...publicCamera(c, site), ...cameraGeometry(c), status: ctx.cameras.status(c.id)[0] ?? null };
+      // `managedBy: 'config'`: the config file defines this camera and rewrites it at the next start (edits are temporary).
+      const managedBy = ctx.configCameraIds.has(c.id) ? 'config' : 'store';
+      return { ...publicCamera(c, site), ...cameraGeometry(c), managedBy, status: ctx.cameras.status(c.id)[0] ?? null };
     },
   });
   r.add({

@@ -16,7 +16,7 @@ import { ShapeList } from './editor/ShapeList';
 import { WORDS, type Word } from './editor/words';
 import './editor/editor.css';
 
-type CameraDetail = Camera & Geometry;
+type CameraDetail = Camera & Geometry & { managedBy?: 'config' | 'store' };
 const TOOLS: ReadonlyArray<{ id: Tool; hint: Word }> = [
   { id: 'select', hint: 'hintSelect' }, { id: 'line', hint: 'hintLine' }, { id: 'zone', hint: 'hintZone' }, { id: 'lane', hint: 'hintLane' }, { id: 'cal', hint: 'hintCal' },
 ];
@@ -100,6 +100,7 @@ function CameraEditor({ cameraId }: { cameraId: string }) {
         <button type="button" className="primary" onClick={() => void save()} disabled={state.kind === 'saving'}>{state.kind === 'saving' ? w('saving') : w('save')}</button>
         <button type="button" className="ghost" onClick={load}>{w('reload')}</button>
       </div>
+      {camera.managedBy === 'config' && <p className="notice" role="note" data-testid="config-managed">{w('configManaged')}</p>}
       <p className="muted hint" aria-live="polite">{w(hint)}</p>
       <div role="status" data-testid="editor-status" data-state={state.kind}>
         {state.kind === 'saved' && <p className="notice saved">{w('saved')}</p>}

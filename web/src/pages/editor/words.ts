@@ -3,6 +3,7 @@ import { defineDict } from '../../i18n';
 
 export const WORDS = defineDict({
   vi: {
+    configManaged: 'Camera này được khai báo trong tệp cấu hình: thay đổi ở đây có hiệu lực ngay nhưng sẽ bị tệp cấu hình ghi đè khi khởi động lại dịch vụ. Sửa cả trong tệp để giữ lâu dài.',
     title: 'Thiết lập camera', loading: 'Đang tải…', failed: 'Không tải được camera', noCamera: 'Chọn một camera để thiết lập:',
     tools: 'Công cụ vẽ', select: 'Chọn / kéo', line: 'Vạch (đếm, dừng)', zone: 'Vùng', lane: 'Làn đường', cal: 'Điểm hiệu chuẩn',
     canvas: 'Ảnh camera và hình vẽ. Mũi tên: dịch điểm đang chọn; Delete: xoá điểm; Esc: huỷ hình đang vẽ; Enter: đóng vùng',
@@ -19,6 +20,7 @@ export const WORDS = defineDict({
     car: 'Ô tô', motorcycle: 'Xe máy', bus: 'Xe buýt', truck: 'Xe tải', bicycle: 'Xe đạp',
   },
   en: {
+    configManaged: 'This camera is defined in the config file: changes here apply at once, but the config file rewrites them when the service restarts. Change the file as well to keep them.',
     title: 'Camera set-up', loading: 'Loading…', failed: 'The camera could not be loaded', noCamera: 'Choose a camera to set up:',
     tools: 'Drawing tools', select: 'Select / drag', line: 'Line (count, stop)', zone: 'Zone', lane: 'Lane', cal: 'Calibration point',
     canvas: 'Camera picture and drawing. Arrows: nudge the selected point; Delete: remove it; Esc: drop the unfinished shape; Enter: close a zone',
