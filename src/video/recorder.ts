@@ -155,7 +155,12 @@ export class Recorder {
       const file = line.trim();
       if (segmentStartMs(file) === null) return;
       reported = reported.then(async () => {
-        await waitComplete(join(this.opts.dir, file));
+        // A segment that never completes (ffmpeg killed while closing it) is not a finished segment: it stays on disk
+        // for the listing, but is neither counted nor offered as the last one.
+        if (!(await waitComplete(join(this.opts.dir, file)))) {
+          this.opts.logger?.warn({ cameraId: this.opts.cameraId, file }, 'segment left incomplete');
+          return;
+        }
         this.segments++;
         this.lastSegment = file;
         this.lastSegmentAtMs = Date.now();
@@ -199,8 +204,12 @@ export async function isCompleteMp4(path: string): Promise<boolean> {
   }
 }
 
-/** Waits (polling, at most `maxMs`) until a just-finished segment reads as a complete mp4. */
-async function waitComplete(path: string, maxMs = 3000): Promise<void> {
+/** Waits (polling, at most `maxMs`) until a just-finished segment reads as a complete mp4; false if it never does. */
+async function waitComplete(path: string, maxMs = 5000): Promise<boolean> {
   const until = Date.now() + maxMs;
-  while (!(await isCompleteMp4(path)) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  for (;;) {
+    if (await isCompleteMp4(path)) return true;
+    if (Date.now() >= until) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
