@@ -1,13 +1,13 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { configSchema } from '../src/config/schema.js';
 import sharp from 'sharp';
+import { configSchema } from '../src/config/schema.js';
 import { startTestServer, TestClient, type TestServer } from '../src/server/testing/harness.js';
 import { video } from './assets.js';
-import { freePort, gstreamerMissing, RtspCameras } from './rtsp-camera.js';
+import { freePort, gstreamerMissing, loopClip, RtspCameras } from './rtsp-camera.js';
+import { sse, waitFor as until } from './sse-client.js';
 
 /**
  * The camera manager inside a real server: a looping real clip keeps being analysed while an RTSP camera whose
@@ -29,45 +29,11 @@ const camera = (id: string, source: string, name: string, lat: number) => ({
   lines: [{ id: 'L1', points: [[0, 0.55], [1, 0.55]] }],
 });
 
-async function until<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/** Reads an SSE stream and collects `{ event, data }` messages. */
-function sse(url: string, cookie: string): { messages: Array<{ event: string; data: any }>; close: () => void } { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const ctl = new AbortController();
-  const messages: Array<{ event: string; data: unknown }> = [];
-  void (async () => {
-    const res = await fetch(url, { headers: { cookie }, signal: ctl.signal });
-    const decoder = new TextDecoder();
-    let buf = '';
-    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buf += decoder.decode(chunk, { stream: true });
-      let i;
-      while ((i = buf.indexOf('\n\n')) >= 0) {
-        const block = buf.slice(0, i);
-        buf = buf.slice(i + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event && data) messages.push({ event, data: JSON.parse(data) });
-      }
-    }
-  })().catch(() => undefined);
-  return { messages: messages as Array<{ event: string; data: any }>, close: () => ctl.abort() }; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
 describe('the camera manager in the service', () => {
   it.runIf(gstreamer)('raises a signal-loss alert within 5 s of an RTSP camera dying while a looping camera keeps analysing', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'argus-cam-'));
     cleanup.push(() => rm(dir, { recursive: true, force: true }));
-    const longClip = join(dir, 'long.mp4');
-    execFileSync('ffmpeg', ['-v', 'error', '-stream_loop', '5', '-i', CLIP, '-c', 'copy', longClip]);
+    const longClip = loopClip(CLIP, join(dir, 'long.mp4'), 5);
     const port = await freePort();
     const rtsp = await rtspCameras.start(longClip, port);
     const config = configSchema.parse({
