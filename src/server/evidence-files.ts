@@ -6,7 +6,8 @@
 import { lstat, readdir, realpath } from 'node:fs/promises';
 import { basename, extname, isAbsolute, join, relative, resolve } from 'node:path';
 
-const inside = (root: string, abs: string): boolean => {
+/** Whether `abs` lies strictly inside `root` (both absolute). */
+export const inside = (root: string, abs: string): boolean => {
   const rel = relative(root, abs);
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 };

@@ -12,13 +12,14 @@
  *   same transaction as its sighting, with an id derived from both, so a retried batch raises it once.
  */
 import { createHash } from 'node:crypto';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import type { ArgusEvent } from '../core/events.js';
 import { ulid } from '../core/ids.js';
 import type { PlateReadEvent } from '../core/plate.js';
 import { matchPlate } from '../plates/match.js';
 import type { EventCount, EventRecord, EvidenceRecord, IngestBatch, JsonValue, NewAlert, NewViolation, SightingRecord, Store, WatchEntryRecord, WatchListRecord } from '../store/store.js';
 import { isJpeg, writeCrop } from './crops.js';
+import { inside } from './evidence-files.js';
 import { BatchQueue, type BatchQueueOptions, type QueueStats } from './ingest-queue.js';
 import type { LiveHub } from './live.js';
 
@@ -63,8 +64,8 @@ export const watchAlertId = (sightingId: string, entryId: string): string =>
  */
 export function evidencePath(root: string | undefined, uri: string): string {
   if (!root) return uri;
-  const rel = relative(resolve(root), resolve(uri));
-  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : uri;
+  const [r, abs] = [resolve(root), resolve(uri)];
+  return inside(r, abs) ? relative(r, abs).split(sep).join('/') : uri;
 }
 
 export class Ingest {

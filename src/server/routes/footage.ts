@@ -5,9 +5,9 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import sharp from 'sharp';
 import { z } from 'zod';
 import type { Frame } from '../../core/frame.js';
+import { encodeJpeg, toRaw } from '../../evidence/render.js';
 import { classLabel, kindLabel, localTime } from '../../evidence/text.js';
 import type { ObjectClass } from '../../core/classes.js';
 import { HLS_PLAYLIST, HLS_SEGMENT_NAME, HlsSession } from '../../video/hls.js';
@@ -43,8 +43,7 @@ export async function closeFootage(): Promise<void> {
 }
 
 /** JPEG of an analysed RGB frame. */
-const frameJpeg = (f: Frame): Promise<Buffer> =>
-  sharp(f.rgb, { raw: { width: f.size.width, height: f.size.height, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
+const frameJpeg = (f: Frame): Promise<Buffer> => encodeJpeg(toRaw({ rgb: f.rgb, width: f.size.width, height: f.size.height }), 80);
 
 export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}): void {
   const snapshotLooks = new LookThrottle(60_000);
