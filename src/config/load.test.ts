@@ -28,6 +28,14 @@ describe('site config', () => {
     expect(r.config.cameras[0]!.analysis.motion.enabled).toBe(true);
   });
 
+  it("takes the site's home provinces for the plate reader and refuses codes that are not provinces", () => {
+    const ok = parseConfig(good.replace('name: Công an tỉnh Quảng Nam', 'name: Công an tỉnh Quảng Nam\n    provinces: [92]'));
+    expect(ok.ok && ok.config.sites[0]!.provinces).toEqual([92]);
+    const bad = parseConfig(good.replace('name: Công an tỉnh Quảng Nam', 'name: Công an tỉnh Quảng Nam\n    provinces: [92, 13]'));
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(JSON.stringify(bad.problems)).toContain('not a Vietnamese province code');
+  });
+
   it('reports every problem at once with its path and line', () => {
     const bad = `
 version: 1

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VEHICLE_CLASSES } from '../core/classes.js';
+import { PROVINCE_CODES } from '../core/plate.js';
 import { mapSchema } from './map.js';
 import { RULES_NEEDING_CALIBRATION, RULES_NEEDING_SPEED_LIMITS, ruleRefs, ruleSchema, type RefKind } from './rules.js';
 
@@ -223,6 +224,11 @@ export const siteSchema = z
         { message: 'unknown IANA time zone' },
       )
       .describe('IANA time zone for display; data is stored in UTC'),
+    provinces: z
+      .array(z.number().int().refine((c) => PROVINCE_CODES.has(c), { message: 'not a Vietnamese province code (Circular 79/2024/TT-BCA)' }))
+      .max(10)
+      .optional()
+      .describe("Province codes of the site's own plates, e.g. [77] for Bình Định: they seed the plate reader's site prior (it also learns the mix by itself)"),
   })
   .describe('A site (a province, city or district network)');
 

@@ -3,6 +3,13 @@ import type { ObjectClass } from './classes.js';
 import type { CrossDirection } from './direction.js';
 import type { TrackId } from './track.js';
 
+/** Province and city codes in use on plates (Circular 79/2024/TT-BCA, appendix 02; 80 = central agencies). */
+export const PROVINCE_CODES: ReadonlySet<number> = new Set([
+  11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38,
+  39, 40, 41, 43, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69,
+  70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 88, 89, 90, 92, 93, 94, 95, 97, 98, 99,
+]);
+
 /**
  * Category a plate's background colour tells (Circular 79/2024/TT-BCA): white private, yellow commercial
  * transport, blue state agencies, red military; diplomatic/international/foreign series (NG, QT, NN).

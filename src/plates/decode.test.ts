@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ALPHABET_SIZE, greedyDecode, PLATE_ALPHABET, type StepProbs } from './ctc.js';
-import { constrainedDecode } from './decode.js';
+import { constrainedDecode, keyPrior, type PlatePrior } from './decode.js';
+import { ensembleDecode } from './ensemble.js';
 
 /** Steps written as `'7'` (certain), `'B:0.6 8:0.4'` (alternatives) or `'-'` (blank). */
 function steps(spec: string[]): StepProbs {
@@ -85,5 +86,35 @@ describe('CTC forward scoring', () => {
     const soft = steps(['3', '-', '0:0.7 8:0.3', '-', 'A']);
     expect(Math.exp(ctcLogProb(soft, '30A'))).toBeCloseTo(0.7, 5);
     expect(Math.exp(ctcLogProb(soft, '38A'))).toBeCloseTo(0.3, 5);
+  });
+
+  describe('site prior', () => {
+    // Top line of a small two-line plate: the province reads 11 a little more than 77.
+    const line1 = steps(['1:0.55 7:0.45', '-', '1:0.55 7:0.45', '-', 'L', '-', '2']);
+    const line2 = spell('07115');
+    const prior: PlatePrior = { province: (c) => (c === 77 ? 2 : c === 11 ? -1 : 0), series: () => 0 };
+
+    it('without a prior the recogniser decides', () => {
+      expect(constrainedDecode([line1, line2])?.text).toBe('11L207115');
+    });
+
+    it("a site whose plates are mostly 77 turns a close call into 77, in the search and in the ensemble's rescoring", () => {
+      expect(constrainedDecode([line1, line2], { sitePrior: prior })?.text).toBe('77L207115');
+      expect(ensembleDecode([{ streams: [line1, line2], weight: 1 }, { streams: [line1, line2], weight: 0.5 }], { sitePrior: prior })?.text).toBe('77L207115');
+    });
+
+    it('does not overrule a clear read', () => {
+      const clear = steps(['1:0.95 7:0.05', '-', '1:0.95 7:0.05', '-', 'L', '-', '2']);
+      expect(constrainedDecode([clear, line2], { sitePrior: prior })?.text).toBe('11L207115');
+    });
+
+    it('weights the first series letter given the province', () => {
+      const letters: PlatePrior = { province: () => 0, series: (c, l) => (c === 77 && l === 'A' ? 1.5 : 0) };
+      const sp = steps(['7', '-', '7', '-', 'S:0.55 A:0.45', '-', '1', '-', '2', '-', '2', '-', '2', '-', '5']);
+      expect(constrainedDecode([sp])?.text).toBe('77S12225');
+      expect(constrainedDecode([sp], { sitePrior: letters })?.text).toBe('77A12225');
+      expect(keyPrior(letters, '77A12225')).toBe(1.5);
+      expect(keyPrior(letters, 'QA1234')).toBe(0);
+    });
   });
 });

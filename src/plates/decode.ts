@@ -18,6 +18,24 @@ export interface DecodeOptions {
   readonly kinds?: readonly PlateKind[];
   /** Grammar mode (default: `two` for two streams, `one` for one); `two-flat` = a two-line plate's lines side by side in one stream. */
   readonly mode?: ReadMode;
+  /** What the site's traffic says about province codes and series letters (site-prior.ts); none = uniform. */
+  readonly sitePrior?: PlatePrior;
+}
+
+/** Log-weights (nats) for the parts of a plate that a site's traffic makes more or less likely. */
+export interface PlatePrior {
+  /** A province code (the first two digits). */
+  province(code: number): number;
+  /** The first series letter after province `code`. */
+  series(code: number, letter: string): number;
+}
+
+/** The prior's log-weight for a whole key (0 for keys that do not start with a province code). */
+export function keyPrior(prior: PlatePrior | undefined, key: string): number {
+  if (!prior || !/^\d\d/.test(key)) return 0;
+  const code = Number(key.slice(0, 2));
+  const letter = key[2] ?? '';
+  return prior.province(code) + (/[A-Z]/.test(letter) ? prior.series(code, letter) : 0);
 }
 
 export interface ConstrainedRead {
@@ -45,6 +63,11 @@ interface Beam {
   charProbs: number[];
 }
 
+function partPrior(prior: PlatePrior, text: string, ch: string): number {
+  if (text.length === 1) return prior.province(Number(text + ch));
+  return ch >= 'A' && ch <= 'Z' ? prior.series(Number(text), ch) : 0;
+}
+
 /** Beams are identified by their text and where line 2 starts (`77L1|2345` ≠ `77L|12345`). */
 const keyOf = (text: string, split: number): string => `${split}|${text}`;
 
@@ -70,7 +93,7 @@ export function constrainedDecode(streams: readonly StepProbs[], opts: DecodeOpt
     if (s > 0) beams = lineBreak(beams, a, s);
     const sp = streams[s]!;
     for (let t = 0; t < sp.steps; t++) {
-      const next = stepBeams(beams, sp.probs, t * ALPHABET_SIZE, a, s, minP);
+      const next = stepBeams(beams, sp.probs, t * ALPHABET_SIZE, a, s, minP, s === 0 ? opts.sitePrior : undefined);
       logScale += normalise(next);
       beams = prune(next, width);
     }
@@ -78,7 +101,18 @@ export function constrainedDecode(streams: readonly StepProbs[], opts: DecodeOpt
   return finish(beams, a, streams.length - 1, logScale);
 }
 
-function stepBeams(beams: Map<string, Beam>, probs: Float32Array, row: number, a: Automaton, stream: number, minP: number) {
+/** Variants whose first two characters are a province code. */
+const PROVINCE_MASK: Mask = maskOf((v) => v.province);
+
+function stepBeams(
+  beams: Map<string, Beam>,
+  probs: Float32Array,
+  row: number,
+  a: Automaton,
+  stream: number,
+  minP: number,
+  sitePrior?: PlatePrior,
+) {
   const next = new Map<string, Beam>();
   const get = (b: Beam, text: string, mask: Mask, charProbs: number[]) => {
     const split = stream === 0 ? text.length : b.split;
@@ -110,7 +144,10 @@ function stepBeams(beams: Map<string, Beam>, probs: Float32Array, row: number, a
       const mask = a.step(b.mask, stream, pos, ch, stream === 0 ? (b.text[pos - 1] ?? '') : '');
       if (mask === 0) continue;
       const ext = get(b, b.text + ch, mask, [...b.charProbs, p]);
-      ext.pnb += (ch === last ? b.pb : total) * p;
+      // The site prior enters as the second digit completes the province code (pos 1 of line 1) and as the
+      // first series letter follows it (pos 2), each once.
+      const prior = sitePrior && pos >= 1 && pos <= 2 && mask & PROVINCE_MASK ? Math.exp(partPrior(sitePrior, b.text, ch)) : 1;
+      ext.pnb += (ch === last ? b.pb : total) * p * prior;
       if (p > (ext.charProbs[ext.charProbs.length - 1] ?? 0)) ext.charProbs = [...ext.charProbs.slice(0, -1), p];
     }
   }

@@ -5,7 +5,7 @@
  * experts, which needs no alignment between the models' different time steps.
  */
 import { ctcLogProb, type StepProbs } from './ctc.js';
-import { constrainedDecode, type ConstrainedRead, type DecodeOptions } from './decode.js';
+import { constrainedDecode, keyPrior, type ConstrainedRead, type DecodeOptions } from './decode.js';
 
 export interface Expert {
   /** Per-line step probabilities of this recogniser. */
@@ -36,7 +36,7 @@ export function ensembleDecode(experts: readonly Expert[], opts: DecodeOptions =
   const top = logP.map((row) => Math.max(...row));
   const scored = [...cands.values()].map((c, k) => ({
     c,
-    score: experts.reduce((acc, e, j) => acc + e.weight * Math.max(logP[j]![k]!, top[j]! - VETO_NATS), 0),
+    score: experts.reduce((acc, e, j) => acc + e.weight * Math.max(logP[j]![k]!, top[j]! - VETO_NATS), 0) + keyPrior(opts.sitePrior, c.text),
   }));
   scored.sort((a, b) => b.score - a.score);
   const best = scored[0]!;

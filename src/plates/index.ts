@@ -1,4 +1,5 @@
 export { createPlateReader, readPlateImage, focusMeasure, type PlateReader, type PlateReaderOptions, type CropRead } from './reader.js';
+export { createSitePrior, homeProvinceSeed, type SitePrior, type SitePriorOptions } from './site-prior.js';
 export { evaluateLabels, parseLabels, editDistance, type EvalSummary, type EvalFailure, type LabelRow } from './evaluate.js';
 export { normalizePlateText, parsePlate, displayPlate, displayParts, type PlateParts } from './format.js';
 export { isValidPlateKey, PROVINCE_CODES } from './grammar.js';

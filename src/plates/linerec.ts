@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { ArgusError } from '../core/errors.js';
-import { ALPHABET_SIZE } from './ctc.js';
+import { ALPHABET_SIZE, type StepProbs } from './ctc.js';
 import { toGray, type RgbImage } from './image.js';
 import { createSession, type Recogniser } from './ocr.js';
 
@@ -39,19 +39,26 @@ function checkoutModel(): string | undefined {
 export async function createLineRecogniser(path: string, threads = 1): Promise<Recogniser> {
   const session = await createSession(path, threads);
   const inputName = session.inputNames[0] ?? 'x';
+  const run = async (lines: readonly RgbImage[]): Promise<StepProbs[]> => {
+    const x = new Float32Array(lines.length * H * W);
+    lines.forEach((line, i) => x.set(lineTensor(line), i * H * W));
+    let out: ort.InferenceSession.OnnxValueMapType;
+    try {
+      out = await session.run({ [inputName]: new ort.Tensor('float32', x, [lines.length, 1, H, W]) });
+    } catch (e) {
+      throw new ArgusError('inference_failed', 'plate line recognition failed', { cause: e });
+    }
+    const t = out[session.outputNames[0] ?? ''];
+    if (!t || t.dims[2] !== ALPHABET_SIZE) throw new ArgusError('model_invalid', `plate line model output must be [n, steps, ${ALPHABET_SIZE}]`);
+    const steps = t.dims[1] ?? 0;
+    const data = t.data as Float32Array;
+    return lines.map((_, i) => ({ steps, probs: data.slice(i * steps * ALPHABET_SIZE, (i + 1) * steps * ALPHABET_SIZE) }));
+  };
   return {
     async recognise(line) {
-      const x = lineTensor(line);
-      let out: ort.InferenceSession.OnnxValueMapType;
-      try {
-        out = await session.run({ [inputName]: new ort.Tensor('float32', x, [1, 1, H, W]) });
-      } catch (e) {
-        throw new ArgusError('inference_failed', 'plate line recognition failed', { cause: e });
-      }
-      const t = out[session.outputNames[0] ?? ''];
-      if (!t || t.dims[2] !== ALPHABET_SIZE) throw new ArgusError('model_invalid', `plate line model output must be [n, steps, ${ALPHABET_SIZE}]`);
-      return { steps: t.dims[1] ?? 0, probs: Float32Array.from(t.data as Float32Array) };
+      return (await run([line]))[0]!;
     },
+    recogniseAll: (lines) => (lines.length === 0 ? Promise.resolve([]) : run(lines)),
     async release() {
       await session.release();
     },

@@ -6,7 +6,7 @@ import type { Box } from '../core/box.js';
 import type { PlateRead } from '../core/plate.js';
 import { categoryOf, colourShares, type ColourShares } from './colour.js';
 import type { PlateKind } from './grammar.js';
-import { greedyDecode, type StepProbs } from './ctc.js';
+import { greedyDecode } from './ctc.js';
 import type { ConstrainedRead } from './decode.js';
 import { ensembleDecode, type Expert } from './ensemble.js';
 import { createLineRecogniser, findLineModel } from './linerec.js';
@@ -16,6 +16,7 @@ import { rgbImage, toGray, type RgbImage } from './image.js';
 import { groupRows, lineHypotheses } from './layout.js';
 import { TWO_LINE_MAX_ASPECT } from './lines.js';
 import { findPlateRegions } from './localise.js';
+import { createSitePrior, type SitePrior, type SitePriorOptions } from './site-prior.js';
 import { createRecogniser, defaultOcrModelPaths, type OcrModelPaths, type Recogniser } from './ocr.js';
 
 export interface PlateReaderOptions {
@@ -32,6 +33,11 @@ export interface PlateReaderOptions {
   readonly lineModel?: string | false;
   /** Weight of the line model's log-probability against PP-OCR's (default 0.5: measured best of 0.5/1/2). */
   readonly lineModelWeight?: number;
+  /**
+   * The site's province mix, learnt from this reader's own confident reads (site-prior.ts): a prior for the
+   * province code, the hardest part of a small two-line plate. Default: a fresh adaptive prior; `false` = none.
+   */
+  readonly sitePrior?: SitePrior | SitePriorOptions | false;
 }
 
 /** Default weight of the line model against PP-OCR (ARGUS_PLATE_LINE_WEIGHT overrides, for tuning). */
@@ -76,7 +82,12 @@ export async function createPlateReader(opts: PlateReaderOptions = {}): Promise<
   if (linePath) recs.push({ rec: await createLineRecogniser(linePath, threads), weight: opts.lineModelWeight ?? LINE_MODEL_WEIGHT });
   const det = await createTextDetector(paths.detection, threads);
   const beamWidth = opts.beamWidth ?? 24;
-  const readImage = (img: RgbImage) => readPlateImage(img, recs, det, beamWidth);
+  const prior = opts.sitePrior === false ? undefined : isSitePrior(opts.sitePrior) ? opts.sitePrior : createSitePrior(opts.sitePrior);
+  const readImage = async (img: RgbImage) => {
+    const r = await readPlateImage(img, recs, det, beamWidth, prior);
+    if (r.read) prior?.observe(r.read.plate, r.read.confidence);
+    return r;
+  };
   return {
     readCrop: (rgb, width, height) => readImage(rgbImage(rgb, width, height)),
     async findAndRead(rgb, width, height) {
@@ -95,6 +106,8 @@ export async function createPlateReader(opts: PlateReaderOptions = {}): Promise<
     },
   };
 }
+
+const isSitePrior = (x: SitePrior | SitePriorOptions | undefined): x is SitePrior => typeof (x as SitePrior | undefined)?.province === 'function';
 
 const offsetBox = (inner: Box | undefined, outer: Box): Box =>
   inner ? { x1: inner.x1 + outer.x1, y1: inner.y1 + outer.y1, x2: inner.x2 + outer.x1, y2: inner.y2 + outer.y1 } : outer;
@@ -135,7 +148,13 @@ const SMALL_LINE_PX = Number(process.env.ARGUS_PLATE_SMALL ?? 24);
 const skipDetector = (img: RgbImage): boolean => img.height < SMALL_LINE_PX && img.width / img.height >= TWO_LINE_MAX_ASPECT;
 
 /** Read one plate image: try the line hypotheses in order; the first the grammar accepts wins. */
-export async function readPlateImage(img: RgbImage, recs: readonly WeightedRecogniser[], det: TextDetector, beamWidth: number): Promise<CropRead> {
+export async function readPlateImage(
+  img: RgbImage,
+  recs: readonly WeightedRecogniser[],
+  det: TextDetector,
+  beamWidth: number,
+  prior?: SitePrior,
+): Promise<CropRead> {
   const boxes = skipDetector(img) ? [] : await det.detect(img, { minSide: DET_MIN_SIDE, maxSide: 2 * DET_MIN_SIDE });
   const sharpness = focusMeasure(img);
   const rows = groupRows(boxes);
@@ -146,16 +165,13 @@ export async function readPlateImage(img: RgbImage, recs: readonly WeightedRecog
   const raw: string[] = [];
   let ppText = false;
   for (const hyp of lineHypotheses(img, boxes)) {
+    // The lines of a hypothesis go through each recogniser as one batch (one model run).
     const experts: Expert[] = [];
-    for (const { rec, weight } of recs) {
-      const streams: StepProbs[] = [];
-      for (const line of hyp.lines) streams.push(await rec.recognise(line));
-      experts.push({ streams, weight });
-    }
+    for (const { rec, weight } of recs) experts.push({ weight, streams: await rec.recogniseAll(hyp.lines) });
     raw.push(experts.map((e) => e.streams.map(greedyDecode).join('|')).join(' / '));
     // "Text" = what the detector or PP-OCR sees (the small line model reads something into any texture).
     ppText ||= experts[0]!.streams.some((st) => greedyDecode(st).length > 0);
-    const got = ensembleDecode(experts, { beamWidth, kinds });
+    const got = ensembleDecode(experts, { beamWidth, kinds, sitePrior: prior });
     if (got) return { read: toPlateRead(got, img, region, shares), raw, sharpness, charProbs: got.charProbs, layout: hyp.name };
   }
   const anyText = ppText || boxes.length > 0;

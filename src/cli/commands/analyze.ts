@@ -7,6 +7,7 @@ import { px, type FrameSize } from '../../core/geometry.js';
 import { runAnpr } from '../../pipeline/anpr.js';
 import { startPlateHost, type PlateHost } from '../../pipeline/plate-host.js';
 import { createPlatesStage } from '../../pipeline/plates-stage.js';
+import { homeProvinceSeed } from '../../plates/site-prior.js';
 import { runAnalysis, type AnalysisSummary, type FrameResult } from '../../pipeline/analysis.js';
 import { Annotator } from '../../pipeline/annotate.js';
 import { createCameraStages } from '../../pipeline/camera-stages.js';
@@ -213,7 +214,7 @@ async function live(url: string, values: Values, setup: CameraSetup | undefined,
   const info = await probeSource(url);
   const settings = resolveAnalysis(camera?.analysis, info, overrides);
   const fps = settings.fps;
-  const host = values.plates ? await startPlateHost() : undefined;
+  const host = values.plates ? await startPlateHost(readerOptions(setup?.site)) : undefined;
   const plates = host ? createPlatesStage({ cameraId: camera?.id ?? 'cli', host, live: isLiveUrl(url) }) : undefined;
   const stages = await createCameraStages({
     plates,
@@ -294,7 +295,7 @@ async function anpr(url: string, values: Values, setup: CameraSetup | undefined)
   const info = await probeSource(url);
   const fps = positiveNumber('fps', values.fps) ?? camera?.analysis.fps ?? Math.min(info.fps ?? 5, 5);
   const width = positiveNumber('width', values.width) ?? camera?.analysis.width;
-  const host: PlateHost = await startPlateHost();
+  const host: PlateHost = await startPlateHost(readerOptions(setup?.site));
   const source = openFrameSource({ url, fps, ...(width ? { width } : {}), realtime: values.realtime === true });
   const events = values.events ? new JsonlWriter(values.events) : undefined;
   const abort = new AbortController();
@@ -325,3 +326,6 @@ async function anpr(url: string, values: Values, setup: CameraSetup | undefined)
   if (values.summary) printSummary(url, { ...summary, fps: Math.round((summary.frames / Math.max(summary.wallSec, 1e-9)) * 1000) / 1000, lines: {} }, { reads: summary.reads, skipped: summary.skipped, plates: summary.plates });
   return 0;
 }
+
+/** The plate reader's options from the site: its home provinces seed the reader's site prior. */
+const readerOptions = (site: SiteConfig | undefined) => ({ sitePrior: { seed: homeProvinceSeed(site?.provinces) } });

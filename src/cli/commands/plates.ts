@@ -6,12 +6,17 @@
 import type { Box } from '../../core/box.js';
 import { ArgusError } from '../../core/errors.js';
 import { parseCommandArgs } from '../args.js';
-import { createPlateReader, evaluateLabels, loadRgb, type PlateReader } from '../../plates/index.js';
+import { createPlateReader, evaluateLabels, homeProvinceSeed, loadRgb, PROVINCE_CODES, type PlateReader, type PlateReaderOptions } from '../../plates/index.js';
 
 const USAGE = `Usage:
   argus plates read <image…> [--find]      read plate crops (--find: locate plates in vehicle/scene photos)
   argus plates eval --labels FILE.csv [--images DIR] [--failures]
+Both:
+  --provinces 77,81    the site's home province codes (seed the site prior)
+  --no-site-prior      do not learn the site's province and series mix from confident reads
 `;
+
+const PRIOR_OPTIONS = { provinces: { type: 'string' }, 'no-site-prior': { type: 'boolean' } } as const;
 
 export async function plates(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -24,8 +29,18 @@ export async function plates(argv: string[]): Promise<number> {
   throw new ArgusError('invalid_argument', `unknown plates command "${sub}"\n${USAGE}`);
 }
 
-async function withReader<T>(fn: (r: PlateReader) => Promise<T>): Promise<T> {
-  const reader = await createPlateReader({ threads: 2 });
+/** The reader's site prior from the command line: off, learnt, or learnt from a seed of home provinces. */
+function sitePriorOf(values: { provinces?: string; 'no-site-prior'?: boolean }): PlateReaderOptions['sitePrior'] {
+  if (values['no-site-prior']) return false;
+  if (values.provinces === undefined) return undefined;
+  const codes = values.provinces.split(',').map((c) => Number(c.trim()));
+  const bad = codes.filter((c) => !PROVINCE_CODES.has(c));
+  if (bad.length > 0 || codes.length === 0) throw new ArgusError('invalid_argument', `--provinces: not a province code: ${values.provinces}`);
+  return { seed: homeProvinceSeed(codes) };
+}
+
+async function withReader<T>(sitePrior: PlateReaderOptions['sitePrior'], fn: (r: PlateReader) => Promise<T>): Promise<T> {
+  const reader = await createPlateReader({ threads: 2, sitePrior });
   try {
     return await fn(reader);
   } finally {
@@ -34,9 +49,9 @@ async function withReader<T>(fn: (r: PlateReader) => Promise<T>): Promise<T> {
 }
 
 async function read(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { find: { type: 'boolean' } });
+  const { values, positionals } = parseCommandArgs(argv, { find: { type: 'boolean' }, ...PRIOR_OPTIONS });
   if (positionals.length === 0) throw new ArgusError('invalid_argument', `no image given\n${USAGE}`);
-  return withReader(async (reader) => {
+  return withReader(sitePriorOf(values), async (reader) => {
     let code = 0;
     for (const file of positionals) {
       let img;
@@ -73,10 +88,10 @@ function looksLikeScene(box: Box | undefined, width: number, height: number): bo
 }
 
 async function evaluate(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs(argv, { labels: { type: 'string' }, images: { type: 'string' }, failures: { type: 'boolean' } }, false);
+  const { values } = parseCommandArgs(argv, { labels: { type: 'string' }, images: { type: 'string' }, failures: { type: 'boolean' }, ...PRIOR_OPTIONS }, false);
   if (!values.labels) throw new ArgusError('invalid_argument', `--labels is required\n${USAGE}`);
   const tty = process.stderr.isTTY === true;
-  const summary = await withReader((reader) =>
+  const summary = await withReader(sitePriorOf(values), (reader) =>
     evaluateLabels({
       labelsPath: values.labels!,
       imagesDir: values.images,

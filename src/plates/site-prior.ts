@@ -1,0 +1,119 @@
+/**
+ * What a site's traffic says about its plates. A camera in Quy Nhơn sees mostly Bình Định plates (77), one
+ * in Hà Nội mostly 29/30: the province code is far from uniform, and on a tiny CCTV crop the two digits of
+ * the province are the hardest to read (the top line of a motorbike plate is ~10 px high). The site prior
+ * learns the province mix from the reader's own confident reads (no labels, no configuration) and gives
+ * the decoder a bounded log-weight per province code; a deployment may seed it with its home provinces.
+ *
+ * The same holds, more weakly, for the first series letter given the province (a district's motorbikes
+ * are mostly `77-L1`/`77-L2`, its cars `77A`): a second, smaller prior, smoothed towards uniform letters.
+ *
+ * It forgets slowly (exponential decay), so it follows a changing mix and its memory is fixed (≤ 81 codes).
+ * A reader starts with no opinion (weight 0 for every code) and takes `warmUp` confident reads before the
+ * prior counts for anything.
+ */
+import type { PlatePrior } from './decode.js';
+import { PROVINCE_CODES, SERIES_LETTERS } from './grammar.js';
+
+export interface SitePriorOptions {
+  /** Scale of the log-prior against the recognisers' log-probabilities (default 1.5: measured best of 1–3 on the CCTV crops). */
+  readonly weight?: number;
+  /** Reads at or above this confidence teach the prior (default 0.6). */
+  readonly minConfidence?: number;
+  /** Pseudo-count spread uniformly over all province codes (Dirichlet smoothing; default 20). */
+  readonly smoothing?: number;
+  /** Most a code is pushed down or up, in nats, before `weight` (default −2 … +4). */
+  readonly floor?: number;
+  readonly ceiling?: number;
+  /** Effective memory in reads: each observation decays the others by 1 − 1/memory (default 5 000). */
+  readonly memory?: number;
+  /** Confident reads needed before the prior says anything (default 20). */
+  readonly warmUp?: number;
+  /** Scale of the series-letter prior (default 0.5; 0 = off), its smoothing pseudo-count (default 10) and clip. */
+  readonly seriesWeight?: number;
+  readonly seriesSmoothing?: number;
+  /** Prior counts, e.g. `{ 77: 50 }` for a site in Bình Định (configuration, optional). */
+  readonly seed?: Readonly<Record<number, number>>;
+}
+
+export interface SitePrior extends PlatePrior {
+  /** Log-weight (nats) for a plate whose province code is `code`; 0 = no opinion. */
+  province(code: number): number;
+  /** Log-weight (nats) for series letter `letter` after province `code`; 0 = no opinion. */
+  series(code: number, letter: string): number;
+  /** Learn from a read's key and confidence (only confident, province-coded keys count). */
+  observe(key: string, confidence: number): void;
+  /** Current share of each code seen, most common first (for diagnostics and the admin page). */
+  shares(): { code: number; share: number }[];
+}
+
+const CODES = PROVINCE_CODES.size;
+
+/** Pseudo-reads a configured home province (`site.provinces`) starts with: a warm prior, still overruled by traffic. */
+export const HOME_PROVINCE_SEED = 50;
+
+/** Seed for createSitePrior from the site's configured home provinces. */
+export const homeProvinceSeed = (codes: readonly number[] = []): Record<number, number> =>
+  Object.fromEntries(codes.map((c) => [c, HOME_PROVINCE_SEED / codes.length]));
+const LETTERS = SERIES_LETTERS.length;
+
+export function createSitePrior(opts: SitePriorOptions = {}): SitePrior {
+  const weight = opts.weight ?? 1.5;
+  const minConfidence = opts.minConfidence ?? 0.6;
+  const alpha = opts.smoothing ?? 20;
+  const floor = opts.floor ?? -2;
+  const ceiling = opts.ceiling ?? 4;
+  const keep = 1 - 1 / (opts.memory ?? 5000);
+  const warmUp = opts.warmUp ?? 20;
+  const seriesWeight = opts.seriesWeight ?? 0.5;
+  const beta = opts.seriesSmoothing ?? 10;
+  const counts = new Map<number, number>();
+  /** Per province code: decayed count of each first series letter. */
+  const letters = new Map<number, Map<string, number>>();
+  let total = 0;
+  let seen = 0;
+  for (const [code, n] of Object.entries(opts.seed ?? {})) {
+    const c = Number(code);
+    if (!PROVINCE_CODES.has(c) || !(n > 0)) continue;
+    counts.set(c, (counts.get(c) ?? 0) + n);
+    total += n;
+    seen += n;
+  }
+  return {
+    province(code) {
+      if (seen < warmUp || !PROVINCE_CODES.has(code)) return 0;
+      // Smoothed share against the uniform share 1/CODES: log(q · CODES), clipped.
+      const q = ((counts.get(code) ?? 0) + alpha / CODES) / (total + alpha);
+      return weight * Math.min(ceiling, Math.max(floor, Math.log(q * CODES)));
+    },
+    series(code, letter) {
+      if (seriesWeight === 0 || seen < warmUp) return 0;
+      const byLetter = letters.get(code);
+      if (!byLetter) return 0;
+      const n = counts.get(code) ?? 0;
+      const q = ((byLetter.get(letter) ?? 0) + beta / LETTERS) / (n + beta);
+      return seriesWeight * Math.min(ceiling, Math.max(floor, Math.log(q * LETTERS)));
+    },
+    observe(key, confidence) {
+      if (!(confidence >= minConfidence) || !/^\d\d/.test(key)) return;
+      const code = Number(key.slice(0, 2));
+      if (!PROVINCE_CODES.has(code)) return;
+      for (const [c, n] of counts) counts.set(c, n * keep);
+      for (const byLetter of letters.values()) for (const [l, n] of byLetter) byLetter.set(l, n * keep);
+      total = total * keep + 1;
+      counts.set(code, (counts.get(code) ?? 0) + 1);
+      const letter = key[2] ?? '';
+      if (SERIES_LETTERS.includes(letter) && letter !== '') {
+        let byLetter = letters.get(code);
+        if (!byLetter) letters.set(code, (byLetter = new Map()));
+        byLetter.set(letter, (byLetter.get(letter) ?? 0) + 1);
+      }
+      seen++;
+    },
+    shares() {
+      return [...counts]
+        .map(([code, n]) => ({ code, share: total > 0 ? n / total : 0 }))
+        .sort((a, b) => b.share - a.share);
+    },
+  };
+}
