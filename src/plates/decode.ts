@@ -125,14 +125,16 @@ function stepBeams(
     return n;
   };
   const blank = probs[row]!;
+  // The characters worth trying at this step, found once for all beams (most steps of a CTC line are blank).
+  const tries: number[] = [];
+  for (let j = 1; j < ALPHABET_SIZE; j++) if (probs[row + j]! >= minP) tries.push(j);
   for (const b of beams.values()) {
     const total = b.pb + b.pnb;
     get(b, b.text, b.mask, b.charProbs).pb += total * blank;
     const pos = b.text.length - (stream === 0 ? 0 : b.split);
     const last = pos > 0 ? b.text[b.text.length - 1] : undefined;
-    for (let j = 1; j < ALPHABET_SIZE; j++) {
+    for (const j of tries) {
       const p = probs[row + j]!;
-      if (p < minP) continue;
       const ch = charAt(j);
       if (ch === last) {
         // Repeat without a blank between collapses onto the same prefix.

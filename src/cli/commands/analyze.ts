@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { loadConfigOrThrow } from '../../config/load.js';
 import type { CameraConfig, MotionConfig, SiteConfig } from '../../config/schema.js';
 import { motionSchema } from '../../config/schema.js';
@@ -5,7 +6,7 @@ import { ArgusError } from '../../core/errors.js';
 import type { ArgusEvent } from '../../core/events.js';
 import { px, type FrameSize } from '../../core/geometry.js';
 import { runAnpr } from '../../pipeline/anpr.js';
-import { startPlateHost, type PlateHost } from '../../pipeline/plate-host.js';
+import { startPlateHost, startPlatePool, type PlateHost } from '../../pipeline/plate-host.js';
 import { createPlatesStage } from '../../pipeline/plates-stage.js';
 import { homeProvinceSeed } from '../../plates/site-prior.js';
 import { runAnalysis, type AnalysisSummary, type FrameResult } from '../../pipeline/analysis.js';
@@ -295,7 +296,8 @@ async function anpr(url: string, values: Values, setup: CameraSetup | undefined)
   const info = await probeSource(url);
   const fps = positiveNumber('fps', values.fps) ?? camera?.analysis.fps ?? Math.min(info.fps ?? 5, 5);
   const width = positiveNumber('width', values.width) ?? camera?.analysis.width;
-  const host: PlateHost = await startPlateHost(readerOptions(setup?.site));
+  // No vehicle detector in ANPR mode: the plate reader may have every core, one worker per core (up to 2).
+  const host: PlateHost = await startPlatePool(readerOptions(setup?.site), Math.min(2, availableParallelism()));
   const source = openFrameSource({ url, fps, ...(width ? { width } : {}), realtime: values.realtime === true });
   const events = values.events ? new JsonlWriter(values.events) : undefined;
   const abort = new AbortController();
