@@ -5,9 +5,10 @@ import { createPlateReader, evaluateLabels, type EvalSummary, type PlateReaderOp
  * Exact-match accuracy on the real labelled crops (the half of each set we have). The floors sit a few
  * points under the measured figures so a regression fails the test. Measured with
  * `argus plates eval --labels ../shared/assets/data/<set>/labels.csv`:
- *   cctv_dinhlong04 0.372 · bkav_thanglm20 0.887 (valid labels 0.904) · chars_vitocolerole 0.888 (valid 0.946)
- * (PP-OCRv4 + constrained decoding, the tools/plate-ocr line model as a second opinion, and the site prior
- * learnt from the reader's own confident reads; without the site prior cctv reads 0.32).
+ *   cctv_dinhlong04 0.442 · bkav_thanglm20 0.896 (valid labels 0.913) · chars_vitocolerole 0.898 (valid 0.957)
+ * (PP-OCRv4 + constrained decoding, the tools/plate-ocr v3 line model as a second opinion, and the site prior
+ * learnt from the reader's own confident reads; without the site prior cctv reads 0.338). Checkpoints of the
+ * same training differ by ±4 CCTV plates, hence the margin.
  * Each set is its own site (one reader each): the prior must not carry Quy Nhơn's 77 into Hà Nội's crops.
  * Some labels are wrong (bkav part p8 is shifted against its images; vitocolerole has `SO-B4`, `47-81`…):
  * `validAccuracy` counts only labels the grammar accepts.
@@ -25,9 +26,9 @@ async function evaluate(set: string, opts: PlateReaderOptions = {}): Promise<Eva
 
 describe('plate reading accuracy on real crops', () => {
   it.each([
-    ['vn_plates_cctv_dinhlong04', 0.33, 0.33],
-    ['vn_plates_bkav_thanglm20', 0.85, 0.87],
-    ['vn_plates_chars_vitocolerole', 0.85, 0.9],
+    ['vn_plates_cctv_dinhlong04', 0.4, 0.4],
+    ['vn_plates_bkav_thanglm20', 0.86, 0.88],
+    ['vn_plates_chars_vitocolerole', 0.86, 0.92],
   ])('%s: exact ≥ %s, on valid labels ≥ %s', async (set, floor, validFloor) => {
     const s = await evaluate(set);
     expect(s.total).toBeGreaterThan(90);
@@ -39,6 +40,6 @@ describe('plate reading accuracy on real crops', () => {
   it("the site prior (learnt from the reader's own reads) lifts the single-province CCTV set", async () => {
     const without = await evaluate('vn_plates_cctv_dinhlong04', { sitePrior: false });
     const learnt = await evaluate('vn_plates_cctv_dinhlong04');
-    expect(learnt.exact - without.exact).toBeGreaterThanOrEqual(6);
+    expect(learnt.exact - without.exact).toBeGreaterThanOrEqual(12);
   }, 180_000);
 });

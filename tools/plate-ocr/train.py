@@ -17,10 +17,11 @@ import torch
 import torch.nn as nn
 
 import render
+import render_cells
 import render_plate
 
 ALPHA = render.PLATE_ALPHABET
-GEN = os.environ.get('PLATE_GEN', 'plate')  # 'plate': render_plate.py (v2), 'line': render.py (v1)
+GEN = os.environ.get('PLATE_GEN', 'cells')  # 'cells': render_cells.py (v3), 'plate': render_plate.py (v2), 'line': render.py (v1)
 WIDE = int(os.environ.get('PLATE_WIDE', '2'))  # channel multiplier /2: 2 = v1 size, 3 = wider
 
 
@@ -60,6 +61,9 @@ class Probs(nn.Module):
         return torch.softmax(self.net(x), dim=2)
 
 
+GENERATORS = {'cells': render_cells.render_any, 'plate': render_plate.render_any, 'line': render.render_line}
+
+
 def gen(seed_n):
     seed, n = seed_n
     random.seed(seed)
@@ -67,7 +71,7 @@ def gen(seed_n):
     xs = np.empty((n, render.H, render.W), np.uint8)
     ys = []
     for i in range(n):
-        xs[i], y = (render_plate.render_any() if GEN == 'plate' else render.render_line())
+        xs[i], y = GENERATORS[GEN]()
         ys.append(y)
     return xs, ys
 
@@ -107,16 +111,17 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--init", help="fine-tune from an exported plate_line_rec.onnx of the same size (BatchNorm frozen)")
     ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--seed", type=int, default=1000, help="first random seed of the rendered training set (a new seed = new plates)")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     torch.set_num_threads(a.threads)
     t0 = time.time()
-    cache = os.path.join(a.out, f"data_{GEN}_{a.samples}.npz")
+    cache = os.path.join(a.out, f"data_{GEN}_{a.samples}_{a.seed}.npz")
     if os.path.exists(cache):
         d = np.load(cache, allow_pickle=True)
         xs, ys, vx, vy = d["xs"], list(d["ys"]), d["vx"], list(d["vy"])
     else:
-        xs, ys = make_data(a.samples)
+        xs, ys = make_data(a.samples, seed=a.seed)
         vx, vy = make_data(1000, seed=99000)
         np.savez(cache, xs=xs, ys=np.array(ys, dtype=object), vx=vx, vy=np.array(vy, dtype=object))
     print(f"data {len(ys)} in {time.time() - t0:.0f}s", flush=True)
