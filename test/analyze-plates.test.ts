@@ -3,19 +3,18 @@
  * slideshow of the scene photos finds the hand-read plates, each once, in its photo's time slot; `--plates`
  * on a real road clip runs to the end and emits only grammar-valid plates.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isValidPlateKey } from '../src/plates/index.js';
-import { REPO_ROOT, video } from './assets.js';
+import { REPO_ROOT, scenesSlideshow, video } from './assets.js';
 import { SCENES } from './plates-scenes.fixture.js';
 
 const exec = promisify(execFile);
 const ARGUS = join(REPO_ROOT, 'bin/argus.js');
-const DIR = join(REPO_ROOT, '../shared/assets/images/vn_vehicle_scenes_trungdinh22');
 const PHOTOS = ['1.jpg', '101.jpg', '117.jpg', '119.jpg', '3.jpg', '4.jpg'];
 const SLOT_SEC = 2;
 
@@ -28,10 +27,7 @@ interface PlateEvent {
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'argus-plates-'));
-  const inputs = PHOTOS.flatMap((f) => ['-loop', '1', '-t', String(SLOT_SEC), '-i', join(DIR, f)]);
-  const scale = PHOTOS.map((_, i) => `[${i}:v]scale=1280:1280:force_original_aspect_ratio=decrease,setsar=1,pad=1280:1280:(ow-iw)/2:(oh-ih)/2,fps=10,format=yuv420p[v${i}];`).join('');
-  const filter = `${scale}${PHOTOS.map((_, i) => `[v${i}]`).join('')}concat=n=${PHOTOS.length}:v=1:a=0[out]`;
-  execFileSync('ffmpeg', ['-y', '-loglevel', 'error', ...inputs, '-filter_complex', filter, '-map', '[out]', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', join(dir, 'scenes.mp4')]);
+  scenesSlideshow(PHOTOS, join(dir, 'scenes.mp4'), SLOT_SEC);
 }, 60_000);
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

@@ -80,6 +80,15 @@ describe('camera geometry and rule edits', () => {
     expect(bad.status).toBe(400);
   });
 
+  it('switches plate reading on at run time and keeps it in the store', async () => {
+    expect(((await t.store.getCamera('cam-a'))?.zones as { plates?: unknown }).plates).toBe(false);
+    const r = await admin.request('PATCH', '/api/cameras/cam-a', { plates: true });
+    expect(r.status).toBe(200);
+    expect(((await t.store.getCamera('cam-a'))?.zones as { plates?: unknown }).plates).toBe(true);
+    const bad = await admin.request('PATCH', '/api/cameras/cam-a', { plates: 'yes' });
+    expect([bad.status, bad.body.error.message]).toEqual([400, expect.stringContaining('plates')]);
+  });
+
   it('says a camera added through the API is kept in the store (not rewritten by a config file at start)', async () => {
     expect((await admin.get('/api/cameras/cam-a')).body.managedBy).toBe('store');
   });

@@ -201,6 +201,10 @@ export const cameraSchema = z
     calibration: calibrationSchema.optional(),
     speedLimits: speedLimitsSchema.optional(),
     rules: z.array(ruleSchema).default([]).describe('Per-camera rules'),
+    plates: z
+      .boolean()
+      .default(false)
+      .describe("Read the licence plates of this camera's vehicles: one plate.read per vehicle pass (plate search, watch lists, plates on violations). Needs a vehicle detector; plates under ~40 px wide are rarely legible"),
     recording: recordingSchema.prefault({}).describe('Continuous recording (off unless enabled)'),
   })
   .describe('A camera');

@@ -9,7 +9,9 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ArgusError } from '../core/errors.js';
+import type { SiteConfig } from '../config/schema.js';
 import type { CropRead, PlateReaderOptions } from '../plates/index.js';
+import { homeProvinceSeed } from '../plates/site-prior.js';
 import type { FromPlateWorker, ToPlateWorker } from './plate-worker.js';
 
 export interface PlateHost {
@@ -19,6 +21,9 @@ export interface PlateHost {
   readonly pending: number;
   close(): Promise<void>;
 }
+
+/** A site's reader options: its home provinces (`sites[].provinces`) seed the reader's site prior. */
+export const siteReaderOptions = (site: SiteConfig | undefined): PlateReaderOptions => ({ sitePrior: { seed: homeProvinceSeed(site?.provinces) } });
 
 function tsxEsmApi(from: string): string {
   const pkgPath = createRequire(from).resolve('tsx/package.json');
@@ -102,6 +107,9 @@ export async function startPlateHost(opts: PlateReaderOptions = {}, startTimeout
   };
 }
 
+/** The error of a read whose worker crashed, exited or was closed (the host takes no more work). */
+const diedOf = (e: unknown): boolean => e instanceof ArgusError && /plate worker|plate reader closed/.test(e.message);
+
 /**
  * Several plate workers behind one PlateHost: each job goes to the worker with the fewest jobs waiting.
  * onnxruntime-node runs a model on the calling thread, so two workers with one intra-op thread each read two
@@ -109,8 +117,13 @@ export async function startPlateHost(opts: PlateReaderOptions = {}, startTimeout
  * A worker that crashes is left out (the job it held fails); the pool fails only when none is left.
  */
 export async function startPlatePool(opts: PlateReaderOptions = {}, workers = 1, startTimeoutMs = 60_000): Promise<PlateHost> {
+  return poolOf(workers, () => startPlateHost(opts, startTimeoutMs));
+}
+
+/** Start `workers` hosts (all or none) behind one PlateHost. */
+async function poolOf(workers: number, start: () => Promise<PlateHost>): Promise<PlateHost> {
   if (!(Number.isInteger(workers) && workers >= 1)) throw new ArgusError('invalid_argument', `plate workers must be a whole number ≥ 1, got ${workers}`);
-  const settled = await Promise.allSettled(Array.from({ length: workers }, () => startPlateHost(opts, startTimeoutMs)));
+  const settled = await Promise.allSettled(Array.from({ length: workers }, start));
   const hosts = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) {
@@ -127,7 +140,7 @@ export async function startPlatePool(opts: PlateReaderOptions = {}, workers = 1,
         return await host.read(mode, rgb, width, height);
       } catch (e) {
         // A worker that crashed or exited takes no more jobs (this one fails; the caller skips the frame).
-        if (e instanceof ArgusError && /plate worker|plate reader closed/.test(e.message)) dead.add(host);
+        if (diedOf(e)) dead.add(host);
         throw e;
       }
     },
@@ -136,6 +149,93 @@ export async function startPlatePool(opts: PlateReaderOptions = {}, workers = 1,
     },
     async close() {
       await Promise.all(hosts.map((h) => h.close()));
+    },
+  };
+}
+
+/**
+ * The service's pool: like startPlatePool, but each worker is supervised (superviseHost), so a worker that
+ * dies is started again on its own and the others read on meanwhile.
+ */
+export async function startSupervisedPool(opts: PlateReaderOptions, workers: number, sup: SupervisedHostOptions = {}, startTimeoutMs = 60_000): Promise<PlateHost> {
+  return poolOf(workers, () => superviseHost(() => startPlateHost(opts, startTimeoutMs), sup));
+}
+
+export interface SupervisedHostOptions {
+  /** First pause before a dead host is started again (default 1000 ms), doubled after each failed start. */
+  readonly minDelayMs?: number;
+  /** Longest pause between starts (default 60 000 ms). */
+  readonly maxDelayMs?: number;
+  /** A host died or would not start (the service logs it); `retryInMs` = when the next start is tried. */
+  readonly onProblem?: (error: ArgusError, retryInMs: number) => void;
+  /** A host is running again after a problem. */
+  readonly onRecovered?: () => void;
+}
+
+/**
+ * A plate host for a service that runs for years: when its workers die (a crash in onnxruntime, a worker
+ * killed for memory) it is started again, with a growing pause between failed starts. While none runs, reads
+ * resolve with no plates (the vehicles of that moment go unread) instead of failing every camera that shares
+ * it; a read that fails for another reason (a corrupt picture) still rejects.
+ */
+export async function superviseHost(start: () => Promise<PlateHost>, opts: SupervisedHostOptions = {}): Promise<PlateHost> {
+  const minDelay = opts.minDelayMs ?? 1000;
+  const maxDelay = opts.maxDelayMs ?? 60_000;
+  let current: PlateHost | undefined = await start();
+  let starting: Promise<void> | undefined;
+  let delay = minDelay;
+  let nextStartAtMs = 0;
+  let closed = false;
+  const restart = (): void => {
+    if (closed || starting || Date.now() < nextStartAtMs) return;
+    starting = start()
+      .then(
+        (h) => {
+          if (closed) return h.close();
+          current = h;
+          delay = minDelay;
+          opts.onRecovered?.();
+        },
+        (e: unknown) => {
+          nextStartAtMs = Date.now() + delay;
+          opts.onProblem?.(e instanceof ArgusError ? e : new ArgusError('model_invalid', `plate reader failed to start: ${String(e)}`), delay);
+          delay = Math.min(maxDelay, delay * 2);
+        },
+      )
+      .finally(() => {
+        starting = undefined;
+      });
+  };
+  const lost = (host: PlateHost, e: ArgusError): void => {
+    if (current !== host) return;
+    current = undefined;
+    void host.close().catch(() => undefined);
+    opts.onProblem?.(e, 0);
+    restart();
+  };
+  return {
+    async read(mode, rgb, width, height) {
+      const host = current;
+      if (!host) {
+        restart();
+        return [];
+      }
+      try {
+        return await host.read(mode, rgb, width, height);
+      } catch (e) {
+        if (!diedOf(e)) throw e;
+        lost(host, e as ArgusError);
+        return [];
+      }
+    },
+    get pending() {
+      return current?.pending ?? 0;
+    },
+    async close() {
+      closed = true;
+      await starting;
+      await current?.close();
+      current = undefined;
     },
   };
 }

@@ -86,6 +86,8 @@ export function createPlatesStage(o: PlatesStageOptions): PlatesStage {
   const inFlight = new Set<Promise<void>>();
   const counts = { requested: 0, dropped: 0, reads: 0, emitted: 0, rejected: 0 };
   let failure: unknown;
+  /** The latest frame seen: passes still open when the source ends close at its time. */
+  let last: FrameResult['frame'] | undefined;
 
   const submit = (id: TrackId, st: TrackState, img: RgbImage, atMs: number): void => {
     st.pending++;
@@ -157,6 +159,7 @@ export function createPlatesStage(o: PlatesStageOptions): PlatesStage {
 
   async function step(r: FrameResult): Promise<readonly ArgusEvent[]> {
     if (failure !== undefined) throw failure;
+    last = r.frame;
     for (const e of r.events) {
       if (e.kind !== 'line.cross') continue;
       const st = tracks.get(e.trackId);
@@ -196,7 +199,7 @@ export function createPlatesStage(o: PlatesStageOptions): PlatesStage {
     step,
     async finish() {
       await Promise.all(inFlight);
-      for (const st of tracks.values()) st.closing ??= { atMs: Date.now(), ptsSec: NaN, ended: true };
+      for (const st of tracks.values()) st.closing ??= { atMs: last?.capturedAtMs ?? Date.now(), ptsSec: last?.ptsSec ?? NaN, ended: true };
       return flush();
     },
     stats: () => ({ ...counts }),

@@ -28,6 +28,7 @@ export const cameraPatchSchema = z.strictObject({
   speedLimits: speedLimitsSchema.nullable().optional().describe('Replaces the speed limits; null removes them'),
   rules: z.array(ruleSchema).max(100).optional().describe('Replaces the rules'),
   recording: recordingSchema.optional().describe('Continuous recording on or off, segment length'),
+  plates: z.boolean().optional().describe("Read the licence plates of the camera's vehicles, on or off"),
 });
 export type CameraPatch = z.output<typeof cameraPatchSchema>;
 

@@ -79,7 +79,7 @@ export interface CameraManagerOptions {
   readonly defaultWidth?: number;
   readonly modelsDir?: string;
   /** Later pipeline stages per camera (plates, rules, evidence), built at each (re)start, closed when it stops. */
-  readonly stages?: (camera: CameraConfig) => Promise<CameraStageSet> | CameraStageSet;
+  readonly stages?: (camera: CameraConfig, logger: SourceLogger) => Promise<CameraStageSet> | CameraStageSet;
   /** Pause before an analysis loop that ended is started again (default 2000 ms). */
   readonly restartDelayMs?: number;
   /** Folder of the recordings (`<data>/recordings`); without it no camera records. */
@@ -284,7 +284,7 @@ export class CameraManager {
     rt.source = source;
     let extra: CameraStageSet | undefined;
     try {
-      extra = await this.opts.stages?.(cam);
+      extra = await this.opts.stages?.(cam, this.opts.logger);
       await runAnalysis({
         cameraId: cam.id, source, detector, tracker: createByteTracker(settings.tracker),
         lines: (size) => cam.lines.map((l) => countLineFromConfig(l, size)),

@@ -1,6 +1,6 @@
 /**
  * Camera config ↔ store record. The store keeps a camera's geometry and settings as JSON (`zones` holds
- * `{ area, analysis, lines, zones, lanes, signals, recording, calibration?, speedLimits? }`, `rules` the rules), so a camera
+ * `{ area, analysis, lines, zones, lanes, signals, recording, plates, calibration?, speedLimits? }`, `rules` the rules), so a camera
  * added through the API survives a restart and the manager rebuilds its full config from the row.
  */
 import { cameraSchema, type CameraConfig } from '../config/schema.js';
@@ -9,7 +9,7 @@ import type { CameraRecord, JsonValue, SiteRecord } from '../store/store.js';
 
 export function cameraToRecord(c: CameraConfig, nowMs = Date.now()): CameraRecord {
   const geometry: Record<string, unknown> = {
-    area: c.area, analysis: c.analysis, lines: c.lines, zones: c.zones, lanes: c.lanes, signals: c.signals, recording: c.recording,
+    area: c.area, analysis: c.analysis, lines: c.lines, zones: c.zones, lanes: c.lanes, signals: c.signals, recording: c.recording, plates: c.plates,
     ...(c.calibration ? { calibration: c.calibration } : {}),
     ...(c.speedLimits ? { speedLimits: c.speedLimits } : {}),
   };

@@ -6,9 +6,8 @@ import { ArgusError } from '../../core/errors.js';
 import type { ArgusEvent } from '../../core/events.js';
 import { px, type FrameSize } from '../../core/geometry.js';
 import { runAnpr } from '../../pipeline/anpr.js';
-import { startPlateHost, startPlatePool, type PlateHost } from '../../pipeline/plate-host.js';
+import { siteReaderOptions, startPlateHost, startPlatePool, type PlateHost } from '../../pipeline/plate-host.js';
 import { createPlatesStage } from '../../pipeline/plates-stage.js';
-import { homeProvinceSeed } from '../../plates/site-prior.js';
 import { runAnalysis, type AnalysisSummary, type FrameResult } from '../../pipeline/analysis.js';
 import { Annotator } from '../../pipeline/annotate.js';
 import { createCameraStages } from '../../pipeline/camera-stages.js';
@@ -215,7 +214,7 @@ async function live(url: string, values: Values, setup: CameraSetup | undefined,
   const info = await probeSource(url);
   const settings = resolveAnalysis(camera?.analysis, info, overrides);
   const fps = settings.fps;
-  const host = values.plates ? await startPlateHost(readerOptions(setup?.site)) : undefined;
+  const host = values.plates ? await startPlateHost(siteReaderOptions(setup?.site)) : undefined;
   const plates = host ? createPlatesStage({ cameraId: camera?.id ?? 'cli', host, live: isLiveUrl(url) }) : undefined;
   const stages = await createCameraStages({
     plates,
@@ -297,7 +296,7 @@ async function anpr(url: string, values: Values, setup: CameraSetup | undefined)
   const fps = positiveNumber('fps', values.fps) ?? camera?.analysis.fps ?? Math.min(info.fps ?? 5, 5);
   const width = positiveNumber('width', values.width) ?? camera?.analysis.width;
   // No vehicle detector in ANPR mode: the plate reader may have every core, one worker per core (up to 2).
-  const host: PlateHost = await startPlatePool(readerOptions(setup?.site), Math.min(2, availableParallelism()));
+  const host: PlateHost = await startPlatePool(siteReaderOptions(setup?.site), Math.min(2, availableParallelism()));
   const source = openFrameSource({ url, fps, ...(width ? { width } : {}), realtime: values.realtime === true });
   const events = values.events ? new JsonlWriter(values.events) : undefined;
   const abort = new AbortController();
@@ -330,4 +329,3 @@ async function anpr(url: string, values: Values, setup: CameraSetup | undefined)
 }
 
 /** The plate reader's options from the site: its home provinces seed the reader's site prior. */
-const readerOptions = (site: SiteConfig | undefined) => ({ sitePrior: { seed: homeProvinceSeed(site?.provinces) } });

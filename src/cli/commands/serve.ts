@@ -1,12 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ArgusError, isArgusError } from '../../core/errors.js';
-import type { ArgusConfig } from '../../config/schema.js';
-import { createCameraStages } from '../../pipeline/camera-stages.js';
 import { buildServer } from '../../server/app.js';
-import type { CameraManagerOptions } from '../../server/camera-manager.js';
 import { loadServiceConfig } from '../../server/config.js';
 import { openServiceStore } from '../../server/open-store.js';
+import { createServiceStages } from '../../server/service-stages.js';
 import { ensureFirstAdmin } from '../../server/users.js';
 import { DEFAULT_MODEL, modelsDir, resolveModel } from '../../vision/models.js';
 import { parseCommandArgs } from '../args.js';
@@ -51,16 +49,6 @@ function fallbackModelsDir(): string | undefined {
   return existsSync(assets) ? assets : undefined;
 }
 
-/** Rules and signed evidence per camera (evidence under <data>/evidence; the signing key in <data>/keys). */
-function stagesFor(config: ArgusConfig | undefined, dataDir: string): CameraManagerOptions['stages'] {
-  return async (camera) => {
-    if (camera.rules.length === 0) return { stages: [] };
-    const site = config?.sites.find((s) => s.id === camera.site);
-    const set = await createCameraStages({ camera, site, evidence: { dir: join(dataDir, 'evidence'), keyDir: join(dataDir, 'keys') } });
-    return { stages: set.stages, close: () => set.close() };
-  };
-}
-
 export async function serve(argv: string[]): Promise<number> {
   const { values } = parseCommandArgs(argv, OPTIONS, false);
   if (values.help) {
@@ -74,7 +62,8 @@ export async function serve(argv: string[]): Promise<number> {
   const admin = await ensureFirstAdmin(store, process.env['ARGUS_ADMIN_PASSWORD']);
   const models = fallbackModelsDir();
   const dataDir = resolve(values.data ?? 'data');
-  const server = await buildServer({ store, config, footage: { dataDir }, cameras: { ...(models ? { modelsDir: models } : {}), stages: stagesFor(config, dataDir) }, auth: { secureCookies: process.env['ARGUS_SECURE_COOKIES'] === '1' }, trustProxy: process.env['ARGUS_TRUST_PROXY'] === '1' });
+  const stages = createServiceStages({ config, dataDir });
+  const server = await buildServer({ store, config, footage: { dataDir }, cameras: { ...(models ? { modelsDir: models } : {}), stages: (camera, logger) => stages.stages(camera, logger) }, auth: { secureCookies: process.env['ARGUS_SECURE_COOKIES'] === '1' }, trustProxy: process.env['ARGUS_TRUST_PROXY'] === '1' });
   const log = server.app.log;
   log.info({ store: where }, `store: ${store.dialect} at ${where}`);
   if (models) log.info({ models }, `models: ARGUS_MODELS is not set, using ${models}`);
@@ -96,5 +85,6 @@ export async function serve(argv: string[]): Promise<number> {
     process.on('SIGTERM', stop);
   });
   await server.close();
+  await stages.close();
   return 0;
 }

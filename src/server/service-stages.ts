@@ -1,0 +1,88 @@
+/**
+ * The pipeline stages the service runs after tracking, per camera: plates (cameras with `plates: true`),
+ * rules and signed evidence (cameras with rules). Plate reading is one supervised worker pool per site, shared
+ * by that site's cameras and started when its first plate camera starts: the pool's site prior learns that
+ * site's traffic, a worker that dies is started again, and a camera that stops leaves the pool to the others.
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { ArgusConfig, CameraConfig, SiteConfig } from '../config/schema.js';
+import { errorMessage } from '../core/errors.js';
+import { createCameraStages } from '../pipeline/camera-stages.js';
+import { siteReaderOptions, startSupervisedPool, type PlateHost } from '../pipeline/plate-host.js';
+import { createPlatesStage } from '../pipeline/plates-stage.js';
+import type { SourceLogger } from '../video/source.js';
+import type { CameraStageSet } from './camera-manager.js';
+
+export interface ServiceStagesOptions {
+  readonly config: ArgusConfig | undefined;
+  /** Evidence goes under `<dataDir>/evidence`, its signing key under `<dataDir>/keys`. */
+  readonly dataDir: string;
+  /** Plate workers per site (default: one per core, at most 2). */
+  readonly plateWorkers?: number;
+  /** Start a site's plate pool (default: supervised worker threads); tests pass their own. */
+  readonly startPlates?: (site: SiteConfig | undefined, log: SourceLogger) => Promise<PlateHost>;
+}
+
+export interface ServiceStages {
+  /** For CameraManagerOptions.stages: built at each (re)start of a camera, closed when it stops. */
+  stages(camera: CameraConfig, log: SourceLogger): Promise<CameraStageSet>;
+  /** Stop the plate pools (after the cameras have stopped). */
+  close(): Promise<void>;
+}
+
+export function createServiceStages(o: ServiceStagesOptions): ServiceStages {
+  const workers = o.plateWorkers ?? Math.min(2, availableParallelism());
+  const startPlates =
+    o.startPlates ??
+    ((site: SiteConfig | undefined, log: SourceLogger) =>
+      startSupervisedPool(siteReaderOptions(site), workers, {
+        onProblem: (e, retryInMs) => log.error({ site: site?.id, err: e.message, retryInMs }, 'plate reader stopped: starting it again'),
+        onRecovered: () => log.info({ site: site?.id }, 'plate reader running again'),
+      }));
+  /** Per site id ('' = cameras of no configured site): the pool, started once. */
+  const pools = new Map<string, Promise<PlateHost>>();
+  let closed = false;
+
+  const poolFor = (site: SiteConfig | undefined, log: SourceLogger): Promise<PlateHost> => {
+    const key = site?.id ?? '';
+    let p = pools.get(key);
+    if (!p) {
+      p = startPlates(site, log);
+      pools.set(key, p);
+      // A pool that could not start is tried again at the camera's next start (the camera runs without plates meanwhile).
+      p.catch(() => pools.delete(key));
+    }
+    return p;
+  };
+
+  return {
+    async stages(camera, log) {
+      const site = o.config?.sites.find((s) => s.id === camera.site);
+      let host: PlateHost | undefined;
+      if (camera.plates && !closed) {
+        try {
+          host = await poolFor(site, log);
+        } catch (e) {
+          log.error({ cameraId: camera.id, err: errorMessage(e) }, 'plate reader cannot start: this camera runs without plates until its next start');
+        }
+      }
+      if (camera.rules.length === 0 && !host) return { stages: [] };
+      const plates = host ? createPlatesStage({ cameraId: camera.id, host, live: true }) : undefined;
+      const rules = camera.rules.length > 0;
+      const set = await createCameraStages({
+        camera: rules ? camera : undefined,
+        site,
+        plates,
+        ...(rules ? { evidence: { dir: join(o.dataDir, 'evidence'), keyDir: join(o.dataDir, 'keys') } } : {}),
+      });
+      return { stages: set.stages, close: () => set.close() };
+    },
+    async close() {
+      closed = true;
+      const started = await Promise.allSettled(pools.values());
+      pools.clear();
+      await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
+    },
+  };
+}
