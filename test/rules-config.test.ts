@@ -77,6 +77,17 @@ describe('rule configuration', () => {
     );
   });
 
+  it('refuses rules on an ANPR camera (no vehicle tracks) and plates settings other than true, false, anpr', () => {
+    const r = parseConfig(yamlOf([{ ...base, plates: 'anpr', rules: [{ id: 'r10', kind: 'accident' }] }]));
+    expect(r.ok ? [] : r.problems.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      'cameras[0].rules: an ANPR camera (plates: anpr) tracks no vehicles, so it cannot run rules: use plates: true, or put the rules on another camera',
+    ]);
+    const bad = parseConfig(yamlOf([{ ...base, plates: 'yes' }]));
+    expect(bad.ok ? [] : bad.problems.map((p) => p.path)).toEqual(['cameras[0].plates']);
+    const ok = parseConfig(yamlOf([{ ...base, plates: 'anpr' }, { ...base, id: 'cam-02', plates: true }]));
+    expect(ok.ok ? ok.config.cameras.map((c) => c.plates) : ok.problems).toEqual(['anpr', true]);
+  });
+
   it('rejects a calibration with fewer than 4 pairs in the schema and a degenerate one when the engine starts', () => {
     const three = { points: [{ image: [0, 0], ground: [0, 0] }, { image: [1, 0], ground: [1, 0] }, { image: [1, 1], ground: [1, 1] }] };
     const r = parseConfig(yamlOf([{ ...base, calibration: three }]));

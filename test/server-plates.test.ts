@@ -1,6 +1,7 @@
 /**
  * Live plate reading in the service: a camera with `plates: true` (a looping slideshow of the hand-read
- * scene photos, played in real time like a stream) gets its vehicles' plates read by the site's worker pool;
+ * scene photos, played in real time like a stream) gets its vehicles' plates read by the site's worker pool,
+ * and an ANPR camera (`plates: anpr`) on the same pictures reads them on the whole frame with no detector;
  * the plate.read events become sightings an investigator finds with the plate search, and the search is audited.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { configSchema } from '../src/config/schema.js';
 import { isValidPlateKey } from '../src/plates/index.js';
 import { startTestServer, TestClient } from '../src/server/testing/harness.js';
 import { createServiceStages } from '../src/server/service-stages.js';
+import type { SightingRecord } from '../src/store/types.js';
 import { scenesSlideshow } from './assets.js';
 import { SCENES } from './plates-scenes.fixture.js';
 import { waitFor } from './sse-client.js';
@@ -33,39 +35,46 @@ describe('plates on a live camera of the service', () => {
       sites: [{ id: 'hn', name: 'Công an TP Hà Nội', provinces: [29, 30] }],
       cameras: [
         { id: 'gate', name: 'Cổng kiểm soát', site: 'hn', kind: 'gateway', source: clip, location: { lat: 21.03, lng: 105.85 }, analysis: { fps: 5, width: 1280 }, plates: true },
+        // An ANPR camera: the whole picture read when it moves, no detector; it shares the site's pool.
+        { id: 'anpr', name: 'Camera ANPR', site: 'hn', kind: 'gateway', source: clip, location: { lat: 21.04, lng: 105.86 }, analysis: { fps: 5 }, plates: 'anpr' },
         // A camera without plates shares nothing with the pool.
         { id: 'view', name: 'Toàn cảnh', site: 'hn', kind: 'overview', source: clip, location: { lat: 21.04, lng: 105.85 }, analysis: { fps: 2, width: 320 } },
       ],
     });
-    expect(config.cameras.map((c) => c.plates)).toEqual([true, false]);
+    expect(config.cameras.map((c) => c.plates)).toEqual([true, 'anpr', false]);
     const svc = createServiceStages({ config, dataDir: dir, plateWorkers: 1 });
-    const t = await startTestServer('sqlite', { config, startCameras: true, cameras: { stages: (camera, log) => svc.stages(camera, log) } });
+    const t = await startTestServer('sqlite', { config, startCameras: true, footage: { dataDir: dir }, cameras: { stages: (camera, log) => svc.stages(camera, log) } });
     cleanup.push(async () => {
       await t.dispose();
       await svc.close();
     });
 
+    const legibleOn = (items: readonly SightingRecord[], cameraId: string) => new Set(items.filter((s) => s.cameraId === cameraId && LEGIBLE.has(s.plateKey)).map((s) => s.plateKey));
     const found = await waitFor(
-      'two hand-read plates among the sightings',
+      'two hand-read plates from each plate camera',
       async () => {
-        const items = (await t.store.listSightings({ limit: 200 })).items;
-        return items.filter((s) => LEGIBLE.has(s.plateKey)).length >= 2 ? items : undefined;
+        const items = (await t.store.listSightings({ limit: 500 })).items;
+        return legibleOn(items, 'gate').size >= 2 && legibleOn(items, 'anpr').size >= 2 ? items : undefined;
       },
       90_000,
     );
     for (const s of found) {
-      expect(s.cameraId).toBe('gate');
+      expect(['gate', 'anpr']).toContain(s.cameraId);
       expect(isValidPlateKey(s.plateKey), s.plateKey).toBe(true);
     }
-    const hit = found.find((s) => LEGIBLE.has(s.plateKey))!;
+    // Both kinds of plate camera keep the plate's picture with the sighting.
+    for (const cameraId of ['gate', 'anpr']) expect(found.some((s) => s.cameraId === cameraId && s.cropRef !== null), cameraId).toBe(true);
+    const status = t.server.ctx.cameras.status();
+    expect(status.find((c) => c.id === 'anpr')).toMatchObject({ analysis: 'running', health: 'online' });
+    const hit = found.find((s) => s.cameraId === 'gate' && LEGIBLE.has(s.plateKey))!;
 
     const inv = await TestClient.login(t.url, 'investigator');
     const res = await inv.get(`/api/plates/search?q=${encodeURIComponent(hit.display)}`);
     expect(res.status).toBe(200);
     expect(res.body.items[0].plateKey).toBe(hit.plateKey);
-    expect(res.body.items[0].cameraId).toBe('gate');
+    expect(res.body.items.some((i: { cameraId: string }) => i.cameraId === 'gate')).toBe(true);
     const audit = await t.store.listAudit({ action: 'plate.search' });
     expect(audit.items.some((a) => a.target === hit.display)).toBe(true);
-    console.log(`live plates: ${found.map((s) => s.display).join(', ')}`);
+    for (const cameraId of ['gate', 'anpr']) console.log(`live plates on ${cameraId}: ${[...legibleOn(found, cameraId)].join(', ')} (${found.filter((s) => s.cameraId === cameraId).length} sightings)`);
   }, 150_000);
 });

@@ -202,9 +202,11 @@ export const cameraSchema = z
     speedLimits: speedLimitsSchema.optional(),
     rules: z.array(ruleSchema).default([]).describe('Per-camera rules'),
     plates: z
-      .boolean()
+      .union([z.boolean(), z.literal('anpr')])
       .default(false)
-      .describe("Read the licence plates of this camera's vehicles: one plate.read per vehicle pass (plate search, watch lists, plates on violations). Needs a vehicle detector; plates under ~40 px wide are rarely legible"),
+      .describe(
+        "Licence plates. true: read the plates of this camera's detected vehicles, one plate.read per vehicle pass (plate search, watch lists, plates on violations); 'anpr': an ANPR camera, plates read on the whole picture when it moves, no vehicle detector and no rules; false: none. Plates under ~40 px wide are rarely legible",
+      ),
     recording: recordingSchema.prefault({}).describe('Continuous recording (off unless enabled)'),
   })
   .describe('A camera');
@@ -240,6 +242,9 @@ type CameraShape = z.infer<typeof cameraSchema>;
 type Ctx = z.core.$RefinementCtx<unknown>;
 
 function checkRuleRefs(c: CameraShape, i: number, ctx: Ctx): void {
+  if (c.plates === 'anpr' && c.rules.length > 0) {
+    ctx.addIssue({ code: 'custom', path: ['cameras', i, 'rules'], message: "an ANPR camera (plates: anpr) tracks no vehicles, so it cannot run rules: use plates: true, or put the rules on another camera" });
+  }
   const known: Record<RefKind, Set<string>> = {
     zone: new Set(c.zones.map((z) => z.id)),
     line: new Set(c.lines.map((l) => l.id)),

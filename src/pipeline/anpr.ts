@@ -3,14 +3,16 @@
  * frame (in its worker thread) → one `plate.read` event per plate per pass: the same plate (or one character
  * off, same length) seen again within `dedupSec` of its last sighting is the same pass. Reads happen on
  * moving frames (at most every `everySec`) and every `keepAliveSec` regardless (the first frame, a vehicle
- * that stopped). A live source skips frames while the reader is busy; a file waits for it.
+ * that stopped). A live source skips frames while its last read is still out; a file waits for it.
  */
+import sharp from 'sharp';
 import type { MotionConfig } from '../config/schema.js';
+import type { Box } from '../core/box.js';
 import type { ObjectClass } from '../core/classes.js';
 import { ulid } from '../core/ids.js';
 import type { PlateRead, PlateReadEvent } from '../core/plate.js';
 import type { Frame } from '../core/frame.js';
-import { isValidPlateKey, type CropRead } from '../plates/index.js';
+import { cropRgb, isValidPlateKey, rgbImage, type CropRead } from '../plates/index.js';
 import { motionStep, type MotionMasks, type MotionState } from '../video/motion.js';
 import type { FrameSource } from '../video/source.js';
 import type { PlateHost } from './plate-host.js';
@@ -30,6 +32,10 @@ export interface AnprOptions {
   /** Minimum read confidence (default 0.1: the photos' real plates read down to 0.14 — confidence alone does not tell misreads). */
   readonly minConfidence?: number;
   readonly onEvent?: (e: PlateReadEvent) => Promise<void> | void;
+  /** Every decoded frame (the service's live snapshot and frame counters). */
+  readonly onFrame?: (f: Frame) => void;
+  /** Put the plate's pixels on each event as a JPEG (`cropJpeg`, default false). */
+  readonly keepCrop?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -77,6 +83,12 @@ function toSource(read: PlateRead, f: Frame): PlateRead {
   return { ...read, box: { x1: b.x1 * sx, y1: b.y1 * sy, x2: b.x2 * sx, y2: b.y2 * sy } };
 }
 
+/** The plate's pixels (box in analysed-frame pixels, a little margin) as a JPEG. */
+async function plateJpeg(f: Frame, b: Box): Promise<Uint8Array> {
+  const crop = cropRgb(rgbImage(f.rgb, f.size.width, f.size.height), b.x1 - 2, b.y1 - 2, b.x2 - b.x1 + 4, b.y2 - b.y1 + 4);
+  return new Uint8Array(await sharp(crop.data, { raw: { width: crop.width, height: crop.height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer());
+}
+
 export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
   const started = performance.now();
   const everySec = o.everySec ?? 0.25;
@@ -91,6 +103,8 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
   let firstPts: number | undefined;
   let lastPts = 0;
   let pass = 0;
+  /** This camera's reads not yet answered (the host may be shared with other cameras: its own count is not ours). */
+  let inFlight = 0;
   // Results are handled in frame order, one chain: dedup and events stay ordered.
   let chain: Promise<void> = Promise.resolve();
 
@@ -109,6 +123,7 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
         cls: classOf(read),
         read: toSource(read, f),
         reads: 1,
+        ...(o.keepCrop && read.box ? { cropJpeg: await plateJpeg(f, read.box) } : {}),
       };
       await o.onEvent?.(event);
     }
@@ -116,6 +131,7 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
 
   for await (const f of o.source) {
     if (o.signal?.aborted) break;
+    o.onFrame?.(f);
     const m = motionStep(motion, f, o.motion, o.masks);
     motion = m.state;
     frames++;
@@ -123,7 +139,7 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
     lastPts = f.ptsSec;
     const due = (m.motion && f.ptsSec - lastRead >= everySec) || f.ptsSec - lastRead >= o.motion.keepAliveSec;
     if (!due) continue;
-    if (o.host.pending > 0) {
+    if (inFlight > 0) {
       if (o.live) {
         skipped++;
         continue;
@@ -133,10 +149,12 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
     lastRead = f.ptsSec;
     reads++;
     // Settled at once (no rejection left unhandled while earlier results are still being handled).
+    inFlight++;
     const job = o.host.read('find', f.rgb.slice(), f.size.width, f.size.height).then(
       (found) => ({ found }),
       (error: unknown) => ({ error }),
     );
+    void job.then(() => inFlight--);
     chain = chain.then(async () => {
       const got = await job;
       if ('error' in got) throw got.error;

@@ -28,7 +28,7 @@ export const cameraPatchSchema = z.strictObject({
   speedLimits: speedLimitsSchema.nullable().optional().describe('Replaces the speed limits; null removes them'),
   rules: z.array(ruleSchema).max(100).optional().describe('Replaces the rules'),
   recording: recordingSchema.optional().describe('Continuous recording on or off, segment length'),
-  plates: z.boolean().optional().describe("Read the licence plates of the camera's vehicles, on or off"),
+  plates: z.union([z.boolean(), z.literal('anpr')]).optional().describe("Licence plates: true (the camera's vehicles), 'anpr' (whole picture, no detector) or false"),
 });
 export type CameraPatch = z.output<typeof cameraPatchSchema>;
 

@@ -12,6 +12,8 @@ import type { CameraConfig } from '../config/schema.js';
 import { errorMessage, isArgusError } from '../core/errors.js';
 import type { Frame } from '../core/frame.js';
 import { runAnalysis, type FrameStage } from '../pipeline/analysis.js';
+import { runAnpr } from '../pipeline/anpr.js';
+import type { PlateHost } from '../pipeline/plate-host.js';
 import { resolveAnalysis } from '../pipeline/settings.js';
 import { countLineFromConfig } from '../rules/line-counter.js';
 import { createByteTracker } from '../tracking/bytetrack/bytetrack.js';
@@ -56,6 +58,8 @@ export interface RecordingStatus {
 
 export interface CameraStageSet {
   readonly stages: readonly FrameStage[];
+  /** An ANPR camera (`plates: anpr`): the plate reader for the whole picture; no detector, tracker or stages run. */
+  readonly anpr?: PlateHost | undefined;
   close?(): Promise<void>;
 }
 
@@ -268,10 +272,11 @@ export class CameraManager {
     const cam = rt.config;
     const width = cam.analysis.width ?? this.opts.defaultWidth ?? 640;
     const settings = resolveAnalysis(cam.analysis, { width, height: Math.round((width * 9) / 16), fps: undefined });
-    const det = this.detectorFor(settings.detector);
-    const detector = (await det.promise) ?? NULL_DETECTOR;
-    rt.noModel = detector === NULL_DETECTOR;
-    if (rt.noModel) rt.message = det.status.message;
+    const anpr = cam.plates === 'anpr';
+    const det = anpr ? undefined : this.detectorFor(settings.detector);
+    const detector = (await det?.promise) ?? NULL_DETECTOR;
+    rt.noModel = det !== undefined && detector === NULL_DETECTOR;
+    if (rt.noModel) rt.message = det?.status.message ?? null;
     const isFile = !/^(rtsp|rtsps|http|https):/i.test(cam.source);
     const log = this.opts.logger.child?.({ cameraId: cam.id }) ?? this.opts.logger;
     const source = openFrameSource({
@@ -285,7 +290,17 @@ export class CameraManager {
     let extra: CameraStageSet | undefined;
     try {
       extra = await this.opts.stages?.(cam, this.opts.logger);
-      await runAnalysis({
+      if (extra?.anpr) {
+        await runAnpr({
+          cameraId: cam.id, source, host: extra.anpr, motion: cam.analysis.motion, masks: cam.analysis.masks, live: true, keepCrop: true,
+          onEvent: (e) => this.opts.ingest.event(e),
+          onFrame: (frame) => {
+            rt.framesAnalysed++;
+            rt.latest = frame;
+          },
+          signal: rt.abort.signal,
+        });
+      } else await runAnalysis({
         cameraId: cam.id, source, detector, tracker: createByteTracker(settings.tracker),
         lines: (size) => cam.lines.map((l) => countLineFromConfig(l, size)),
         motion: cam.analysis.motion, masks: cam.analysis.masks,

@@ -1,6 +1,7 @@
 /**
  * The pipeline stages the service runs after tracking, per camera: plates (cameras with `plates: true`),
- * rules and signed evidence (cameras with rules). Plate reading is one supervised worker pool per site, shared
+ * rules and signed evidence (cameras with rules); for an ANPR camera (`plates: anpr`), the reader that the
+ * camera manager runs on the whole picture instead. Plate reading is one supervised worker pool per site, shared
  * by that site's cameras and started when its first plate camera starts: the pool's site prior learns that
  * site's traffic, a worker that dies is started again, and a camera that stops leaves the pool to the others.
  */
@@ -67,6 +68,8 @@ export function createServiceStages(o: ServiceStagesOptions): ServiceStages {
           log.error({ cameraId: camera.id, err: errorMessage(e) }, 'plate reader cannot start: this camera runs without plates until its next start');
         }
       }
+      // An ANPR camera: the manager runs the reader on the whole picture instead of detection and tracking.
+      if (camera.plates === 'anpr') return { stages: [], anpr: host };
       if (camera.rules.length === 0 && !host) return { stages: [] };
       const plates = host ? createPlatesStage({ cameraId: camera.id, host, live: true }) : undefined;
       const rules = camera.rules.length > 0;
