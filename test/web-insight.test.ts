@@ -147,5 +147,22 @@ describe.skipIf(skipReason !== '')(`dashboards and the camera editor${skipReason
       expect(rules).toHaveLength(1);
       expect(rules[0]).toMatchObject({ id: 'congestion-1', kind: 'congestion', zone: 'zone-1', windowMs: 45_000, countLevels: [5, 10, 20] });
     });
+
+    it('switches plate reading: an ANPR camera with rules is refused with the reason, plates of detected vehicles are saved', async () => {
+      const page = ui.page;
+      const plates = page.getByRole('combobox', { name: 'Đọc biển số' });
+      expect(await plates.inputValue()).toBe('off');
+      await plates.selectOption('anpr');
+      await page.getByRole('button', { name: 'Lưu cấu hình' }).click();
+      await page.locator('[data-testid=editor-status][data-state=error]').waitFor();
+      expect(await page.locator('section .problems[data-path=rules]').textContent()).toContain('an ANPR camera (plates: anpr) tracks no vehicles');
+      expect((await readCamera()).plates).toBe(false);
+      await plates.selectOption('tracks');
+      expect(await page.getByText('Biển số rộng dưới ~40 điểm ảnh').count()).toBe(1);
+      await page.getByRole('button', { name: 'Lưu cấu hình' }).click();
+      await page.locator('[data-testid=editor-status][data-state=saved]').waitFor();
+      expect((await readCamera()).plates).toBe(true);
+      expect(await page.getByRole('combobox', { name: 'Đọc biển số' }).inputValue()).toBe('tracks');
+    });
   });
 });

@@ -62,5 +62,6 @@ export function cameraGeometry(r: CameraRecord): Record<string, JsonValue> {
   return {
     lines: g['lines'] ?? [], zones: g['zones'] ?? [], lanes: g['lanes'] ?? [], signals: g['signals'] ?? [],
     calibration: g['calibration'] ?? null, speedLimits: g['speedLimits'] ?? null, rules: Array.isArray(r.rules) ? r.rules : [],
+    plates: typeof g['plates'] === 'boolean' || g['plates'] === 'anpr' ? g['plates'] : false,
   };
 }

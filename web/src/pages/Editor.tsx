@@ -10,6 +10,7 @@ import { api, ApiError, get, snapshotUrl, type Camera } from '../api';
 import { useDict } from '../i18n';
 import { Canvas, type Tool } from './editor/Canvas';
 import { parseProblems, patchBody, type Geometry, type Handle, type Problem } from './editor/model';
+import { PlatesSetting } from './editor/PlatesSetting';
 import { Problems } from './editor/Problems';
 import { RulesPanel } from './editor/RulesPanel';
 import { ShapeList } from './editor/ShapeList';
@@ -21,7 +22,7 @@ const TOOLS: ReadonlyArray<{ id: Tool; hint: Word }> = [
   { id: 'select', hint: 'hintSelect' }, { id: 'line', hint: 'hintLine' }, { id: 'zone', hint: 'hintZone' }, { id: 'lane', hint: 'hintLane' }, { id: 'cal', hint: 'hintCal' },
 ];
 
-const geometryOf = (c: CameraDetail): Geometry => ({ lines: c.lines, zones: c.zones, lanes: c.lanes, calibration: c.calibration, rules: c.rules });
+const geometryOf = (c: CameraDetail): Geometry => ({ lines: c.lines, zones: c.zones, lanes: c.lanes, calibration: c.calibration, rules: c.rules, plates: c.plates ?? false });
 
 function CameraChooser() {
   const w = useDict(WORDS);
@@ -107,11 +108,12 @@ function CameraEditor({ cameraId }: { cameraId: string }) {
         {state.kind === 'dirty' && <p className="muted">{w('unsaved')}</p>}
         {state.kind === 'error' && <p className="error">{state.text}</p>}
       </div>
-      <Problems problems={problems.filter((p) => !/^(lines|zones|lanes|calibration|rules)(\.|$)/.test(p.path))} at="" />
+      <Problems problems={problems.filter((p) => !/^(lines|zones|lanes|calibration|rules|plates)(\.|$)/.test(p.path))} at="" />
       <div className="editor-split">
         <Canvas geometry={g} onChange={change} tool={tool} onToolDone={() => setTool('select')} selected={selected} onSelect={setSelected}
           src={snapshotUrl(cameraId, bust)} label={w('canvas')} noPicture={w('noPicture')} />
         <div className="editor-panel">
+          <PlatesSetting g={g} onChange={change} problems={problems} />
           <ShapeList g={g} onChange={change} selected={selected} onPick={pick} problems={problems} />
           <RulesPanel g={g} onChange={change} problems={problems} />
         </div>

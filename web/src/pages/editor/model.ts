@@ -16,6 +16,8 @@ export interface Geometry {
   lanes: Lane[];
   calibration: { points: CalPoint[]; note?: string } | null;
   rules: Rule[];
+  /** Licence plates: of the detected vehicles (true), the whole picture of an ANPR camera ('anpr'), or none. */
+  plates: boolean | 'anpr';
 }
 
 export type ShapeKind = 'line' | 'zone' | 'lane' | 'cal';
@@ -113,7 +115,7 @@ export function deletePoint(g: Geometry, h: Handle): Geometry {
 
 /** The body of PATCH /api/cameras/:id. */
 export function patchBody(g: Geometry): Record<string, unknown> {
-  return { lines: g.lines, zones: g.zones, lanes: g.lanes, calibration: g.calibration && g.calibration.points.length > 0 ? g.calibration : null, rules: g.rules };
+  return { lines: g.lines, zones: g.zones, lanes: g.lanes, calibration: g.calibration && g.calibration.points.length > 0 ? g.calibration : null, rules: g.rules, plates: g.plates };
 }
 
 export interface Problem { path: string; message: string }

@@ -18,6 +18,8 @@ export const WORDS = defineDict({
     groundX: 'x (m)', groundY: 'y (m)', image: 'Ảnh', calHint: 'Cần ít nhất 4 điểm, không có 3 điểm thẳng hàng.',
     addRule: 'Thêm luật', ruleKind: 'Loại luật', add: 'Thêm', jsonBad: 'JSON không hợp lệ', selected: 'Đang chọn',
     car: 'Ô tô', motorcycle: 'Xe máy', bus: 'Xe buýt', truck: 'Xe tải', bicycle: 'Xe đạp',
+    plates: 'Đọc biển số', platesOff: 'Không đọc', platesTracks: 'Biển số của xe được phát hiện', platesAnpr: 'Camera ANPR: cả khung hình, không cần mô hình phát hiện xe, không có luật',
+    platesHint: 'Biển số rộng dưới ~40 điểm ảnh hiếm khi đọc được: đặt độ rộng phân tích 1280 trở lên cho camera đọc biển.',
   },
   en: {
     configManaged: 'This camera is defined in the config file: changes here apply at once, but the config file rewrites them when the service restarts. Change the file as well to keep them.',
@@ -35,6 +37,8 @@ export const WORDS = defineDict({
     groundX: 'x (m)', groundY: 'y (m)', image: 'Picture', calHint: 'At least 4 points, no 3 in a line.',
     addRule: 'Add rule', ruleKind: 'Rule kind', add: 'Add', jsonBad: 'Not valid JSON', selected: 'Selected',
     car: 'Car', motorcycle: 'Motorbike', bus: 'Bus', truck: 'Truck', bicycle: 'Bicycle',
+    plates: 'Licence plates', platesOff: 'Not read', platesTracks: 'Plates of the detected vehicles', platesAnpr: 'ANPR camera: the whole picture, no vehicle detector, no rules',
+    platesHint: 'Plates narrower than ~40 pixels are rarely legible: give a plate camera an analysis width of 1280 or more.',
   },
 });
 export type Word = keyof typeof WORDS.vi;
