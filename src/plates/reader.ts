@@ -40,6 +40,9 @@ export interface PlateReaderOptions {
   readonly sitePrior?: SitePrior | SitePriorOptions | false;
 }
 
+/** Default prefixes kept per step of the beam search (ARGUS_PLATE_BEAM overrides, for tuning). */
+const BEAM_WIDTH = Number(process.env.ARGUS_PLATE_BEAM ?? 24);
+
 /** Default weight of the line model against PP-OCR (ARGUS_PLATE_LINE_WEIGHT overrides, for tuning). */
 const LINE_MODEL_WEIGHT = Number(process.env.ARGUS_PLATE_LINE_WEIGHT ?? 0.5);
 
@@ -81,7 +84,7 @@ export async function createPlateReader(opts: PlateReaderOptions = {}): Promise<
   const linePath = opts.lineModel === false ? undefined : (opts.lineModel ?? findLineModel());
   if (linePath) recs.push({ rec: await createLineRecogniser(linePath, threads), weight: opts.lineModelWeight ?? LINE_MODEL_WEIGHT });
   const det = await createTextDetector(paths.detection, threads);
-  const beamWidth = opts.beamWidth ?? 24;
+  const beamWidth = opts.beamWidth ?? BEAM_WIDTH;
   const prior = opts.sitePrior === false ? undefined : isSitePrior(opts.sitePrior) ? opts.sitePrior : createSitePrior(opts.sitePrior);
   const readImage = async (img: RgbImage) => {
     const r = await readPlateImage(img, recs, det, beamWidth, prior);
