@@ -64,8 +64,17 @@ describe('plates on a live camera of the service', () => {
     }
     // Both kinds of plate camera keep the plate's picture with the sighting.
     for (const cameraId of ['gate', 'anpr']) expect(found.some((s) => s.cameraId === cameraId && s.cropRef !== null), cameraId).toBe(true);
-    const status = t.server.ctx.cameras.status();
-    expect(status.find((c) => c.id === 'anpr')).toMatchObject({ analysis: 'running', health: 'online' });
+    // The camera status says how plate reading goes (what the operator's camera page shows).
+    const op = await TestClient.login(t.url, 'operator');
+    const status = (await op.get('/api/cameras/status')).body.items as Array<{ id: string; analysis: string; plates: { mode: string; read: number; skipped: number; plates: number } | null }>;
+    const of = (id: string) => status.find((c) => c.id === id)!;
+    expect(of('anpr')).toMatchObject({ analysis: 'running', plates: { mode: 'anpr' } });
+    expect(of('gate').plates).toMatchObject({ mode: 'vehicles' });
+    for (const id of ['gate', 'anpr']) {
+      expect(of(id).plates!.plates, id).toBeGreaterThanOrEqual(legibleOn(found, id).size);
+      expect(of(id).plates!.read, id).toBeGreaterThanOrEqual(of(id).plates!.plates);
+    }
+    expect(of('view').plates).toBeNull();
     const hit = found.find((s) => s.cameraId === 'gate' && LEGIBLE.has(s.plateKey))!;
 
     const inv = await TestClient.login(t.url, 'investigator');

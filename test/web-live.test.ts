@@ -198,6 +198,23 @@ describe.skipIf(skipReason !== '')(`the camera wall and camera page${skipReason 
     await page.getByRole('button', { name: 'Tiếng Việt' }).click();
   }, 60_000);
 
+  it('shows how plate reading goes on the page of a camera switched to ANPR', async () => {
+    const patch = (plates: boolean | 'anpr') => page.evaluate(async (p: unknown) => {
+      const csrf = /argus_csrf=([^;]+)/.exec((globalThis as any).document.cookie as string)?.[1] ?? '';
+      const res = await fetch('/api/cameras/cam-bai-xe-son-tra', { method: 'PATCH', headers: { 'content-type': 'application/json', 'x-csrf-token': decodeURIComponent(csrf) }, body: JSON.stringify({ plates: p }) });
+      return res.status;
+    }, plates);
+    expect(await patch('anpr')).toBe(200);
+    await page.evaluate(() => { (globalThis as any).location.hash = '#/camera/cam-bai-xe-son-tra'; });
+    await page.getByRole('heading', { name: 'Bãi xe Sơn Trà' }).waitFor();
+    // The parking clip's plates are too small to read; the row shows the reader at work on the moving picture.
+    const row = page.getByTestId('camera-plates');
+    await expect.poll(async () => /^camera ANPR · \d+ biển · [1-9]\d* lượt đọc/.test((await row.textContent()) ?? ''), { timeout: 45_000, interval: 1000 }).toBe(true);
+    await ui.shot('09c-camera-anpr');
+    expect(await patch(false)).toBe(200);
+    await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(0);
+  }, 90_000);
+
   it('says the camera is unknown for a wrong id', async () => {
     await page.evaluate(() => { (globalThis as any).location.hash = '#/camera/no-such-camera'; });
     await page.getByRole('alert').filter({ hasText: 'Không tìm thấy camera này' }).waitFor();

@@ -34,9 +34,18 @@ export interface AnprOptions {
   readonly onEvent?: (e: PlateReadEvent) => Promise<void> | void;
   /** Every decoded frame (the service's live snapshot and frame counters). */
   readonly onFrame?: (f: Frame) => void;
+  /** Counters kept up to date while it runs (the service's camera status); the summary has the final ones. */
+  readonly counters?: AnprCounters;
   /** Put the plate's pixels on each event as a JPEG (`cropJpeg`, default false). */
   readonly keepCrop?: boolean;
   readonly signal?: AbortSignal;
+}
+
+export interface AnprCounters {
+  frames: number;
+  reads: number;
+  skipped: number;
+  plates: number;
 }
 
 export interface AnprSummary {
@@ -96,10 +105,7 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
   const recent = new RecentPlates(o.dedupSec ?? 10);
   let motion: MotionState | undefined;
   let lastRead = -Infinity;
-  let frames = 0;
-  let reads = 0;
-  let skipped = 0;
-  let plates = 0;
+  const n: AnprCounters = o.counters ?? { frames: 0, reads: 0, skipped: 0, plates: 0 };
   let firstPts: number | undefined;
   let lastPts = 0;
   let pass = 0;
@@ -112,7 +118,7 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
     for (const r of found) {
       const read = r.read;
       if (!read || read.confidence < minConf || !isValidPlateKey(read.plate) || !recent.see(read.plate, f.ptsSec)) continue;
-      plates++;
+      n.plates++;
       const event: PlateReadEvent = {
         id: ulid(f.capturedAtMs),
         cameraId: o.cameraId,
@@ -134,20 +140,20 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
     o.onFrame?.(f);
     const m = motionStep(motion, f, o.motion, o.masks);
     motion = m.state;
-    frames++;
+    n.frames++;
     firstPts ??= f.ptsSec;
     lastPts = f.ptsSec;
     const due = (m.motion && f.ptsSec - lastRead >= everySec) || f.ptsSec - lastRead >= o.motion.keepAliveSec;
     if (!due) continue;
     if (inFlight > 0) {
       if (o.live) {
-        skipped++;
+        n.skipped++;
         continue;
       }
       await chain;
     }
     lastRead = f.ptsSec;
-    reads++;
+    n.reads++;
     // Settled at once (no rejection left unhandled while earlier results are still being handled).
     inFlight++;
     const job = o.host.read('find', f.rgb.slice(), f.size.width, f.size.height).then(
@@ -163,7 +169,7 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
   }
   await chain;
   const wallSec = (performance.now() - started) / 1000;
-  return { frames, seconds: round3(lastPts - (firstPts ?? 0)), wallSec: round3(wallSec), reads, skipped, plates };
+  return { frames: n.frames, seconds: round3(lastPts - (firstPts ?? 0)), wallSec: round3(wallSec), reads: n.reads, skipped: n.skipped, plates: n.plates };
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;

@@ -43,6 +43,19 @@ export interface CameraStatus {
   readonly message: string | null;
   /** Continuous recording: null when the camera does not record. */
   readonly recording: RecordingStatus | null;
+  /** Plate reading since the camera's analysis last started: null when the camera reads no plates. */
+  readonly plates: PlateStatus | null;
+}
+
+export interface PlateStatus {
+  /** `vehicles`: plates of the detected vehicles; `anpr`: the whole picture. */
+  readonly mode: 'vehicles' | 'anpr';
+  /** Pictures sent to the reader (vehicle crops, or frames of an ANPR camera). */
+  readonly read: number;
+  /** Pictures not read because the reader was busy (the camera never falls behind the stream). */
+  readonly skipped: number;
+  /** Plates reported (one per vehicle pass). */
+  readonly plates: number;
 }
 
 export interface RecordingStatus {
@@ -60,6 +73,8 @@ export interface CameraStageSet {
   readonly stages: readonly FrameStage[];
   /** An ANPR camera (`plates: anpr`): the plate reader for the whole picture; no detector, tracker or stages run. */
   readonly anpr?: PlateHost | undefined;
+  /** The plate stage's counters (cameras that read the plates of their vehicles). */
+  plateStatus?(): PlateStatus;
   close?(): Promise<void>;
 }
 
@@ -113,6 +128,8 @@ interface Runtime {
   watchdog: NodeJS.Timeout | undefined;
   done: Promise<void>;
   recorder: Recorder | undefined;
+  /** The plate counters of the running analysis, if it reads plates. */
+  plateStatus: (() => PlateStatus) | undefined;
 }
 
 const sameRecording = (a: CameraConfig, b: CameraConfig): boolean =>
@@ -160,7 +177,7 @@ export class CameraManager {
     const rt: Runtime = {
       config, abort: new AbortController(), source: undefined, health: config.enabled ? 'starting' : 'disabled', noModel: false,
       message: null, startedAtMs: Date.now(), framesAnalysed: 0, restarts: 0, fps: 0, lastDelivered: 0, lastTickMs: Date.now(),
-      signalLost: false, lastFrameAtMs: undefined, latest: undefined, watchdog: undefined, done: Promise.resolve(), recorder: kept,
+      signalLost: false, lastFrameAtMs: undefined, latest: undefined, watchdog: undefined, done: Promise.resolve(), recorder: kept, plateStatus: undefined,
     };
     this.cameras.set(config.id, rt);
     if (!config.enabled) return;
@@ -203,6 +220,7 @@ export class CameraManager {
         id: rt.config.id, health: rt.health, analysis: !rt.config.enabled ? 'stopped' : rt.noModel ? 'no_model' : 'running',
         fps: Math.round(rt.fps * 10) / 10, lastFrameAgeMs: last === undefined ? null : now - last, framesAnalysed: rt.framesAnalysed,
         restarts: rt.restarts, signalLost: rt.signalLost, message: rt.message, recording: recordingStatus(rt.recorder),
+        plates: rt.plateStatus?.() ?? null,
       });
     }
     return out;
@@ -291,8 +309,10 @@ export class CameraManager {
     try {
       extra = await this.opts.stages?.(cam, this.opts.logger);
       if (extra?.anpr) {
+        const counters = { frames: 0, reads: 0, skipped: 0, plates: 0 };
+        rt.plateStatus = () => ({ mode: 'anpr', read: counters.reads, skipped: counters.skipped, plates: counters.plates });
         await runAnpr({
-          cameraId: cam.id, source, host: extra.anpr, motion: cam.analysis.motion, masks: cam.analysis.masks, live: true, keepCrop: true,
+          cameraId: cam.id, source, host: extra.anpr, motion: cam.analysis.motion, masks: cam.analysis.masks, live: true, keepCrop: true, counters,
           onEvent: (e) => this.opts.ingest.event(e),
           onFrame: (frame) => {
             rt.framesAnalysed++;
@@ -300,18 +320,21 @@ export class CameraManager {
           },
           signal: rt.abort.signal,
         });
-      } else await runAnalysis({
-        cameraId: cam.id, source, detector, tracker: createByteTracker(settings.tracker),
-        lines: (size) => cam.lines.map((l) => countLineFromConfig(l, size)),
-        motion: cam.analysis.motion, masks: cam.analysis.masks,
-        stages: extra?.stages ?? [],
-        onEvent: (e) => this.opts.ingest.event(e),
-        onFrame: ({ frame }) => {
-          rt.framesAnalysed++;
-          rt.latest = frame;
-        },
-        signal: rt.abort.signal,
-      });
+      } else {
+        rt.plateStatus = extra?.plateStatus?.bind(extra);
+        await runAnalysis({
+          cameraId: cam.id, source, detector, tracker: createByteTracker(settings.tracker),
+          lines: (size) => cam.lines.map((l) => countLineFromConfig(l, size)),
+          motion: cam.analysis.motion, masks: cam.analysis.masks,
+          stages: extra?.stages ?? [],
+          onEvent: (e) => this.opts.ingest.event(e),
+          onFrame: ({ frame }) => {
+            rt.framesAnalysed++;
+            rt.latest = frame;
+          },
+          signal: rt.abort.signal,
+        });
+      }
       const err = source.lastError();
       if (err && !rt.abort.signal.aborted) rt.message = err.message;
     } finally {

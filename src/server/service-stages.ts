@@ -13,7 +13,7 @@ import { createCameraStages } from '../pipeline/camera-stages.js';
 import { siteReaderOptions, startSupervisedPool, type PlateHost } from '../pipeline/plate-host.js';
 import { createPlatesStage } from '../pipeline/plates-stage.js';
 import type { SourceLogger } from '../video/source.js';
-import type { CameraStageSet } from './camera-manager.js';
+import type { CameraStageSet, PlateStatus } from './camera-manager.js';
 
 export interface ServiceStagesOptions {
   readonly config: ArgusConfig | undefined;
@@ -79,7 +79,11 @@ export function createServiceStages(o: ServiceStagesOptions): ServiceStages {
         plates,
         ...(rules ? { evidence: { dir: join(o.dataDir, 'evidence'), keyDir: join(o.dataDir, 'keys') } } : {}),
       });
-      return { stages: set.stages, close: () => set.close() };
+      const status = plates ? (): PlateStatus => {
+        const c = plates.stats();
+        return { mode: 'vehicles', read: c.requested, skipped: c.dropped, plates: c.emitted };
+      } : undefined;
+      return { stages: set.stages, close: () => set.close(), ...(status ? { plateStatus: status } : {}) };
     },
     async close() {
       closed = true;

@@ -13,6 +13,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { buildServer, type ArgusServer } from '../../src/server/app.js';
 import { loadServiceConfig } from '../../src/server/config.js';
 import { openServiceStore } from '../../src/server/open-store.js';
+import { createServiceStages } from '../../src/server/service-stages.js';
 import { createUser } from '../../src/server/users.js';
 import type { Store } from '../../src/store/store.js';
 import { ASSETS, MODELS, REPO_ROOT, hasAssets } from '../assets.js';
@@ -52,14 +53,18 @@ export interface WebUiOptions {
 /** Registers beforeAll/afterAll in the calling describe; the returned object is filled once beforeAll has run. */
 export function webUi(opts: WebUiOptions = {}): WebUi {
   const ui = {} as { -readonly [K in keyof WebUi]: WebUi[K] };
+  let closeStages: (() => Promise<void>) | undefined;
   beforeAll(async () => {
     await mkdir(SCREENS, { recursive: true });
     ui.dataDir = await mkdtemp(join(tmpdir(), 'argus-web-'));
     const config = await loadServiceConfig(join(REPO_ROOT, 'config/demo.yaml'), { ...process.env, ARGUS_ASSETS: ASSETS });
     ({ store: ui.store } = await openServiceStore({ dataDir: ui.dataDir }, {}));
     await createUser(ui.store, { username: 'admin', password: PASSWORD, roles: ['admin'] });
+    // The service's stages, as `argus serve` wires them (plates, rules, evidence: none in the demo until a test sets them).
+    const stages = createServiceStages({ config, dataDir: ui.dataDir, plateWorkers: 1 });
+    closeStages = () => stages.close();
     ui.server = await buildServer({
-      store: ui.store, config, logger: false, webRoot: DIST, cameras: { modelsDir: MODELS }, startCameras: opts.cameras ?? true,
+      store: ui.store, config, logger: false, webRoot: DIST, cameras: { modelsDir: MODELS, stages: (camera, log) => stages.stages(camera, log) }, startCameras: opts.cameras ?? true,
       footage: { dataDir: ui.dataDir },
     });
     ui.url = await ui.server.listen(0);
@@ -84,6 +89,7 @@ export function webUi(opts: WebUiOptions = {}): WebUi {
   afterAll(async () => {
     await ui.browser?.close();
     await ui.server?.close();
+    await closeStages?.();
     if (ui.dataDir) await rm(ui.dataDir, { recursive: true, force: true });
   });
   return ui;

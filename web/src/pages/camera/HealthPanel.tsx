@@ -1,15 +1,17 @@
-/** A camera's health as the service sees it: state, frames per second, age of the last frame, analysis, message. */
+/** A camera's health as the service sees it: state, frames per second, age of the last frame, analysis, recording, plates, message. */
 import type { CameraStatus } from '../../api';
 
 /** The recorder's part of the status (present where the service records cameras). */
 export interface RecordingStatus { running: boolean; segments: number; lastSegment: string | null; lastSegmentAtMs: number | null; restarts: number; lastError: string | null }
-export type CameraHealth = CameraStatus & { recording?: RecordingStatus | null };
+/** Plate reading since the camera's analysis started (present where the camera reads plates). */
+export interface PlateStatus { mode: 'vehicles' | 'anpr'; read: number; skipped: number; plates: number }
+export type CameraHealth = CameraStatus & { recording?: RecordingStatus | null; plates?: PlateStatus | null };
 import { defineDict, useDict, useI18n } from '../../i18n';
 import { Health } from '../MapPage';
 
 const WORDS = defineDict({
-  vi: { title: 'Tình trạng camera', state: 'Trạng thái', fps: 'Khung hình/giây', lastFrame: 'Khung hình cuối', ago: 'trước', never: 'chưa nhận', analysis: 'Phân tích', signalLost: 'Mất tín hiệu', message: 'Ghi chú', none: 'Camera chưa chạy trên máy chủ này', recording: 'Ghi hình', recOn: 'Đang ghi', recWaiting: 'Đang chờ khởi động lại', recOff: 'Không ghi', lastSegment: 'đoạn cuối xong', running: 'Đang chạy', no_model: 'Thiếu mô hình nhận dạng', stopped: 'Đã dừng' },
-  en: { title: 'Camera health', state: 'State', fps: 'Frames/s', lastFrame: 'Last frame', ago: 'ago', never: 'none yet', analysis: 'Analysis', signalLost: 'Signal lost', message: 'Note', none: 'The camera is not running on this server', recording: 'Recording', recOn: 'Recording', recWaiting: 'Waiting to restart', recOff: 'Not recorded', lastSegment: 'last segment done', running: 'Running', no_model: 'Detector model missing', stopped: 'Stopped' },
+  vi: { title: 'Tình trạng camera', state: 'Trạng thái', fps: 'Khung hình/giây', lastFrame: 'Khung hình cuối', ago: 'trước', never: 'chưa nhận', analysis: 'Phân tích', signalLost: 'Mất tín hiệu', message: 'Ghi chú', none: 'Camera chưa chạy trên máy chủ này', recording: 'Ghi hình', recOn: 'Đang ghi', recWaiting: 'Đang chờ khởi động lại', recOff: 'Không ghi', lastSegment: 'đoạn cuối xong', running: 'Đang chạy', no_model: 'Thiếu mô hình nhận dạng', stopped: 'Đã dừng', plates: 'Biển số', vehicles: 'xe được phát hiện', anpr: 'camera ANPR', platesRead: 'biển', reads: 'lượt đọc', skipped: 'bỏ qua khi bận' },
+  en: { title: 'Camera health', state: 'State', fps: 'Frames/s', lastFrame: 'Last frame', ago: 'ago', never: 'none yet', analysis: 'Analysis', signalLost: 'Signal lost', message: 'Note', none: 'The camera is not running on this server', recording: 'Recording', recOn: 'Recording', recWaiting: 'Waiting to restart', recOff: 'Not recorded', lastSegment: 'last segment done', running: 'Running', no_model: 'Detector model missing', stopped: 'Stopped', plates: 'Licence plates', vehicles: 'detected vehicles', anpr: 'ANPR camera', platesRead: 'plates', reads: 'reads', skipped: 'skipped while busy' },
 });
 
 /** "850 ms", "4,2 s", "3 min" — short and in the reader's number format. */
@@ -40,6 +42,13 @@ export function HealthPanel({ status }: { status: CameraHealth | null }) {
             {status.recording?.lastSegmentAtMs != null && <span className="muted"> · {w('lastSegment')} {formatAge(Date.now() - status.recording.lastSegmentAtMs, lang)} {w('ago')}</span>}
             {status.recording?.lastError && <span className="muted"> · {status.recording.lastError}</span>}
           </dd>
+          {status.plates && (
+            <><dt>{w('plates')}</dt>
+              <dd data-testid="camera-plates">
+                {w(status.plates.mode)} · {status.plates.plates.toLocaleString(lang)} {w('platesRead')}
+                <span className="muted"> · {status.plates.read.toLocaleString(lang)} {w('reads')}{status.plates.skipped > 0 && ` · ${status.plates.skipped.toLocaleString(lang)} ${w('skipped')}`}</span>
+              </dd></>
+          )}
           {status.message && <><dt>{w('message')}</dt><dd>{status.message}</dd></>}
         </dl>
       )}
