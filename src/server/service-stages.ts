@@ -3,7 +3,8 @@
  * rules and signed evidence (cameras with rules); for an ANPR camera (`plates: anpr`), the reader that the
  * camera manager runs on the whole picture instead. Plate reading is one supervised worker pool per site, shared
  * by that site's cameras and started when its first plate camera starts: the pool's site prior learns that
- * site's traffic, a worker that dies is started again, and a camera that stops leaves the pool to the others.
+ * site's traffic, a worker that dies is started again, and a camera that stops leaves the pool to the others (the pool
+ * closes a minute after the site's last plate camera stops).
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,8 @@ export interface ServiceStagesOptions {
   readonly plateWorkers?: number;
   /** Start a site's plate pool (default: supervised worker threads); tests pass their own. */
   readonly startPlates?: (site: SiteConfig | undefined, log: SourceLogger) => Promise<PlateHost>;
+  /** A pool no camera uses is closed after this long (default 60 000 ms: a camera restart keeps it). */
+  readonly idleCloseMs?: number;
 }
 
 export interface ServiceStages {
@@ -41,35 +44,62 @@ export function createServiceStages(o: ServiceStagesOptions): ServiceStages {
         onProblem: (e, retryInMs) => log.error({ site: site?.id, err: e.message, retryInMs }, 'plate reader stopped: starting it again'),
         onRecovered: () => log.info({ site: site?.id }, 'plate reader running again'),
       }));
-  /** Per site id ('' = cameras of no configured site): the pool, started once. */
-  const pools = new Map<string, Promise<PlateHost>>();
+  const idleCloseMs = o.idleCloseMs ?? 60_000;
+  /** Per site id ('' = cameras of no configured site): the pool, started once, and the cameras using it. */
+  const pools = new Map<string, { host: Promise<PlateHost>; users: number; idle?: NodeJS.Timeout }>();
   let closed = false;
 
-  const poolFor = (site: SiteConfig | undefined, log: SourceLogger): Promise<PlateHost> => {
+  /** The site's pool for one more camera; `release` when that camera's stages close. */
+  const acquire = async (site: SiteConfig | undefined, log: SourceLogger): Promise<{ host: PlateHost; release: () => void }> => {
     const key = site?.id ?? '';
-    let p = pools.get(key);
-    if (!p) {
-      p = startPlates(site, log);
-      pools.set(key, p);
+    let pool = pools.get(key);
+    if (!pool) {
+      const entry = { host: startPlates(site, log), users: 0 };
+      pools.set(key, (pool = entry));
       // A pool that could not start is tried again at the camera's next start (the camera runs without plates meanwhile).
-      p.catch(() => pools.delete(key));
+      entry.host.catch(() => pools.get(key) === entry && pools.delete(key));
     }
-    return p;
+    clearTimeout(pool.idle);
+    pool.users++;
+    const p = pool;
+    let host: PlateHost;
+    try {
+      host = await p.host;
+    } catch (e) {
+      p.users--;
+      throw e;
+    }
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      if (--p.users > 0 || closed) return;
+      // The last camera of the site stopped reading plates: free the workers unless one starts again soon.
+      p.idle = setTimeout(() => {
+        if (p.users > 0 || pools.get(key) !== p) return;
+        pools.delete(key);
+        log.info({ site: key || null }, 'plate reader stopped: no camera of the site reads plates');
+        void host.close();
+      }, idleCloseMs);
+      p.idle.unref();
+    };
+    return { host, release };
   };
 
   return {
     async stages(camera, log) {
       const site = o.config?.sites.find((s) => s.id === camera.site);
       let host: PlateHost | undefined;
+      let release = (): void => undefined;
       if (camera.plates && !closed) {
         try {
-          host = await poolFor(site, log);
+          ({ host, release } = await acquire(site, log));
         } catch (e) {
           log.error({ cameraId: camera.id, err: errorMessage(e) }, 'plate reader cannot start: this camera runs without plates until its next start');
         }
       }
       // An ANPR camera: the manager runs the reader on the whole picture instead of detection and tracking.
-      if (camera.plates === 'anpr') return { stages: [], anpr: host };
+      if (camera.plates === 'anpr') return { stages: [], anpr: host, close: async () => release() };
       if (camera.rules.length === 0 && !host) return { stages: [] };
       const plates = host ? createPlatesStage({ cameraId: camera.id, host, live: true }) : undefined;
       const rules = camera.rules.length > 0;
@@ -78,16 +108,24 @@ export function createServiceStages(o: ServiceStagesOptions): ServiceStages {
         site,
         plates,
         ...(rules ? { evidence: { dir: join(o.dataDir, 'evidence'), keyDir: join(o.dataDir, 'keys') } } : {}),
+      }).catch((e: unknown) => {
+        release();
+        throw e;
       });
       const status = plates ? (): PlateStatus => {
         const c = plates.stats();
         return { mode: 'vehicles', read: c.requested, skipped: c.dropped, plates: c.emitted };
       } : undefined;
-      return { stages: set.stages, close: () => set.close(), ...(status ? { plateStatus: status } : {}) };
+      const close = async (): Promise<void> => {
+        release();
+        await set.close();
+      };
+      return { stages: set.stages, close, ...(status ? { plateStatus: status } : {}) };
     },
     async close() {
       closed = true;
-      const started = await Promise.allSettled(pools.values());
+      for (const p of pools.values()) clearTimeout(p.idle);
+      const started = await Promise.allSettled([...pools.values()].map((p) => p.host));
       pools.clear();
       await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
     },
