@@ -70,10 +70,10 @@ describe('plates on a live camera of the service', () => {
     const of = (id: string) => status.find((c) => c.id === id)!;
     expect(of('anpr')).toMatchObject({ analysis: 'running', plates: { mode: 'anpr' } });
     expect(of('gate').plates).toMatchObject({ mode: 'vehicles' });
-    for (const id of ['gate', 'anpr']) {
-      expect(of(id).plates!.plates, id).toBeGreaterThanOrEqual(legibleOn(found, id).size);
-      expect(of(id).plates!.read, id).toBeGreaterThanOrEqual(of(id).plates!.plates);
-    }
+    for (const id of ['gate', 'anpr']) expect(of(id).plates!.plates, id).toBeGreaterThanOrEqual(legibleOn(found, id).size);
+    // One vehicle crop gives at most one plate; one ANPR frame may show several.
+    expect(of('gate').plates!.read).toBeGreaterThanOrEqual(of('gate').plates!.plates);
+    expect(of('anpr').plates!.read).toBeGreaterThan(0);
     expect(of('view').plates).toBeNull();
     const hit = found.find((s) => s.cameraId === 'gate' && LEGIBLE.has(s.plateKey))!;
 

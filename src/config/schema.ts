@@ -205,7 +205,7 @@ export const cameraSchema = z
       .union([z.boolean(), z.literal('anpr')])
       .default(false)
       .describe(
-        "Licence plates. true: read the plates of this camera's detected vehicles, one plate.read per vehicle pass (plate search, watch lists, plates on violations); 'anpr': an ANPR camera, plates read on the whole picture when it moves, no vehicle detector and no rules; false: none. Plates under ~40 px wide are rarely legible",
+        "Licence plates. true: read the plates of this camera's detected vehicles, one plate.read per vehicle pass (plate search, watch lists, plates on violations); 'anpr': an ANPR camera, plates read on the whole picture when it moves, no vehicle detector and no rules; false: none. Plates under ~40 px wide are rarely legible: a plate camera is analysed 1280 px wide unless analysis.width says otherwise",
       ),
     recording: recordingSchema.prefault({}).describe('Continuous recording (off unless enabled)'),
   })

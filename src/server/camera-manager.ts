@@ -132,6 +132,9 @@ interface Runtime {
   plateStatus: (() => PlateStatus) | undefined;
 }
 
+/** Analysis width of a camera that reads plates when its config gives none (a plate ~40 px wide at 1280 is ~20 at 640). */
+export const PLATE_WIDTH = 1280;
+
 const sameRecording = (a: CameraConfig, b: CameraConfig): boolean =>
   a.source === b.source && a.enabled === b.enabled && a.recording.enabled === b.recording.enabled && a.recording.segmentSec === b.recording.segmentSec;
 
@@ -288,7 +291,8 @@ export class CameraManager {
 
   private async runOnce(rt: Runtime): Promise<void> {
     const cam = rt.config;
-    const width = cam.analysis.width ?? this.opts.defaultWidth ?? 640;
+    // Plates need pixels: a plate camera is analysed at PLATE_WIDTH unless its config says otherwise.
+    const width = cam.analysis.width ?? (cam.plates ? PLATE_WIDTH : (this.opts.defaultWidth ?? 640));
     const settings = resolveAnalysis(cam.analysis, { width, height: Math.round((width * 9) / 16), fps: undefined });
     const anpr = cam.plates === 'anpr';
     const det = anpr ? undefined : this.detectorFor(settings.detector);

@@ -19,7 +19,7 @@ export const WORDS = defineDict({
     addRule: 'Thêm luật', ruleKind: 'Loại luật', add: 'Thêm', jsonBad: 'JSON không hợp lệ', selected: 'Đang chọn',
     car: 'Ô tô', motorcycle: 'Xe máy', bus: 'Xe buýt', truck: 'Xe tải', bicycle: 'Xe đạp',
     plates: 'Đọc biển số', platesOff: 'Không đọc', platesTracks: 'Biển số của xe được phát hiện', platesAnpr: 'Camera ANPR: cả khung hình, không cần mô hình phát hiện xe, không có luật',
-    platesHint: 'Biển số rộng dưới ~40 điểm ảnh hiếm khi đọc được: đặt độ rộng phân tích 1280 trở lên cho camera đọc biển.',
+    platesHint: 'Biển số rộng dưới ~40 điểm ảnh hiếm khi đọc được: camera đọc biển được phân tích ở độ rộng 1280 nếu cấu hình không nói khác.',
   },
   en: {
     configManaged: 'This camera is defined in the config file: changes here apply at once, but the config file rewrites them when the service restarts. Change the file as well to keep them.',
@@ -38,7 +38,7 @@ export const WORDS = defineDict({
     addRule: 'Add rule', ruleKind: 'Rule kind', add: 'Add', jsonBad: 'Not valid JSON', selected: 'Selected',
     car: 'Car', motorcycle: 'Motorbike', bus: 'Bus', truck: 'Truck', bicycle: 'Bicycle',
     plates: 'Licence plates', platesOff: 'Not read', platesTracks: 'Plates of the detected vehicles', platesAnpr: 'ANPR camera: the whole picture, no vehicle detector, no rules',
-    platesHint: 'Plates narrower than ~40 pixels are rarely legible: give a plate camera an analysis width of 1280 or more.',
+    platesHint: 'Plates narrower than ~40 pixels are rarely legible: a plate camera is analysed 1280 pixels wide unless its set-up says otherwise.',
   },
 });
 export type Word = keyof typeof WORDS.vi;
