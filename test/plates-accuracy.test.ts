@@ -5,9 +5,9 @@ import { createPlateReader, evaluateLabels, type EvalSummary, type PlateReaderOp
  * Exact-match accuracy on the real labelled crops (the half of each set we have). The floors sit a few
  * points under the measured figures so a regression fails the test. Measured with
  * `argus plates eval --labels ../shared/assets/data/<set>/labels.csv`:
- *   cctv_dinhlong04 0.442 · bkav_thanglm20 0.896 (valid labels 0.913) · chars_vitocolerole 0.898 (valid 0.957)
- * (PP-OCRv4 + constrained decoding, the tools/plate-ocr v3 line model as a second opinion, and the site prior
- * learnt from the reader's own confident reads; without the site prior cctv reads 0.338). Checkpoints of the
+ *   cctv_dinhlong04 0.459 · bkav_thanglm20 0.896 (valid labels 0.913) · chars_vitocolerole 0.908 (valid 0.967)
+ * (PP-OCRv4 + constrained decoding, the tools/plate-ocr v4 line model as a second opinion, and the site prior
+ * learnt from the reader's own confident reads; without the site prior cctv reads 0.359). Checkpoints of the
  * same training differ by ±4 CCTV plates, hence the margin.
  * Each set is its own site (one reader each): the prior must not carry Quy Nhơn's 77 into Hà Nội's crops.
  * Some labels are wrong (bkav part p8 is shifted against its images; vitocolerole has `SO-B4`, `47-81`…):

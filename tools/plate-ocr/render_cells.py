@@ -50,7 +50,8 @@ def draw_line(text, path, cell_h, aspect, pitch, weight):
     cells = []
     for ch in text:
         if ch == "-":
-            cells.append(("dash", max(3, round(gw * 0.7))))
+            # Plates print the dash anywhere from a bar most of a glyph wide to a short tick (a dot at CCTV size).
+            cells.append(("dash", max(2, round(gw * random.choice([0.7, 0.7, 0.5, 0.35])))))
         elif ch == ".":
             cells.append(("dot", max(2, round(gw * 0.45))))
         elif ch == " ":
@@ -140,8 +141,10 @@ def render_line():
     else:
         g = np.asarray(small)
         row = render_plate.split_row(g)
-        ov = max(1, round(small.height * 0.04))
-        line = small.crop((0, 0, small.width, row + ov)) if label_i == 0 else small.crop((0, row - ov, small.width, small.height))
+        # The reader cuts lines by the projection split or by the text detector's rows; on a tilted plate either
+        # cut takes in a strip of the other line, so the overlap varies from 4 % to about a fifth of the plate.
+        ov = max(1, round(small.height * random.choice([0.04, 0.04, 0.08, 0.12, 0.18])))
+        line = small.crop((0, 0, small.width, min(small.height, row + ov))) if label_i == 0 else small.crop((0, max(0, row - ov), small.width, small.height))
     label = "".join(c for c in lines[label_i] if c in render.PLATE_ALPHABET)
     return render.to_input(line), label
 

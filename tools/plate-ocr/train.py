@@ -9,6 +9,7 @@ Trains on synthetic data only (render.py); the evaluation crops are never seen.
 import argparse
 import os
 import random
+import shutil
 import time
 from multiprocessing import Pool
 
@@ -112,6 +113,7 @@ def main():
     ap.add_argument("--init", help="fine-tune from an exported plate_line_rec.onnx of the same size (BatchNorm frozen)")
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--seed", type=int, default=1000, help="first random seed of the rendered training set (a new seed = new plates)")
+    ap.add_argument("--keep-epochs", action="store_true", help="also keep each epoch's model as plate_line_rec.e<N>.onnx (ingredients for soup.py)")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     torch.set_num_threads(a.threads)
@@ -168,7 +170,9 @@ def main():
             pred = greedy(net(VX))
         acc = sum(p == y for p, y in zip(pred, vy)) / len(vy)
         print(f"epoch {epoch} synthetic val exact {acc:.3f}", flush=True)
-        export(net, a.out)
+        path = export(net, a.out)
+        if a.keep_epochs:
+            shutil.copyfile(path, os.path.join(a.out, f"plate_line_rec.e{epoch}.onnx"))
 
 
 def init_from_onnx(net, path):
@@ -204,6 +208,7 @@ def export(net, out):
                       dynamic_axes={"x": {0: "n"}, "probs": {0: "n"}}, opset_version=13)
     torch.save(net.state_dict(), os.path.join(out, "plate_line_rec.pt"))
     print("exported", path, os.path.getsize(path), flush=True)
+    return path
 
 
 if __name__ == "__main__":
