@@ -38,12 +38,14 @@ export function ViolationsPage({ me }: { me: Me }) {
     try {
       await api('POST', `/api/violations/${encodeURIComponent(current.id)}/review`, { decision, reason: reason.trim(), expectedStatus: current.status });
       setReason('');
+      // The decided violation leaves a queue of another status at once, with the message (the reload follows).
+      if (decision !== status) setItems((xs) => xs.filter((x) => x.id !== current.id));
       setMsg(`${current.plateDisplay ?? current.id}: ${t(decision)}`);
       load();
     } catch (e) {
       setMsg((e as Error).message);
     }
-  }, [current, reason, t, load]);
+  }, [current, reason, status, t, load]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
