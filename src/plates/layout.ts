@@ -70,3 +70,10 @@ export function lineHypotheses(img: RgbImage, boxes: readonly TextBox[]): LineHy
   out.push({ name: whole.lines.length === 2 ? 'projection' : 'whole', lines: whole.lines });
   return out;
 }
+
+/** The line without `share` of its height at top and bottom; lines too small to lose rows (under 6 px left) stay whole. */
+export function trimLine(line: RgbImage, share: number): RgbImage {
+  const t = Math.round(share * line.height);
+  const h = line.height - 2 * t;
+  return t <= 0 || h < 6 ? line : cropRgb(line, 0, t, line.width, h);
+}
