@@ -118,3 +118,19 @@ describe('CTC forward scoring', () => {
     });
   });
 });
+
+describe('ensemble rescoring', () => {
+  it('scores every candidate with the layout prior of the search: 2 or Z after the series letter reads as the common L2', () => {
+    // Both recognisers see the second series character as 2 or Z, Z a little stronger: alone, each search ends
+    // with L2 only by its layout prior, and the rescoring must weigh the two candidates the same way.
+    const line1 = (z: number) => steps(['7', '-', '7', '-', 'L', '-', `Z:${z} 2:${(0.98 - z).toFixed(2)}`]);
+    const line2 = spell('19327');
+    const experts = [
+      { streams: [line1(0.6), line2], weight: 1 },
+      { streams: [line1(0.55), line2], weight: 0.5 },
+    ];
+    const r = ensembleDecode(experts);
+    expect(r?.text).toBe('77L219327');
+    expect(r?.alternatives.map((a) => a.text)).toContain('77LZ19327');
+  });
+});

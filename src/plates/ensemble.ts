@@ -2,10 +2,15 @@
  * Several recognisers read the same lines; each proposes its best grammar-valid plates (constrained
  * beam search), and every proposal is rescored under all recognisers with the exact CTC probability
  * (forward algorithm). The plate with the highest weighted sum of log-probabilities wins: a product of
- * experts, which needs no alignment between the models' different time steps.
+ * experts, which needs no alignment between the models' different time steps. Each candidate also carries the
+ * priors the search gave it: the grammar's layout prior (a two-letter series on a two-line plate is mostly a
+ * misread digit, `77LZ` for `77L2`) and the site prior. Before the layout prior was counted here, a candidate that
+ * lost the search by it could win the rescoring: CCTV reads 119 → 123 of 231 (`argus plates eval`), bkav and
+ * vitocolerole level, no plate read right before read wrong.
  */
 import { ctcLogProb, type StepProbs } from './ctc.js';
 import { constrainedDecode, keyPrior, type ConstrainedRead, type DecodeOptions } from './decode.js';
+import { layoutPrior } from './grammar.js';
 
 export interface Expert {
   /** Per-line step probabilities of this recogniser. */
@@ -36,7 +41,7 @@ export function ensembleDecode(experts: readonly Expert[], opts: DecodeOptions =
   const top = logP.map((row) => Math.max(...row));
   const scored = [...cands.values()].map((c, k) => ({
     c,
-    score: experts.reduce((acc, e, j) => acc + e.weight * Math.max(logP[j]![k]!, top[j]! - VETO_NATS), 0) + keyPrior(opts.sitePrior, c.text),
+    score: experts.reduce((acc, e, j) => acc + e.weight * Math.max(logP[j]![k]!, top[j]! - VETO_NATS), 0) + layoutPrior(c.lines) + keyPrior(opts.sitePrior, c.text),
   }));
   scored.sort((a, b) => b.score - a.score);
   const best = scored[0]!;

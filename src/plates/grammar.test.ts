@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createAutomaton, isValidPlateKey, PROVINCE_CODES, variantsOf } from './grammar.js';
+import { createAutomaton, isValidPlateKey, layoutPrior, PROVINCE_CODES, variantsOf } from './grammar.js';
 
 describe('plate grammar', () => {
   it.each([
@@ -40,5 +40,17 @@ describe('plate grammar', () => {
     for (const [i, c] of [...'29B1'].entries()) m = a.step(m, 0, i, c, '29B1'[i - 1] ?? '');
     expect(a.complete(m, 0, 4)).not.toBe(0);
     expect(a.complete(a.step(m, 0, 4, '2', '1'), 0, 5)).toBe(0);
+  });
+
+  it.each<[string[], number, string]>([
+    [['77L2', '19327'], 0, 'motorbike letter+digit series'],
+    [['77LZ', '19327'], -1, 'two letters on a two-line plate: mostly a misread digit (Z for 2)'],
+    [['77L', '219327'], -Infinity, 'six-digit line 2 fits no layout'],
+    [['30A12345'], 0, 'one-line car plate'],
+    [['51LD12345'], 0, 'a two-letter series issued to cars'],
+    [['30AB12345'], -1, 'another letter pair on a one-line plate'],
+    [['BH5398'], 0, 'a military plate: the red plate decided its layout'],
+  ])('layoutPrior(%j) = %s (%s)', (lines, prior) => {
+    expect(layoutPrior(lines)).toBe(prior);
   });
 });

@@ -142,6 +142,31 @@ export function createAutomaton(mode: ReadMode): Automaton {
   };
 }
 
+const lineAutomata = new Map<number, Automaton>();
+const CIVIL_MASK: Mask = maskOf((v) => v.kind === 'civil');
+
+/**
+ * The layout prior of a civil plate read line by line: the best `logPrior` of the civil variants its lines fit (the
+ * two-letter series' TWO_LETTER_PRIOR, else 0; -Infinity if they fit no layout), what the decoder's search adds to such a plate's score, for scoring a
+ * plate found by another search. 0 for military plates: the search's -6 keeps misread province codes from turning
+ * into letters; a military plate that reaches the rescoring was proposed on a red plate, which is evidence enough.
+ */
+export function layoutPrior(lines: readonly string[]): number {
+  let a = lineAutomata.get(lines.length);
+  if (!a) {
+    a = createAutomaton(lines.length === 2 ? 'two' : 'one');
+    lineAutomata.set(lines.length, a);
+  }
+  let m = a.start;
+  lines.forEach((line, s) => {
+    for (let i = 0; i < line.length && m; i++) m = a.step(m, s, i, line[i]!, line[i - 1] ?? '');
+    m = a.complete(m, s, line.length);
+  });
+  if (m === 0) return -Infinity;
+  const civil = m & CIVIL_MASK;
+  return civil === 0 ? 0 : a.prior(civil);
+}
+
 /** The flat automaton is immutable: built once (building it per key cost ~0.2 ms, 2 s on a 10 000-plate import). */
 let flatAutomaton: Automaton | undefined;
 
