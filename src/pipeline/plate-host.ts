@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { ArgusError } from '../core/errors.js';
 import type { SiteConfig } from '../config/schema.js';
 import type { CropRead, PlateReaderOptions } from '../plates/index.js';
-import { homeProvinceSeed } from '../plates/site-prior.js';
+import { homeProvinceSeed, type PlateHistoryEntry } from '../plates/site-prior.js';
 import type { FromPlateWorker, ToPlateWorker } from './plate-worker.js';
 
 export interface PlateHost {
@@ -22,8 +22,13 @@ export interface PlateHost {
   close(): Promise<void>;
 }
 
-/** A site's reader options: its home provinces (`sites[].provinces`) seed the reader's site prior. */
-export const siteReaderOptions = (site: SiteConfig | undefined): PlateReaderOptions => ({ sitePrior: { seed: homeProvinceSeed(site?.provinces) } });
+/**
+ * A site's reader options: its home provinces (`sites[].provinces`) seed the reader's site prior, and the site's
+ * earlier reads (`history`, oldest first) warm it.
+ */
+export const siteReaderOptions = (site: SiteConfig | undefined, history: readonly PlateHistoryEntry[] = []): PlateReaderOptions => ({
+  sitePrior: { seed: homeProvinceSeed(site?.provinces), ...(history.length > 0 ? { history } : {}) },
+});
 
 function tsxEsmApi(from: string): string {
   const pkgPath = createRequire(from).resolve('tsx/package.json');

@@ -55,4 +55,16 @@ describe('site prior', () => {
     const sum = p.shares().reduce((a, s) => a + s.share, 0);
     expect(sum).toBeCloseTo(1, 3);
   });
+
+  it("learns the site's earlier reads first: a reader started again has the prior it had", () => {
+    const reads = Array.from({ length: 40 }, (_, i) => ({ key: i % 4 === 0 ? '81A15478' : '77L207115', confidence: 0.9 }));
+    const before = createSitePrior();
+    for (const r of reads) before.observe(r.key, r.confidence);
+    const restarted = createSitePrior({ history: [...reads, { key: '29A12345', confidence: 0.1 }] });
+    expect(createSitePrior().province(77)).toBe(0);
+    expect(restarted.province(77)).toBeGreaterThan(0);
+    expect(restarted.province(77)).toBeCloseTo(before.province(77), 10);
+    expect(restarted.series(77, 'L')).toBeCloseTo(before.series(77, 'L'), 10);
+    expect(restarted.shares().map((s) => s.code)).toEqual([77, 81]);
+  });
 });

@@ -10,7 +10,8 @@
  *
  * It forgets slowly (exponential decay), so it follows a changing mix and its memory is fixed (≤ 81 codes).
  * A reader starts with no opinion (weight 0 for every code) and takes `warmUp` confident reads before the
- * prior counts for anything.
+ * prior counts for anything, unless it is given the site's earlier reads (`history`: the service's stored
+ * sightings), which it learns first.
  */
 import type { PlatePrior } from './decode.js';
 import { PROVINCE_CODES, SERIES_LETTERS } from './grammar.js';
@@ -34,6 +35,17 @@ export interface SitePriorOptions {
   readonly seriesSmoothing?: number;
   /** Prior counts, e.g. `{ 77: 50 }` for a site in Bình Định (configuration, optional). */
   readonly seed?: Readonly<Record<number, number>>;
+  /**
+   * The site's earlier reads, oldest first, learnt before the first new read as if just read (the service passes
+   * its stored sightings): a reader started again after a restart or a crash starts with the prior it had.
+   */
+  readonly history?: readonly PlateHistoryEntry[];
+}
+
+/** One earlier read of the site (a stored sighting): its key and confidence. */
+export interface PlateHistoryEntry {
+  readonly key: string;
+  readonly confidence: number;
 }
 
 export interface SitePrior extends PlatePrior {
@@ -79,7 +91,7 @@ export function createSitePrior(opts: SitePriorOptions = {}): SitePrior {
     total += n;
     seen += n;
   }
-  return {
+  const prior: SitePrior = {
     province(code) {
       if (seen < warmUp || !PROVINCE_CODES.has(code)) return 0;
       // Smoothed share against the uniform share 1/CODES: log(q · CODES), clipped.
@@ -116,4 +128,6 @@ export function createSitePrior(opts: SitePriorOptions = {}): SitePrior {
         .sort((a, b) => b.share - a.share);
     },
   };
+  for (const h of opts.history ?? []) prior.observe(h.key, h.confidence);
+  return prior;
 }

@@ -96,4 +96,26 @@ describe('service stages', () => {
     expect(late.stages).toEqual([]);
     expect(p.log).toEqual(['start dn', 'start dn', 'close dn']);
   });
+
+  it("starts a site's pool with the site's earlier reads, and without them when the store cannot answer", async () => {
+    const given: string[] = [];
+    const start = async (site: { id: string } | undefined, _log: SourceLogger, history: readonly { key: string }[]): Promise<PlateHost> => {
+      given.push(`${site?.id}: ${history.map((h) => h.key).join(',')}`);
+      return { read: async () => [], pending: 0, close: async () => undefined };
+    };
+    const warnings: string[] = [];
+    const log = { ...quiet, warn: (_o: object, m: string) => void warnings.push(m) };
+    const history = async (site: { id: string } | undefined) => {
+      if (site?.id === 'qn') throw new ArgusError('io_failed', 'database is down');
+      return [{ key: '43A12345', confidence: 0.9 }, { key: '43B112345', confidence: 0.8 }];
+    };
+    const svc = createServiceStages({ config, dataDir: await dataDir(), startPlates: start, history });
+    const a = await svc.stages(camera('a'), log);
+    const c = await svc.stages(camera('c'), log);
+    expect(given).toEqual(['dn: 43A12345,43B112345', 'qn: ']);
+    expect(warnings).toEqual(['plate reader: earlier reads unavailable, the site prior learns from scratch']);
+    expect(a.stages.map((s) => s.name)).toEqual(['plates']);
+    expect(c.stages.map((s) => s.name)).toEqual(['plates', 'rules', 'evidence']);
+    await svc.close();
+  });
 });

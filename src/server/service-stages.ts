@@ -4,7 +4,8 @@
  * camera manager runs on the whole picture instead. Plate reading is one supervised worker pool per site, shared
  * by that site's cameras and started when its first plate camera starts: the pool's site prior learns that
  * site's traffic, a worker that dies is started again, and a camera that stops leaves the pool to the others (the pool
- * closes a minute after the site's last plate camera stops).
+ * closes a minute after the site's last plate camera stops). A pool starts with the site's earlier reads (`history`:
+ * the store's recent sightings of the site's cameras), so its site prior is warm again after a restart.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { errorMessage } from '../core/errors.js';
 import { createCameraStages } from '../pipeline/camera-stages.js';
 import { siteReaderOptions, startSupervisedPool, type PlateHost } from '../pipeline/plate-host.js';
 import { createPlatesStage } from '../pipeline/plates-stage.js';
+import type { PlateHistoryEntry } from '../plates/site-prior.js';
 import type { SourceLogger } from '../video/source.js';
 import type { CameraStageSet, PlateStatus } from './camera-manager.js';
 
@@ -22,8 +24,10 @@ export interface ServiceStagesOptions {
   readonly dataDir: string;
   /** Plate workers per site (default: one per core, at most 2). */
   readonly plateWorkers?: number;
-  /** Start a site's plate pool (default: supervised worker threads); tests pass their own. */
-  readonly startPlates?: (site: SiteConfig | undefined, log: SourceLogger) => Promise<PlateHost>;
+  /** Start a site's plate pool with the site's earlier reads (default: supervised worker threads); tests pass their own. */
+  readonly startPlates?: (site: SiteConfig | undefined, log: SourceLogger, history: readonly PlateHistoryEntry[]) => Promise<PlateHost>;
+  /** The site's earlier reads, oldest first, to warm a new pool's site prior (serve: recentSitePlates on the store); none by default. */
+  readonly history?: (site: SiteConfig | undefined) => Promise<readonly PlateHistoryEntry[]>;
   /** A pool no camera uses is closed after this long (default 60 000 ms: a camera restart keeps it). */
   readonly idleCloseMs?: number;
 }
@@ -39,12 +43,24 @@ export function createServiceStages(o: ServiceStagesOptions): ServiceStages {
   const workers = o.plateWorkers ?? Math.min(2, availableParallelism());
   const startPlates =
     o.startPlates ??
-    ((site: SiteConfig | undefined, log: SourceLogger) =>
-      startSupervisedPool(siteReaderOptions(site), workers, {
+    ((site: SiteConfig | undefined, log: SourceLogger, history: readonly PlateHistoryEntry[]) =>
+      startSupervisedPool(siteReaderOptions(site, history), workers, {
         onProblem: (e, retryInMs) => log.error({ site: site?.id, err: e.message, retryInMs }, 'plate reader stopped: starting it again'),
         onRecovered: () => log.info({ site: site?.id }, 'plate reader running again'),
       }));
   const idleCloseMs = o.idleCloseMs ?? 60_000;
+  /** The site's earlier reads; a store that cannot answer leaves the prior to learn from scratch, it does not stop plates. */
+  const siteHistory = async (site: SiteConfig | undefined, log: SourceLogger): Promise<readonly PlateHistoryEntry[]> => {
+    if (!o.history) return [];
+    try {
+      const history = await o.history(site);
+      log.info({ site: site?.id ?? null, reads: history.length }, 'plate reader: site prior warmed from earlier reads');
+      return history;
+    } catch (e) {
+      log.warn({ site: site?.id ?? null, err: errorMessage(e) }, 'plate reader: earlier reads unavailable, the site prior learns from scratch');
+      return [];
+    }
+  };
   /** Per site id ('' = cameras of no configured site): the pool, started once, and the cameras using it. */
   const pools = new Map<string, { host: Promise<PlateHost>; users: number; idle?: NodeJS.Timeout }>();
   let closed = false;
@@ -54,7 +70,7 @@ export function createServiceStages(o: ServiceStagesOptions): ServiceStages {
     const key = site?.id ?? '';
     let pool = pools.get(key);
     if (!pool) {
-      const entry = { host: startPlates(site, log), users: 0 };
+      const entry = { host: siteHistory(site, log).then((history) => startPlates(site, log, history)), users: 0 };
       pools.set(key, (pool = entry));
       // A pool that could not start is tried again at the camera's next start (the camera runs without plates meanwhile).
       entry.host.catch(() => pools.get(key) === entry && pools.delete(key));

@@ -4,6 +4,7 @@ import { ArgusError, isArgusError } from '../../core/errors.js';
 import { buildServer } from '../../server/app.js';
 import { loadServiceConfig } from '../../server/config.js';
 import { openServiceStore } from '../../server/open-store.js';
+import { recentSitePlates } from '../../server/plate-history.js';
 import { createServiceStages } from '../../server/service-stages.js';
 import { ensureFirstAdmin } from '../../server/users.js';
 import { DEFAULT_MODEL, modelsDir, resolveModel } from '../../vision/models.js';
@@ -62,7 +63,7 @@ export async function serve(argv: string[]): Promise<number> {
   const admin = await ensureFirstAdmin(store, process.env['ARGUS_ADMIN_PASSWORD']);
   const models = fallbackModelsDir();
   const dataDir = resolve(values.data ?? 'data');
-  const stages = createServiceStages({ config, dataDir });
+  const stages = createServiceStages({ config, dataDir, history: (site) => recentSitePlates(store, config, site) });
   const server = await buildServer({ store, config, footage: { dataDir }, cameras: { ...(models ? { modelsDir: models } : {}), stages: (camera, logger) => stages.stages(camera, logger) }, auth: { secureCookies: process.env['ARGUS_SECURE_COOKIES'] === '1' }, trustProxy: process.env['ARGUS_TRUST_PROXY'] === '1' });
   const log = server.app.log;
   log.info({ store: where }, `store: ${store.dialect} at ${where}`);
