@@ -26,7 +26,7 @@ export interface PlateHost {
  * A site's reader options: its home provinces (`sites[].provinces`) seed the reader's site prior, and the site's
  * earlier reads (`history`, oldest first) warm it.
  */
-export const siteReaderOptions = (site: SiteConfig | undefined, history: readonly PlateHistoryEntry[] = []): PlateReaderOptions => ({
+export const siteReaderOptions = (site: Pick<SiteConfig, 'provinces'> | undefined, history: readonly PlateHistoryEntry[] = []): PlateReaderOptions => ({
   sitePrior: { seed: homeProvinceSeed(site?.provinces), ...(history.length > 0 ? { history } : {}) },
 });
 

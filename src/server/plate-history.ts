@@ -4,7 +4,7 @@
  * it did before, not as a fresh reader. The most recent sightings of the site's cameras (those of the site file
  * and those added through the API), oldest first. A read by the system, not a look by an official: not audited.
  */
-import type { ArgusConfig, SiteConfig } from '../config/schema.js';
+import type { ArgusConfig } from '../config/schema.js';
 import type { PlateHistoryEntry } from '../plates/site-prior.js';
 import type { Store } from '../store/store.js';
 
@@ -17,7 +17,7 @@ export const HISTORY_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 export async function recentSitePlates(
   store: Store,
   config: ArgusConfig | undefined,
-  site: SiteConfig | undefined,
+  site: { readonly id: string } | undefined,
   nowMs = Date.now(),
 ): Promise<PlateHistoryEntry[]> {
   if (!site) return [];

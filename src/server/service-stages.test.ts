@@ -118,4 +118,18 @@ describe('service stages', () => {
     expect(c.stages.map((s) => s.name)).toEqual(['plates', 'rules', 'evidence']);
     await svc.close();
   });
+
+  it('gives each site created through the API (no site-file entry) its own pool, and no config file is needed', async () => {
+    const p = pools();
+    const apiCam = (id: string, site: string) => ({ ...camera('a'), id, site });
+    for (const cfg of [config, undefined]) {
+      p.log.length = 0;
+      const svc = createServiceStages({ config: cfg, dataDir: await dataDir(), startPlates: p.start });
+      await svc.stages(apiCam('x1', 'hue'), quiet);
+      await svc.stages(apiCam('y1', 'can-tho'), quiet);
+      await svc.stages(apiCam('x2', 'hue'), quiet);
+      expect(p.log).toEqual(['start hue', 'start can-tho']);
+      await svc.close();
+    }
+  });
 });

@@ -18,6 +18,12 @@ import type { PlateHistoryEntry } from '../plates/site-prior.js';
 import type { SourceLogger } from '../video/source.js';
 import type { CameraStageSet, PlateStatus } from './camera-manager.js';
 
+/**
+ * The site a plate pool reads for: the site file's entry (its `provinces` seed the prior), or only the id of a site
+ * created through the API (no site-file entry; its prior learns alone). Either way the pool is the site's own.
+ */
+export type PlateSite = Pick<SiteConfig, 'id' | 'provinces'>;
+
 export interface ServiceStagesOptions {
   readonly config: ArgusConfig | undefined;
   /** Evidence goes under `<dataDir>/evidence`, its signing key under `<dataDir>/keys`. */
@@ -25,9 +31,9 @@ export interface ServiceStagesOptions {
   /** Plate workers per site (default: one per core, at most 2). */
   readonly plateWorkers?: number;
   /** Start a site's plate pool with the site's earlier reads (default: supervised worker threads); tests pass their own. */
-  readonly startPlates?: (site: SiteConfig | undefined, log: SourceLogger, history: readonly PlateHistoryEntry[]) => Promise<PlateHost>;
+  readonly startPlates?: (site: PlateSite, log: SourceLogger, history: readonly PlateHistoryEntry[]) => Promise<PlateHost>;
   /** The site's earlier reads, oldest first, to warm a new pool's site prior (serve: recentSitePlates on the store); none by default. */
-  readonly history?: (site: SiteConfig | undefined) => Promise<readonly PlateHistoryEntry[]>;
+  readonly history?: (site: PlateSite) => Promise<readonly PlateHistoryEntry[]>;
   /** A pool no camera uses is closed after this long (default 60 000 ms: a camera restart keeps it). */
   readonly idleCloseMs?: number;
 }
@@ -43,31 +49,31 @@ export function createServiceStages(o: ServiceStagesOptions): ServiceStages {
   const workers = o.plateWorkers ?? Math.min(2, availableParallelism());
   const startPlates =
     o.startPlates ??
-    ((site: SiteConfig | undefined, log: SourceLogger, history: readonly PlateHistoryEntry[]) =>
+    ((site: PlateSite, log: SourceLogger, history: readonly PlateHistoryEntry[]) =>
       startSupervisedPool(siteReaderOptions(site, history), workers, {
-        onProblem: (e, retryInMs) => log.error({ site: site?.id, err: e.message, retryInMs }, 'plate reader stopped: starting it again'),
-        onRecovered: () => log.info({ site: site?.id }, 'plate reader running again'),
+        onProblem: (e, retryInMs) => log.error({ site: site.id, err: e.message, retryInMs }, 'plate reader stopped: starting it again'),
+        onRecovered: () => log.info({ site: site.id }, 'plate reader running again'),
       }));
   const idleCloseMs = o.idleCloseMs ?? 60_000;
   /** The site's earlier reads; a store that cannot answer leaves the prior to learn from scratch, it does not stop plates. */
-  const siteHistory = async (site: SiteConfig | undefined, log: SourceLogger): Promise<readonly PlateHistoryEntry[]> => {
+  const siteHistory = async (site: PlateSite, log: SourceLogger): Promise<readonly PlateHistoryEntry[]> => {
     if (!o.history) return [];
     try {
       const history = await o.history(site);
-      log.info({ site: site?.id ?? null, reads: history.length }, 'plate reader: site prior warmed from earlier reads');
+      log.info({ site: site.id, reads: history.length }, 'plate reader: site prior warmed from earlier reads');
       return history;
     } catch (e) {
-      log.warn({ site: site?.id ?? null, err: errorMessage(e) }, 'plate reader: earlier reads unavailable, the site prior learns from scratch');
+      log.warn({ site: site.id, err: errorMessage(e) }, 'plate reader: earlier reads unavailable, the site prior learns from scratch');
       return [];
     }
   };
-  /** Per site id ('' = cameras of no configured site): the pool, started once, and the cameras using it. */
+  /** Per site id (of the site file or of the store): the pool, started once, and the cameras using it. */
   const pools = new Map<string, { host: Promise<PlateHost>; users: number; idle?: NodeJS.Timeout }>();
   let closed = false;
 
   /** The site's pool for one more camera; `release` when that camera's stages close. */
-  const acquire = async (site: SiteConfig | undefined, log: SourceLogger): Promise<{ host: PlateHost; release: () => void }> => {
-    const key = site?.id ?? '';
+  const acquire = async (site: PlateSite, log: SourceLogger): Promise<{ host: PlateHost; release: () => void }> => {
+    const key = site.id;
     let pool = pools.get(key);
     if (!pool) {
       const entry = { host: siteHistory(site, log).then((history) => startPlates(site, log, history)), users: 0 };
@@ -94,7 +100,7 @@ export function createServiceStages(o: ServiceStagesOptions): ServiceStages {
       p.idle = setTimeout(() => {
         if (p.users > 0 || pools.get(key) !== p) return;
         pools.delete(key);
-        log.info({ site: key || null }, 'plate reader stopped: no camera of the site reads plates');
+        log.info({ site: key }, 'plate reader stopped: no camera of the site reads plates');
         void host.close();
       }, idleCloseMs);
       p.idle.unref();
@@ -109,7 +115,7 @@ export function createServiceStages(o: ServiceStagesOptions): ServiceStages {
       let release = (): void => undefined;
       if (camera.plates && !closed) {
         try {
-          ({ host, release } = await acquire(site, log));
+          ({ host, release } = await acquire(site ?? { id: camera.site }, log));
         } catch (e) {
           log.error({ cameraId: camera.id, err: errorMessage(e) }, 'plate reader cannot start: this camera runs without plates until its next start');
         }
