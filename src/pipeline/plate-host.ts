@@ -9,7 +9,6 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ArgusError } from '../core/errors.js';
-import type { SiteConfig } from '../config/schema.js';
 import type { CropRead, PlateReaderOptions } from '../plates/index.js';
 import { homeProvinceSeed, type PlateHistoryEntry } from '../plates/site-prior.js';
 import type { FromPlateWorker, ToPlateWorker } from './plate-worker.js';
@@ -26,7 +25,7 @@ export interface PlateHost {
  * A site's reader options: its home provinces (`sites[].provinces`) seed the reader's site prior, and the site's
  * earlier reads (`history`, oldest first) warm it.
  */
-export const siteReaderOptions = (site: Pick<SiteConfig, 'provinces'> | undefined, history: readonly PlateHistoryEntry[] = []): PlateReaderOptions => ({
+export const siteReaderOptions = (site: { readonly provinces?: readonly number[] } | undefined, history: readonly PlateHistoryEntry[] = []): PlateReaderOptions => ({
   sitePrior: { seed: homeProvinceSeed(site?.provinces), ...(history.length > 0 ? { history } : {}) },
 });
 

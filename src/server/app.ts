@@ -71,7 +71,10 @@ async function syncConfig(store: Store, config: ArgusConfig | undefined): Promis
   if (!config) return;
   for (const s of config.sites) {
     const old = await store.getSite(s.id);
-    await store.upsertSite({ id: s.id, name: s.name, timeZone: s.timezone, district: old?.district ?? null, ward: old?.ward ?? null, location: old?.location ?? null });
+    await store.upsertSite({
+      id: s.id, name: s.name, timeZone: s.timezone, district: old?.district ?? null, ward: old?.ward ?? null, location: old?.location ?? null,
+      provinces: s.provinces ?? old?.provinces ?? [],
+    });
   }
   for (const c of config.cameras) await store.upsertCamera(cameraToRecord(c));
 }

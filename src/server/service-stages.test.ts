@@ -132,4 +132,24 @@ describe('service stages', () => {
       await svc.close();
     }
   });
+
+  it("seeds the pool of a site created through the API with its stored home provinces, and does without when the store fails", async () => {
+    const started: string[] = [];
+    const start = async (site: { id: string; provinces?: readonly number[] }): Promise<PlateHost> => {
+      started.push(`${site.id} [${site.provinces?.join(',') ?? ''}]`);
+      return { read: async () => [], pending: 0, close: async () => undefined };
+    };
+    const warnings: string[] = [];
+    const log = { ...quiet, warn: (_o: object, m: string) => void warnings.push(m) };
+    const siteOf = async (id: string) => {
+      if (id === 'down') throw new ArgusError('io_failed', 'database is down');
+      return id === 'quy-nhon' ? { id, provinces: [77] } : undefined;
+    };
+    const svc = createServiceStages({ config, dataDir: await dataDir(), startPlates: start, siteOf });
+    for (const site of ['quy-nhon', 'down', 'nowhere', 'dn']) await svc.stages({ ...camera('a'), id: `cam-${site}`, site }, log);
+    // dn is in the site file: its entry is used as it is (no provinces there), not the store's.
+    expect(started).toEqual(['quy-nhon [77]', 'down []', 'nowhere []', 'dn []']);
+    expect(warnings).toEqual(['plate reader: the stored site is unavailable, its home provinces are not used']);
+    await svc.close();
+  });
 });

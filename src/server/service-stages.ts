@@ -22,7 +22,10 @@ import type { CameraStageSet, PlateStatus } from './camera-manager.js';
  * The site a plate pool reads for: the site file's entry (its `provinces` seed the prior), or only the id of a site
  * created through the API (no site-file entry; its prior learns alone). Either way the pool is the site's own.
  */
-export type PlateSite = Pick<SiteConfig, 'id' | 'provinces'>;
+export interface PlateSite {
+  readonly id: string;
+  readonly provinces?: readonly number[];
+}
 
 export interface ServiceStagesOptions {
   readonly config: ArgusConfig | undefined;
@@ -32,6 +35,8 @@ export interface ServiceStagesOptions {
   readonly plateWorkers?: number;
   /** Start a site's plate pool with the site's earlier reads (default: supervised worker threads); tests pass their own. */
   readonly startPlates?: (site: PlateSite, log: SourceLogger, history: readonly PlateHistoryEntry[]) => Promise<PlateHost>;
+  /** A site that is not in the site file (created through the API): its stored record, for its `provinces` (serve: the store). */
+  readonly siteOf?: (id: string) => Promise<PlateSite | undefined>;
   /** The site's earlier reads, oldest first, to warm a new pool's site prior (serve: recentSitePlates on the store); none by default. */
   readonly history?: (site: PlateSite) => Promise<readonly PlateHistoryEntry[]>;
   /** A pool no camera uses is closed after this long (default 60 000 ms: a camera restart keeps it). */
@@ -67,16 +72,30 @@ export function createServiceStages(o: ServiceStagesOptions): ServiceStages {
       return [];
     }
   };
+  /** The site file's entry, else the stored site (one created through the API), else only its id. */
+  const plateSite = async (id: string, fromFile: SiteConfig | undefined, log: SourceLogger): Promise<PlateSite> => {
+    if (fromFile || !o.siteOf) return fromFile ?? { id };
+    try {
+      return (await o.siteOf(id)) ?? { id };
+    } catch (e) {
+      log.warn({ site: id, err: errorMessage(e) }, 'plate reader: the stored site is unavailable, its home provinces are not used');
+      return { id };
+    }
+  };
   /** Per site id (of the site file or of the store): the pool, started once, and the cameras using it. */
   const pools = new Map<string, { host: Promise<PlateHost>; users: number; idle?: NodeJS.Timeout }>();
   let closed = false;
 
   /** The site's pool for one more camera; `release` when that camera's stages close. */
-  const acquire = async (site: PlateSite, log: SourceLogger): Promise<{ host: PlateHost; release: () => void }> => {
-    const key = site.id;
+  const acquire = async (siteId: string, fromFile: SiteConfig | undefined, log: SourceLogger): Promise<{ host: PlateHost; release: () => void }> => {
+    const key = siteId;
     let pool = pools.get(key);
     if (!pool) {
-      const entry = { host: siteHistory(site, log).then((history) => startPlates(site, log, history)), users: 0 };
+      const start = async (): Promise<PlateHost> => {
+        const site = await plateSite(siteId, fromFile, log);
+        return startPlates(site, log, await siteHistory(site, log));
+      };
+      const entry = { host: start(), users: 0 };
       pools.set(key, (pool = entry));
       // A pool that could not start is tried again at the camera's next start (the camera runs without plates meanwhile).
       entry.host.catch(() => pools.get(key) === entry && pools.delete(key));
@@ -115,7 +134,7 @@ export function createServiceStages(o: ServiceStagesOptions): ServiceStages {
       let release = (): void => undefined;
       if (camera.plates && !closed) {
         try {
-          ({ host, release } = await acquire(site ?? { id: camera.site }, log));
+          ({ host, release } = await acquire(camera.site, site, log));
         } catch (e) {
           log.error({ cameraId: camera.id, err: errorMessage(e) }, 'plate reader cannot start: this camera runs without plates until its next start');
         }

@@ -35,6 +35,8 @@ export interface SiteRecord {
   readonly district: string | null;
   readonly ward: string | null;
   readonly location: LatLngValue | null;
+  /** Province codes of the site's own plates (seed of the plate reader's site prior); read back as [] when none. */
+  readonly provinces?: readonly number[];
 }
 
 export interface CameraRecord {

@@ -63,7 +63,12 @@ export async function serve(argv: string[]): Promise<number> {
   const admin = await ensureFirstAdmin(store, process.env['ARGUS_ADMIN_PASSWORD']);
   const models = fallbackModelsDir();
   const dataDir = resolve(values.data ?? 'data');
-  const stages = createServiceStages({ config, dataDir, history: (site) => recentSitePlates(store, config, site) });
+  const stages = createServiceStages({
+    config,
+    dataDir,
+    siteOf: async (id) => (await store.getSite(id)) ?? undefined,
+    history: (site) => recentSitePlates(store, config, site),
+  });
   const server = await buildServer({ store, config, footage: { dataDir }, cameras: { ...(models ? { modelsDir: models } : {}), stages: (camera, logger) => stages.stages(camera, logger) }, auth: { secureCookies: process.env['ARGUS_SECURE_COOKIES'] === '1' }, trustProxy: process.env['ARGUS_TRUST_PROXY'] === '1' });
   const log = server.app.log;
   log.info({ store: where }, `store: ${store.dialect} at ${where}`);

@@ -1,6 +1,6 @@
 /** Sites and cameras: list/detail for everyone allowed; add/edit/remove at run time (admin), live status. */
 import { z } from 'zod';
-import { cameraSchema } from '../../config/schema.js';
+import { cameraSchema, siteSchema } from '../../config/schema.js';
 import { ArgusError } from '../../core/errors.js';
 import { applyCameraPatch, cameraGeometry, cameraPatchSchema } from '../camera-edit.js';
 import { cameraToRecord, publicCamera, recordToCamera } from '../cameras.js';
@@ -16,6 +16,8 @@ const siteBody = z.strictObject({
   district: z.string().trim().min(1).max(200).nullable().default(null),
   ward: z.string().trim().min(1).max(200).nullable().default(null),
   location: latLng.nullable().default(null),
+  /** As `sites[].provinces` in the site file: the site's own plates' province codes, seed of the plate reader's site prior. */
+  provinces: siteSchema.shape.provinces.unwrap().default([]),
 });
 
 /** A camera as in the site config file (same schema, same checks). */

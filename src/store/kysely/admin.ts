@@ -10,10 +10,14 @@ const loc = (lat: number | null, lng: number | null) => (lat === null || lng ===
 
 const siteFrom = (r: SiteTable): SiteRecord => ({
   id: r.id, name: r.name, timeZone: r.time_zone, district: r.district, ward: r.ward, location: loc(r.lat, r.lng),
+  provinces: fromJson<number[]>(r.provinces),
 });
 
 export async function upsertSite(ctx: StoreContext, s: SiteRecord): Promise<void> {
-  const row = { id: s.id, name: s.name, time_zone: s.timeZone, district: s.district, ward: s.ward, lat: s.location?.lat ?? null, lng: s.location?.lng ?? null };
+  const row = {
+    id: s.id, name: s.name, time_zone: s.timeZone, district: s.district, ward: s.ward, lat: s.location?.lat ?? null, lng: s.location?.lng ?? null,
+    provinces: toJson(s.provinces ?? []),
+  };
   const { id: _id, ...update } = row;
   await ctx.db.insertInto('sites').values(row).onConflict((oc) => oc.column('id').doUpdateSet(update)).execute();
 }

@@ -71,6 +71,11 @@ const MIGRATIONS: readonly Migration[] = [
       `insert into argus_meta (key, value) values ('cursor_secret', '${randomBytes(32).toString('hex')}')`,
     ],
   },
+  {
+    version: 2,
+    name: "sites' home provinces (plate reader's site prior)",
+    up: () => [`alter table sites add column provinces text not null default '[]'`],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,7 +1,11 @@
 /** Table types of the kysely query layer (one schema, two dialects). JSON is stored as text. */
 export interface MetaTable { key: string; value: string }
 export interface MigrationTable { version: number; name: string; applied_at_ms: number }
-export interface SiteTable { id: string; name: string; time_zone: string; district: string | null; ward: string | null; lat: number | null; lng: number | null }
+export interface SiteTable {
+  id: string; name: string; time_zone: string; district: string | null; ward: string | null; lat: number | null; lng: number | null;
+  /** JSON array of province codes (migration 2). */
+  provinces: string;
+}
 export interface CameraTable {
   id: string; site_id: string; name: string; kind: string; url: string; enabled: number;
   lat: number | null; lng: number | null; zones: string; rules: string; updated_at_ms: number;

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../store.js';
+import { LATEST_SCHEMA_VERSION } from '../kysely/migrations.js';
 import { runStoreConformance } from '../testing/conformance.js';
 import { openSqliteStore } from './index.js';
 
@@ -38,7 +39,7 @@ describe('SQLite adapter', () => {
       expect(store.connection.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(store.connection.pragma('synchronous', { simple: true })).toBe(1);
       expect(store.connection.pragma('foreign_keys', { simple: true })).toBe(1);
-      expect(store.connection.prepare('select max(version) v from argus_migrations').get()).toEqual({ v: 1 });
+      expect(store.connection.prepare('select max(version) v from argus_migrations').get()).toEqual({ v: LATEST_SCHEMA_VERSION });
       await store.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

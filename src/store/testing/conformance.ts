@@ -31,11 +31,12 @@ function runAdminConformance(factory: StoreFactory): void {
     it('stores sites and cameras with their zones and rules and updates them in place', async () => {
       const { store } = h();
       await store.upsertSite(site('s1'));
-      await store.upsertSite(site('s2', { location: null, district: null }));
+      await store.upsertSite(site('s2', { location: null, district: null, provinces: [43, 92] }));
       await store.upsertCamera(camera('c1', 's1'));
       await store.upsertCamera(camera('c2', 's2', { enabled: false, location: { lat: 10.7, lng: 106.6 } }));
       await store.upsertCamera(camera('c1', 's1', { name: 'Cổng Nam', zones: { lines: [{ id: 'l1', a: [0.1, 0.2] }] } }));
-      expect(await store.getSite('s2')).toEqual(site('s2', { location: null, district: null }));
+      expect(await store.getSite('s2')).toEqual(site('s2', { location: null, district: null, provinces: [43, 92] }));
+      expect((await store.getSite('s1'))?.provinces).toEqual([]);
       expect((await store.listSites()).map((s) => s.id)).toEqual(['s1', 's2']);
       expect(await store.getCamera('c1')).toEqual(camera('c1', 's1', { name: 'Cổng Nam', zones: { lines: [{ id: 'l1', a: [0.1, 0.2] }] } }));
       expect((await store.listCameras({ siteId: 's2' })).map((c) => [c.id, c.enabled, c.location])).toEqual([['c2', false, { lat: 10.7, lng: 106.6 }]]);
@@ -136,6 +137,24 @@ function runAdminConformance(factory: StoreFactory): void {
       const second = await h().reopen();
       expect((await second.getSite('s1'))?.name).toBe('Site s1');
       expect(await second.getCamera('c1')).toEqual(await h().store.getCamera('c1'));
+    });
+
+    it("upgrades a database of schema 1 in place: its sites keep everything and gain no home provinces", async () => {
+      const fresh = await factory();
+      try {
+        await fresh.store.upsertSite(site('old', { provinces: [43] }));
+        await fresh.store.upsertCamera(camera('old-cam', 'old'));
+        // Schema 1 had no sites.provinces: take the column and the record of migration 2 away, as on a database of then.
+        await fresh.exec('alter table sites drop column provinces');
+        await fresh.exec('delete from argus_migrations where version = 2');
+        const upgraded = await fresh.reopen();
+        expect(await upgraded.getSite('old')).toEqual(site('old'));
+        expect((await upgraded.getCamera('old-cam'))?.siteId).toBe('old');
+        await upgraded.upsertSite(site('old', { provinces: [77] }));
+        expect((await upgraded.getSite('old'))?.provinces).toEqual([77]);
+      } finally {
+        await fresh.dispose();
+      }
     });
   });
 }

@@ -11,7 +11,7 @@ export const HOSTILE = [
 ] as const;
 
 export const site = (id: string, extra: Partial<SiteRecord> = {}): SiteRecord => ({
-  id, name: `Site ${id}`, timeZone: 'Asia/Ho_Chi_Minh', district: 'Đống Đa', ward: 'Láng Thượng', location: { lat: 21.02, lng: 105.8 }, ...extra,
+  id, name: `Site ${id}`, timeZone: 'Asia/Ho_Chi_Minh', district: 'Đống Đa', ward: 'Láng Thượng', location: { lat: 21.02, lng: 105.8 }, provinces: [], ...extra,
 });
 
 export const camera = (id: string, siteId: string, extra: Partial<CameraRecord> = {}): CameraRecord => ({
