@@ -7,7 +7,7 @@
  * line 2's steps.
  */
 import { ALPHABET_SIZE, charAt, type StepProbs } from './ctc.js';
-import { createAutomaton, maskOf, type Automaton, type Mask, type PlateKind, type ReadMode } from './grammar.js';
+import { automatonFor, maskOf, type Automaton, type Mask, type PlateKind, type ReadMode } from './grammar.js';
 
 export interface DecodeOptions {
   /** Prefixes kept per step. */
@@ -70,16 +70,6 @@ function partPrior(prior: PlatePrior, text: string, ch: string): number {
 
 /** Beams are identified by their text and where line 2 starts (`77L1|2345` ≠ `77L|12345`). */
 const keyOf = (text: string, split: number): string => `${split}|${text}`;
-
-const automata = new Map<ReadMode, Automaton>();
-function automatonFor(mode: ReadMode): Automaton {
-  let a = automata.get(mode);
-  if (!a) {
-    a = createAutomaton(mode);
-    automata.set(mode, a);
-  }
-  return a;
-}
 
 /** Decode one stream (a whole plate read as one line) or two (line 1, line 2) under the grammar. */
 export function constrainedDecode(streams: readonly StepProbs[], opts: DecodeOptions = {}): ConstrainedRead | null {
