@@ -2,21 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configSchema } from '../config/schema.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/index.js';
 import { camera, sighting, site } from '../store/testing/fixtures.js';
 import { HISTORY_MAX_AGE_MS, HISTORY_READS, recentSitePlates } from './plate-history.js';
 
 const NOW = 1_800_000_000_000;
-const config = configSchema.parse({
-  version: 1,
-  sites: [{ id: 'qn', name: 'Quy Nhơn' }, { id: 'hn', name: 'Hà Nội' }],
-  cameras: [
-    { id: 'file-qn', name: 'a', site: 'qn', kind: 'gateway', source: 'rtsp://10.0.0.1/a', location: { lat: 13.77, lng: 109.22 }, plates: true },
-    { id: 'file-hn', name: 'b', site: 'hn', kind: 'gateway', source: 'rtsp://10.0.0.1/b', location: { lat: 21.02, lng: 105.8 }, plates: true },
-  ],
-});
-const siteOf = (id: string) => config.sites.find((s) => s.id === id)!;
 
 let dir: string;
 let store: SqliteStore;
@@ -25,6 +15,9 @@ beforeAll(async () => {
   store = await openSqliteStore({ path: join(dir, 'argus.db') });
   await store.upsertSite(site('qn'));
   await store.upsertSite(site('hn'));
+  // Cameras of the site file (written to the store at start) and one added through the API.
+  await store.upsertCamera(camera('file-qn', 'qn'));
+  await store.upsertCamera(camera('file-hn', 'hn'));
   await store.upsertCamera(camera('api-qn', 'qn'));
   await store.upsertSite(site('other'));
   await store.upsertCamera(camera('api-other', 'other'));
@@ -43,22 +36,21 @@ afterAll(async () => {
 
 describe("a site's earlier plate reads", () => {
   it("are the site's cameras' recent sightings (site file and API), oldest first, with their confidence", async () => {
-    expect(await recentSitePlates(store, config, siteOf('qn'), NOW)).toEqual([
+    expect(await recentSitePlates(store, 'qn', NOW)).toEqual([
       { key: '77L207115', confidence: 0.9 },
       { key: '77A03623', confidence: 0.4 },
     ]);
-    expect((await recentSitePlates(store, config, siteOf('hn'), NOW)).map((h) => h.key)).toEqual(['29A12345']);
+    expect((await recentSitePlates(store, 'hn', NOW)).map((h) => h.key)).toEqual(['29A12345']);
   });
 
-  it('are none for cameras of no site, or a site with no camera', async () => {
-    expect(await recentSitePlates(store, config, undefined, NOW)).toEqual([]);
-    expect(await recentSitePlates(store, config, { id: 'empty', name: 'x' } as never, NOW)).toEqual([]);
+  it('are none for a site with no camera', async () => {
+    expect(await recentSitePlates(store, 'empty', NOW)).toEqual([]);
   });
 
   it(`are at most the ${HISTORY_READS} most recent`, async () => {
     const many = Array.from({ length: HISTORY_READS + 5 }, (_, i) => sighting(`m${i}`, '77L100000', NOW - 100_000 + i, 'file-qn'));
     await store.insertSightings(many);
-    const got = await recentSitePlates(store, config, siteOf('qn'), NOW);
+    const got = await recentSitePlates(store, 'qn', NOW);
     expect(got).toHaveLength(HISTORY_READS);
     expect(got.at(-1)).toEqual({ key: '77A03623', confidence: 0.4 });
   });

@@ -67,7 +67,7 @@ export async function serve(argv: string[]): Promise<number> {
     config,
     dataDir,
     siteOf: async (id) => (await store.getSite(id)) ?? undefined,
-    history: (site) => recentSitePlates(store, config, site),
+    history: (site) => recentSitePlates(store, site.id),
   });
   const server = await buildServer({ store, config, footage: { dataDir }, cameras: { ...(models ? { modelsDir: models } : {}), stages: (camera, logger) => stages.stages(camera, logger) }, auth: { secureCookies: process.env['ARGUS_SECURE_COOKIES'] === '1' }, trustProxy: process.env['ARGUS_TRUST_PROXY'] === '1' });
   const log = server.app.log;
