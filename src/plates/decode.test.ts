@@ -133,4 +133,19 @@ describe('ensemble rescoring', () => {
     expect(r?.text).toBe('77L219327');
     expect(r?.alternatives.map((a) => a.text)).toContain('77LZ19327');
   });
+
+  it("counts the site's series second character: Z far stronger than 2 still reads as L2 where the site's L-plates carry digits", () => {
+    // Z so strong that the layout prior alone (−1) leaves LZ ahead; the site has seen L1/L2 and never LZ.
+    const line1 = (z: number) => steps(['7', '-', '7', '-', 'L', '-', `Z:${z} 2:${(0.98 - z).toFixed(2)}`]);
+    const line2 = spell('19327');
+    const experts = [
+      { streams: [line1(0.85), line2], weight: 1 },
+      { streams: [line1(0.8), line2], weight: 0.5 },
+    ];
+    expect(ensembleDecode(experts)?.text).toBe('77LZ19327');
+    const site: PlatePrior = { province: () => 0, series: () => 0, seriesSecond: (_c, f, s, n) => (n === 2 && f === 'L' ? (/\d/.test(s) ? 1.5 : -2) : 0) };
+    expect(ensembleDecode(experts, { sitePrior: site })?.text).toBe('77L219327');
+    expect(keyPrior(site, '77LZ19327', ['77LZ', '19327'])).toBe(-2);
+    expect(keyPrior(site, '77LZ19327')).toBe(0);
+  });
 });

@@ -7,6 +7,7 @@
  * line 2's steps.
  */
 import { ALPHABET_SIZE, charAt, type StepProbs } from './ctc.js';
+import { seriesLayout } from './format.js';
 import { automatonFor, maskOf, type Automaton, type Mask, type PlateKind, type ReadMode } from './grammar.js';
 
 export interface DecodeOptions {
@@ -28,14 +29,24 @@ export interface PlatePrior {
   province(code: number): number;
   /** The first series letter after province `code`. */
   series(code: number, letter: string): number;
+  /**
+   * The series' second character (a letter, a digit, or '' for a one-letter series) after province `code` and first
+   * letter `first`, on a plate of `lines` lines (optional: counted where the read's lines are known).
+   */
+  seriesSecond?(code: number, first: string, second: string, lines: number): number;
 }
 
-/** The prior's log-weight for a whole key (0 for keys that do not start with a province code). */
-export function keyPrior(prior: PlatePrior | undefined, key: string): number {
+/**
+ * The prior's log-weight for a whole key (0 for keys that do not start with a province code); with the read's
+ * `lines`, the series' second character counts too.
+ */
+export function keyPrior(prior: PlatePrior | undefined, key: string, lines?: readonly string[]): number {
   if (!prior || !/^\d\d/.test(key)) return 0;
   const code = Number(key.slice(0, 2));
   const letter = key[2] ?? '';
-  return prior.province(code) + (/[A-Z]/.test(letter) ? prior.series(code, letter) : 0);
+  const ser = lines && prior.seriesSecond ? seriesLayout(key, lines) : undefined;
+  const second = ser ? prior.seriesSecond!(code, ser.first, ser.second, ser.lines) : 0;
+  return prior.province(code) + (/[A-Z]/.test(letter) ? prior.series(code, letter) : 0) + second;
 }
 
 export interface ConstrainedRead {

@@ -6,7 +6,9 @@
  * priors the search gave it: the grammar's layout prior (a two-letter series on a two-line plate is mostly a
  * misread digit, `77LZ` for `77L2`) and the site prior. Before the layout prior was counted here, a candidate that
  * lost the search by it could win the rescoring: CCTV reads 119 → 123 of 231 (`argus plates eval`), bkav and
- * vitocolerole level, no plate read right before read wrong.
+ * vitocolerole level, no plate read right before read wrong. The site prior here also weighs the series' second
+ * character, which only a whole candidate with its lines shows (`77-LZ` where the site's `77-L` plates carry a
+ * digit): CCTV 123 → 128, bkav and vitocolerole level.
  */
 import { ctcLogProb, type StepProbs } from './ctc.js';
 import { constrainedDecode, keyPrior, type ConstrainedRead, type DecodeOptions } from './decode.js';
@@ -41,7 +43,7 @@ export function ensembleDecode(experts: readonly Expert[], opts: DecodeOptions =
   const top = logP.map((row) => Math.max(...row));
   const scored = [...cands.values()].map((c, k) => ({
     c,
-    score: experts.reduce((acc, e, j) => acc + e.weight * Math.max(logP[j]![k]!, top[j]! - VETO_NATS), 0) + layoutPrior(c.lines) + keyPrior(opts.sitePrior, c.text),
+    score: experts.reduce((acc, e, j) => acc + e.weight * Math.max(logP[j]![k]!, top[j]! - VETO_NATS), 0) + layoutPrior(c.lines) + keyPrior(opts.sitePrior, c.text, c.lines),
   }));
   scored.sort((a, b) => b.score - a.score);
   const best = scored[0]!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayPlate, normalizePlateText, parsePlate } from './format.js';
+import { displayPlate, normalizePlateText, parsePlate, seriesLayout } from './format.js';
 
 describe('plate output forms', () => {
   it.each([
@@ -35,5 +35,21 @@ describe('plate output forms', () => {
   it('gives no display form for text that is not a plate', () => {
     expect(displayPlate('13A12345')).toBeNull();
     expect(displayPlate('HELLO')).toBeNull();
+  });
+
+  it.each([
+    ['77L207115', ['77L2', '07115'], { first: 'L', second: '2', lines: 2 }],
+    ['77L207115', undefined, { first: 'L', second: '2', lines: 2 }],
+    ['77A03623', ['77A', '03623'], { first: 'A', second: '', lines: 2 }],
+    ['77A03623', ['77A03623'], { first: 'A', second: '', lines: 1 }],
+    ['77A03623', undefined, undefined],
+    ['77AA10501', ['77AA', '10501'], { first: 'A', second: 'A', lines: 2 }],
+    ['51LD12345', ['51LD12345'], { first: 'L', second: 'D', lines: 1 }],
+    ['77L20711', ['77L2', '0711'], { first: 'L', second: '2', lines: 2 }],
+    ['77L20711', undefined, undefined],
+    ['QA1234', ['QA', '1234'], undefined],
+    ['HELLO', undefined, undefined],
+  ])('the series of %s (lines %j) is %j', (key, lines, want) => {
+    expect(seriesLayout(key, lines)).toEqual(want);
   });
 });

@@ -46,6 +46,19 @@ function defaultSeries(k: string): string {
   return letters.length === 1 && rest.length === 6 ? letters + rest[0]! : letters;
 }
 
+/**
+ * A civil plate's series as the series priors count it (site-prior.ts): its first letter, its second character ('' for
+ * a one-letter series) and the plate's number of lines. With the read's `lines` the layout is known; from the key
+ * alone only a series with a digit tells it (`77L207115` is `77-L2 071.15`, a motorbike's); `77A03623` may be a car's
+ * `77A-036.23` or a square plate's `77-A 036.23`, and gives undefined.
+ */
+export function seriesLayout(key: string, lines?: readonly string[]): { first: string; second: string; lines: number } | undefined {
+  const p = parsePlate(key, lines);
+  if (!p || p.kind !== 'civil') return undefined;
+  if (!lines && !/\d/.test(p.series)) return undefined;
+  return { first: p.series[0]!, second: p.series.slice(1), lines: lines?.length ?? 2 };
+}
+
 const serialForm = (s: string): string => (s.length === 5 ? `${s.slice(0, 3)}.${s.slice(3)}` : s);
 
 /** Vietnamese display form of parsed parts. */

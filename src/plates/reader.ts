@@ -118,7 +118,7 @@ export async function createPlateReader(opts: PlateReaderOptions = {}): Promise<
   const prior = opts.sitePrior === false ? undefined : isSitePrior(opts.sitePrior) ? opts.sitePrior : createSitePrior(opts.sitePrior);
   const readImage = async (img: RgbImage) => {
     const r = await readPlateImage(img, recs, det, beamWidth, prior);
-    if (r.read) prior?.observe(r.read.plate, r.read.confidence);
+    if (r.read) prior?.observe(r.read.plate, r.read.confidence, r.read.lines);
     return r;
   };
   return {

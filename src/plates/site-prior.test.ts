@@ -67,4 +67,36 @@ describe('site prior', () => {
     expect(restarted.series(77, 'L')).toBeCloseTo(before.series(77, 'L'), 10);
     expect(restarted.shares().map((s) => s.code)).toEqual([77, 81]);
   });
+
+  it('learns the series second character per province, first letter and number of lines', () => {
+    const p = createSitePrior({ warmUp: 0 });
+    for (let i = 0; i < 60; i++) {
+      if (i % 3 === 0) p.observe('77A03623', 0.9, ['77A03623']);
+      else p.observe(i % 3 === 1 ? '77L207115' : '77L119327', 0.9, i % 2 ? ['77L2', '07115'] : undefined);
+    }
+    // Two-line 77-L…: L1 and L2 up; LZ (a tiny 2 read as Z) and a lost digit (77-L) down.
+    expect(p.seriesSecond(77, 'L', '2', 2)).toBeGreaterThan(0);
+    expect(p.seriesSecond(77, 'L', '1', 2)).toBeGreaterThan(0);
+    expect(p.seriesSecond(77, 'L', 'Z', 2)).toBeLessThan(0);
+    expect(p.seriesSecond(77, 'L', '', 2)).toBeLessThan(0);
+    // The cars' one-line 77A: no second character is the common case there, and says nothing of two-line plates.
+    expect(p.seriesSecond(77, 'A', '', 1)).toBeGreaterThan(0);
+    expect(p.seriesSecond(77, 'A', 'Z', 1)).toBeLessThan(0);
+    // A first letter seldom seen leans on the site's two-line mix: a digit more likely than none.
+    expect(p.seriesSecond(77, 'E', '1', 2)).toBeGreaterThan(p.seriesSecond(77, 'E', '', 2));
+    // No opinion on a layout never seen, nor before the warm-up, nor when switched off.
+    expect(createSitePrior({ warmUp: 0 }).seriesSecond(77, 'L', 'Z', 2)).toBe(0);
+    const off = createSitePrior({ warmUp: 0, secondWeight: 0 });
+    for (let i = 0; i < 60; i++) off.observe('77L207115', 0.9, ['77L2', '07115']);
+    expect(off.seriesSecond(77, 'L', 'Z', 2)).toBe(0);
+  });
+
+  it('learns the series second character from stored sightings (keys only) where the key tells it', () => {
+    const history = Array.from({ length: 40 }, (_, i) => ({ key: i % 2 ? '77L207115' : '77A03623', confidence: 0.9 }));
+    const p = createSitePrior({ history });
+    expect(p.seriesSecond(77, 'L', '2', 2)).toBeGreaterThan(0);
+    expect(p.seriesSecond(77, 'L', 'Z', 2)).toBeLessThan(0);
+    // 77A03623 alone may be one line or two: it teaches nothing of either.
+    expect(p.seriesSecond(77, 'A', '', 1)).toBe(0);
+  });
 });
