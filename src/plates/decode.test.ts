@@ -148,4 +148,14 @@ describe('ensemble rescoring', () => {
     expect(keyPrior(site, '77LZ19327', ['77LZ', '19327'])).toBe(-2);
     expect(keyPrior(site, '77LZ19327')).toBe(0);
   });
+
+  it('says when no recogniser could read a plate without being forced into the grammar', () => {
+    // The bottom line of a square plate read as a whole plate: `5001` clear, anything else at a trace.
+    const serialOnly = steps(['4:0.00005', '-', '0:0.00005', '-', 'Y:0.00005', '-', '5', '-', '0', '-', '0', '-', '1', '-']);
+    expect(constrainedDecode([serialOnly])).toBeNull();
+    const forced = ensembleDecode([{ streams: [serialOnly], weight: 1 }, { streams: [serialOnly], weight: 0.5 }]);
+    expect(forced?.text).toBe('40Y5001');
+    expect(forced?.forced).toBe(true);
+    expect(ensembleDecode([{ streams: [spell('40Y5001')], weight: 1 }, { streams: [serialOnly], weight: 0.5 }])?.forced).toBe(false);
+  });
 });

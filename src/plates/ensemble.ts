@@ -27,11 +27,16 @@ const VETO_NATS = 6;
 /** Candidates kept from each expert's search. */
 const PER_EXPERT = 6;
 
-export function ensembleDecode(experts: readonly Expert[], opts: DecodeOptions = {}): ConstrainedRead | null {
-  const reads = experts.map((e) => constrainedDecode(e.streams, opts) ?? constrainedDecode(e.streams, { ...opts, minCharProb: 0 }));
+/** The ensemble's plate; `forced` when no recogniser's probable characters (≥ minCharProb) spell a plate the grammar accepts. */
+export type EnsembleRead = ConstrainedRead & { readonly forced: boolean };
+
+export function ensembleDecode(experts: readonly Expert[], opts: DecodeOptions = {}): EnsembleRead | null {
+  const strict = experts.map((e) => constrainedDecode(e.streams, opts));
+  const forced = strict.every((r) => r === null);
+  const reads = strict.map((r, i) => r ?? constrainedDecode(experts[i]!.streams, { ...opts, minCharProb: 0 }));
   const first = reads.find((r) => r !== null);
   if (!first) return null;
-  if (experts.length === 1) return first;
+  if (experts.length === 1) return { ...first, forced };
   const cands = new Map<string, { text: string; lines: readonly string[] }>();
   for (const r of reads) {
     if (!r) continue;
@@ -47,7 +52,7 @@ export function ensembleDecode(experts: readonly Expert[], opts: DecodeOptions =
   }));
   scored.sort((a, b) => b.score - a.score);
   const best = scored[0]!;
-  if (!Number.isFinite(best.score)) return first;
+  if (!Number.isFinite(best.score)) return { ...first, forced };
   const z = scored.reduce((acc, s) => acc + Math.exp(s.score - best.score), 0);
   const own = reads.find((r) => r?.text === best.c.text);
   return {
@@ -57,5 +62,6 @@ export function ensembleDecode(experts: readonly Expert[], opts: DecodeOptions =
     confidence: 1 / z,
     charProbs: own?.charProbs ?? [],
     alternatives: scored.slice(1).map((s) => ({ text: s.c.text, lines: s.c.lines, score: s.score })),
+    forced,
   };
 }

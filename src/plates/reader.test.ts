@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadRgb } from './load.js';
 import { createPlateReader, type PlateReader } from './reader.js';
+import { homeProvinceSeed } from './site-prior.js';
 
 const DATA = '../shared/assets/data';
 let reader: PlateReader;
@@ -43,5 +44,25 @@ describe('plate reader on real crops (PP-OCRv4 + grammar)', () => {
     const r = await reader.readCrop(grey, 80, 40);
     expect(r.read).toBeNull();
     expect(r.reason).toBe('no_text');
+  });
+
+  it("reads a square car plate whose detector row is only its bottom line: that row alone, forced into the grammar, does not end the search", async () => {
+    // The detector sees the big serial (`050.01`) as one wide row and not the small `77A` above it. Read as a whole
+    // plate, that row fits the grammar only by force (`40Y5001`); the next hypothesis guesses the line above it.
+    const quyNhon = await createPlateReader({ threads: 1, sitePrior: { seed: homeProvinceSeed([77]) } });
+    try {
+      for (const [file, key] of [
+        ['cam9_20251008_072131_obj00_cls2_lp00_c078.jpg', '77A05001'],
+        ['cam9_20251008_081128_obj04_cls2_lp00_c074.jpg', '77A22076'],
+      ] as const) {
+        const img = await loadRgb(`${DATA}/vn_plates_cctv_dinhlong04/images/${file}`);
+        const r = await quyNhon.readCrop(img.data, img.width, img.height);
+        expect(r.read?.plate, file).toBe(key);
+        expect(r.read?.lines, file).toHaveLength(2);
+        expect(r.layout, file).toBe('row-is-line2');
+      }
+    } finally {
+      await quyNhon.close();
+    }
   });
 });

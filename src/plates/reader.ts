@@ -180,7 +180,13 @@ const DET_MIN_SIDE = 160;
 const SMALL_LINE_PX = Number(process.env.ARGUS_PLATE_SMALL ?? 24);
 const skipDetector = (img: RgbImage): boolean => img.height < SMALL_LINE_PX && img.width / img.height >= TWO_LINE_MAX_ASPECT;
 
-/** Read one plate image: try the line hypotheses in order; the first the grammar accepts wins. */
+/**
+ * Read one plate image: try the line hypotheses in order; the first whose reading the grammar accepts wins. A reading
+ * the grammar takes only by force (no recogniser's probable characters spell a plate) does not end the search: it is
+ * kept in case no later hypothesis does better. Where the detector sees only the big serial of a square car plate,
+ * that row read as a whole plate is such a reading (`40Y5001`), and the next hypothesis, the line above it, reads
+ * `77A-050.01`: CCTV 128 → 130 of 231 (`argus plates eval`), bkav and vitocolerole level.
+ */
 export async function readPlateImage(
   img: RgbImage,
   recs: readonly WeightedRecogniser[],
@@ -197,14 +203,20 @@ export async function readPlateImage(
   const kinds: PlateKind[] = categoryOf(shares) === 'military' ? ['civil', 'military'] : ['civil'];
   const raw: string[] = [];
   let ppText = false;
+  let weak: CropRead | undefined;
   for (const hyp of lineHypotheses(img, boxes)) {
     const experts = await readLines(recs, hyp.lines);
     raw.push(experts.filter((e) => !e.view).map((e) => e.streams.map(greedyDecode).join('|')).join(' / '));
     // "Text" = what the detector or PP-OCR sees (the small line model reads something into any texture).
     ppText ||= experts[0]!.streams.some((st) => greedyDecode(st).length > 0);
     const got = ensembleDecode(experts, { beamWidth, kinds, sitePrior: prior });
+    if (got?.forced) {
+      weak ??= { read: toPlateRead(got, img, region, shares), raw, sharpness, charProbs: got.charProbs, layout: hyp.name };
+      continue;
+    }
     if (got) return { read: toPlateRead(got, img, region, shares), raw, sharpness, charProbs: got.charProbs, layout: hyp.name };
   }
+  if (weak) return { ...weak, raw };
   const anyText = ppText || boxes.length > 0;
   return { read: null, reason: anyText ? 'no_valid_plate' : 'no_text', raw, sharpness, charProbs: [] };
 }
