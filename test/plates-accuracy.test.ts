@@ -16,10 +16,10 @@ import { createPlateReader, evaluateLabels, type EvalSummary, type PlateReaderOp
  */
 const DATA = '../shared/assets/data';
 
-async function evaluate(set: string, opts: PlateReaderOptions = {}): Promise<EvalSummary> {
+async function evaluate(set: string, opts: PlateReaderOptions = {}, diagnose = false): Promise<EvalSummary> {
   const reader = await createPlateReader({ threads: 2, ...opts });
   try {
-    return await evaluateLabels({ labelsPath: `${DATA}/${set}/labels.csv`, reader });
+    return await evaluateLabels({ labelsPath: `${DATA}/${set}/labels.csv`, reader, diagnose });
   } finally {
     await reader.close();
   }
@@ -31,12 +31,24 @@ describe('plate reading accuracy on real crops', () => {
     ['vn_plates_bkav_thanglm20', 0.86, 0.88],
     ['vn_plates_chars_vitocolerole', 0.86, 0.92],
   ])('%s: exact ≥ %s, on valid labels ≥ %s', async (set, floor, validFloor) => {
-    const s = await evaluate(set);
+    const s = await evaluate(set, {}, true);
     expect(s.total).toBeGreaterThan(90);
     expect(s.accuracy).toBeGreaterThanOrEqual(floor);
     expect(s.validAccuracy).toBeGreaterThanOrEqual(validFloor);
     expect(s.charAccuracy).toBeGreaterThan(s.accuracy);
+    // Every miss has its class (two recognisers score every decision, so none is unscored).
+    const { noRead, outscored, searchMissed, misread, unscored } = s.failureClasses!;
+    expect(noRead + outscored + searchMissed + misread).toBe(s.total - s.exact);
+    expect(unscored).toBe(0);
   }, 180_000);
+
+  it('classing the misses does not change the reading', async () => {
+    const plain = await evaluate('vn_plates_bkav_thanglm20');
+    const diagnosed = await evaluate('vn_plates_bkav_thanglm20', {}, true);
+    expect(diagnosed.exact).toBe(plain.exact);
+    expect(diagnosed.charAccuracy).toBe(plain.charAccuracy);
+    expect(plain.failureClasses).toBeUndefined();
+  }, 120_000);
 
   it("the site prior (learnt from the reader's own reads) lifts the single-province CCTV set, its series part too", async () => {
     const without = await evaluate('vn_plates_cctv_dinhlong04', { sitePrior: false });

@@ -149,6 +149,27 @@ describe('ensemble rescoring', () => {
     expect(keyPrior(site, '77LZ19327')).toBe(0);
   });
 
+  it("reports where the right plate stood, given it: chosen, outscored by the chosen plate, or never proposed", () => {
+    const line1 = (z: number) => steps(['7', '-', '7', '-', 'L', '-', `Z:${z} 2:${(0.98 - z).toFixed(2)}`]);
+    const line2 = spell('19327');
+    const experts = [
+      { streams: [line1(0.85), line2], weight: 1 },
+      { streams: [line1(0.8), line2], weight: 0.5 },
+    ];
+    const chosen = ensembleDecode(experts, {}, '77LZ19327');
+    expect(chosen?.text).toBe('77LZ19327');
+    expect(chosen?.truth?.rank).toBe(0);
+    expect(chosen?.truth?.gap).toBeCloseTo(0, 6);
+    const outscored = ensembleDecode(experts, {}, '77L219327')?.truth;
+    expect(outscored?.rank).toBeGreaterThan(0);
+    expect(outscored?.gap).toBeGreaterThan(0);
+    // A serial digit no recogniser saw: never proposed, and far behind.
+    const misread = ensembleDecode(experts, {}, '77L219328')?.truth;
+    expect(misread?.rank).toBe(-1);
+    expect(misread?.gap).toBeGreaterThan(5);
+    expect(ensembleDecode(experts)?.truth).toBeUndefined();
+  });
+
   it('says when no recogniser could read a plate without being forced into the grammar', () => {
     // The bottom line of a square plate read as a whole plate: `5001` clear, anything else at a trace.
     const serialOnly = steps(['4:0.00005', '-', '0:0.00005', '-', 'Y:0.00005', '-', '5', '-', '0', '-', '0', '-', '1', '-']);

@@ -30,7 +30,20 @@ const PER_EXPERT = 6;
 /** The ensemble's plate; `forced` when no recogniser's probable characters (≥ minCharProb) spell a plate the grammar accepts. */
 export type EnsembleRead = ConstrainedRead & { readonly forced: boolean };
 
-export function ensembleDecode(experts: readonly Expert[], opts: DecodeOptions = {}): EnsembleRead | null {
+/**
+ * Where the right plate stood in one decision (for failure analysis, `argus plates eval --diagnose`): `rank` among the
+ * scored candidates (0 = chosen, −1 = never proposed) and `gap`, the chosen plate's score minus the right plate's
+ * best score over its possible line splits (> 0: the recognisers and priors prefer the plate that was chosen).
+ */
+export interface TruthStanding {
+  readonly rank: number;
+  readonly gap: number;
+}
+
+/** The right plate's key split into `n` lines as the reader could have cut it (a two-line plate's top line holds 3–5 characters). */
+const splits = (key: string, n: number): string[][] => (n === 1 ? [[key]] : [3, 4, 5].filter((k) => k < key.length).map((k) => [key.slice(0, k), key.slice(k)]));
+
+export function ensembleDecode(experts: readonly Expert[], opts: DecodeOptions = {}, truth?: string): (EnsembleRead & { truth?: TruthStanding }) | null {
   const strict = experts.map((e) => constrainedDecode(e.streams, opts));
   const forced = strict.every((r) => r === null);
   const reads = strict.map((r, i) => r ?? constrainedDecode(experts[i]!.streams, { ...opts, minCharProb: 0 }));
@@ -44,12 +57,12 @@ export function ensembleDecode(experts: readonly Expert[], opts: DecodeOptions =
   }
   // Each expert's say is bounded: a candidate it finds very unlikely loses at most VETO_NATS against that
   // expert's own favourite, so one recogniser out of its depth (a tilted line, say) cannot veto the other.
-  const logP = experts.map((e) => [...cands.values()].map((c) => c.lines.reduce((s, line, i) => s + ctcLogProb(e.streams[i]!, line), 0)));
+  const logPOf = (e: Expert, lines: readonly string[]) => lines.reduce((s, line, i) => s + ctcLogProb(e.streams[i]!, line), 0);
+  const logP = experts.map((e) => [...cands.values()].map((c) => logPOf(e, c.lines)));
   const top = logP.map((row) => Math.max(...row));
-  const scored = [...cands.values()].map((c, k) => ({
-    c,
-    score: experts.reduce((acc, e, j) => acc + e.weight * Math.max(logP[j]![k]!, top[j]! - VETO_NATS), 0) + layoutPrior(c.lines) + keyPrior(opts.sitePrior, c.text, c.lines),
-  }));
+  const scoreOf = (text: string, lines: readonly string[], own: readonly number[]) =>
+    experts.reduce((acc, e, j) => acc + e.weight * Math.max(own[j]!, top[j]! - VETO_NATS), 0) + layoutPrior(lines) + keyPrior(opts.sitePrior, text, lines);
+  const scored = [...cands.values()].map((c, k) => ({ c, score: scoreOf(c.text, c.lines, logP.map((row) => row[k]!)) }));
   scored.sort((a, b) => b.score - a.score);
   const best = scored[0]!;
   if (!Number.isFinite(best.score)) return { ...first, forced };
@@ -63,5 +76,11 @@ export function ensembleDecode(experts: readonly Expert[], opts: DecodeOptions =
     charProbs: own?.charProbs ?? [],
     alternatives: scored.slice(1).map((s) => ({ text: s.c.text, lines: s.c.lines, score: s.score })),
     forced,
+    ...(truth === undefined ? {} : { truth: standing(truth) }),
   };
+
+  function standing(key: string): TruthStanding {
+    const right = Math.max(...splits(key, best.c.lines.length).map((lines) => scoreOf(key, lines, experts.map((e) => logPOf(e, lines)))));
+    return { rank: scored.findIndex((s) => s.c.text === key), gap: best.score - right };
+  }
 }

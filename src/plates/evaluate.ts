@@ -26,6 +26,35 @@ export interface EvalSummary {
   readonly validTotal: number;
   readonly validExact: number;
   readonly validAccuracy: number;
+  /** With `diagnose`: the misses by where the right plate stood (see FailureClasses). */
+  readonly failureClasses?: FailureClasses;
+}
+
+/**
+ * Why the misses missed, from where the right plate stood in the decision that gave the read (`diagnose`):
+ * - `noRead`: no plate read at all;
+ * - `outscored`: a recogniser's search proposed the right plate, but the weighted recognisers and priors scored
+ *   another higher (a scoring matter: weights, priors); `outscoredMedianGap` is the median margin in nats;
+ * - `searchMissed`: the right plate would have won, but no search proposed it (a search matter: beam, candidates);
+ * - `misread`: not proposed, and it would have lost anyway (a recognition matter: the models see another plate);
+ * - `unscored`: the decision had one recogniser only, or no candidate to compare with.
+ */
+export interface FailureClasses {
+  readonly noRead: number;
+  readonly outscored: number;
+  readonly outscoredMedianGap: number;
+  readonly searchMissed: number;
+  readonly misread: number;
+  readonly unscored: number;
+}
+
+export type FailureClass = 'noRead' | 'outscored' | 'searchMissed' | 'misread' | 'unscored';
+
+export function failureClass(r: CropRead): FailureClass {
+  if (!r.read) return 'noRead';
+  if (!r.truth) return 'unscored';
+  if (r.truth.rank >= 0) return 'outscored';
+  return r.truth.gap < 0 ? 'searchMissed' : 'misread';
 }
 
 export interface EvalFailure {
@@ -34,6 +63,8 @@ export interface EvalFailure {
   readonly got: string | null;
   readonly raw: readonly string[];
   readonly validLabel: boolean;
+  /** With `diagnose`: the miss's class. */
+  readonly class?: FailureClass;
 }
 
 /** Parse `image,text[,…]` rows (header optional; extra columns ignored; simple quoting). */
@@ -67,6 +98,8 @@ export interface EvalOptions {
   readonly reader: PlateReader;
   readonly onProgress?: (done: number, total: number) => void;
   readonly onFailure?: (f: EvalFailure) => void;
+  /** Give the reader the right plate of each row so that misses are classed (FailureClasses); the reading is unchanged. */
+  readonly diagnose?: boolean;
 }
 
 export async function evaluateLabels(opts: EvalOptions): Promise<EvalSummary> {
@@ -79,12 +112,14 @@ export async function evaluateLabels(opts: EvalOptions): Promise<EvalSummary> {
   const rows = parseLabels(csv);
   const dir = opts.imagesDir ?? join(dirname(opts.labelsPath), 'images');
   let exact = 0, validTotal = 0, validExact = 0, chars = 0, charsOk = 0, ms = 0;
+  const classes: Record<FailureClass, number> = { noRead: 0, outscored: 0, searchMissed: 0, misread: 0, unscored: 0 };
+  const gaps: number[] = [];
   for (const [i, row] of rows.entries()) {
     const img = await loadRgb(join(dir, row.image));
     const t0 = performance.now();
-    const r: CropRead = await opts.reader.readCrop(img.data, img.width, img.height);
-    ms += performance.now() - t0;
     const expected = normalizePlateText(row.text);
+    const r: CropRead = await opts.reader.readCrop(img.data, img.width, img.height, opts.diagnose ? { truth: expected } : undefined);
+    ms += performance.now() - t0;
     const got = r.read?.plate ?? null;
     const valid = isValidPlateKey(expected);
     const ok = got === expected;
@@ -93,7 +128,12 @@ export async function evaluateLabels(opts: EvalOptions): Promise<EvalSummary> {
     validExact += valid && ok ? 1 : 0;
     chars += expected.length;
     charsOk += Math.max(0, expected.length - editDistance(expected, got ?? ''));
-    if (!ok) opts.onFailure?.({ image: row.image, expected, got, raw: r.raw, validLabel: valid });
+    const cls = !ok && opts.diagnose ? failureClass(r) : undefined;
+    if (cls) {
+      classes[cls]++;
+      if (cls === 'outscored') gaps.push(r.truth!.gap);
+    }
+    if (!ok) opts.onFailure?.({ image: row.image, expected, got, raw: r.raw, validLabel: valid, ...(cls ? { class: cls } : {}) });
     opts.onProgress?.(i + 1, rows.length);
   }
   const n = rows.length;
@@ -107,5 +147,13 @@ export async function evaluateLabels(opts: EvalOptions): Promise<EvalSummary> {
     validTotal,
     validExact,
     validAccuracy: validTotal ? round(validExact / validTotal) : 0,
+    ...(opts.diagnose ? { failureClasses: { ...classes, outscoredMedianGap: Math.round(median(gaps) * 100) / 100 } } : {}),
   };
+}
+
+function median(xs: number[]): number {
+  if (xs.length === 0) return 0;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }

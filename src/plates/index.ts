@@ -1,6 +1,6 @@
 export { createPlateReader, readPlateImage, focusMeasure, type PlateReader, type PlateReaderOptions, type CropRead } from './reader.js';
 export { createSitePrior, homeProvinceSeed, type SitePrior, type SitePriorOptions } from './site-prior.js';
-export { evaluateLabels, parseLabels, editDistance, type EvalSummary, type EvalFailure, type LabelRow } from './evaluate.js';
+export { evaluateLabels, parseLabels, editDistance, failureClass, type EvalSummary, type EvalFailure, type FailureClass, type FailureClasses, type LabelRow } from './evaluate.js';
 export { normalizePlateText, parsePlate, displayPlate, displayParts, type PlateParts } from './format.js';
 export { isValidPlateKey, PROVINCE_CODES } from './grammar.js';
 export { constrainedDecode, type ConstrainedRead } from './decode.js';

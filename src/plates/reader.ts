@@ -8,7 +8,7 @@ import { categoryOf, colourShares, type ColourShares } from './colour.js';
 import type { PlateKind } from './grammar.js';
 import { greedyDecode, type StepProbs } from './ctc.js';
 import type { ConstrainedRead } from './decode.js';
-import { ensembleDecode, type Expert } from './ensemble.js';
+import { ensembleDecode, type Expert, type TruthStanding } from './ensemble.js';
 import { createLineRecogniser, findLineModel } from './linerec.js';
 import { createTextDetector, type TextDetector } from './detect.js';
 import { displayPlate, parsePlate } from './format.js';
@@ -89,14 +89,16 @@ export interface CropRead {
   readonly charProbs: readonly number[];
   /** Which line layout gave the read: lines the detector found (`two-rows`, `one-row`…) or guessed ones. */
   readonly layout?: string;
+  /** Given the right plate (`readCrop`'s `truth`, for failure analysis): where it stood in the decision that gave the read. */
+  readonly truth?: TruthStanding;
 }
 
 /** Layouts that guess a line the detector did not see: weaker evidence than detected lines. */
 const GUESSED_LAYOUTS = new Set(['row-is-line1', 'row-is-line2', 'projection', 'whole']);
 
 export interface PlateReader {
-  /** Read a plate crop (RGB24, row-major). */
-  readCrop(rgb: Uint8Array, width: number, height: number): Promise<CropRead>;
+  /** Read a plate crop (RGB24, row-major); `truth` (the right key, when known) only adds its standing to the result. */
+  readCrop(rgb: Uint8Array, width: number, height: number, opts?: { readonly truth?: string }): Promise<CropRead>;
   /** Find and read the plates in a vehicle crop or a whole frame (ANPR mode); best first, boxes in these pixels. */
   findAndRead(rgb: Uint8Array, width: number, height: number): Promise<CropRead[]>;
   close(): Promise<void>;
@@ -116,13 +118,13 @@ export async function createPlateReader(opts: PlateReaderOptions = {}): Promise<
   const det = await createTextDetector(paths.detection, threads);
   const beamWidth = opts.beamWidth ?? BEAM_WIDTH;
   const prior = opts.sitePrior === false ? undefined : isSitePrior(opts.sitePrior) ? opts.sitePrior : createSitePrior(opts.sitePrior);
-  const readImage = async (img: RgbImage) => {
-    const r = await readPlateImage(img, recs, det, beamWidth, prior);
+  const readImage = async (img: RgbImage, truth?: string) => {
+    const r = await readPlateImage(img, recs, det, beamWidth, prior, truth);
     if (r.read) prior?.observe(r.read.plate, r.read.confidence, r.read.lines);
     return r;
   };
   return {
-    readCrop: (rgb, width, height) => readImage(rgbImage(rgb, width, height)),
+    readCrop: (rgb, width, height, o) => readImage(rgbImage(rgb, width, height), o?.truth),
     async findAndRead(rgb, width, height) {
       const img = rgbImage(rgb, width, height);
       const regions = await findPlateRegions(img, det);
@@ -193,6 +195,7 @@ export async function readPlateImage(
   det: TextDetector,
   beamWidth: number,
   prior?: SitePrior,
+  truth?: string,
 ): Promise<CropRead> {
   const boxes = skipDetector(img) ? [] : await det.detect(img, { minSide: DET_MIN_SIDE, maxSide: 2 * DET_MIN_SIDE });
   const sharpness = focusMeasure(img);
@@ -209,12 +212,13 @@ export async function readPlateImage(
     raw.push(experts.filter((e) => !e.view).map((e) => e.streams.map(greedyDecode).join('|')).join(' / '));
     // "Text" = what the detector or PP-OCR sees (the small line model reads something into any texture).
     ppText ||= experts[0]!.streams.some((st) => greedyDecode(st).length > 0);
-    const got = ensembleDecode(experts, { beamWidth, kinds, sitePrior: prior });
-    if (got?.forced) {
-      weak ??= { read: toPlateRead(got, img, region, shares), raw, sharpness, charProbs: got.charProbs, layout: hyp.name };
+    const got = ensembleDecode(experts, { beamWidth, kinds, sitePrior: prior }, truth);
+    const read = got && { read: toPlateRead(got, img, region, shares), raw, sharpness, charProbs: got.charProbs, layout: hyp.name, ...(got.truth ? { truth: got.truth } : {}) };
+    if (read && got.forced) {
+      weak ??= read;
       continue;
     }
-    if (got) return { read: toPlateRead(got, img, region, shares), raw, sharpness, charProbs: got.charProbs, layout: hyp.name };
+    if (read) return read;
   }
   if (weak) return { ...weak, raw };
   const anyText = ppText || boxes.length > 0;

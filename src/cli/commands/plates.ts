@@ -1,7 +1,7 @@
 /**
  * `argus plates read <image…>`: one JSON line per image {file, plate, display, confidence, category, lines}.
- * `argus plates eval --labels FILE.csv [--images DIR] [--failures]`: accuracy on a labelled set; the last
- * stdout line is {total, exact, accuracy, charAccuracy, msPerPlate, …}.
+ * `argus plates eval --labels FILE.csv [--images DIR] [--failures] [--diagnose]`: accuracy on a labelled set; the last
+ * stdout line is {total, exact, accuracy, charAccuracy, msPerPlate, …} (with --diagnose, failureClasses too).
  */
 import type { Box } from '../../core/box.js';
 import { ArgusError } from '../../core/errors.js';
@@ -10,7 +10,9 @@ import { createPlateReader, evaluateLabels, homeProvinceSeed, loadRgb, PROVINCE_
 
 const USAGE = `Usage:
   argus plates read <image…> [--find]      read plate crops (--find: locate plates in vehicle/scene photos)
-  argus plates eval --labels FILE.csv [--images DIR] [--failures]
+  argus plates eval --labels FILE.csv [--images DIR] [--failures] [--diagnose]
+                       --failures: each miss on stderr; --diagnose: class the misses (noRead, outscored,
+                       searchMissed, misread) by where the right plate stood; the reading is unchanged
 Both:
   --provinces 77,81    the site's home province codes (seed the site prior)
   --no-site-prior      do not learn the site's province and series mix from confident reads
@@ -88,7 +90,7 @@ function looksLikeScene(box: Box | undefined, width: number, height: number): bo
 }
 
 async function evaluate(argv: string[]): Promise<number> {
-  const { values } = parseCommandArgs(argv, { labels: { type: 'string' }, images: { type: 'string' }, failures: { type: 'boolean' }, ...PRIOR_OPTIONS }, false);
+  const { values } = parseCommandArgs(argv, { labels: { type: 'string' }, images: { type: 'string' }, failures: { type: 'boolean' }, diagnose: { type: 'boolean' }, ...PRIOR_OPTIONS }, false);
   if (!values.labels) throw new ArgusError('invalid_argument', `--labels is required\n${USAGE}`);
   const tty = process.stderr.isTTY === true;
   const summary = await withReader(sitePriorOf(values), (reader) =>
@@ -96,9 +98,10 @@ async function evaluate(argv: string[]): Promise<number> {
       labelsPath: values.labels!,
       imagesDir: values.images,
       reader,
+      diagnose: values.diagnose === true,
       onProgress: tty ? (done, total) => process.stderr.write(`\r${done}/${total}`) : undefined,
       onFailure: values.failures
-        ? (f) => process.stderr.write(`${tty ? '\r' : ''}MISS ${f.image} expected=${f.expected} got=${f.got ?? '-'} raw=${f.raw.join(' ')}${f.validLabel ? '' : ' (label not a valid plate)'}\n`)
+        ? (f) => process.stderr.write(`${tty ? '\r' : ''}MISS ${f.image} expected=${f.expected} got=${f.got ?? '-'}${f.class ? ` class=${f.class}` : ''} raw=${f.raw.join(' ')}${f.validLabel ? '' : ' (label not a valid plate)'}\n`)
         : undefined,
     }),
   );
