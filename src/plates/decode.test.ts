@@ -120,15 +120,20 @@ describe('CTC forward scoring', () => {
 });
 
 describe('ensemble rescoring', () => {
+  /** A two-line `77-L? 193.27` read by two recognisers (weights 1 and 0.5) that see the series' second character as Z at these probabilities, else 2. */
+  const lzExperts = (z1: number, z2: number) => {
+    const line1 = (z: number) => steps(['7', '-', '7', '-', 'L', '-', `Z:${z} 2:${(0.98 - z).toFixed(2)}`]);
+    const line2 = spell('19327');
+    return [
+      { streams: [line1(z1), line2], weight: 1 },
+      { streams: [line1(z2), line2], weight: 0.5 },
+    ];
+  };
+
   it('scores every candidate with the layout prior of the search: 2 or Z after the series letter reads as the common L2', () => {
     // Both recognisers see the second series character as 2 or Z, Z a little stronger: alone, each search ends
     // with L2 only by its layout prior, and the rescoring must weigh the two candidates the same way.
-    const line1 = (z: number) => steps(['7', '-', '7', '-', 'L', '-', `Z:${z} 2:${(0.98 - z).toFixed(2)}`]);
-    const line2 = spell('19327');
-    const experts = [
-      { streams: [line1(0.6), line2], weight: 1 },
-      { streams: [line1(0.55), line2], weight: 0.5 },
-    ];
+    const experts = lzExperts(0.6, 0.55);
     const r = ensembleDecode(experts);
     expect(r?.text).toBe('77L219327');
     expect(r?.alternatives.map((a) => a.text)).toContain('77LZ19327');
@@ -136,12 +141,7 @@ describe('ensemble rescoring', () => {
 
   it("counts the site's series second character: Z far stronger than 2 still reads as L2 where the site's L-plates carry digits", () => {
     // Z so strong that the layout prior alone (−1) leaves LZ ahead; the site has seen L1/L2 and never LZ.
-    const line1 = (z: number) => steps(['7', '-', '7', '-', 'L', '-', `Z:${z} 2:${(0.98 - z).toFixed(2)}`]);
-    const line2 = spell('19327');
-    const experts = [
-      { streams: [line1(0.85), line2], weight: 1 },
-      { streams: [line1(0.8), line2], weight: 0.5 },
-    ];
+    const experts = lzExperts(0.85, 0.8);
     expect(ensembleDecode(experts)?.text).toBe('77LZ19327');
     const site: PlatePrior = { province: () => 0, series: () => 0, seriesSecond: (_c, f, s, n) => (n === 2 && f === 'L' ? (/\d/.test(s) ? 1.5 : -2) : 0) };
     expect(ensembleDecode(experts, { sitePrior: site })?.text).toBe('77L219327');
@@ -150,12 +150,7 @@ describe('ensemble rescoring', () => {
   });
 
   it("reports where the right plate stood, given it: chosen, outscored by the chosen plate, or never proposed", () => {
-    const line1 = (z: number) => steps(['7', '-', '7', '-', 'L', '-', `Z:${z} 2:${(0.98 - z).toFixed(2)}`]);
-    const line2 = spell('19327');
-    const experts = [
-      { streams: [line1(0.85), line2], weight: 1 },
-      { streams: [line1(0.8), line2], weight: 0.5 },
-    ];
+    const experts = lzExperts(0.85, 0.8);
     const chosen = ensembleDecode(experts, {}, '77LZ19327');
     expect(chosen?.text).toBe('77LZ19327');
     expect(chosen?.truth?.rank).toBe(0);

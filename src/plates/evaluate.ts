@@ -116,8 +116,8 @@ export async function evaluateLabels(opts: EvalOptions): Promise<EvalSummary> {
   const gaps: number[] = [];
   for (const [i, row] of rows.entries()) {
     const img = await loadRgb(join(dir, row.image));
-    const t0 = performance.now();
     const expected = normalizePlateText(row.text);
+    const t0 = performance.now();
     const r: CropRead = await opts.reader.readCrop(img.data, img.width, img.height, opts.diagnose ? { truth: expected } : undefined);
     ms += performance.now() - t0;
     const got = r.read?.plate ?? null;
