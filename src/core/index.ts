@@ -10,3 +10,4 @@ export * from './ids.js';
 export * from './direction.js';
 export * from './violation.js';
 export * from './plate.js';
+export * from './stats.js';

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ArgusError } from '../core/errors.js';
+import { median } from '../core/stats.js';
 import { normalizePlateText } from './format.js';
 import { isValidPlateKey } from './grammar.js';
 import { loadRgb } from './load.js';
@@ -147,13 +148,6 @@ export async function evaluateLabels(opts: EvalOptions): Promise<EvalSummary> {
     validTotal,
     validExact,
     validAccuracy: validTotal ? round(validExact / validTotal) : 0,
-    ...(opts.diagnose ? { failureClasses: { ...classes, outscoredMedianGap: Math.round(median(gaps) * 100) / 100 } } : {}),
+    ...(opts.diagnose ? { failureClasses: { ...classes, outscoredMedianGap: gaps.length ? Math.round(median(gaps) * 100) / 100 : 0 } } : {}),
   };
-}
-
-function median(xs: number[]): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }

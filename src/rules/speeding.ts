@@ -1,4 +1,5 @@
 import type { NormPoint } from '../core/geometry.js';
+import { median } from '../core/stats.js';
 import type { TrackId } from '../core/track.js';
 import { speedingParams, type SpeedingParams } from '../config/rules/speeding.js';
 import { speedLimitKmh } from './calibration/scene.js';
@@ -24,12 +25,6 @@ interface State {
 
 /** Fraction of the threshold above which the least-squares pre-check hands over to the robust fit. */
 const ROBUST_FROM = 0.6;
-
-function median(values: readonly number[]): number {
-  const v = [...values].sort((a, b) => a - b);
-  const m = v.length >> 1;
-  return v.length % 2 === 1 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
-}
 
 /**
  * Speeding: ground positions over `windowMs` are fitted robustly (Theil–Sen); a speed above the class limit
