@@ -8,6 +8,7 @@ import { RetentionService } from '../src/server/recordings.js';
 import { closeFootage } from '../src/server/routes/footage.js';
 import { startTestServer, TestClient, type TestServer } from '../src/server/testing/harness.js';
 import { Recorder } from '../src/video/recorder.js';
+import { segmentStartMs } from '../src/video/segment-names.js';
 
 let dataDir = '';
 let srv: TestServer;
@@ -62,12 +63,13 @@ describe('recordings', () => {
     await mkdir(evidence, { recursive: true });
     await writeFile(join(evidence, 'clip.mp4'), Buffer.alloc(200_000));
     const dir = join(dataDir, 'recordings', 'cam1');
-    const before = (await readdir(dir)).sort();
+    const segmentsIn = async (): Promise<string[]> => (await readdir(dir)).filter((f) => segmentStartMs(f) !== null).sort();
+    const before = await segmentsIn();
     const sizes = await Promise.all(before.map(async (f) => (await stat(join(dir, f))).size));
     const quotaBytes = Math.floor(sizes.reduce((a, b) => a + b, 0) / 2);
     const svc = new RetentionService({ root: join(dataDir, 'recordings'), quotaBytes, ingest: srv.server.ctx.ingest });
     const result = await svc.runOnce();
-    const after = (await readdir(dir)).sort();
+    const after = await segmentsIn();
     expect(result?.deleted.length).toBeGreaterThan(0);
     expect(after.length).toBe(before.length - result!.deleted.length);
     expect(after).toEqual(before.slice(before.length - after.length));

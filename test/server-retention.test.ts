@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, type RecordingsConfig } from '../src/config/schema.js';
 import { startTestServer, TestClient, type TestServer } from '../src/server/testing/harness.js';
-import { segmentStartMs } from '../src/video/recorder.js';
+import { segmentStartMs } from '../src/video/segment-names.js';
 import { video } from './assets.js';
 import { sse, waitFor } from './sse-client.js';
 

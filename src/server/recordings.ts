@@ -10,7 +10,7 @@ import { mkdir, readdir, stat, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { recordingsSchema, type RecordingsConfig } from '../config/schema.js';
 import { errorMessage } from '../core/errors.js';
-import { segmentStartMs } from '../video/recorder.js';
+import { segmentStartMs } from '../video/segment-names.js';
 import { pruneCrops } from './crops.js';
 import type { Ingest } from './ingest.js';
 

@@ -1,29 +1,28 @@
 /**
- * Continuous recording by ffmpeg segment copy (no re-encode): one ffmpeg per camera writes mp4 segments named by
- * their UTC start time (`20261122T003000Z.mp4`) into `<dir>/`, supervised with restart + capped backoff.
- * Only video is kept (`-map 0:v:0`): audio codecs of cameras (e.g. vorbis) do not always fit in mp4.
- * ffmpeg prints the name of each finished segment on stdout (`-segment_list pipe:1`): that is the recorder's
- * health (segments written, the last one and when).
+ * Continuous recording by ffmpeg segment copy (no re-encode): one ffmpeg per camera writes mp4 segments into
+ * `<dir>/`, named by their UTC start to the millisecond (`20261122T003000.250Z.mp4`, see segment-names.ts),
+ * supervised with restart + capped backoff. Only video is kept (`-map 0:v:0`): audio codecs of cameras
+ * (e.g. vorbis) do not always fit in mp4.
+ *
+ * ffmpeg writes numbered files into `<dir>/.incoming/` and prints each finished one with its stream times on stdout
+ * (`-segment_list pipe:1`, csv). The recorder waits until the file reads as a complete mp4, then moves it to a name
+ * no other segment has: two segments can never overwrite each other, whatever the clock or a restart does. That is
+ * also the recorder's health (segments written, the last one and when). What a run leaves in the staging folder (the
+ * segment open when ffmpeg or Argus died) is moved out under its estimated start as well, so no footage is left
+ * where the listing and retention do not see it.
  */
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ArgusError, errorMessage } from '../core/errors.js';
 import { buildInputArgs, parseSource, redactUrl, type SourceRef } from './ffmpeg-args.js';
+import { freeSegmentName, parseSegmentListLine, SegmentClock, type SegmentListEntry } from './segment-names.js';
 import { backoffDelayMs, cancellableSleep, DEFAULT_BACKOFF, lineSplitter, spawnManaged, type BackoffPolicy, type ManagedProcess } from './supervisor.js';
 
-/** `YYYYMMDDTHHMMSSZ.mp4`: the UTC start of a segment. */
-export const SEGMENT_NAME = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\.mp4$/;
-/** strftime pattern of the segment names (ffmpeg `-strftime 1` formats in local time: run it with TZ=UTC). */
-export const SEGMENT_PATTERN = '%Y%m%dT%H%M%SZ.mp4';
 
-/** The UTC start (ms) of a segment file name, or null when the name is not one of ours. */
-export function segmentStartMs(name: string): number | null {
-  const m = SEGMENT_NAME.exec(name);
-  if (!m) return null;
-  const [, y, mo, d, h, mi, s] = m.map(Number) as [number, number, number, number, number, number, number];
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s);
-  return Number.isFinite(ms) && new Date(ms).getUTCDate() === d ? ms : null;
-}
+/** Folder (inside a camera's folder) where ffmpeg writes the segments before they are named. */
+export const STAGING_DIR = '.incoming';
+/** Staged file names: `<run>-<number>.mp4`. */
+const STAGED_NAME = /^([a-z0-9]+)-\d{6,}\.mp4$/;
 
 export interface RecordSpec {
   readonly source: SourceRef;
@@ -35,6 +34,8 @@ export interface RecordSpec {
   readonly realtime?: boolean;
   readonly loop?: boolean;
   readonly socketTimeoutMs?: number;
+  /** Token of this ffmpeg run, the prefix of its staged files (lower-case letters and digits; default `r`). */
+  readonly run?: string;
 }
 
 /** ffmpeg arguments of a segment-copy recorder. Pure. */
@@ -42,13 +43,15 @@ export function buildRecordArgs(spec: RecordSpec): string[] {
   const seconds = spec.segmentSeconds ?? 60;
   if (!Number.isInteger(seconds) || seconds <= 0 || seconds > 3600) throw new ArgusError('invalid_argument', `segment length must be 1–3600 s, got ${seconds}`);
   if (spec.dir.trim() === '') throw new ArgusError('invalid_argument', 'recording folder is empty');
+  const run = spec.run ?? 'r';
+  if (!/^[a-z0-9]{1,32}$/.test(run)) throw new ArgusError('invalid_argument', `run token must be 1–32 lower-case letters or digits, got ${JSON.stringify(run)}`);
   return [
     '-nostdin', '-hide_banner', '-loglevel', 'error',
     ...buildInputArgs({ source: spec.source, ...(spec.realtime !== undefined ? { realtime: spec.realtime } : {}), ...(spec.loop !== undefined ? { loop: spec.loop } : {}), ...(spec.socketTimeoutMs !== undefined ? { socketTimeoutMs: spec.socketTimeoutMs } : {}) }),
     '-map', '0:v:0', '-c', 'copy',
-    '-f', 'segment', '-segment_time', String(seconds), '-segment_format', 'mp4', '-reset_timestamps', '1', '-strftime', '1',
-    '-segment_list', 'pipe:1', '-segment_list_type', 'flat',
-    `file:${join(spec.dir, SEGMENT_PATTERN)}`,
+    '-f', 'segment', '-segment_time', String(seconds), '-segment_format', 'mp4', '-reset_timestamps', '1',
+    '-segment_list', 'pipe:1', '-segment_list_type', 'csv',
+    `file:${join(spec.dir, STAGING_DIR, `${run}-%06d.mp4`)}`,
   ];
 }
 
@@ -88,6 +91,7 @@ export class Recorder {
   private segments = 0;
   private lastSegment: string | null = null;
   private lastSegmentAtMs: number | null = null;
+  private runs = 0;
   private readonly source: SourceRef;
 
   constructor(private readonly opts: RecorderOptions) {
@@ -117,18 +121,23 @@ export class Recorder {
   }
 
   private async loop(): Promise<void> {
-    await mkdir(this.opts.dir, { recursive: true });
+    const staging = join(this.opts.dir, STAGING_DIR);
+    await mkdir(staging, { recursive: true });
+    // What a recorder that died (Argus killed) left staged is named first, so a new run never writes over it.
+    await this.adoptStaged(null, false);
     const isFile = this.source.kind === 'file';
-    const args = buildRecordArgs({ source: this.source, dir: this.opts.dir, ...(this.opts.segmentSeconds !== undefined ? { segmentSeconds: this.opts.segmentSeconds } : {}), realtime: isFile, loop: isFile });
     let failures = 0;
     while (!this.stopped) {
       const began = Date.now();
-      // -strftime formats in local time: run under TZ=UTC (through env(1)) so the names are UTC starts.
-      const proc = spawnManaged('env', ['TZ=UTC', this.opts.ffmpegPath ?? 'ffmpeg', ...args]);
+      const run: Run = { token: `${began.toString(36)}${(this.runs++).toString(36)}`, clock: new SegmentClock(), last: null, reported: Promise.resolve() };
+      const args = buildRecordArgs({ source: this.source, dir: this.opts.dir, ...(this.opts.segmentSeconds !== undefined ? { segmentSeconds: this.opts.segmentSeconds } : {}), realtime: isFile, loop: isFile, run: run.token });
+      const proc = spawnManaged(this.opts.ffmpegPath ?? 'ffmpeg', args);
       this.proc = proc;
-      this.watchSegments(proc);
+      this.watchSegments(proc, run);
       const exit = await proc.exited;
       this.proc = undefined;
+      await run.reported;
+      await this.adoptStaged(run, true);
       const spawnError = proc.spawnError();
       if (spawnError) throw spawnError;
       if (exit.code === 127) throw new ArgusError('ffmpeg_missing', 'ffmpeg was not found on PATH: install ffmpeg (apt-get install ffmpeg)');
@@ -146,31 +155,83 @@ export class Recorder {
   }
 
   /**
-   * Segment names ffmpeg prints as each one is finished. ffmpeg prints the name after writing the trailer but before
-   * it closes (flushes) the file, so a segment is reported only once it reads as a complete mp4 (in order).
+   * Segments ffmpeg prints as each one is finished. ffmpeg prints the entry after writing the trailer but before
+   * it closes (flushes) the file, so a segment is named and reported only once it reads as a complete mp4 (in order).
    */
-  private watchSegments(proc: ManagedProcess): void {
-    let reported = Promise.resolve();
+  private watchSegments(proc: ManagedProcess, run: Run): void {
     const lines = lineSplitter((line) => {
-      const file = line.trim();
-      if (segmentStartMs(file) === null) return;
-      reported = reported.then(async () => {
-        // A segment that never completes (ffmpeg killed while closing it) is not a finished segment: it stays on disk
-        // for the listing, but is neither counted nor offered as the last one.
-        if (!(await waitComplete(join(this.opts.dir, file)))) {
-          this.opts.logger?.warn({ cameraId: this.opts.cameraId, file }, 'segment left incomplete');
-          return;
-        }
+      const entry = parseSegmentListLine(line);
+      if (!entry || !entry.file.startsWith(`${run.token}-`)) return;
+      const reportedAtMs = Date.now();
+      run.reported = run.reported.then(async () => {
+        const staged = join(this.opts.dir, STAGING_DIR, entry.file);
+        // A segment that never completes (ffmpeg killed while closing it) is not a finished segment: it is moved out
+        // with the run's leftovers, for the listing, but neither counted nor offered as the last one.
+        if (!(await waitComplete(staged))) return;
+        const name = await this.place(staged, run.clock.startOf(entry, reportedAtMs));
+        run.last = entry;
         this.segments++;
-        this.lastSegment = file;
+        this.lastSegment = name;
         this.lastSegmentAtMs = Date.now();
-        this.opts.onSegment?.(file);
+        this.opts.onSegment?.(name);
+        await this.adoptStaged(run, false);
       }).catch((e: unknown) => this.opts.logger?.warn({ cameraId: this.opts.cameraId, err: errorMessage(e) }, 'segment report failed'));
     });
     proc.stdout.setEncoding('utf8');
     proc.stdout.on('data', (chunk: string) => lines.push(chunk));
     proc.stdout.once('end', () => lines.flush());
   }
+
+  /** Moves a staged file to the free segment name of its start (the first free millisecond from it); the name. */
+  private async place(staged: string, startMs: number): Promise<string> {
+    const { name } = await freeSegmentName(this.opts.dir, startMs);
+    await rename(staged, join(this.opts.dir, name));
+    return name;
+  }
+
+  /**
+   * Names what is left in the staging folder. `current` null (at start): everything earlier runs left. Otherwise the
+   * current run's own leftovers once it has `ended` (the segment open when its ffmpeg ended), and files of other runs
+   * nobody has written to for two segment lengths (an ffmpeg that outlived a killed Argus writes until its next
+   * segment ends). A leftover of the current run starts where its last reported segment ended, any other when the
+   * file was created. An empty file (ffmpeg died before writing) is removed once nobody can be writing it. Failures
+   * are logged: recording goes on.
+   */
+  private async adoptStaged(current: Run | null, ended: boolean): Promise<void> {
+    const staging = join(this.opts.dir, STAGING_DIR);
+    const staleMs = 2 * (this.opts.segmentSeconds ?? 60) * 1000 + 10_000;
+    try {
+      for (const n of (await readdir(staging)).filter((f) => STAGED_NAME.test(f)).sort()) {
+        const mine = current !== null && n.startsWith(`${current.token}-`);
+        if (mine && !ended) continue;
+        const staged = join(staging, n);
+        const st = await stat(staged);
+        const stale = Date.now() - st.mtimeMs > staleMs;
+        if (!mine && current !== null && !stale) continue;
+        if (st.size === 0) {
+          if (mine || stale) await unlink(staged);
+          continue;
+        }
+        const complete = await isCompleteMp4(staged);
+        const startMs = (mine ? current.clock.after(current.last) : null) ?? (st.birthtimeMs > 0 ? st.birthtimeMs : st.mtimeMs);
+        if (mine) current.last = null; // a second leftover of the run would have no known start either
+        const name = await this.place(staged, startMs);
+        this.opts.logger?.warn({ cameraId: this.opts.cameraId, file: name, complete }, complete ? 'unreported segment recovered' : 'segment left incomplete');
+      }
+    } catch (e) {
+      this.opts.logger?.warn({ cameraId: this.opts.cameraId, err: errorMessage(e) }, 'staged segments not recovered');
+    }
+  }
+}
+
+/** One ffmpeg run of a recorder. */
+interface Run {
+  readonly token: string;
+  readonly clock: SegmentClock;
+  /** The last segment of the run named so far. */
+  last: SegmentListEntry | null;
+  /** Settles when every segment the run reported is handled. */
+  reported: Promise<void>;
 }
 
 /**

@@ -11,7 +11,7 @@ import { encodeJpeg, toRaw } from '../../evidence/render.js';
 import { classLabel, kindLabel, localTime } from '../../evidence/text.js';
 import type { ObjectClass } from '../../core/classes.js';
 import { HLS_PLAYLIST, HLS_SEGMENT_NAME, HlsSession } from '../../video/hls.js';
-import { SEGMENT_NAME } from '../../video/recorder.js';
+import { SEGMENT_NAME } from '../../video/segment-names.js';
 import { grabJpeg } from '../../video/snapshot.js';
 import type { ServerContext } from '../context.js';
 import { resolveEvidencePath } from '../evidence-files.js';
