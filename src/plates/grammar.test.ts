@@ -48,7 +48,8 @@ describe('plate grammar', () => {
     [['77L', '219327'], -Infinity, 'six-digit line 2 fits no layout'],
     [['30A12345'], 0, 'one-line car plate'],
     [['51LD12345'], 0, 'a two-letter series issued to cars'],
-    [['30AB12345'], -1, 'another letter pair on a one-line plate'],
+    [['30AB12345'], -2, 'another letter pair on a one-line plate: rarer than on a two-line one'],
+    [['29AZ8057'], -2, 'an old four-digit car plate with a letter pair: mostly a 7 read as Z'],
     [['BH5398'], 0, 'a military plate: the red plate decided its layout'],
   ])('layoutPrior(%j) = %s (%s)', (lines, prior) => {
     expect(layoutPrior(lines)).toBe(prior);

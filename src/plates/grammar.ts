@@ -42,6 +42,13 @@ export interface Variant {
 const DIGITS = '0123456789';
 /** Log prior of a two-letter series on a two-line plate (see build()). */
 const TWO_LETTER_PRIOR = Number(process.env.ARGUS_PLATE_LL_PRIOR ?? -1);
+/**
+ * Log prior of a letter pair outside KNOWN_CAR_SERIES on a one-line plate: rarer there than on a two-line plate (new
+ * motorbike series such as `77-AF` are real; on cars the issued pairs are the known ones), mostly a misread digit
+ * (`29AZ-8057` for `29A-780.57`). Measured with `argus plates eval`, −1 / −2 / −3: bkav 95 / 96 / 96 of 106 (every
+ * miss left is a wrong label), CCTV 130 and vitocolerole 89 with the same reads.
+ */
+const ONE_LINE_PAIR_PRIOR = Number(process.env.ARGUS_PLATE_LL1_PRIOR ?? -2);
 const NZ = '123456789';
 /**
  * Two-letter series issued on one-line car plates (Circular 24/2023/TT-BCA art. 37): LD foreign-invested
@@ -62,7 +69,7 @@ function build(): Variant[] {
   const special = SPECIAL_SERIES.map((x) => [...x]);
   const series1 = [[SERIES_LETTERS], [SERIES_LETTERS, SERIES_LETTERS], ...special];
   for (const s of serials) {
-    for (const ser of series1) add('civil', [[...prov, ...ser, ...s]], true, ser.length === 2 && ser[1] === SERIES_LETTERS ? TWO_LETTER_PRIOR : 0);
+    for (const ser of series1) add('civil', [[...prov, ...ser, ...s]], true, ser.length === 2 && ser[1] === SERIES_LETTERS ? ONE_LINE_PAIR_PRIOR : 0);
     add('civil', [[...prov, KNOWN_FIRST, KNOWN_SECOND, ...s]], true);
     // Two-line plates: a letter+digit series (`29-B1`) is the common motorbike form; two letters (`29-AB`,
     // newer) are rarer and, on small crops, mostly a misread digit (`P1` → `PT`): a small prior says so.
@@ -160,7 +167,7 @@ const CIVIL_MASK: Mask = maskOf((v) => v.kind === 'civil');
 
 /**
  * The layout prior of a civil plate read line by line: the best `logPrior` of the civil variants its lines fit (the
- * two-letter series' TWO_LETTER_PRIOR, else 0; -Infinity if they fit no layout), what the decoder's search adds to such a plate's score, for scoring a
+ * two-letter series' TWO_LETTER_PRIOR or ONE_LINE_PAIR_PRIOR, else 0; -Infinity if they fit no layout), what the decoder's search adds to such a plate's score, for scoring a
  * plate found by another search. 0 for military plates: the search's -6 keeps misread province codes from turning
  * into letters; a military plate that reaches the rescoring was proposed on a red plate, which is evidence enough.
  */
