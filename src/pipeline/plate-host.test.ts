@@ -23,6 +23,17 @@ describe('plate worker pool', () => {
     await expect(pool.read('crop', new Uint8Array(3), 1, 1)).rejects.toThrow(/exited|closed|failed/);
   }, 60_000);
 
+  it("passes the tracked vehicle to the worker's reader (its vehicle prior)", async () => {
+    const pool = await startPlatePool({ sitePrior: false }, 1);
+    try {
+      const img = await loadRgb(`${DATA}/vn_plates_cctv_dinhlong04/images/cam16_20251008_072656_obj01_cls1_lp00_c081.jpg`);
+      expect((await pool.read('crop', img.data.slice(), img.width, img.height))[0]?.read?.plate).toBe('27E09620');
+      expect((await pool.read('crop', img.data.slice(), img.width, img.height, 'motorcycle'))[0]?.read?.plate).toBe('77AE09620');
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
   it('refuses a worker count that is not a whole number ≥ 1', async () => {
     await expect(startPlatePool({}, 0)).rejects.toThrow(/whole number/);
   });

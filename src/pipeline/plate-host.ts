@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { VehicleClass } from '../core/classes.js';
 import { ArgusError } from '../core/errors.js';
 import type { CropRead, PlateReaderOptions } from '../plates/index.js';
 import { homeProvinceSeed, type PlateHistoryEntry } from '../plates/site-prior.js';
@@ -15,7 +16,7 @@ import type { FromPlateWorker, ToPlateWorker } from './plate-worker.js';
 
 export interface PlateHost {
   /** Read plates: `find` localises them (vehicle crop or whole frame), `crop` reads a plate crop. */
-  read(mode: 'find' | 'crop', rgb: Uint8Array, width: number, height: number): Promise<readonly CropRead[]>;
+  read(mode: 'find' | 'crop', rgb: Uint8Array, width: number, height: number, vehicle?: VehicleClass): Promise<readonly CropRead[]>;
   /** Jobs posted and not yet answered. */
   readonly pending: number;
   close(): Promise<void>;
@@ -88,12 +89,12 @@ export async function startPlateHost(opts: PlateReaderOptions = {}, startTimeout
   worker.on('exit', () => failAll(new ArgusError('inference_failed', 'plate worker exited')));
   let nextId = 1;
   return {
-    read(mode, rgb, width, height) {
+    read(mode, rgb, width, height, vehicle) {
       if (failure) return Promise.reject(failure);
       const id = nextId++;
       return new Promise((resolve, reject) => {
         waiting.set(id, { resolve, reject });
-        const msg: ToPlateWorker = { type: 'read', id, mode, rgb, width, height };
+        const msg: ToPlateWorker = { type: 'read', id, mode, rgb, width, height, ...(vehicle ? { vehicle } : {}) };
         worker.postMessage(msg, [rgb.buffer as ArrayBuffer]);
       });
     },
@@ -137,11 +138,11 @@ async function poolOf(workers: number, start: () => Promise<PlateHost>): Promise
   if (hosts.length === 1) return hosts[0]!;
   const dead = new Set<PlateHost>();
   return {
-    async read(mode, rgb, width, height) {
+    async read(mode, rgb, width, height, vehicle) {
       const host = hosts.filter((h) => !dead.has(h)).sort((a, b) => a.pending - b.pending)[0];
       if (!host) throw new ArgusError('inference_failed', 'every plate worker has failed');
       try {
-        return await host.read(mode, rgb, width, height);
+        return await host.read(mode, rgb, width, height, vehicle);
       } catch (e) {
         // A worker that crashed or exited takes no more jobs (this one fails; the caller skips the frame).
         if (diedOf(e)) dead.add(host);
@@ -218,14 +219,14 @@ export async function superviseHost(start: () => Promise<PlateHost>, opts: Super
     restart();
   };
   return {
-    async read(mode, rgb, width, height) {
+    async read(mode, rgb, width, height, vehicle) {
       const host = current;
       if (!host) {
         restart();
         return [];
       }
       try {
-        return await host.read(mode, rgb, width, height);
+        return await host.read(mode, rgb, width, height, vehicle);
       } catch (e) {
         if (!diedOf(e)) throw e;
         lost(host, e as ArgusError);

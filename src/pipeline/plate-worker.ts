@@ -3,11 +3,21 @@
  * plate-host.ts; never imported directly. The reader's work blocks this thread, not the analysis loop.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { VehicleClass } from '../core/classes.js';
 import { createPlateReader, type CropRead, type PlateReader, type PlateReaderOptions } from '../plates/index.js';
 
 /** Main thread → worker. The rgb buffer is transferred. */
 export type ToPlateWorker =
-  | { readonly type: 'read'; readonly id: number; readonly mode: 'find' | 'crop'; readonly rgb: Uint8Array; readonly width: number; readonly height: number }
+  | {
+      readonly type: 'read';
+      readonly id: number;
+      readonly mode: 'find' | 'crop';
+      readonly rgb: Uint8Array;
+      readonly width: number;
+      readonly height: number;
+      /** The tracked vehicle the picture shows, when known (the reader's vehicle prior). */
+      readonly vehicle?: VehicleClass;
+    }
   | { readonly type: 'close' };
 
 /** Worker → main thread. */
@@ -23,7 +33,8 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
 
 async function read(reader: PlateReader, m: Extract<ToPlateWorker, { type: 'read' }>): Promise<void> {
   try {
-    const reads = m.mode === 'find' ? await reader.findAndRead(m.rgb, m.width, m.height) : [await reader.readCrop(m.rgb, m.width, m.height)];
+    const hints = m.vehicle ? { vehicle: m.vehicle } : {};
+    const reads = m.mode === 'find' ? await reader.findAndRead(m.rgb, m.width, m.height, hints) : [await reader.readCrop(m.rgb, m.width, m.height, hints)];
     post({ type: 'result', id: m.id, reads });
   } catch (e) {
     post({ type: 'error', id: m.id, message: message(e) });

@@ -6,7 +6,7 @@
  * reads when the queue is full, a file waits for the oldest one. Per-track state is dropped once emitted/ended.
  */
 import sharp from 'sharp';
-import type { ObjectClass } from '../core/classes.js';
+import { isVehicleClass, type ObjectClass } from '../core/classes.js';
 import type { CrossDirection } from '../core/direction.js';
 import type { ArgusEvent } from '../core/events.js';
 import { ulid } from '../core/ids.js';
@@ -92,7 +92,8 @@ export function createPlatesStage(o: PlatesStageOptions): PlatesStage {
   const submit = (id: TrackId, st: TrackState, img: RgbImage, atMs: number): void => {
     st.pending++;
     counts.requested++;
-    const job = o.host.read('find', img.data.slice(), img.width, img.height).then(
+    // The track's class goes with the crop: a motorbike's plate and a car's differ in layout (plates/vehicle-prior.ts).
+    const job = o.host.read('find', img.data.slice(), img.width, img.height, isVehicleClass(st.cls) ? st.cls : undefined).then(
       (reads) => {
         const best = reads[0];
         if (!best?.read) return;

@@ -165,6 +165,26 @@ describe('ensemble rescoring', () => {
     expect(ensembleDecode(experts)?.truth).toBeUndefined();
   });
 
+  it("counts the vehicle: a motorbike's series carries a digit or a second letter, a car's does not", () => {
+    // `77-AE 096.20` where both recognisers see the A only faintly: without the vehicle the one-letter `77E` wins; on a
+    // motorbike (which never carries a one-letter series) the rescoring prefers `77AE`; on a car it stays `77E`.
+    const top = steps(['7', '-', '7', '-', 'A:0.3', '-', 'E', '-']);
+    const bottom = spell('09620');
+    const experts = [
+      { streams: [top, bottom], weight: 1 },
+      { streams: [top, bottom], weight: 0.5 },
+    ];
+    expect(ensembleDecode(experts)?.text).toBe('77E09620');
+    expect(ensembleDecode(experts, { vehicle: 'motorcycle' })?.text).toBe('77AE09620');
+    expect(ensembleDecode(experts, { vehicle: 'car' })?.text).toBe('77E09620');
+    // A clear read is not overruled: the prior is soft.
+    const clear = [
+      { streams: [spell('77E'), bottom], weight: 1 },
+      { streams: [spell('77E'), bottom], weight: 0.5 },
+    ];
+    expect(ensembleDecode(clear, { vehicle: 'motorcycle' })?.text).toBe('77E09620');
+  });
+
   it('says when no recogniser could read a plate without being forced into the grammar', () => {
     // The bottom line of a square plate read as a whole plate: `5001` clear, anything else at a trace.
     const serialOnly = steps(['4:0.00005', '-', '0:0.00005', '-', 'Y:0.00005', '-', '5', '-', '0', '-', '0', '-', '1', '-']);

@@ -8,11 +8,14 @@
  * lost the search by it could win the rescoring: CCTV reads 119 → 123 of 231 (`argus plates eval`), bkav and
  * vitocolerole level, no plate read right before read wrong. The site prior here also weighs the series' second
  * character, which only a whole candidate with its lines shows (`77-LZ` where the site's `77-L` plates carry a
- * digit): CCTV 123 → 128, bkav and vitocolerole level.
+ * digit): CCTV 123 → 128, bkav and vitocolerole level. Where the pipeline knows the vehicle, the vehicle prior
+ * (vehicle-prior.ts) counts too.
  */
 import { ctcLogProb, type StepProbs } from './ctc.js';
 import { constrainedDecode, keyPrior, type ConstrainedRead, type DecodeOptions } from './decode.js';
+import type { VehicleClass } from '../core/classes.js';
 import { layoutPrior } from './grammar.js';
+import { vehiclePrior } from './vehicle-prior.js';
 
 export interface Expert {
   /** Per-line step probabilities of this recogniser. */
@@ -43,7 +46,10 @@ export interface TruthStanding {
 /** The right plate's key split into `n` lines as the reader could have cut it (a two-line plate's top line holds 3–5 characters). */
 const splits = (key: string, n: number): string[][] => (n === 1 ? [[key]] : [3, 4, 5].filter((k) => k < key.length).map((k) => [key.slice(0, k), key.slice(k)]));
 
-export function ensembleDecode(experts: readonly Expert[], opts: DecodeOptions = {}, truth?: string): (EnsembleRead & { truth?: TruthStanding }) | null {
+/** The search's options, and the vehicle the plate was read on when the pipeline knows it. */
+export type EnsembleOptions = DecodeOptions & { readonly vehicle?: VehicleClass };
+
+export function ensembleDecode(experts: readonly Expert[], opts: EnsembleOptions = {}, truth?: string): (EnsembleRead & { truth?: TruthStanding }) | null {
   const strict = experts.map((e) => constrainedDecode(e.streams, opts));
   const forced = strict.every((r) => r === null);
   const reads = strict.map((r, i) => r ?? constrainedDecode(experts[i]!.streams, { ...opts, minCharProb: 0 }));
@@ -61,7 +67,7 @@ export function ensembleDecode(experts: readonly Expert[], opts: DecodeOptions =
   const logP = experts.map((e) => [...cands.values()].map((c) => logPOf(e, c.lines)));
   const top = logP.map((row) => Math.max(...row));
   const scoreOf = (text: string, lines: readonly string[], own: readonly number[]) =>
-    experts.reduce((acc, e, j) => acc + e.weight * Math.max(own[j]!, top[j]! - VETO_NATS), 0) + layoutPrior(lines) + keyPrior(opts.sitePrior, text, lines);
+    experts.reduce((acc, e, j) => acc + e.weight * Math.max(own[j]!, top[j]! - VETO_NATS), 0) + layoutPrior(lines) + keyPrior(opts.sitePrior, text, lines) + vehiclePrior(text, lines, opts.vehicle);
   const scored = [...cands.values()].map((c, k) => ({ c, score: scoreOf(c.text, c.lines, logP.map((row) => row[k]!)) }));
   scored.sort((a, b) => b.score - a.score);
   const best = scored[0]!;

@@ -24,6 +24,13 @@ describe('plate evaluation', () => {
       { image: 'a.jpg', text: '77-L2 193.27' },
       { image: 'b.jpg', text: '30A12345' },
     ]);
+    // A header may name a vehicle column (the reader's vehicle prior); an empty cell is an unknown vehicle.
+    expect(parseLabels('image,text,vehicle\na.jpg,77L219327,motorcycle\nb.jpg,30A12345,\nc.jpg,51B12345,bus\n')).toEqual([
+      { image: 'a.jpg', text: '77L219327', vehicle: 'motorcycle' },
+      { image: 'b.jpg', text: '30A12345' },
+      { image: 'c.jpg', text: '51B12345', vehicle: 'bus' },
+    ]);
+    expect(() => parseLabels('image,text,vehicle\na.jpg,77L219327,moto\n')).toThrow(/line 2: unknown vehicle 'moto'/);
     expect(editDistance('77L219327', '77LZ19327')).toBe(1);
     expect(editDistance('', '30A1')).toBe(4);
   });

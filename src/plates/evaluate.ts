@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { VEHICLE_CLASSES, type VehicleClass } from '../core/classes.js';
 import { ArgusError } from '../core/errors.js';
 import { median } from '../core/stats.js';
 import { normalizePlateText } from './format.js';
@@ -15,6 +16,8 @@ import type { CropRead, PlateReader } from './reader.js';
 export interface LabelRow {
   readonly image: string;
   readonly text: string;
+  /** The vehicle the plate is on, from an optional `vehicle` column (the reader's vehicle prior); absent = unknown. */
+  readonly vehicle?: VehicleClass;
 }
 
 export interface EvalSummary {
@@ -68,15 +71,26 @@ export interface EvalFailure {
   readonly class?: FailureClass;
 }
 
-/** Parse `image,text[,…]` rows (header optional; extra columns ignored; simple quoting). */
+/**
+ * Parse `image,text[,…]` rows (header optional; simple quoting). A header row may name a `vehicle` column
+ * (`motorcycle`, `car`, `bus`, `truck`, `bicycle`; empty = unknown); other extra columns are ignored.
+ */
 export function parseLabels(csv: string): LabelRow[] {
   const rows: LabelRow[] = [];
+  let vehicleCol = -1;
   for (const [i, line] of csv.split(/\r?\n/).entries()) {
     if (line.trim() === '') continue;
     const cells = line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1'));
     const [image = '', text = ''] = cells;
-    if (i === 0 && image.toLowerCase() === 'image') continue;
-    rows.push({ image, text });
+    if (i === 0 && image.toLowerCase() === 'image') {
+      vehicleCol = cells.findIndex((c) => c.toLowerCase() === 'vehicle');
+      continue;
+    }
+    const vehicle = vehicleCol >= 0 ? (cells[vehicleCol] ?? '') : '';
+    if (vehicle !== '' && !(VEHICLE_CLASSES as readonly string[]).includes(vehicle)) {
+      throw new ArgusError('invalid_argument', `labels line ${i + 1}: unknown vehicle '${vehicle}' (expected one of ${VEHICLE_CLASSES.join(', ')}, or empty)`);
+    }
+    rows.push({ image, text, ...(vehicle ? { vehicle: vehicle as VehicleClass } : {}) });
   }
   return rows;
 }
@@ -119,7 +133,8 @@ export async function evaluateLabels(opts: EvalOptions): Promise<EvalSummary> {
     const img = await loadRgb(join(dir, row.image));
     const expected = normalizePlateText(row.text);
     const t0 = performance.now();
-    const r: CropRead = await opts.reader.readCrop(img.data, img.width, img.height, opts.diagnose ? { truth: expected } : undefined);
+    const hints = { ...(opts.diagnose ? { truth: expected } : {}), ...(row.vehicle ? { vehicle: row.vehicle } : {}) };
+    const r: CropRead = await opts.reader.readCrop(img.data, img.width, img.height, hints);
     ms += performance.now() - t0;
     const got = r.read?.plate ?? null;
     const valid = isValidPlateKey(expected);

@@ -1,4 +1,4 @@
-export { createPlateReader, readPlateImage, focusMeasure, type PlateReader, type PlateReaderOptions, type CropRead } from './reader.js';
+export { createPlateReader, readPlateImage, focusMeasure, type PlateReader, type PlateReaderOptions, type CropRead, type ReadHints } from './reader.js';
 export { createSitePrior, homeProvinceSeed, type SitePrior, type SitePriorOptions } from './site-prior.js';
 export { evaluateLabels, parseLabels, editDistance, failureClass, type EvalSummary, type EvalFailure, type FailureClass, type FailureClasses, type LabelRow } from './evaluate.js';
 export { normalizePlateText, parsePlate, displayPlate, displayParts, type PlateParts } from './format.js';
@@ -9,7 +9,8 @@ export { loadRgb } from './load.js';
 export { rgbImage, cropRgb, type RgbImage } from './image.js';
 export { createPlateFusion, fuseReads, type PlateFusion, type FusionInput, type FusedPlate } from './fusion.js';
 export { createLineRecogniser, findLineModel, LINE_MODEL_FILE } from './linerec.js';
-export { ensembleDecode, type Expert } from './ensemble.js';
+export { ensembleDecode, type Expert, type EnsembleOptions } from './ensemble.js';
+export { vehiclePrior, VEHICLE_PRIOR, PLATE_VEHICLES } from './vehicle-prior.js';
 export { ctcLogProb, greedyDecode, PLATE_ALPHABET, type StepProbs } from './ctc.js';
 export { createTextDetector, type TextDetector, type TextBox } from './detect.js';
 export { findPlateRegions, plateCandidates, type PlateRegion } from './localise.js';

@@ -65,4 +65,20 @@ describe('plate reader on real crops (PP-OCRv4 + grammar)', () => {
       await quyNhon.close();
     }
   });
+
+  it('weighs the vehicle it is told the plate is on: a motorbike never carries a one-letter series', async () => {
+    // A tiny CCTV motorbike plate `77-AE 096.20` whose faint A the recognisers drop: alone it reads as a car's `27E-096.20`.
+    const noPrior = await createPlateReader({ threads: 1, sitePrior: false });
+    try {
+      const img = await loadRgb(`${DATA}/vn_plates_cctv_dinhlong04/images/cam16_20251008_072656_obj01_cls1_lp00_c081.jpg`);
+      const read = async (vehicle?: 'motorcycle' | 'car') => (await noPrior.readCrop(img.data, img.width, img.height, vehicle ? { vehicle } : {})).read;
+      expect((await read())?.plate).toBe('27E09620');
+      const moto = await read('motorcycle');
+      expect(moto?.plate).toBe('77AE09620');
+      expect(moto?.display).toBe('77-AE 096.20');
+      expect((await read('car'))?.plate).toBe('27E09620');
+    } finally {
+      await noPrior.close();
+    }
+  });
 });

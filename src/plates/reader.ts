@@ -3,6 +3,7 @@
  * display form, category; and localisation (text detection) on a vehicle crop or a whole ANPR frame.
  */
 import type { Box } from '../core/box.js';
+import type { VehicleClass } from '../core/classes.js';
 import type { PlateRead } from '../core/plate.js';
 import { categoryOf, colourShares, type ColourShares } from './colour.js';
 import type { PlateKind } from './grammar.js';
@@ -96,11 +97,19 @@ export interface CropRead {
 /** Layouts that guess a line the detector did not see: weaker evidence than detected lines. */
 const GUESSED_LAYOUTS = new Set(['row-is-line1', 'row-is-line2', 'projection', 'whole']);
 
+/** What the caller knows about a picture: the vehicle it shows (vehicle-prior.ts) and, for failure analysis, the right plate. */
+export interface ReadHints {
+  /** The vehicle the plate is on (a tracked vehicle's class): plates it does not carry become less likely. */
+  readonly vehicle?: VehicleClass;
+  /** The right key, when known: only adds its standing to the result. */
+  readonly truth?: string;
+}
+
 export interface PlateReader {
-  /** Read a plate crop (RGB24, row-major); `truth` (the right key, when known) only adds its standing to the result. */
-  readCrop(rgb: Uint8Array, width: number, height: number, opts?: { readonly truth?: string }): Promise<CropRead>;
+  /** Read a plate crop (RGB24, row-major). */
+  readCrop(rgb: Uint8Array, width: number, height: number, hints?: ReadHints): Promise<CropRead>;
   /** Find and read the plates in a vehicle crop or a whole frame (ANPR mode); best first, boxes in these pixels. */
-  findAndRead(rgb: Uint8Array, width: number, height: number): Promise<CropRead[]>;
+  findAndRead(rgb: Uint8Array, width: number, height: number, hints?: { readonly vehicle?: VehicleClass }): Promise<CropRead[]>;
   close(): Promise<void>;
 }
 
@@ -118,19 +127,19 @@ export async function createPlateReader(opts: PlateReaderOptions = {}): Promise<
   const det = await createTextDetector(paths.detection, threads);
   const beamWidth = opts.beamWidth ?? BEAM_WIDTH;
   const prior = opts.sitePrior === false ? undefined : isSitePrior(opts.sitePrior) ? opts.sitePrior : createSitePrior(opts.sitePrior);
-  const readImage = async (img: RgbImage, truth?: string) => {
-    const r = await readPlateImage(img, recs, det, beamWidth, prior, truth);
+  const readImage = async (img: RgbImage, hints: ReadHints = {}) => {
+    const r = await readPlateImage(img, recs, det, beamWidth, prior, hints);
     if (r.read) prior?.observe(r.read.plate, r.read.confidence, r.read.lines);
     return r;
   };
   return {
-    readCrop: (rgb, width, height, o) => readImage(rgbImage(rgb, width, height), o?.truth),
-    async findAndRead(rgb, width, height) {
+    readCrop: (rgb, width, height, hints) => readImage(rgbImage(rgb, width, height), hints),
+    async findAndRead(rgb, width, height, hints) {
       const img = rgbImage(rgb, width, height);
       const regions = await findPlateRegions(img, det);
       const out: CropRead[] = [];
       for (const region of regions) {
-        const r = await readImage(region.crop);
+        const r = await readImage(region.crop, { ...(hints?.vehicle ? { vehicle: hints.vehicle } : {}) });
         if (r.read) out.push({ ...r, read: { ...r.read, box: offsetBox(r.read.box, region.box) } });
       }
       return dedupe(out);
@@ -195,8 +204,9 @@ export async function readPlateImage(
   det: TextDetector,
   beamWidth: number,
   prior?: SitePrior,
-  truth?: string,
+  hints: ReadHints = {},
 ): Promise<CropRead> {
+  const { truth, vehicle } = hints;
   const boxes = skipDetector(img) ? [] : await det.detect(img, { minSide: DET_MIN_SIDE, maxSide: 2 * DET_MIN_SIDE });
   const sharpness = focusMeasure(img);
   const rows = groupRows(boxes);
@@ -212,7 +222,7 @@ export async function readPlateImage(
     raw.push(experts.filter((e) => !e.view).map((e) => e.streams.map(greedyDecode).join('|')).join(' / '));
     // "Text" = what the detector or PP-OCR sees (the small line model reads something into any texture).
     ppText ||= experts[0]!.streams.some((st) => greedyDecode(st).length > 0);
-    const got = ensembleDecode(experts, { beamWidth, kinds, sitePrior: prior }, truth);
+    const got = ensembleDecode(experts, { beamWidth, kinds, sitePrior: prior, ...(vehicle ? { vehicle } : {}) }, truth);
     const read = got && { read: toPlateRead(got, img, region, shares), raw, sharpness, charProbs: got.charProbs, layout: hyp.name, ...(got.truth ? { truth: got.truth } : {}) };
     if (read && got.forced) {
       weak ??= read;

@@ -4,13 +4,17 @@
  * stdout line is {total, exact, accuracy, charAccuracy, msPerPlate, …} (with --diagnose, failureClasses too).
  */
 import type { Box } from '../../core/box.js';
+import { VEHICLE_CLASSES, type VehicleClass } from '../../core/classes.js';
 import { ArgusError } from '../../core/errors.js';
 import { parseCommandArgs } from '../args.js';
 import { createPlateReader, evaluateLabels, homeProvinceSeed, loadRgb, PROVINCE_CODES, type PlateReader, type PlateReaderOptions } from '../../plates/index.js';
 
 const USAGE = `Usage:
-  argus plates read <image…> [--find]      read plate crops (--find: locate plates in vehicle/scene photos)
+  argus plates read <image…> [--find] [--vehicle KIND]
+                       read plate crops (--find: locate plates in vehicle/scene photos; --vehicle: the vehicle
+                       they show, motorcycle|car|bus|truck, makes plates it does not carry less likely)
   argus plates eval --labels FILE.csv [--images DIR] [--failures] [--diagnose]
+                       a header row may name a 'vehicle' column (the same kinds, empty = unknown)
                        --failures: each miss on stderr; --diagnose: class the misses (noRead, outscored,
                        searchMissed, misread) by where the right plate stood; the reading is unchanged
 Both:
@@ -51,8 +55,13 @@ async function withReader<T>(sitePrior: PlateReaderOptions['sitePrior'], fn: (r:
 }
 
 async function read(argv: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(argv, { find: { type: 'boolean' }, ...PRIOR_OPTIONS });
+  const { values, positionals } = parseCommandArgs(argv, { find: { type: 'boolean' }, vehicle: { type: 'string' }, ...PRIOR_OPTIONS });
   if (positionals.length === 0) throw new ArgusError('invalid_argument', `no image given\n${USAGE}`);
+  const vehicle = values.vehicle;
+  if (vehicle !== undefined && !(VEHICLE_CLASSES as readonly string[]).includes(vehicle)) {
+    throw new ArgusError('invalid_argument', `--vehicle: expected one of ${VEHICLE_CLASSES.join(', ')}, got "${vehicle}"`);
+  }
+  const hints = vehicle ? { vehicle: vehicle as VehicleClass } : {};
   return withReader(sitePriorOf(values), async (reader) => {
     let code = 0;
     for (const file of positionals) {
@@ -67,10 +76,10 @@ async function read(argv: string[]): Promise<number> {
       }
       // A plate crop is read directly. A photo (--find, or a large image whose text covers little of it,
       // or a crop read that finds nothing) goes through localisation first.
-      let r = values.find ? undefined : await reader.readCrop(img.data, img.width, img.height);
+      let r = values.find ? undefined : await reader.readCrop(img.data, img.width, img.height, hints);
       const scene = !r?.read || looksLikeScene(r.read.box, img.width, img.height);
       if (scene || (Math.max(img.width, img.height) >= 400 && r!.read!.confidence < 0.3)) {
-        const found = (await reader.findAndRead(img.data, img.width, img.height))[0];
+        const found = (await reader.findAndRead(img.data, img.width, img.height, hints))[0];
         if (found && (scene || found.read!.confidence >= r!.read!.confidence)) r = found;
       }
       const p = r?.read;
