@@ -5,7 +5,7 @@ export type ObjectClass = (typeof OBJECT_CLASSES)[number];
 export const VEHICLE_CLASSES = ['car', 'motorcycle', 'bus', 'truck', 'bicycle'] as const satisfies readonly ObjectClass[];
 export type VehicleClass = (typeof VEHICLE_CLASSES)[number];
 
-export const isVehicleClass = (c: ObjectClass): c is VehicleClass => (VEHICLE_CLASSES as readonly string[]).includes(c);
+export const isVehicleClass = (c: string): c is VehicleClass => (VEHICLE_CLASSES as readonly string[]).includes(c);
 
 /** COCO-80 index → Argus class (COCO order as in coco.names). */
 export const COCO_TO_ARGUS: ReadonlyMap<number, ObjectClass> = new Map<number, ObjectClass>([

@@ -177,6 +177,9 @@ describe('ensemble rescoring', () => {
     expect(ensembleDecode(experts)?.text).toBe('77E09620');
     expect(ensembleDecode(experts, { vehicle: 'motorcycle' })?.text).toBe('77AE09620');
     expect(ensembleDecode(experts, { vehicle: 'car' })?.text).toBe('77E09620');
+    // One recogniser (no line model) weighs the vehicle too.
+    expect(ensembleDecode(experts.slice(0, 1))?.text).toBe('77E09620');
+    expect(ensembleDecode(experts.slice(0, 1), { vehicle: 'motorcycle' })?.text).toBe('77AE09620');
     // A clear read is not overruled: the prior is soft.
     const clear = [
       { streams: [spell('77E'), bottom], weight: 1 },

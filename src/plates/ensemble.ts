@@ -11,9 +11,9 @@
  * digit): CCTV 123 → 128, bkav and vitocolerole level. Where the pipeline knows the vehicle, the vehicle prior
  * (vehicle-prior.ts) counts too.
  */
+import type { VehicleClass } from '../core/classes.js';
 import { ctcLogProb, type StepProbs } from './ctc.js';
 import { constrainedDecode, keyPrior, type ConstrainedRead, type DecodeOptions } from './decode.js';
-import type { VehicleClass } from '../core/classes.js';
 import { layoutPrior } from './grammar.js';
 import { vehiclePrior } from './vehicle-prior.js';
 
@@ -55,7 +55,8 @@ export function ensembleDecode(experts: readonly Expert[], opts: EnsembleOptions
   const reads = strict.map((r, i) => r ?? constrainedDecode(experts[i]!.streams, { ...opts, minCharProb: 0 }));
   const first = reads.find((r) => r !== null);
   if (!first) return null;
-  if (experts.length === 1) return { ...first, forced };
+  // One recogniser: its search's ranking stands, unless a vehicle is known, whose prior only the rescoring counts.
+  if (experts.length === 1 && opts.vehicle === undefined) return { ...first, forced };
   const cands = new Map<string, { text: string; lines: readonly string[] }>();
   for (const r of reads) {
     if (!r) continue;

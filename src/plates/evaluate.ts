@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { VEHICLE_CLASSES, type VehicleClass } from '../core/classes.js';
+import { isVehicleClass, VEHICLE_CLASSES, type VehicleClass } from '../core/classes.js';
 import { ArgusError } from '../core/errors.js';
 import { median } from '../core/stats.js';
 import { normalizePlateText } from './format.js';
@@ -87,10 +87,9 @@ export function parseLabels(csv: string): LabelRow[] {
       continue;
     }
     const vehicle = vehicleCol >= 0 ? (cells[vehicleCol] ?? '') : '';
-    if (vehicle !== '' && !(VEHICLE_CLASSES as readonly string[]).includes(vehicle)) {
-      throw new ArgusError('invalid_argument', `labels line ${i + 1}: unknown vehicle '${vehicle}' (expected one of ${VEHICLE_CLASSES.join(', ')}, or empty)`);
-    }
-    rows.push({ image, text, ...(vehicle ? { vehicle: vehicle as VehicleClass } : {}) });
+    if (vehicle === '') rows.push({ image, text });
+    else if (isVehicleClass(vehicle)) rows.push({ image, text, vehicle });
+    else throw new ArgusError('invalid_argument', `labels line ${i + 1}: unknown vehicle '${vehicle}' (expected one of ${VEHICLE_CLASSES.join(', ')}, or empty)`);
   }
   return rows;
 }

@@ -109,7 +109,7 @@ export interface PlateReader {
   /** Read a plate crop (RGB24, row-major). */
   readCrop(rgb: Uint8Array, width: number, height: number, hints?: ReadHints): Promise<CropRead>;
   /** Find and read the plates in a vehicle crop or a whole frame (ANPR mode); best first, boxes in these pixels. */
-  findAndRead(rgb: Uint8Array, width: number, height: number, hints?: { readonly vehicle?: VehicleClass }): Promise<CropRead[]>;
+  findAndRead(rgb: Uint8Array, width: number, height: number, hints?: Pick<ReadHints, 'vehicle'>): Promise<CropRead[]>;
   close(): Promise<void>;
 }
 
@@ -139,7 +139,7 @@ export async function createPlateReader(opts: PlateReaderOptions = {}): Promise<
       const regions = await findPlateRegions(img, det);
       const out: CropRead[] = [];
       for (const region of regions) {
-        const r = await readImage(region.crop, { ...(hints?.vehicle ? { vehicle: hints.vehicle } : {}) });
+        const r = await readImage(region.crop, hints?.vehicle ? { vehicle: hints.vehicle } : {});
         if (r.read) out.push({ ...r, read: { ...r.read, box: offsetBox(r.read.box, region.box) } });
       }
       return dedupe(out);

@@ -9,8 +9,8 @@
  * A soft prior, not a rule: a detector's class can be wrong (a tricycle, a car seen as a truck), and the recognisers
  * can still outvote it. Measured on the CCTV crops (`vn_plates_cctv_dinhlong04`), with the vehicle kind that each
  * file name records (`cls1`/`moto` 154 crops, `cls2`/`car` 72, 5 others): the rescoring with this prior reads 134 of
- * 231 exactly against 130 without (−1 and −2 read 132, −3 to −6 134); no plate read right without it is read wrong
- * with it. The labelled sets give the vehicle in an optional `vehicle` column (`argus plates eval`).
+ * 231 exactly against 130 without (−1 and −2 read 132, −3 134, −4 133, −6 134); no plate read right without it is read
+ * wrong with it. The labelled sets give the vehicle in an optional `vehicle` column (`argus plates eval`).
  */
 import type { VehicleClass } from '../core/classes.js';
 import { parsePlate } from './format.js';

@@ -4,7 +4,7 @@
  * stdout line is {total, exact, accuracy, charAccuracy, msPerPlate, …} (with --diagnose, failureClasses too).
  */
 import type { Box } from '../../core/box.js';
-import { VEHICLE_CLASSES, type VehicleClass } from '../../core/classes.js';
+import { isVehicleClass, VEHICLE_CLASSES } from '../../core/classes.js';
 import { ArgusError } from '../../core/errors.js';
 import { parseCommandArgs } from '../args.js';
 import { createPlateReader, evaluateLabels, homeProvinceSeed, loadRgb, PROVINCE_CODES, type PlateReader, type PlateReaderOptions } from '../../plates/index.js';
@@ -58,10 +58,10 @@ async function read(argv: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(argv, { find: { type: 'boolean' }, vehicle: { type: 'string' }, ...PRIOR_OPTIONS });
   if (positionals.length === 0) throw new ArgusError('invalid_argument', `no image given\n${USAGE}`);
   const vehicle = values.vehicle;
-  if (vehicle !== undefined && !(VEHICLE_CLASSES as readonly string[]).includes(vehicle)) {
+  if (vehicle !== undefined && !isVehicleClass(vehicle)) {
     throw new ArgusError('invalid_argument', `--vehicle: expected one of ${VEHICLE_CLASSES.join(', ')}, got "${vehicle}"`);
   }
-  const hints = vehicle ? { vehicle: vehicle as VehicleClass } : {};
+  const hints = vehicle ? { vehicle } : {};
   return withReader(sitePriorOf(values), async (reader) => {
     let code = 0;
     for (const file of positionals) {
