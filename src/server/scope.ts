@@ -4,7 +4,7 @@ import type { Principal } from './auth.js';
 import { cameraArea } from './cameras.js';
 import { HttpError } from './http.js';
 
-export async function allowedCameraIds(store: Store, p: Principal): Promise<Set<string> | null> {
+export async function allowedCameraIds(store: Store, p: Pick<Principal, 'scope'>): Promise<Set<string> | null> {
   const s = p.scope;
   const districts = s.districts ?? [];
   const wards = s.wards ?? [];
