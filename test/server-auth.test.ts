@@ -112,14 +112,16 @@ describe.each(dialects)('sign-in limits over %s', (dialect) => {
     expect(JSON.parse(real[0]!.body)).toEqual({ error: { code: 'invalid_credentials', message: 'wrong username or password' } });
     const disabled = await rawLogin(t.url, 'disabled-one', TEST_PASSWORD, from('198.51.100.200'));
     expect({ ...disabled, ms: 0 }).toEqual({ ...real[0], ms: 0 });
-    // Timing: the throttled account's answer waits for a password hash like a wrong password does (it was ~1 ms before).
+    // Timing: the throttled account's answer waits for a password hash as a wrong password does (answering before the
+    // hash takes a few ms against a hash's tens to hundreds). Interleaved, so the machine's load hits both alike.
     const throttled: number[] = [];
     const wrong: number[] = [];
-    for (let i = 0; i < 5; i++) {
+    const users = ['viewer', 'reviewer', 'investigator', 'supervisor', 'partner', 'admin', 'disabled-one'];
+    for (let i = 0; i < users.length; i++) {
       throttled.push((await rawLogin(t.url, 'operator', 'wrong-password', from(`203.0.113.${i}`))).ms);
-      wrong.push((await rawLogin(t.url, 'viewer', 'wrong-password', from(`203.0.113.${50 + i}`))).ms);
+      wrong.push((await rawLogin(t.url, users[i]!, 'wrong-password', from(`203.0.113.${50 + i}`))).ms);
     }
-    expect(median(throttled), `throttled ${throttled.map(Math.round).join(',')} ms, wrong ${wrong.map(Math.round).join(',')} ms`).toBeGreaterThan(median(wrong) * 0.4);
+    expect(median(throttled), `throttled ${throttled.map(Math.round).join(',')} ms, wrong ${wrong.map(Math.round).join(',')} ms`).toBeGreaterThan(median(wrong) * 0.5);
   }, 60_000);
 
   it.skipIf(skip || dialect === 'postgres')('throttles a guesser of admin from one address while the real admin signs in from another', async () => {
