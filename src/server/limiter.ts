@@ -60,6 +60,10 @@ export class AttemptCounter {
     this.entries.delete(key);
   }
 
+  get size(): number {
+    return this.entries.size;
+  }
+
   /** Entries whose period is over are forgotten (nothing is lost: the next attempt would start over anyway). */
   private prune(nowMs: number): void {
     for (const [k, e] of this.entries) {
