@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from '../src/server/passwords.js';
+import { DUMMY_HASH, hashPassword, verifyPassword } from '../src/server/passwords.js';
 import { startTestServer, TestClient, TEST_PASSWORD, type TestServer } from '../src/server/testing/harness.js';
 import { createUser } from '../src/server/users.js';
 import { ADMIN_URL } from '../src/store/postgres/testing-db.js';
@@ -30,6 +30,13 @@ describe('passwords', () => {
     expect(await verifyPassword('mật khẩu rất dài', a)).toBe(true);
     expect(await verifyPassword('mật khẩu rất dàj', a)).toBe(false);
     expect(await verifyPassword('x', 'not-a-hash')).toBe(false);
+  });
+
+  it('compare an unknown user against a dummy hash of the same parameters, so it costs the same', async () => {
+    const params = (h: string) => h.split('$').slice(0, 4).join('$');
+    expect(params(DUMMY_HASH)).toBe(params(await hashPassword('x'.repeat(12))));
+    expect(DUMMY_HASH).toMatch(/^scrypt\$16384\$8\$1\$[\w-]{22}\$[\w-]{43}$/);
+    expect(await verifyPassword('wrong-password', DUMMY_HASH)).toBe(false);
   });
 });
 

@@ -19,7 +19,7 @@ import type { FastifyReply } from 'fastify';
 import type { Store, UserRecord } from '../store/store.js';
 import { HttpError } from './errors.js';
 import { AttemptCounter, overLimit, retryAfterSecOf, sourceKey, WindowLimiter } from './limiter.js';
-import { dummyHash, verifyPassword } from './passwords.js';
+import { DUMMY_HASH, verifyPassword } from './passwords.js';
 
 export interface LoginLimits {
   /** Attempts per source address (IPv6: per /64) per minute, whatever the username. */
@@ -78,7 +78,7 @@ export class LoginGuard {
     // Counted BEFORE the hash, atomically: parallel guesses each count, and none runs past the limit.
     const perUser = known ? null : user ? await this.store.recordLoginFailure(user.id, nowMs, maxLoginsPerUser, lockoutMs) : this.perGhost.count(username, nowMs);
     // Hash whatever happens next: the time of the answer does not tell whether the user exists or is throttled.
-    const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash()));
+    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     if (perUser && overLimit(perUser, maxLoginsPerUser)) throw throttled('user_throttled', retryAfterSecOf(perUser.lockedUntilMs!, nowMs), 'for this username');
     if (!user) throw invalid('unknown_user');
     if (!ok) throw invalid('wrong_password');
