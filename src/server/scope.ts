@@ -1,6 +1,6 @@
 /** Area and camera scoping: which cameras a principal may see (null: all). */
 import type { Store } from '../store/store.js';
-import type { Principal } from './auth.js';
+import type { Principal } from './rbac.js';
 import { cameraArea } from './cameras.js';
 import { HttpError } from './http.js';
 
