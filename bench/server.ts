@@ -99,10 +99,14 @@ export async function benchApi(): Promise<ApiBench> {
         return { id: `E${String(n).padStart(10, '0')}`, cameraId: `cam-${n % 50}`, atMs: t0 + n * 1000, kind: kinds[n % kinds.length]!, payload: { lineId: 'L1', cls: 'car', trackId: n } };
       }));
     }
-    await createUser(store, { username: 'bench', password: 'bench-password', roles: ['admin'] });
+    const owner = await createUser(store, { username: 'bench', password: 'bench-password', roles: ['admin'] });
+    // An ingest key is tied to its cameras, which must exist; it lives while its owner does.
+    const edges = Array.from({ length: 20 }, (_, i) => `edge-${i}`);
+    await store.upsertSite({ id: 'bench', name: 'Bench', timeZone: 'Asia/Ho_Chi_Minh', district: null, ward: null, location: null });
+    for (const id of edges) await store.upsertCamera({ id, siteId: 'bench', name: id, kind: 'gateway', url: 'rtsp://127.0.0.1/none', enabled: false, location: null, zones: {}, rules: [], updatedAtMs: Date.now() });
     await store.createApiKey({
-      id: key.id, name: 'bench edge', keyHash: key.keyHash, prefix: key.prefix, scopes: ['ingest.write'], rateLimitPerMin: 10_000_000,
-      ownerUserId: null, createdAtMs: Date.now(), expiresAtMs: null, revokedAtMs: null, lastUsedMs: null,
+      id: key.id, name: 'bench edge', keyHash: key.keyHash, prefix: key.prefix, scopes: ['ingest.write'], scope: { cameraIds: edges }, rateLimitPerMin: 10_000_000,
+      ownerUserId: owner.id, createdAtMs: Date.now(), expiresAtMs: Date.now() + 86_400_000, revokedAtMs: null, lastUsedMs: null,
     });
     await store.close();
   }
@@ -120,11 +124,12 @@ export async function benchApi(): Promise<ApiBench> {
     const eventList = { path, ...(await load({ url: svc.url + path, connections, duration: seconds, headers: { cookie } })) };
 
     const batchSize = 100;
+    const benchStartMs = Date.now(); // reads must be recent: the ingest refuses them days old or in the future
     let seq = 0;
     const body = (): string => {
       const b = seq++;
       return JSON.stringify({ sightings: Array.from({ length: batchSize }, (_, i) => ({
-        id: `bench-${b}-${i}`, cameraId: `edge-${i % 20}`, atMs: Date.UTC(2026, 5, 1) + b * 1000 + i,
+        id: `bench-${b}-${i}`, cameraId: `edge-${i % 20}`, atMs: benchStartMs - 3_600_000 + b * 10 + i,
         plate: `${10 + (i % 89)}A${String(10000 + ((b * batchSize + i) * 7919) % 90000)}`, confidence: 0.9,
       })) });
     };

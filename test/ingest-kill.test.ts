@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { newApiKey } from '../src/server/auth.js';
+import { createUser } from '../src/server/users.js';
 import { openPostgresStore } from '../src/store/postgres/index.js';
 import { ADMIN_URL, createDatabase, dropDatabase } from '../src/store/postgres/testing-db.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
@@ -67,7 +68,7 @@ async function serve(dataDir: string, databaseUrl: string | undefined): Promise<
 }
 
 const sightings = (tag: string) => Array.from({ length: BATCH }, (_, i) => ({
-  id: `${tag}-${i}`, cameraId: `edge-${i % 7}`, atMs: Date.UTC(2026, 10, 20) + i, plate: `30A${String(10000 + ((i * 7919) % 90000))}`, confidence: 0.9,
+  id: `${tag}-${i}`, cameraId: `edge-${i % 7}`, atMs: Date.now() - 60_000 + i, plate: `30A${String(10000 + ((i * 7919) % 90000))}`, confidence: 0.9,
 }));
 
 async function post(url: string, key: string, tag: string): Promise<number> {
@@ -96,7 +97,12 @@ describe.each(['sqlite', 'postgres'] as const)('ingest survives kill -9 (%s)', (
     const open = async (): Promise<KyselyStore> => (databaseUrl ? openPostgresStore({ connectionString: databaseUrl }) : openSqliteStore({ path: join(dataDir, 'argus.db') }));
     const key = newApiKey();
     const setup = await open();
-    await setup.createApiKey({ id: key.id, name: 'edge', keyHash: key.keyHash, prefix: key.prefix, scopes: ['ingest.write'], rateLimitPerMin: 100_000, ownerUserId: null, createdAtMs: Date.now(), expiresAtMs: null, revokedAtMs: null, lastUsedMs: null });
+    // An ingest key is tied to cameras that exist, and lives while its owner does.
+    const owner = await createUser(setup, { username: 'edge-owner', password: 'edge-owner-password', roles: ['admin'] });
+    const edges = Array.from({ length: 7 }, (_, i) => `edge-${i}`);
+    await setup.upsertSite({ id: 'edge', name: 'Edge', timeZone: 'Asia/Ho_Chi_Minh', district: null, ward: null, location: null });
+    for (const id of edges) await setup.upsertCamera({ id, siteId: 'edge', name: id, kind: 'gateway', url: 'rtsp://127.0.0.1/none', enabled: false, location: null, zones: {}, rules: [], updatedAtMs: Date.now() });
+    await setup.createApiKey({ id: key.id, name: 'edge', keyHash: key.keyHash, prefix: key.prefix, scopes: ['ingest.write'], scope: { cameraIds: edges }, rateLimitPerMin: 100_000, ownerUserId: owner.id, createdAtMs: Date.now(), expiresAtMs: Date.now() + 86_400_000, revokedAtMs: null, lastUsedMs: null });
     await setup.close();
 
     const first = await serve(dataDir, databaseUrl);

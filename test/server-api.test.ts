@@ -101,13 +101,14 @@ describe.each(dialects)('the API over %s', (dialect) => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
-  it('locks an account after five wrong passwords, even against the right one, and audits the failures', async () => {
+  it('throttles an address after five wrong passwords for a username, even against the right one, and audits the failures', async () => {
     await as('admin').post('/api/users', { username: 'locky', password: 'locky-password-1', roles: ['viewer'] });
     const c = new TestClient(t.url);
     for (let i = 0; i < 5; i++) expect((await c.post('/api/auth/login', { username: 'locky', password: 'wrong-password' })).status).toBe(401);
     const locked = await c.post('/api/auth/login', { username: 'locky', password: 'locky-password-1' });
-    expect(locked.status).toBe(423);
-    expect(locked.body.error.code).toBe('locked');
+    expect(locked.status).toBe(429);
+    expect(locked.body.error.code).toBe('rate_limited');
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
     const failed = await t.store.listAudit({ action: 'auth.login_failed' });
     expect(failed.items.filter((a) => a.target === 'locky').length).toBe(6);
   });

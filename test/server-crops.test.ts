@@ -3,16 +3,19 @@
  * it to <data>/crops before the commit, and GET /api/sightings/:id/crop.jpg serves it back — with the search
  * permission, within the camera scope, audited as a footage view, and never anything outside the crops folder.
  */
-import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TestClient, TEST_PASSWORD, type TestServer } from '../src/server/testing/harness.js';
+import { cropRefOf } from '../src/server/crops.js';
 import { createUser } from '../src/server/users.js';
 import { DATA, hasAssets } from './assets.js';
 
-const T0 = Date.UTC(2026, 10, 21, 23, 21, 5);
+// A read of an hour ago (the API refuses reads days old or in the future).
+const T0 = Date.now() - 3_600_000;
+const DAY = new Date(T0).toISOString().slice(0, 10);
 const SECRET = 'top-secret-not-a-crop';
 const CROP_FILE = join(DATA, 'vn_plates_bkav_thanglm20/images/P3_1__21T8_OCR_CNVN119_crop_0.jpg'); // 30F-282.79
 let dataDir = '';
@@ -42,7 +45,7 @@ describe.skipIf(!hasAssets())('plate crops', () => {
     }
     await createUser(t.store, { username: 'sontra', password: TEST_PASSWORD, roles: ['investigator'], scope: { districts: ['Sơn Trà'] } });
     admin = await TestClient.login(t.url, 'admin');
-    const key = await admin.post('/api/apikeys', { name: 'ANPR đối tác', scopes: ['ingest.write'], rateLimitPerMin: 10_000 });
+    const key = await admin.post('/api/apikeys', { name: 'ANPR đối tác', scopes: ['ingest.write'], scope: { cameraIds: ['cam-a', 'cam-b'] }, rateLimitPerMin: 10_000 });
     edge = new TestClient(t.url);
     edge.bearer = key.body.secret;
     // Things an attacker would like to read through a tampered cropRef.
@@ -59,7 +62,8 @@ describe.skipIf(!hasAssets())('plate crops', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     // Acknowledged = committed, and the file it points at is already there.
     const s = await t.store.getSighting('crop-a');
-    expect(s?.cropRef).toBe('2026-11-21/crop-a.jpg');
+    expect(s?.cropRef).toBe(cropRefOf('crop-a', T0, crop));
+    expect(s?.cropRef).toMatch(new RegExp(`^${DAY}/[0-9a-f]{64}\\.jpg$`));
     expect(await readFile(join(dataDir, 'crops', s!.cropRef!))).toEqual(crop);
     const { res, body } = await getCrop('crop-a');
     expect(res.status).toBe(200);
@@ -70,7 +74,7 @@ describe.skipIf(!hasAssets())('plate crops', () => {
     expect(audit.items.some((a) => a.target === 'cam-a' && (a.details as { what?: string; sightingId?: string }).what === 'plate-crop' && (a.details as { sightingId?: string }).sightingId === 'crop-a')).toBe(true);
     // The search result names the crop, so the UI knows when to ask for it.
     const found = await admin.get('/api/plates/search?q=30F-282.79');
-    expect(found.body.items.map((h: { id: string; cropRef: string | null }) => [h.id, h.cropRef])).toEqual(expect.arrayContaining([['crop-a', '2026-11-21/crop-a.jpg']]));
+    expect(found.body.items.map((h: { id: string; cropRef: string | null }) => [h.id, h.cropRef])).toEqual(expect.arrayContaining([['crop-a', s!.cropRef]]));
   });
 
   it('refuses a crop that is not a JPEG or is too large, and stores nothing of that batch', async () => {
@@ -107,5 +111,26 @@ describe.skipIf(!hasAssets())('plate crops', () => {
       expect([400, 404], id).toContain(res.status);
       expect(body.toString()).not.toContain(SECRET);
     }
+  });
+  it("keeps the first crop of a sighting when a second batch repeats its id with another crop, and leaves no stray file", async () => {
+    const forged = await sharp(crop).negate().jpeg({ quality: 85 }).toBuffer();
+    expect(forged.equals(crop)).toBe(false);
+    const first = await edge.post('/api/ingest/sightings', { sightings: [read('crop-dup', 'cam-a', { cropJpeg: crop.toString('base64') })] });
+    expect(first.status).toBe(200);
+    const dayDir = join(dataDir, 'crops', DAY);
+    const filesBefore = (await readdir(dayDir)).sort();
+    // The same id again, another crop (a forger with the key, or a confused partner): answered, but nothing replaced.
+    const second = await edge.post('/api/ingest/sightings', { sightings: [read('crop-dup', 'cam-a', { cropJpeg: forged.toString('base64') })] });
+    expect(second.status).toBe(200);
+    const { res, body } = await getCrop('crop-dup');
+    expect(res.status).toBe(200);
+    expect(body.equals(crop)).toBe(true);
+    expect((await t.store.getSighting('crop-dup'))?.cropRef).toBe(cropRefOf('crop-dup', T0, crop));
+    // The second batch's file was removed after the commit: the folder holds what it held.
+    expect((await readdir(dayDir)).sort()).toEqual(filesBefore);
+    // A plain retry of the first batch keeps its crop too.
+    expect((await edge.post('/api/ingest/sightings', { sightings: [read('crop-dup', 'cam-a', { cropJpeg: crop.toString('base64') })] })).status).toBe(200);
+    expect((await getCrop('crop-dup')).body.equals(crop)).toBe(true);
+    expect((await readdir(dayDir)).sort()).toEqual(filesBefore);
   });
 });

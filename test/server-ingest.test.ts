@@ -17,8 +17,12 @@ async function postgresUnreachable(): Promise<string | null> {
 const pgSkip = await postgresUnreachable();
 if (pgSkip) console.warn(`server-ingest: skipping the PostgreSQL run (${pgSkip})`);
 
-const T0 = Date.UTC(2026, 10, 20, 8, 0, 0);
+// Reads must be recent (the API refuses them days old or in the future): an hour ago.
+const T0 = Date.now() - 3_600_000;
 const read = (id: string, plate: string, extra: Record<string, unknown> = {}) => ({ id, cameraId: 'partner-cam-1', atMs: T0, plate, confidence: 0.91, ...extra });
+const camera = (id: string, district: string) => ({
+  id, siteId: 'qn', name: id, kind: 'gateway', url: 'rtsp://10.0.0.9/anpr', enabled: true, location: null, zones: { area: { district } }, rules: [], updatedAtMs: Date.now(),
+});
 
 describe.each(['sqlite', 'postgres'] as const)('POST /api/ingest/sightings over %s', (dialect) => {
   const skip = dialect === 'postgres' && pgSkip !== null;
@@ -28,9 +32,12 @@ describe.each(['sqlite', 'postgres'] as const)('POST /api/ingest/sightings over 
   beforeAll(async () => {
     if (skip) return;
     t = await startTestServer(dialect);
+    await t.store.upsertSite({ id: 'qn', name: 'Quảng Nam', timeZone: 'Asia/Ho_Chi_Minh', district: null, ward: null, location: null });
+    for (const [id, district] of [['partner-cam-1', 'Tam Kỳ'], ['partner-cam-2', 'Tam Kỳ'], ['other-cam', 'Hội An']] as const) await t.store.upsertCamera(camera(id, district));
     admin = await TestClient.login(t.url, 'admin');
-    const key = await admin.post('/api/apikeys', { name: 'Camera ANPR Công an huyện', scopes: ['ingest.write'], rateLimitPerMin: 10_000 });
-    expect(key.status).toBe(200);
+    // The key is tied to its cameras: partner-cam-1 and a camera id that does not exist (yet).
+    const key = await admin.post('/api/apikeys', { name: 'Camera ANPR Công an huyện', scopes: ['ingest.write'], scope: { cameraIds: ['partner-cam-1', 'not-yet-cam'] }, rateLimitPerMin: 10_000 });
+    expect(key.status, JSON.stringify(key.body)).toBe(200);
     edge = new TestClient(t.url);
     edge.bearer = key.body.secret;
   }, 60_000);
@@ -84,6 +91,46 @@ describe.each(['sqlite', 'postgres'] as const)('POST /api/ingest/sightings over 
     }
     expect(await t.store.getSighting('edge-x1')).toBeNull();
     expect(await t.store.getSighting('edge-m0')).toBeNull();
+  });
+
+  it.skipIf(skip)('refuses a batch naming a camera outside the key or one that does not exist, and stores none of it', async () => {
+    const before = (await t.store.listSightings({})).items.length;
+    const outside = await edge.post('/api/ingest/sightings', { sightings: [read('edge-f1', '30A-111.11'), read('edge-f2', '30A-111.12', { cameraId: 'other-cam' }), read('edge-f3', '30A-111.13', { cameraId: 'partner-cam-2' })] });
+    expect(outside.status).toBe(403);
+    expect(outside.body.error.message).toContain('other-cam');
+    expect(outside.body.error.message).toContain('partner-cam-2');
+    // In the key's scope but not a camera of this service: 400, named.
+    const unknown = await edge.post('/api/ingest/sightings', { sightings: [read('edge-f4', '30A-111.14'), read('edge-f5', '30A-111.15', { cameraId: 'not-yet-cam' })] });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.message).toContain('not-yet-cam');
+    // A user with ingest.write (admin) is bound by the same rule: the camera must exist.
+    const adminGhost = await admin.post('/api/ingest/sightings', { sightings: [read('edge-f6', '30A-111.16', { cameraId: 'ghost-cam' })] });
+    expect(adminGhost.status).toBe(400);
+    for (const id of ['edge-f1', 'edge-f2', 'edge-f3', 'edge-f4', 'edge-f5', 'edge-f6']) expect(await t.store.getSighting(id), id).toBeNull();
+    expect((await t.store.listSightings({})).items.length).toBe(before);
+  });
+
+  it.skipIf(skip)('refuses reads timed in the future or too long ago, naming each bad row, and stores none of the batch', async () => {
+    const now = Date.now();
+    const y2243 = Date.UTC(2243, 0, 1);
+    const r = await edge.post('/api/ingest/sightings', { sightings: [
+      read('edge-t0', '30A-222.20', { atMs: now }),
+      read('edge-t1', '30A-222.21', { atMs: y2243 }),
+      read('edge-t2', '30A-222.22', { atMs: now + 10 * 60_000 }),
+      read('edge-t3', '30A-222.23', { atMs: now - 8 * 86_400_000 }),
+      read('edge-t4', '30A-222.24', { atMs: now + 60_000 }),
+    ] });
+    expect(r.status).toBe(400);
+    const msg: string = r.body.error.message;
+    expect(msg).toContain('sightings.1.atMs: 2243-01-01T00:00:00.000Z is more than 300 s ahead');
+    expect(msg).toContain('sightings.2.atMs');
+    expect(msg).toContain('sightings.3.atMs');
+    expect(msg).toContain('days old');
+    expect(msg).not.toContain('sightings.0.');
+    expect(msg).not.toContain('sightings.4.');
+    for (const id of ['edge-t0', 'edge-t1', 'edge-t2', 'edge-t3', 'edge-t4']) expect(await t.store.getSighting(id), id).toBeNull();
+    // A minute ahead (a camera clock a little fast) is fine.
+    expect((await edge.post('/api/ingest/sightings', { sightings: [read('edge-t5', '30A-222.25', { atMs: now + 60_000 })] })).status).toBe(200);
   });
 
   it.skipIf(skip)('lets only admins and keys with the ingest.write scope post', async () => {

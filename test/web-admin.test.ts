@@ -49,8 +49,16 @@ describe.skipIf(skipReason !== '')(`the administration screens${skipReason ? ` (
   it('creates an API key, shows its secret once with a copy button, and revokes it', async () => {
     await page.getByRole('link', { name: 'Khoá API' }).click();
     await page.getByLabel('Tên khoá (đơn vị sử dụng)').fill('CSGT Quảng Nam');
+    // A key that posts reads must name where: refused in the form until it does.
+    await page.getByRole('checkbox', { name: /ingest\.write/ }).check();
+    await page.getByRole('button', { name: 'Tạo khoá API' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Khoá gửi dữ liệu phải ghi rõ camera hoặc quận/huyện' }).waitFor();
+    await page.getByRole('checkbox', { name: /ingest\.write/ }).uncheck();
     await page.getByRole('checkbox', { name: /plates\.search/ }).check();
+    await page.getByLabel('Quận/huyện').fill('Hải Châu');
     await page.getByLabel('Giới hạn yêu cầu/phút').fill('120');
+    const expiryDay = await page.getByLabel('Hết hạn vào ngày').inputValue();
+    expect(expiryDay).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     await page.getByRole('button', { name: 'Tạo khoá API' }).click();
     const secretBox = page.getByTestId('secret-once');
     await secretBox.waitFor();
@@ -63,7 +71,12 @@ describe.skipIf(skipReason !== '')(`the administration screens${skipReason ? ` (
     const search = () => fetch(`${ui.url}/api/plates/search?q=43A*&mode=prefix`, { headers: { authorization: `Bearer ${secret}` } });
     expect((await search()).status).toBe(200);
     const keyRow = page.getByTestId('keys-table').locator('tr[data-key-name="CSGT Quảng Nam"]');
-    expect(await keyRow.textContent()).toMatch(/Tra cứu biển số.*120.*Đang dùng/);
+    expect(await keyRow.textContent()).toMatch(/Tra cứu biển số.*Hải Châu.*120.*Đang dùng/);
+    // Stored with that area and an expiry at the end of the day picked (90 days ahead by default).
+    const stored = (await ui.store.listApiKeys()).find((k) => k.name === 'CSGT Quảng Nam')!;
+    expect(stored.scope).toEqual({ districts: ['Hải Châu'] });
+    expect(stored.expiresAtMs! - Date.now()).toBeGreaterThan(89 * 86_400_000);
+    expect(stored.expiresAtMs! - Date.now()).toBeLessThan(92 * 86_400_000);
     await secretBox.getByRole('button', { name: 'Đã lưu khoá, đóng' }).click();
     await secretBox.waitFor({ state: 'detached' });
     expect(await page.content()).not.toContain(secret);

@@ -11,6 +11,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ArgusConfig } from '../config/schema.js';
+import { ingestLimitsSchema, type IngestLimitsConfig } from '../config/service.js';
 import type { Store } from '../store/store.js';
 import { Auth, DEFAULT_AUTH, type AuthOptions } from './auth.js';
 import { CameraManager, type CameraManagerOptions } from './camera-manager.js';
@@ -46,7 +47,10 @@ export interface ServerOptions {
   readonly auth?: Partial<AuthOptions>;
   /** Largest request body, bytes (default 256 KiB). */
   readonly bodyLimit?: number;
-  readonly trustProxy?: boolean;
+  /** Addresses/CIDRs of trusted reverse proxies (config `http.trustedProxies`): X-Forwarded-For only from them (default: none). */
+  readonly trustedProxies?: readonly string[];
+  /** Bounds of partner ingest (config `ingest`; default: 300 s ahead, 7 days old). */
+  readonly ingestLimits?: IngestLimitsConfig;
   readonly cameras?: Omit<CameraManagerOptions, 'ingest' | 'hub' | 'logger'>;
   /** Start the analysis of the cameras (default true). */
   readonly startCameras?: boolean;
@@ -83,7 +87,8 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   const app = Fastify({
     logger: opts.logger ?? { level: process.env['ARGUS_LOG_LEVEL'] ?? 'info' },
     bodyLimit: opts.bodyLimit ?? 256 * 1024,
-    trustProxy: opts.trustProxy ?? false,
+    // Never `true`: that believes X-Forwarded-For from anyone, who then picks the address the limits and the audit see.
+    trustProxy: opts.trustedProxies && opts.trustedProxies.length > 0 ? [...opts.trustedProxies] : false,
   });
   installErrorHandler(app);
   await app.register(fastifyHelmet, {
@@ -115,7 +120,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
     // Login needs no identity (and a still-valid old session must not make it demand a CSRF header).
     req.principal = req.url === '/api/auth/login' ? null : await auth.identify(req);
   });
-  for (const routes of [authRoutes, siteRoutes, eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, ingestRoutes, sightingRoutes(cropsDir)]) routes(ctx);
+  for (const routes of [authRoutes, siteRoutes, eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, ingestRoutes({ cropsDir, limits: opts.ingestLimits ?? ingestLimitsSchema.parse({}) }), sightingRoutes(cropsDir)]) routes(ctx);
   footageRoutes(ctx, opts.footage);
 
   const webRoot = resolve(opts.webRoot ?? join(packageRoot(), 'web/dist'));

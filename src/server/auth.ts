@@ -1,16 +1,17 @@
 /**
  * Who is calling: a cookie session (HttpOnly, SameSite=Strict; CSRF double-submit header on state changes) or an
- * API key (`Authorization: Bearer argus_…`, sha256 at rest, per-key rate limit). Login throttling per IP and
- * lockout per user after repeated failures.
+ * API key (`Authorization: Bearer argus_…`, sha256 at rest, per-key rate limit, an area scope and an expiry, valid
+ * only while its owner exists and is enabled). Sign-in limits: see login.ts.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ulid } from '../core/ids.js';
 import type { Store, UserRecord } from '../store/store.js';
+import { scopeExcess } from './apikeys.js';
 import { HttpError } from './errors.js';
 import { WindowLimiter } from './limiter.js';
-import { dummyHash, verifyPassword } from './passwords.js';
+import { DEVICE_COOKIE, LoginGuard, type LoginLimits } from './login.js';
 import { permissionsOfApiKey, permissionsOfRoles, type Principal } from './rbac.js';
 
 export type { Principal } from './rbac.js';
@@ -21,23 +22,21 @@ declare module 'fastify' {
   }
 }
 
-export interface AuthOptions {
+export interface AuthOptions extends LoginLimits {
   readonly sessionTtlMs: number;
   readonly idleTimeoutMs: number;
-  readonly maxFailedLogins: number;
-  readonly lockoutMs: number;
-  /** Login attempts per IP per minute. */
-  readonly loginPerIpPerMin: number;
-  /** Set the Secure flag on cookies (behind TLS). */
-  readonly secureCookies: boolean;
+  /** The clock of sign-in (tests freeze it to compare answers byte for byte); default Date.now. */
+  readonly loginClock?: () => number;
 }
 
 export const DEFAULT_AUTH: AuthOptions = {
   sessionTtlMs: 12 * 3600_000,
   idleTimeoutMs: 30 * 60_000,
   maxFailedLogins: 5,
+  maxLoginsPerUser: 30,
   lockoutMs: 15 * 60_000,
   loginPerIpPerMin: 30,
+  knownDeviceMs: 90 * 86_400_000,
   secureCookies: false,
 };
 
@@ -61,37 +60,25 @@ export function userPrincipal(user: UserRecord, sessionId: string | null, csrfTo
 }
 
 export class Auth {
-  private readonly loginLimiter = new WindowLimiter(60_000);
+  private readonly login: LoginGuard;
   private readonly keyLimiter = new WindowLimiter(60_000);
 
-  constructor(private readonly store: Store, readonly options: AuthOptions = DEFAULT_AUTH) {}
+  constructor(private readonly store: Store, readonly options: AuthOptions = DEFAULT_AUTH) {
+    this.login = new LoginGuard(store, options);
+  }
 
-  /** Checks a password; counts failures and locks the account. Returns the user, or throws 401/423/429. */
-  async checkLogin(username: string, password: string, ip: string, nowMs = Date.now()): Promise<UserRecord> {
-    if (!this.loginLimiter.hit(ip, this.options.loginPerIpPerMin, nowMs)) {
-      throw new HttpError(429, 'rate_limited', `too many login attempts from this address; retry in ${this.loginLimiter.retryAfterSec(ip, nowMs)} s`);
-    }
-    const user = await this.store.getUserByUsername(username);
-    if (!user) {
-      await verifyPassword(password, await dummyHash());
-      throw new HttpError(401, 'invalid_credentials', 'wrong username or password');
-    }
-    if (user.lockedUntilMs !== null && user.lockedUntilMs > nowMs) {
-      throw new HttpError(423, 'locked', `account locked after ${this.options.maxFailedLogins} failed logins; retry after ${new Date(user.lockedUntilMs).toISOString()}`);
-    }
-    const ok = await verifyPassword(password, user.passwordHash);
-    if (!ok || user.disabled) {
-      if (!ok) {
-        const failed = user.failedLogins + 1;
-        const lock = failed >= this.options.maxFailedLogins;
-        await this.store.updateUser(user.id, { failedLogins: lock ? 0 : failed, lockedUntilMs: lock ? nowMs + this.options.lockoutMs : null, updatedAtMs: nowMs });
-      }
-      throw new HttpError(401, 'invalid_credentials', user.disabled && ok ? 'account disabled' : 'wrong username or password');
-    }
-    if (user.failedLogins !== 0 || user.lockedUntilMs !== null) {
-      return this.store.updateUser(user.id, { failedLogins: 0, lockedUntilMs: null, updatedAtMs: nowMs });
-    }
-    return user;
+  /** Checks a password behind the sign-in limits (login.ts). Returns the user, or throws a LoginRefused (401/429). */
+  async checkLogin(username: string, password: string, ip: string, deviceCookie?: string, nowMs = (this.options.loginClock ?? Date.now)()): Promise<UserRecord> {
+    return this.login.check(username, password, ip, deviceCookie, nowMs);
+  }
+
+  /** The device cookie of a sign-in: this browser is then exempt from the per-username throttle (login.ts). */
+  deviceCookieOf(req: FastifyRequest): string | undefined {
+    return req.cookies[DEVICE_COOKIE];
+  }
+
+  rememberDevice(user: UserRecord, reply: FastifyReply, nowMs = (this.options.loginClock ?? Date.now)()): void {
+    this.login.rememberDevice(user, reply, nowMs);
   }
 
   /** Creates a session; returns the cookie token (only its hash is stored) and the CSRF token. */
@@ -143,16 +130,22 @@ export class Auth {
     const m = /^Bearer (argus_[A-Za-z0-9_-]{16,128})$/.exec(authz);
     if (!m?.[1]) throw new HttpError(401, 'unauthorized', 'malformed Authorization header (expected "Bearer argus_…")');
     const key = await this.store.getApiKeyByHash(sha256(m[1]));
-    if (!key || key.revokedAtMs !== null || (key.expiresAtMs !== null && key.expiresAtMs <= nowMs)) {
+    if (!key || key.revokedAtMs !== null || key.expiresAtMs === null || key.expiresAtMs <= nowMs) {
       throw new HttpError(401, 'unauthorized', 'unknown, revoked or expired API key');
     }
+    // Checked on every use: the key dies with its owner (deleted or disabled), and never acts beyond the owner.
+    const owner = key.ownerUserId === null ? null : await this.store.getUser(key.ownerUserId);
+    if (!owner || owner.disabled) throw new HttpError(401, 'unauthorized', 'the owner of this API key is disabled or deleted');
     if (!this.keyLimiter.hit(key.id, key.rateLimitPerMin, nowMs)) {
       throw new HttpError(429, 'rate_limited', `API key rate limit (${key.rateLimitPerMin}/min) exceeded; retry in ${this.keyLimiter.retryAfterSec(key.id, nowMs)} s`);
     }
+    const excess = await scopeExcess(this.store, key.scope, owner.scope);
+    if (excess) throw new HttpError(403, 'forbidden', `this API key reaches beyond its owner's area now (${excess}); make a new key`);
     if (key.lastUsedMs === null || nowMs - key.lastUsedMs > 60_000) await this.store.touchApiKey(key.id, nowMs);
+    const ownerMay = permissionsOfRoles(owner.roles);
     return {
       kind: 'apikey', actor: `apikey:${key.id}`, userId: key.ownerUserId, username: key.name, roles: ['partner'],
-      permissions: permissionsOfApiKey(key.scopes), scope: {}, sessionId: null, csrfToken: null,
+      permissions: new Set([...permissionsOfApiKey(key.scopes)].filter((p) => ownerMay.has(p))), scope: key.scope, sessionId: null, csrfToken: null,
     };
   }
 }

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cropRefOf, isJpeg, pruneCrops, resolveCrop, writeCrop } from './crops.js';
+import { cropRefOf, isJpeg, pruneCrops, removeCrop, resolveCrop, writeCrop } from './crops.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -19,10 +19,14 @@ const NOW = Date.UTC(2026, 10, 22, 12, 0, 0);
 const JPEG = Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 0xff, 0xd9]);
 
 describe('plate crops on disk', () => {
-  it('names a crop by the UTC day of the read and the sighting id, hashing an id that is no plain name', () => {
-    expect(cropRefOf('01JDCROP000000000000000001', Date.UTC(2026, 10, 21, 23, 59, 59))).toBe('2026-11-21/01JDCROP000000000000000001.jpg');
-    expect(cropRefOf('../../etc/passwd', NOW)).toMatch(/^2026-11-22\/h[0-9a-f]{40}\.jpg$/);
-    expect(cropRefOf('a/b', NOW)).not.toBe(cropRefOf('a_b', NOW));
+  it('names a crop by the UTC day of the read and a hash of the sighting id with the bytes, so no two crops share a name', () => {
+    const other = Uint8Array.from([...JPEG, 0]);
+    expect(cropRefOf('01JDCROP000000000000000001', Date.UTC(2026, 10, 21, 23, 59, 59), JPEG)).toMatch(/^2026-11-21\/[0-9a-f]{64}\.jpg$/);
+    expect(cropRefOf('../../etc/passwd', NOW, JPEG)).toMatch(/^2026-11-22\/[0-9a-f]{64}\.jpg$/);
+    expect(cropRefOf('a/b', NOW, JPEG)).not.toBe(cropRefOf('a_b', NOW, JPEG));
+    // The same id with other bytes (a repeated id): another file, the first one is never replaced.
+    expect(cropRefOf('s-1', NOW, other)).not.toBe(cropRefOf('s-1', NOW, JPEG));
+    expect(cropRefOf('s-1', NOW, JPEG)).toBe(cropRefOf('s-1', NOW, JPEG));
   });
 
   it('recognises JPEG data by its first bytes', () => {
@@ -34,11 +38,23 @@ describe('plate crops on disk', () => {
   it('writes the crop under its day folder, leaves no temporary file, and resolves it back', async () => {
     const root = await tmp();
     const ref = await writeCrop(root, 's-1', NOW, JPEG);
-    expect(ref).toBe('2026-11-22/s-1.jpg');
-    expect(await readdir(join(root, '2026-11-22'))).toEqual(['s-1.jpg']);
+    expect(ref).toBe(cropRefOf('s-1', NOW, JPEG));
+    expect(await readdir(join(root, '2026-11-22'))).toEqual([ref.slice(11)]);
     const abs = await resolveCrop(root, ref);
     expect(abs).not.toBeNull();
     expect(new Uint8Array(await readFile(abs!))).toEqual(JPEG);
+  });
+
+  it('removes only a crop file of its own shape', async () => {
+    const base = await tmp();
+    const root = join(base, 'crops');
+    const ref = await writeCrop(root, 's-2', NOW, JPEG);
+    await writeFile(join(base, 'keep.jpg'), 'keep');
+    await removeCrop(root, '../keep.jpg');
+    await removeCrop(root, ref);
+    await removeCrop(root, ref);
+    expect(await readdir(join(root, '2026-11-22'))).toEqual([]);
+    expect(await readFile(join(base, 'keep.jpg'), 'utf8')).toBe('keep');
   });
 
   it('never resolves a reference that leads outside the root, through a link, or to anything but a crop file', async () => {

@@ -1,8 +1,11 @@
 /**
- * Plate crops on disk: the best crop of each plate read as `<root>/<YYYY-MM-DD>/<sightingId>.jpg` (the UTC day of the
- * read), written by the ingest BEFORE the batch that stores its sighting commits; the sighting's `cropRef` is the path
- * relative to the root. Crops are thumbnails for plate search and trace, not evidence (an evidence package keeps its
- * own crop): retention prunes them by age with the recordings, one whole day folder at a time.
+ * Plate crops on disk: the best crop of each plate read as `<root>/<YYYY-MM-DD>/<name>.jpg` (the UTC day of the read;
+ * the name is the sha256 of the sighting id and the crop's bytes), written by the ingest BEFORE the batch that stores
+ * its sighting commits; the sighting's `cropRef` is the path relative to the root. A write never replaces another
+ * sighting's crop, nor another crop of the same sighting: a batch that repeats a stored id (a retry, or a forger)
+ * writes its own file, which the ingest route removes when the stored row does not name it. Crops are thumbnails for
+ * plate search and trace, not evidence (an evidence package keeps its own crop): retention prunes them by age with
+ * the recordings, one whole day folder at a time.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -11,7 +14,6 @@ import { resolveEvidencePath } from './evidence-files.js';
 
 const DAY_MS = 86_400_000;
 const DAY_DIR = /^(\d{4})-(\d{2})-(\d{2})$/;
-const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 /** A stored crop reference: a day folder and a plain file name — nothing else is ever opened. */
 const CROP_REF = /^\d{4}-\d{2}-\d{2}\/[A-Za-z0-9_-]{1,64}\.jpg$/;
 
@@ -21,16 +23,19 @@ export const MAX_CROP_BYTES = 64 * 1024;
 /** JPEG files start with the SOI marker and the first marker's 0xFF. */
 export const isJpeg = (b: Uint8Array): boolean => b.length >= 4 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
 
-/** The crop's path relative to the root: the UTC day of the read, the sighting id (hashed when it is no plain name). */
-export function cropRefOf(sightingId: string, atMs: number): string {
+/** The crop's path relative to the root: the UTC day of the read, and a name that only this sighting with these bytes has. */
+export function cropRefOf(sightingId: string, atMs: number, jpeg: Uint8Array): string {
   const day = new Date(atMs).toISOString().slice(0, 10);
-  const name = SAFE_ID.test(sightingId) ? sightingId : `h${createHash('sha256').update(sightingId).digest('hex').slice(0, 40)}`;
+  const name = createHash('sha256').update(sightingId).update('\0').update(jpeg).digest('hex');
   return `${day}/${name}.jpg`;
 }
 
-/** Writes the crop (to a temporary name, then renamed: a reader never sees half a file); returns its `cropRef`. */
+/**
+ * Writes the crop (to a temporary name, then renamed: a reader never sees half a file); returns its `cropRef`. The
+ * name is fixed by the id and the bytes, so a rename can only replace the same bytes (a retried batch).
+ */
 export async function writeCrop(root: string, sightingId: string, atMs: number, jpeg: Uint8Array): Promise<string> {
-  const ref = cropRefOf(sightingId, atMs);
+  const ref = cropRefOf(sightingId, atMs, jpeg);
   const file = join(root, ref);
   await mkdir(join(root, ref.slice(0, 10)), { recursive: true });
   const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
@@ -42,6 +47,12 @@ export async function writeCrop(root: string, sightingId: string, atMs: number, 
     throw e;
   }
   return ref;
+}
+
+/** Removes a crop this ingest wrote for a row that was not stored (its id existed); a reference of another shape is left alone. */
+export async function removeCrop(root: string, cropRef: string): Promise<void> {
+  if (!CROP_REF.test(cropRef)) return;
+  await rm(join(root, cropRef), { force: true });
 }
 
 /**

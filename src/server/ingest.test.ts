@@ -8,6 +8,7 @@ import type { LineCrossEvent } from '../core/events.js';
 import type { PlateReadEvent } from '../core/plate.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/index.js';
 import type { ViolationEvent } from '../core/violation.js';
+import { cropRefOf } from './crops.js';
 import { evidencePath, Ingest, watchAlertId } from './ingest.js';
 import { LiveHub } from './live.js';
 
@@ -112,7 +113,7 @@ describe('Ingest over SQLite', () => {
     await ingest.close();
   });
 
-  it('writes a plate crop to <crops>/<day>/<id>.jpg before the batch commits and stores its path in the sighting', async () => {
+  it('writes a plate crop to <crops>/<day>/<hash of id and bytes>.jpg before the batch commits and stores its path in the sighting', async () => {
     const root = join(dir, 'data', 'crops');
     const jpeg = await sharp({ create: { width: 120, height: 30, channels: 3, background: '#f5f5f5' } }).jpeg().toBuffer();
     const seen: Array<string | null> = [];
@@ -126,7 +127,8 @@ describe('Ingest over SQLite', () => {
     await ingest.handle({ ...plate('crop-1', '30A12345'), cropJpeg: new Uint8Array(jpeg) });
     await ingest.handle(plate('crop-none', '30A12346'));
     expect(seen).toEqual([jpeg.toString('base64'), null]);
-    expect((await other.getSighting('crop-1'))?.cropRef).toBe('2026-11-20/crop-1.jpg');
+    expect((await other.getSighting('crop-1'))?.cropRef).toBe(cropRefOf('crop-1', plate('crop-1', '30A12345').atMs, jpeg));
+    expect((await other.getSighting('crop-1'))?.cropRef).toMatch(/^2026-11-20\/[0-9a-f]{64}\.jpg$/);
     expect((await other.getSighting('crop-none'))?.cropRef).toBeNull();
     expect(JSON.stringify((await other.getEvent('crop-1'))?.payload)).not.toContain('cropJpeg');
     await ingest.close();

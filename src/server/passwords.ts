@@ -23,9 +23,12 @@ export async function hashPassword(password: string): Promise<string> {
   return `scrypt$${N}$${R}$${P}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
-/** A hash to compare against when the user does not exist (same cost, so timing does not reveal usernames). */
-let dummy: Promise<string> | undefined;
-export const dummyHash = (): Promise<string> => (dummy ??= hashPassword(randomBytes(16).toString('hex')));
+/**
+ * A hash to compare against when the user does not exist (same parameters, so the same cost: timing does not reveal
+ * usernames). Fixed, of a random password nobody kept: a hash made on first use would make the first unknown-user
+ * sign-in twice as slow as any other. A test checks it has hashPassword's parameters.
+ */
+export const DUMMY_HASH = 'scrypt$16384$8$1$UMEpIsnw8tMVoPKHDesGMA$ue2xHOZ_W4VvVxZtErbcNl7BRMeiS7qJQsqa3EXOKLw';
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');

@@ -1,10 +1,10 @@
 /** Area and camera scoping: which cameras a principal may see (null: all). */
 import type { Store } from '../store/store.js';
-import type { Principal } from './auth.js';
+import type { Principal } from './rbac.js';
 import { cameraArea } from './cameras.js';
 import { HttpError } from './http.js';
 
-export async function allowedCameraIds(store: Store, p: Principal): Promise<Set<string> | null> {
+export async function allowedCameraIds(store: Store, p: Pick<Principal, 'scope'>): Promise<Set<string> | null> {
   const s = p.scope;
   const districts = s.districts ?? [];
   const wards = s.wards ?? [];

@@ -4,7 +4,7 @@
  * (ULIDs from core/ids) so that retries are idempotent; the store assigns only audit sequence numbers.
  */
 import type {
-  Page, SiteRecord, CameraRecord, UserRecord, UserPatch, RoleRecord, SessionRecord, ApiKeyRecord, SightingRecord,
+  Page, SiteRecord, CameraRecord, UserRecord, UserPatch, LoginFailureCount, RoleRecord, SessionRecord, ApiKeyRecord, SightingRecord,
   SightingFilter, PlateSearchQuery, PlateSearchResult, CountIncrement, CountFilter, EventRecord, EventFilter,
   ViolationRecord, NewViolation, ViolationDetail, ViolationFilter, ReviewDecision, AlertRecord, NewAlert, AlertFilter,
   WatchListRecord, WatchEntryRecord, EvidenceRecord, AuditEntry, AuditRecord, AuditFilter, AuditVerification,
@@ -39,6 +39,14 @@ export interface Store {
   /** Fails with `not_found`. */
   updateUser(id: string, patch: UserPatch): Promise<UserRecord>;
   deleteUser(id: string): Promise<boolean>;
+  /**
+   * Counts one sign-in attempt of the user in ONE atomic statement (parallel attempts each count): the count goes up
+   * by one; the attempt that brings it to `max` throttles the user until `nowMs + lockoutMs`; while throttled the count
+   * still goes up (and the lock is not extended); a new period starts at 1 when the lock is over, or when the last
+   * attempt is `lockoutMs` old. The caller resets the count on success (`updateUser`). Null when no such user.
+   * The same rules as `AttemptCounter` (server/limiter.ts), which counts usernames that do not exist.
+   */
+  recordLoginFailure(userId: string, nowMs: number, max: number, lockoutMs: number): Promise<LoginFailureCount | null>;
 
   upsertRole(role: RoleRecord): Promise<void>;
   getRole(name: string): Promise<RoleRecord | null>;
@@ -56,6 +64,8 @@ export interface Store {
   getApiKeyByHash(keyHash: string): Promise<ApiKeyRecord | null>;
   listApiKeys(): Promise<ApiKeyRecord[]>;
   revokeApiKey(id: string, atMs: number): Promise<boolean>;
+  /** Revokes every key the user owns that is not revoked yet (the user is deleted); returns how many. */
+  revokeUserApiKeys(userId: string, atMs: number): Promise<number>;
   touchApiKey(id: string, lastUsedMs: number): Promise<void>;
 
   /** Batched, idempotent on `id` (a retried batch inserts nothing twice). Durable when it resolves. */

@@ -71,13 +71,23 @@ export interface UserRecord {
   readonly roles: readonly string[];
   readonly scope: AccessScope;
   readonly disabled: boolean;
+  /** Sign-in attempts since the last success (counted atomically: see `Store.recordLoginFailure`). */
   readonly failedLogins: number;
+  /** Sign-ins under this username are throttled until then (except from a known device): not a hard lock. */
   readonly lockedUntilMs: number | null;
   readonly createdAtMs: number;
   readonly updatedAtMs: number;
 }
 
 export type UserPatch = Partial<Omit<UserRecord, 'id' | 'createdAtMs'>>;
+
+/** The user's sign-in counter after `Store.recordLoginFailure`. */
+export interface LoginFailureCount {
+  /** Attempts in the current period, this one included. */
+  readonly failedLogins: number;
+  /** Set when this period reached its maximum (the throttle lasts until then). */
+  readonly lockedUntilMs: number | null;
+}
 
 export interface RoleRecord {
   readonly name: string;
@@ -105,7 +115,10 @@ export interface ApiKeyRecord {
   /** The first characters of the key, shown in lists. */
   readonly prefix: string;
   readonly scopes: readonly string[];
+  /** The area the key acts in (never wider than its owner's scope; `{}`: everywhere, only when the owner's is too). */
+  readonly scope: AccessScope;
   readonly rateLimitPerMin: number;
+  /** The user who made it: the key works only while that user exists and is enabled. */
   readonly ownerUserId: string | null;
   readonly createdAtMs: number;
   readonly expiresAtMs: number | null;

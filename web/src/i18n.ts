@@ -5,7 +5,7 @@ export type Lang = 'vi' | 'en';
 
 const vi = {
   appName: 'Argus – Trung tâm chỉ huy', signIn: 'Đăng nhập', username: 'Tên đăng nhập', password: 'Mật khẩu',
-  signOut: 'Đăng xuất', badLogin: 'Sai tên đăng nhập hoặc mật khẩu', locked: 'Tài khoản tạm khoá, thử lại sau 15 phút',
+  signOut: 'Đăng xuất', badLogin: 'Sai tên đăng nhập hoặc mật khẩu', locked: 'Đăng nhập sai quá nhiều lần, hãy thử lại sau ít phút',
   expired: 'Phiên làm việc đã hết hạn, vui lòng đăng nhập lại', map: 'Bản đồ', alerts: 'Cảnh báo', violations: 'Vi phạm',
   plates: 'Tra cứu biển số', cameras: 'Camera', health: 'Trạng thái', fps: 'Khung hình/giây', recentEvents: 'Sự kiện gần đây',
   noEvents: 'Chưa có sự kiện', online: 'Trực tuyến', degraded: 'Suy giảm', offline: 'Mất tín hiệu', starting: 'Đang khởi động',
@@ -22,7 +22,7 @@ const vi = {
 export type Key = keyof typeof vi;
 const en: Record<Key, string> = {
   appName: 'Argus – Command centre', signIn: 'Sign in', username: 'Username', password: 'Password', signOut: 'Sign out',
-  badLogin: 'Wrong username or password', locked: 'Account locked, try again in 15 minutes', expired: 'Your session has expired, please sign in again',
+  badLogin: 'Wrong username or password', locked: 'Too many sign-in attempts, try again in a few minutes', expired: 'Your session has expired, please sign in again',
   map: 'Map', alerts: 'Alerts', violations: 'Violations', plates: 'Plate search', cameras: 'Cameras', health: 'Health', fps: 'Frames/s',
   recentEvents: 'Recent events', noEvents: 'No events yet', online: 'Online', degraded: 'Degraded', offline: 'Signal lost', starting: 'Starting',
   disabled: 'Disabled', unknown: 'Unknown', ack: 'Acknowledge', acked: 'Acknowledged', live: 'Live', liveOff: 'Live feed disconnected',

@@ -1,10 +1,12 @@
 /** Users and roles, API keys (admin) and the audit log (admin, supervisor). */
 import { z } from 'zod';
 import type { ServerContext } from '../context.js';
-import { newApiKey } from '../auth.js';
+import type { AccessScope } from '../../store/store.js';
+import { API_KEY_DEFAULT_LIFETIME_MS, API_KEY_MAX_LIFETIME_MS, isEverywhere, scopeExcess } from '../apikeys.js';
+import { newApiKey, type Principal } from '../auth.js';
 import { HttpError, notFound } from '../http.js';
 import { hashPassword, checkPasswordStrength } from '../passwords.js';
-import { PERMISSIONS, ROLE_PERMISSIONS, ROLES } from '../rbac.js';
+import { PERMISSIONS, permissionsOfRoles, ROLE_PERMISSIONS, ROLES } from '../rbac.js';
 import { idParams, pageQuery, timeQuery } from '../schemas.js';
 import { createUser, publicUser, scopeSchema, usernameSchema } from '../users.js';
 
@@ -20,8 +22,9 @@ const userPatch = z.strictObject({
 const keyBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
   scopes: z.array(z.enum(PERMISSIONS)).min(1).max(PERMISSIONS.length),
+  scope: scopeSchema.optional().describe("Area the key acts in, within the creator's own (default: the creator's scope); an ingest.write key must name its cameras or area"),
   rateLimitPerMin: z.number().int().min(1).max(100_000).default(600),
-  expiresAtMs: z.number().int().min(0).nullable().default(null),
+  expiresAtMs: z.number().int().min(0).optional().describe(`Expiry, ms since epoch (default in ${API_KEY_DEFAULT_LIFETIME_MS / 86_400_000} days, at most ${API_KEY_MAX_LIFETIME_MS / 86_400_000} days ahead)`),
 });
 const auditQuery = z.strictObject({ ...timeQuery, ...pageQuery, actor: z.string().min(1).max(100).optional(), action: z.string().regex(/^[a-z_.]{1,60}$/).optional() });
 
@@ -60,8 +63,11 @@ export function adminRoutes(ctx: ServerContext): void {
     method: 'DELETE', url: '/api/users/:id', tag: 'users', permission: 'users.write', summary: 'Delete a user (audited)', params: idParams,
     handler: async ({ req, principal, params }) => {
       if (principal!.userId === params.id) throw new HttpError(400, 'invalid_request', 'you cannot delete yourself');
+      if (!(await store.getUser(params.id))) throw notFound('user');
+      // Their API keys die with them (they also stop at once on their own: a key checks its owner on every use).
+      const keysRevoked = await store.revokeUserApiKeys(params.id, Date.now());
       if (!(await store.deleteUser(params.id))) throw notFound('user');
-      await ctx.audit(req, principal, 'user.delete', params.id, {});
+      await ctx.audit(req, principal, 'user.delete', params.id, { keysRevoked });
       return { ok: true };
     },
   });
@@ -71,10 +77,14 @@ export function adminRoutes(ctx: ServerContext): void {
     method: 'POST', url: '/api/apikeys', tag: 'apikeys', permission: 'apikeys.write', summary: 'Create a partner API key; the secret is shown once (audited)', body: keyBody,
     handler: async ({ req, principal, body }) => {
       const now = Date.now();
+      const { scope, expiresAtMs } = await checkNewKey(ctx, principal!, body, now);
       const k = newApiKey(now);
-      await store.createApiKey({ id: k.id, name: body.name, keyHash: k.keyHash, prefix: k.prefix, scopes: body.scopes, rateLimitPerMin: body.rateLimitPerMin, ownerUserId: principal!.userId, createdAtMs: now, expiresAtMs: body.expiresAtMs, revokedAtMs: null, lastUsedMs: null });
-      await ctx.audit(req, principal, 'apikey.create', k.id, { name: body.name, scopes: body.scopes });
-      return { id: k.id, name: body.name, prefix: k.prefix, scopes: body.scopes, rateLimitPerMin: body.rateLimitPerMin, secret: k.secret };
+      await store.createApiKey({
+        id: k.id, name: body.name, keyHash: k.keyHash, prefix: k.prefix, scopes: body.scopes, scope, rateLimitPerMin: body.rateLimitPerMin,
+        ownerUserId: principal!.userId, createdAtMs: now, expiresAtMs, revokedAtMs: null, lastUsedMs: null,
+      });
+      await ctx.audit(req, principal, 'apikey.create', k.id, { name: body.name, scopes: body.scopes, scope: scope as Record<string, string[]>, expiresAtMs });
+      return { id: k.id, name: body.name, prefix: k.prefix, scopes: body.scopes, scope, rateLimitPerMin: body.rateLimitPerMin, expiresAtMs, secret: k.secret };
     },
   });
   r.add({
@@ -95,4 +105,24 @@ export function adminRoutes(ctx: ServerContext): void {
     },
   });
   r.add({ method: 'GET', url: '/api/audit/verify', tag: 'audit', permission: 'audit.read', summary: 'Recompute the hash chain', handler: async () => store.verifyAuditChain() });
+}
+
+/** A new key acts within its creator: their permissions, their area (a machine key for ingest names its cameras), a bounded life. */
+async function checkNewKey(ctx: ServerContext, creator: Principal, body: z.output<typeof keyBody>, nowMs: number): Promise<{ scope: AccessScope; expiresAtMs: number }> {
+  const owner = creator.userId === null ? null : await ctx.store.getUser(creator.userId);
+  if (!owner) throw new HttpError(403, 'forbidden', 'only a signed-in user can make API keys');
+  const ownerMay = permissionsOfRoles(owner.roles);
+  const beyond = body.scopes.filter((p) => !ownerMay.has(p));
+  if (beyond.length > 0) throw new HttpError(403, 'forbidden', `a key cannot do what you may not: ${beyond.join(', ')}`);
+  const scope = body.scope ?? owner.scope;
+  if (body.scopes.includes('ingest.write') && isEverywhere(scope)) {
+    throw new HttpError(400, 'invalid_request', 'body.scope: an ingest.write key must name the cameras (or districts, wards) it posts for');
+  }
+  const excess = await scopeExcess(ctx.store, scope, owner.scope);
+  if (excess) throw new HttpError(403, 'forbidden', `a key's area must lie within yours: ${excess}`);
+  const expiresAtMs = body.expiresAtMs ?? nowMs + API_KEY_DEFAULT_LIFETIME_MS;
+  if (expiresAtMs <= nowMs || expiresAtMs > nowMs + API_KEY_MAX_LIFETIME_MS) {
+    throw new HttpError(400, 'invalid_request', `body.expiresAtMs: must be in the future and at most ${API_KEY_MAX_LIFETIME_MS / 86_400_000} days ahead`);
+  }
+  return { scope, expiresAtMs };
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import type { ServerContext } from '../context.js';
 import { HttpError } from '../http.js';
+import { LoginRefused } from '../login.js';
 import { buildOpenApi } from '../openapi.js';
 
 const loginBody = z.strictObject({
@@ -31,15 +32,19 @@ export function authRoutes(ctx: ServerContext): void {
     },
   });
   r.add({
-    method: 'POST', url: '/api/auth/login', tag: 'auth', permission: 'public', summary: 'Sign in: sets the session cookie, returns the CSRF token', body: loginBody,
+    method: 'POST', url: '/api/auth/login', tag: 'auth', permission: 'public', body: loginBody,
+    summary: 'Sign in: sets the session cookie, returns the CSRF token; 401 for any wrong sign-in, 429 with Retry-After when throttled',
     handler: async ({ req, reply, body }) => {
       let user;
       try {
-        user = await ctx.auth.checkLogin(body.username, body.password, req.ip);
+        user = await ctx.auth.checkLogin(body.username, body.password, req.ip, ctx.auth.deviceCookieOf(req));
       } catch (e) {
-        await ctx.audit(req, null, 'auth.login_failed', body.username, { reason: e instanceof HttpError ? e.code : 'error' });
+        // The audit tells why (unknown user, wrong password, disabled, throttled); the caller sees only 401 or 429.
+        await ctx.audit(req, null, 'auth.login_failed', body.username, { reason: e instanceof LoginRefused ? e.reason : e instanceof HttpError ? e.code : 'error' });
+        if (e instanceof LoginRefused && e.retryAfterSec !== null) reply.header('retry-after', String(e.retryAfterSec));
         throw e;
       }
+      ctx.auth.rememberDevice(user, reply);
       const session = await ctx.auth.openSession(user, req, reply);
       await ctx.audit(req, { actor: user.id, username: user.username }, 'auth.login', user.id, {});
       return { user: { id: user.id, username: user.username, displayName: user.displayName, roles: user.roles, scope: user.scope as never }, csrfToken: session.csrfToken, expiresAtMs: session.expiresAtMs };

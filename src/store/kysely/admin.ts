@@ -1,7 +1,8 @@
 /** Sites, cameras, users, roles, sessions and API keys. */
+import { sql } from 'kysely';
 import { ArgusError } from '../../core/errors.js';
 import type {
-  AccessScope, ApiKeyRecord, CameraRecord, RoleRecord, SessionRecord, SiteRecord, UserPatch, UserRecord,
+  AccessScope, ApiKeyRecord, CameraRecord, LoginFailureCount, RoleRecord, SessionRecord, SiteRecord, UserPatch, UserRecord,
 } from '../store.js';
 import { affected, fromJson, isForeignKeyViolation, isUniqueViolation, num, numOrNull, toJson, type StoreContext, writeTransaction } from './context.js';
 import type { ApiKeyTable, CameraTable, SessionTable, SiteTable, UserTable } from './schema.js';
@@ -80,7 +81,7 @@ const userFrom = (r: UserTable): UserRecord => ({
   failedLogins: num(r.failed_logins), lockedUntilMs: numOrNull(r.locked_until_ms), createdAtMs: num(r.created_at_ms), updatedAtMs: num(r.updated_at_ms),
 });
 
-function userRow(u: UserRecord): UserTable {
+function userRow(u: UserRecord): Omit<UserTable, 'last_failed_login_ms'> {
   return {
     id: u.id, username: u.username, display_name: u.displayName, password_hash: u.passwordHash, roles: toJson([...u.roles]),
     scope: toJson(u.scope), disabled: u.disabled ? 1 : 0, failed_logins: u.failedLogins, locked_until_ms: u.lockedUntilMs,
@@ -124,6 +125,25 @@ export async function updateUser(ctx: StoreContext, id: string, patch: UserPatch
 
 export async function deleteUser(ctx: StoreContext, id: string): Promise<boolean> {
   return affected(await ctx.db.deleteFrom('users').where('id', '=', id).executeTakeFirst()) > 0;
+}
+
+/** One UPDATE … RETURNING: every expression reads the row as it was, and concurrent updates of the row queue up. */
+export async function recordLoginFailure(ctx: StoreContext, userId: string, nowMs: number, max: number, lockoutMs: number): Promise<LoginFailureCount | null> {
+  const lockOn = sql<boolean>`(locked_until_ms is not null and locked_until_ms > ${nowMs})`;
+  // A new period: the lock is over, or (no lock) the last attempt is a lockout period old.
+  const restart = sql<boolean>`((locked_until_ms is not null and locked_until_ms <= ${nowMs})
+    or (locked_until_ms is null and (last_failed_login_ms is null or last_failed_login_ms <= ${nowMs - lockoutMs})))`;
+  const next = sql<number>`(case when ${restart} then 1 else failed_logins + 1 end)`;
+  const r = await ctx.db.updateTable('users')
+    .set({
+      failed_logins: next,
+      locked_until_ms: sql<number | null>`(case when ${lockOn} then locked_until_ms when ${next} >= ${max} then ${nowMs + lockoutMs} else null end)`,
+      last_failed_login_ms: nowMs,
+    })
+    .where('id', '=', userId)
+    .returning(['failed_logins', 'locked_until_ms'])
+    .executeTakeFirst();
+  return r ? { failedLogins: num(r.failed_logins), lockedUntilMs: numOrNull(r.locked_until_ms) } : null;
 }
 
 export async function upsertRole(ctx: StoreContext, r: RoleRecord): Promise<void> {
@@ -179,7 +199,8 @@ export async function deleteSessions(ctx: StoreContext, by: 'id' | 'user_id' | '
 }
 
 const keyFrom = (r: ApiKeyTable): ApiKeyRecord => ({
-  id: r.id, name: r.name, keyHash: r.key_hash, prefix: r.prefix, scopes: fromJson<string[]>(r.scopes), rateLimitPerMin: num(r.rate_limit_per_min),
+  id: r.id, name: r.name, keyHash: r.key_hash, prefix: r.prefix, scopes: fromJson<string[]>(r.scopes), scope: fromJson<AccessScope>(r.scope),
+  rateLimitPerMin: num(r.rate_limit_per_min),
   ownerUserId: r.owner_user_id, createdAtMs: num(r.created_at_ms), expiresAtMs: numOrNull(r.expires_at_ms),
   revokedAtMs: numOrNull(r.revoked_at_ms), lastUsedMs: numOrNull(r.last_used_ms),
 });
@@ -187,7 +208,7 @@ const keyFrom = (r: ApiKeyTable): ApiKeyRecord => ({
 export async function createApiKey(ctx: StoreContext, k: ApiKeyRecord): Promise<void> {
   try {
     await ctx.db.insertInto('api_keys').values({
-      id: k.id, name: k.name, key_hash: k.keyHash, prefix: k.prefix, scopes: toJson([...k.scopes]), rate_limit_per_min: k.rateLimitPerMin,
+      id: k.id, name: k.name, key_hash: k.keyHash, prefix: k.prefix, scopes: toJson([...k.scopes]), scope: toJson(k.scope), rate_limit_per_min: k.rateLimitPerMin,
       owner_user_id: k.ownerUserId, created_at_ms: k.createdAtMs, expires_at_ms: k.expiresAtMs, revoked_at_ms: k.revokedAtMs, last_used_ms: k.lastUsedMs,
     }).execute();
   } catch (e) {
@@ -208,6 +229,11 @@ export async function listApiKeys(ctx: StoreContext): Promise<ApiKeyRecord[]> {
 export async function revokeApiKey(ctx: StoreContext, id: string, atMs: number): Promise<boolean> {
   const r = await ctx.db.updateTable('api_keys').set({ revoked_at_ms: atMs }).where('id', '=', id).where('revoked_at_ms', 'is', null).executeTakeFirst();
   return affected(r) > 0;
+}
+
+export async function revokeUserApiKeys(ctx: StoreContext, userId: string, atMs: number): Promise<number> {
+  const r = await ctx.db.updateTable('api_keys').set({ revoked_at_ms: atMs }).where('owner_user_id', '=', userId).where('revoked_at_ms', 'is', null).executeTakeFirst();
+  return affected(r);
 }
 
 export async function touchApiKey(ctx: StoreContext, id: string, lastUsedMs: number): Promise<void> {

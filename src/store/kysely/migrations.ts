@@ -13,6 +13,9 @@ const TYPES: Record<SqlDialect, Types> = {
 
 interface Migration { version: number; name: string; up: (t: Types) => string[] }
 
+/** The longest an API key may live (a key made through the API gets at most this; migration 3 caps older keys). */
+export const API_KEY_MAX_LIFETIME_MS = 366 * 86_400_000;
+
 const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -75,6 +78,25 @@ const MIGRATIONS: readonly Migration[] = [
     version: 2,
     name: "sites' home provinces (plate reader's site prior)",
     up: () => [`alter table sites add column provinces text not null default '[]'`],
+  },
+  {
+    version: 3,
+    name: 'API keys: an area scope, an expiry, an owner that exists; time of the last failed sign-in',
+    up: (t) => {
+      // Keys made before had no area (they saw everything) and may never expire: they take their owner's scope and
+      // expire within a year; a key whose owner is gone is revoked.
+      const now = Date.now();
+      return [
+        `alter table api_keys add column scope text not null default '{}'`,
+        `update api_keys set scope = (select u.scope from users u where u.id = api_keys.owner_user_id)
+           where owner_user_id in (select id from users)`,
+        `update api_keys set revoked_at_ms = ${now}
+           where revoked_at_ms is null and (owner_user_id is null or owner_user_id not in (select id from users))`,
+        `update api_keys set expires_at_ms = ${now + API_KEY_MAX_LIFETIME_MS} where expires_at_ms is null or expires_at_ms > ${now + API_KEY_MAX_LIFETIME_MS}`,
+        `create index api_keys_owner on api_keys (owner_user_id)`,
+        `alter table users add column last_failed_login_ms ${t.big}`,
+      ];
+    },
   },
 ];
 

@@ -14,6 +14,8 @@ export interface RoleTable { name: string; description: string; permissions: str
 export interface UserTable {
   id: string; username: string; display_name: string; password_hash: string; roles: string; scope: string;
   disabled: number; failed_logins: number; locked_until_ms: number | null; created_at_ms: number; updated_at_ms: number;
+  /** When the last sign-in attempt was counted (migration 3): a count older than the lockout period starts over. */
+  last_failed_login_ms: number | null;
 }
 export interface SessionTable {
   id: string; user_id: string; created_at_ms: number; expires_at_ms: number; last_seen_ms: number;
@@ -22,6 +24,8 @@ export interface SessionTable {
 export interface ApiKeyTable {
   id: string; name: string; key_hash: string; prefix: string; scopes: string; rate_limit_per_min: number;
   owner_user_id: string | null; created_at_ms: number; expires_at_ms: number | null; revoked_at_ms: number | null; last_used_ms: number | null;
+  /** JSON AccessScope of the key (migration 3). */
+  scope: string;
 }
 export interface SightingTable {
   id: string; camera_id: string; at_ms: number; plate_key: string; plate_folded: string; display: string;

@@ -54,6 +54,7 @@ export class KyselyStore implements S.Store {
   listUsers = () => admin.listUsers(this.ctx);
   updateUser = (id: string, patch: S.UserPatch) => admin.updateUser(this.ctx, id, patch);
   deleteUser = (id: string) => admin.deleteUser(this.ctx, id);
+  recordLoginFailure = (userId: string, nowMs: number, max: number, lockoutMs: number) => admin.recordLoginFailure(this.ctx, userId, nowMs, max, lockoutMs);
 
   upsertRole = (r: S.RoleRecord) => admin.upsertRole(this.ctx, r);
   getRole = async (name: string) => (await admin.listRoles(this.ctx, name))[0] ?? null;
@@ -71,6 +72,7 @@ export class KyselyStore implements S.Store {
   getApiKeyByHash = (h: string) => admin.getApiKeyByHash(this.ctx, h);
   listApiKeys = () => admin.listApiKeys(this.ctx);
   revokeApiKey = (id: string, atMs: number) => admin.revokeApiKey(this.ctx, id, atMs);
+  revokeUserApiKeys = (userId: string, atMs: number) => admin.revokeUserApiKeys(this.ctx, userId, atMs);
   touchApiKey = (id: string, lastUsedMs: number) => admin.touchApiKey(this.ctx, id, lastUsedMs);
 
   insertSightings = (rows: readonly S.SightingRecord[]) => sig.insertSightings(this.ctx, rows);

@@ -106,10 +106,10 @@ function runAdminConformance(factory: StoreFactory): void {
       expect(await store.getSession('h5')).toBeNull();
     });
 
-    it('finds API keys by hash, revokes them once and records their use', async () => {
+    it('finds API keys by hash with their area scope, revokes them once and records their use', async () => {
       const { store } = h();
-      const k = { id: 'k1', name: 'Công an huyện', keyHash: 'sha256:aa', prefix: 'ak_12', scopes: ['plates.search'], rateLimitPerMin: 60,
-        ownerUserId: null, createdAtMs: 10, expiresAtMs: null, revokedAtMs: null, lastUsedMs: null };
+      const k = { id: 'k1', name: 'Công an huyện', keyHash: 'sha256:aa', prefix: 'ak_12', scopes: ['plates.search'], scope: { districts: ['Sơn Trà'], cameraIds: ['c1'] },
+        rateLimitPerMin: 60, ownerUserId: null, createdAtMs: 10, expiresAtMs: 5000, revokedAtMs: null, lastUsedMs: null };
       await store.createApiKey(k);
       await expectArgusError(store.createApiKey({ ...k, id: 'k2' }), 'conflict');
       expect(await store.getApiKeyByHash('sha256:aa')).toEqual(k);
@@ -118,6 +118,50 @@ function runAdminConformance(factory: StoreFactory): void {
       expect(await store.revokeApiKey('k1', 100)).toBe(true);
       expect(await store.revokeApiKey('k1', 200)).toBe(false);
       expect(await store.listApiKeys()).toEqual([{ ...k, lastUsedMs: 99, revokedAtMs: 100 }]);
+    });
+
+    it("revokes every live key of a user at once, and only that user's", async () => {
+      const { store } = h();
+      await store.createUser(user('ko'));
+      await store.createUser(user('kx'));
+      const k = (id: string, ownerUserId: string, revokedAtMs: number | null = null) => ({
+        id, name: id, keyHash: `h-${id}`, prefix: id, scopes: ['ingest.write'], scope: {}, rateLimitPerMin: 60, ownerUserId,
+        createdAtMs: 10, expiresAtMs: 9_000, revokedAtMs, lastUsedMs: null,
+      });
+      for (const key of [k('ko-1', 'ko'), k('ko-2', 'ko'), k('ko-3', 'ko', 50), k('kx-1', 'kx')]) await store.createApiKey(key);
+      expect(await store.revokeUserApiKeys('ko', 700)).toBe(2);
+      expect(await store.revokeUserApiKeys('ko', 800)).toBe(0);
+      const byId = new Map((await store.listApiKeys()).map((x) => [x.id, x.revokedAtMs]));
+      expect([byId.get('ko-1'), byId.get('ko-2'), byId.get('ko-3'), byId.get('kx-1')]).toEqual([700, 700, 50, null]);
+    });
+
+    it('counts sign-in attempts atomically: parallel attempts each count, the max-th throttles, a new period starts after it', async () => {
+      const { store } = h();
+      await store.createUser(user('lf'));
+      const T = 1_800_000_000_000;
+      // 20 at once: each is one UPDATE … RETURNING, so none is lost (a read-then-write counts far fewer).
+      const all = await Promise.all(Array.from({ length: 20 }, () => store.recordLoginFailure('lf', T, 50, 60_000)));
+      expect(all.map((r) => r?.failedLogins).sort((a, b) => a! - b!)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+      expect((await store.getUser('lf'))?.failedLogins).toBe(20);
+      if (h().concurrentStores) {
+        // Two stores (two pools) on one database: still every attempt counts.
+        const other = await h().reopen();
+        await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? store : other).recordLoginFailure('lf', T, 50, 60_000)));
+        expect((await store.getUser('lf'))?.failedLogins).toBe(30);
+      }
+      await store.updateUser('lf', { failedLogins: 0, lockedUntilMs: null });
+      const seq = [];
+      for (let i = 0; i < 4; i++) seq.push(await store.recordLoginFailure('lf', T + i, 3, 60_000));
+      expect(seq).toEqual([
+        { failedLogins: 1, lockedUntilMs: null }, { failedLogins: 2, lockedUntilMs: null },
+        { failedLogins: 3, lockedUntilMs: T + 2 + 60_000 }, { failedLogins: 4, lockedUntilMs: T + 2 + 60_000 },
+      ]);
+      // The lock is not extended by attempts during it; the first attempt after it starts over at 1.
+      expect(await store.recordLoginFailure('lf', T + 60_002, 3, 60_000)).toEqual({ failedLogins: 1, lockedUntilMs: null });
+      expect(await store.recordLoginFailure('lf', T + 60_003, 3, 60_000)).toEqual({ failedLogins: 2, lockedUntilMs: null });
+      // An attempt a lockout period after the last one starts over too (old typos do not add up).
+      expect(await store.recordLoginFailure('lf', T + 120_003, 3, 60_000)).toEqual({ failedLogins: 1, lockedUntilMs: null });
+      expect(await store.recordLoginFailure('ghost', T, 3, 60_000)).toBeNull();
     });
 
     it('stores hostile strings verbatim and finds them by them', async () => {
@@ -152,6 +196,34 @@ function runAdminConformance(factory: StoreFactory): void {
         expect((await upgraded.getCamera('old-cam'))?.siteId).toBe('old');
         await upgraded.upsertSite(site('old', { provinces: [77] }));
         expect((await upgraded.getSite('old'))?.provinces).toEqual([77]);
+      } finally {
+        await fresh.dispose();
+      }
+    });
+
+    it('upgrades API keys of schema 2: they take their owner\'s scope and expire within a year; an ownerless key is revoked', async () => {
+      const fresh = await factory();
+      try {
+        await fresh.store.createUser(user('m-owner', { scope: { districts: ['Hải Châu'] } }));
+        const key = (id: string, ownerUserId: string | null) => ({
+          id, name: id, keyHash: `h-${id}`, prefix: id, scopes: ['plates.search'], scope: {}, rateLimitPerMin: 60, ownerUserId,
+          createdAtMs: 10, expiresAtMs: null, revokedAtMs: null, lastUsedMs: null,
+        });
+        await fresh.store.createApiKey(key('m-1', 'm-owner'));
+        await fresh.store.createApiKey(key('m-2', null));
+        await fresh.store.createApiKey(key('m-3', 'deleted-user'));
+        await fresh.exec('drop index api_keys_owner');
+        await fresh.exec('alter table api_keys drop column scope');
+        await fresh.exec('alter table users drop column last_failed_login_ms');
+        await fresh.exec('delete from argus_migrations where version = 3');
+        const before = Date.now();
+        const upgraded = await fresh.reopen();
+        const keys = new Map((await upgraded.listApiKeys()).map((k) => [k.id, k]));
+        expect(keys.get('m-1')).toMatchObject({ scope: { districts: ['Hải Châu'] }, revokedAtMs: null });
+        expect(keys.get('m-1')!.expiresAtMs).toBeGreaterThanOrEqual(before);
+        expect(keys.get('m-1')!.expiresAtMs).toBeLessThanOrEqual(Date.now() + 366 * 86_400_000);
+        expect(keys.get('m-2')!.revokedAtMs).not.toBeNull();
+        expect(keys.get('m-3')!.revokedAtMs).not.toBeNull();
       } finally {
         await fresh.dispose();
       }

@@ -16,7 +16,7 @@ export function LoginPage({ expired, onLogin }: { expired: boolean; onLogin(me: 
       await login(username, password);
       onLogin(await get<Me>('/api/auth/me'));
     } catch (err) {
-      setError(err instanceof ApiError && err.status === 423 ? t('locked') : err instanceof ApiError && err.status === 401 ? t('badLogin') : `${t('error')}: ${(err as Error).message}`);
+      setError(err instanceof ApiError && err.status === 429 ? t('locked') : err instanceof ApiError && err.status === 401 ? t('badLogin') : `${t('error')}: ${(err as Error).message}`);
     } finally {
       setBusy(false);
     }

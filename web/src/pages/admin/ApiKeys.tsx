@@ -1,12 +1,20 @@
-/** API keys of partner agencies: list, create (scopes, rate limit; the secret is shown once), revoke. */
+/** API keys of partner agencies: list, create (permissions, area, expiry, rate limit; the secret is shown once), revoke. */
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, get } from '../../api';
 import { useDict, useI18n } from '../../i18n';
-import type { ApiKey, NewApiKey, RoleInfo } from './types';
+import { endOfDayVn } from './csv';
+import type { ApiKey, NewApiKey, RoleInfo, Scope } from './types';
 import { WORDS, type Word } from './words';
 
-/** An API key acts as a partner narrowed to its scopes: only the partner's permissions mean anything on a key. */
-const FALLBACK_SCOPES = ['plates.search', 'plates.trace', 'watchlists.read'];
+const splitList = (s: string): string[] => s.split(',').map((x) => x.trim()).filter((x) => x !== '');
+/** A day in Vietnam time, `days` from today, as a date input wants it. */
+const vnDay = (days: number): string => new Date(Date.now() + 7 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
+/** The server's bounds: 90 days by default, at most 366 ahead (the last whole day that fits). */
+const DEFAULT_DAYS = 90;
+const MAX_DAYS = 365;
+
+/** An API key acts as a partner narrowed to its scopes: only the partner's permissions (and ingest) mean anything on a key. */
+const FALLBACK_SCOPES = ['plates.search', 'plates.trace', 'watchlists.read', 'ingest.write'];
 
 export function ApiKeysTab() {
   const w = useDict(WORDS);
@@ -23,7 +31,7 @@ export function ApiKeysTab() {
   useEffect(() => {
     load();
     get<{ items: RoleInfo[] }>('/api/roles')
-      .then((r) => { const p = r.items.find((x) => x.name === 'partner'); if (p) setScopes(p.permissions); })
+      .then((r) => { const p = r.items.find((x) => x.name === 'partner'); if (p) setScopes([...p.permissions, 'ingest.write']); })
       .catch(() => undefined); // users.read missing: the partner's known permissions stand
   }, [load]);
   const revoke = async (k: ApiKey) => {
@@ -38,6 +46,13 @@ export function ApiKeysTab() {
     }
   };
   const scopeLabel = (s: string) => { const k = `perm_${s.replace('.', '_')}`; return k in WORDS.vi ? w(k as Word) : s; };
+  const areaLabel = (a: Scope) => {
+    const parts = [...(a.districts ?? []), ...(a.wards ?? []), ...(a.cameraIds ?? []).map((c) => `${w('cameraShort')} ${c}`)];
+    return parts.length ? parts.join(', ') : w('everywhere');
+  };
+  const now = Date.now();
+  const state = (k: ApiKey): { cls: string; word: Word } =>
+    k.revokedAtMs ? { cls: 'rejected', word: 'revoked' } : k.expiresAtMs !== null && k.expiresAtMs <= now ? { cls: 'rejected', word: 'keyExpired' } : { cls: 'confirmed', word: 'keyActive' };
 
   return (
     <div className="admin-keys">
@@ -48,15 +63,15 @@ export function ApiKeysTab() {
         <table className="grid" data-testid="keys-table">
           <caption className="sr">{w('keys')}</caption>
           <thead><tr>
-            <th scope="col">{w('name')}</th><th scope="col">{w('prefix')}</th><th scope="col">{w('scopes')}</th><th scope="col">{w('rateLimit')}</th>
-            <th scope="col">{w('created')}</th><th scope="col">{w('lastUsed')}</th><th scope="col">{w('status')}</th><th scope="col">{w('actions')}</th>
+            <th scope="col">{w('name')}</th><th scope="col">{w('prefix')}</th><th scope="col">{w('scopes')}</th><th scope="col">{w('keyArea')}</th><th scope="col">{w('rateLimit')}</th>
+            <th scope="col">{w('created')}</th><th scope="col">{w('expires')}</th><th scope="col">{w('lastUsed')}</th><th scope="col">{w('status')}</th><th scope="col">{w('actions')}</th>
           </tr></thead>
           <tbody>
             {keys.map((k) => (
               <tr key={k.id} data-key-name={k.name}>
-                <td><b>{k.name}</b></td><td><code>{k.prefix}…</code></td><td>{k.scopes.map(scopeLabel).join(', ')}</td><td>{k.rateLimitPerMin}</td>
-                <td>{fmtTime(k.createdAtMs)}</td><td>{k.lastUsedMs ? fmtTime(k.lastUsedMs) : '—'}</td>
-                <td><span className={`pill ${k.revokedAtMs ? 'rejected' : 'confirmed'}`}>{w(k.revokedAtMs ? 'revoked' : 'keyActive')}</span></td>
+                <td><b>{k.name}</b></td><td><code>{k.prefix}…</code></td><td>{k.scopes.map(scopeLabel).join(', ')}</td><td>{areaLabel(k.scope)}</td><td>{k.rateLimitPerMin}</td>
+                <td>{fmtTime(k.createdAtMs)}</td><td>{k.expiresAtMs ? fmtTime(k.expiresAtMs) : '—'}</td><td>{k.lastUsedMs ? fmtTime(k.lastUsedMs) : '—'}</td>
+                <td><span className={`pill ${state(k).cls}`}>{w(state(k).word)}</span></td>
                 <td className="row-actions">
                   {!k.revokedAtMs && (confirming === k.id ? (<>
                     <button type="button" className="danger" onClick={() => void revoke(k)}>{w('revokeConfirm')}<span className="sr"> {k.name}</span></button>
@@ -108,6 +123,9 @@ function AddKey({ scopes, scopeLabel, onCreated }: { scopes: string[]; scopeLabe
   const [name, setName] = useState('');
   const [picked, setPicked] = useState<string[]>([]);
   const [rate, setRate] = useState('600');
+  const [districts, setDistricts] = useState('');
+  const [cameras, setCameras] = useState('');
+  const [day, setDay] = useState(vnDay(DEFAULT_DAYS));
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const submit = async (e: FormEvent) => {
@@ -117,10 +135,23 @@ function AddKey({ scopes, scopeLabel, onCreated }: { scopes: string[]; scopeLabe
       setError(w('scopesNeeded'));
       return;
     }
+    const area: Scope = { ...(splitList(districts).length ? { districts: splitList(districts) } : {}), ...(splitList(cameras).length ? { cameraIds: splitList(cameras) } : {}) };
+    if (picked.includes('ingest.write') && !area.districts && !area.cameraIds) {
+      setError(w('ingestNeedsArea'));
+      return;
+    }
+    const expiresAtMs = endOfDayVn(day);
+    if (expiresAtMs === null) {
+      setError(w('expiryNeeded'));
+      return;
+    }
     setBusy(true);
     try {
-      const k = await api<NewApiKey>('POST', '/api/apikeys', { name: name.trim(), scopes: picked, rateLimitPerMin: Number(rate) });
-      setName(''); setPicked([]); setRate('600');
+      // No area given: the server gives the key yours.
+      const k = await api<NewApiKey>('POST', '/api/apikeys', {
+        name: name.trim(), scopes: picked, rateLimitPerMin: Number(rate), expiresAtMs, ...(area.districts || area.cameraIds ? { scope: area } : {}),
+      });
+      setName(''); setPicked([]); setRate('600'); setDistricts(''); setCameras(''); setDay(vnDay(DEFAULT_DAYS));
       onCreated(k);
     } catch (err) {
       setError((err as Error).message);
@@ -142,6 +173,17 @@ function AddKey({ scopes, scopeLabel, onCreated }: { scopes: string[]; scopeLabe
           </label>
         ))}
       </fieldset>
+      <fieldset>
+        <legend>{w('keyArea')}</legend>
+        <label htmlFor="nk-districts">{w('keyDistricts')}</label>
+        <input id="nk-districts" aria-describedby="nk-area-hint" value={districts} onChange={(e) => setDistricts(e.target.value)} placeholder="Hải Châu, Sơn Trà" />
+        <label htmlFor="nk-cameras">{w('keyCameras')}</label>
+        <input id="nk-cameras" aria-describedby="nk-area-hint" value={cameras} onChange={(e) => setCameras(e.target.value)} placeholder="cam-01, cam-02" />
+        <small id="nk-area-hint" className="muted">{w('keyAreaHint')}</small>
+      </fieldset>
+      <label htmlFor="nk-expires">{w('keyExpires')}</label>
+      <input id="nk-expires" type="date" required min={vnDay(1)} max={vnDay(MAX_DAYS)} value={day} onChange={(e) => setDay(e.target.value)} aria-describedby="nk-expires-hint" />
+      <small id="nk-expires-hint" className="muted">{w('keyExpiresHint')}</small>
       <label htmlFor="nk-rate">{w('rateLimit')}</label>
       <input id="nk-rate" type="number" required min={1} max={100000} step={1} value={rate} onChange={(e) => setRate(e.target.value)} />
       {error && <p className="error" role="alert">{error}</p>}

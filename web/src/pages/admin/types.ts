@@ -6,10 +6,10 @@ export interface User {
 }
 export interface RoleInfo { name: string; permissions: string[] }
 export interface ApiKey {
-  id: string; name: string; prefix: string; scopes: string[]; rateLimitPerMin: number; ownerUserId: string | null;
+  id: string; name: string; prefix: string; scopes: string[]; scope: Scope; rateLimitPerMin: number; ownerUserId: string | null;
   createdAtMs: number; expiresAtMs: number | null; revokedAtMs: number | null; lastUsedMs: number | null;
 }
-export interface NewApiKey { id: string; name: string; prefix: string; scopes: string[]; rateLimitPerMin: number; secret: string }
+export interface NewApiKey { id: string; name: string; prefix: string; scopes: string[]; scope: Scope; rateLimitPerMin: number; expiresAtMs: number; secret: string }
 export type Severity = 'info' | 'warning' | 'critical';
 export interface WatchList { id: string; name: string; description: string; severity: Severity; createdAtMs: number }
 export interface WatchEntry { id: string; listId: string; pattern: string; note: string; createdAtMs: number; expiresAtMs: number | null }

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { httpSchema, ingestLimitsSchema } from './service.js';
+
+describe('service settings', () => {
+  it('trust no proxy by default, and only addresses or CIDR ranges when told', () => {
+    expect(httpSchema.parse({})).toEqual({ trustedProxies: [] });
+    expect(httpSchema.parse({ trustedProxies: ['10.0.0.5', '10.0.0.0/8', '::1', 'fd00::/8'] }).trustedProxies).toHaveLength(4);
+    for (const bad of [true, '10.0.0.5', ['*'], ['proxy.local'], ['10.0.0.0/33'], ['loopback']]) {
+      expect(httpSchema.safeParse({ trustedProxies: bad }).success, JSON.stringify(bad)).toBe(false);
+    }
+  });
+
+  it('bound partner reads to 300 s ahead and 7 days old by default', () => {
+    expect(ingestLimitsSchema.parse({})).toEqual({ maxFutureSkewSec: 300, maxAgeDays: 7 });
+    expect(ingestLimitsSchema.safeParse({ maxFutureSkewSec: -1 }).success).toBe(false);
+    expect(ingestLimitsSchema.safeParse({ maxAgeDays: 0 }).success).toBe(false);
+  });
+});
