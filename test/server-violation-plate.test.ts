@@ -90,5 +90,12 @@ describe.each(dialects)('a violation from the pipeline over %s', (dialect) => {
     expect(found[0]).toMatchObject({ id: v!.id, cameraId: 'kerb-cam', kind: 'illegal_stopping', plateKey: '30A12345', plateDisplay: '30A-123.45', status: 'pending' });
     const csv = await reviewer.get('/api/violations.csv?plate=30A12345');
     expect(String(csv.body)).toContain('illegal_stopping,30A-123.45,pending');
+    // Looking violations up by plate is audited like a plate search, found or not.
+    expect((await reviewer.get('/api/violations?plate=99Z99999')).body.items).toEqual([]);
+    const looks = (await t.store.listAudit({ action: 'plate.view' })).items.map((a) => [a.target, (a.details as { via: string; rows: number }).rows]);
+    expect(looks).toContainEqual(['30A12345', 1]);
+    expect(looks).toContainEqual(['99Z99999', 0]);
+    const exported = (await t.store.listAudit({ action: 'export.csv' })).items.at(-1)!.details as { plate: string; rows: number };
+    expect([exported.plate, exported.rows]).toEqual(['30A12345', 1]);
   });
 });

@@ -26,11 +26,14 @@ const reviewBody = z.strictObject({
   expectedStatus: z.enum(['pending', 'confirmed', 'rejected']).optional().describe('Fail with 409 when the status changed meanwhile'),
 });
 
-/** The audit row of plate text served outside a search: where, how many rows, and the filter that chose them. */
+/**
+ * The audit row of plate text served outside a search: where, how many rows, and the filter that chose them. Written
+ * when rows carried plate text, or always when the request looked for a plate (`target`: a plate, like a search).
+ */
 export async function auditPlateView(
-  ctx: ServerContext, req: FastifyRequest, principal: Principal, via: string, target: string | null, rows: number, details: Record<string, JsonValue | undefined> = {},
+  ctx: ServerContext, req: FastifyRequest, principal: Principal, via: string, target: string | null, rows: number, details: Record<string, JsonValue | undefined> = {}, lookedForPlate = false,
 ): Promise<void> {
-  if (rows > 0) await ctx.audit(req, principal, PLATE_VIEW, target, { via, rows, ...details });
+  if (rows > 0 || lookedForPlate) await ctx.audit(req, principal, PLATE_VIEW, target, { via, rows, ...details });
 }
 
 /** Events as this caller may read them: THE place where the REST events channel applies the data classes. */
@@ -76,7 +79,7 @@ export function eventRoutes(ctx: ServerContext): void {
       const cameraIds = await scopedCameraIds(store, principal!, query.cameras);
       const page = await store.listViolations({ fromMs: query.from, toMs: query.to, limit: query.limit, cursor: query.cursor, cameraIds, kinds: query.kinds, status: query.status, plateKey: query.plate });
       const rows = page.items.filter((v) => v.plateKey !== null || v.plateDisplay !== null).length;
-      await auditPlateView(ctx, req, principal!, 'violations', query.plate ?? null, rows, { cameras: query.cameras, kinds: query.kinds, status: query.status, from: query.from, to: query.to });
+      await auditPlateView(ctx, req, principal!, 'violations', query.plate ?? null, rows, { cameras: query.cameras, kinds: query.kinds, status: query.status, from: query.from, to: query.to }, query.plate !== undefined);
       return page;
     },
   });
@@ -92,7 +95,7 @@ export function eventRoutes(ctx: ServerContext): void {
         for (const v of page.items) rows.push([v.id, v.cameraId, new Date(v.atMs).toISOString(), v.kind, v.plateDisplay ?? '', v.status].map(csvCell).join(','));
         cursor = rows.length > 10_000 ? null : page.nextCursor;
       } while (cursor);
-      await ctx.audit(req, principal, 'export.csv', 'violations', { rows: rows.length - 1, status: query.status, from: query.from, to: query.to });
+      await ctx.audit(req, principal, 'export.csv', 'violations', { rows: rows.length - 1, status: query.status, from: query.from, to: query.to, plate: query.plate, cameras: query.cameras, kinds: query.kinds });
       reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="violations.csv"');
       return reply.send(`\uFEFF${rows.join('\r\n')}\r\n`);
     },
