@@ -7,10 +7,11 @@
  * Each channel applies it in one place: routes/events.ts (REST events, violations), routes/watch.ts (REST alerts)
  * and live.ts (the SSE push). Plate text served in full is audited as `plate.view` by the channel.
  */
+import type { FastifyRequest } from 'fastify';
 import type { EventKind } from '../core/events.js';
 import { ALERT_KINDS } from '../core/violation.js';
 import type { AlertRecord, EventRecord, JsonValue } from '../store/store.js';
-import type { DataClass } from './rbac.js';
+import type { DataClass, Principal } from './rbac.js';
 
 /** The audit action of plate text served outside a search (events, alerts, live push, violation listings). */
 export const PLATE_VIEW = 'plate.view';
@@ -113,3 +114,16 @@ export function liveView(topic: 'alert' | 'event' | 'health', data: unknown, rea
 
 /** Whether a caller reading these classes may be served plate text somewhere (a live stream of theirs is audited). */
 export const readsPlates = (readable: ReadonlySet<DataClass>): boolean => RESTRICTED.some((c) => readable.has(c));
+
+/**
+ * The audit row of plate text served outside a search: where, how many rows, and the filter that chose them. Written
+ * when rows carried plate text, or always when the request looked for a plate (`target`: a plate, like a search).
+ */
+export async function auditPlateView(
+  ctx: { audit: AuditWriter }, req: FastifyRequest, principal: Principal, via: string, target: string | null, rows: number, details: Record<string, JsonValue | undefined> = {}, lookedForPlate = false,
+): Promise<void> {
+  if (rows > 0 || lookedForPlate) await ctx.audit(req, principal, PLATE_VIEW, target, { via, rows, ...details });
+}
+
+/** ServerContext['audit'], named here without importing the context (which imports the live hub, which imports this). */
+type AuditWriter = (req: FastifyRequest, principal: Principal, action: string, target: string | null, details: Record<string, JsonValue | undefined>) => Promise<void>;

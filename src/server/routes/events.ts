@@ -7,7 +7,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { EventRecord, JsonValue } from '../../store/store.js';
 import type { ServerContext } from '../context.js';
-import { eventRecordView, PLATE_VIEW } from '../data-class.js';
+import { auditPlateView, eventRecordView } from '../data-class.js';
 import { notFound } from '../http.js';
 import { camerasQuery, idParams, idText, kindsQuery, pageQuery, reason, timeQuery } from '../schemas.js';
 import { readableClasses, type Principal } from '../rbac.js';
@@ -25,16 +25,6 @@ const reviewBody = z.strictObject({
   reason,
   expectedStatus: z.enum(['pending', 'confirmed', 'rejected']).optional().describe('Fail with 409 when the status changed meanwhile'),
 });
-
-/**
- * The audit row of plate text served outside a search: where, how many rows, and the filter that chose them. Written
- * when rows carried plate text, or always when the request looked for a plate (`target`: a plate, like a search).
- */
-export async function auditPlateView(
-  ctx: ServerContext, req: FastifyRequest, principal: Principal, via: string, target: string | null, rows: number, details: Record<string, JsonValue | undefined> = {}, lookedForPlate = false,
-): Promise<void> {
-  if (rows > 0 || lookedForPlate) await ctx.audit(req, principal, PLATE_VIEW, target, { via, rows, ...details });
-}
 
 /** Events as this caller may read them: THE place where the REST events channel applies the data classes. */
 async function servedEvents(ctx: ServerContext, req: FastifyRequest, principal: Principal, records: readonly EventRecord[], target: string | null, details: Record<string, JsonValue | undefined>): Promise<EventRecord[]> {

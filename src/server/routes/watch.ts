@@ -3,12 +3,11 @@ import { z } from 'zod';
 import { ulid } from '../../core/ids.js';
 import { parsePlateQuery } from '../../plates/match.js';
 import type { ServerContext } from '../context.js';
-import { alertView } from '../data-class.js';
+import { alertView, auditPlateView } from '../data-class.js';
 import { HttpError, notFound } from '../http.js';
 import { readableClasses } from '../rbac.js';
 import { camerasQuery, idParams, idText, kindsQuery, pageQuery, severity, timeQuery } from '../schemas.js';
 import { assertCameraVisible, scopedCameraIds } from '../scope.js';
-import { auditPlateView } from './events.js';
 import { watchImportRoute } from './watch-import.js';
 
 const listBody = z.strictObject({
