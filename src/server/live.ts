@@ -61,6 +61,9 @@ interface Client {
   readonly recheck: () => Promise<LiveVerdict>;
 }
 
+/** Re-checks run at once (each is a few store reads). */
+const CHECK_PARALLEL = 16;
+
 const matches = (p: Principal, m: LiveMatch): boolean =>
   (m.userId === undefined || p.userId === m.userId) && (m.sessionId === undefined || p.sessionId === m.sessionId) && (m.actor === undefined || p.actor === m.actor);
 
@@ -112,32 +115,35 @@ export class LiveHub {
   }
 
   /**
-   * Checks the matching streams now (one check per session or key), closes those no longer allowed and narrows the
-   * others to their cameras of now. A check that fails closes its streams (they reconnect and are identified).
-   * Returns how many streams were closed.
+   * Checks the matching streams now (one check per session or key, CHECK_PARALLEL at a time), closes those no longer
+   * allowed and narrows the others to their cameras of now. A check that fails closes its streams (they reconnect and
+   * are identified afresh). Returns how many streams were closed.
    */
   async recheck(match: LiveMatch = {}): Promise<number> {
-    const verdicts = new Map<string, Promise<LiveVerdict>>();
-    let ended = 0;
-    for (const c of [...this.clients]) {
+    const groups = new Map<string, Client[]>();
+    for (const c of this.clients) {
       if (!matches(c.principal, match)) continue;
       const key = c.principal.sessionId ?? c.principal.actor;
-      let verdict = verdicts.get(key);
-      if (!verdict) {
-        verdict = c.recheck().catch((err: unknown): LiveVerdict => {
-          this.opts.log?.warn({ err, actor: c.principal.actor }, 'live stream re-check failed: stream closed');
-          return { ok: false, reason: 'check_failed' };
-        });
-        verdicts.set(key, verdict);
-      }
-      const v = await verdict;
-      if (!this.clients.has(c)) continue;
-      if (v.ok) c.cameras = v.cameras;
-      else {
-        this.end(c, v.reason);
-        ended++;
-      }
+      groups.set(key, [...(groups.get(key) ?? []), c]);
     }
+    let ended = 0;
+    const checkGroup = async (clients: Client[]): Promise<void> => {
+      const first = clients[0]!;
+      const v = await first.recheck().catch((err: unknown): LiveVerdict => {
+        this.opts.log?.warn({ err, actor: first.principal.actor }, 'live stream re-check failed: stream closed');
+        return { ok: false, reason: 'check_failed' };
+      });
+      for (const c of clients) {
+        if (!this.clients.has(c)) continue;
+        if (v.ok) c.cameras = v.cameras;
+        else {
+          this.end(c, v.reason);
+          ended++;
+        }
+      }
+    };
+    const all = [...groups.values()];
+    for (let i = 0; i < all.length; i += CHECK_PARALLEL) await Promise.all(all.slice(i, i + CHECK_PARALLEL).map(checkGroup));
     return ended;
   }
 
