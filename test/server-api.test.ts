@@ -14,6 +14,7 @@ import { ROUTE_CLASSES, routeKey, routeSecurityTable } from '../src/server/route
 import { startTestServer, TestClient, type TestServer } from '../src/server/testing/harness.js';
 import { ADMIN_URL } from '../src/store/postgres/testing-db.js';
 import { REPO_ROOT } from './assets.js';
+import { ENDPOINT_MATRIX, MATRIX_ROLES, SEES } from './role-matrix.fixture.js';
 import { sse, waitFor } from './sse-client.js';
 
 /** API tests against a real server on a random port, over each store that is reachable here. */
@@ -31,59 +32,6 @@ const dialects: Array<'sqlite' | 'postgres'> = (await postgresUp()) ? ['sqlite',
 if (!dialects.includes('postgres')) console.warn(`server-api: PostgreSQL unreachable at ${ADMIN_URL.replace(/:[^:@/]*@/, ':***@')}; the API runs over SQLite only`);
 
 const T0 = Date.UTC(2026, 10, 20, 8, 0, 0);
-
-/**
- * Who may call what, WRITTEN BY HAND from the roles' purpose (not read from rbac.ts): one letter per role in the
- * order of MATRIX_ROLES (Admin, Supervisor, Reviewer, Investigator, Operator, Viewer, Partner), '-' = 403.
- * Every permission appears at least once; rows are grouped by the data class the route serves.
- */
-const MATRIX_ROLES = ['admin', 'supervisor', 'reviewer', 'investigator', 'operator', 'viewer', 'partner'] as const satisfies readonly Role[];
-const ENDPOINT_MATRIX: ReadonlyArray<readonly [method: string, path: string, okStatus: number, roles: string]> = [
-  // traffic: every role that watches the roads; partner agencies never
-  ['GET', '/api/sites', 200, 'ASRIOV-'],
-  ['GET', '/api/cameras', 200, 'ASRIOV-'],
-  ['GET', '/api/cameras/status', 200, 'ASRIOV-'],
-  ['GET', '/api/events?kinds=line.cross', 200, 'ASRIOV-'],
-  ['GET', '/api/counts', 200, 'ASRIOV-'],
-  ['GET', '/api/stats/flow', 200, 'ASRIOV-'],
-  ['GET', '/api/stats/congestion', 200, 'ASRIOV-'],
-  ['GET', '/api/alerts', 200, 'ASRIOV-'],
-  ['GET', '/api/live', 200, 'ASRIOV-'],
-  ['POST', '/api/alerts/zz-missing/ack', 404, 'AS--O--'],
-  ['PUT', '/api/sites/danang', 400, 'A------'],
-  ['POST', '/api/cameras', 400, 'A------'],
-  // violation: the legal record, with its plate
-  ['GET', '/api/violations', 200, 'ASRIO--'],
-  ['GET', '/api/violations/v1', 200, 'ASRIO--'],
-  ['GET', '/api/violations.csv', 200, 'ASRIO--'],
-  ['GET', '/api/stats/violations', 200, 'ASRIO--'],
-  ['POST', '/api/violations/v1/review', 400, 'ASR----'],
-  // plate: searches and traces of plates, their crops
-  ['GET', '/api/plates/search?q=43A12345', 200, 'AS-I--P'],
-  ['GET', '/api/plates/trace?plate=43A12345', 200, 'AS-I--P'],
-  ['GET', '/api/sightings/s1/crop.jpg', 404, 'AS-I--P'],
-  // watchlist
-  ['GET', '/api/watchlists', 200, 'AS-I--P'],
-  ['POST', '/api/watchlists', 400, 'AS-I---'],
-  // accounts, audit, ingest
-  ['GET', '/api/roles', 200, 'AS-----'],
-  ['GET', '/api/users', 200, 'AS-----'],
-  ['POST', '/api/users', 400, 'A------'],
-  ['GET', '/api/apikeys', 200, 'A------'],
-  ['GET', '/api/audit', 200, 'AS-----'],
-  ['POST', '/api/ingest/sightings', 400, 'A------'],
-];
-
-/** Which fields each role sees where one route serves several classes (events, one event, live push, alerts). By hand. */
-const SEES: Record<Role, { plate: boolean; violationPlate: boolean; watch: boolean } | 'forbidden'> = {
-  admin: { plate: true, violationPlate: true, watch: true },
-  supervisor: { plate: true, violationPlate: true, watch: true },
-  reviewer: { plate: false, violationPlate: true, watch: false },
-  investigator: { plate: true, violationPlate: true, watch: true },
-  operator: { plate: false, violationPlate: true, watch: false },
-  viewer: { plate: false, violationPlate: false, watch: false },
-  partner: 'forbidden',
-};
 
 async function seed(t: TestServer): Promise<void> {
   const s = t.store;
