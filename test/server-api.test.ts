@@ -1,14 +1,21 @@
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from '../src/core/ids.js';
 import type { PlateReadEvent } from '../src/core/plate.js';
-import { ROLE_PERMISSIONS, ROLES } from '../src/server/rbac.js';
+import { box } from '../src/core/box.js';
+import type { ViolationEvent } from '../src/core/violation.js';
+import { ROLES, type Role } from '../src/server/rbac.js';
+import { watchAlertId } from '../src/server/ingest.js';
+import { ROUTE_CLASSES, routeKey, routeSecurityTable } from '../src/server/route-classes.js';
 import { startTestServer, TestClient, type TestServer } from '../src/server/testing/harness.js';
 import { ADMIN_URL } from '../src/store/postgres/testing-db.js';
 import { REPO_ROOT } from './assets.js';
+import { ENDPOINT_MATRIX, MATRIX_ROLES, SEES } from './role-matrix.fixture.js';
+import { sse, waitFor } from './sse-client.js';
 
 /** API tests against a real server on a random port, over each store that is reachable here. */
 async function postgresUp(): Promise<boolean> {
@@ -113,25 +120,30 @@ describe.each(dialects)('the API over %s', (dialect) => {
     expect(failed.items.filter((a) => a.target === 'locky').length).toBe(6);
   });
 
-  it('gives each role exactly the endpoints of the RBAC table, 403 otherwise', async () => {
-    const docs = t.server.ctx.router.docs.filter((d) => d.permission !== 'public' && d.permission !== 'authenticated');
-    for (const role of ROLES) {
-      const allowed = new Set<string>(ROLE_PERMISSIONS[role]);
-      for (const d of docs) {
-        const path = d.url.replace(/:[A-Za-z]+/g, 'zz-missing');
-        if (d.url === '/api/live') {
+  it('answers each role as the hand-written matrix says, per data class (200 or the validation answer vs 403)', async () => {
+    for (const [method, path, okStatus, mask] of ENDPOINT_MATRIX) {
+      for (const [i, role] of MATRIX_ROLES.entries()) {
+        const allowed = mask[i] !== '-';
+        let status: number;
+        if (path === '/api/live') {
           const ctl = new AbortController();
-          const res = await fetch(t.url + path, { headers: { cookie: as(role).cookie }, signal: ctl.signal });
+          status = (await fetch(t.url + path, { headers: { cookie: as(role).cookie }, signal: ctl.signal })).status;
           ctl.abort();
-          expect(res.status, `${role} ${d.method} ${d.url}`).toBe(allowed.has(d.permission) ? 200 : 403);
-          continue;
+        } else {
+          // A write gets an invalid body: an allowed role passes the permission check and stops at validation.
+          status = (await as(role).request(method, path, method === 'GET' || method === 'DELETE' ? undefined : method === 'POST' && path.endsWith('/ack') ? {} : { zz: 1 })).status;
         }
-        // An invalid (empty) body: allowed roles get past the permission check and stop at validation.
-        const r = await as(role).request(d.method, path, d.method === 'GET' || d.method === 'DELETE' ? undefined : { zz: 1 });
-        if (allowed.has(d.permission)) expect([200, 400, 404], `${role} ${d.method} ${d.url}: ${JSON.stringify(r.body)}`).toContain(r.status);
-        else expect(r.status, `${role} ${d.method} ${d.url}`).toBe(403);
+        expect(status, `${role} ${method} ${path}`).toBe(allowed ? okStatus : 403);
       }
     }
+  });
+
+  it('classifies every route by the data it serves, and docs/security.md shows the current route table', async () => {
+    const docs = t.server.ctx.router.docs;
+    expect(docs.map(routeKey).filter((k) => !ROUTE_CLASSES[k])).toEqual([]);
+    expect(Object.keys(ROUTE_CLASSES).filter((k) => !docs.some((d) => routeKey(d) === k))).toEqual([]);
+    const md = await readFile(join(REPO_ROOT, 'docs/security.md'), 'utf8');
+    expect(md, 'regenerate it: npx tsx src/server/testing/security-doc.ts').toContain(routeSecurityTable(docs));
   });
 
   it('lets an API key do what its scopes allow, within its rate limit', async () => {
@@ -291,6 +303,74 @@ describe.each(dialects)('the API over %s', (dialect) => {
     expect(review.requestBody.content['application/json'].schema.properties.decision.enum).toEqual(['confirmed', 'rejected']);
     expect(review['x-permission']).toBe('violations.review');
     expect(doc.paths['/api/events'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['from', 'to', 'cursor', 'cameras', 'kinds']));
+  });
+
+  it('serves each role the data fields of the classes it reads: no plate text to a viewer from events, one event, live or alerts', async () => {
+    const since = Date.now();
+    // Real records through the ingest path: a watch list, then a plate read that hits it, and a violation with its plate.
+    const list = await as('admin').post('/api/watchlists', { name: 'Xe tang vật', severity: 'critical' });
+    const entry = await as('admin').post(`/api/watchlists/${list.body.id}/entries`, { entries: [{ pattern: '51F-777.88', note: 'nghi vấn buôn lậu' }] });
+    const streams = new Map(MATRIX_ROLES.filter((r) => SEES[r] !== 'forbidden').map((r) => [r, sse(`${t.url}/api/live`, as(r).cookie)]));
+    for (const s of streams.values()) expect(await s.status).toBe(200);
+    const read: PlateReadEvent = {
+      id: `pr${ulid()}`, cameraId: 'cam-c', atMs: Date.now(), ptsSec: 1, kind: 'plate.read', trackId: 9, cls: 'car', reads: 4, direction: 'pos',
+      read: { plate: '51F77788', display: '51F-777.88', confidence: 0.95, category: 'private', lines: ['51F', '77788'] },
+    };
+    const violation: ViolationEvent = {
+      id: `vi${ulid()}`, cameraId: 'cam-c', atMs: Date.now(), ptsSec: 2, kind: 'violation', violation: 'red_light', ruleId: 'red', ruleKind: 'red_light',
+      trackId: 9, cls: 'car', box: box(1, 2, 3, 4), plate: '43A-999.01', measurements: { signal: 'red' }, params: {},
+    };
+    await t.server.ctx.ingest.handleMany([read, violation]);
+    const hitId = watchAlertId(read.id, entry.body.items[0].id);
+    // Plate text of any kind: keys and display forms of every plate read so far, watch-list names, patterns and notes.
+    const plateText = /51F-?777\.?88|51G-?888|nghi vấn|trộm cắp|Xe tang vật|Xe bị truy nã/;
+    const violationPlate = /43A-?999\.?01/;
+    let investigatorReads = 0;
+    for (const role of [...MATRIX_ROLES].reverse()) {
+      const sees = SEES[role];
+      const c = as(role);
+      const reads = await c.get('/api/events?kinds=plate.read&limit=1000');
+      const one = await c.get(`/api/events/${read.id}`);
+      const violations = await c.get('/api/events?kinds=violation');
+      const alerts = await c.get('/api/alerts?kinds=watchlist_hit&limit=1000');
+      if (sees === 'forbidden') {
+        expect([reads.status, one.status, violations.status, alerts.status], role).toEqual([403, 403, 403, 403]);
+        continue;
+      }
+      if (role === 'investigator') investigatorReads = reads.body.items.length;
+      expect(reads.body.items.map((e: { id: string }) => e.id), role).toContain(read.id);
+      expect(reads.body.items.every((e: { payload: { cls: string } }) => e.payload.cls === 'car'), role).toBe(true);
+      expect(plateText.test(JSON.stringify(reads.body)), `${role} plate reads`).toBe(sees.plate);
+      expect(reads.body.items.every((e: { redacted?: boolean }) => (e.redacted === true) === !sees.plate), role).toBe(true);
+      expect(one.body).toMatchObject({ id: read.id, kind: 'plate.read', cameraId: 'cam-c', payload: { trackId: 9, direction: 'pos' } });
+      expect(plateText.test(JSON.stringify(one.body)), `${role} one plate read`).toBe(sees.plate);
+      const v = violations.body.items.find((e: { id: string }) => e.id === violation.id);
+      expect(v.payload, role).toMatchObject({ violation: 'red_light', measurements: { signal: 'red' } });
+      expect(violationPlate.test(JSON.stringify(v)), `${role} violation event`).toBe(sees.violationPlate);
+      expect(alerts.body.items.find((a: { id: string }) => a.id === hitId), role).toMatchObject({ kind: 'watchlist_hit', severity: 'critical', cameraId: 'cam-c' });
+      expect(plateText.test(JSON.stringify(alerts.body)), `${role} alerts`).toBe(sees.watch);
+      if (!sees.watch) expect(alerts.body.items.every((a: { message: string; payload: object; redacted?: boolean }) => a.redacted && a.message === '' && Object.keys(a.payload).length === 0), role).toBe(true);
+    }
+    // The live push: each stream got the plate read, the violation and the hit, as its role may read them.
+    for (const [role, s] of streams) {
+      const sees = SEES[role] as Exclude<(typeof SEES)[Role], 'forbidden'>;
+      await waitFor(`${role}: the plate read, the violation and the hit on the live stream`, () => s.messages.filter((m) => m.event === 'event' || m.event === 'alert').length >= 3, 5000);
+      s.close();
+      expect(s.messages.find((m) => m.event === 'event' && m.data.id === read.id)!.data.redacted === true, role).toBe(!sees.plate);
+      expect(s.messages.find((m) => m.event === 'event' && m.data.id === violation.id)!.data.violation, role).toBe('red_light');
+      expect(s.messages.find((m) => m.event === 'alert')!.data, role).toMatchObject({ id: hitId, kind: 'watchlist_hit', severity: 'critical' });
+      expect(plateText.test(s.raw()), `${role} live plate text`).toBe(sees.plate);
+      expect(violationPlate.test(s.raw()), `${role} live violation plate`).toBe(sees.violationPlate);
+    }
+    // Plates served outside a search are audited: one row per request with the count, one per live stream carrying them.
+    const views = (await t.store.listAudit({ action: 'plate.view', fromMs: since, limit: 1000 })).items;
+    const byActor = (role: Role) => views.filter((a) => (a.details as { username?: string }).username === role).map((a) => ({ target: a.target, ...(a.details as { via: string; rows?: number }) }));
+    expect(byActor('viewer')).toEqual([]);
+    const inv = byActor('investigator');
+    expect(inv.map((a) => a.via).sort()).toEqual(['alerts', 'events', 'events', 'events', 'live']);
+    expect(inv.find((a) => a.via === 'events' && a.target === read.id)?.rows).toBe(1);
+    expect(inv.some((a) => a.via === 'events' && a.target === null && a.rows === investigatorReads)).toBe(true);
+    expect(byActor('reviewer').map((a) => a.via).sort()).toEqual(['events', 'live']);
   });
 
   it.runIf(dialect === 'sqlite')('argus audit verify passes, then fails at the first tampered row', async () => {

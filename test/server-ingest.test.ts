@@ -69,7 +69,8 @@ describe.each(['sqlite', 'postgres'] as const)('POST /api/ingest/sightings over 
     const batch = { sightings: [read('edge-wl-1', '77A-036.23')] };
     expect((await edge.post('/api/ingest/sightings', batch)).status).toBe(200);
     expect((await edge.post('/api/ingest/sightings', batch)).status).toBe(200);
-    const alerts = await (await TestClient.login(t.url, 'operator')).get('/api/alerts?kinds=watchlist_hit');
+    // The hit's sighting is watch-list detail: read by who reads watch lists and plates (an operator sees it redacted).
+    const alerts = await inv.get('/api/alerts?kinds=watchlist_hit');
     const mine = alerts.body.items.filter((a: { payload: { sightingId: string } }) => a.payload.sightingId === 'edge-wl-1');
     expect(mine).toHaveLength(1);
     expect(mine[0].severity).toBe('critical');

@@ -4,15 +4,32 @@ export interface SseMessage {
   readonly data: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-export function sse(url: string, cookie: string): { messages: SseMessage[]; close: () => void } {
+export interface SseStream {
+  readonly messages: SseMessage[];
+  /** The HTTP status of the answer. */
+  readonly status: Promise<number>;
+  /** Resolves when the service ends the stream (or it fails); never rejects. */
+  readonly ended: Promise<void>;
+  /** Everything received so far, as text (to look for what must never be sent). */
+  raw(): string;
+  close: () => void;
+}
+
+export function sse(url: string, cookie: string): SseStream {
   const ctl = new AbortController();
   const messages: SseMessage[] = [];
-  void (async () => {
+  let text = '';
+  let setStatus: (s: number) => void = () => undefined;
+  const status = new Promise<number>((r) => (setStatus = r));
+  const ended = (async () => {
     const res = await fetch(url, { headers: { cookie }, signal: ctl.signal });
+    setStatus(res.status);
     const decoder = new TextDecoder();
     let buf = '';
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-      buf += decoder.decode(chunk, { stream: true });
+      const s = decoder.decode(chunk, { stream: true });
+      text += s;
+      buf += s;
       let i;
       while ((i = buf.indexOf('\n\n')) >= 0) {
         const block = buf.slice(0, i);
@@ -22,8 +39,8 @@ export function sse(url: string, cookie: string): { messages: SseMessage[]; clos
         if (event && data) messages.push({ event, data: JSON.parse(data) as unknown });
       }
     }
-  })().catch(() => undefined);
-  return { messages, close: () => ctl.abort() };
+  })().catch(() => setStatus(0));
+  return { messages, status, ended, raw: () => text, close: () => ctl.abort() };
 }
 
 /** Polls `fn` every 100 ms until it returns a truthy value, or fails naming what was awaited. */

@@ -19,7 +19,7 @@ import { cameraToRecord, recordToCamera } from './cameras.js';
 import { auditWriter, type ServerContext } from './context.js';
 import { installErrorHandler, Router, sendError } from './http.js';
 import { Ingest, type IngestOptions } from './ingest.js';
-import { LiveHub } from './live.js';
+import { LiveHub, type LiveHubOptions } from './live.js';
 import { retentionFromConfig } from './recordings.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
@@ -56,6 +56,8 @@ export interface ServerOptions {
   readonly startCameras?: boolean;
   /** Batching of the ingest path (flush interval, batch size, queue bound). */
   readonly ingest?: IngestOptions;
+  /** The live push: client limit, heartbeat, how often each stream's session is re-checked. */
+  readonly live?: Omit<LiveHubOptions, 'log'>;
 }
 
 export interface ArgusServer {
@@ -99,7 +101,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   await app.register(fastifyCookie);
 
   const store = opts.store;
-  const hub = new LiveHub();
+  const hub = new LiveHub({ ...opts.live, log: app.log });
   // Plate crops (thumbnails of search and trace) in <data>/crops: written by the ingest, pruned by retention.
   const cropsDir = opts.footage?.dataDir !== undefined ? join(resolve(opts.footage.dataDir), 'crops') : undefined;
   const ingest = new Ingest(store, hub, app.log, {

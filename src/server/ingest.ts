@@ -16,6 +16,7 @@ import { relative, resolve, sep } from 'node:path';
 import type { ArgusEvent } from '../core/events.js';
 import { ulid } from '../core/ids.js';
 import type { PlateReadEvent } from '../core/plate.js';
+import { normalizePlateText } from '../plates/format.js';
 import { matchPlate } from '../plates/match.js';
 import type { EventCount, EventRecord, EvidenceRecord, IngestBatch, JsonValue, NewAlert, NewViolation, SightingRecord, Store, WatchEntryRecord, WatchListRecord } from '../store/store.js';
 import { isJpeg, writeCrop } from './crops.js';
@@ -57,6 +58,9 @@ const emptyRows = (): Rows => ({ events: [], sightings: [], counts: [], violatio
 /** The alert id of a watch-list hit: the same sighting and entry give the same id (a retry dedupes). */
 export const watchAlertId = (sightingId: string, entryId: string): string =>
   `wl${createHash('sha256').update(`${sightingId}\n${entryId}`).digest('hex').slice(0, 30)}`;
+
+/** The plate key of a violation's plate text (display or key form), or null when no plate was read. */
+const violationPlateKey = (plate: string | undefined): string | null => (plate === undefined ? null : normalizePlateText(plate) || null);
 
 /**
  * A package path as the store keeps it: relative to the evidence root (the stage writes `<root>/<id>`). A path
@@ -142,7 +146,8 @@ export class Ingest {
         out.alerts.push(...(await this.watchAlerts(e.cameraId, e.atMs, e.read.plate, e.read.display, e.id)));
         break;
       case 'violation':
-        out.violations.push({ id: e.id, cameraId: e.cameraId, atMs: e.atMs, kind: e.violation, plateKey: e.plate ?? null, plateDisplay: e.plate ?? null, details: payload });
+        // The pipeline puts the display form on a violation (30A-123.45); the store searches by the key (30A12345).
+        out.violations.push({ id: e.id, cameraId: e.cameraId, atMs: e.atMs, kind: e.violation, plateKey: violationPlateKey(e.plate), plateDisplay: e.plate ?? null, details: payload });
         if (e.evidence) {
           // The signed package (directory or URI as the evidence stage wrote it) and its manifest hash.
           out.evidence.push({

@@ -1,6 +1,7 @@
 /**
- * Roles × permissions: the ONE table that drives every access check of the API (routes name a permission;
- * the matrix test reads this table). Area and camera scoping is applied on top (see scope.ts).
+ * Roles × permissions: the ONE table that drives every access check of the API (routes name a permission),
+ * and the permission that reads each class of data where one route serves records of several classes (events,
+ * alerts, the live push; see data-class.ts). Area and camera scoping is applied on top (see scope.ts).
  */
 import type { AccessScope } from '../store/store.js';
 import { HttpError } from './errors.js';
@@ -68,6 +69,30 @@ export const KEY_ONLY_PERMISSIONS: readonly Permission[] = ['ingest.write'];
 export function permissionsOfApiKey(scopes: readonly string[]): Set<Permission> {
   const allowed = new Set<string>([...ROLE_PERMISSIONS.partner, ...KEY_ONLY_PERMISSIONS]);
   return new Set(PERMISSIONS.filter((p) => allowed.has(p) && scopes.includes(p)));
+}
+
+/**
+ * Classes of data a route may serve mixed together. `traffic` (counts, line crossings, zone events, camera health,
+ * rule alerts) needs only the route's own permission; the others also need their CLASS_PERMISSION, else the record
+ * is served redacted to its traffic part (data-class.ts).
+ */
+export const DATA_CLASSES = ['traffic', 'plate', 'violation', 'watchlist'] as const;
+export type DataClass = (typeof DATA_CLASSES)[number];
+
+/**
+ * Who reads each class: plate reads and any plate text → `plates.search`; a violation with its plate (the legal
+ * record reviewers work on) → `violations.read`; a watch-list hit's details (list, pattern, note, plate) →
+ * `watchlists.read`.
+ */
+export const CLASS_PERMISSION: Readonly<Record<Exclude<DataClass, 'traffic'>, Permission>> = {
+  plate: 'plates.search',
+  violation: 'violations.read',
+  watchlist: 'watchlists.read',
+};
+
+/** The classes a holder of these permissions may read in full (traffic always). */
+export function readableClasses(permissions: ReadonlySet<Permission>): ReadonlySet<DataClass> {
+  return new Set<DataClass>(DATA_CLASSES.filter((c) => c === 'traffic' || permissions.has(CLASS_PERMISSION[c])));
 }
 
 export function can(principal: Principal, permission: Permission): boolean {

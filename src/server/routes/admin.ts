@@ -55,6 +55,7 @@ export function adminRoutes(ctx: ServerContext): void {
         updatedAtMs: Date.now(),
       });
       if (body.disabled || body.password !== undefined || body.roles !== undefined) await store.deleteUserSessions(u.id);
+      await ctx.hub.recheck({ userId: u.id }); // live streams of a disabled, re-roled or re-scoped user end now
       await ctx.audit(req, principal, 'user.edit', u.id, { fields: Object.keys(body) });
       return publicUser(u);
     },
@@ -67,6 +68,7 @@ export function adminRoutes(ctx: ServerContext): void {
       // Their API keys die with them (they also stop at once on their own: a key checks its owner on every use).
       const keysRevoked = await store.revokeUserApiKeys(params.id, Date.now());
       if (!(await store.deleteUser(params.id))) throw notFound('user');
+      await ctx.hub.recheck({ userId: params.id });
       await ctx.audit(req, principal, 'user.delete', params.id, { keysRevoked });
       return { ok: true };
     },
@@ -91,6 +93,7 @@ export function adminRoutes(ctx: ServerContext): void {
     method: 'DELETE', url: '/api/apikeys/:id', tag: 'apikeys', permission: 'apikeys.write', summary: 'Revoke an API key (audited)', params: idParams,
     handler: async ({ req, principal, params }) => {
       if (!(await store.revokeApiKey(params.id, Date.now()))) throw notFound('API key');
+      await ctx.hub.recheck({ actor: `apikey:${params.id}` });
       await ctx.audit(req, principal, 'apikey.revoke', params.id, {});
       return { ok: true };
     },

@@ -55,6 +55,7 @@ export function authRoutes(ctx: ServerContext): void {
     handler: async ({ req, reply, principal }) => {
       if (principal) {
         await ctx.auth.closeSession(principal, reply);
+        if (principal.sessionId) ctx.hub.endSession(principal.sessionId); // its live streams end with it
         await ctx.audit(req, principal, 'auth.logout', principal.userId, {});
       }
       return { ok: true };

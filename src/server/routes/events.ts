@@ -1,8 +1,16 @@
-/** Events, per-minute counts, violations and their review. */
+/**
+ * Events, per-minute counts, violations and their review. Events are served per data class (data-class.ts): the
+ * rows a caller may not read in full come redacted; plate text served in full (events, violation listings) is
+ * audited as `plate.view`, one row per request.
+ */
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import type { EventRecord, JsonValue } from '../../store/store.js';
 import type { ServerContext } from '../context.js';
+import { auditPlateView, eventRecordView } from '../data-class.js';
 import { notFound } from '../http.js';
 import { camerasQuery, idParams, idText, kindsQuery, pageQuery, reason, timeQuery } from '../schemas.js';
+import { readableClasses, type Principal } from '../rbac.js';
 import { assertCameraVisible, scopedCameraIds } from '../scope.js';
 
 const eventsQuery = z.strictObject({ ...timeQuery, ...pageQuery, cameras: camerasQuery, kinds: kindsQuery });
@@ -18,22 +26,34 @@ const reviewBody = z.strictObject({
   expectedStatus: z.enum(['pending', 'confirmed', 'rejected']).optional().describe('Fail with 409 when the status changed meanwhile'),
 });
 
+/** Events as this caller may read them: THE place where the REST events channel applies the data classes. */
+async function servedEvents(ctx: ServerContext, req: FastifyRequest, principal: Principal, records: readonly EventRecord[], target: string | null, details: Record<string, JsonValue | undefined>): Promise<EventRecord[]> {
+  const readable = readableClasses(principal.permissions);
+  const views = records.map((rec) => eventRecordView(rec, readable));
+  await auditPlateView(ctx, req, principal, 'events', target, views.filter((v) => v.plates).length, details);
+  return views.map((v) => v.value);
+}
+
 export function eventRoutes(ctx: ServerContext): void {
   const { router: r, store } = ctx;
   r.add({
-    method: 'GET', url: '/api/events', tag: 'events', permission: 'events.read', summary: 'Events, newest first (cursor pagination)', query: eventsQuery,
-    handler: async ({ principal, query }) => {
+    method: 'GET', url: '/api/events', tag: 'events', permission: 'events.read', query: eventsQuery,
+    summary: 'Events, newest first (cursor pagination); plate reads and violations come redacted (`redacted: true`) without plates.search / violations.read; plate text served is audited',
+    handler: async ({ req, principal, query }) => {
       const cameraIds = await scopedCameraIds(store, principal!, query.cameras);
-      return store.listEvents({ fromMs: query.from, toMs: query.to, limit: query.limit, cursor: query.cursor, cameraIds, kinds: query.kinds });
+      const page = await store.listEvents({ fromMs: query.from, toMs: query.to, limit: query.limit, cursor: query.cursor, cameraIds, kinds: query.kinds });
+      const filter = { cameras: query.cameras, kinds: query.kinds, from: query.from, to: query.to };
+      return { ...page, items: await servedEvents(ctx, req, principal!, page.items, null, filter) };
     },
   });
   r.add({
-    method: 'GET', url: '/api/events/:id', tag: 'events', permission: 'events.read', summary: 'One event', params: idParams,
-    handler: async ({ principal, params }) => {
+    method: 'GET', url: '/api/events/:id', tag: 'events', permission: 'events.read', summary: 'One event (redacted and audited as in the listing)', params: idParams,
+    handler: async ({ req, principal, params }) => {
       const e = await store.getEvent(params.id);
       if (!e) throw notFound('event');
       await assertCameraVisible(store, principal!, e.cameraId);
-      return e;
+      const [served] = await servedEvents(ctx, req, principal!, [e], e.id, { cameraId: e.cameraId });
+      return served;
     },
   });
   r.add({
@@ -44,10 +64,13 @@ export function eventRoutes(ctx: ServerContext): void {
     },
   });
   r.add({
-    method: 'GET', url: '/api/violations', tag: 'violations', permission: 'violations.read', summary: 'Violations, newest first', query: violationsQuery,
-    handler: async ({ principal, query }) => {
+    method: 'GET', url: '/api/violations', tag: 'violations', permission: 'violations.read', summary: 'Violations, newest first (the plates served are audited)', query: violationsQuery,
+    handler: async ({ req, principal, query }) => {
       const cameraIds = await scopedCameraIds(store, principal!, query.cameras);
-      return store.listViolations({ fromMs: query.from, toMs: query.to, limit: query.limit, cursor: query.cursor, cameraIds, kinds: query.kinds, status: query.status, plateKey: query.plate });
+      const page = await store.listViolations({ fromMs: query.from, toMs: query.to, limit: query.limit, cursor: query.cursor, cameraIds, kinds: query.kinds, status: query.status, plateKey: query.plate });
+      const rows = page.items.filter((v) => v.plateKey !== null || v.plateDisplay !== null).length;
+      await auditPlateView(ctx, req, principal!, 'violations', query.plate ?? null, rows, { cameras: query.cameras, kinds: query.kinds, status: query.status, from: query.from, to: query.to }, query.plate !== undefined);
+      return page;
     },
   });
   r.add({
@@ -62,7 +85,7 @@ export function eventRoutes(ctx: ServerContext): void {
         for (const v of page.items) rows.push([v.id, v.cameraId, new Date(v.atMs).toISOString(), v.kind, v.plateDisplay ?? '', v.status].map(csvCell).join(','));
         cursor = rows.length > 10_000 ? null : page.nextCursor;
       } while (cursor);
-      await ctx.audit(req, principal, 'export.csv', 'violations', { rows: rows.length - 1, status: query.status, from: query.from, to: query.to });
+      await ctx.audit(req, principal, 'export.csv', 'violations', { rows: rows.length - 1, status: query.status, from: query.from, to: query.to, plate: query.plate, cameras: query.cameras, kinds: query.kinds });
       reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="violations.csv"');
       return reply.send(`\uFEFF${rows.join('\r\n')}\r\n`);
     },

@@ -1,14 +1,23 @@
-/** GET /api/live: Server-Sent Events of alerts, events and camera health (scoped to the caller's cameras). */
+/**
+ * GET /api/live: Server-Sent Events of alerts, events and camera health, scoped to the caller's cameras and redacted
+ * to the data classes its role reads (live.ts). A stream that may carry plate text is audited when it opens.
+ */
 import type { ServerContext } from '../context.js';
+import { PLATE_VIEW, readsPlates } from '../data-class.js';
+import { liveRecheck } from '../live-check.js';
+import { readableClasses } from '../rbac.js';
 import { allowedCameraIds } from '../scope.js';
 
 export function liveRoutes(ctx: ServerContext): void {
   ctx.router.add({
-    method: 'GET', url: '/api/live', tag: 'live', permission: 'live.read', summary: 'Live push (text/event-stream): events `alert`, `event`, `health`',
-    handler: async ({ reply, principal }) => {
-      const allowed = await allowedCameraIds(ctx.store, principal!);
+    method: 'GET', url: '/api/live', tag: 'live', permission: 'live.read', summary: 'Live push (text/event-stream): events `alert`, `event`, `health`; `end` when the service closes the stream (session ended, user changed)',
+    handler: async ({ req, reply, principal }) => {
+      const p = principal!;
+      const allowed = await allowedCameraIds(ctx.store, p);
+      const readable = readableClasses(p.permissions);
+      if (readsPlates(readable)) await ctx.audit(req, p, PLATE_VIEW, null, { via: 'live', classes: [...readable].sort() });
       reply.hijack();
-      if (!ctx.hub.attach(reply.raw, allowed)) {
+      if (!ctx.hub.attach(reply.raw, { principal: p, cameras: allowed, recheck: liveRecheck(ctx.store, ctx.auth.options, p) })) {
         reply.raw.writeHead(503, { 'content-type': 'application/json' });
         reply.raw.end(JSON.stringify({ error: { code: 'busy', message: 'too many live clients' } }));
         return undefined;

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { ulid } from '../../core/ids.js';
 import { parsePlateQuery } from '../../plates/match.js';
 import type { ServerContext } from '../context.js';
+import { alertView, auditPlateView } from '../data-class.js';
 import { HttpError, notFound } from '../http.js';
+import { readableClasses } from '../rbac.js';
 import { camerasQuery, idParams, idText, kindsQuery, pageQuery, severity, timeQuery } from '../schemas.js';
 import { assertCameraVisible, scopedCameraIds } from '../scope.js';
 import { watchImportRoute } from './watch-import.js';
@@ -92,13 +94,19 @@ export function watchRoutes(ctx: ServerContext): void {
   watchImportRoute(ctx);
 
   r.add({
-    method: 'GET', url: '/api/alerts', tag: 'alerts', permission: 'alerts.read', summary: 'Alerts, newest first', query: alertsQuery,
-    handler: async ({ principal, query }) => {
+    method: 'GET', url: '/api/alerts', tag: 'alerts', permission: 'alerts.read', query: alertsQuery,
+    summary: "Alerts, newest first; a watch-list hit's plate, list, pattern, note and message need watchlists.read and plates.search (else `redacted: true`); those served are audited",
+    handler: async ({ req, principal, query }) => {
       const cameraIds = await scopedCameraIds(store, principal!, query.cameras);
-      return store.listAlerts({
+      const page = await store.listAlerts({
         fromMs: query.from, toMs: query.to, limit: query.limit, cursor: query.cursor, cameraIds, kinds: query.kinds,
         ...(query.acknowledged !== undefined ? { acknowledged: query.acknowledged === 'true' } : {}),
       });
+      // THE place where the REST alerts channel applies the data classes (the live push does it in live.ts).
+      const readable = readableClasses(principal!.permissions);
+      const views = page.items.map((a) => alertView(a, readable));
+      await auditPlateView(ctx, req, principal!, 'alerts', null, views.filter((v) => v.plates).length, { cameras: query.cameras, kinds: query.kinds, from: query.from, to: query.to });
+      return { ...page, items: views.map((v) => v.value) };
     },
   });
   r.add({
@@ -109,7 +117,10 @@ export function watchRoutes(ctx: ServerContext): void {
       await assertCameraVisible(store, principal!, a.cameraId);
       const out = await store.acknowledgeAlert(params.id, principal!.actor, Date.now());
       await ctx.audit(req, principal, 'alert.ack', params.id, {});
-      return out;
+      // The answer is an alert too: the same view as the listing (an operator acks a watch-list hit it cannot read).
+      const view = alertView(out, readableClasses(principal!.permissions));
+      await auditPlateView(ctx, req, principal!, 'alerts', params.id, view.plates ? 1 : 0);
+      return view.value;
     },
   });
 }

@@ -77,7 +77,7 @@ export function AlertsPage({ live, me }: { live: LiveState; me: Me }) {
             <li key={a.id} className={`alert sev-${a.severity} ${a.acknowledgedAtMs ? 'acked' : ''}`} data-testid="alert">
               <span className="sev">{kind(a.severity)}</span>
               <div className="body">
-                <div className="msg">{a.message}</div>
+                <div className="msg">{a.message || kind(a.kind)}</div>
                 <div className="muted"><time>{fmtTime(a.atMs)}</time> · {kind(a.kind)}{a.cameraId ? ` · ${a.cameraId}` : ''}</div>
               </div>
               {a.acknowledgedAtMs ? <span className="muted">{t('acked')}</span>

@@ -11,7 +11,7 @@ const PAGE_SIZE = 50;
 const ACTIONS = [
   'auth.login', 'auth.login_failed', 'auth.logout', 'user.create', 'user.edit', 'user.delete', 'apikey.create', 'apikey.revoke',
   'watchlist.create', 'watchlist.edit', 'watchlist.delete', 'watchlist.entries_add', 'watchlist.entry_remove', 'watchlist.import',
-  'violation.review', 'alert.ack', 'plate.search', 'plate.trace', 'footage.view', 'evidence.view', 'export.csv', 'export.notice',
+  'violation.review', 'alert.ack', 'plate.search', 'plate.trace', 'plate.view', 'footage.view', 'evidence.view', 'export.csv', 'export.notice',
   'camera.add', 'camera.edit', 'camera.remove', 'site.upsert', 'site.delete', 'audit.read',
 ];
 

@@ -1,0 +1,121 @@
+/**
+ * What each route serves and what it audits: the source of docs/security.md "Routes: who, what data, what is
+ * audited" (`routeSecurityTable`, written by src/server/testing/security-doc.ts). Who may call a route is derived from the
+ * route's permission and rbac.ts; a test checks that every route of the router is classified here and that the
+ * document is the generated one.
+ */
+import type { RouteDoc } from './http.js';
+import { CLASS_PERMISSION, PERMISSIONS, permissionsOfApiKey, ROLE_PERMISSIONS, ROLES, type DataClass, type Permission } from './rbac.js';
+
+/** The data classes of data-class.ts, and the kinds of data that only a route's permission guards. */
+export type RouteData = DataClass | 'footage' | 'config' | 'accounts' | 'audit' | 'system';
+
+export interface RouteClass {
+  readonly data: readonly RouteData[];
+  /** Classes served in full only with their CLASS_PERMISSION, else redacted (data-class.ts). */
+  readonly redacts?: readonly Exclude<DataClass, 'traffic'>[];
+  /** The audit actions the route writes, and when. */
+  readonly audit: string;
+}
+
+const NONE = '—';
+const c = (data: readonly RouteData[], audit = NONE, redacts?: RouteClass['redacts']): RouteClass => (redacts ? { data, audit, redacts } : { data, audit });
+
+export const ROUTE_CLASSES: Readonly<Record<string, RouteClass>> = {
+  'GET /api/health': c(['system']),
+  'POST /api/auth/login': c(['accounts'], '`auth.login`, `auth.login_failed`'),
+  'POST /api/auth/logout': c(['accounts'], '`auth.logout` (the session\'s live streams end)'),
+  'GET /api/auth/me': c(['accounts']),
+  'GET /api/openapi.json': c(['system']),
+  'GET /api/sites': c(['config']),
+  'GET /api/sites/:id': c(['config']),
+  'PUT /api/sites/:id': c(['config'], '`site.upsert`'),
+  'DELETE /api/sites/:id': c(['config'], '`site.delete`'),
+  'GET /api/cameras': c(['config', 'traffic']),
+  'GET /api/cameras/status': c(['traffic']),
+  'GET /api/cameras/:id': c(['config', 'traffic']),
+  'POST /api/cameras': c(['config'], '`camera.add`'),
+  'PATCH /api/cameras/:id': c(['config'], '`camera.edit`'),
+  'DELETE /api/cameras/:id': c(['config'], '`camera.remove`'),
+  'GET /api/events': c(['traffic', 'plate', 'violation'], '`plate.view` (via events, rows served with plate text) when > 0', ['plate', 'violation']),
+  'GET /api/events/:id': c(['traffic', 'plate', 'violation'], '`plate.view` when served with plate text', ['plate', 'violation']),
+  'GET /api/counts': c(['traffic']),
+  'GET /api/violations': c(['violation'], '`plate.view` (via violations, rows with a plate) when > 0 or `?plate=` is given'),
+  'GET /api/violations.csv': c(['violation'], '`export.csv` (rows and the filter, plate included)'),
+  'GET /api/violations/:id': c(['violation'], '`evidence.view`'),
+  'POST /api/violations/:id/review': c(['violation'], '`violation.review`'),
+  'GET /api/plates/search': c(['plate'], '`plate.search`'),
+  'GET /api/plates/trace': c(['plate'], '`plate.trace`'),
+  'GET /api/watchlists': c(['watchlist']),
+  'POST /api/watchlists': c(['watchlist'], '`watchlist.create`'),
+  'GET /api/watchlists/:id': c(['watchlist', 'plate']),
+  'PATCH /api/watchlists/:id': c(['watchlist'], '`watchlist.edit`'),
+  'DELETE /api/watchlists/:id': c(['watchlist'], '`watchlist.delete`'),
+  'POST /api/watchlists/:id/entries': c(['watchlist', 'plate'], '`watchlist.entries_add`'),
+  'DELETE /api/watchlists/:id/entries/:entryId': c(['watchlist'], '`watchlist.entry_remove`'),
+  'POST /api/watchlists/:id/import': c(['watchlist', 'plate'], '`watchlist.import`'),
+  'GET /api/alerts': c(['traffic', 'watchlist', 'plate'], '`plate.view` (via alerts, watch-list hits served in full) when > 0', ['watchlist', 'plate']),
+  'POST /api/alerts/:id/ack': c(['traffic', 'watchlist', 'plate'], '`alert.ack`; `plate.view` when served in full', ['watchlist', 'plate']),
+  'GET /api/roles': c(['accounts']),
+  'GET /api/users': c(['accounts']),
+  'POST /api/users': c(['accounts'], '`user.create`'),
+  'PATCH /api/users/:id': c(['accounts'], '`user.edit` (the user\'s live streams are re-checked)'),
+  'DELETE /api/users/:id': c(['accounts'], '`user.delete` (the user\'s live streams end)'),
+  'GET /api/apikeys': c(['accounts']),
+  'POST /api/apikeys': c(['accounts'], '`apikey.create`'),
+  'DELETE /api/apikeys/:id': c(['accounts'], '`apikey.revoke` (the key\'s live streams end)'),
+  'GET /api/audit': c(['audit'], '`audit.read`'),
+  'GET /api/audit/verify': c(['audit']),
+  'GET /api/live': c(['traffic', 'plate', 'violation', 'watchlist'], '`plate.view` (via live) once at open when the caller reads a plate-bearing class', ['plate', 'violation', 'watchlist']),
+  'GET /api/map': c(['system']),
+  'GET /api/map/tiles.pmtiles': c(['system']),
+  'GET /api/stats/violations': c(['violation']),
+  'GET /api/stats/flow': c(['traffic']),
+  'GET /api/stats/congestion': c(['traffic']),
+  'POST /api/ingest/sightings': c(['plate']),
+  'GET /api/sightings/:id/crop.jpg': c(['plate', 'footage'], '`footage.view` (plate-crop)'),
+  'GET /api/violations/:id/evidence/:evidenceId': c(['violation', 'footage'], '`export.evidence`'),
+  'GET /api/violations/:id/evidence/:evidenceId/files/:file': c(['violation', 'footage'], '`export.evidence`'),
+  'GET /api/cameras/:id/snapshot.jpg': c(['footage'], '`footage.view` (one per caller and camera a minute)'),
+  'GET /api/cameras/:id/live.m3u8': c(['footage'], '`footage.view`'),
+  'GET /api/cameras/:id/hls/:segment': c(['footage']),
+  'GET /api/cameras/:id/recordings': c(['footage']),
+  'GET /api/recordings/:cameraId/:file': c(['footage'], '`footage.view`'),
+  'GET /api/violations/:id/notice.pdf': c(['violation', 'footage'], '`export.notice`'),
+};
+
+export const routeKey = (d: Pick<RouteDoc, 'method' | 'url'>): string => `${d.method} ${d.url}`;
+
+const KEY_PERMISSIONS = permissionsOfApiKey(PERMISSIONS);
+
+/** Who may call a route with this permission: roles (from rbac.ts) and whether an API key may. */
+export function whoMay(permission: string): string {
+  if (permission === 'public') return 'anyone';
+  if (permission === 'authenticated') return 'any user or key';
+  const roles = ROLES.filter((r) => (ROLE_PERMISSIONS[r] as readonly string[]).includes(permission));
+  return [...roles, ...(KEY_PERMISSIONS.has(permission as Permission) ? ['key'] : [])].join(', ');
+}
+
+function dataText(k: RouteClass): string {
+  return k.data.map((d) => (k.redacts?.includes(d as Exclude<DataClass, 'traffic'>) ? `${d} [${CLASS_PERMISSION[d as Exclude<DataClass, 'traffic'>]}]` : d)).join(', ');
+}
+
+/** The markdown table of every route (throws on a route with no class: classify it above). */
+export function routeSecurityTable(docs: readonly RouteDoc[]): string {
+  const rows = docs.map((d) => {
+    const k = ROUTE_CLASSES[routeKey(d)];
+    if (!k) throw new Error(`route ${routeKey(d)} has no data class in src/server/route-classes.ts`);
+    return `| \`${d.method} ${d.url}\` | ${d.permission} | ${whoMay(d.permission)} | ${dataText(k)} | ${k.audit} |`;
+  });
+  return ['| route | permission | who (roles; key = API key) | data | audited |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
+export const TABLE_BEGIN = '<!-- route-table:begin (generated by src/server/testing/security-doc.ts) -->';
+export const TABLE_END = '<!-- route-table:end -->';
+
+/** The document with its generated table replaced (between TABLE_BEGIN and TABLE_END). */
+export function replaceRouteTable(doc: string, docs: readonly RouteDoc[]): string {
+  const [i, j] = [doc.indexOf(TABLE_BEGIN), doc.indexOf(TABLE_END)];
+  if (i < 0 || j < i) throw new Error(`the document has no ${TABLE_BEGIN} … ${TABLE_END} block`);
+  return `${doc.slice(0, i + TABLE_BEGIN.length)}\n${routeSecurityTable(docs)}\n${doc.slice(j)}`;
+}
