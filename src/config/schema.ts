@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { VEHICLE_CLASSES } from '../core/classes.js';
 import { PROVINCE_CODES } from '../core/plate.js';
+import { serverSchema } from './camera-networks.js';
 import { mapSchema } from './map.js';
 import { RULES_NEEDING_CALIBRATION, RULES_NEEDING_SPEED_LIMITS, ruleRefs, ruleSchema, type RefKind } from './rules.js';
 
@@ -293,6 +294,7 @@ export const configSchema = z
     sections: z.array(sectionSchema).default([]).describe('Section (average-speed) controls between cameras'),
     recordings: recordingsSchema.prefault({}).describe('Retention of the recordings: by age, by quota, by free disk'),
     map: mapSchema.optional(),
+    server: serverSchema.prefault({}).describe('The service: which networks cameras set through the API may be on'),
   })
   .superRefine((cfg, ctx) => {
     const siteIds = new Set<string>();

@@ -14,6 +14,7 @@ import type { ArgusConfig } from '../config/schema.js';
 import type { Store } from '../store/store.js';
 import { Auth, DEFAULT_AUTH, type AuthOptions } from './auth.js';
 import { CameraManager, type CameraManagerOptions } from './camera-manager.js';
+import { CameraSourcePolicy } from './camera-source.js';
 import { cameraToRecord, recordToCamera } from './cameras.js';
 import { auditWriter, type ServerContext } from './context.js';
 import { installErrorHandler, Router, sendError } from './http.js';
@@ -115,7 +116,8 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
     // Login needs no identity (and a still-valid old session must not make it demand a CSRF header).
     req.principal = req.url === '/api/auth/login' ? null : await auth.identify(req);
   });
-  for (const routes of [authRoutes, siteRoutes, eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, ingestRoutes, sightingRoutes(cropsDir)]) routes(ctx);
+  const sources = new CameraSourcePolicy(opts.config ? { networks: opts.config.server.cameraNetworks } : {});
+  for (const routes of [authRoutes, siteRoutes(sources), eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, ingestRoutes, sightingRoutes(cropsDir)]) routes(ctx);
   footageRoutes(ctx, opts.footage);
 
   const webRoot = resolve(opts.webRoot ?? join(packageRoot(), 'web/dist'));
@@ -132,6 +134,8 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   if (opts.startCameras ?? true) {
     for (const rec of await store.listCameras()) {
       try {
+        // A camera stored through the API (not in the config file) runs only with a source the API would accept now.
+        if (!ctx.configCameraIds.has(rec.id)) sources.checkStored(rec.url);
         await cameras.add(recordToCamera(rec));
       } catch (e) {
         app.log.error({ cameraId: rec.id, err: (e as Error).message }, 'camera not started');
