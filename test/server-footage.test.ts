@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RetentionService } from '../src/server/recordings.js';
 import { closeFootage } from '../src/server/routes/footage.js';
-import { startTestServer, TestClient, type TestServer } from '../src/server/testing/harness.js';
+import { startTestServer, TestClient, TEST_PASSWORD, type TestServer } from '../src/server/testing/harness.js';
+import { createUser } from '../src/server/users.js';
 import { Recorder } from '../src/video/recorder.js';
 import { segmentStartMs } from '../src/video/segment-names.js';
 
@@ -14,6 +15,8 @@ let dataDir = '';
 let srv: TestServer;
 let admin: TestClient;
 let clip = '';
+/** The `what` and `file` of an audit row's details. */
+const look = (a: { details: unknown }) => a.details as { what?: string; file?: string };
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'argus-footage-'));
@@ -51,6 +54,36 @@ describe('recordings', () => {
     expect(bytes.subarray(4, 8).toString('latin1')).toBe('ftyp');
     const audit = await srv.store.listAudit({});
     expect(audit.items.some((a) => a.action === 'footage.view' && a.target === 'cam1')).toBe(true);
+  });
+
+  /** Ranges that once played a whole recording with no audit row (the audit decision must not depend on them). */
+  const HOSTILE_RANGES: [string, Record<string, string>][] = [
+    ['bytes=-99999999999', {}], ['bytes=00-', {}], ['bytes=0000-', {}], ['bytes=1-', {}], ['bytes=1-2,0-', {}],
+    ['bytes=-500', {}], ['Bytes=0-', {}], ['bytes=5-', { 'if-range': '"stale-etag"' }],
+  ];
+  it.each(HOSTILE_RANGES)('audits a recording played with Range %s %o before sending a byte', async (range, extra) => {
+    const username = `range${HOSTILE_RANGES.findIndex(([r, x]) => r === range && x === extra)}`;
+    const u = await createUser(srv.store, { username, password: TEST_PASSWORD, roles: ['viewer'] });
+    const c = await TestClient.login(srv.url, username);
+    const first = (await c.get('/api/cameras/cam1/recordings')).body.items[0];
+    const res = await fetch(srv.url + first.url, { headers: { cookie: c.cookie, range, ...extra } });
+    expect([200, 206]).toContain(res.status);
+    expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    const rows = (await srv.store.listAudit({ actor: u.id, action: 'footage.view' })).items;
+    expect(rows.map((a) => [a.target, look(a).what, look(a).file])).toEqual([['cam1', 'recording', first.file]]);
+  });
+
+  it('folds a viewer\'s repeated range reads of one recording into one audit row, per file', async () => {
+    const u = await createUser(srv.store, { username: 'seeker', password: TEST_PASSWORD, roles: ['viewer'] });
+    const c = await TestClient.login(srv.url, 'seeker');
+    const [a, b] = (await c.get('/api/cameras/cam1/recordings')).body.items;
+    for (const range of ['bytes=0-', 'bytes=0-99', 'bytes=100-', 'bytes=-1000', undefined, 'bytes=0-']) {
+      await (await fetch(srv.url + a.url, { headers: { cookie: c.cookie, ...(range ? { range } : {}) } })).arrayBuffer();
+    }
+    const files = async () => (await srv.store.listAudit({ actor: u.id, action: 'footage.view' })).items.map((x) => look(x).file);
+    expect(await files()).toEqual([a.file]);
+    await (await fetch(srv.url + b.url, { headers: { cookie: c.cookie, range: 'bytes=0-' } })).arrayBuffer();
+    expect((await files()).sort()).toEqual([a.file, b.file].sort());
   });
 
   it.each(['/api/recordings/cam1/..%2F..%2Fargus.db', '/api/recordings/..%2Fcam1/20260101T000000Z.mp4', '/api/recordings/cam1/20260101T000000Z.mp4%00.db', '/api/cameras/cam1/hls/..%2F..%2Fargus.db', '/api/cameras/cam1/hls/index.m3u8'])('rejects the traversal attempt %s with 400', async (path) => {
@@ -98,6 +131,23 @@ describe('live view', () => {
     expect(res.status).toBe(200);
     const b = Buffer.from(await res.arrayBuffer());
     expect(b[0]).toBe(0x47); // MPEG-TS sync byte
+  }, 30_000);
+
+  it('audits the live segments of a viewer who never asked for the playlist, and folds playlist reloads into one look', async () => {
+    const r = await admin.get('/api/cameras/cam1/live.m3u8'); // the stream is running (started by the admin)
+    const seg = /^(hls\/seg\d+\.ts)$/m.exec(String(r.body))?.[1];
+    expect(seg).toBeDefined();
+    const u = await createUser(srv.store, { username: 'segonly', password: TEST_PASSWORD, roles: ['viewer'] });
+    const c = await TestClient.login(srv.url, 'segonly');
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${srv.url}/api/cameras/cam1/${seg}`, { headers: { cookie: c.cookie } });
+      expect(res.status).toBe(200);
+      expect(Buffer.from(await res.arrayBuffer())[0]).toBe(0x47);
+    }
+    const mine = async () => (await srv.store.listAudit({ actor: u.id, action: 'footage.view' })).items.map((a) => [a.target, look(a).what]);
+    expect(await mine()).toEqual([['cam1', 'live']]);
+    for (let i = 0; i < 3; i++) expect((await c.get('/api/cameras/cam1/live.m3u8')).status).toBe(200);
+    expect(await mine()).toEqual([['cam1', 'live']]);
   }, 30_000);
 
   it('refuses a viewer without a session', async () => {
