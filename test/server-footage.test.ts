@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configSchema } from '../src/config/schema.js';
 import { RetentionService } from '../src/server/recordings.js';
 import { closeFootage } from '../src/server/routes/footage.js';
 import { startTestServer, TestClient, TEST_PASSWORD, type TestServer } from '../src/server/testing/harness.js';
@@ -24,9 +25,13 @@ beforeAll(async () => {
   clip = join(dataDir, 'clip.mp4');
   // A real h264 clip with a key frame every 0.5 s (segments can be cut every second).
   execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=10', '-t', '4', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '5', '-pix_fmt', 'yuv420p', '-y', clip]);
-  srv = await startTestServer('sqlite');
+  // A file camera comes from the config file (the API accepts network cameras only); it is not analysed here.
+  const config = configSchema.parse({
+    version: 1, sites: [{ id: 'hk', name: 'Công an phường Hoàn Kiếm' }],
+    cameras: [{ id: 'cam1', name: 'Ngã tư Tràng Tiền', site: 'hk', kind: 'intersection', source: clip, location: { lat: 21.0245, lng: 105.8567 } }],
+  });
+  srv = await startTestServer('sqlite', { config });
   await srv.store.upsertSite({ id: 'hk', name: 'Công an phường Hoàn Kiếm', timeZone: 'Asia/Ho_Chi_Minh', district: 'Hoàn Kiếm', ward: 'Tràng Tiền', location: null });
-  await srv.store.upsertCamera({ id: 'cam1', siteId: 'hk', name: 'Ngã tư Tràng Tiền', kind: 'intersection', url: clip, enabled: true, location: null, zones: [], rules: [], updatedAtMs: Date.now() });
   admin = await TestClient.login(srv.url, 'admin');
   const rec = new Recorder({ cameraId: 'cam1', url: clip, dir: join(dataDir, 'recordings', 'cam1'), segmentSeconds: 1 });
   rec.start();
@@ -149,6 +154,16 @@ describe('live view', () => {
     for (let i = 0; i < 3; i++) expect((await c.get('/api/cameras/cam1/live.m3u8')).status).toBe(200);
     expect(await mine()).toEqual([['cam1', 'live']]);
   }, 30_000);
+
+  it('never opens the file source of a camera stored outside the config file (snapshot, live view)', async () => {
+    await srv.store.upsertCamera({ id: 'smuggled', siteId: 'hk', name: 'Smuggled', kind: 'intersection', url: clip, enabled: true, location: null, zones: [], rules: [], updatedAtMs: Date.now() });
+    for (const path of ['/api/cameras/smuggled/snapshot.jpg', '/api/cameras/smuggled/live.m3u8']) {
+      const r = await admin.get(path);
+      expect([r.status, r.body.error?.code], path).toEqual([409, 'source_not_allowed']);
+      expect(r.body.error.message).toMatch(/only in the config file/);
+    }
+    expect((await srv.store.listAudit({ action: 'footage.view' })).items.filter((a) => a.target === 'smuggled')).toEqual([]);
+  });
 
   it('refuses a viewer without a session', async () => {
     expect((await new TestClient(srv.url).get('/api/cameras/cam1/live.m3u8')).status).toBe(401);

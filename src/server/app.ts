@@ -118,7 +118,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   });
   const sources = new CameraSourcePolicy(opts.config ? { networks: opts.config.server.cameraNetworks } : {});
   for (const routes of [authRoutes, siteRoutes(sources), eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, ingestRoutes, sightingRoutes(cropsDir)]) routes(ctx);
-  footageRoutes(ctx, opts.footage);
+  footageRoutes(ctx, opts.footage, sources);
 
   const webRoot = resolve(opts.webRoot ?? join(packageRoot(), 'web/dist'));
   const hasUi = existsSync(resolve(webRoot, 'index.html'));

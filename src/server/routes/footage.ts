@@ -15,9 +15,10 @@ import type { ObjectClass } from '../../core/classes.js';
 import { HLS_PLAYLIST, HLS_SEGMENT_NAME, HlsSession } from '../../video/hls.js';
 import { SEGMENT_NAME } from '../../video/segment-names.js';
 import { grabJpeg } from '../../video/snapshot.js';
+import type { CameraSourcePolicy } from '../camera-source.js';
 import type { ServerContext } from '../context.js';
 import { resolveEvidencePath } from '../evidence-files.js';
-import { notFound } from '../http.js';
+import { HttpError, notFound } from '../http.js';
 import { legalBasis } from '../notice/legal-basis.js';
 import { renderNotice } from '../notice/render.js';
 import { listSegments } from '../recordings.js';
@@ -52,7 +53,8 @@ export const LIVE_LOOK_MS = 60_000;
 /** One look at a file (a recording, an evidence file: seeking, buffering, downloading again) per actor and file. */
 export const FILE_LOOK_MS = 5 * 60_000;
 
-export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}): void {
+/** `sources`: the rule for camera sources set through the API, held to again before a stored camera's source is opened. */
+export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sources?: CameraSourcePolicy): void {
   const liveLooks = new LookThrottle(LIVE_LOOK_MS);
   const fileLooks = new LookThrottle(FILE_LOOK_MS);
   const { router: r, store } = ctx;
@@ -68,6 +70,18 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}): vo
     if (!c) throw notFound('camera');
     await assertCameraVisible(store, principal, c.id);
     return c;
+  };
+  /** The source ffmpeg may open for a camera: a config camera's as written, a stored camera's only if the API would accept it. */
+  const sourceOf = (c: { id: string; url: string }): string => {
+    if (sources && !ctx.configCameraIds.has(c.id)) {
+      try {
+        sources.checkStored(c.url);
+      } catch (e) {
+        if (e instanceof HttpError) throw new HttpError(409, e.code, `${e.message} (edit the camera's source)`);
+        throw e;
+      }
+    }
+    return c.url;
   };
   const session = (cameraId: string, url: string): Promise<HlsSession> => {
     let s = hls.get(cameraId);
@@ -85,7 +99,7 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}): vo
       const c = await camera(principal!, params.id);
       // The analyser's latest frame when the camera runs (no new ffmpeg; current even for looping files), else one grab.
       const live = ctx.cameras.latestFrame(c.id);
-      const jpeg = live ? await frameJpeg(live) : await grabJpeg(c.url, { timeoutMs: 10_000 });
+      const jpeg = live ? await frameJpeg(live) : await grabJpeg(sourceOf(c), { timeoutMs: 10_000 });
       // A wall refreshes snapshots every few seconds: one audit row per viewer and camera per minute is one look.
       await liveLooks.cover(`${principal!.actor}|snapshot|${c.id}`, () => ctx.audit(req, principal, 'footage.view', c.id, { what: 'snapshot' }));
       return reply.type('image/jpeg').header('x-argus-frame', live ? 'live' : 'grab').send(jpeg);
@@ -95,7 +109,7 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}): vo
     method: 'GET', url: '/api/cameras/:id/live.m3u8', tag: 'footage', permission: 'live.read', summary: 'Live HLS playlist (starts the muxer on demand; audited)', params: idParams,
     handler: async ({ req, reply, principal, params }) => {
       const c = await camera(principal!, params.id);
-      const s = await session(c.id, c.url);
+      const s = await session(c.id, sourceOf(c));
       s.touch();
       const file = await s.waitForPlaylist();
       const text = (await readFile(file, 'utf8')).replace(/^(seg\d+\.ts)$/gm, `hls/$1`);
