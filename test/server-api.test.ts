@@ -1,8 +1,11 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from '../src/core/ids.js';
 import type { PlateReadEvent } from '../src/core/plate.js';
@@ -173,14 +176,6 @@ describe.each(dialects)('the API over %s', (dialect) => {
     const extra = await admin.post('/api/watchlists', { name: 'x', isAdmin: true });
     expect(extra.status).toBe(400);
     expect(extra.body.error.message).toContain('isAdmin');
-    for (const p of ['..%2F..%2Fetc%2Fpasswd', '..', '%2E%2E%2Fdata%2Fargus.db', 'a%00b']) {
-      const r = await admin.get(`/api/cameras/${p}`);
-      expect([400, 404], p).toContain(r.status);
-      expect(JSON.stringify(r.body)).not.toContain('root:');
-    }
-    const trav = await admin.get('/..%2F..%2F..%2Fetc%2Fpasswd');
-    expect(trav.status).toBe(404);
-    expect(JSON.stringify(trav.body)).not.toContain('root:');
     const sqlPlate = await admin.get(`/api/plates/search?q=${encodeURIComponent("43A' OR 1=1 --")}`);
     expect(sqlPlate.status).toBe(400);
     const badCursor = await admin.get('/api/events?cursor=AAAA.BBBB');
@@ -200,6 +195,83 @@ describe.each(dialects)('the API over %s', (dialect) => {
     expect((await t.store.listUsers()).length).toBe(before.users);
     expect((await t.store.verifyAuditChain()).ok).toBe(true);
   });
+
+  it('never serves a secret outside the data folder to a path traversal, on every route that opens files', async () => {
+    // A server of its own, with real files in every folder a route reads, and the secret one level above them all.
+    const base = await mkdtemp(join(tmpdir(), 'argus-traversal-'));
+    const SECRET = `argus-secret-${ulid()}`;
+    const data = join(base, 'data');
+    const web = join(base, 'web');
+    const jpeg = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c00' } }).jpeg().toBuffer();
+    // Names every route's pattern accepts, so only the folder can keep them out; the JPEG carries the secret after its end.
+    for (const name of ['secret.txt', '20260101T000000Z.mp4', 'seg1.ts', 'manifest.json', 'index.html']) await writeFile(join(base, name), SECRET);
+    await writeFile(join(base, 'secret.jpg'), Buffer.concat([jpeg, Buffer.from(SECRET)]));
+    await mkdir(join(data, 'recordings', 'cam-a'), { recursive: true });
+    await writeFile(join(data, 'recordings', 'cam-a', '20261120T080000Z.mp4'), 'a real recording');
+    await mkdir(join(data, 'evidence', 'pkg'), { recursive: true });
+    await writeFile(join(data, 'evidence', 'pkg', 'manifest.json'), '{"real":true}');
+    await writeFile(join(data, 'evidence', 'pkg', 'composite.jpg'), jpeg);
+    await mkdir(join(data, 'crops', '2026-11-20'), { recursive: true });
+    await writeFile(join(data, 'crops', '2026-11-20', 's-ok.jpg'), jpeg);
+    await mkdir(join(web, 'assets'), { recursive: true });
+    await writeFile(join(web, 'index.html'), '<!doctype html><title>Argus</title>');
+    await writeFile(join(web, 'assets', 'app.js'), 'console.log(1)');
+    const t2 = await startTestServer(dialect, { footage: { dataDir: data }, webRoot: web });
+    try {
+      await seed(t2);
+      const e = (id: string, violationId: string, kind: string, path: string) => ({ id, violationId, eventId: null, kind, path, sha256: '', bytes: 0, createdAtMs: T0 });
+      await t2.store.putEvidence(e('pkg', 'v2', 'manifest', 'pkg'));
+      for (const [id, path] of [['up1', 'pkg'], ['up2', 'pkg']] as const) await t2.store.putEvidence(e(id, 'v1', 'composite', path));
+      // The store refuses `..`; a tampered database may hold it all the same.
+      await t2.exec(`UPDATE evidence SET path = '../secret.jpg' WHERE id = 'up1'`);
+      await t2.exec(`UPDATE evidence SET path = '../../secret.jpg' WHERE id = 'up2'`);
+      const sighting = (id: string, cropRef: string) => ({ id, cameraId: 'cam-a', atMs: T0, plateKey: '43A12345', display: '43A-123.45', confidence: 0.9, category: 'white', cls: 'car', trackId: 1, direction: null, cropRef });
+      await t2.store.insertSightings([sighting('s-ok', '2026-11-20/s-ok.jpg'), sighting('s-up', '2026-11-20/s-ok.jpg')]);
+      await t2.exec(`UPDATE sightings SET crop_ref = '../../secret.jpg' WHERE id = 's-up'`);
+      const admin = await TestClient.login(t2.url, 'admin');
+      const get = (path: string) => rawGet(t2.url, path, admin.cookie);
+
+      // Each route really reads files from its folder (so a traversal would reach one).
+      for (const [path, body] of [
+        ['/api/recordings/cam-a/20261120T080000Z.mp4', 'a real recording'], ['/api/violations/v2/evidence/pkg/files/manifest.json', '{"real":true}'],
+        ['/assets/app.js', 'console.log(1)'], ['/', '<!doctype html><title>Argus</title>'],
+      ] as const) expect(await get(path), path).toMatchObject({ status: 200, body });
+      expect((await get('/api/sightings/s-ok/crop.jpg')).status).toBe(200);
+      expect((await get('/api/violations/v2/notice.pdf')).status).toBe(200);
+
+      const ups = ['..%2F', '..%2f', '%2e%2e%2f', '%2E%2E/', '..%5C', '%252e%252e%252f', '..%c0%af', '....//', '..;/', '../', '.%2e/', '%2e%2e%5c'];
+      const names = ['secret.txt', '20260101T000000Z.mp4', 'seg1.ts', 'manifest.json', 'secret.jpg', 'index.html', 'secret.txt%00.mp4'];
+      const walks = ups.flatMap((up) => [1, 2, 3, 4].flatMap((depth) => names.map((n) => up.repeat(depth) + n)));
+      const routes = [
+        (w: string) => `/api/recordings/cam-a/${w}`, (w: string) => `/api/recordings/${w}`, (w: string) => `/api/recordings/${w}/20261120T080000Z.mp4`,
+        (w: string) => `/api/cameras/cam-a/hls/${w}`, (w: string) => `/api/violations/v2/evidence/${w}`, (w: string) => `/api/violations/v2/evidence/pkg/files/${w}`,
+        (w: string) => `/api/sightings/${w}/crop.jpg`, (w: string) => `/api/violations/${w}/notice.pdf`, (w: string) => `/${w}`, (w: string) => `/assets/${w}`,
+      ];
+      let tried = 0;
+      const paths = routes.flatMap((route) => walks.map(route));
+      for (let i = 0; i < paths.length; i += 16) {
+        const batch = paths.slice(i, i + 16);
+        for (const [j, r] of (await Promise.all(batch.map(get))).entries()) {
+          tried++;
+          expect(r.body, batch[j]).not.toContain(SECRET);
+          expect(r.status, batch[j]).toBeLessThan(500);
+        }
+      }
+      // Stored paths leading out: the evidence files, the sighting's crop, the notice's images.
+      for (const path of ['/api/violations/v1/evidence/up1', '/api/violations/v1/evidence/up2', '/api/sightings/s-up/crop.jpg']) {
+        const r = await get(path);
+        tried++;
+        expect([r.status, r.body.includes(SECRET)], path).toEqual([404, false]);
+      }
+      expect((await get('/api/violations/v1/notice.pdf')).status).toBe(200);
+      const notices = (await t2.store.listAudit({ action: 'export.notice' })).items.map((a) => [a.target, (a.details as { images?: number }).images]);
+      expect(notices.sort()).toEqual([['v1', 0], ['v2', 1]]); // v2 has its composite; v1's image paths lead outside: none read
+      expect(tried).toBe(routes.length * walks.length + 3);
+    } finally {
+      await t2.dispose();
+      await rm(base, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('pages events with cursors and refuses a cursor of another query', async () => {
     const c = as('viewer');
@@ -386,3 +458,18 @@ describe.each(dialects)('the API over %s', (dialect) => {
     expect(err?.stdout).toContain(`BROKEN at seq ${victim.seq}`);
   }, 30_000);
 });
+
+/** GET a path exactly as written (fetch would resolve `..` and `%2e%2e` before sending it). */
+function rawGet(base: string, path: string, cookie: string): Promise<{ status: number; body: string }> {
+  const u = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ host: u.hostname, port: u.port, path, method: 'GET', headers: { cookie } }, (res) => {
+      let body = '';
+      res.setEncoding('latin1');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}

@@ -1,9 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { configSchema } from '../src/config/schema.js';
+import { parseRange } from '../src/server/range.js';
 import { startTestServer, TestClient, type TestServer } from '../src/server/testing/harness.js';
 import { video } from './assets.js';
 import { freePort, gstreamerMissing, loopClip, RtspCameras } from './rtsp-camera.js';
@@ -19,6 +23,23 @@ const gstreamer = gstreamerMissing() === undefined;
 const rtspCameras = new RtspCameras();
 
 const cleanup: Array<() => Promise<void>> = [];
+
+/** One file over HTTP on loopback, with byte ranges (an mp4 whose index is at the end needs them). */
+async function serveFile(file: string): Promise<{ url: string; close(): Promise<void> }> {
+  const size = (await stat(file)).size;
+  const srv = createServer((req, res) => {
+    const range = parseRange(req.headers.range, size);
+    if (range === 'unsatisfiable') return void res.writeHead(416).end();
+    const { start, end } = range ?? { start: 0, end: size - 1 };
+    res.writeHead(range ? 206 : 200, { 'content-type': 'video/mp4', 'accept-ranges': 'bytes', 'content-length': end - start + 1, ...(range ? { 'content-range': `bytes ${start}-${end}/${size}` } : {}) });
+    createReadStream(file, { start, end }).pipe(res);
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${(srv.address() as AddressInfo).port}`, close: () => new Promise((r) => {
+    srv.close(() => r());
+    srv.closeAllConnections();
+  }) };
+}
 afterAll(async () => {
   for (const f of cleanup.reverse()) await f();
   await rtspCameras.stopAll();
@@ -75,7 +96,10 @@ describe('the camera manager in the service', () => {
   it('runs without the detector model, says what is missing, and adds and removes cameras at run time', async () => {
     const emptyModels = await mkdtemp(join(tmpdir(), 'argus-nomodels-'));
     cleanup.push(() => rm(emptyModels, { recursive: true, force: true }));
-    const config = configSchema.parse({ version: 1, sites: [{ id: 'qn', name: 'Quảng Nam' }], cameras: [camera('loop', CLIP, 'Vòng lặp', 15.57)] });
+    // A camera added through the API is a network camera on an allowed network: here the clip over HTTP on loopback.
+    const config = configSchema.parse({ version: 1, sites: [{ id: 'qn', name: 'Quảng Nam' }], cameras: [camera('loop', CLIP, 'Vòng lặp', 15.57)], server: { cameraNetworks: ['127.0.0.1/32'] } });
+    const clipServer = await serveFile(CLIP);
+    cleanup.push(() => clipServer.close());
     const t = await startTestServer('sqlite', { config, startCameras: true, cameras: { modelsDir: emptyModels } });
     cleanup.push(() => t.dispose());
     const admin = await TestClient.login(t.url, 'admin');
@@ -88,7 +112,7 @@ describe('the camera manager in the service', () => {
     expect(st.analysis).toBe('no_model');
     expect(st.message).toMatch(/ARGUS_MODELS/);
 
-    const added = await admin.post('/api/cameras', camera('extra', CLIP, 'Thêm', 15.59));
+    const added = await admin.post('/api/cameras', camera('extra', `${clipServer.url}/extra.mp4`, 'Thêm', 15.59));
     expect(added.status).toBe(200);
     await until('the added camera online', async () => mgr.status('extra')[0]?.health === 'online', 30_000);
     const loopFrames = mgr.status('loop')[0]!.framesAnalysed;

@@ -101,17 +101,60 @@ describe('evidence download', () => {
     if (file === 'manifest.sig') expect(JSON.parse(body.toString()).format).toBe('argus-evidence-signature/1');
   });
 
-  it('serves the clip by byte ranges (seeking) and audits one look, not every range', async () => {
+  it('serves the clip by byte ranges (seeking), each byte covered by the one audit row of the actor and file', async () => {
+    const seeker = await createUser(t.store, { username: 'seeker', password: TEST_PASSWORD, roles: ['reviewer'] });
+    const c = await TestClient.login(t.url, 'seeker');
     const url = `${t.url}/api/violations/${V}/evidence/${V}-pkg/files/clip.mp4`;
     const whole = await readFile(join(pkg, 'clip.mp4'));
-    const before = (await t.store.listAudit({ action: 'export.evidence', limit: 1000 })).items.length;
-    const first = await fetch(url, { headers: { cookie: admin.cookie, range: 'bytes=0-99' } });
+    const rows = async () => (await t.store.listAudit({ actor: seeker.id, action: 'export.evidence', limit: 1000 })).items.map((a) => (a.details as { file?: string; evidenceId?: string }).file ?? (a.details as { evidenceId?: string }).evidenceId);
+    const first = await fetch(url, { headers: { cookie: c.cookie, range: 'bytes=0-99' } });
     expect([first.status, first.headers.get('content-range')]).toEqual([206, `bytes 0-99/${whole.length}`]);
     expect(Buffer.from(await first.arrayBuffer())).toEqual(whole.subarray(0, 100));
-    const seek = await fetch(url, { headers: { cookie: admin.cookie, range: `bytes=${whole.length - 50}-` } });
+    expect(await rows()).toEqual(['clip.mp4']); // written before the bytes were sent
+    const seek = await fetch(url, { headers: { cookie: c.cookie, range: `bytes=${whole.length - 50}-` } });
     expect(seek.status).toBe(206);
     expect(Buffer.from(await seek.arrayBuffer())).toEqual(whole.subarray(whole.length - 50));
-    expect((await t.store.listAudit({ action: 'export.evidence', limit: 1000 })).items.length).toBe(before + 1);
+    // A player seeking, buffering and starting over: the same look, folded on the server whatever the header says.
+    for (const range of ['bytes=0-', 'bytes=100-199', 'bytes=-50', undefined, 'bytes=0-']) {
+      const res = await fetch(url, { headers: { cookie: c.cookie, ...(range ? { range } : {}) } });
+      expect([200, 206]).toContain(res.status);
+      await res.arrayBuffer();
+    }
+    expect(await rows()).toEqual(['clip.mp4']);
+    // Another file is another look; another actor's read of the same file is theirs.
+    await (await fetch(`${t.url}/api/violations/${V}/evidence/${V}-pkg/files/composite.jpg`, { headers: { cookie: c.cookie, range: 'bytes=0-' } })).arrayBuffer();
+    expect((await rows()).sort()).toEqual(['clip.mp4', 'composite.jpg']);
+    const other = await createUser(t.store, { username: 'seeker2', password: TEST_PASSWORD, roles: ['reviewer'] });
+    await (await fetch(url, { headers: { cookie: (await TestClient.login(t.url, 'seeker2')).cookie, range: 'bytes=0-' } })).arrayBuffer();
+    expect((await t.store.listAudit({ actor: other.id, action: 'export.evidence' })).items).toHaveLength(1);
+  });
+
+  /** Ranges that once read a whole file with no audit row: the audit decision must not depend on them. */
+  const HOSTILE_RANGES: [string, Record<string, string>][] = [
+    ['bytes=-99999999999', {}], ['bytes=00-', {}], ['bytes=0000-', {}], ['bytes=1-', {}], ['bytes=1-2,0-', {}],
+    ['bytes=-500', {}], ['Bytes=0-', {}], ['bytes=5-', { 'if-range': '"stale-etag"' }],
+  ];
+  it.each(HOSTILE_RANGES)('audits a download with Range %s %o before sending a byte (clip of a package, single-file still)', async (range, extra) => {
+    const username = `range${HOSTILE_RANGES.findIndex(([r, x]) => r === range && x === extra)}`;
+    const u = await createUser(t.store, { username, password: TEST_PASSWORD, roles: ['reviewer'] });
+    const c = await TestClient.login(t.url, username);
+    for (const path of [`/api/violations/${V}/evidence/${V}-pkg/files/clip.mp4`, `/api/violations/${V}/evidence/still-1`]) {
+      const res = await fetch(t.url + path, { headers: { cookie: c.cookie, range, ...extra } });
+      expect([200, 206], path).toContain(res.status);
+      expect((await res.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    }
+    const rows = (await t.store.listAudit({ actor: u.id, action: 'export.evidence' })).items.map((a) => a.details as { file?: string; evidenceId?: string });
+    expect(rows.map((d) => d.file ?? d.evidenceId).sort()).toEqual(['clip.mp4', 'still-1']);
+  });
+
+  it('audits a read from byte 1 at once, and folds the read from byte 0 that follows into it', async () => {
+    const u = await createUser(t.store, { username: 'byteone', password: TEST_PASSWORD, roles: ['reviewer'] });
+    const c = await TestClient.login(t.url, 'byteone');
+    const url = `${t.url}/api/violations/${V}/evidence/${V}-pkg/files/clip.mp4`;
+    await (await fetch(url, { headers: { cookie: c.cookie, range: 'bytes=1-' } })).arrayBuffer();
+    expect((await t.store.listAudit({ actor: u.id, action: 'export.evidence' })).items).toHaveLength(1);
+    await (await fetch(url, { headers: { cookie: c.cookie, range: 'bytes=0-' } })).arrayBuffer();
+    expect((await t.store.listAudit({ actor: u.id, action: 'export.evidence' })).items).toHaveLength(1);
   });
 
   it('gives a single-file evidence item with its type and name', async () => {

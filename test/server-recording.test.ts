@@ -6,7 +6,7 @@
  * recording.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,12 +29,13 @@ let viaRtsp = false;
 let gateServer: Awaited<ReturnType<RtspCameras['start']>> | undefined;
 let gatePort = 0;
 let gateLong = '';
+let gateSource = '';
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'argus-recording-'));
   dataDir = join(work, 'data');
   const demo = await loadServiceConfig(join(REPO_ROOT, 'config/demo.yaml'), { ...process.env, ARGUS_ASSETS: ASSETS });
-  let gateSource = video('intel_car-detection.mp4');
+  gateSource = video('intel_car-detection.mp4');
   if (gstreamerMissing() === undefined) {
     gatePort = await freePort();
     gateLong = loopClip(gateSource, join(work, 'gate-long.mp4'), 10);
@@ -60,6 +61,52 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
+/** The argument lists of the processes whose command line has `fragment` (from /proc: Linux). */
+async function processesWith(fragment: string): Promise<Array<{ pid: string; args: string[] }>> {
+  const out: Array<{ pid: string; args: string[] }> = [];
+  for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
+    const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0').filter(Boolean);
+    if (args.some((a) => a.includes(fragment))) out.push({ pid, args });
+  }
+  return out;
+}
+
+/** Pids holding an established TCP connection to 127.0.0.1:`port` (client side), from /proc/net/tcp and the fd links. */
+async function clientPidsOf(port: number): Promise<Set<string>> {
+  const inodes = new Set<string>();
+  for (const line of (await readFile('/proc/net/tcp', 'utf8')).split('\n').slice(1)) {
+    const [, , remote, state, , , , , , inode] = line.trim().split(/\s+/);
+    if (state === '01' && remote === `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}` && inode) inodes.add(inode);
+  }
+  const pids = new Set<string>();
+  for (const pid of (await readdir('/proc')).filter((p) => /^\d+$/.test(p))) {
+    for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [] as string[])) {
+      const m = /^socket:\[(\d+)\]$/.exec(await readlink(`/proc/${pid}/fd/${fd}`).catch(() => ''));
+      if (m && inodes.has(m[1]!)) pids.add(pid);
+    }
+  }
+  return pids;
+}
+
+/**
+ * What the camera's recorder really reads: its running ffmpeg (found by the camera's recording folder in its
+ * arguments) takes `source` as input with the protocol whitelist of that source, and, for the RTSP camera, holds an
+ * open connection to the RTSP server.
+ */
+async function expectRecorderReads(cameraId: string, source: string): Promise<void> {
+  const recorders = (await processesWith(join(dataDir, 'recordings', cameraId))).filter((p) => p.args.includes('segment'));
+  expect(recorders).toHaveLength(1);
+  const args = recorders[0]!.args;
+  const input = args[args.indexOf('-i') + 1];
+  expect(args[args.indexOf('-protocol_whitelist') + 1]).toBe(viaRtsp ? 'rtsp,rtsps,tcp,tls' : 'file');
+  if (!viaRtsp) {
+    expect(input).toBe(`file:${source}`);
+    return;
+  }
+  expect(input).toBe(source);
+  expect(await clientPidsOf(gatePort)).toContain(recorders[0]!.pid); // the recorder pulls from the RTSP server itself
+}
+
 const recording = async (id: string) => (await admin.get(`/api/cameras/${id}`)).body?.status?.recording as { running: boolean; segments: number; restarts: number; lastSegment: string | null; lastSegmentAtMs: number | null; lastError: string | null } | null;
 const files = async (id: string): Promise<string[]> => (await readdir(join(dataDir, 'recordings', id)).catch(() => [] as string[])).sort();
 
@@ -72,7 +119,7 @@ describe('recording in the service', () => {
         return r && r.segments >= 1 ? r : undefined;
       }, 40_000);
       expect(rec.running).toBe(true);
-      if (id === GATE) expect(viaRtsp).toBe(gstreamerMissing() === undefined); // the RTSP path is taken where it can be
+      if (id === GATE) await expectRecorderReads(GATE, gateSource);
       expect(rec.lastSegmentAtMs).toBeGreaterThanOrEqual(started);
       const list = await admin.get(`/api/cameras/${id}/recordings`);
       expect(list.status).toBe(200);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { VEHICLE_CLASSES } from '../core/classes.js';
 import { PROVINCE_CODES } from '../core/plate.js';
 import { mapSchema } from './map.js';
-import { httpSchema, ingestLimitsSchema } from './service.js';
+import { ingestLimitsSchema, serverSchema } from './service.js';
 import { RULES_NEEDING_CALIBRATION, RULES_NEEDING_SPEED_LIMITS, ruleRefs, ruleSchema, type RefKind } from './rules.js';
 
 /**
@@ -294,7 +294,7 @@ export const configSchema = z
     sections: z.array(sectionSchema).default([]).describe('Section (average-speed) controls between cameras'),
     recordings: recordingsSchema.prefault({}).describe('Retention of the recordings: by age, by quota, by free disk'),
     map: mapSchema.optional(),
-    http: httpSchema.prefault({}).describe('The HTTP front: trusted reverse proxies'),
+    server: serverSchema.prefault({}).describe('The service: trusted reverse proxies, secure cookies, the networks of cameras set through the API'),
     ingest: ingestLimitsSchema.prefault({}).describe('Bounds of the partner ingest API: clock skew, age'),
   })
   .superRefine((cfg, ctx) => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { httpSchema, ingestLimitsSchema } from './service.js';
+import { serverSchema, ingestLimitsSchema } from './service.js';
 
 describe('service settings', () => {
   it('trust no proxy by default, and only addresses or CIDR ranges when told', () => {
-    expect(httpSchema.parse({})).toEqual({ trustedProxies: [] });
-    expect(httpSchema.parse({ trustedProxies: ['10.0.0.5', '10.0.0.0/8', '::1', 'fd00::/8'] }).trustedProxies).toHaveLength(4);
+    expect(serverSchema.parse({})).toMatchObject({ trustedProxies: [], secureCookies: false });
+    expect(serverSchema.parse({ trustedProxies: ['10.0.0.5', '10.0.0.0/8', '::1', 'fd00::/8'] }).trustedProxies).toHaveLength(4);
     for (const bad of [true, '10.0.0.5', ['*'], ['proxy.local'], ['10.0.0.0/33'], ['loopback']]) {
-      expect(httpSchema.safeParse({ trustedProxies: bad }).success, JSON.stringify(bad)).toBe(false);
+      expect(serverSchema.safeParse({ trustedProxies: bad }).success, JSON.stringify(bad)).toBe(false);
     }
   });
 

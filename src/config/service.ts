@@ -1,16 +1,23 @@
-/** Service-wide settings of the config file: the HTTP front (trusted proxies) and the bounds of partner ingest. */
+/**
+ * Service-wide settings of the config file: the service's front (trusted proxies, secure cookies, the networks
+ * cameras set through the API may be on) and the bounds of partner ingest.
+ */
 import { z } from 'zod';
+import { cameraNetworksSchema } from './camera-networks.js';
 
 const proxy = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
   error: 'an IPv4 or IPv6 address, or a CIDR range such as 10.0.0.0/8',
 });
 
-export const httpSchema = z
+export const serverSchema = z
   .strictObject({
     trustedProxies: z.array(proxy).max(100).default([])
       .describe('Addresses or CIDR ranges of the reverse proxies in front of Argus. X-Forwarded-For is believed only from these, for the client address of the login limits and the audit; empty (default): trust no proxy, the address is the TCP peer'),
+    secureCookies: z.boolean().default(false)
+      .describe('Set the Secure flag on the session cookies: true when users reach Argus over HTTPS (behind a TLS proxy)'),
+    cameraNetworks: cameraNetworksSchema,
   })
-  .describe('The HTTP front of the service');
+  .describe('The service: its HTTP front and the networks of cameras set through the API');
 
 export const ingestLimitsSchema = z
   .strictObject({
@@ -21,5 +28,5 @@ export const ingestLimitsSchema = z
   })
   .describe('Bounds of the partner ingest API (POST /api/ingest/sightings)');
 
-export type HttpConfig = z.infer<typeof httpSchema>;
+export type ServerConfig = z.infer<typeof serverSchema>;
 export type IngestLimitsConfig = z.infer<typeof ingestLimitsSchema>;

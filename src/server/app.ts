@@ -15,6 +15,7 @@ import { ingestLimitsSchema, type IngestLimitsConfig } from '../config/service.j
 import type { Store } from '../store/store.js';
 import { Auth, DEFAULT_AUTH, type AuthOptions } from './auth.js';
 import { CameraManager, type CameraManagerOptions } from './camera-manager.js';
+import { CameraSourcePolicy } from './camera-source.js';
 import { cameraToRecord, recordToCamera } from './cameras.js';
 import { auditWriter, type ServerContext } from './context.js';
 import { installErrorHandler, Router, sendError } from './http.js';
@@ -47,7 +48,7 @@ export interface ServerOptions {
   readonly auth?: Partial<AuthOptions>;
   /** Largest request body, bytes (default 256 KiB). */
   readonly bodyLimit?: number;
-  /** Addresses/CIDRs of trusted reverse proxies (config `http.trustedProxies`): X-Forwarded-For only from them (default: none). */
+  /** Addresses/CIDRs of trusted reverse proxies (config `server.trustedProxies`): X-Forwarded-For only from them (default: none). */
   readonly trustedProxies?: readonly string[];
   /** Bounds of partner ingest (config `ingest`; default: 300 s ahead, 7 days old). */
   readonly ingestLimits?: IngestLimitsConfig;
@@ -122,8 +123,9 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
     // Login needs no identity (and a still-valid old session must not make it demand a CSRF header).
     req.principal = req.url === '/api/auth/login' ? null : await auth.identify(req);
   });
-  for (const routes of [authRoutes, siteRoutes, eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, ingestRoutes({ cropsDir, limits: opts.ingestLimits ?? ingestLimitsSchema.parse({}) }), sightingRoutes(cropsDir)]) routes(ctx);
-  footageRoutes(ctx, opts.footage);
+  const sources = new CameraSourcePolicy(opts.config ? { networks: opts.config.server.cameraNetworks } : {});
+  for (const routes of [authRoutes, siteRoutes(sources), eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, ingestRoutes({ cropsDir, limits: opts.ingestLimits ?? ingestLimitsSchema.parse({}) }), sightingRoutes(cropsDir)]) routes(ctx);
+  footageRoutes(ctx, opts.footage, sources);
 
   const webRoot = resolve(opts.webRoot ?? join(packageRoot(), 'web/dist'));
   const hasUi = existsSync(resolve(webRoot, 'index.html'));
@@ -139,6 +141,8 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   if (opts.startCameras ?? true) {
     for (const rec of await store.listCameras()) {
       try {
+        // A camera stored through the API (not in the config file) runs only with a source the API would accept now.
+        if (!ctx.configCameraIds.has(rec.id)) sources.checkStored(rec.url);
         await cameras.add(recordToCamera(rec));
       } catch (e) {
         app.log.error({ cameraId: rec.id, err: (e as Error).message }, 'camera not started');

@@ -7,7 +7,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ulid } from '../core/ids.js';
-import type { Store, UserRecord } from '../store/store.js';
+import type { ApiKeyRecord, SessionRecord, Store, UserRecord } from '../store/store.js';
 import { scopeExcess } from './apikeys.js';
 import { HttpError } from './errors.js';
 import { WindowLimiter } from './limiter.js';
@@ -110,7 +110,7 @@ export class Auth {
     if (!token) return null;
     const id = sha256(token);
     const session = await this.store.getSession(id);
-    if (!session || session.expiresAtMs <= nowMs || nowMs - session.lastSeenMs > this.options.idleTimeoutMs) {
+    if (!session || !this.sessionLive(session, nowMs)) {
       if (session) await this.store.deleteSession(id);
       return null;
     }
@@ -130,18 +130,34 @@ export class Auth {
     const m = /^Bearer (argus_[A-Za-z0-9_-]{16,128})$/.exec(authz);
     if (!m?.[1]) throw new HttpError(401, 'unauthorized', 'malformed Authorization header (expected "Bearer argus_…")');
     const key = await this.store.getApiKeyByHash(sha256(m[1]));
-    if (!key || key.revokedAtMs !== null || key.expiresAtMs === null || key.expiresAtMs <= nowMs) {
-      throw new HttpError(401, 'unauthorized', 'unknown, revoked or expired API key');
-    }
-    // Checked on every use: the key dies with its owner (deleted or disabled), and never acts beyond the owner.
-    const owner = key.ownerUserId === null ? null : await this.store.getUser(key.ownerUserId);
-    if (!owner || owner.disabled) throw new HttpError(401, 'unauthorized', 'the owner of this API key is disabled or deleted');
+    if (!key) throw new HttpError(401, 'unauthorized', 'unknown, revoked or expired API key');
+    const principal = await this.keyPrincipal(key, nowMs);
+    if (principal instanceof HttpError) throw principal;
     if (!this.keyLimiter.hit(key.id, key.rateLimitPerMin, nowMs)) {
       throw new HttpError(429, 'rate_limited', `API key rate limit (${key.rateLimitPerMin}/min) exceeded; retry in ${this.keyLimiter.retryAfterSec(key.id, nowMs)} s`);
     }
-    const excess = await scopeExcess(this.store, key.scope, owner.scope);
-    if (excess) throw new HttpError(403, 'forbidden', `this API key reaches beyond its owner's area now (${excess}); make a new key`);
     if (key.lastUsedMs === null || nowMs - key.lastUsedMs > 60_000) await this.store.touchApiKey(key.id, nowMs);
+    return principal;
+  }
+
+  /** A session is live until it expires or idles out (the one rule of requests and of open live streams). */
+  sessionLive(session: Pick<SessionRecord, 'expiresAtMs' | 'lastSeenMs'>, nowMs: number): boolean {
+    return session.expiresAtMs > nowMs && nowMs - session.lastSeenMs <= this.options.idleTimeoutMs;
+  }
+
+  /**
+   * What a stored key may do now, or why it may do nothing (the one rule of requests and of open live streams):
+   * not revoked, not expired, its owner present and enabled (a key dies with its owner), its area within the owner's
+   * area and its permissions within the owner's roles. Reads the store only.
+   */
+  async keyPrincipal(key: ApiKeyRecord, nowMs: number): Promise<Principal | HttpError> {
+    if (key.revokedAtMs !== null || key.expiresAtMs === null || key.expiresAtMs <= nowMs) {
+      return new HttpError(401, 'unauthorized', 'unknown, revoked or expired API key');
+    }
+    const owner = key.ownerUserId === null ? null : await this.store.getUser(key.ownerUserId);
+    if (!owner || owner.disabled) return new HttpError(401, 'unauthorized', 'the owner of this API key is disabled or deleted');
+    const excess = await scopeExcess(this.store, key.scope, owner.scope);
+    if (excess) return new HttpError(403, 'forbidden', `this API key reaches beyond its owner's area now (${excess}); make a new key`);
     const ownerMay = permissionsOfRoles(owner.roles);
     return {
       kind: 'apikey', actor: `apikey:${key.id}`, userId: key.ownerUserId, username: key.name, roles: ['partner'],

@@ -17,7 +17,7 @@ import { latLng } from './schemas.js';
 export const cameraPatchSchema = z.strictObject({
   name: z.string().trim().min(1).max(200).optional(),
   kind: z.enum(CAMERA_KINDS).optional(),
-  source: z.string().min(1).max(2000).optional(),
+  source: z.string().min(1).max(2000).optional().describe('rtsp(s):// or http(s):// on a host inside server.cameraNetworks; a file source only from the config file (camera-source.ts)'),
   enabled: z.boolean().optional(),
   location: latLng.optional(),
   lines: z.array(lineSchema).max(100).optional().describe('Replaces the counting and stop lines'),

@@ -1,7 +1,8 @@
 /**
  * HTTP byte ranges (RFC 9110 §14): `Range: bytes=…` against a file, for clients that read parts of a large file
  * (PMTiles archives, video seeking). One range per request; a header that is not a single valid byte range is
- * ignored (the whole file is sent), as the RFC allows.
+ * ignored (the whole file is sent), as the RFC allows. What a client asks for never decides whether a read is
+ * audited: footage routes cover every request with an audit row first (look-throttle.ts folds repeats).
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -28,11 +29,6 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
   if (end < start) return null;
   if (start >= size) return 'unsatisfiable';
   return { start, end: Math.min(end, size - 1) };
-}
-
-/** A `Range` request that continues a read already under way (not from byte 0): a player seeking or buffering. */
-export function isRangeContinuation(header: string | undefined): boolean {
-  return header !== undefined && !/^bytes=0-/.test(header.trim());
 }
 
 /**

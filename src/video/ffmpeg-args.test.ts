@@ -1,4 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isArgusError } from '../core/errors.js';
 import {
   buildDecodeArgs,
@@ -10,6 +16,9 @@ import {
   type DecodeSpec,
   type InputSpec,
 } from './ffmpeg-args.js';
+import { buildHlsArgs } from './hls.js';
+import { buildRecordArgs } from './recorder.js';
+import { buildSnapshotArgs, grabJpeg } from './snapshot.js';
 
 const file = parseSource('/data/cam 1.mp4');
 const rtsp = parseSource('rtsp://admin:secret@10.0.0.5:554/Streaming/Channels/101');
@@ -52,19 +61,24 @@ describe('redactUrl', () => {
   });
 });
 
+const FILE_ONLY = ['-protocol_whitelist', 'file'];
+const RTSP_ONLY = ['-protocol_whitelist', 'rtsp,rtsps,tcp,tls'];
+const HTTP_ONLY = ['-protocol_whitelist', 'http,https,tcp,tls', '-max_redirects', '0'];
+
 describe('buildInputArgs', () => {
   const cases: [string, InputSpec, string[]][] = [
-    ['a plain file', { source: file }, ['-i', 'file:/data/cam 1.mp4']],
-    ['a realtime file', { source: file, realtime: true }, ['-re', '-i', 'file:/data/cam 1.mp4']],
-    ['a looping realtime file', { source: file, realtime: true, loop: true }, ['-re', '-stream_loop', '-1', '-i', 'file:/data/cam 1.mp4']],
-    ['an rtsp camera (tcp, µs socket timeout)', { source: rtsp }, ['-rtsp_transport', 'tcp', '-timeout', '5000000', '-i', rtsp.input]],
-    ['an rtsp camera with a 2 s timeout', { source: rtsp, socketTimeoutMs: 2000 }, ['-rtsp_transport', 'tcp', '-timeout', '2000000', '-i', rtsp.input]],
+    ['a plain file', { source: file }, [...FILE_ONLY, '-i', 'file:/data/cam 1.mp4']],
+    ['a realtime file', { source: file, realtime: true }, [...FILE_ONLY, '-re', '-i', 'file:/data/cam 1.mp4']],
+    ['a looping realtime file', { source: file, realtime: true, loop: true }, [...FILE_ONLY, '-re', '-stream_loop', '-1', '-i', 'file:/data/cam 1.mp4']],
+    ['a path that looks like a protocol (concat:)', { source: parseSource('concat:/etc/passwd|/data/argus.db') }, [...FILE_ONLY, '-i', 'file:concat:/etc/passwd|/data/argus.db']],
+    ['an rtsp camera (tcp, µs socket timeout)', { source: rtsp }, [...RTSP_ONLY, '-rtsp_transport', 'tcp', '-timeout', '5000000', '-i', rtsp.input]],
+    ['an rtsp camera with a 2 s timeout', { source: rtsp, socketTimeoutMs: 2000 }, [...RTSP_ONLY, '-rtsp_transport', 'tcp', '-timeout', '2000000', '-i', rtsp.input]],
     [
-      'an http stream (reconnects)',
+      'an http stream (reconnects, no redirect)',
       { source: http, socketTimeoutMs: 3000 },
-      ['-rw_timeout', '3000000', '-reconnect', '1', '-reconnect_streamed', '1', '-reconnect_delay_max', '2', '-i', http.input],
+      [...HTTP_ONLY, '-rw_timeout', '3000000', '-reconnect', '1', '-reconnect_streamed', '1', '-reconnect_delay_max', '2', '-i', http.input],
     ],
-    ['an rtsp camera ignoring realtime/loop', { source: rtsp, realtime: true, loop: true }, ['-rtsp_transport', 'tcp', '-timeout', '5000000', '-i', rtsp.input]],
+    ['an rtsp camera ignoring realtime/loop', { source: rtsp, realtime: true, loop: true }, [...RTSP_ONLY, '-rtsp_transport', 'tcp', '-timeout', '5000000', '-i', rtsp.input]],
   ];
   it.each(cases)('builds the input of %s', (_name, spec, expected) => {
     expect(buildInputArgs(spec)).toEqual(expected);
@@ -77,14 +91,14 @@ describe('buildDecodeArgs', () => {
     [
       'a file at 5 fps, 640×360',
       { source: file, fps: 5, width: 640, height: 360 },
-      ['-nostdin', '-hide_banner', '-loglevel', 'error', '-i', 'file:/data/cam 1.mp4', ...tail('fps=5,scale=640:360:flags=bilinear')],
+      ['-nostdin', '-hide_banner', '-loglevel', 'error', ...FILE_ONLY, '-i', 'file:/data/cam 1.mp4', ...tail('fps=5,scale=640:360:flags=bilinear')],
     ],
     [
       'an rtsp camera at 2.5 fps with 2 decoder threads',
       { source: rtsp, fps: 2.5, width: 1280, height: 720, threads: 2, socketTimeoutMs: 4000 },
       [
         '-nostdin', '-hide_banner', '-loglevel', 'error', '-threads', '2',
-        '-rtsp_transport', 'tcp', '-timeout', '4000000', '-i', rtsp.input,
+        ...RTSP_ONLY, '-rtsp_transport', 'tcp', '-timeout', '4000000', '-i', rtsp.input,
         ...tail('fps=2.5,scale=1280:720:flags=bilinear'),
       ],
     ],
@@ -92,7 +106,7 @@ describe('buildDecodeArgs', () => {
       'a looping realtime file at 29.97 fps with warnings',
       { source: file, fps: 30000 / 1001, width: 320, height: 180, realtime: true, loop: true, logLevel: 'warning' },
       [
-        '-nostdin', '-hide_banner', '-loglevel', 'warning', '-re', '-stream_loop', '-1', '-i', 'file:/data/cam 1.mp4',
+        '-nostdin', '-hide_banner', '-loglevel', 'warning', ...FILE_ONLY, '-re', '-stream_loop', '-1', '-i', 'file:/data/cam 1.mp4',
         ...tail('fps=29.97003,scale=320:180:flags=bilinear'),
       ],
     ],
@@ -115,7 +129,7 @@ describe('buildProbeArgs', () => {
     expect(buildProbeArgs({ source: file, realtime: true, loop: true })).toEqual([
       '-hide_banner', '-v', 'error',
       '-show_entries', 'format=duration,format_name:stream=codec_type,codec_name,width,height,avg_frame_rate,r_frame_rate,nb_frames',
-      '-of', 'json', '-i', 'file:/data/cam 1.mp4',
+      '-of', 'json', ...FILE_ONLY, '-i', 'file:/data/cam 1.mp4',
     ]);
   });
 });
@@ -136,4 +150,87 @@ describe('buildEncodeArgs', () => {
     expect(args.slice(args.indexOf('-c:v'), args.indexOf('-c:v') + 4)).toEqual(['-c:v', 'mpeg4', '-q:v', '4']);
     expect(args).toContain('12.5');
   });
+});
+
+describe('the protocol whitelist of every builder that opens a camera source', () => {
+  const builders: [string, (source: ReturnType<typeof parseSource>) => string[]][] = [
+    ['decode', (source) => buildDecodeArgs({ source, fps: 5, width: 64, height: 64 })],
+    ['probe', (source) => buildProbeArgs({ source })],
+    ['hls', (source) => buildHlsArgs({ source, dir: '/tmp/h' })],
+    ['snapshot', (source) => buildSnapshotArgs({ source })],
+    ['record', (source) => buildRecordArgs({ source, dir: '/rec/c' })],
+  ];
+  const sources: [string, string][] = [['/v/a.mp4', 'file'], ['rtsp://cam/1', 'rtsp,rtsps,tcp,tls'], ['rtsps://cam/1', 'rtsp,rtsps,tcp,tls'], ['http://cam/x', 'http,https,tcp,tls'], ['https://cam/x.m3u8', 'http,https,tcp,tls']];
+  it.each(builders.flatMap(([name, build]) => sources.map(([src, list]) => [name, src, list, build] as const)))('%s of %s opens only %s, before its input', (_name, src, list, build) => {
+    const args = build(parseSource(src));
+    const at = args.indexOf('-protocol_whitelist');
+    expect(args[at + 1]).toBe(list);
+    expect(at).toBeGreaterThanOrEqual(0);
+    expect(at).toBeLessThan(args.indexOf('-i'));
+    expect(args.filter((a) => a === '-protocol_whitelist')).toHaveLength(1);
+  });
+});
+
+/** A loopback HTTP server that counts the requests it gets (what a metadata endpoint would see). */
+async function countingServer(handler: (req: IncomingMessage, res: ServerResponse) => void = (_q, r) => r.end('x')): Promise<{ url: string; hits: string[]; close(): Promise<void> }> {
+  const hits: string[] = [];
+  const srv = createServer((req, res) => {
+    hits.push(req.url ?? '');
+    handler(req, res);
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, hits, close: () => new Promise((r) => srv.close(() => r())) };
+}
+
+describe('a real ffmpeg kept to the source protocol', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'argus-whitelist-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('does not let a file source reach the network (a local playlist naming an http segment)', async () => {
+    const target = await countingServer();
+    try {
+      const playlist = join(dir, 'smuggle.m3u8');
+      await writeFile(playlist, `#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\n${target.url}/latest/meta-data/seg0.ts\n#EXT-X-ENDLIST\n`);
+      await expect(grabJpeg(playlist, { timeoutMs: 10_000 })).rejects.toThrow(/not on whitelist|no frame/);
+      expect(target.hits).toEqual([]);
+    } finally {
+      await target.close();
+    }
+  }, 20_000);
+
+  it('does not follow an http redirect to another host (past the camera network allow-list)', async () => {
+    const inner = await countingServer();
+    const outer = await countingServer((_q, r) => {
+      r.writeHead(302, { location: `${inner.url}/latest/meta-data/` });
+      r.end();
+    });
+    try {
+      await expect(grabJpeg(`${outer.url}/cam.mjpg`, { timeoutMs: 10_000 })).rejects.toThrow(/no frame/);
+      expect(outer.hits).toEqual(['/cam.mjpg']);
+      expect(inner.hits).toEqual([]);
+    } finally {
+      await Promise.all([inner.close(), outer.close()]);
+    }
+  }, 20_000);
+
+  it('does not let an http playlist read a local file (file: segment), nor a concat: path reach a second file', async () => {
+    const secret = join(dir, 'secret.ts');
+    execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10', '-t', '1', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-f', 'mpegts', '-y', secret]);
+    const site = await countingServer((_q, r) => r.end(`#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:1.0,\nfile://${secret}\n#EXT-X-ENDLIST\n`));
+    try {
+      await expect(grabJpeg(`${site.url}/live.m3u8`, { timeoutMs: 10_000 })).rejects.toThrow(/not on whitelist|no frame/);
+      expect(site.hits).toEqual(['/live.m3u8']);
+    } finally {
+      await site.close();
+    }
+    // A "concat:" source is a file name (file:concat:…), never ffmpeg's concat protocol over two real files.
+    await expect(grabJpeg(`concat:${secret}|${secret}`, { timeoutMs: 10_000 })).rejects.toThrow(/No such file|no frame/);
+    expect((await grabJpeg(secret, { timeoutMs: 10_000 }))[0]).toBe(0xff); // the file itself is readable as a file source
+  }, 30_000);
 });

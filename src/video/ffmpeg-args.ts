@@ -5,6 +5,11 @@ import { ArgusError } from '../core/errors.js';
  * Pure builders of ffmpeg/ffprobe argument arrays (table-tested in ffmpeg-args.test.ts). Nothing here spawns.
  * Checked against Debian bookworm's ffmpeg 5.1: the RTSP socket timeout is `-timeout` in µs (`-stimeout` was
  * removed in 5.0); HTTP uses the generic `-rw_timeout` (µs) plus the reconnect flags.
+ *
+ * Every input gets a `-protocol_whitelist` fitting its kind, so a source can only ever open what its scheme
+ * needs: a file source cannot reach the network (a local playlist naming http:// segments), a network source
+ * cannot read local files (a playlist or a redirect naming file:, concat:, subfile:). HTTP sources follow no
+ * redirect (`-max_redirects 0`): a redirect would lead past the camera network allow-list.
  */
 
 export type SourceKind = 'file' | 'rtsp' | 'http';
@@ -83,13 +88,25 @@ function int(n: number, what: string): string {
 
 const micros = (ms: number): string => int(Math.round(ms * 1000), 'socket timeout');
 
+/**
+ * The protocols ffmpeg may open for each kind of source (the input and anything it opens in turn). RTSP runs
+ * interleaved over TCP (`-rtsp_transport tcp`), so no rtp/udp; rtsps and https need tls.
+ */
+export const PROTOCOL_WHITELIST: Readonly<Record<SourceKind, string>> = {
+  file: 'file',
+  rtsp: 'rtsp,rtsps,tcp,tls',
+  http: 'http,https,tcp,tls',
+};
+
 /** The protocol options and `-i` for one input (ffmpeg and ffprobe share them). */
 export function buildInputArgs(spec: InputSpec): string[] {
   const timeout = micros(spec.socketTimeoutMs ?? DEFAULT_SOCKET_TIMEOUT_MS);
   const { kind, input } = spec.source;
+  const only = ['-protocol_whitelist', PROTOCOL_WHITELIST[kind]];
   switch (kind) {
     case 'file':
       return [
+        ...only,
         ...(spec.realtime === true ? ['-re'] : []),
         ...(spec.loop === true ? ['-stream_loop', '-1'] : []),
         // "file:" keeps ffmpeg from reading "a:b.mp4" as protocol "a" or "-x.mp4" as an option.
@@ -97,9 +114,9 @@ export function buildInputArgs(spec: InputSpec): string[] {
         input.startsWith('file:') ? input : `file:${input}`,
       ];
     case 'rtsp':
-      return ['-rtsp_transport', 'tcp', '-timeout', timeout, '-i', input];
+      return [...only, '-rtsp_transport', 'tcp', '-timeout', timeout, '-i', input];
     case 'http':
-      return ['-rw_timeout', timeout, '-reconnect', '1', '-reconnect_streamed', '1', '-reconnect_delay_max', '2', '-i', input];
+      return [...only, '-max_redirects', '0', '-rw_timeout', timeout, '-reconnect', '1', '-reconnect_streamed', '1', '-reconnect_delay_max', '2', '-i', input];
   }
 }
 

@@ -25,8 +25,8 @@ Options:
   -h, --help        This help
 
 The first admin: \`argus users add --username U --role admin\`, or ARGUS_ADMIN_PASSWORD on the first start
-(user "admin"). Behind a TLS proxy set ARGUS_SECURE_COOKIES=1, and list the proxy's address in the config's
-http.trustedProxies (X-Forwarded-For is believed from no one else). Models are looked up in ARGUS_MODELS (or ./models); without them cameras run without detection
+(user "admin"). Behind a TLS proxy set server.secureCookies: true in the config, and list the proxy's address in
+server.trustedProxies (X-Forwarded-For is believed from no one else). Models are looked up in ARGUS_MODELS (or ./models); without them cameras run without detection
 and /api/health says what is missing.`;
 
 const OPTIONS = {
@@ -70,8 +70,8 @@ export async function serve(argv: string[]): Promise<number> {
     siteOf: async (id) => (await store.getSite(id)) ?? undefined,
     history: (site) => recentSitePlates(store, site.id),
   });
-  const server = await buildServer({ store, config, footage: { dataDir }, cameras: { ...(models ? { modelsDir: models } : {}), stages: (camera, logger) => stages.stages(camera, logger) }, auth: { secureCookies: process.env['ARGUS_SECURE_COOKIES'] === '1' },
-    ...(config ? { trustedProxies: config.http.trustedProxies, ingestLimits: config.ingest } : {}) });
+  const server = await buildServer({ store, config, footage: { dataDir }, cameras: { ...(models ? { modelsDir: models } : {}), stages: (camera, logger) => stages.stages(camera, logger) }, auth: { secureCookies: config?.server.secureCookies ?? false },
+    ...(config ? { trustedProxies: config.server.trustedProxies, ingestLimits: config.ingest } : {}) });
   const log = server.app.log;
   log.info({ store: where }, `store: ${store.dialect} at ${where}`);
   if (models) log.info({ models }, `models: ARGUS_MODELS is not set, using ${models}`);

@@ -3,6 +3,8 @@
  * comes as one tar of its files (manifest.json and manifest.sig included, ready for `argus evidence verify`) —
  * and any single file of a package (the manifest, its signature, a still, the clip). Ids are strict patterns;
  * the stored path must resolve inside `<data>/evidence` (links followed) or the answer is 404 and nothing is read.
+ * Every download is audited before a byte is sent, whatever its Range: a package tar each time, a single file once
+ * per actor and file in the look window (a player seeking the clip is one look).
  */
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
@@ -10,7 +12,8 @@ import type { EvidenceRecord, ViolationDetail } from '../../store/store.js';
 import type { ServerContext } from '../context.js';
 import { attachment, contentTypeOf, PACKAGE_FILE, packageFile, packageFiles, resolveEvidencePath } from '../evidence-files.js';
 import { HttpError, notFound } from '../http.js';
-import { isRangeContinuation, sendFileRange } from '../range.js';
+import type { LookThrottle } from '../look-throttle.js';
+import { sendFileRange } from '../range.js';
 import { idText } from '../schemas.js';
 import { assertCameraVisible } from '../scope.js';
 import { tarLength, tarStream } from '../tar.js';
@@ -18,7 +21,8 @@ import { tarLength, tarStream } from '../tar.js';
 const evidenceParams = z.strictObject({ id: idText, evidenceId: idText });
 const fileParams = z.strictObject({ id: idText, evidenceId: idText, file: z.string().regex(PACKAGE_FILE, 'not a file name of an evidence package') });
 
-export function evidenceRoutes(ctx: ServerContext, evidenceRoot: string): void {
+/** `looks`: folds repeated reads of one file by one actor into one audit row (footage.ts owns it). */
+export function evidenceRoutes(ctx: ServerContext, evidenceRoot: string, looks: LookThrottle): void {
   const { router: r, store } = ctx;
 
   /** The violation (in the caller's scope), its evidence record and where it is on disk. */
@@ -52,7 +56,7 @@ export function evidenceRoutes(ctx: ServerContext, evidenceRoot: string): void {
           .send(tarStream(v.id, files));
       }
       if (!st.isFile()) throw notFound('evidence file');
-      if (!isRangeContinuation(req.headers.range)) await ctx.audit(req, principal, 'export.evidence', v.id, { cameraId: v.cameraId, evidenceId: e.id, kind: e.kind });
+      await looks.cover(`${principal!.actor}|evidence|${v.id}|${e.id}`, () => ctx.audit(req, principal, 'export.evidence', v.id, { cameraId: v.cameraId, evidenceId: e.id, kind: e.kind }));
       const name = abs.slice(abs.lastIndexOf('/') + 1);
       return sendFileRange(req, reply.header('content-disposition', attachment(`${v.id}-${name}`)), abs, contentTypeOf(name));
     },
@@ -66,8 +70,8 @@ export function evidenceRoutes(ctx: ServerContext, evidenceRoot: string): void {
       if (!(await stat(abs)).isDirectory()) throw new HttpError(404, 'not_found', 'this evidence item is a single file, not a package');
       const f = await packageFile(abs, params.file);
       if (!f) throw notFound('evidence file');
-      // One audit row per look at the file: a player's follow-up range requests (seeking the clip) are the same look.
-      if (!isRangeContinuation(req.headers.range)) await ctx.audit(req, principal, 'export.evidence', v.id, { cameraId: v.cameraId, evidenceId: e.id, file: f.name });
+      // Every request is covered, whatever its Range; a player's seeking folds into the actor's one look at the file.
+      await looks.cover(`${principal!.actor}|evidence|${v.id}|${e.id}|${f.name}`, () => ctx.audit(req, principal, 'export.evidence', v.id, { cameraId: v.cameraId, evidenceId: e.id, file: f.name }));
       return sendFileRange(req, reply.header('content-disposition', attachment(`${v.id}-${f.name}`)), f.path, contentTypeOf(f.name));
     },
   });

@@ -1,7 +1,9 @@
 /**
  * Footage: snapshots, HLS live view on demand, recordings (list + playback), the violation notice PDF and the
- * evidence downloads (routes/evidence.ts). Every footage view and export is audited. File names in paths are
- * validated by strict patterns (no dots-slashes can pass) before anything touches the disk.
+ * evidence downloads (routes/evidence.ts). Every footage view and export is audited before a byte is sent, whatever
+ * the request's headers say; repeats are folded on the server (look-throttle.ts): live view (snapshot, playlist and
+ * segments) per actor and camera per minute, a file (recording, evidence file) per actor and file per five minutes.
+ * File names in paths are validated by strict patterns (no dots-slashes can pass) before anything touches the disk.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -13,15 +15,16 @@ import type { ObjectClass } from '../../core/classes.js';
 import { HLS_PLAYLIST, HLS_SEGMENT_NAME, HlsSession } from '../../video/hls.js';
 import { SEGMENT_NAME } from '../../video/segment-names.js';
 import { grabJpeg } from '../../video/snapshot.js';
+import type { CameraSourcePolicy } from '../camera-source.js';
 import type { ServerContext } from '../context.js';
 import { resolveEvidencePath } from '../evidence-files.js';
-import { notFound } from '../http.js';
+import { HttpError, notFound } from '../http.js';
 import { legalBasis } from '../notice/legal-basis.js';
 import { renderNotice } from '../notice/render.js';
 import { listSegments } from '../recordings.js';
 import { evidenceRoutes } from './evidence.js';
 import { LookThrottle } from '../look-throttle.js';
-import { isRangeContinuation, sendFileRange } from '../range.js';
+import { sendFileRange } from '../range.js';
 import { idParams, idText, timeQuery } from '../schemas.js';
 import { assertCameraVisible } from '../scope.js';
 
@@ -45,21 +48,40 @@ export async function closeFootage(): Promise<void> {
 /** JPEG of an analysed RGB frame. */
 const frameJpeg = (f: Frame): Promise<Buffer> => encodeJpeg(toRaw({ rgb: f.rgb, width: f.size.width, height: f.size.height }), 80);
 
-export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}): void {
-  const snapshotLooks = new LookThrottle(60_000);
+/** One look at live view (snapshots, an HLS stream) per actor and camera in this window. */
+export const LIVE_LOOK_MS = 60_000;
+/** One look at a file (a recording, an evidence file: seeking, buffering, downloading again) per actor and file. */
+export const FILE_LOOK_MS = 5 * 60_000;
+
+/** `sources`: the rule for camera sources set through the API, held to again before a stored camera's source is opened. */
+export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sources?: CameraSourcePolicy): void {
+  const liveLooks = new LookThrottle(LIVE_LOOK_MS);
+  const fileLooks = new LookThrottle(FILE_LOOK_MS);
   const { router: r, store } = ctx;
   const dataDir = resolve(opts.dataDir ?? process.env['ARGUS_DATA_DIR'] ?? 'data');
   const recRoot = join(dataDir, 'recordings');
   const evidenceRoot = join(dataDir, 'evidence');
   const hls = new Map<string, Promise<HlsSession>>();
   ALL_HLS.add(hls);
-  evidenceRoutes(ctx, evidenceRoot);
+  evidenceRoutes(ctx, evidenceRoot, fileLooks);
 
   const camera = async (principal: Parameters<typeof assertCameraVisible>[1], id: string) => {
     const c = await store.getCamera(id);
     if (!c) throw notFound('camera');
     await assertCameraVisible(store, principal, c.id);
     return c;
+  };
+  /** The source ffmpeg may open for a camera: a config camera's as written, a stored camera's only if the API would accept it. */
+  const sourceOf = (c: { id: string; url: string }): string => {
+    if (sources && !ctx.configCameraIds.has(c.id)) {
+      try {
+        sources.checkStored(c.url);
+      } catch (e) {
+        if (e instanceof HttpError) throw new HttpError(409, e.code, `${e.message} (edit the camera's source)`);
+        throw e;
+      }
+    }
+    return c.url;
   };
   const session = (cameraId: string, url: string): Promise<HlsSession> => {
     let s = hls.get(cameraId);
@@ -77,9 +99,9 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}): vo
       const c = await camera(principal!, params.id);
       // The analyser's latest frame when the camera runs (no new ffmpeg; current even for looping files), else one grab.
       const live = ctx.cameras.latestFrame(c.id);
-      const jpeg = live ? await frameJpeg(live) : await grabJpeg(c.url, { timeoutMs: 10_000 });
+      const jpeg = live ? await frameJpeg(live) : await grabJpeg(sourceOf(c), { timeoutMs: 10_000 });
       // A wall refreshes snapshots every few seconds: one audit row per viewer and camera per minute is one look.
-      if (snapshotLooks.due(`${principal!.actor}|${c.id}`)) await ctx.audit(req, principal, 'footage.view', c.id, { what: 'snapshot' });
+      await liveLooks.cover(`${principal!.actor}|snapshot|${c.id}`, () => ctx.audit(req, principal, 'footage.view', c.id, { what: 'snapshot' }));
       return reply.type('image/jpeg').header('x-argus-frame', live ? 'live' : 'grab').send(jpeg);
     },
   });
@@ -87,24 +109,27 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}): vo
     method: 'GET', url: '/api/cameras/:id/live.m3u8', tag: 'footage', permission: 'live.read', summary: 'Live HLS playlist (starts the muxer on demand; audited)', params: idParams,
     handler: async ({ req, reply, principal, params }) => {
       const c = await camera(principal!, params.id);
-      const s = await session(c.id, c.url);
+      const s = await session(c.id, sourceOf(c));
       s.touch();
       const file = await s.waitForPlaylist();
       const text = (await readFile(file, 'utf8')).replace(/^(seg\d+\.ts)$/gm, `hls/$1`);
-      await ctx.audit(req, principal, 'footage.view', c.id, { what: 'live' });
+      // A player reloads the playlist every segment: the stream is one look per viewer and camera per minute.
+      await liveLooks.cover(`${principal!.actor}|live|${c.id}`, () => ctx.audit(req, principal, 'footage.view', c.id, { what: 'live' }));
       return reply.type('application/vnd.apple.mpegurl').send(text);
     },
   });
   r.add({
-    method: 'GET', url: '/api/cameras/:id/hls/:segment', tag: 'footage', permission: 'live.read', summary: 'A segment of the live HLS stream', params: segParams,
-    handler: async ({ reply, principal, params }) => {
-      await camera(principal!, params.id);
+    method: 'GET', url: '/api/cameras/:id/hls/:segment', tag: 'footage', permission: 'live.read', summary: 'A segment of the live HLS stream (audited with the playlist)', params: segParams,
+    handler: async ({ req, reply, principal, params }) => {
+      const c = await camera(principal!, params.id);
       const s = await hls.get(params.id);
       const file = s?.fileFor(params.segment);
       if (!s || !file || params.segment === HLS_PLAYLIST) throw notFound('segment');
       s.touch();
       const data = await readFile(file).catch(() => null);
       if (!data) throw notFound('segment');
+      // Segments are footage too, whoever started the stream: covered by the viewer's own look at the camera.
+      await liveLooks.cover(`${principal!.actor}|live|${c.id}`, () => ctx.audit(req, principal, 'footage.view', c.id, { what: 'live' }));
       return reply.type('video/mp2t').send(data);
     },
   });
@@ -123,8 +148,8 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}): vo
       const file = join(recRoot, params.cameraId, params.file);
       const st = await stat(file).catch(() => null);
       if (!st?.isFile()) throw notFound('recording');
-      // One audit row per viewing: a player's follow-up range requests (seeking, buffering) are the same look.
-      if (!isRangeContinuation(req.headers.range)) await ctx.audit(req, principal, 'footage.view', params.cameraId, { what: 'recording', file: params.file });
+      // Every request is covered, whatever its Range; a player's seeking and buffering fold into the viewer's one look.
+      await fileLooks.cover(`${principal!.actor}|recording|${params.cameraId}/${params.file}`, () => ctx.audit(req, principal, 'footage.view', params.cameraId, { what: 'recording', file: params.file }));
       return sendFileRange(req, reply, file, 'video/mp4');
     },
   });

@@ -17,7 +17,7 @@ export function liveRoutes(ctx: ServerContext): void {
       const readable = readableClasses(p.permissions);
       if (readsPlates(readable)) await ctx.audit(req, p, PLATE_VIEW, null, { via: 'live', classes: [...readable].sort() });
       reply.hijack();
-      if (!ctx.hub.attach(reply.raw, { principal: p, cameras: allowed, recheck: liveRecheck(ctx.store, ctx.auth.options, p) })) {
+      if (!ctx.hub.attach(reply.raw, { principal: p, cameras: allowed, recheck: liveRecheck(ctx.store, ctx.auth, p) })) {
         reply.raw.writeHead(503, { 'content-type': 'application/json' });
         reply.raw.end(JSON.stringify({ error: { code: 'busy', message: 'too many live clients' } }));
         return undefined;

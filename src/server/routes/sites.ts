@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { cameraSchema, siteSchema } from '../../config/schema.js';
 import { ArgusError } from '../../core/errors.js';
 import { applyCameraPatch, cameraGeometry, cameraPatchSchema } from '../camera-edit.js';
+import type { CameraSourcePolicy } from '../camera-source.js';
 import { cameraToRecord, publicCamera, recordToCamera } from '../cameras.js';
 import type { ServerContext } from '../context.js';
 import { HttpError, notFound } from '../http.js';
@@ -23,7 +24,8 @@ const siteBody = z.strictObject({
 /** A camera as in the site config file (same schema, same checks). */
 const cameraBody = cameraSchema;
 
-export function siteRoutes(ctx: ServerContext): void {
+/** `sources`: what a camera source set through the API may be (schemes, networks; no files). */
+export const siteRoutes = (sources: CameraSourcePolicy) => (ctx: ServerContext): void => {
   const { router: r, store } = ctx;
   r.add({
     method: 'GET', url: '/api/sites', tag: 'sites', permission: 'sites.read', summary: 'Sites',
@@ -86,6 +88,7 @@ export function siteRoutes(ctx: ServerContext): void {
     handler: async ({ req, principal, body }) => {
       if (await store.getCamera(body.id)) throw new ArgusError('conflict', `camera ${body.id} exists (PATCH it)`);
       if (!(await store.getSite(body.site))) throw new HttpError(400, 'invalid_request', `unknown site "${body.site}"`);
+      await sources.check(body.source);
       const rec = cameraToRecord(body);
       await store.upsertCamera(rec);
       await ctx.cameras.add(body);
@@ -100,6 +103,9 @@ export function siteRoutes(ctx: ServerContext): void {
       if (!old) throw notFound('camera');
       await assertCameraVisible(store, principal!, old.id);
       const merged = applyCameraPatch(recordToCamera(old), body);
+      // A new source is held to the API's rule; a config camera keeps the source its file gave it (even a file).
+      if (body.source !== undefined && body.source !== old.url) await sources.check(body.source);
+      else if (!ctx.configCameraIds.has(old.id)) sources.checkStored(old.url);
       const rec = cameraToRecord(merged);
       await store.upsertCamera(rec);
       await ctx.cameras.update(merged);
@@ -117,4 +123,4 @@ export function siteRoutes(ctx: ServerContext): void {
       return { ok: true };
     },
   });
-}
+};
