@@ -134,7 +134,8 @@ export class Auth {
     const principal = await this.keyPrincipal(key, nowMs);
     if (principal instanceof HttpError) throw principal;
     if (!this.keyLimiter.hit(key.id, key.rateLimitPerMin, nowMs)) {
-      throw new HttpError(429, 'rate_limited', `API key rate limit (${key.rateLimitPerMin}/min) exceeded; retry in ${this.keyLimiter.retryAfterSec(key.id, nowMs)} s`);
+      const retryAfterSec = this.keyLimiter.retryAfterSec(key.id, nowMs);
+      throw new HttpError(429, 'rate_limited', `API key rate limit (${key.rateLimitPerMin}/min) exceeded; retry in ${retryAfterSec} s`, retryAfterSec);
     }
     if (key.lastUsedMs === null || nowMs - key.lastUsedMs > 60_000) await this.store.touchApiKey(key.id, nowMs);
     return principal;

@@ -3,7 +3,8 @@ import type { FastifyReply } from 'fastify';
 
 /** An error with an explicit HTTP status and a code outside the core set (e.g. `locked`, `rate_limited`). */
 export class HttpError extends Error {
-  constructor(readonly statusCode: number, readonly code: string, message: string) {
+  /** `retryAfterSec`: sent as the Retry-After header (429, 503). */
+  constructor(readonly statusCode: number, readonly code: string, message: string, readonly retryAfterSec?: number) {
     super(message);
   }
 }

@@ -74,7 +74,10 @@ export function parseWith<S extends z.ZodType>(schema: S | undefined, value: unk
 /** The fastify error handler: every failure becomes `{ error: { code, message } }`; 5xx hide their details. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | Error, req, reply) => {
-    if (err instanceof HttpError) return sendError(reply, err.statusCode, err.code, err.message);
+    if (err instanceof HttpError) {
+      if (err.retryAfterSec !== undefined) reply.header('retry-after', String(err.retryAfterSec));
+      return sendError(reply, err.statusCode, err.code, err.message);
+    }
     if (isArgusError(err)) {
       const status = STATUS[err.code];
       if (status >= 500) req.log.error({ err }, 'request failed');

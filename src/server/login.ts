@@ -43,8 +43,8 @@ const LOGIN_PATH = '/api/auth/login';
 export type LoginRefusal = 'address_throttled' | 'pair_throttled' | 'user_throttled' | 'unknown_user' | 'wrong_password' | 'disabled';
 
 export class LoginRefused extends HttpError {
-  constructor(status: 401 | 429, code: string, message: string, readonly reason: LoginRefusal, readonly retryAfterSec: number | null = null) {
-    super(status, code, message);
+  constructor(status: 401 | 429, code: string, message: string, readonly reason: LoginRefusal, retryAfterSec?: number) {
+    super(status, code, message, retryAfterSec);
   }
 }
 

@@ -41,7 +41,6 @@ export function authRoutes(ctx: ServerContext): void {
       } catch (e) {
         // The audit tells why (unknown user, wrong password, disabled, throttled); the caller sees only 401 or 429.
         await ctx.audit(req, null, 'auth.login_failed', body.username, { reason: e instanceof LoginRefused ? e.reason : e instanceof HttpError ? e.code : 'error' });
-        if (e instanceof LoginRefused && e.retryAfterSec !== null) reply.header('retry-after', String(e.retryAfterSec));
         throw e;
       }
       ctx.auth.rememberDevice(user, reply);

@@ -38,11 +38,13 @@ export function watchRoutes(ctx: ServerContext): void {
     },
   });
   r.add({
-    method: 'GET', url: '/api/watchlists/:id', tag: 'watchlists', permission: 'watchlists.read', summary: 'A watch list with its entries', params: idParams,
-    handler: async ({ params }) => {
+    method: 'GET', url: '/api/watchlists/:id', tag: 'watchlists', permission: 'watchlists.read', summary: 'A watch list with its entries (plates and notes: audited)', params: idParams,
+    handler: async ({ req, principal, params }) => {
       const list = await store.getWatchList(params.id);
       if (!list) throw notFound('watch list');
-      return { ...list, entries: await store.listWatchEntries(list.id) };
+      const entries = await store.listWatchEntries(list.id);
+      await ctx.audit(req, principal, 'watchlist.view', list.id, { entries: entries.length });
+      return { ...list, entries };
     },
   });
   r.add({

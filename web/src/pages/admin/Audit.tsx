@@ -10,7 +10,7 @@ const PAGE_SIZE = 50;
 /** Actions the service writes (the filter takes any other too). */
 const ACTIONS = [
   'auth.login', 'auth.login_failed', 'auth.logout', 'user.create', 'user.edit', 'user.delete', 'apikey.create', 'apikey.revoke',
-  'watchlist.create', 'watchlist.edit', 'watchlist.delete', 'watchlist.entries_add', 'watchlist.entry_remove', 'watchlist.import',
+  'watchlist.view', 'watchlist.create', 'watchlist.edit', 'watchlist.delete', 'watchlist.entries_add', 'watchlist.entry_remove', 'watchlist.import',
   'violation.review', 'alert.ack', 'plate.search', 'plate.trace', 'plate.view', 'footage.view', 'evidence.view', 'export.csv', 'export.notice',
   'camera.add', 'camera.edit', 'camera.remove', 'site.upsert', 'site.delete', 'audit.read',
 ];
