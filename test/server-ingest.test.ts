@@ -1,27 +1,16 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TestClient, type TestServer } from '../src/server/testing/harness.js';
-import { ADMIN_URL } from '../src/store/postgres/testing-db.js';
+import { testDialects } from '../src/store/postgres/testing-db.js';
 
 /** The partner ingest endpoint against a real server, over SQLite and (when reachable) PostgreSQL. */
-async function postgresUnreachable(): Promise<string | null> {
-  const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.end();
-    return null;
-  } catch (e) {
-    return `PostgreSQL unreachable at ${ADMIN_URL.replace(/:[^:@/]*@/, ':***@')}: ${(e as Error).message}`;
-  }
-}
-const pgSkip = await postgresUnreachable();
-if (pgSkip) console.warn(`server-ingest: skipping the PostgreSQL run (${pgSkip})`);
+/** The PostgreSQL run is skipped only where PostgreSQL is neither reachable nor required (see testDialects). */
+const pgSkip = !(await testDialects('server-ingest')).includes('postgres');
 
 const T0 = Date.UTC(2026, 10, 20, 8, 0, 0);
 const read = (id: string, plate: string, extra: Record<string, unknown> = {}) => ({ id, cameraId: 'partner-cam-1', atMs: T0, plate, confidence: 0.91, ...extra });
 
 describe.each(['sqlite', 'postgres'] as const)('POST /api/ingest/sightings over %s', (dialect) => {
-  const skip = dialect === 'postgres' && pgSkip !== null;
+  const skip = dialect === 'postgres' && pgSkip;
   let t: TestServer;
   let admin: TestClient;
   let edge: TestClient;
