@@ -11,6 +11,7 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ArgusConfig } from '../config/schema.js';
+import { AuditSealer, type AuditSealOptions } from '../store/audit-seal.js';
 import type { Store } from '../store/store.js';
 import { Auth, DEFAULT_AUTH, type AuthOptions } from './auth.js';
 import { CameraManager, type CameraManagerOptions } from './camera-manager.js';
@@ -52,6 +53,8 @@ export interface ServerOptions {
   readonly startCameras?: boolean;
   /** Batching of the ingest path (flush interval, batch size, queue bound). */
   readonly ingest?: IngestOptions;
+  /** Sign checkpoints of the audit chain with the audit key of this key directory (`argus serve`: `<data>/keys`). */
+  readonly auditSeal?: Omit<AuditSealOptions, 'onError'>;
 }
 
 export interface ArgusServer {
@@ -107,7 +110,11 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   const cameras = new CameraManager({ ...(recordingsDir ? { recordingsDir } : {}), ...opts.cameras, ingest, hub, logger: app.log });
   const auth = new Auth(store, { ...DEFAULT_AUTH, ...opts.auth });
   const router = new Router(app);
-  const ctx: ServerContext = { store, auth, hub, cameras, ingest, router, log: app.log, startedAtMs: Date.now(), configCameraIds: new Set((opts.config?.cameras ?? []).map((c) => c.id)), audit: auditWriter(store) };
+  const sealer = opts.auditSeal ? await AuditSealer.open(store, { ...opts.auditSeal, onError: (err) => app.log.error({ err }, 'audit checkpoint not signed') }) : undefined;
+  const ctx: ServerContext = {
+    store, auth, hub, cameras, ingest, router, log: app.log, startedAtMs: Date.now(), configCameraIds: new Set((opts.config?.cameras ?? []).map((c) => c.id)),
+    audit: auditWriter(store, () => sealer?.noteAppended()), auditSeal: opts.auditSeal ?? null,
+  };
 
   app.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith('/api/')) return;
@@ -140,6 +147,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   }
   const retention = recordingsDir ? retentionFromConfig(opts.config?.recordings, recordingsDir, ingest, app.log, cropsDir) : undefined;
   retention?.start();
+  sealer?.start();
 
   let closed = false;
   return {
@@ -157,6 +165,8 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
       await retention?.stop();
       await app.close();
       await ingest.close();
+      // No audit row comes after this: the head is signed, so a cut tail shows from the first verify.
+      await sealer?.stop().catch((err: unknown) => app.log.error({ err }, 'audit checkpoint not signed at shutdown'));
       await store.close();
     },
   };
