@@ -16,7 +16,7 @@ import { mkdir, open, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ArgusError } from '../core/errors.js';
 import { keyFiles, keyIdOf, loadOrCreateKeyPair, readPublicKeyFile, type EvidenceKeyPair } from '../evidence/keys.js';
-import { checkpointSignatureValid, signCheckpoint } from './audit-hash.js';
+import { AUDIT_GENESIS_HASH, checkpointSignatureValid, signCheckpoint } from './audit-hash.js';
 import type { SignedAuditCheckpoint, Store } from './store.js';
 
 export const AUDIT_ANCHOR_FILE = 'audit-checkpoints.jsonl';
@@ -210,7 +210,8 @@ export interface AuditSealReport {
   readonly count: number;
   /** The last row's seq (0: empty). */
   readonly headSeq: number;
-  readonly headHash: string | null;
+  /** The last row's hash (the genesis hash, zeros, when empty). */
+  readonly headHash: string;
   /** The first problem (as the chain-only answer had them). */
   readonly brokenAtSeq?: number;
   readonly reason?: string;
@@ -291,7 +292,7 @@ export async function verifyAuditSeal(store: Store, trust: AuditTrust): Promise<
     ok: problems.length === 0,
     count: chain.count,
     headSeq,
-    headHash: head?.hash ?? null,
+    headHash: head?.hash ?? AUDIT_GENESIS_HASH,
     ...(first ? { brokenAtSeq: first.seq ?? headSeq, reason: first.message } : {}),
     keyId: trust.publicKey ? keyIdOf(trust.publicKey) : null,
     checkpoints: matching,

@@ -42,7 +42,7 @@ export async function audit(argv: string[]): Promise<number> {
   try {
     const r = await verifyAuditSeal(store, trust);
     if (r.ok) {
-      process.stdout.write(`${describeAuditSeal(r)} (head ${r.headHash ?? '-'}, key ${r.keyId ?? 'none'}) in ${where}\n`);
+      process.stdout.write(`${describeAuditSeal(r)} (head ${r.headHash}, key ${r.keyId ?? 'none'}) in ${where}\n`);
       if (r.checkpoints === 0 && r.count > 0) process.stdout.write(`warning: no signed checkpoint yet: the ${r.count} rows are chained but not signed\n`);
       return 0;
     }
