@@ -21,6 +21,7 @@ import { installErrorHandler, Router, sendError } from './http.js';
 import { Ingest, type IngestOptions } from './ingest.js';
 import { LiveHub } from './live.js';
 import { retentionFromConfig } from './recordings.js';
+import { SectionControl } from './section-control.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { eventRoutes } from './routes/events.js';
@@ -105,6 +106,11 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
     ...(cropsDir ? { cropsRoot: cropsDir } : {}),
     ...opts.ingest,
   });
+  // Section average speed: plate reads of two cameras meet here, after their batches commit.
+  const sections = opts.config?.sections.length ? new SectionControl(opts.config.sections, (e) => {
+    ingest.event(e).catch((err: unknown) => app.log.warn({ err, eventId: e.id }, 'section violation not queued'));
+  }) : undefined;
+  if (sections) ingest.onCommitted((events) => sections.feed(events));
   // With a data directory: cameras that ask for it record into <data>/recordings, and retention runs over it.
   const recordingsDir = opts.footage?.dataDir !== undefined ? join(resolve(opts.footage.dataDir), 'recordings') : undefined;
   const cameras = new CameraManager({ ...(recordingsDir ? { recordingsDir } : {}), ...opts.cameras, ingest, hub, logger: app.log });
