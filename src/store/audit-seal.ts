@@ -12,7 +12,7 @@
  * rows appended after the latest checkpoint (at most `everyRows`, or `everyMs` of time) can be cut unseen.
  */
 import type { KeyObject } from 'node:crypto';
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ArgusError } from '../core/errors.js';
 import { keyFiles, keyIdOf, loadOrCreateKeyPair, readPublicKeyFile, type EvidenceKeyPair } from '../evidence/keys.js';
@@ -26,9 +26,9 @@ export interface AuditSealOptions {
   readonly keyDir: string;
   /** The anchor file outside the database (default `<keyDir>/audit-checkpoints.jsonl`). */
   readonly anchorFile?: string;
-  /** Sign after this many appended rows (default 20). */
+  /** Sign after this many appended rows (default 50). */
   readonly everyRows?: number;
-  /** Sign at this interval when the chain grew (default 10 s). */
+  /** Sign at this interval when the chain grew (default 30 s). */
   readonly everyMs?: number;
   /** A background checkpoint that failed (a chain that does not reach the last signed head is never signed). */
   readonly onError: (e: unknown) => void;
@@ -41,8 +41,9 @@ export const anchorPath = (o: { keyDir: string; anchorFile?: string | undefined 
 export interface AnchorRead {
   readonly path: string;
   readonly missing: boolean;
+  /** The checkpoints of the file's last `maxBytes` (the latest one alone pins every row up to it). */
   readonly checkpoints: SignedAuditCheckpoint[];
-  /** Lines that are not checkpoints (a torn last line, cut by a crash mid-write, is left out silently). */
+  /** Byte offsets of lines that are not checkpoints (a torn last line, cut by a crash mid-write, is left out). */
   readonly badLines: number[];
 }
 
@@ -52,18 +53,41 @@ const isCheckpoint = (v: unknown): v is SignedAuditCheckpoint => {
     && typeof c['headHash'] === 'string' && typeof c['keyId'] === 'string' && typeof c['signature'] === 'string';
 };
 
-export async function readAnchor(path: string): Promise<AnchorRead> {
+/**
+ * The anchor's checkpoints, from its last `maxBytes` (default 4 MiB, some 16 000 checkpoints): the file grows for
+ * as long as the service runs, and the latest checkpoint is what a cut tail and a recomputed chain are checked
+ * against; older ones only narrow down where a rewrite starts.
+ */
+export async function readAnchor(path: string, maxBytes = 4 * 1024 * 1024): Promise<AnchorRead> {
   let text: string;
+  let base = 0;
   try {
-    text = await readFile(path, 'utf8');
+    const f = await open(path, 'r');
+    try {
+      const { size } = await f.stat();
+      base = Math.max(0, size - maxBytes);
+      const buf = Buffer.alloc(size - base);
+      await f.read(buf, 0, buf.length, base);
+      text = buf.toString('utf8');
+    } finally {
+      await f.close();
+    }
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { path, missing: true, checkpoints: [], badLines: [] };
     throw new ArgusError('io_failed', `cannot read the audit anchor ${path}`, { cause: e });
   }
-  const lines = text.split('\n');
+  if (base > 0) {
+    const cut = text.indexOf('\n') + 1; // the first line read is a part of one
+    text = text.slice(cut);
+    base += cut;
+  }
   const checkpoints: SignedAuditCheckpoint[] = [];
   const badLines: number[] = [];
+  let offset = base;
+  const lines = text.split('\n');
   lines.forEach((line, i) => {
+    const at = offset;
+    offset += Buffer.byteLength(line) + 1;
     if (line.trim() === '') return;
     let v: unknown;
     try {
@@ -72,7 +96,7 @@ export async function readAnchor(path: string): Promise<AnchorRead> {
       v = null; // not JSON: a bad line, unless it is the torn last one
     }
     if (isCheckpoint(v)) checkpoints.push(v);
-    else if (i < lines.length - 1) badLines.push(i + 1);
+    else if (i < lines.length - 1) badLines.push(at);
   });
   return { path, missing: false, checkpoints, badLines };
 }
@@ -101,17 +125,16 @@ export class AuditSealer {
 
   private constructor(private readonly store: Store, private readonly key: EvidenceKeyPair, readonly anchorFile: string, last: SignedAuditCheckpoint | null, private readonly opts: AuditSealOptions) {
     this.last = last;
-    this.everyRows = opts.everyRows ?? 20;
-    this.everyMs = opts.everyMs ?? 10_000;
+    this.everyRows = opts.everyRows ?? 50;
+    this.everyMs = opts.everyMs ?? 30_000;
   }
 
   /** Loads (or creates) the audit key; starts from the latest checkpoint this key signed, in the anchor or the table. */
   static async open(store: Store, opts: AuditSealOptions): Promise<AuditSealer> {
     const key = await loadOrCreateKeyPair(opts.keyDir, 'audit');
     const anchor = anchorPath(opts);
-    const known = [...(await readAnchor(anchor)).checkpoints, ...(await store.listAuditCheckpoints())]
-      .filter((c) => c.keyId === key.keyId && checkpointSignatureValid(c, key.publicKey));
-    const last = known.reduce<SignedAuditCheckpoint | null>((a, c) => (a === null || c.seq > a.seq ? c : a), null);
+    const known = [...(await readAnchor(anchor)).checkpoints, ...(await store.listAuditCheckpoints())].sort((a, b) => b.seq - a.seq);
+    const last = known.find((c) => c.keyId === key.keyId && checkpointSignatureValid(c, key.publicKey)) ?? null;
     return new AuditSealer(store, key, anchor, last, opts);
   }
 
@@ -267,7 +290,7 @@ export async function verifyAuditSeal(store: Store, trust: AuditTrust): Promise<
   const head = await store.auditHead();
   const headSeq = head?.seq ?? 0;
   const anchor = trust.anchor;
-  for (const line of anchor?.badLines ?? []) problems.push({ check: 'anchor', seq: null, message: `${anchor!.path} line ${line} is not a checkpoint` });
+  for (const line of anchor?.badLines ?? []) problems.push({ check: 'anchor', seq: null, message: `${anchor!.path}: the line at byte ${line} is not a checkpoint` });
   const dbCheckpoints = await store.listAuditCheckpoints();
   const valid = checkSignatures(gather(dbCheckpoints, anchor?.checkpoints ?? []), trust, problems);
   if (anchor?.missing && dbCheckpoints.length > 0) {
