@@ -46,7 +46,7 @@ export async function audit(argv: string[]): Promise<number> {
       if (r.checkpoints === 0 && r.count > 0) process.stdout.write(`warning: no signed checkpoint yet: the ${r.count} rows are chained but not signed\n`);
       return 0;
     }
-    process.stdout.write(`audit log BROKEN: ${r.problems.length} problem(s) in ${where} (key ${r.keyId ?? 'none'}, anchor ${trust.anchor?.path ?? '-'})\n`);
+    process.stdout.write(`audit log BROKEN at seq ${r.brokenAtSeq ?? r.headSeq}: ${r.problems.length} problem(s) in ${where} (key ${r.keyId ?? 'none'}, anchor ${trust.anchor?.path ?? '-'})\n`);
     for (const p of r.problems) process.stdout.write(`  ${p.check}: ${p.message}\n`);
     return 1;
   } finally {
