@@ -33,6 +33,7 @@ const PARTS: Record<string, Part> = {
   store: async () => (await import('./store.js')).benchStore(),
   memory: async () => (await import('./pipeline.js')).benchMemorySoak(),
   api: async () => (await import('./server.js')).benchApi(),
+  csv: async () => (await import('./csv.js')).benchCsv(),
 };
 
 async function run(): Promise<void> {

@@ -13,12 +13,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { newApiKey } from '../src/server/auth.js';
 import { createUser } from '../src/server/users.js';
 import { openPostgresStore } from '../src/store/postgres/index.js';
-import { ADMIN_URL, createDatabase, dropDatabase } from '../src/store/postgres/testing-db.js';
+import { createDatabase, dropDatabase, testDialects } from '../src/store/postgres/testing-db.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import type { KyselyStore } from '../src/store/kysely/store.js';
 import { REPO_ROOT } from './assets.js';
@@ -27,18 +26,8 @@ const RUN = join(REPO_ROOT, 'src/cli/run.ts');
 const BATCH = 50;
 const CLIENTS = 4;
 
-async function postgresUnreachable(): Promise<string | null> {
-  const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.end();
-    return null;
-  } catch (e) {
-    return `PostgreSQL unreachable: ${(e as Error).message}`;
-  }
-}
-const pgSkip = await postgresUnreachable();
-if (pgSkip) console.warn(`ingest-kill: skipping the PostgreSQL run (${pgSkip})`);
+/** The PostgreSQL run is skipped only where PostgreSQL is neither reachable nor required (see testDialects). */
+const pgSkip = !(await testDialects('ingest-kill')).includes('postgres');
 
 interface Service { child: ChildProcess; url: string; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }
 
@@ -85,7 +74,7 @@ describe.each(['sqlite', 'postgres'] as const)('ingest survives kill -9 (%s)', (
     for (const c of cleanup.reverse()) await c();
   });
 
-  it.skipIf(dialect === 'postgres' && pgSkip !== null)('keeps every batch it acknowledged and restarts cleanly on the same data', async () => {
+  it.skipIf(dialect === 'postgres' && pgSkip)('keeps every batch it acknowledged and restarts cleanly on the same data', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'argus-kill-'));
     cleanup.push(() => rm(dataDir, { recursive: true, force: true }));
     let databaseUrl: string | undefined;

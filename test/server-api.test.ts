@@ -4,7 +4,6 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from '../src/core/ids.js';
@@ -15,24 +14,13 @@ import { ROLES, type Role } from '../src/server/rbac.js';
 import { watchAlertId } from '../src/server/ingest.js';
 import { ROUTE_CLASSES, routeKey, routeSecurityTable } from '../src/server/route-classes.js';
 import { startTestServer, TestClient, type TestServer } from '../src/server/testing/harness.js';
-import { ADMIN_URL } from '../src/store/postgres/testing-db.js';
+import { testDialects } from '../src/store/postgres/testing-db.js';
 import { REPO_ROOT } from './assets.js';
 import { ENDPOINT_MATRIX, MATRIX_ROLES, SEES } from './role-matrix.fixture.js';
 import { sse, waitFor } from './sse-client.js';
 
 /** API tests against a real server on a random port, over each store that is reachable here. */
-async function postgresUp(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.end();
-    return true;
-  } catch {
-    return false; // no PostgreSQL here: the SQLite run still covers the API
-  }
-}
-const dialects: Array<'sqlite' | 'postgres'> = (await postgresUp()) ? ['sqlite', 'postgres'] : ['sqlite'];
-if (!dialects.includes('postgres')) console.warn(`server-api: PostgreSQL unreachable at ${ADMIN_URL.replace(/:[^:@/]*@/, ':***@')}; the API runs over SQLite only`);
+const dialects = await testDialects('server-api');
 
 const T0 = Date.UTC(2026, 10, 20, 8, 0, 0);
 

@@ -1,21 +1,10 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TestClient, type TestServer } from '../src/server/testing/harness.js';
-import { ADMIN_URL } from '../src/store/postgres/testing-db.js';
+import { testDialects } from '../src/store/postgres/testing-db.js';
 
 /** The partner ingest endpoint against a real server, over SQLite and (when reachable) PostgreSQL. */
-async function postgresUnreachable(): Promise<string | null> {
-  const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.end();
-    return null;
-  } catch (e) {
-    return `PostgreSQL unreachable at ${ADMIN_URL.replace(/:[^:@/]*@/, ':***@')}: ${(e as Error).message}`;
-  }
-}
-const pgSkip = await postgresUnreachable();
-if (pgSkip) console.warn(`server-ingest: skipping the PostgreSQL run (${pgSkip})`);
+/** The PostgreSQL run is skipped only where PostgreSQL is neither reachable nor required (see testDialects). */
+const pgSkip = !(await testDialects('server-ingest')).includes('postgres');
 
 // Reads must be recent (the API refuses them days old or in the future): an hour ago.
 const T0 = Date.now() - 3_600_000;
@@ -25,7 +14,7 @@ const camera = (id: string, district: string) => ({
 });
 
 describe.each(['sqlite', 'postgres'] as const)('POST /api/ingest/sightings over %s', (dialect) => {
-  const skip = dialect === 'postgres' && pgSkip !== null;
+  const skip = dialect === 'postgres' && pgSkip;
   let t: TestServer;
   let admin: TestClient;
   let edge: TestClient;

@@ -1,20 +1,9 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TestClient, type TestServer } from '../src/server/testing/harness.js';
-import { ADMIN_URL } from '../src/store/postgres/testing-db.js';
+import { testDialects } from '../src/store/postgres/testing-db.js';
 
-/** The dashboard statistics API against a real server, over each store that is reachable here. */
-async function postgresUp(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.end();
-    return true;
-  } catch {
-    return false; // no PostgreSQL here: the SQLite run still covers the API
-  }
-}
-const dialects: Array<'sqlite' | 'postgres'> = (await postgresUp()) ? ['sqlite', 'postgres'] : ['sqlite'];
+/** The dashboard statistics API against a real server, over SQLite and PostgreSQL (required on CI). */
+const dialects = await testDialects('server-stats');
 
 const T0 = Date.UTC(2026, 10, 20, 1, 0, 0); // 08:00 in Đà Nẵng
 const MIN = 60_000;

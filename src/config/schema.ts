@@ -96,7 +96,7 @@ export const speedLimitsSchema = z
 export const sectionPointSchema = z
   .strictObject({
     camera: id.describe('ANPR camera id'),
-    line: id.optional().describe('Line of that camera where plates are read'),
+    line: id.optional().describe("Only plates of vehicles that crossed this line of the camera count (the camera's own plate reads carry the first line crossed; partners' posted reads carry none: leave it out for them)"),
   })
   .describe('One end of a section');
 

@@ -41,6 +41,8 @@ export interface PlateReadEvent {
   readonly trackId: TrackId;
   readonly cls: ObjectClass;
   readonly direction?: CrossDirection;
+  /** The counting line the vehicle crossed first in this pass, when it crossed one (section control points). */
+  readonly lineId?: string;
   readonly read: PlateRead;
   /** Number of frames whose reads were fused. */
   readonly reads: number;

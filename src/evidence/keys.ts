@@ -3,11 +3,20 @@ import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ArgusError } from '../core/errors.js';
 
-/** File names inside a key directory. */
-export const PRIVATE_KEY_FILE = 'evidence-ed25519.key';
-export const PUBLIC_KEY_FILE = 'evidence-ed25519.pub.pem';
+/**
+ * A key directory holds one Ed25519 pair per purpose, by name: `evidence` signs evidence manifests, `audit` signs
+ * the checkpoints of the audit chain (src/store/audit-seal.ts). One handling for all of them: created on first use,
+ * the private key mode 0600 and refused when group/others can read it, the public PEM written beside it.
+ */
+export type KeyName = 'evidence' | 'audit';
 
-/** An Ed25519 signing key pair for evidence manifests. */
+/** File names of a named key pair inside a key directory. */
+export const keyFiles = (name: KeyName): { readonly privateKey: string; readonly publicKey: string } =>
+  ({ privateKey: `${name}-ed25519.key`, publicKey: `${name}-ed25519.pub.pem` });
+export const PRIVATE_KEY_FILE = keyFiles('evidence').privateKey;
+export const PUBLIC_KEY_FILE = keyFiles('evidence').publicKey;
+
+/** An Ed25519 signing key pair (evidence manifests, audit checkpoints). */
 export interface EvidenceKeyPair {
   readonly privateKey: KeyObject;
   readonly publicKey: KeyObject;
@@ -29,8 +38,8 @@ function assertEd25519(key: KeyObject, what: string): void {
   }
 }
 
-function pairFromPrivate(privateKey: KeyObject): EvidenceKeyPair {
-  assertEd25519(privateKey, 'the evidence private key');
+function pairFromPrivate(privateKey: KeyObject, name: KeyName = 'evidence'): EvidenceKeyPair {
+  assertEd25519(privateKey, `the ${name} private key`);
   const publicKey = createPublicKey(privateKey);
   return {
     privateKey,
@@ -42,30 +51,31 @@ function pairFromPrivate(privateKey: KeyObject): EvidenceKeyPair {
 
 const isErrno = (e: unknown, code: string): boolean => (e as NodeJS.ErrnoException | undefined)?.code === code;
 
-async function loadPrivate(path: string): Promise<EvidenceKeyPair> {
+async function loadPrivate(path: string, name: KeyName): Promise<EvidenceKeyPair> {
   const st = await stat(path);
   if ((st.mode & 0o077) !== 0) {
-    throw new ArgusError('forbidden', `evidence private key ${path} is readable by group/others (mode ${(st.mode & 0o777).toString(8)}); chmod 600 it`);
+    throw new ArgusError('forbidden', `${name} private key ${path} is readable by group/others (mode ${(st.mode & 0o777).toString(8)}); chmod 600 it`);
   }
   let key: KeyObject;
   try {
     key = createPrivateKey(await readFile(path));
   } catch (e) {
-    throw new ArgusError('invalid_argument', `cannot parse the evidence private key ${path}`, { cause: e });
+    throw new ArgusError('invalid_argument', `cannot parse the ${name} private key ${path}`, { cause: e });
   }
-  return pairFromPrivate(key);
+  return pairFromPrivate(key, name);
 }
 
 /**
- * Loads the evidence signing key pair from `keyDir`, creating it (Ed25519, private key mode 0600) when the
- * directory holds none. The public key PEM is (re)written beside it for verifiers.
+ * Loads the signing key pair `name` (default: the evidence key) from `keyDir`, creating it (Ed25519, private key
+ * mode 0600) when the directory holds none. The public key PEM is (re)written beside it for verifiers.
  */
-export async function loadOrCreateKeyPair(keyDir: string): Promise<EvidenceKeyPair> {
-  const privPath = join(keyDir, PRIVATE_KEY_FILE);
-  const pubPath = join(keyDir, PUBLIC_KEY_FILE);
+export async function loadOrCreateKeyPair(keyDir: string, name: KeyName = 'evidence'): Promise<EvidenceKeyPair> {
+  const files = keyFiles(name);
+  const privPath = join(keyDir, files.privateKey);
+  const pubPath = join(keyDir, files.publicKey);
   let pair: EvidenceKeyPair;
   try {
-    pair = await loadPrivate(privPath);
+    pair = await loadPrivate(privPath, name);
   } catch (e) {
     if (!isErrno(e, 'ENOENT')) throw e;
     await mkdir(keyDir, { recursive: true, mode: 0o700 });
@@ -75,10 +85,10 @@ export async function loadOrCreateKeyPair(keyDir: string): Promise<EvidenceKeyPa
       // 'wx': never overwrite a key another process created meanwhile.
       await writeFile(privPath, pem, { mode: 0o600, flag: 'wx' });
       await chmod(privPath, 0o600);
-      pair = pairFromPrivate(privateKey);
+      pair = pairFromPrivate(privateKey, name);
     } catch (we) {
-      if (!isErrno(we, 'EEXIST')) throw new ArgusError('io_failed', `cannot write the evidence key ${privPath}`, { cause: we });
-      pair = await loadPrivate(privPath);
+      if (!isErrno(we, 'EEXIST')) throw new ArgusError('io_failed', `cannot write the ${name} key ${privPath}`, { cause: we });
+      pair = await loadPrivate(privPath, name);
     }
   }
   await writePublicPem(pubPath, pair.publicKeyPem);
@@ -95,12 +105,12 @@ async function writePublicPem(path: string, pem: string): Promise<void> {
   await writeFile(path, pem, { mode: 0o644 });
 }
 
-/** The public key (PEM) of the key pair in `keyDir`, for handing to verifiers. Fails when none exists. */
-export async function exportPublicKeyPem(keyDir: string): Promise<string> {
+/** The public key (PEM) of the key pair `name` in `keyDir`, for handing to verifiers. Fails when none exists. */
+export async function exportPublicKeyPem(keyDir: string, name: KeyName = 'evidence'): Promise<string> {
   try {
-    return (await loadPrivate(join(keyDir, PRIVATE_KEY_FILE))).publicKeyPem;
+    return (await loadPrivate(join(keyDir, keyFiles(name).privateKey), name)).publicKeyPem;
   } catch (e) {
-    if (isErrno(e, 'ENOENT')) throw new ArgusError('not_found', `no evidence key in ${keyDir}`, { cause: e });
+    if (isErrno(e, 'ENOENT')) throw new ArgusError('not_found', `no ${name} key in ${keyDir}`, { cause: e });
     throw e;
   }
 }

@@ -55,6 +55,7 @@ interface TrackState {
   requested: number;
   pending: number;
   direction?: CrossDirection;
+  lineId?: string;
   /** Set when the pass is over (crossed with a good read, or ended): emit once pending reads are in. */
   closing?: { atMs: number; ptsSec: number; ended: boolean };
 }
@@ -132,6 +133,7 @@ export function createPlatesStage(o: PlatesStageOptions): PlatesStage {
       trackId: id,
       cls: st.cls,
       ...(st.direction ? { direction: st.direction } : {}),
+      ...(st.lineId ? { lineId: st.lineId } : {}),
       read: { plate: fused.plate, display: fused.display, confidence: fused.confidence, category: fused.category, lines: fused.lines },
       reads: fused.reads,
       ...(jpeg ? { cropJpeg: jpeg } : {}),
@@ -166,6 +168,7 @@ export function createPlatesStage(o: PlatesStageOptions): PlatesStage {
       const st = tracks.get(e.trackId);
       if (!st) continue;
       st.direction ??= e.direction;
+      st.lineId ??= e.lineId;
       // A good read already: emit now (the rules can attach it to a violation); else read on until the end.
       const now = fusion.peek(e.trackId);
       if (now && now.confidence >= minConf && isValidPlateKey(now.plate)) close(e.trackId, r, false);

@@ -12,6 +12,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ArgusConfig } from '../config/schema.js';
 import { ingestLimitsSchema, type IngestLimitsConfig } from '../config/service.js';
+import { AuditSealer, type AuditSealOptions } from '../store/audit-seal.js';
 import type { Store } from '../store/store.js';
 import { Auth, DEFAULT_AUTH, type AuthOptions } from './auth.js';
 import { CameraManager, type CameraManagerOptions } from './camera-manager.js';
@@ -22,6 +23,7 @@ import { installErrorHandler, Router, sendError } from './http.js';
 import { Ingest, type IngestOptions } from './ingest.js';
 import { LiveHub, type LiveHubOptions } from './live.js';
 import { retentionFromConfig } from './recordings.js';
+import { SectionControl } from './section-control.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { eventRoutes } from './routes/events.js';
@@ -59,6 +61,8 @@ export interface ServerOptions {
   readonly ingest?: IngestOptions;
   /** The live push: client limit, heartbeat, how often each stream's session is re-checked. */
   readonly live?: Omit<LiveHubOptions, 'log'>;
+  /** Sign checkpoints of the audit chain with the audit key of this key directory (`argus serve`: `<data>/keys`). */
+  readonly auditSeal?: Omit<AuditSealOptions, 'onError'>;
 }
 
 export interface ArgusServer {
@@ -110,12 +114,21 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
     ...(cropsDir ? { cropsRoot: cropsDir } : {}),
     ...opts.ingest,
   });
+  // Section average speed: plate reads of two cameras meet here, after their batches commit.
+  const sections = opts.config?.sections.length ? new SectionControl(opts.config.sections, (e) => {
+    ingest.event(e).catch((err: unknown) => app.log.warn({ err, eventId: e.id }, 'section violation not queued'));
+  }) : undefined;
+  if (sections) ingest.onCommitted((events) => sections.feed(events));
   // With a data directory: cameras that ask for it record into <data>/recordings, and retention runs over it.
   const recordingsDir = opts.footage?.dataDir !== undefined ? join(resolve(opts.footage.dataDir), 'recordings') : undefined;
   const cameras = new CameraManager({ ...(recordingsDir ? { recordingsDir } : {}), ...opts.cameras, ingest, hub, logger: app.log });
   const auth = new Auth(store, { ...DEFAULT_AUTH, ...opts.auth });
   const router = new Router(app);
-  const ctx: ServerContext = { store, auth, hub, cameras, ingest, router, log: app.log, startedAtMs: Date.now(), configCameraIds: new Set((opts.config?.cameras ?? []).map((c) => c.id)), audit: auditWriter(store) };
+  const sealer = opts.auditSeal ? await AuditSealer.open(store, { ...opts.auditSeal, onError: (err) => app.log.error({ err }, 'audit checkpoint not signed') }) : undefined;
+  const ctx: ServerContext = {
+    store, auth, hub, cameras, ingest, router, log: app.log, startedAtMs: Date.now(), configCameraIds: new Set((opts.config?.cameras ?? []).map((c) => c.id)),
+    audit: auditWriter(store, () => sealer?.noteAppended()), auditSeal: opts.auditSeal ?? null,
+  };
 
   app.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith('/api/')) return;
@@ -151,6 +164,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   }
   const retention = recordingsDir ? retentionFromConfig(opts.config?.recordings, recordingsDir, ingest, app.log, cropsDir) : undefined;
   retention?.start();
+  sealer?.start();
 
   let closed = false;
   return {
@@ -168,6 +182,8 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
       await retention?.stop();
       await app.close();
       await ingest.close();
+      // No audit row comes after this: the head is signed, so a cut tail shows from the first verify.
+      await sealer?.stop().catch((err: unknown) => app.log.error({ err }, 'audit checkpoint not signed at shutdown'));
       await store.close();
     },
   };

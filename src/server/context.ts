@@ -1,5 +1,6 @@
 /** What every route module gets: the store, auth, live hub, camera manager, ingest, and the audit writer. */
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { AuditSealOptions } from '../store/audit-seal.js';
 import type { JsonValue, Store } from '../store/store.js';
 import type { Auth, Principal } from './auth.js';
 import type { CameraManager } from './camera-manager.js';
@@ -18,11 +19,14 @@ export interface ServerContext {
   readonly startedAtMs: number;
   /** Ids of the cameras the config file defines: the file wins for them at every start (their edits last until a restart). */
   readonly configCameraIds: ReadonlySet<string>;
+  /** Where the audit key and the checkpoint anchor are (null: this service signs no checkpoints). */
+  readonly auditSeal: Pick<AuditSealOptions, 'keyDir' | 'anchorFile'> | null;
   /** Appends to the hash-chained audit log: who (actor), what (action, target, details), when, where (ip, agent). */
   audit(req: FastifyRequest, principal: Pick<Principal, 'actor' | 'username'> | null, action: string, target: string | null, details?: Record<string, JsonValue | undefined>): Promise<void>;
 }
 
-export function auditWriter(store: Store): ServerContext['audit'] {
+/** `appended`: told after each row (the checkpoint signer counts them). */
+export function auditWriter(store: Store, appended: () => void = () => undefined): ServerContext['audit'] {
   return async (req, principal, action, target, details = {}) => {
     const clean = Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined)) as Record<string, JsonValue>;
     await store.appendAudit({
@@ -32,5 +36,6 @@ export function auditWriter(store: Store): ServerContext['audit'] {
       target,
       details: { ...clean, username: principal?.username ?? null, ip: req.ip, userAgent: (req.headers['user-agent'] ?? '').slice(0, 200) },
     });
+    appended();
   };
 }

@@ -23,6 +23,7 @@ import { isJpeg, writeCrop } from './crops.js';
 import { inside } from './evidence-files.js';
 import { BatchQueue, type BatchQueueOptions, type QueueStats } from './ingest-queue.js';
 import type { LiveHub } from './live.js';
+import { sectionViolation } from './section-control.js';
 
 export interface IngestLogger {
   warn(obj: object, msg: string): void;
@@ -78,12 +79,18 @@ export class Ingest {
   private readonly watchTtlMs: number;
   private readonly evidenceRoot: string | undefined;
   private readonly cropsRoot: string | undefined;
+  private readonly committedListeners: Array<(events: readonly ArgusEvent[]) => void> = [];
 
   constructor(private readonly store: Store, private readonly hub: LiveHub, private readonly log: IngestLogger, opts: IngestOptions = {}) {
     this.watchTtlMs = opts.watchTtlMs ?? 10_000;
     this.evidenceRoot = opts.evidenceRoot;
     this.cropsRoot = opts.cropsRoot;
     this.queue = new BatchQueue<Rows>((units) => this.write(units), opts);
+  }
+
+  /** Told of the events of every batch once it is committed (section control pairs plates across cameras). */
+  onCommitted(listener: (events: readonly ArgusEvent[]) => void): void {
+    this.committedListeners.push(listener);
   }
 
   /** Watch lists changed: reload before the next plate. */
@@ -128,7 +135,23 @@ export class Ingest {
   private async enqueue(events: readonly ArgusEvent[]): Promise<{ committed: Promise<void> }> {
     const rows = emptyRows();
     for (const e of events) await this.rowsOf(e, rows);
-    return this.queue.push(rows, events.length, rows.alerts.length > 0);
+    const queued = await this.queue.push(rows, events.length, rows.alerts.length > 0);
+    this.afterCommit(queued.committed, events);
+    return queued;
+  }
+
+  /** The committed-listeners get the events once their batch commits (a failed batch: its caller has the error). */
+  private afterCommit(committed: Promise<void>, events: readonly ArgusEvent[]): void {
+    if (this.committedListeners.length === 0) return;
+    void committed.then(() => {
+      for (const listener of this.committedListeners) {
+        try {
+          listener(events);
+        } catch (err) {
+          this.log.warn({ err }, 'a listener of committed events failed');
+        }
+      }
+    }, () => undefined); // nothing was committed: nothing to tell (event() logs the failure, handle() rethrows it)
   }
 
   private async rowsOf(e: ArgusEvent, out: Rows): Promise<void> {
@@ -155,6 +178,9 @@ export class Ingest {
             sha256: e.evidence.manifestSha256 ?? '', bytes: 0, createdAtMs: e.atMs,
           });
         }
+        break;
+      case 'section_speed':
+        out.violations.push(sectionViolation(e, payload));
         break;
       case 'alert':
         out.alerts.push({ id: `${e.id}-alert`, cameraId: e.cameraId, atMs: e.atMs, kind: e.alert, severity: 'warning', message: `${e.alert} (${e.ruleId})`, payload });

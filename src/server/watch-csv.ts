@@ -19,6 +19,10 @@ export const WATCH_CSV_LIMITS = {
   maxErrors: 100,
   /** Characters of a reason (the entry's note). */
   maxReason: 500,
+  /** Characters of one field as read (a reason a little over `maxReason` still gets its own clear message). */
+  maxFieldChars: 2_000,
+  /** Fields of one line (plate, reason, expires, and room for empty trailing columns). */
+  maxFields: 20,
 } as const;
 
 /** Vietnam has no daylight saving: a calendar day there ends at 17:00 UTC. */
@@ -45,52 +49,109 @@ interface CsvRecord {
   readonly fields: string[];
 }
 
-/** RFC 4180 records with the line each starts on; a quoted field may hold commas, quotes (`""`) and newlines. */
-export function parseCsvRecords(text: string): { records: CsvRecord[]; error: WatchCsvLineError | null } {
+/** Bounds of the record reader: a hostile file is refused at the line where it crosses one, not read to its end. */
+export interface CsvLimits {
+  /** Characters of one field (quotes not counted). */
+  readonly maxFieldChars: number;
+  /** Fields of one record. */
+  readonly maxFields: number;
+  /** Records, blank lines not counted (a header is a record). */
+  readonly maxRecords: number;
+}
+
+export type CsvErrorCode = 'unclosed_quote' | 'text_after_quote' | 'field_too_long' | 'too_many_fields' | 'too_many_records';
+export interface CsvError extends WatchCsvLineError {
+  readonly code: CsvErrorCode;
+}
+
+const UNBOUNDED: CsvLimits = { maxFieldChars: Infinity, maxFields: Infinity, maxRecords: Infinity };
+const [QUOTE, COMMA, LF, CR, SPACE, TAB] = [0x22, 0x2c, 0x0a, 0x0d, 0x20, 0x09];
+const isBlank = (c: number): boolean => c === SPACE || c === TAB;
+
+/** Newlines (LF) in `src[from, to)`: looks at those characters only (an indexOf would run on to the next one). */
+function newlines(src: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) if (src.charCodeAt(i) === LF) n++;
+  return n;
+}
+
+/**
+ * RFC 4180 records with the line each starts on; a quoted field may hold commas, quotes (`""`) and newlines. One pass
+ * over the text (every character is looked at a bounded number of times: linear in the size of the file, whatever
+ * its quotes), stopping at the first line that crosses a limit. Spaces before an opening quote and after a closing
+ * one are allowed; other text after a closing quote is an error; a quote inside an unquoted field is a character.
+ */
+export function parseCsvRecords(text: string, limits: CsvLimits = UNBOUNDED): { records: CsvRecord[]; error: CsvError | null } {
   const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const n = src.length;
   const records: CsvRecord[] = [];
   let fields: string[] = [];
-  let field = '';
+  let quotedRecord = false;
   let line = 1;
   let start = 1;
-  let quoted = false;
-  let wasQuoted = false;
-  const endRecord = (): void => {
-    fields.push(field);
-    if (fields.some((f) => f.trim() !== '') || wasQuoted) records.push({ line: start, fields });
-    fields = [];
-    field = '';
-    wasQuoted = false;
-  };
-  for (let i = 0; i < src.length; i++) {
-    const ch = src[i]!;
-    if (quoted) {
-      if (ch === '"' && src[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else {
-        if (ch === '\n') line++;
-        field += ch;
+  const fail = (code: CsvErrorCode, at: number, message: string) => ({ records, error: { code, line: at, message } });
+  for (let i = 0; ;) {
+    // One field from i: quoted (after optional blanks) or plain up to the next separator.
+    let j = i;
+    while (j < n && isBlank(src.charCodeAt(j))) j++;
+    let value: string;
+    if (j < n && src.charCodeAt(j) === QUOTE) {
+      quotedRecord = true;
+      const opened = line;
+      // Find the closing quote (a quote not doubled), then take the field in one slice.
+      let doubled = 0;
+      let k = j + 1;
+      for (;;) {
+        const q = src.indexOf('"', k);
+        if (q === -1) return fail('unclosed_quote', opened, `a quoted field opened on line ${opened} is not closed (missing ")`);
+        if (q - (j + 1) - doubled > limits.maxFieldChars) return fail('field_too_long', opened, `a field is longer than ${limits.maxFieldChars} characters`);
+        if (src.charCodeAt(q + 1) !== QUOTE) {
+          k = q;
+          break;
+        }
+        doubled++;
+        k = q + 2;
       }
+      const raw = src.slice(j + 1, k);
+      line += newlines(src, j + 1, k);
+      value = doubled > 0 ? raw.replaceAll('""', '"') : raw;
+      k++;
+      while (k < n && isBlank(src.charCodeAt(k))) k++;
+      const c = k < n ? src.charCodeAt(k) : COMMA;
+      if (c !== COMMA && c !== LF && c !== CR) {
+        return fail('text_after_quote', line, 'text after the closing quote of a field (inside quotes, write a quote as "")');
+      }
+      i = k;
+    } else {
+      let k = i;
+      for (; k < n; k++) {
+        const c = src.charCodeAt(k);
+        if (c === COMMA || c === LF || c === CR) break;
+      }
+      if (k - i > limits.maxFieldChars) return fail('field_too_long', line, `a field is longer than ${limits.maxFieldChars} characters`);
+      value = src.slice(i, k);
+      i = k;
+    }
+    fields.push(value);
+    if (fields.length > limits.maxFields) return fail('too_many_fields', start, `more than ${limits.maxFields} fields`);
+    const sep = i < n ? src.charCodeAt(i) : -1;
+    if (sep === COMMA) {
+      i++;
       continue;
     }
-    if (ch === '"' && field.trim() === '') {
-      quoted = true;
-      wasQuoted = true;
-      field = '';
-    } else if (ch === ',') {
-      fields.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && src[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      start = line;
-    } else field += ch;
+    // The end of a record: a newline (CRLF, LF or a lone CR) or the end of the text. Blank lines are no records.
+    if (quotedRecord || fields.some((f) => f.trim() !== '')) {
+      if (records.length >= limits.maxRecords) return fail('too_many_records', start, `more than ${limits.maxRecords} records`);
+      records.push({ line: start, fields });
+    }
+    fields = [];
+    quotedRecord = false;
+    if (sep === -1) break;
+    i += sep === CR && src.charCodeAt(i + 1) === LF ? 2 : 1;
+    line++;
+    start = line;
+    if (i >= n) break;
   }
-  if (quoted) return { records, error: { line: start, message: 'a quoted field is not closed (missing ")' } };
-  endRecord();
   return { records, error: null };
 }
 
@@ -169,26 +230,27 @@ function readRow(rec: CsvRecord, columns: ReadonlyArray<Column | null>, nowMs: n
 
 /** Every row of the file, or every bad line (the first `maxErrors` of them) — never some of each. */
 export function parseWatchCsv(text: string, nowMs: number): WatchCsvResult {
-  if (text.length > WATCH_CSV_LIMITS.maxChars) {
-    return { ok: false, errors: [{ line: 1, message: `the file is over ${WATCH_CSV_LIMITS.maxChars} characters` }], errorCount: 1 };
-  }
-  const { records, error } = parseCsvRecords(text);
+  const fail = (line: number, message: string): WatchCsvResult => ({ ok: false, errors: [{ line, message }], errorCount: 1 });
+  if (text.length > WATCH_CSV_LIMITS.maxChars) return fail(1, `the file is over ${WATCH_CSV_LIMITS.maxChars} characters`);
+  const { records, error } = parseCsvRecords(text, {
+    maxFieldChars: WATCH_CSV_LIMITS.maxFieldChars, maxFields: WATCH_CSV_LIMITS.maxFields, maxRecords: WATCH_CSV_LIMITS.maxRows + 1,
+  });
+  // A file over a limit is refused at that line, without reading the rest.
+  if (error?.code === 'too_many_records') return fail(error.line, `more than ${WATCH_CSV_LIMITS.maxRows} rows; split the file`);
+  if (error && error.code !== 'unclosed_quote') return fail(error.line, error.message);
   const header = readHeader(records[0]);
-  if (header.error) return { ok: false, errors: [{ line: records[0]?.line ?? 1, message: header.error }], errorCount: 1 };
+  if (header.error) return fail(records[0]?.line ?? 1, header.error);
   const data = records.slice(1);
-  if (data.length === 0 && !error) return { ok: false, errors: [{ line: 2, message: 'the file has a header but no rows' }], errorCount: 1 };
+  if (data.length === 0 && !error) return fail(2, 'the file has a header but no rows');
   const errors: WatchCsvLineError[] = [];
   const rows: WatchCsvRow[] = [];
-  if (data.length > WATCH_CSV_LIMITS.maxRows) {
-    errors.push({ line: data[WATCH_CSV_LIMITS.maxRows]!.line, message: `more than ${WATCH_CSV_LIMITS.maxRows} rows (${data.length}); split the file` });
-  } else {
-    for (const rec of data) {
-      const r = readRow(rec, header.columns, nowMs);
-      if ('message' in r) errors.push(r);
-      else rows.push(r);
-    }
+  for (const rec of data) {
+    const r = readRow(rec, header.columns, nowMs);
+    if ('message' in r) errors.push(r);
+    else rows.push(r);
   }
-  if (error) errors.push(error);
+  // An unclosed quote swallows the rest of the file: the lines before it are still checked and listed.
+  if (error) errors.push({ line: error.line, message: error.message });
   if (errors.length > 0) return { ok: false, errors: errors.slice(0, WATCH_CSV_LIMITS.maxErrors), errorCount: errors.length };
   return { ok: true, rows };
 }

@@ -7,7 +7,7 @@ import type {
   Page, SiteRecord, CameraRecord, UserRecord, UserPatch, LoginFailureCount, RoleRecord, SessionRecord, ApiKeyRecord, SightingRecord,
   SightingFilter, PlateSearchQuery, PlateSearchResult, CountIncrement, CountFilter, EventRecord, EventFilter,
   ViolationRecord, NewViolation, ViolationDetail, ViolationFilter, ReviewDecision, AlertRecord, NewAlert, AlertFilter,
-  WatchListRecord, WatchEntryRecord, EvidenceRecord, AuditEntry, AuditRecord, AuditFilter, AuditVerification,
+  WatchListRecord, WatchEntryRecord, EvidenceRecord, AuditEntry, AuditRecord, AuditFilter, AuditVerification, AuditChainPoint, SignedAuditCheckpoint,
   StatsFilter, ViolationStats, FlowStats, CongestionStats,
 } from './types.js';
 import type { IngestBatch, IngestBatchResult } from './ingest-batch.js';
@@ -124,8 +124,19 @@ export interface Store {
   appendAudit(entry: AuditEntry): Promise<AuditRecord>;
   /** Oldest first (by sequence). */
   listAudit(filter?: AuditFilter): Promise<Page<AuditRecord>>;
-  /** Recomputes every hash in order; reports the first row that does not chain. */
-  verifyAuditChain(): Promise<AuditVerification>;
+  /**
+   * Recomputes every hash in order; reports the first row that does not chain. With `from` (a head already checked,
+   * e.g. a signed checkpoint), only the rows after it, chained on from its hash.
+   */
+  verifyAuditChain(from?: AuditChainPoint): Promise<AuditVerification>;
+  /** The last row of the audit chain (null when empty). */
+  auditHead(): Promise<{ seq: number; hash: string } | null>;
+  /** The stored hash of each given row that exists. */
+  auditHashesAt(seqs: readonly number[]): Promise<Map<number, string>>;
+  /** Stores a signed checkpoint of the chain (idempotent on seq and key id); audit-seal.ts signs and checks them. */
+  appendAuditCheckpoint(checkpoint: SignedAuditCheckpoint): Promise<void>;
+  /** By sequence number. */
+  listAuditCheckpoints(): Promise<SignedAuditCheckpoint[]>;
 
   /** Dashboards: violations in a time range by kind, local hour of day, camera, status, and over time. */
   violationStats(filter?: StatsFilter): Promise<ViolationStats>;

@@ -332,6 +332,32 @@ export type AuditVerification =
   | { readonly ok: true; readonly count: number; readonly headHash: string }
   | { readonly ok: false; readonly count: number; readonly brokenAtSeq: number; readonly reason: string };
 
+/** A point of the chain: a row's seq, its hash, and the rows up to it. */
+export interface AuditChainPoint {
+  readonly seq: number;
+  readonly hash: string;
+  readonly count: number;
+}
+
+/** The head of the audit chain at one moment, signed with the audit key (kept outside the database). */
+export interface AuditCheckpoint {
+  /** Sequence number of the last row covered. */
+  readonly seq: number;
+  /** `hash` of that row: it commits to every row up to `seq`. */
+  readonly headHash: string;
+  /** When the checkpoint was signed, ms since epoch. */
+  readonly atMs: number;
+  /** Rows in the chain up to `seq`. */
+  readonly count: number;
+  /** Key id of the signing key (evidence/keys.ts `keyIdOf`). */
+  readonly keyId: string;
+}
+
+export interface SignedAuditCheckpoint extends AuditCheckpoint {
+  /** Ed25519 signature over `checkpointMessage` (audit-hash.ts), base64. */
+  readonly signature: string;
+}
+
 // ─── statistics (dashboards) ──────────────────────────────────────────────────────────────────────
 
 export interface StatsFilter extends TimeRange {

@@ -10,7 +10,7 @@ import { ensureFirstAdmin } from '../../server/users.js';
 import { DEFAULT_MODEL, modelsDir, resolveModel } from '../../vision/models.js';
 import { parseCommandArgs } from '../args.js';
 
-const HELP = `Usage: argus serve [--config FILE] [--data DIR] [--port N] [--host H] [--database URL]
+const HELP = `Usage: argus serve [--config FILE] [--data DIR] [--port N] [--host H] [--database URL] [--audit-keys DIR] [--audit-anchor FILE]
 
 Run the Argus service: the HTTP API under /api/, the web UI at /, and the analysis of every enabled camera.
 
@@ -22,6 +22,9 @@ Options:
   --database URL    Use PostgreSQL (postgres://…) instead of SQLite (or ARGUS_DATABASE_URL)
   --port N          HTTP port (default 8080; 0 = any free port)
   --host H          Address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)
+  --audit-keys DIR  Key directory of the audit key that signs checkpoints of the audit log (default DIR/keys;
+                    created on first start, private key mode 0600; keep it out of the database's backups' reach)
+  --audit-anchor FILE  Where signed checkpoints are appended outside the database (default <audit-keys>/audit-checkpoints.jsonl)
   -h, --help        This help
 
 The first admin: \`argus users add --username U --role admin\`, or ARGUS_ADMIN_PASSWORD on the first start
@@ -35,6 +38,8 @@ const OPTIONS = {
   database: { type: 'string' },
   port: { type: 'string' },
   host: { type: 'string' },
+  'audit-keys': { type: 'string' },
+  'audit-anchor': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -71,7 +76,8 @@ export async function serve(argv: string[]): Promise<number> {
     history: (site) => recentSitePlates(store, site.id),
   });
   const server = await buildServer({ store, config, footage: { dataDir }, cameras: { ...(models ? { modelsDir: models } : {}), stages: (camera, logger) => stages.stages(camera, logger) }, auth: { secureCookies: config?.server.secureCookies ?? false },
-    ...(config ? { trustedProxies: config.server.trustedProxies, ingestLimits: config.ingest } : {}) });
+    ...(config ? { trustedProxies: config.server.trustedProxies, ingestLimits: config.ingest } : {}),
+    auditSeal: { keyDir: resolve(values['audit-keys'] ?? join(dataDir, 'keys')), ...(values['audit-anchor'] ? { anchorFile: resolve(values['audit-anchor']) } : {}) } });
   const log = server.app.log;
   log.info({ store: where }, `store: ${store.dialect} at ${where}`);
   if (models) log.info({ models }, `models: ARGUS_MODELS is not set, using ${models}`);

@@ -1,5 +1,6 @@
 /** Users and roles, API keys (admin) and the audit log (admin, supervisor). */
 import { z } from 'zod';
+import { loadAuditTrust, verifyAuditSeal } from '../../store/audit-seal.js';
 import type { ServerContext } from '../context.js';
 import type { AccessScope } from '../../store/store.js';
 import { API_KEY_DEFAULT_LIFETIME_MS, API_KEY_MAX_LIFETIME_MS, isEverywhere, scopeExcess } from '../apikeys.js';
@@ -107,7 +108,13 @@ export function adminRoutes(ctx: ServerContext): void {
       return page;
     },
   });
-  r.add({ method: 'GET', url: '/api/audit/verify', tag: 'audit', permission: 'audit.read', summary: 'Recompute the hash chain', handler: async () => store.verifyAuditChain() });
+  r.add({
+    method: 'GET', url: '/api/audit/verify', tag: 'audit', permission: 'audit.read',
+    summary: 'Check the audit log: the hash chain, the signatures of its checkpoints (audit key outside the database), that each signed head '
+      + 'hash is still the chain\'s, and that the chain reaches the latest checkpoint (from the anchor file). {ok, count, headSeq, checkpoints, '
+      + 'latestCheckpoint, unsealedRows, problems: [{check: chain|signature|checkpoint|tail|anchor, seq, message}]}',
+    handler: async () => verifyAuditSeal(store, ctx.auditSeal ? await loadAuditTrust(ctx.auditSeal) : { publicKey: null, keySource: 'none (this service signs no checkpoints)', anchor: null }),
+  });
 }
 
 /** A new key acts within its creator: their permissions, their area (a machine key for ingest names its cameras), a bounded life. */

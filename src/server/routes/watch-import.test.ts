@@ -1,22 +1,11 @@
-/** Watch-list CSV import against a real server over a real store (SQLite, and PostgreSQL where reachable). */
-import pg from 'pg';
+/** Watch-list CSV import against a real server over a real store (SQLite, and PostgreSQL: required on CI). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from '../../core/ids.js';
 import type { PlateReadEvent } from '../../core/plate.js';
-import { ADMIN_URL } from '../../store/postgres/testing-db.js';
+import { testDialects } from '../../store/postgres/testing-db.js';
 import { startTestServer, TestClient, type TestServer } from '../testing/harness.js';
 
-async function postgresUp(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.end();
-    return true;
-  } catch {
-    return false; // no PostgreSQL here: the SQLite run still covers the import
-  }
-}
-const dialects: Array<'sqlite' | 'postgres'> = (await postgresUp()) ? ['sqlite', 'postgres'] : ['sqlite'];
+const dialects = await testDialects('watch-import');
 
 const GOOD = '\uFEFFplate,reason,expires\r\n30A-123.45,Trộm cắp,2099-12-31\r\n"29-B1 123.45","Truy nã, khẩn cấp",\r\n51G-888.*,Xe tang vật,\r\n';
 
@@ -89,6 +78,33 @@ describe.each(dialects)('POST /api/watchlists/:id/import over %s', (dialect) => 
     expect((await importCsv(GOOD, inv, 'no-such-list')).status).toBe(404);
     expect((await inv.post(`/api/watchlists/${listId}/import`, { csv: GOOD, extra: 1 })).status).toBe(400);
     expect(await patterns()).toEqual(['29B112345', '30A12345', '43A55555', '51G888*']);
+  });
+
+  // Finding 5: a trim() per quote made the old reader quadratic; this body stalled the service for minutes.
+  it('refuses a 4 MB body of quote characters at once, naming the line, while the service keeps answering', async () => {
+    const before = await patterns();
+    const csv = `plate,reason\n30A-123.45,ok\n43A-222.22,a${'"'.repeat(1_900_000)}\n`;
+    const started = performance.now();
+    const [r, health] = await Promise.all([importCsv(csv), inv.get('/api/health')]);
+    const ms = performance.now() - started;
+    expect(JSON.stringify({ csv }).length).toBeGreaterThan(3_800_000);
+    expect(r.status).toBe(400);
+    expect(r.body.error.lines).toEqual([{ line: 3, message: 'a field is longer than 2000 characters' }]);
+    expect(health.status).toBe(200);
+    expect(ms).toBeLessThan(5000);
+    console.log(`[watch-import] ${dialect}: 4 MB of quotes refused in ${ms.toFixed(0)} ms`);
+    expect(await patterns()).toEqual(before);
+  });
+
+  it('refuses a quoted field that never closes or runs over the field limit at the line it opens', async () => {
+    const before = await patterns();
+    const open = await importCsv(`plate,reason\n30A-123.45,ok\n43A-222.22,"a\n\nb\n${'x'.repeat(100)}`);
+    expect(open.body.error.lines).toEqual([{ line: 3, message: 'a quoted field opened on line 3 is not closed (missing ")' }]);
+    const long = await importCsv(`plate,reason\n30A-123.45,"ok\nok"\n43A-222.22,"${'""'.repeat(2001)}"\n`);
+    expect(long.body.error.lines).toEqual([{ line: 4, message: 'a field is longer than 2000 characters' }]);
+    const wide = await importCsv(`plate,reason\n30A-123.45,${','.repeat(50_000)}\n`);
+    expect(wide.body.error.lines).toEqual([{ line: 2, message: 'more than 20 fields' }]);
+    expect(await patterns()).toEqual(before);
   });
 
   it('takes a file of 10 000 rows and refuses one row more', async () => {

@@ -22,7 +22,7 @@ export function watchImportRoute(ctx: ServerContext): void {
     method: 'POST', url: '/api/watchlists/:id/import', tag: 'watchlists', permission: 'watchlists.write', params: idParams, body: importBody, bodyLimit: BODY_LIMIT,
     summary: `Import plates from CSV (audited). Body JSON {"csv": text}; header plate,reason[,expires] (or biển số,lý do[,hết hạn]); `
       + `plates as 30A-123.45 or 29-B1 123.45, patterns with * ?; expires a day (its end, Vietnam time) or an ISO time; BOM and CRLF accepted; `
-      + `at most ${WATCH_CSV_LIMITS.maxRows} rows. All or nothing: any bad row → 400 invalid_csv with error.lines [{line, message}] `
+      + `at most ${WATCH_CSV_LIMITS.maxRows} rows, ${WATCH_CSV_LIMITS.maxFields} fields a line, ${WATCH_CSV_LIMITS.maxFieldChars} characters a field (a file over a limit is refused at that line). All or nothing: any bad row → 400 invalid_csv with error.lines [{line, message}] `
       + `(first ${WATCH_CSV_LIMITS.maxErrors}) and error.errorCount, nothing written. Plates already in the list or repeated are skipped. `
       + 'Answers {imported, skipped, skippedLines}.',
     handler: async ({ req, reply, principal, params, body }) => {

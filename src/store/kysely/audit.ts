@@ -2,8 +2,8 @@
 import { sql } from 'kysely';
 import { ArgusError } from '../../core/errors.js';
 import { AUDIT_GENESIS_HASH, auditHash } from '../audit-hash.js';
-import type { AuditEntry, AuditFilter, AuditRecord, AuditVerification, JsonValue, Page } from '../store.js';
-import { cursorScope, fromJson, isUniqueViolation, num, pageLimit, toJson, type StoreContext, writeTransaction } from './context.js';
+import type { AuditChainPoint, AuditEntry, AuditFilter, AuditRecord, AuditVerification, JsonValue, Page, SignedAuditCheckpoint } from '../store.js';
+import { chunks, cursorScope, fromJson, isUniqueViolation, num, pageLimit, toJson, type StoreContext, writeTransaction } from './context.js';
 import type { AuditTable } from './schema.js';
 
 const auditFrom = (r: AuditTable): AuditRecord => ({
@@ -72,10 +72,11 @@ export async function listAudit(ctx: StoreContext, f: AuditFilter = {}): Promise
   return { items, nextCursor: more && last ? ctx.cursors.encode(scope, [last.seq]) : null };
 }
 
-export async function verifyAuditChain(ctx: StoreContext): Promise<AuditVerification> {
-  let prevHash = AUDIT_GENESIS_HASH;
-  let expectedSeq = 1;
-  let count = 0;
+/** From the first row, or on from a head already checked (`from`: its seq, hash and the rows up to it). */
+export async function verifyAuditChain(ctx: StoreContext, from?: AuditChainPoint): Promise<AuditVerification> {
+  let prevHash = from?.hash ?? AUDIT_GENESIS_HASH;
+  let expectedSeq = (from?.seq ?? 0) + 1;
+  let count = from?.count ?? 0;
   for (;;) {
     const rows = await ctx.db.selectFrom('audit_log').selectAll().where('seq', '>=', expectedSeq).orderBy('seq').limit(5000).execute();
     if (rows.length === 0) return { ok: true, count, headHash: prevHash };
@@ -96,4 +97,30 @@ export async function verifyAuditChain(ctx: StoreContext): Promise<AuditVerifica
       count++;
     }
   }
+}
+
+/** The last row of the chain: its sequence number and hash (null: the log is empty). */
+export async function auditHead(ctx: StoreContext): Promise<{ seq: number; hash: string } | null> {
+  const head = await ctx.db.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return head ? { seq: num(head.seq), hash: head.hash } : null;
+}
+
+/** The stored hash of each of these rows (rows that do not exist are left out). */
+export async function auditHashesAt(ctx: StoreContext, seqs: readonly number[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  for (const part of chunks([...new Set(seqs)], 1)) {
+    for (const r of await ctx.db.selectFrom('audit_log').select(['seq', 'hash']).where('seq', 'in', part).execute()) out.set(num(r.seq), r.hash);
+  }
+  return out;
+}
+
+/** Idempotent on (seq, keyId). The signature is checked by the verifier, not here: the table is no trust anchor. */
+export async function appendAuditCheckpoint(ctx: StoreContext, c: SignedAuditCheckpoint): Promise<void> {
+  await ctx.db.insertInto('audit_checkpoints').values({ seq: c.seq, key_id: c.keyId, head_hash: c.headHash, at_ms: c.atMs, count: c.count, signature: c.signature })
+    .onConflict((oc) => oc.columns(['seq', 'key_id']).doNothing()).execute();
+}
+
+export async function listAuditCheckpoints(ctx: StoreContext): Promise<SignedAuditCheckpoint[]> {
+  const rows = await ctx.db.selectFrom('audit_checkpoints').selectAll().orderBy('seq').orderBy('key_id').execute();
+  return rows.map((r) => ({ seq: num(r.seq), headHash: r.head_hash, atMs: num(r.at_ms), count: num(r.count), keyId: r.key_id, signature: r.signature }));
 }

@@ -98,9 +98,19 @@ const MIGRATIONS: readonly Migration[] = [
       ];
     },
   },
+  {
+    version: 4,
+    name: 'signed checkpoints of the audit chain',
+    up: (t) => [
+      `create table audit_checkpoints (seq ${t.big} not null, key_id text not null, head_hash text not null, at_ms ${t.big} not null,
+         count ${t.big} not null, signature text not null, primary key (seq, key_id))`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+/** Every version a migrated database records, in order. */
+export const SCHEMA_VERSIONS: readonly number[] = MIGRATIONS.map((m) => m.version);
 
 /** Applies the missing migrations; safe to run at every open and from several processes at once. */
 export async function migrate(db: Kysely<Database>, dialect: SqlDialect): Promise<number[]> {

@@ -56,6 +56,10 @@ export interface AuditTable {
   seq: number; at_ms: number; actor: string; action: string; target: string | null; details: string; prev_hash: string; hash: string;
 }
 
+export interface AuditCheckpointTable {
+  seq: number; key_id: string; head_hash: string; at_ms: number; count: number; signature: string;
+}
+
 export interface Database {
   argus_meta: MetaTable;
   argus_migrations: MigrationTable;
@@ -78,4 +82,5 @@ export interface Database {
   watch_entries: WatchEntryTable;
   evidence: EvidenceTable;
   audit_log: AuditTable;
+  audit_checkpoints: AuditCheckpointTable;
 }

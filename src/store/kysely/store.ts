@@ -5,6 +5,7 @@ import type * as S from '../store.js';
 export type { SearchTuning } from './context.js';
 import * as admin from './admin.js';
 import { writeBatch } from './batch.js';
+import * as audit from './audit.js';
 import { AuditAppender, listAudit, verifyAuditChain } from './audit.js';
 import { DEFAULT_SEARCH_TUNING, type SearchTuning, type StoreContext } from './context.js';
 import { migrate, type SqlDialect } from './migrations.js';
@@ -113,7 +114,11 @@ export class KyselyStore implements S.Store {
 
   appendAudit = (e: S.AuditEntry) => this.audit.append(e);
   listAudit = (f?: S.AuditFilter) => listAudit(this.ctx, f);
-  verifyAuditChain = () => verifyAuditChain(this.ctx);
+  verifyAuditChain = (from?: S.AuditChainPoint) => verifyAuditChain(this.ctx, from);
+  auditHead = () => audit.auditHead(this.ctx);
+  auditHashesAt = (seqs: readonly number[]) => audit.auditHashesAt(this.ctx, seqs);
+  appendAuditCheckpoint = (c: S.SignedAuditCheckpoint) => audit.appendAuditCheckpoint(this.ctx, c);
+  listAuditCheckpoints = () => audit.listAuditCheckpoints(this.ctx);
 
   violationStats = (f?: S.StatsFilter) => stats.violationStats(this.ctx, f);
   flowStats = (f?: S.StatsFilter) => stats.flowStats(this.ctx, f);

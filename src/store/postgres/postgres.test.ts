@@ -2,7 +2,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { isArgusError } from '../../core/errors.js';
 import type { Store } from '../store.js';
-import { LATEST_SCHEMA_VERSION } from '../kysely/migrations.js';
+import { SCHEMA_VERSIONS } from '../kysely/migrations.js';
 import { runStoreConformance } from '../testing/conformance.js';
 import { openPostgresStore } from './index.js';
 import { createDatabase, dropDatabase } from './testing-db.js';
@@ -39,7 +39,7 @@ describe('PostgreSQL adapter', () => {
       await c.connect();
       const r = await c.query('select version from argus_migrations order by version');
       await c.end();
-      expect(r.rows).toEqual(Array.from({ length: LATEST_SCHEMA_VERSION }, (_, i) => ({ version: i + 1 })));
+      expect(r.rows).toEqual(SCHEMA_VERSIONS.map((version) => ({ version })));
       for (const s of stores) await s.close();
     } finally {
       await dropDatabase(db.name);

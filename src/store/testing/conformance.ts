@@ -7,6 +7,7 @@ import { runAuditConformance } from './conformance-audit.js';
 import { runBatchConformance } from './conformance-batch.js';
 import { runPlateConformance } from './conformance-plates.js';
 import { runRecordConformance } from './conformance-records.js';
+import { runSealConformance } from './conformance-seal.js';
 import { runStatsConformance } from './conformance-stats.js';
 import { camera, HOSTILE, site, user } from './fixtures.js';
 import { expectArgusError, useHarness, type StoreFactory } from './harness.js';
@@ -20,6 +21,7 @@ export function runStoreConformance(name: string, factory: StoreFactory): void {
     runBatchConformance(factory);
     runPlateConformance(factory);
     runAuditConformance(factory);
+    runSealConformance(factory);
     runStatsConformance(factory);
   });
 }
