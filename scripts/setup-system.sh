@@ -4,6 +4,8 @@
 #   gstreamer RTSP server       a real RTSP camera for the tests (scripts/rtsp-server.py)
 #   fonts-dejavu-core           Vietnamese text on evidence pictures and notices
 #   chromium                    the web UI's end-to-end tests (playwright-core drives Debian's chromium)
+#   nats-server                 the scaled mode's bus (JetStream); tests start their own clusters
+#   postgresql                  the scaled mode's store; tests that stop or restart it start their own instance
 set -euo pipefail
 
 PACKAGES=(
@@ -12,6 +14,7 @@ PACKAGES=(
   gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly
   fonts-dejavu-core fontconfig
   chromium
+  nats-server postgresql
 )
 
 missing=()
