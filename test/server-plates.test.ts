@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../src/config/schema.js';
 import { isValidPlateKey } from '../src/plates/index.js';
 import { startTestServer, TestClient } from '../src/server/testing/harness.js';
-import { createServiceStages } from '../src/server/service-stages.js';
+import { createServiceStages } from '../src/pipeline/runtime/service-stages.js';
 import type { SightingRecord } from '../src/store/types.js';
 import { scenesSlideshow } from './assets.js';
 import { SCENES } from './plates-scenes.fixture.js';

@@ -11,9 +11,9 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ArgusConfig } from '../config/schema.js';
+import { CameraManager, type CameraManagerOptions } from '../pipeline/runtime/camera-manager.js';
 import type { Store } from '../store/store.js';
 import { Auth, DEFAULT_AUTH, type AuthOptions } from './auth.js';
-import { CameraManager, type CameraManagerOptions } from './camera-manager.js';
 import { cameraToRecord, recordToCamera } from './cameras.js';
 import { auditWriter, type ServerContext } from './context.js';
 import { installErrorHandler, Router, sendError } from './http.js';
@@ -47,7 +47,7 @@ export interface ServerOptions {
   /** Largest request body, bytes (default 256 KiB). */
   readonly bodyLimit?: number;
   readonly trustProxy?: boolean;
-  readonly cameras?: Omit<CameraManagerOptions, 'ingest' | 'hub' | 'logger'>;
+  readonly cameras?: Omit<CameraManagerOptions, 'outputs' | 'logger'>;
   /** Start the analysis of the cameras (default true). */
   readonly startCameras?: boolean;
   /** Batching of the ingest path (flush interval, batch size, queue bound). */
@@ -104,7 +104,12 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   });
   // With a data directory: cameras that ask for it record into <data>/recordings, and retention runs over it.
   const recordingsDir = opts.footage?.dataDir !== undefined ? join(resolve(opts.footage.dataDir), 'recordings') : undefined;
-  const cameras = new CameraManager({ ...(recordingsDir ? { recordingsDir } : {}), ...opts.cameras, ingest, hub, logger: app.log });
+  const outputs: CameraManagerOptions['outputs'] = {
+    event: (e) => ingest.event(e),
+    alert: async (a) => void (await ingest.raiseAlert(a)),
+    health: (s) => hub.publish({ topic: 'health', cameraId: s.id, data: s }),
+  };
+  const cameras = new CameraManager({ ...(recordingsDir ? { recordingsDir } : {}), ...opts.cameras, outputs, logger: app.log });
   const auth = new Auth(store, { ...DEFAULT_AUTH, ...opts.auth });
   const router = new Router(app);
   const ctx: ServerContext = { store, auth, hub, cameras, ingest, router, log: app.log, startedAtMs: Date.now(), configCameraIds: new Set((opts.config?.cameras ?? []).map((c) => c.id)), audit: auditWriter(store) };

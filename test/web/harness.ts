@@ -13,7 +13,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { buildServer, type ArgusServer } from '../../src/server/app.js';
 import { loadServiceConfig } from '../../src/server/config.js';
 import { openServiceStore } from '../../src/server/open-store.js';
-import { createServiceStages } from '../../src/server/service-stages.js';
+import { createServiceStages } from '../../src/pipeline/runtime/service-stages.js';
 import { createUser } from '../../src/server/users.js';
 import type { Store } from '../../src/store/store.js';
 import { ASSETS, MODELS, REPO_ROOT, hasAssets } from '../assets.js';

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ArgusError, isArgusError } from '../../core/errors.js';
+import { createServiceStages } from '../../pipeline/runtime/service-stages.js';
 import { buildServer } from '../../server/app.js';
 import { loadServiceConfig } from '../../server/config.js';
 import { openServiceStore } from '../../server/open-store.js';
 import { recentSitePlates } from '../../server/plate-history.js';
-import { createServiceStages } from '../../server/service-stages.js';
 import { ensureFirstAdmin } from '../../server/users.js';
 import { DEFAULT_MODEL, modelsDir, resolveModel } from '../../vision/models.js';
 import { parseCommandArgs } from '../args.js';

@@ -9,13 +9,13 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { ArgusConfig, CameraConfig, SiteConfig } from '../config/schema.js';
-import { errorMessage } from '../core/errors.js';
-import { createCameraStages } from '../pipeline/camera-stages.js';
-import { siteReaderOptions, startSupervisedPool, type PlateHost } from '../pipeline/plate-host.js';
-import { createPlatesStage } from '../pipeline/plates-stage.js';
-import type { PlateHistoryEntry } from '../plates/site-prior.js';
-import type { SourceLogger } from '../video/source.js';
+import type { ArgusConfig, CameraConfig, SiteConfig } from '../../config/schema.js';
+import { errorMessage } from '../../core/errors.js';
+import type { PlateHistoryEntry } from '../../plates/site-prior.js';
+import type { SourceLogger } from '../../video/source.js';
+import { createCameraStages } from '../camera-stages.js';
+import { siteReaderOptions, startSupervisedPool, type PlateHost } from '../plate-host.js';
+import { createPlatesStage } from '../plates-stage.js';
 import type { CameraStageSet, PlateStatus } from './camera-manager.js';
 
 /**

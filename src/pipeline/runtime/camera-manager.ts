@@ -8,23 +8,23 @@
  * `<recordingsDir>/<cameraId>/`, restarted with backoff); the recorder's health is part of the status.
  */
 import { join } from 'node:path';
-import type { CameraConfig } from '../config/schema.js';
-import { errorMessage, isArgusError } from '../core/errors.js';
-import type { Frame } from '../core/frame.js';
-import { runAnalysis, type FrameStage } from '../pipeline/analysis.js';
-import { runAnpr } from '../pipeline/anpr.js';
-import type { PlateHost } from '../pipeline/plate-host.js';
-import { resolveAnalysis } from '../pipeline/settings.js';
-import { countLineFromConfig } from '../rules/line-counter.js';
-import { createByteTracker } from '../tracking/bytetrack/bytetrack.js';
-import { openFrameSource } from '../video/frame-source.js';
-import { Recorder } from '../video/recorder.js';
-import type { BackoffPolicy } from '../video/supervisor.js';
-import type { FrameSource, SourceLogger } from '../video/source.js';
-import type { Detector } from '../vision/detector.js';
-import { createOnnxDetector, type OnnxDetectorOptions } from '../vision/onnx-detector.js';
-import type { Ingest } from './ingest.js';
-import type { LiveHub } from './live.js';
+import type { CameraConfig } from '../../config/schema.js';
+import { errorMessage, isArgusError } from '../../core/errors.js';
+import type { ArgusEvent } from '../../core/events.js';
+import type { Frame } from '../../core/frame.js';
+import { ulid } from '../../core/ids.js';
+import { countLineFromConfig } from '../../rules/line-counter.js';
+import { createByteTracker } from '../../tracking/bytetrack/bytetrack.js';
+import { openFrameSource } from '../../video/frame-source.js';
+import { Recorder } from '../../video/recorder.js';
+import type { BackoffPolicy } from '../../video/supervisor.js';
+import type { FrameSource, SourceLogger } from '../../video/source.js';
+import type { Detector } from '../../vision/detector.js';
+import { createOnnxDetector, type OnnxDetectorOptions } from '../../vision/onnx-detector.js';
+import { runAnalysis, type FrameStage } from '../analysis.js';
+import { runAnpr } from '../anpr.js';
+import type { PlateHost } from '../plate-host.js';
+import { resolveAnalysis } from '../settings.js';
 
 export type CameraHealth = 'starting' | 'online' | 'degraded' | 'offline' | 'disabled';
 
@@ -84,9 +84,27 @@ export interface DetectorStatus {
   readonly message: string | null;
 }
 
+/** An alert about a camera itself (its picture lost or back), outside the event stream. */
+export interface CameraAlert {
+  readonly id: string;
+  readonly cameraId: string;
+  readonly atMs: number;
+  readonly kind: 'signal_loss' | 'signal_restored';
+  readonly severity: 'info' | 'warning' | 'critical';
+  readonly message: string;
+  readonly payload: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+/** Where the runtime's outputs go: the events of the analysis, the camera alerts, the health changes. */
+export interface CameraOutputs {
+  /** Resolves once the event is taken (the camera waits only while the receiver is full). */
+  event(e: ArgusEvent): Promise<void>;
+  alert(a: CameraAlert): Promise<void>;
+  health(status: CameraStatus): void;
+}
+
 export interface CameraManagerOptions {
-  readonly ingest: Ingest;
-  readonly hub: LiveHub;
+  readonly outputs: CameraOutputs;
   readonly logger: SourceLogger & { child?: (b: object) => SourceLogger };
   /** No frame for this long → signal-loss alert (default 3000 ms: the alert is up within 5 s). */
   readonly signalLossMs?: number;
@@ -317,7 +335,7 @@ export class CameraManager {
         rt.plateStatus = () => ({ mode: 'anpr', read: counters.reads, skipped: counters.skipped, plates: counters.plates });
         await runAnpr({
           cameraId: cam.id, source, host: extra.anpr, motion: cam.analysis.motion, masks: cam.analysis.masks, live: true, keepCrop: true, counters,
-          onEvent: (e) => this.opts.ingest.event(e),
+          onEvent: (e) => this.opts.outputs.event(e),
           onFrame: (frame) => {
             rt.framesAnalysed++;
             rt.latest = frame;
@@ -331,7 +349,7 @@ export class CameraManager {
           lines: (size) => cam.lines.map((l) => countLineFromConfig(l, size)),
           motion: cam.analysis.motion, masks: cam.analysis.masks,
           stages: extra?.stages ?? [],
-          onEvent: (e) => this.opts.ingest.event(e),
+          onEvent: (e) => this.opts.outputs.event(e),
           onFrame: ({ frame }) => {
             rt.framesAnalysed++;
             rt.latest = frame;
@@ -350,7 +368,8 @@ export class CameraManager {
   private setHealth(rt: Runtime, health: CameraHealth): void {
     if (rt.health === health || !this.cameras.has(rt.config.id)) return;
     rt.health = health;
-    this.opts.hub.publish({ topic: 'health', cameraId: rt.config.id, data: this.status(rt.config.id)[0] ?? { id: rt.config.id, health } });
+    const status = this.status(rt.config.id)[0];
+    if (status) this.opts.outputs.health(status);
   }
 
   /** The watchdog: fps from delivered frames, and signal loss when no frame arrived for `signalLossMs`. */
@@ -373,15 +392,15 @@ export class CameraManager {
       rt.signalLost = true;
       this.setHealth(rt, 'offline');
       this.opts.logger.warn({ cameraId: rt.config.id, silentMs }, 'signal lost');
-      void this.opts.ingest
-        .raiseAlert({ cameraId: rt.config.id, atMs: now, kind: 'signal_loss', severity: 'critical', message: `${rt.config.name}: no picture for ${Math.round(silentMs / 100) / 10} s`, payload: { silentMs, lastError: rt.message } })
+      void this.opts.outputs
+        .alert({ id: ulid(), cameraId: rt.config.id, atMs: now, kind: 'signal_loss', severity: 'critical', message: `${rt.config.name}: no picture for ${Math.round(silentMs / 100) / 10} s`, payload: { silentMs, lastError: rt.message } })
         .catch((e: unknown) => this.opts.logger.error({ cameraId: rt.config.id, err: errorMessage(e) }, 'cannot store signal-loss alert'));
     } else if (rt.signalLost && lastFrame !== undefined && silentMs <= this.signalLossMs) {
       rt.signalLost = false;
       this.setHealth(rt, 'online');
       this.opts.logger.info({ cameraId: rt.config.id }, 'signal restored');
-      void this.opts.ingest
-        .raiseAlert({ cameraId: rt.config.id, atMs: now, kind: 'signal_restored', severity: 'info', message: `${rt.config.name}: picture restored`, payload: {} })
+      void this.opts.outputs
+        .alert({ id: ulid(), cameraId: rt.config.id, atMs: now, kind: 'signal_restored', severity: 'info', message: `${rt.config.name}: picture restored`, payload: {} })
         .catch((e: unknown) => this.opts.logger.error({ cameraId: rt.config.id, err: errorMessage(e) }, 'cannot store signal-restored alert'));
     }
   }

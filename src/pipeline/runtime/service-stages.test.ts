@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { configSchema } from '../config/schema.js';
-import { ArgusError } from '../core/errors.js';
-import type { PlateHost } from '../pipeline/plate-host.js';
-import type { SourceLogger } from '../video/source.js';
+import { configSchema } from '../../config/schema.js';
+import { ArgusError } from '../../core/errors.js';
+import type { PlateHost } from '../plate-host.js';
+import type { SourceLogger } from '../../video/source.js';
 import { createServiceStages } from './service-stages.js';
 
 const dirs: string[] = [];
