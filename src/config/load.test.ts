@@ -1,5 +1,8 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from './load.js';
+import { loadConfigFile, parseConfig } from './load.js';
 
 const good = `
 version: 1
@@ -88,5 +91,25 @@ cameras:
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.problems[0]!.path).toBe('(yaml)');
+  });
+});
+
+describe('the config loader of every command', () => {
+  it('replaces ${VAR} and ${VAR:-default} in the file, and says which variable is missing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'argus-load-'));
+    try {
+      const file = join(dir, 'site.yaml');
+      await writeFile(file, good.replace('source: rtsp://10.0.0.5/stream1', 'source: ${CLIPS}/a.mp4').replace('name: Ngã tư Hùng Vương', 'name: ${CAM_NAME:-Ngã tư}'));
+      const r = await loadConfigFile(file, { CLIPS: '/data/clips' });
+      expect(r.ok && [r.config.cameras[0]!.source, r.config.cameras[0]!.name]).toEqual(['/data/clips/a.mp4', 'Ngã tư']);
+      const missing = await loadConfigFile(file, {});
+      expect(missing.ok === false && missing.problems).toEqual([{ path: '(environment)', message: 'environment variable(s) not set: CLIPS' }]);
+      // A relative file source is relative to the config file's folder.
+      await writeFile(file, good.replace('source: rtsp://10.0.0.5/stream1', 'source: clips/a.mp4'));
+      const rel = await loadConfigFile(file, {});
+      expect(rel.ok && rel.config.cameras[0]!.source).toBe(join(dir, 'clips/a.mp4'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import type { AnalysisConfig } from '../config/schema.js';
+import type { AnalysisConfig, CameraConfig } from '../config/schema.js';
 import { analysisSchema } from '../config/schema.js';
 import type { FrameSize } from '../core/geometry.js';
 import type { ByteTrackOptions } from '../tracking/bytetrack/bytetrack.js';
@@ -7,6 +7,9 @@ import type { OnnxDetectorOptions } from '../vision/onnx-detector.js';
 
 /** Analysis fps when neither the user nor the config says: the source's own rate, at most this. */
 export const DEFAULT_MAX_FPS = 15;
+
+/** The same for an ANPR camera (`plates: anpr`): the reader runs on whole frames, 5 a second are plenty. */
+export const ANPR_MAX_FPS = 5;
 
 /**
  * Tracker thresholds for the default detector. YOLOX-nano scores real vehicles low (0.15–0.45 for side-on
@@ -33,14 +36,31 @@ export interface ResolvedAnalysis {
 export const autoTiles = (analysisWidth: number, modelInputWidth = 416): number =>
   Math.max(1, Math.min(4, Math.round(analysisWidth / (2 * modelInputWidth))));
 
+/** What the settings depend on in the source: its PROBED picture size and rate (never an assumed aspect). */
+export interface ProbedSource {
+  readonly width: number;
+  readonly height: number;
+  readonly fps: number | undefined;
+}
+
+/**
+ * THE analysis settings of a camera, for every runner (serve, worker, analyze): its config against its probed
+ * source. The command line's flags are written into the camera config before, so one camera config always
+ * resolves to one set of settings wherever it runs.
+ */
+export function resolveCameraAnalysis(camera: CameraConfig, source: ProbedSource): ResolvedAnalysis {
+  return resolveAnalysis(camera.analysis, source, {}, camera.plates === 'anpr' ? ANPR_MAX_FPS : DEFAULT_MAX_FPS);
+}
+
 /** One place that turns config + command-line overrides + the probed source into concrete settings. */
 export function resolveAnalysis(
   config: AnalysisConfig | undefined,
-  source: { width: number; height: number; fps: number | undefined },
+  source: ProbedSource,
   overrides: AnalysisOverrides = {},
+  maxFps = DEFAULT_MAX_FPS,
 ): ResolvedAnalysis {
   const a = config ?? analysisSchema.parse({});
-  const fps = overrides.fps ?? a.fps ?? Math.min(DEFAULT_MAX_FPS, source.fps ?? DEFAULT_MAX_FPS);
+  const fps = overrides.fps ?? a.fps ?? Math.min(maxFps, source.fps ?? maxFps);
   const size = chooseOutputSize(source, overrides.width ?? a.width, overrides.width === undefined ? a.height : undefined);
   const tiles = overrides.tiles ?? (a.tiles === 'auto' ? autoTiles(size.width) : a.tiles);
   return {
@@ -59,3 +79,16 @@ export function resolveAnalysis(
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
+
+/** What a camera is analysed at: the frame size (the source's aspect), rate, detector tiles and model. */
+export interface AnalysisSettings {
+  readonly width: number;
+  readonly height: number;
+  readonly fps: number;
+  readonly tiles: number;
+  readonly model: string;
+}
+
+export const analysisSettings = (s: ResolvedAnalysis): AnalysisSettings => ({
+  width: s.size.width, height: s.size.height, fps: s.fps, tiles: s.detector.tiles ?? 1, model: s.detector.model,
+});

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ArgusError, isArgusError } from '../../core/errors.js';
-import { createServiceStages } from '../../pipeline/runtime/service-stages.js';
+import { createStageProvider, serviceEvidence } from '../../pipeline/runtime/stages.js';
 import { buildServer } from '../../server/app.js';
 import { loadServiceConfig } from '../../server/config.js';
 import { openServiceStore } from '../../server/open-store.js';
@@ -63,13 +63,13 @@ export async function serve(argv: string[]): Promise<number> {
   const admin = await ensureFirstAdmin(store, process.env['ARGUS_ADMIN_PASSWORD']);
   const models = fallbackModelsDir();
   const dataDir = resolve(values.data ?? 'data');
-  const stages = createServiceStages({
+  const stages = createStageProvider({
     config,
-    dataDir,
+    evidence: serviceEvidence(dataDir),
     siteOf: async (id) => (await store.getSite(id)) ?? undefined,
     history: (site) => recentSitePlates(store, site.id),
   });
-  const server = await buildServer({ store, config, footage: { dataDir }, cameras: { ...(models ? { modelsDir: models } : {}), stages: (camera, logger) => stages.stages(camera, logger) }, auth: { secureCookies: process.env['ARGUS_SECURE_COOKIES'] === '1' }, trustProxy: process.env['ARGUS_TRUST_PROXY'] === '1' });
+  const server = await buildServer({ store, config, footage: { dataDir }, cameras: { ...(models ? { modelsDir: models } : {}), stages }, auth: { secureCookies: process.env['ARGUS_SECURE_COOKIES'] === '1' }, trustProxy: process.env['ARGUS_TRUST_PROXY'] === '1' });
   const log = server.app.log;
   log.info({ store: where }, `store: ${store.dialect} at ${where}`);
   if (models) log.info({ models }, `models: ARGUS_MODELS is not set, using ${models}`);
