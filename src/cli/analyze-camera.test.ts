@@ -14,12 +14,12 @@ describe("argus analyze's flags as a camera config", () => {
     const cam = cameraForAnalyze('/videos/a.mp4', { lines: [parseLineArg('400,200,1200,200', 0)] }, undefined, SIZE);
     expect([cam.id, cam.source, cam.plates, cam.rules]).toEqual(['cli', '/videos/a.mp4', false, []]);
     expect(cam.lines).toEqual([{ id: 'L1', points: [[0.25, 0.25], [0.75, 0.25]] }]);
-    expect(cam.analysis.tiles).toBe('auto');
+    expect(cam.analysis.detector).toMatchObject({ kind: 'onnx', tiles: 'auto' });
   });
 
   it("write the flags over the configured camera's settings and keep its lines, rules and tuning", () => {
     const cam = cameraForAnalyze('/videos/b.mp4', { fps: 5, width: 1280, tiles: 1, minScore: 0.2, noMotion: true, lines: [parseLineArg('0,100,1600,100', 0)] }, configured, SIZE);
-    expect(cam.analysis).toMatchObject({ fps: 5, width: 1280, tiles: 1, minScore: 0.2, tracker: { highScore: 0.2 } });
+    expect(cam.analysis).toMatchObject({ fps: 5, width: 1280, detector: { kind: 'onnx', tiles: 1, minScore: 0.2 }, tracker: { kind: 'bytetrack', highScore: 0.2 } });
     // A width on the command line keeps the source's aspect: the config's height no longer applies.
     expect(cam.analysis.height).toBeUndefined();
     expect(cam.analysis.motion.enabled).toBe(false);

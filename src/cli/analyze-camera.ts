@@ -48,14 +48,19 @@ const BARE = { id: 'cli', name: 'argus analyze', site: 'cli', kind: 'overview', 
 /** The camera `argus analyze` runs: the configured one (or a bare one) with the flags written in. */
 export function cameraForAnalyze(source: string, flags: AnalyzeFlags, base: CameraConfig | undefined, sourceSize: FrameSize): CameraConfig {
   const a = base?.analysis;
+  // --model, --tiles and --min-score choose (or tune) the ONNX detector of the registry.
+  const detectorFlags = {
+    ...(flags.tiles !== undefined ? { tiles: flags.tiles } : {}),
+    ...(flags.minScore !== undefined ? { minScore: flags.minScore } : {}),
+    ...(flags.model !== undefined ? { model: flags.model } : {}),
+  };
+  const detector = Object.keys(detectorFlags).length === 0 ? a?.detector : { ...(a?.detector.kind === 'onnx' ? a.detector : {}), kind: 'onnx', ...detectorFlags };
   const analysis = {
     ...a,
     ...(flags.fps !== undefined ? { fps: flags.fps } : {}),
     // A width given on the command line keeps the source's aspect (the config's height no longer applies).
     ...(flags.width !== undefined ? { width: flags.width, height: undefined } : {}),
-    ...(flags.tiles !== undefined ? { tiles: flags.tiles } : {}),
-    ...(flags.minScore !== undefined ? { minScore: flags.minScore } : {}),
-    ...(flags.model !== undefined ? { model: flags.model } : {}),
+    ...(detector ? { detector } : {}),
     ...(flags.noMotion ? { motion: { ...a?.motion, enabled: false } } : {}),
   };
   const plates = flags.anpr ? 'anpr' : flags.plates === true;

@@ -27,7 +27,8 @@ describe('site config', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.config.sites[0]!.timezone).toBe('Asia/Ho_Chi_Minh');
-    expect(r.config.cameras[0]!.analysis.tiles).toBe('auto');
+    expect(r.config.cameras[0]!.analysis.detector).toEqual({ kind: 'onnx', model: 'yolox_nano_416_coco', minScore: 0.1, tiles: 'auto', promoteLoneRiders: true });
+    expect(r.config.cameras[0]!.analysis.tracker).toEqual({ kind: 'bytetrack' });
     expect(r.config.cameras[0]!.analysis.motion.enabled).toBe(true);
   });
 

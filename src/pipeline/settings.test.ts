@@ -30,3 +30,17 @@ describe('the analysis settings of a camera', () => {
     expect(resolveCameraAnalysis(camera({}, true), { width: 960, height: 540, fps: 25 }).size).toEqual({ width: 960, height: 540 });
   });
 });
+
+describe("the detector and tracker a camera's config chooses", () => {
+  it('fill ByteTrack with the defaults for the default detector, and leave the IoU tracker as configured', () => {
+    expect(resolveCameraAnalysis(camera(), BOULEVARD).tracker).toEqual({ kind: 'bytetrack', highScore: 0.35, newTrackScore: 0.35 });
+    expect(resolveCameraAnalysis(camera({ tracker: { highScore: 0.2 } }), BOULEVARD).tracker).toEqual({ kind: 'bytetrack', highScore: 0.2, newTrackScore: 0.35 });
+    expect(resolveCameraAnalysis(camera({ tracker: { kind: 'iou', minHits: 1 } }), BOULEVARD).tracker).toEqual({ kind: 'iou', minHits: 1 });
+  });
+
+  it("tile by the model's own input width, and not at all without a detector", () => {
+    // YOLOv8n takes 640-pixel inputs: 1280 px is one pair of them, so one tile (YOLOX-nano at 416: two).
+    expect(analysisSettings(resolveCameraAnalysis(camera({ detector: { model: 'yolov8n_int8_640_coco_AGPL' } }), BOULEVARD)).tiles).toBe(1);
+    expect(analysisSettings(resolveCameraAnalysis(camera({ detector: { kind: 'none' } }), BOULEVARD))).toMatchObject({ tiles: 0, model: 'none' });
+  });
+});

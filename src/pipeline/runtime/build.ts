@@ -1,6 +1,7 @@
 /**
  * THE builder of a camera's chain, for every runner (`argus serve`, `argus worker`, `argus analyze`): from the
- * camera's config and its probed source, source → motion gate → detector → tracker → lines and rules → plates →
+ * camera's config and its probed source, source → motion gate → detector → tracker (both from their registries, as
+ * the config chooses) → lines and rules → plates →
  * evidence (or, for an ANPR camera, source → motion gate → plate reader on the whole picture). The runners differ
  * only in what they give it: where detectors come from (shared by the service's cameras, or the command's own),
  * the stage provider (site plate pools, evidence folder) and how the source is played (a file looped in real time
@@ -10,13 +11,13 @@ import type { CameraConfig } from '../../config/schema.js';
 import type { ArgusEvent } from '../../core/events.js';
 import type { FrameSize } from '../../core/geometry.js';
 import { countLineFromConfig, type CountLine } from '../../rules/line-counter.js';
-import { createByteTracker } from '../../tracking/bytetrack/bytetrack.js';
+import { createTracker } from '../../tracking/registry.js';
 import { openFrameSource } from '../../video/frame-source.js';
 import { parseSource, isLiveKind } from '../../video/ffmpeg-args.js';
 import type { SourceInfo } from '../../video/probe.js';
 import type { FrameSource, FrameSourceEvent, SourceLogger } from '../../video/source.js';
 import type { Detector } from '../../vision/detector.js';
-import type { OnnxDetectorOptions } from '../../vision/onnx-detector.js';
+import { NULL_DETECTOR, type ResolvedDetector } from '../../vision/registry.js';
 import { runAnalysis, type AnalysisSummary, type FrameResult } from '../analysis.js';
 import { runAnpr, type AnprCounters } from '../anpr.js';
 import { resolveCameraAnalysis, type ResolvedAnalysis } from '../settings.js';
@@ -25,9 +26,9 @@ import type { CameraStageSet, PlateStatus, StageProvider } from './stages.js';
 /** Where a chain gets its detector: the service shares one per settings across cameras; analyze opens its own. */
 export interface DetectorSource {
   /** The detector for these settings, or null when it cannot load (the chain then runs without detection). */
-  acquire(options: OnnxDetectorOptions): Promise<Detector | null>;
+  acquire(options: ResolvedDetector): Promise<Detector | null>;
   /** Why the detector of these settings is missing (after acquire gave null). */
-  problem(options: OnnxDetectorOptions): string | null;
+  problem(options: ResolvedDetector): string | null;
 }
 
 /** How the source is played. */
@@ -81,9 +82,6 @@ export interface CameraChain {
   close(): Promise<void>;
 }
 
-/** Frames flow, nothing is detected: keeps health and signal loss working when the model is missing. */
-const NULL_DETECTOR: Detector = { name: 'none', detect: () => Promise.resolve([]), close: () => Promise.resolve() };
-
 /** A plain file path of a file source (evidence cuts its clip from it), or undefined for a live source. */
 function filePathOf(url: string): string | undefined {
   const ref = parseSource(url);
@@ -103,7 +101,7 @@ export async function buildCameraChain(o: ChainOptions): Promise<CameraChain> {
   const stageSet = await o.stages.stages(camera, log ?? quiet, {
     live,
     ...(file && !o.source.loop ? { sourceFile: file, sourceDurationSec: info.durationSec } : {}),
-    detectorModel: mode === 'vehicles' ? settings.detector.model : undefined,
+    detectorModel: mode === 'vehicles' && settings.detector.kind === 'onnx' ? settings.detector.model : undefined,
   });
   const source = openFrameSource({
     url: camera.source, probed: info, fps: settings.fps, width: settings.size.width, height: settings.size.height,
@@ -126,7 +124,7 @@ export async function buildCameraChain(o: ChainOptions): Promise<CameraChain> {
       return { frames: s.frames, seconds: s.seconds, wallSec: s.wallSec, fps, detectorCalls: 0, events: s.plates, lines: {}, stages: {}, anpr: { reads: s.reads, skipped: s.skipped, plates: s.plates } };
     }
     return runAnalysis({
-      cameraId: camera.id, source, detector: detector ?? NULL_DETECTOR, tracker: createByteTracker(settings.tracker), lines,
+      cameraId: camera.id, source, detector: detector ?? NULL_DETECTOR, tracker: createTracker(settings.tracker), lines,
       motion: camera.analysis.motion, masks: camera.analysis.masks, stages: stageSet.stages, onEvent: r.onEvent,
       ...(r.onFrame ? { onFrame: r.onFrame } : {}), ...(r.signal ? { signal: r.signal } : {}),
     });
