@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { loadConfigOrThrow } from '../../config/load.js';
 import type { ArgusConfig, CameraConfig, SiteConfig } from '../../config/schema.js';
 import { ArgusError } from '../../core/errors.js';
-import type { ArgusEvent } from '../../core/events.js';
 import type { FrameSize } from '../../core/geometry.js';
 import { countLineFromConfig, type CountLine } from '../../rules/line-counter.js';
 import type { AnalysisSummary, FrameResult } from '../../pipeline/analysis.js';
@@ -12,6 +11,7 @@ import { JsonlWriter } from '../../pipeline/jsonl.js';
 import { Progress } from '../../pipeline/progress.js';
 import { runReplay } from '../../pipeline/replay.js';
 import { analysisSettings } from '../../pipeline/settings.js';
+import { analyzeSinks } from '../analyze-sinks.js';
 import { buildCameraChain, type CameraChain, type ChainSummary } from '../../pipeline/runtime/build.js';
 import { ownDetectors } from '../../pipeline/runtime/detectors.js';
 import { createStageProvider } from '../../pipeline/runtime/stages.js';
@@ -183,9 +183,6 @@ export async function analyze(argv: string[]): Promise<number> {
   return run(url, values, setup, cliLines);
 }
 
-/** The events file is JSON: a plate crop goes in as base64 (a Uint8Array would become an object of bytes). */
-const jsonEvent = (e: ArgusEvent): unknown => (e.kind === 'plate.read' && e.cropJpeg ? { ...e, cropJpeg: Buffer.from(e.cropJpeg).toString('base64') } : e);
-
 /** The camera's chain (the service's builder) over the source, with the flags written into its config. */
 async function run(url: string, values: Values, setup: CameraSetup | undefined, cliLines: readonly CountLine[]): Promise<number> {
   // Probe first: a broken source fails in seconds with one clear line, before any model loads.
@@ -225,7 +222,7 @@ async function run(url: string, values: Values, setup: CameraSetup | undefined, 
     await stages.close();
     throw e;
   }
-  const events = values.events ? new JsonlWriter(values.events) : undefined;
+  const sinks = await analyzeSinks({ eventsFile: values.events, evidenceDir });
   let writer: VideoWriter | undefined;
   const annotator = values.annotate ? new Annotator((size) => chain.lines(size)) : undefined;
   const progress = chain.mode === 'vehicles' ? new Progress(`analyze ${url}`, info.durationSec) : undefined;
@@ -242,14 +239,14 @@ async function run(url: string, values: Values, setup: CameraSetup | undefined, 
   };
   let summary: ChainSummary;
   try {
-    summary = await chain.run({ ...(events ? { onEvent: (e) => events.write(jsonEvent(e)) } : { onEvent: () => undefined }), onFrame, signal: abort.signal });
+    summary = await chain.run({ onEvent: (e) => sinks.outputs.event(e), onFrame, signal: abort.signal });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     progress?.done();
     await chain.close();
     await detectors.close();
-    await events?.close();
+    await sinks.close();
     await writer?.close();
     await stages.close();
   }

@@ -18,69 +18,21 @@ import { Recorder } from '../../video/recorder.js';
 import { backoffDelayMs, type BackoffPolicy } from '../../video/supervisor.js';
 import type { FrameSource, SourceLogger } from '../../video/source.js';
 import { analysisSettings, type AnalysisSettings } from '../settings.js';
+import type { EventBus } from '../../bus/bus.js';
+import type { CameraHealth, CameraMessage, CameraStatus, PlateStatus, RecordingStatus } from '../../bus/messages.js';
 import { buildCameraChain } from './build.js';
 import { sharedDetectors, type DetectorStatus, type SharedDetectors } from './detectors.js';
-import type { PlateStatus, StageProvider } from './stages.js';
+import { busOutputs, type CameraOutputs, type OutputBlobs } from './outputs.js';
+import type { StageProvider } from './stages.js';
 
 export type { DetectorStatus } from './detectors.js';
-export type { PlateStatus } from './stages.js';
-
-export type CameraHealth = 'starting' | 'online' | 'degraded' | 'offline' | 'disabled';
-
-export interface CameraStatus {
-  readonly id: string;
-  readonly health: CameraHealth;
-  /** Analysis state: running with a detector, running without one (`no_model`), or not running. */
-  readonly analysis: 'running' | 'no_model' | 'stopped';
-  readonly fps: number;
-  /** Age of the last frame received, ms (null before the first). */
-  readonly lastFrameAgeMs: number | null;
-  readonly framesAnalysed: number;
-  readonly restarts: number;
-  readonly signalLost: boolean;
-  /** What is wrong, in words (missing model, last source error). */
-  readonly message: string | null;
-  /** Continuous recording: null when the camera does not record. */
-  readonly recording: RecordingStatus | null;
-  /** Plate reading since the camera's analysis last started: null when the camera reads no plates. */
-  readonly plates: PlateStatus | null;
-  /** The analysis settings of the running chain (resolved from the config and the probed source), null before it starts. */
-  readonly settings: AnalysisSettings | null;
-}
-
-
-export interface RecordingStatus {
-  /** ffmpeg is running (false while it waits to restart). */
-  readonly running: boolean;
-  /** Segments finished since the recorder started; the last one's file name and when it was finished (ms). */
-  readonly segments: number;
-  readonly lastSegment: string | null;
-  readonly lastSegmentAtMs: number | null;
-  readonly restarts: number;
-  readonly lastError: string | null;
-}
-
-/** An alert about a camera itself (its picture lost or back), outside the event stream. */
-export interface CameraAlert {
-  readonly id: string;
-  readonly cameraId: string;
-  readonly atMs: number;
-  readonly kind: 'signal_loss' | 'signal_restored';
-  readonly severity: 'info' | 'warning' | 'critical';
-  readonly message: string;
-  readonly payload: Readonly<Record<string, string | number | boolean | null>>;
-}
-
-/** Where the runtime's outputs go: the events of the analysis, the camera alerts, the health changes. */
-export interface CameraOutputs {
-  /** Resolves once the event is taken (the camera waits only while the receiver is full). */
-  event(e: ArgusEvent): Promise<void>;
-  alert(a: CameraAlert): Promise<void>;
-  health(status: CameraStatus): void;
-}
+export type { CameraAlert, CameraHealth, CameraStatus, PlateStatus, RecordingStatus } from '../../bus/messages.js';
 
 export interface CameraManagerOptions {
-  readonly outputs: CameraOutputs;
+  /** The runtime's only output: events, camera alerts and health go onto the bus. */
+  readonly bus: EventBus<CameraMessage>;
+  /** Where plate crops and evidence packages go (the messages carry their references). */
+  readonly blobs: OutputBlobs;
   readonly logger: SourceLogger & { child?: (b: object) => SourceLogger };
   /** No frame for this long → signal-loss alert (default 3000 ms: the alert is up within 5 s). */
   readonly signalLossMs?: number;
@@ -146,12 +98,14 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
 export class CameraManager {
   private readonly cameras = new Map<string, Runtime>();
   private readonly detectors: SharedDetectors;
+  private readonly outputs: CameraOutputs;
   private readonly signalLossMs: number;
   private closed = false;
 
   constructor(private readonly opts: CameraManagerOptions) {
     this.signalLossMs = opts.signalLossMs ?? 3000;
     this.detectors = sharedDetectors({ modelsDir: opts.modelsDir, logger: opts.logger });
+    this.outputs = busOutputs({ bus: opts.bus, blobs: opts.blobs, logger: opts.logger });
   }
 
   ids(): string[] {
@@ -290,7 +244,7 @@ export class CameraManager {
     rt.plateStatus = () => chain.plateStatus();
     try {
       await chain.run({
-        onEvent: (e: ArgusEvent) => this.opts.outputs.event(e),
+        onEvent: (e: ArgusEvent) => this.outputs.event(e),
         onFrame: ({ frame }) => {
           rt.framesAnalysed++;
           rt.latest = frame;
@@ -308,7 +262,7 @@ export class CameraManager {
     if (rt.health === health || !this.cameras.has(rt.config.id)) return;
     rt.health = health;
     const status = this.status(rt.config.id)[0];
-    if (status) this.opts.outputs.health(status);
+    if (status) this.outputs.health(status);
   }
 
   /** The watchdog: fps from delivered frames, and signal loss when no frame arrived for `signalLossMs`. */
@@ -331,14 +285,14 @@ export class CameraManager {
       rt.signalLost = true;
       this.setHealth(rt, 'offline');
       this.opts.logger.warn({ cameraId: rt.config.id, silentMs }, 'signal lost');
-      void this.opts.outputs
+      void this.outputs
         .alert({ id: ulid(), cameraId: rt.config.id, atMs: now, kind: 'signal_loss', severity: 'critical', message: `${rt.config.name}: no picture for ${Math.round(silentMs / 100) / 10} s`, payload: { silentMs, lastError: rt.message } })
         .catch((e: unknown) => this.opts.logger.error({ cameraId: rt.config.id, err: errorMessage(e) }, 'cannot store signal-loss alert'));
     } else if (rt.signalLost && lastFrame !== undefined && silentMs <= this.signalLossMs) {
       rt.signalLost = false;
       this.setHealth(rt, 'online');
       this.opts.logger.info({ cameraId: rt.config.id }, 'signal restored');
-      void this.opts.outputs
+      void this.outputs
         .alert({ id: ulid(), cameraId: rt.config.id, atMs: now, kind: 'signal_restored', severity: 'info', message: `${rt.config.name}: picture restored`, payload: {} })
         .catch((e: unknown) => this.opts.logger.error({ cameraId: rt.config.id, err: errorMessage(e) }, 'cannot store signal-restored alert'));
     }
