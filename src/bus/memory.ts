@@ -148,15 +148,20 @@ export class MemoryBus<M> implements EventBus<M> {
     return {
       stop,
       drain: async (timeoutMs = 30_000) => {
-        const until = this.seq;
-        const end = Date.now() + timeoutMs;
-        while ((d.next <= until || [...d.unacked.keys()].some((s) => s <= until)) && !sub.stopped) {
-          if (Date.now() > end) throw new ArgusError('io_failed', `bus consumer "${o.durable}" did not catch up within ${timeoutMs} ms`);
-          await new Promise((r) => setTimeout(r, 5));
-        }
+        await this.caughtUp(d, sub, o.durable, timeoutMs);
         await stop();
       },
     };
+  }
+
+  /** Resolves once the durable has acknowledged everything published so far (or its subscriber stopped). */
+  private async caughtUp(d: Durable, sub: Subscriber, name: string, timeoutMs: number): Promise<void> {
+    const until = this.seq;
+    const end = Date.now() + timeoutMs;
+    while ((d.next <= until || [...d.unacked.keys()].some((s) => s <= until)) && !sub.stopped) {
+      if (Date.now() > end) throw new ArgusError('io_failed', `bus consumer "${name}" did not catch up within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
   }
 
   /** The next batch for a durable: messages to deliver again first (in stream order), then new ones. */

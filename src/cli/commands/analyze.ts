@@ -14,7 +14,7 @@ import { analysisSettings } from '../../pipeline/settings.js';
 import { analyzeSinks } from '../analyze-sinks.js';
 import { buildCameraChain, type CameraChain, type ChainSummary } from '../../pipeline/runtime/build.js';
 import { ownDetectors } from '../../pipeline/runtime/detectors.js';
-import { createStageProvider } from '../../pipeline/runtime/stages.js';
+import { createStageProvider, type StageProvider } from '../../pipeline/runtime/stages.js';
 import { probeSource } from '../../video/probe.js';
 import { openVideoWriter, type VideoWriter } from '../../video/writer.js';
 import { DEFAULT_MODEL } from '../../vision/models.js';
@@ -183,6 +183,24 @@ export async function analyze(argv: string[]): Promise<number> {
   return run(url, values, setup, cliLines);
 }
 
+/** The stages after tracking as the flags ask: the plate reader, evidence into --evidence DIR, the track log. */
+function analyzeStages(values: Values, setup: CameraSetup | undefined): StageProvider {
+  const evidenceDir = values.evidence;
+  return createStageProvider({
+    config: setup?.config,
+    // No vehicle detector in ANPR mode: the plate reader may have every core (one worker per core, up to 2).
+    plateWorkers: values.anpr ? Math.min(2, availableParallelism()) : 1,
+    platesRequired: true,
+    ...(values['record-tracks'] !== undefined ? { recordTracksFile: values['record-tracks'] } : {}),
+    ...(evidenceDir !== undefined ? {
+      evidence: {
+        dir: evidenceDir, keyDir: values['evidence-key'] ?? join(evidenceDir, '.keys'),
+        onProblem: (v, problem) => process.stderr.write(`argus analyze: violation ${v.id} (${v.violation}): ${problem}\n`),
+      },
+    } : {}),
+  });
+}
+
 /** The camera's chain (the service's builder) over the source, with the flags written into its config. */
 async function run(url: string, values: Values, setup: CameraSetup | undefined, cliLines: readonly CountLine[]): Promise<number> {
   // Probe first: a broken source fails in seconds with one clear line, before any model loads.
@@ -200,19 +218,7 @@ async function run(url: string, values: Values, setup: CameraSetup | undefined, 
   }, setup?.camera, info);
   const dedupSec = positiveNumber('dedup-sec', values['dedup-sec']);
   const evidenceDir = values.evidence;
-  const stages = createStageProvider({
-    config: setup?.config,
-    // No vehicle detector in ANPR mode: the plate reader may have every core (one worker per core, up to 2).
-    plateWorkers: values.anpr ? Math.min(2, availableParallelism()) : 1,
-    platesRequired: true,
-    ...(values['record-tracks'] !== undefined ? { recordTracksFile: values['record-tracks'] } : {}),
-    ...(evidenceDir !== undefined ? {
-      evidence: {
-        dir: evidenceDir, keyDir: values['evidence-key'] ?? join(evidenceDir, '.keys'),
-        onProblem: (v, problem) => process.stderr.write(`argus analyze: violation ${v.id} (${v.violation}): ${problem}\n`),
-      },
-    } : {}),
-  });
+  const stages = analyzeStages(values, setup);
   const detectors = ownDetectors();
   let chain: CameraChain;
   try {
