@@ -1,7 +1,10 @@
 /**
  * The import direction of DESIGN.md §3, enforced in CI:
- *   core ← config ← {video, vision, tracking, plates, rules, evidence} ← pipeline ← {store, bus} ← server ← cli
+ *   core ← config ← {video, vision, tracking, plates, rules, evidence, bus} ← pipeline ← store ← server ← cli
  * A module may import only from its own layer or the layers to its left. Never back up.
+ * `bus` (the EventBus and BlobStore ports and their adapters) sits below `pipeline`, not beside `store` as DESIGN's
+ * first picture had it: the camera runtime in src/pipeline/runtime writes to it (docs/adr/0004-camera-runtime.md).
+ * It needs only core types.
  */
 const layers = {
   core: [],
@@ -12,9 +15,9 @@ const layers = {
   plates: ['core', 'config'],
   rules: ['core', 'config'],
   evidence: ['core', 'config'],
-  pipeline: ['core', 'config', 'video', 'vision', 'tracking', 'plates', 'rules', 'evidence'],
-  store: ['core', 'config', 'video', 'vision', 'tracking', 'plates', 'rules', 'evidence', 'pipeline'],
-  bus: ['core', 'config', 'video', 'vision', 'tracking', 'plates', 'rules', 'evidence', 'pipeline'],
+  bus: ['core'],
+  pipeline: ['core', 'config', 'video', 'vision', 'tracking', 'plates', 'rules', 'evidence', 'bus'],
+  store: ['core', 'config', 'video', 'vision', 'tracking', 'plates', 'rules', 'evidence', 'bus', 'pipeline'],
   server: ['core', 'config', 'video', 'vision', 'tracking', 'plates', 'rules', 'evidence', 'pipeline', 'store', 'bus'],
   cli: ['core', 'config', 'video', 'vision', 'tracking', 'plates', 'rules', 'evidence', 'pipeline', 'store', 'bus', 'server'],
 };

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../src/config/schema.js';
 import { isValidPlateKey } from '../src/plates/index.js';
 import { startTestServer, TestClient } from '../src/server/testing/harness.js';
-import { createServiceStages } from '../src/server/service-stages.js';
+import { createStageProvider, serviceEvidence } from '../src/pipeline/runtime/stages.js';
 import type { SightingRecord } from '../src/store/types.js';
 import { scenesSlideshow } from './assets.js';
 import { SCENES } from './plates-scenes.fixture.js';
@@ -42,8 +42,8 @@ describe('plates on a live camera of the service', () => {
       ],
     });
     expect(config.cameras.map((c) => c.plates)).toEqual([true, 'anpr', false]);
-    const svc = createServiceStages({ config, dataDir: dir, plateWorkers: 1 });
-    const t = await startTestServer('sqlite', { config, startCameras: true, footage: { dataDir: dir }, cameras: { stages: (camera, log) => svc.stages(camera, log) } });
+    const svc = createStageProvider({ config, evidence: serviceEvidence(dir), plateWorkers: 1 });
+    const t = await startTestServer('sqlite', { config, startCameras: true, footage: { dataDir: dir }, cameras: { stages: svc } });
     cleanup.push(async () => {
       await t.dispose();
       await svc.close();

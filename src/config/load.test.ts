@@ -1,5 +1,8 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from './load.js';
+import { loadConfigFile, parseConfig } from './load.js';
 
 const good = `
 version: 1
@@ -24,7 +27,8 @@ describe('site config', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.config.sites[0]!.timezone).toBe('Asia/Ho_Chi_Minh');
-    expect(r.config.cameras[0]!.analysis.tiles).toBe('auto');
+    expect(r.config.cameras[0]!.analysis.detector).toEqual({ kind: 'onnx', model: 'yolox_nano_416_coco', minScore: 0.1, tiles: 'auto', promoteLoneRiders: true });
+    expect(r.config.cameras[0]!.analysis.tracker).toEqual({ kind: 'bytetrack' });
     expect(r.config.cameras[0]!.analysis.motion.enabled).toBe(true);
   });
 
@@ -88,5 +92,25 @@ cameras:
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.problems[0]!.path).toBe('(yaml)');
+  });
+});
+
+describe('the config loader of every command', () => {
+  it('replaces ${VAR} and ${VAR:-default} in the file, and says which variable is missing', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'argus-load-'));
+    try {
+      const file = join(dir, 'site.yaml');
+      await writeFile(file, good.replace('source: rtsp://10.0.0.5/stream1', 'source: ${CLIPS}/a.mp4').replace('name: Ngã tư Hùng Vương', 'name: ${CAM_NAME:-Ngã tư}'));
+      const r = await loadConfigFile(file, { CLIPS: '/data/clips' });
+      expect(r.ok && [r.config.cameras[0]!.source, r.config.cameras[0]!.name]).toEqual(['/data/clips/a.mp4', 'Ngã tư']);
+      const missing = await loadConfigFile(file, {});
+      expect(missing.ok === false && missing.problems).toEqual([{ path: '(environment)', message: 'environment variable(s) not set: CLIPS' }]);
+      // A relative file source is relative to the config file's folder.
+      await writeFile(file, good.replace('source: rtsp://10.0.0.5/stream1', 'source: clips/a.mp4'));
+      const rel = await loadConfigFile(file, {});
+      expect(rel.ok && rel.config.cameras[0]!.source).toBe(join(dir, 'clips/a.mp4'));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

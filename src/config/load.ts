@@ -1,4 +1,11 @@
+/**
+ * THE config loader of every command (serve, analyze, worker, config check): the YAML text with `${VAR}` and
+ * `${VAR:-default}` replaced from the environment (ARGUS_ASSETS defaults to ../shared/assets beside the working
+ * directory), parsed and validated by the strict schema (every problem at once, with its path and line), relative
+ * file sources resolved against the config file's folder.
+ */
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { parseDocument, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { ArgusError, errorMessage } from '../core/errors.js';
@@ -67,19 +74,47 @@ export function parseConfig(text: string): ConfigResult {
   return { ok: false, problems: issueProblems(result.error.issues, lineOf) };
 }
 
-export async function loadConfigFile(file: string): Promise<ConfigResult> {
+/** Replaces `${NAME}` and `${NAME:-default}`; an unset variable without a default is an error naming it. */
+export function substituteEnv(text: string, env: Readonly<Record<string, string | undefined>>): string {
+  const missing = new Set<string>();
+  const out = text.replace(/\$\{([A-Z_][A-Z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, def: string | undefined) => {
+    const v = env[name];
+    if (v !== undefined && v !== '') return v;
+    if (def !== undefined) return def;
+    missing.add(name);
+    return '';
+  });
+  if (missing.size > 0) throw new ArgusError('config_invalid', `environment variable(s) not set: ${[...missing].join(', ')}`);
+  return out;
+}
+
+/** Relative file sources are relative to the config file's folder. */
+function resolveSources(config: ArgusConfig, file: string): ArgusConfig {
+  const base = dirname(resolve(file));
+  const absolute = (source: string): string => (/^[a-z]+:/i.test(source) || source.startsWith('/') ? source : resolve(base, source));
+  return { ...config, cameras: config.cameras.map((c) => ({ ...c, source: absolute(c.source) })) };
+}
+
+export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Promise<ConfigResult> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
     return { ok: false, problems: [{ path: '(file)', message: `cannot read ${file}: ${errorMessage(e)}` }] };
   }
-  return parseConfig(text);
+  const defaults = { ARGUS_ASSETS: resolve(process.cwd(), '../shared/assets') };
+  try {
+    text = substituteEnv(text, { ...defaults, ...env });
+  } catch (e) {
+    return { ok: false, problems: [{ path: '(environment)', message: errorMessage(e) }] };
+  }
+  const r = parseConfig(text);
+  return r.ok ? { ok: true, config: resolveSources(r.config, file) } : r;
 }
 
 /** Load or throw an ArgusError('config_invalid') listing every problem. */
-export async function loadConfigOrThrow(file: string): Promise<ArgusConfig> {
-  const r = await loadConfigFile(file);
+export async function loadConfigOrThrow(file: string, env: NodeJS.ProcessEnv = process.env): Promise<ArgusConfig> {
+  const r = await loadConfigFile(file, env);
   if (r.ok) return r.config;
   throw new ArgusError('config_invalid', `${file}: ${r.problems.length} problem(s)\n${r.problems.map(formatProblem).join('\n')}`);
 }

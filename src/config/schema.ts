@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { VEHICLE_CLASSES } from '../core/classes.js';
 import { PROVINCE_CODES } from '../core/plate.js';
+import { detectorSchema, LEGACY_DETECTOR_KEYS } from './detectors.js';
 import { mapSchema } from './map.js';
 import { ingestLimitsSchema, serverSchema } from './service.js';
+import { trackerSchema } from './trackers.js';
 import { RULES_NEEDING_CALIBRATION, RULES_NEEDING_SPEED_LIMITS, ruleRefs, ruleSchema, type RefKind } from './rules.js';
 
 /**
@@ -123,33 +125,32 @@ export const motionSchema = z
   })
   .describe('Motion gate');
 
-export const analysisSchema = z
+const analysisFields = z
   .strictObject({
-    fps: z.number().positive().max(60).optional().describe("Analysed frames per second (default: the source's rate, at most 15)"),
+    fps: z.number().positive().max(60).optional().describe("Analysed frames per second (default: the source's rate, at most 15; 5 for an ANPR camera)"),
     width: z.number().int().min(64).max(3840).optional().describe('Analysis width in pixels (defaults to the source width, capped at 1280)'),
     height: z.number().int().min(64).max(2160).optional().describe('Analysis height in pixels (keeps the aspect when omitted)'),
-    model: z.string().min(1).default('yolox_nano_416_coco').describe('Detector model name in the models directory'),
-    minScore: z.number().min(0).max(1).default(0.1).describe('Minimum detection confidence handed to the tracker (ByteTrack keeps tracks alive with low-score boxes)'),
-    tiles: z
-      .union([z.literal('auto'), z.number().int().min(1).max(4)])
-      .default('auto')
-      .describe('Detect on N overlapping vertical tiles; `auto` tiles frames wider than about two model inputs (finds far motorbikes)'),
-    promoteLoneRiders: z
-      .boolean()
-      .default(true)
-      .describe('A rider-shaped person in traffic with no two-wheeler found under it counts as a motorbike (Vietnamese traffic seen from above)'),
-    tracker: z
-      .strictObject({
-        highScore: z.number().min(0).max(1).optional().describe('Detections at or above this take part in the first association'),
-        newTrackScore: z.number().min(0).max(1).optional().describe('Score an unmatched detection needs to start a track'),
-        lostBufferSec: z.number().positive().max(60).optional().describe('How long a lost track is kept for re-identification (s)'),
-      })
-      .default({})
-      .describe('Tracker tuning (defaults suit the default detector)'),
+    detector: detectorSchema.prefault({}),
+    tracker: trackerSchema.prefault({}),
     motion: motionSchema.prefault({}).describe('Motion gate settings'),
     masks: z.array(z.array(normPointSchema).min(3)).default([]).describe('Static regions to ignore (billboards, screens)'),
   })
   .describe('Analysis settings');
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Configs and stored cameras written before the detector registry gave the ONNX detector's keys (`model`, `minScore`,
+ * `tiles`, `promoteLoneRiders`) directly under `analysis`: they are read as `detector: { kind: onnx, … }`.
+ */
+function fromLegacyAnalysis(v: unknown): unknown {
+  if (!isRecord(v) || 'detector' in v || !LEGACY_DETECTOR_KEYS.some((k) => k in v)) return v;
+  const rest = Object.fromEntries(Object.entries(v).filter(([k]) => !(LEGACY_DETECTOR_KEYS as readonly string[]).includes(k)));
+  const detector = Object.fromEntries(Object.entries(v).filter(([k]) => (LEGACY_DETECTOR_KEYS as readonly string[]).includes(k)));
+  return { ...rest, detector: { kind: 'onnx', ...detector } };
+}
+
+export const analysisSchema = z.preprocess(fromLegacyAnalysis, analysisFields).describe('Analysis settings');
 
 export const recordingSchema = z
   .strictObject({
@@ -206,7 +207,7 @@ export const cameraSchema = z
       .union([z.boolean(), z.literal('anpr')])
       .default(false)
       .describe(
-        "Licence plates. true: read the plates of this camera's detected vehicles, one plate.read per vehicle pass (plate search, watch lists, plates on violations); 'anpr': an ANPR camera, plates read on the whole picture when it moves, no vehicle detector and no rules; false: none. Plates under ~40 px wide are rarely legible: a plate camera is analysed 1280 px wide unless analysis.width says otherwise",
+        "Licence plates. true: read the plates of this camera's detected vehicles, one plate.read per vehicle pass (plate search, watch lists, plates on violations); 'anpr': an ANPR camera, plates read on the whole picture when it moves, no vehicle detector and no rules; false: none. Plates under ~40 px wide are rarely legible: leave analysis.width unset (the source width, up to 1280 px) on a plate camera",
       ),
     recording: recordingSchema.prefault({}).describe('Continuous recording (off unless enabled)'),
   })

@@ -6,14 +6,3 @@ export const VEHICLE_CLASSES = ['car', 'motorcycle', 'bus', 'truck', 'bicycle'] 
 export type VehicleClass = (typeof VEHICLE_CLASSES)[number];
 
 export const isVehicleClass = (c: string): c is VehicleClass => (VEHICLE_CLASSES as readonly string[]).includes(c);
-
-/** COCO-80 index → Argus class (COCO order as in coco.names). */
-export const COCO_TO_ARGUS: ReadonlyMap<number, ObjectClass> = new Map<number, ObjectClass>([
-  [0, 'person'],
-  [1, 'bicycle'],
-  [2, 'car'],
-  [3, 'motorcycle'],
-  [5, 'bus'],
-  [7, 'truck'],
-  [9, 'traffic_light'],
-]);

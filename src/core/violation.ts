@@ -62,7 +62,10 @@ export interface Measurements {
 
 /** Reference to the evidence package of a violation (written by src/evidence). */
 export interface EvidenceRef {
-  /** Directory or URI of the evidence package. */
+  /**
+   * Where the package is: on the bus a blob URI (`blob:evidence/<package key>`, see core/blob.ts) that means the same
+   * on every machine; on the disk of the process that wrote it (analyze's events file, the ingest) its directory.
+   */
   readonly uri: string;
   /** SHA-256 (hex) of the signed manifest. */
   readonly manifestSha256?: string;

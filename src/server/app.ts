@@ -11,13 +11,16 @@ import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { ArgusConfig } from '../config/schema.js';
+import type { EventBus } from '../bus/bus.js';
+import type { CameraMessage } from '../bus/messages.js';
 import { ingestLimitsSchema, type IngestLimitsConfig } from '../config/service.js';
+import { CameraManager, type CameraManagerOptions } from '../pipeline/runtime/camera-manager.js';
 import { AuditSealer, type AuditSealOptions } from '../store/audit-seal.js';
 import type { Store } from '../store/store.js';
 import { Auth, DEFAULT_AUTH, type AuthOptions } from './auth.js';
-import { CameraManager, type CameraManagerOptions } from './camera-manager.js';
 import { CameraSourcePolicy } from './camera-source.js';
 import { cameraToRecord, recordToCamera } from './cameras.js';
+import { localRuntimeBus, startBusConsumer } from './bus-consumer.js';
 import { auditWriter, type ServerContext } from './context.js';
 import { installErrorHandler, Router, sendError } from './http.js';
 import { Ingest, type IngestOptions } from './ingest.js';
@@ -54,7 +57,9 @@ export interface ServerOptions {
   readonly trustedProxies?: readonly string[];
   /** Bounds of partner ingest (config `ingest`; default: 300 s ahead, 7 days old). */
   readonly ingestLimits?: IngestLimitsConfig;
-  readonly cameras?: Omit<CameraManagerOptions, 'ingest' | 'hub' | 'logger'>;
+  readonly cameras?: Omit<CameraManagerOptions, 'bus' | 'blobs' | 'logger'>;
+  /** The bus the cameras publish to and the server consumes (default: in process). */
+  readonly bus?: EventBus<CameraMessage>;
   /** Start the analysis of the cameras (default true). */
   readonly startCameras?: boolean;
   /** Batching of the ingest path (flush interval, batch size, queue bound). */
@@ -109,9 +114,12 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   const hub = new LiveHub({ ...opts.live, log: app.log });
   // Plate crops (thumbnails of search and trace) in <data>/crops: written by the ingest, pruned by retention.
   const cropsDir = opts.footage?.dataDir !== undefined ? join(resolve(opts.footage.dataDir), 'crops') : undefined;
+  // The cameras' only output is the bus; the server consumes it into the ingest and the live hub.
+  const local = await localRuntimeBus(opts.footage?.dataDir, opts.bus);
   const ingest = new Ingest(store, hub, app.log, {
     ...(opts.footage?.dataDir !== undefined ? { evidenceRoot: join(resolve(opts.footage.dataDir), 'evidence') } : {}),
     ...(cropsDir ? { cropsRoot: cropsDir } : {}),
+    cropBlobs: local.blobs.crops,
     ...opts.ingest,
   });
   // Section average speed: plate reads of two cameras meet here, after their batches commit.
@@ -119,9 +127,10 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
     ingest.event(e).catch((err: unknown) => app.log.warn({ err, eventId: e.id }, 'section violation not queued'));
   }) : undefined;
   if (sections) ingest.onCommitted((events) => sections.feed(events));
+  const consumer = startBusConsumer({ bus: local.bus, ingest, hub, crops: local.blobs.crops, evidencePath: local.evidencePath, log: app.log });
   // With a data directory: cameras that ask for it record into <data>/recordings, and retention runs over it.
   const recordingsDir = opts.footage?.dataDir !== undefined ? join(resolve(opts.footage.dataDir), 'recordings') : undefined;
-  const cameras = new CameraManager({ ...(recordingsDir ? { recordingsDir } : {}), ...opts.cameras, ingest, hub, logger: app.log });
+  const cameras = new CameraManager({ ...(recordingsDir ? { recordingsDir } : {}), ...opts.cameras, bus: local.bus, blobs: local.blobs, logger: app.log });
   const auth = new Auth(store, { ...DEFAULT_AUTH, ...opts.auth });
   const router = new Router(app);
   const sealer = opts.auditSeal ? await AuditSealer.open(store, { ...opts.auditSeal, onError: (err) => app.log.error({ err }, 'audit checkpoint not signed') }) : undefined;
@@ -179,6 +188,9 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
       hub.close();
       await closeFootage();
       await cameras.close();
+      // What the cameras published before they stopped is stored before the store closes.
+      await consumer.drain().catch((e: unknown) => app.log.error({ err: (e as Error).message }, 'bus consumer did not catch up before shutdown'));
+      await local.dispose();
       await retention?.stop();
       await app.close();
       await ingest.close();

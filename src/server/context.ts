@@ -1,9 +1,9 @@
 /** What every route module gets: the store, auth, live hub, camera manager, ingest, and the audit writer. */
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { CameraManager } from '../pipeline/runtime/camera-manager.js';
 import type { AuditSealOptions } from '../store/audit-seal.js';
 import type { JsonValue, Store } from '../store/store.js';
 import type { Auth, Principal } from './auth.js';
-import type { CameraManager } from './camera-manager.js';
 import type { Router } from './http.js';
 import type { Ingest } from './ingest.js';
 import type { LiveHub } from './live.js';

@@ -13,6 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import { relative, resolve, sep } from 'node:path';
+import type { BlobStore } from '../bus/blobs.js';
 import type { ArgusEvent } from '../core/events.js';
 import { ulid } from '../core/ids.js';
 import type { PlateReadEvent } from '../core/plate.js';
@@ -37,6 +38,8 @@ export interface IngestOptions extends Partial<BatchQueueOptions> {
   readonly evidenceRoot?: string;
   /** Plate crops root (`<data>/crops`): a plate read's crop JPEG is written there before its sighting commits. */
   readonly cropsRoot?: string;
+  /** Where the cameras' plate crops arrive by reference (the bus carries no bytes): fetched, digest checked. */
+  readonly cropBlobs?: Pick<BlobStore, 'get'>;
 }
 
 /** The event without binary fields, as stored and pushed. */
@@ -80,11 +83,13 @@ export class Ingest {
   private readonly evidenceRoot: string | undefined;
   private readonly cropsRoot: string | undefined;
   private readonly committedListeners: Array<(events: readonly ArgusEvent[]) => void> = [];
+  private readonly cropBlobs: Pick<BlobStore, 'get'> | undefined;
 
   constructor(private readonly store: Store, private readonly hub: LiveHub, private readonly log: IngestLogger, opts: IngestOptions = {}) {
     this.watchTtlMs = opts.watchTtlMs ?? 10_000;
     this.evidenceRoot = opts.evidenceRoot;
     this.cropsRoot = opts.cropsRoot;
+    this.cropBlobs = opts.cropBlobs;
     this.queue = new BatchQueue<Rows>((units) => this.write(units), opts);
   }
 
@@ -220,16 +225,29 @@ export class Ingest {
    * crop, no crops root, not a JPEG, or the write failed — logged; the sighting is stored without its thumbnail).
    */
   private async saveCrop(e: PlateReadEvent): Promise<string | null> {
-    if (!e.cropJpeg || !this.cropsRoot) return null;
-    if (!isJpeg(e.cropJpeg)) {
+    if (!this.cropsRoot) return null;
+    const jpeg = e.cropJpeg ?? (await this.fetchCrop(e));
+    if (!jpeg) return null;
+    if (!isJpeg(jpeg)) {
       this.log.warn({ eventId: e.id, cameraId: e.cameraId }, 'plate crop is not a JPEG: sighting stored without it');
       return null;
     }
     try {
-      return await writeCrop(this.cropsRoot, e.id, e.atMs, e.cropJpeg);
+      return await writeCrop(this.cropsRoot, e.id, e.atMs, jpeg);
     } catch (err) {
       this.log.warn({ err, eventId: e.id, cameraId: e.cameraId }, 'plate crop not written: sighting stored without it');
       return null;
+    }
+  }
+
+  /** A camera's crop by its reference (the bytes must match its digest); a crop that cannot be had is logged. */
+  private async fetchCrop(e: PlateReadEvent): Promise<Uint8Array | undefined> {
+    if (!e.crop || !this.cropBlobs) return undefined;
+    try {
+      return await this.cropBlobs.get(e.crop);
+    } catch (err) {
+      this.log.warn({ err, eventId: e.id, cameraId: e.cameraId }, 'plate crop not fetched: sighting stored without it');
+      return undefined;
     }
   }
 

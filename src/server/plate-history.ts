@@ -1,6 +1,6 @@
 /**
  * A site's earlier plate reads, from the store: what a new plate pool's site prior learns first
- * (service-stages.ts), so a pool started again after a restart or a crash reads the site's plates as well as
+ * (src/pipeline/runtime/stages.ts), so a pool started again after a restart or a crash reads the site's plates as well as
  * it did before, not as a fresh reader. The most recent sightings of the site's cameras, oldest first: the store's
  * cameras, which include the site file's (written to the store at start, before any camera runs). A read by the
  * system, not a look by an official: not audited.

@@ -172,7 +172,8 @@ class FfmpegFrameSource implements FrameSource {
   private async attempt(): Promise<Outcome> {
     let info: SourceInfo;
     try {
-      info = await probeSource(this.opts.url, {
+      // The caller's probe serves the first attempt; a restart probes again (the stream may have changed).
+      info = this.info === undefined && this.opts.probed ? this.opts.probed : await probeSource(this.opts.url, {
         socketTimeoutMs: this.socketTimeoutMs,
         ffprobePath: this.opts.ffprobePath,
         signal: this.abort.signal,

@@ -32,6 +32,8 @@ export interface FrameSourceOptions {
   readonly url: string;
   /** Frames per second delivered (ffmpeg's fps filter). */
   readonly fps: number;
+  /** The source as the caller already probed it: the first attempt uses it instead of probing again. */
+  readonly probed?: SourceInfo;
   /** Output size; when omitted the source size (capped at 1280 wide), keeping the aspect. */
   readonly width?: number;
   readonly height?: number;

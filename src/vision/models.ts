@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ArgusError } from '../core/errors.js';
+import type { LabelSetName } from './labels.js';
 
 /** How a model's raw output is turned into boxes; `none`: catalogued only (no detector decoder here). */
 export type DecoderKind = 'yolox' | 'ultralytics' | 'nanodet' | 'none';
@@ -30,9 +31,11 @@ export interface ModelEntry {
   readonly sha256: string;
   readonly sizeBytes: number;
   readonly licence: string;
-  readonly task: 'detect_coco' | 'plate' | 'face';
+  readonly task: 'detect' | 'plate' | 'face';
   readonly decoder: DecoderKind;
   readonly input?: ModelInput;
+  /** Detection models: the label set of their outputs (src/vision/labels.ts). */
+  readonly labels?: LabelSetName;
   /** Upstream file (a raw GitHub URL at a pinned commit). */
   readonly sourceUrl: string;
   readonly notes: string;
@@ -49,28 +52,28 @@ const inputOf = (name: string, size: number, kind: 'yolox' | 'ultralytics' | 'na
 /** Every model Argus knows, with where it comes from and how to check it (shared/assets/SHA256SUMS). */
 export const MODEL_CATALOG: readonly ModelEntry[] = [
   {
-    name: 'yolox_nano_416_coco', file: 'yolox_nano_416_coco.onnx', subdir: 'coco', task: 'detect_coco', decoder: 'yolox',
+    name: 'yolox_nano_416_coco', file: 'yolox_nano_416_coco.onnx', subdir: 'coco', task: 'detect', labels: 'coco80', decoder: 'yolox',
     sha256: 'c789161ed43c8269fcd4e67c67eeeb4e80c622da2eb296a20bc6007bd18a0b7d', sizeBytes: 3_659_407,
     licence: 'Apache-2.0', input: inputOf('images', 416, 'yolox'),
     sourceUrl: raw('opencv/opencv_zoo', '371cb249700106b50b2f934b7f18df3f9d127473', 'models/object_detection_yolox/yolox_nano.onnx'),
     notes: 'Recommended default. BGR 0..255, letterbox 114; out [1,3549,85] (obj/cls already sigmoided).',
   },
   {
-    name: 'nanodet_m_416_coco', file: 'nanodet_m_416_coco.onnx', subdir: 'coco', task: 'detect_coco', decoder: 'nanodet',
+    name: 'nanodet_m_416_coco', file: 'nanodet_m_416_coco.onnx', subdir: 'coco', task: 'detect', labels: 'coco80', decoder: 'nanodet',
     sha256: '4b82da9944b88577175ee23a459dce2e26e6e4be573def65b1055dc2d9720186', sizeBytes: 3_800_954,
     licence: 'Apache-2.0 upstream (RangiLyu/nanodet); export repo has no licence file', input: inputOf('input.1', 416, 'nanodet'),
     sourceUrl: raw('hpc203/nanodet-opncv-dnn-cpp-python', '15dd99c651d53c824f51d1eb5faddbd4f3d69bbc', 'nanodet_m.onnx'),
     notes: 'NanoDet-m (2020). 6 outputs: cls [1,N,80] + GFL reg [1,N,32] for strides 8/16/32.',
   },
   {
-    name: 'yolov8n_int8_640_coco_AGPL', file: 'yolov8n_int8_640_coco_AGPL.onnx', subdir: 'coco', task: 'detect_coco', decoder: 'ultralytics',
+    name: 'yolov8n_int8_640_coco_AGPL', file: 'yolov8n_int8_640_coco_AGPL.onnx', subdir: 'coco', task: 'detect', labels: 'coco80', decoder: 'ultralytics',
     sha256: '83de8f0d2cd521e00ae2b138c340a03dece35b060b3898509bdc69afff417312', sizeBytes: 3_504_119,
     licence: 'AGPL-3.0 (Ultralytics weights)', input: inputOf('images', 640, 'ultralytics'),
     sourceUrl: raw('Lamri-Meriem/edge-object-detection', '6f7f95f70dd52a7805a76a4a1d568af35d34608b', 'yolov8n_int8.onnx'),
     notes: 'Reference/comparison only (AGPL). RGB 0..1, letterbox 114; out [1,84,8400].',
   },
   {
-    name: 'yolo11n_int8_320_coco_AGPL', file: 'yolo11n_int8_320_coco_AGPL.onnx', subdir: 'coco', task: 'detect_coco', decoder: 'ultralytics',
+    name: 'yolo11n_int8_320_coco_AGPL', file: 'yolo11n_int8_320_coco_AGPL.onnx', subdir: 'coco', task: 'detect', labels: 'coco80', decoder: 'ultralytics',
     sha256: '5ea9b19c6c4d89041175fd2d4f9d2e1581d16f37b817021d547278fc5e2f2b58', sizeBytes: 2_923_867,
     licence: 'AGPL-3.0 (Ultralytics weights)', input: inputOf('images', 320, 'ultralytics'),
     sourceUrl: raw('achmadnr21/mwc-rpi5', 'aa67e80a9cb637de3d271be231905c30253dbce1', 'yolo11n_int8.onnx'),

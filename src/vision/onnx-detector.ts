@@ -1,5 +1,5 @@
 import { boxArea, clipBox, type Box } from '../core/box.js';
-import { COCO_TO_ARGUS, type ObjectClass } from '../core/classes.js';
+import type { ObjectClass } from '../core/classes.js';
 import type { Detection } from '../core/detection.js';
 import { ArgusError } from '../core/errors.js';
 import type { Frame } from '../core/frame.js';
@@ -8,6 +8,7 @@ import type { Decoder, RawDetection } from './decoders/types.js';
 import { decodeUltralytics } from './decoders/ultralytics.js';
 import { decodeYolox } from './decoders/yolox.js';
 import type { Detector } from './detector.js';
+import { LABEL_SETS, type LabelSet } from './labels.js';
 import { letterbox, toSourceBox, type Region } from './letterbox.js';
 import { getModelEntry, modelsDir, resolveModel, type DecoderKind, type ModelEntry } from './models.js';
 import { nms } from './nms.js';
@@ -47,6 +48,7 @@ export interface DetectTimings {
 
 export interface OnnxDetector extends Detector {
   readonly entry: ModelEntry;
+  readonly labels: LabelSet;
   readonly modelPath: string;
   stats(): OnnxPoolStats;
   /** Timings of the most recent completed detect() (undefined before the first). */
@@ -62,18 +64,16 @@ const DECODERS: Readonly<Record<Exclude<DecoderKind, 'none'>, Decoder>> = {
 /**
  * Seen from straight above, COCO models take a car for a `cell phone` (YOLOX-nano on the top-down parking-lot
  * clip: 0.94 "cell phone", no "car" above 0.1). A phone big enough to be seen by a road camera is a vehicle, so
- * with `overheadProxies` (default on) such a box counts as a car when its shorter side is at least
- * PROXY_MIN_SIDE of the frame's shorter side. The tracker then refines the class over the track.
+ * with `overheadProxies` (default on) such a box (a label set's `proxies`) counts as a car when its shorter side is
+ * at least PROXY_MIN_SIDE of the frame's shorter side. The tracker then refines the class over the track.
  */
-const OVERHEAD_PROXIES: ReadonlyMap<number, ObjectClass> = new Map([[67, 'car']]);
 const PROXY_MIN_SIDE = 0.08;
-const KEEP = new Set(COCO_TO_ARGUS.keys());
-const KEEP_WITH_PROXIES = new Set([...COCO_TO_ARGUS.keys(), ...OVERHEAD_PROXIES.keys()]);
 const MOTOR_VEHICLES: ReadonlySet<ObjectClass> = new Set(['car', 'truck', 'bus']);
 const MOTOR_VEHICLE_IOU = 0.7;
 
 /**
- * A Detector on an ONNX COCO model running in a pool of worker threads. Boxes in source pixels, clipped.
+ * A Detector on an ONNX detection model of the catalogue (its decoder, input and label set come with its catalogue
+ * entry) running in a pool of worker threads. Boxes in source pixels, clipped.
  * detect() reads frame.rgb synchronously (letterbox) before it first awaits, so the caller may reuse the buffer
  * as soon as detect() has returned its promise. detect() may be called concurrently (jobs queue in the pool):
  * share one detector per model across cameras rather than one per camera.
@@ -85,6 +85,10 @@ export async function createOnnxDetector(opts: OnnxDetectorOptions): Promise<Onn
   }
   const decoder = DECODERS[entry.decoder];
   const input = entry.input;
+  const labels: LabelSet | undefined = entry.labels ? LABEL_SETS[entry.labels] : undefined;
+  if (!labels) throw new ArgusError('invalid_argument', `model "${entry.name}" declares no label set: its classes cannot be read`);
+  const proxies = opts.overheadProxies ?? true;
+  const keep = new Set([...labels.toArgus.keys(), ...(proxies ? labels.proxies.keys() : [])]);
   const modelPath = resolveModel(entry.name, opts.modelsDir ?? modelsDir());
   const pool = await createOnnxPool({ modelPath, workers: opts.workers, intraOpNumThreads: opts.threadsPerWorker });
   if (!pool.inputNames.includes(input.name)) {
@@ -92,7 +96,6 @@ export async function createOnnxDetector(opts: OnnxDetectorOptions): Promise<Onn
     throw new ArgusError('model_invalid', `${modelPath} has inputs ${pool.inputNames.join(', ')}, expected "${input.name}"`);
   }
   const minScore = opts.minScore ?? 0.3;
-  const proxies = opts.overheadProxies ?? true;
   const iouThreshold = opts.iouThreshold ?? 0.45;
   let last: DetectTimings | undefined;
 
@@ -108,10 +111,9 @@ export async function createOnnxDetector(opts: OnnxDetectorOptions): Promise<Onn
         preMs += performance.now() - p0;
         const res = await pool.run({ [input.name]: { data: lb.tensor, dims: lb.dims } });
         runMs += res.runMs;
-        const keep = proxies ? KEEP_WITH_PROXIES : KEEP;
         const raw = decoder(res.outputs, { inputWidth: input.width, inputHeight: input.height, minScore, keep });
         return nms(raw, iouThreshold, (d) => d.classId)
-          .map((d) => toTileDetection(d, tile, lb.transform))
+          .map((d) => toTileDetection(d, tile, lb.transform, labels, proxies))
           .filter((d): d is TileDetection<ObjectClass> => d !== undefined && (!d.proxy || isVehicleSized(d.box, frame)));
       }),
     );
@@ -124,6 +126,7 @@ export async function createOnnxDetector(opts: OnnxDetectorOptions): Promise<Onn
   return {
     name: entry.name,
     entry,
+    labels,
     modelPath,
     detect,
     stats: () => pool.stats(),
@@ -134,10 +137,10 @@ export async function createOnnxDetector(opts: OnnxDetectorOptions): Promise<Onn
 
 type MaybeProxy = TileDetection<ObjectClass> & { readonly proxy?: true };
 
-function toTileDetection(d: RawDetection, tile: number, t: Parameters<typeof toSourceBox>[1]): MaybeProxy | undefined {
-  const cls = COCO_TO_ARGUS.get(d.classId);
+function toTileDetection(d: RawDetection, tile: number, t: Parameters<typeof toSourceBox>[1], labels: LabelSet, proxies: boolean): MaybeProxy | undefined {
+  const cls = labels.toArgus.get(d.classId);
   if (cls) return { box: toSourceBox(d.box, t), score: d.score, cls, tile };
-  const proxy = OVERHEAD_PROXIES.get(d.classId);
+  const proxy = proxies ? labels.proxies.get(d.classId) : undefined;
   return proxy ? { box: toSourceBox(d.box, t), score: d.score, cls: proxy, tile, proxy: true } : undefined;
 }
 

@@ -13,7 +13,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { buildServer, type ArgusServer } from '../../src/server/app.js';
 import { loadServiceConfig } from '../../src/server/config.js';
 import { openServiceStore } from '../../src/server/open-store.js';
-import { createServiceStages } from '../../src/server/service-stages.js';
+import { createStageProvider, serviceEvidence } from '../../src/pipeline/runtime/stages.js';
 import { createUser } from '../../src/server/users.js';
 import type { Store } from '../../src/store/store.js';
 import { ASSETS, MODELS, REPO_ROOT, hasAssets } from '../assets.js';
@@ -61,10 +61,10 @@ export function webUi(opts: WebUiOptions = {}): WebUi {
     ({ store: ui.store } = await openServiceStore({ dataDir: ui.dataDir }, {}));
     await createUser(ui.store, { username: 'admin', password: PASSWORD, roles: ['admin'] });
     // The service's stages, as `argus serve` wires them (plates, rules, evidence: none in the demo until a test sets them).
-    const stages = createServiceStages({ config, dataDir: ui.dataDir, plateWorkers: 1 });
+    const stages = createStageProvider({ config, evidence: serviceEvidence(ui.dataDir), plateWorkers: 1 });
     closeStages = () => stages.close();
     ui.server = await buildServer({
-      store: ui.store, config, logger: false, webRoot: DIST, cameras: { modelsDir: MODELS, stages: (camera, log) => stages.stages(camera, log) }, startCameras: opts.cameras ?? true,
+      store: ui.store, config, logger: false, webRoot: DIST, cameras: { modelsDir: MODELS, stages }, startCameras: opts.cameras ?? true,
       footage: { dataDir: ui.dataDir },
     });
     ui.url = await ui.server.listen(0);

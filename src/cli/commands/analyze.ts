@@ -1,28 +1,27 @@
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { loadConfigOrThrow } from '../../config/load.js';
-import type { CameraConfig, MotionConfig, SiteConfig } from '../../config/schema.js';
-import { motionSchema } from '../../config/schema.js';
+import type { ArgusConfig, CameraConfig, SiteConfig } from '../../config/schema.js';
 import { ArgusError } from '../../core/errors.js';
-import type { ArgusEvent } from '../../core/events.js';
-import { px, type FrameSize } from '../../core/geometry.js';
-import { runAnpr } from '../../pipeline/anpr.js';
-import { siteReaderOptions, startPlateHost, startPlatePool, type PlateHost } from '../../pipeline/plate-host.js';
-import { createPlatesStage } from '../../pipeline/plates-stage.js';
-import { runAnalysis, type AnalysisSummary, type FrameResult } from '../../pipeline/analysis.js';
+import type { FrameSize } from '../../core/geometry.js';
+import { countLineFromConfig, type CountLine } from '../../rules/line-counter.js';
+import type { AnalysisSummary, FrameResult } from '../../pipeline/analysis.js';
 import { Annotator } from '../../pipeline/annotate.js';
-import { createCameraStages } from '../../pipeline/camera-stages.js';
-import { runReplay } from '../../pipeline/replay.js';
 import { JsonlWriter } from '../../pipeline/jsonl.js';
 import { Progress } from '../../pipeline/progress.js';
-import { resolveAnalysis } from '../../pipeline/settings.js';
-import { countLineFromConfig, type CountLine } from '../../rules/line-counter.js';
-import { createByteTracker } from '../../tracking/bytetrack/bytetrack.js';
-import { openFrameSource } from '../../video/frame-source.js';
+import { runReplay } from '../../pipeline/replay.js';
+import { analysisSettings } from '../../pipeline/settings.js';
+import { analyzeSinks } from '../analyze-sinks.js';
+import { buildCameraChain, type CameraChain, type ChainSummary } from '../../pipeline/runtime/build.js';
+import { ownDetectors } from '../../pipeline/runtime/detectors.js';
+import { createStageProvider, type StageProvider } from '../../pipeline/runtime/stages.js';
 import { probeSource } from '../../video/probe.js';
 import { openVideoWriter, type VideoWriter } from '../../video/writer.js';
-import { createOnnxDetector } from '../../vision/onnx-detector.js';
 import { DEFAULT_MODEL } from '../../vision/models.js';
+import { cameraForAnalyze, lineConfigOf, parseLineArg } from '../analyze-camera.js';
 import { parseCommandArgs } from '../args.js';
+
+export { parseLineArg } from '../analyze-camera.js';
 
 const HELP = `Usage: argus analyze <source> [options]
        argus analyze --config FILE --camera ID [options]
@@ -90,17 +89,6 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** `x1,y1,x2,y2` in source pixels → a counting line. */
-export function parseLineArg(text: string, index: number): CountLine {
-  const parts = text.split(',').map((p) => Number(p.trim()));
-  if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))) {
-    throw new ArgusError('invalid_argument', `--line "${text}": expected four numbers x1,y1,x2,y2 (source pixels)`);
-  }
-  const [x1, y1, x2, y2] = parts as [number, number, number, number];
-  if (x1 === x2 && y1 === y2) throw new ArgusError('invalid_argument', `--line "${text}": the two points are the same`);
-  return { id: `L${index + 1}`, a: px(x1, y1), b: px(x2, y2) };
-}
-
 const positiveNumber = (name: string, v: string | undefined): number | undefined => {
   if (v === undefined) return undefined;
   const n = Number(v);
@@ -115,23 +103,28 @@ const positiveInteger = (name: string, v: string | undefined): number | undefine
 };
 
 interface CameraSetup {
+  readonly config: ArgusConfig;
   readonly camera: CameraConfig;
   readonly site: SiteConfig | undefined;
 }
 
+/** The camera of --config/--camera, through the one config loader (`${VAR}` substitution, as `argus serve`). */
 async function cameraFromConfig(file: string | undefined, id: string | undefined): Promise<CameraSetup | undefined> {
   if (file === undefined && id === undefined) return undefined;
   if (file === undefined || id === undefined) throw new ArgusError('invalid_argument', '--config and --camera go together');
   const cfg = await loadConfigOrThrow(file);
   const cam = cfg.cameras.find((c) => c.id === id);
   if (!cam) throw new ArgusError('invalid_argument', `camera "${id}" is not in ${file} (cameras: ${cfg.cameras.map((c) => c.id).join(', ') || 'none'})`);
-  return { camera: cam, site: cfg.sites.find((s) => s.id === cam.site) };
+  return { config: cfg, camera: cam, site: cfg.sites.find((s) => s.id === cam.site) };
 }
 
 type Values = ReturnType<typeof parseCommandArgs<typeof OPTIONS>>['values'];
 
-const isLiveUrl = (url: string): boolean => /^(rtsps?|https?):\/\//i.test(url);
-const filePath = (url: string): string => (url.startsWith('file:') ? new URL(url).pathname : url);
+/** The flags' counting lines and the camera's, in source pixels for a source size (the same numbers live and on replay). */
+const linesOf = (cliLines: readonly CountLine[], camera: CameraConfig | undefined) => (size: FrameSize): CountLine[] => [
+  ...cliLines.map((l) => countLineFromConfig(lineConfigOf(l, size), size)),
+  ...(camera?.lines ?? []).map((l) => countLineFromConfig(l, size)),
+];
 
 /** `--replay`: the counting lines and rules over a recorded track log; no video, no model. */
 async function replay(values: Values, setup: CameraSetup | undefined, cliLines: readonly CountLine[]): Promise<number> {
@@ -148,7 +141,7 @@ async function replay(values: Values, setup: CameraSetup | undefined, cliLines: 
       cameraId: camera?.id ?? 'cli',
       camera,
       siteTz: setup?.site?.timezone ?? 'Asia/Ho_Chi_Minh',
-      lines: (size) => [...cliLines, ...(camera?.lines ?? []).map((l) => countLineFromConfig(l, size))],
+      lines: linesOf(cliLines, camera),
       ...(events ? { onEvent: (e) => events.write(e) } : {}),
     });
   } finally {
@@ -181,151 +174,103 @@ export async function analyze(argv: string[]): Promise<number> {
     return 2;
   }
   if (values['evidence-key'] !== undefined && values.evidence === undefined) throw new ArgusError('invalid_argument', '--evidence-key goes with --evidence DIR');
-  if (values.anpr) return anpr(url, values, setup);
-  if (values['dedup-sec'] !== undefined) throw new ArgusError('invalid_argument', '--dedup-sec goes with --anpr');
-  return live(url, values, setup, cliLines);
+  if (values.anpr) {
+    for (const opt of ['plates', 'evidence', 'annotate', 'record-tracks', 'line', 'model', 'tiles', 'min-score'] as const) {
+      if (values[opt] !== undefined) throw new ArgusError('invalid_argument', `--${opt} cannot be used with --anpr`);
+    }
+  } else if (values['dedup-sec'] !== undefined) throw new ArgusError('invalid_argument', '--dedup-sec goes with --anpr');
+  if (values.evidence !== undefined && !setup) throw new ArgusError('invalid_argument', '--evidence needs the camera rules: give --config FILE --camera ID');
+  return run(url, values, setup, cliLines);
 }
 
-/** The events file is JSON: a plate crop goes in as base64 (a Uint8Array would become an object of bytes). */
-const jsonEvent = (e: ArgusEvent): unknown => (e.kind === 'plate.read' && e.cropJpeg ? { ...e, cropJpeg: Buffer.from(e.cropJpeg).toString('base64') } : e);
+/** The stages after tracking as the flags ask: the plate reader, evidence into --evidence DIR, the track log. */
+function analyzeStages(values: Values, setup: CameraSetup | undefined): StageProvider {
+  const evidenceDir = values.evidence;
+  return createStageProvider({
+    config: setup?.config,
+    // No vehicle detector in ANPR mode: the plate reader may have every core (one worker per core, up to 2).
+    plateWorkers: values.anpr ? Math.min(2, availableParallelism()) : 1,
+    platesRequired: true,
+    ...(values['record-tracks'] !== undefined ? { recordTracksFile: values['record-tracks'] } : {}),
+    ...(evidenceDir !== undefined ? {
+      evidence: {
+        dir: evidenceDir, keyDir: values['evidence-key'] ?? join(evidenceDir, '.keys'),
+        onProblem: (v, problem) => process.stderr.write(`argus analyze: violation ${v.id} (${v.violation}): ${problem}\n`),
+      },
+    } : {}),
+  });
+}
 
-/** A failed start must not leave the plate worker running (it would keep the process alive). */
-const stopping =
-  (host: PlateHost | undefined) =>
-  async (e: unknown): Promise<never> => {
-    await host?.close();
-    throw e;
-  };
-
-/** Video → detector → tracker → lines → rules → evidence. */
-async function live(url: string, values: Values, setup: CameraSetup | undefined, cliLines: readonly CountLine[]): Promise<number> {
-  const camera = setup?.camera;
-  const lines = (size: FrameSize): CountLine[] => [...cliLines, ...(camera?.lines ?? []).map((l) => countLineFromConfig(l, size))];
-  const motion: MotionConfig = { ...(camera?.analysis.motion ?? motionSchema.parse({})), ...(values['no-motion'] ? { enabled: false } : {}) };
-  const overrides = {
+/** The camera's chain (the service's builder) over the source, with the flags written into its config. */
+async function run(url: string, values: Values, setup: CameraSetup | undefined, cliLines: readonly CountLine[]): Promise<number> {
+  // Probe first: a broken source fails in seconds with one clear line, before any model loads.
+  const info = await probeSource(url);
+  const camera = cameraForAnalyze(url, {
     fps: positiveNumber('fps', values.fps),
     width: positiveNumber('width', values.width),
     tiles: positiveInteger('tiles', values.tiles),
     minScore: positiveNumber('min-score', values['min-score']),
     model: values.model,
-  };
-
-  // Probe first: a broken source fails in seconds with one clear line, before any model loads.
-  const info = await probeSource(url);
-  const settings = resolveAnalysis(camera?.analysis, info, overrides);
-  const fps = settings.fps;
-  const host = values.plates ? await startPlateHost(siteReaderOptions(setup?.site)) : undefined;
-  const plates = host ? createPlatesStage({ cameraId: camera?.id ?? 'cli', host, live: isLiveUrl(url) }) : undefined;
-  const stages = await createCameraStages({
-    plates,
-    camera,
-    site: setup?.site,
-    recordFile: values['record-tracks'],
-    evidence: values.evidence === undefined ? undefined : {
-      dir: values.evidence,
-      keyDir: values['evidence-key'],
-      ...(isLiveUrl(url) ? {} : { sourceFile: filePath(url), sourceDurationSec: info.durationSec }),
-      versions: { models: { detector: settings.detector.model } },
-      onProblem: (v, problem) => process.stderr.write(`argus analyze: violation ${v.id} (${v.violation}): ${problem}\n`),
-    },
-  }).catch(stopping(host));
-  const detector = await createOnnxDetector(settings.detector).catch(stopping(host));
-  const source = openFrameSource({ url, fps, width: settings.size.width, height: settings.size.height, realtime: values.realtime === true });
-  const events = values.events ? new JsonlWriter(values.events) : undefined;
+    noMotion: values['no-motion'],
+    plates: values.plates,
+    anpr: values.anpr,
+    lines: cliLines,
+  }, setup?.camera, info);
+  const dedupSec = positiveNumber('dedup-sec', values['dedup-sec']);
+  const evidenceDir = values.evidence;
+  const stages = analyzeStages(values, setup);
+  const detectors = ownDetectors();
+  let chain: CameraChain;
+  try {
+    chain = await buildCameraChain({ camera, info, source: { realtime: values.realtime === true, loop: false }, detectors, stages, ...(dedupSec ? { anpr: { dedupSec } } : {}) });
+  } catch (e) {
+    await detectors.close();
+    await stages.close();
+    throw e;
+  }
+  const sinks = await analyzeSinks({ eventsFile: values.events, evidenceDir });
   let writer: VideoWriter | undefined;
-  const annotator = values.annotate ? new Annotator(lines) : undefined;
-  const progress = new Progress(`analyze ${url}`, info.durationSec);
+  const annotator = values.annotate ? new Annotator((size) => chain.lines(size)) : undefined;
+  const progress = chain.mode === 'vehicles' ? new Progress(`analyze ${url}`, info.durationSec) : undefined;
   const abort = new AbortController();
   const onSignal = (): void => abort.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-
   const onFrame = async (r: FrameResult): Promise<void> => {
-    progress.update(r.frame.index + 1, r.frame.ptsSec, ` tracks ${r.tracks.length}`);
+    progress?.update(r.frame.index + 1, r.frame.ptsSec, ` tracks ${r.tracks.length}`);
     if (!annotator || !values.annotate) return;
-    writer ??= await openVideoWriter({ file: values.annotate, width: r.frame.size.width, height: r.frame.size.height, fps });
+    writer ??= await openVideoWriter({ file: values.annotate, width: r.frame.size.width, height: r.frame.size.height, fps: chain.settings.fps });
     annotator.draw(r);
     await writer.write(r.frame.rgb);
   };
-
-  let summary: AnalysisSummary;
+  let summary: ChainSummary;
   try {
-    summary = await runAnalysis({
-      cameraId: camera?.id ?? 'cli',
-      source,
-      detector,
-      tracker: createByteTracker(settings.tracker),
-      lines,
-      motion,
-      ...(camera ? { masks: camera.analysis.masks } : {}),
-      stages: stages.stages,
-      onFrame,
-      ...(events ? { onEvent: (e) => events.write(jsonEvent(e)) } : {}),
-      signal: abort.signal,
-    });
+    summary = await chain.run({ onEvent: (e) => sinks.outputs.event(e), onFrame, signal: abort.signal });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    progress.done();
-    await source.close();
-    await detector.close();
-    await events?.close();
+    progress?.done();
+    await chain.close();
+    await detectors.close();
+    await sinks.close();
     await writer?.close();
     await stages.close();
-    await host?.close();
   }
-  if (summary.frames === 0) {
-    throw source.lastError() ?? new ArgusError('source_corrupt', `${url}: no frame could be decoded`);
-  }
-  if (values.summary) {
-    const ev = stages.evidence?.stats();
-    const pl = plates ? { plates: plates.stats().emitted, plateReads: plates.stats() } : {};
-    printSummary(url, summary, { detectorCalls: summary.detectorCalls, events: summary.events, ...pl, ...(ev ? { evidence: ev } : {}), stages: summary.stages });
-  }
+  if (summary.frames === 0) throw chain.source.lastError() ?? new ArgusError('source_corrupt', `${url}: no frame could be decoded`);
+  if (values.summary) printRunSummary(url, chain, summary);
   return 0;
 }
 
-/** `--anpr`: motion → plate reader on the whole frame → de-duplicated plate.read events; no detector. */
-async function anpr(url: string, values: Values, setup: CameraSetup | undefined): Promise<number> {
-  for (const opt of ['plates', 'evidence', 'annotate', 'record-tracks', 'line', 'model', 'tiles', 'min-score'] as const) {
-    if (values[opt] !== undefined) throw new ArgusError('invalid_argument', `--${opt} cannot be used with --anpr`);
+function printRunSummary(url: string, chain: CameraChain, summary: ChainSummary): void {
+  const analysis = analysisSettings(chain.settings);
+  if (summary.anpr) {
+    printSummary(url, { ...summary, lines: {} }, { ...summary.anpr, analysis });
+    return;
   }
-  const camera = setup?.camera;
-  const motion: MotionConfig = { ...(camera?.analysis.motion ?? motionSchema.parse({})), ...(values['no-motion'] ? { enabled: false } : {}) };
-  const info = await probeSource(url);
-  const fps = positiveNumber('fps', values.fps) ?? camera?.analysis.fps ?? Math.min(info.fps ?? 5, 5);
-  const width = positiveNumber('width', values.width) ?? camera?.analysis.width;
-  // No vehicle detector in ANPR mode: the plate reader may have every core, one worker per core (up to 2).
-  const host: PlateHost = await startPlatePool(siteReaderOptions(setup?.site), Math.min(2, availableParallelism()));
-  const source = openFrameSource({ url, fps, ...(width ? { width } : {}), realtime: values.realtime === true });
-  const events = values.events ? new JsonlWriter(values.events) : undefined;
-  const abort = new AbortController();
-  const onSignal = (): void => abort.abort();
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  let summary;
-  try {
-    summary = await runAnpr({
-      cameraId: camera?.id ?? 'cli',
-      source,
-      host,
-      motion,
-      ...(camera ? { masks: camera.analysis.masks } : {}),
-      live: isLiveUrl(url),
-      ...(values['dedup-sec'] !== undefined ? { dedupSec: positiveNumber('dedup-sec', values['dedup-sec'])! } : {}),
-      ...(events ? { onEvent: (e) => events.write(e) } : {}),
-      signal: abort.signal,
-    });
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    await source.close();
-    await host.close();
-    await events?.close();
-  }
-  if (summary.frames === 0) throw source.lastError() ?? new ArgusError('source_corrupt', `${url}: no frame could be decoded`);
-  if (values.summary) printSummary(url, { ...summary, fps: Math.round((summary.frames / Math.max(summary.wallSec, 1e-9)) * 1000) / 1000, lines: {} }, { reads: summary.reads, skipped: summary.skipped, plates: summary.plates });
-  return 0;
+  const plates = chain.stageSet.plates?.stats();
+  const ev = chain.stageSet.evidence?.stats();
+  printSummary(url, summary, {
+    detectorCalls: summary.detectorCalls, events: summary.events, ...(plates ? { plates: plates.emitted, plateReads: plates } : {}),
+    ...(ev ? { evidence: ev } : {}), stages: summary.stages, analysis,
+  });
 }
-
-/** The plate reader's options from the site: its home provinces seed the reader's site prior. */

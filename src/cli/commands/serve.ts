@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ArgusError, isArgusError } from '../../core/errors.js';
+import { createStageProvider, serviceEvidence } from '../../pipeline/runtime/stages.js';
 import { buildServer } from '../../server/app.js';
 import { loadServiceConfig } from '../../server/config.js';
 import { openServiceStore } from '../../server/open-store.js';
 import { recentSitePlates } from '../../server/plate-history.js';
-import { createServiceStages } from '../../server/service-stages.js';
 import { ensureFirstAdmin } from '../../server/users.js';
 import { DEFAULT_MODEL, modelsDir, resolveModel } from '../../vision/models.js';
 import { parseCommandArgs } from '../args.js';
@@ -69,13 +69,13 @@ export async function serve(argv: string[]): Promise<number> {
   const admin = await ensureFirstAdmin(store, process.env['ARGUS_ADMIN_PASSWORD']);
   const models = fallbackModelsDir();
   const dataDir = resolve(values.data ?? 'data');
-  const stages = createServiceStages({
+  const stages = createStageProvider({
     config,
-    dataDir,
+    evidence: serviceEvidence(dataDir),
     siteOf: async (id) => (await store.getSite(id)) ?? undefined,
     history: (site) => recentSitePlates(store, site.id),
   });
-  const server = await buildServer({ store, config, footage: { dataDir }, cameras: { ...(models ? { modelsDir: models } : {}), stages: (camera, logger) => stages.stages(camera, logger) }, auth: { secureCookies: config?.server.secureCookies ?? false },
+  const server = await buildServer({ store, config, footage: { dataDir }, cameras: { ...(models ? { modelsDir: models } : {}), stages }, auth: { secureCookies: config?.server.secureCookies ?? false },
     ...(config ? { trustedProxies: config.server.trustedProxies, ingestLimits: config.ingest } : {}),
     auditSeal: { keyDir: resolve(values['audit-keys'] ?? join(dataDir, 'keys')), ...(values['audit-anchor'] ? { anchorFile: resolve(values['audit-anchor']) } : {}) } });
   const log = server.app.log;

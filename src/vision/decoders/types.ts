@@ -1,6 +1,6 @@
 import type { Box } from '../../core/box.js';
 
-/** A box as a model output it, before NMS: model-input pixels and the COCO-80 class index. */
+/** A box as a model output it, before NMS: model-input pixels and the model's class index (of its label set). */
 export interface RawDetection {
   readonly box: Box;
   readonly score: number;
@@ -20,6 +20,6 @@ export interface DecodeOptions {
   readonly inputWidth: number;
   readonly inputHeight: number;
   readonly minScore: number;
-  /** COCO class indices worth keeping (others are dropped before NMS). Default: all. */
+  /** Class indices worth keeping (the label set's mapped classes; others are dropped before NMS). Default: all. */
   readonly keep?: ReadonlySet<number>;
 }

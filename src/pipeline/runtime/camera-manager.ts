@@ -8,85 +8,31 @@
  * `<recordingsDir>/<cameraId>/`, restarted with backoff); the recorder's health is part of the status.
  */
 import { join } from 'node:path';
-import type { CameraConfig } from '../config/schema.js';
-import { errorMessage, isArgusError } from '../core/errors.js';
-import type { Frame } from '../core/frame.js';
-import { runAnalysis, type FrameStage } from '../pipeline/analysis.js';
-import { runAnpr } from '../pipeline/anpr.js';
-import type { PlateHost } from '../pipeline/plate-host.js';
-import { resolveAnalysis } from '../pipeline/settings.js';
-import { countLineFromConfig } from '../rules/line-counter.js';
-import { createByteTracker } from '../tracking/bytetrack/bytetrack.js';
-import { openFrameSource } from '../video/frame-source.js';
-import { Recorder } from '../video/recorder.js';
-import type { BackoffPolicy } from '../video/supervisor.js';
-import type { FrameSource, SourceLogger } from '../video/source.js';
-import type { Detector } from '../vision/detector.js';
-import { createOnnxDetector, type OnnxDetectorOptions } from '../vision/onnx-detector.js';
-import type { Ingest } from './ingest.js';
-import type { LiveHub } from './live.js';
+import type { CameraConfig } from '../../config/schema.js';
+import { errorMessage } from '../../core/errors.js';
+import type { ArgusEvent } from '../../core/events.js';
+import type { Frame } from '../../core/frame.js';
+import { ulid } from '../../core/ids.js';
+import { probeSource } from '../../video/probe.js';
+import { Recorder } from '../../video/recorder.js';
+import { backoffDelayMs, type BackoffPolicy } from '../../video/supervisor.js';
+import type { FrameSource, SourceLogger } from '../../video/source.js';
+import { analysisSettings, type AnalysisSettings } from '../settings.js';
+import type { EventBus } from '../../bus/bus.js';
+import type { CameraHealth, CameraMessage, CameraStatus, PlateStatus, RecordingStatus } from '../../bus/messages.js';
+import { buildCameraChain } from './build.js';
+import { sharedDetectors, type DetectorStatus, type SharedDetectors } from './detectors.js';
+import { busOutputs, type CameraOutputs, type OutputBlobs } from './outputs.js';
+import type { StageProvider } from './stages.js';
 
-export type CameraHealth = 'starting' | 'online' | 'degraded' | 'offline' | 'disabled';
-
-export interface CameraStatus {
-  readonly id: string;
-  readonly health: CameraHealth;
-  /** Analysis state: running with a detector, running without one (`no_model`), or not running. */
-  readonly analysis: 'running' | 'no_model' | 'stopped';
-  readonly fps: number;
-  /** Age of the last frame received, ms (null before the first). */
-  readonly lastFrameAgeMs: number | null;
-  readonly framesAnalysed: number;
-  readonly restarts: number;
-  readonly signalLost: boolean;
-  /** What is wrong, in words (missing model, last source error). */
-  readonly message: string | null;
-  /** Continuous recording: null when the camera does not record. */
-  readonly recording: RecordingStatus | null;
-  /** Plate reading since the camera's analysis last started: null when the camera reads no plates. */
-  readonly plates: PlateStatus | null;
-}
-
-export interface PlateStatus {
-  /** `vehicles`: plates of the detected vehicles; `anpr`: the whole picture. */
-  readonly mode: 'vehicles' | 'anpr';
-  /** Pictures sent to the reader (vehicle crops, or frames of an ANPR camera). */
-  readonly read: number;
-  /** Pictures not read because the reader was busy (the camera never falls behind the stream). */
-  readonly skipped: number;
-  /** Plates reported (one per vehicle pass). */
-  readonly plates: number;
-}
-
-export interface RecordingStatus {
-  /** ffmpeg is running (false while it waits to restart). */
-  readonly running: boolean;
-  /** Segments finished since the recorder started; the last one's file name and when it was finished (ms). */
-  readonly segments: number;
-  readonly lastSegment: string | null;
-  readonly lastSegmentAtMs: number | null;
-  readonly restarts: number;
-  readonly lastError: string | null;
-}
-
-export interface CameraStageSet {
-  readonly stages: readonly FrameStage[];
-  /** An ANPR camera (`plates: anpr`): the plate reader for the whole picture; no detector, tracker or stages run. */
-  readonly anpr?: PlateHost | undefined;
-  /** The plate stage's counters (cameras that read the plates of their vehicles). */
-  plateStatus?(): PlateStatus;
-  close?(): Promise<void>;
-}
-
-export interface DetectorStatus {
-  readonly model: string;
-  readonly ok: boolean;
-  readonly message: string | null;
-}
+export type { DetectorStatus } from './detectors.js';
+export type { CameraAlert, CameraHealth, CameraStatus, PlateStatus, RecordingStatus } from '../../bus/messages.js';
 
 export interface CameraManagerOptions {
-  readonly ingest: Ingest;
-  readonly hub: LiveHub;
+  /** The runtime's only output: events, camera alerts and health go onto the bus. */
+  readonly bus: EventBus<CameraMessage>;
+  /** Where plate crops and evidence packages go (the messages carry their references). */
+  readonly blobs: OutputBlobs;
   readonly logger: SourceLogger & { child?: (b: object) => SourceLogger };
   /** No frame for this long → signal-loss alert (default 3000 ms: the alert is up within 5 s). */
   readonly signalLossMs?: number;
@@ -94,12 +40,10 @@ export interface CameraManagerOptions {
   readonly startupGraceMs?: number;
   /** Watchdog tick (default 250 ms). */
   readonly tickMs?: number;
-  /** Analysis width when the camera config does not say (default 640: several cameras on few cores). */
-  readonly defaultWidth?: number;
   readonly modelsDir?: string;
-  /** Later pipeline stages per camera (plates, rules, evidence), built at each (re)start, closed when it stops. */
-  readonly stages?: (camera: CameraConfig, logger: SourceLogger) => Promise<CameraStageSet> | CameraStageSet;
-  /** Pause before an analysis loop that ended is started again (default 2000 ms). */
+  /** The stages after tracking per camera (plates, rules, evidence), built at each (re)start, closed when it stops. */
+  readonly stages?: StageProvider;
+  /** Pause before an analysis loop that ended is started again (default 2000 ms), doubled while it keeps failing (at most 30 s). */
   readonly restartDelayMs?: number;
   /** Folder of the recordings (`<data>/recordings`); without it no camera records. */
   readonly recordingsDir?: string;
@@ -129,11 +73,9 @@ interface Runtime {
   done: Promise<void>;
   recorder: Recorder | undefined;
   /** The plate counters of the running analysis, if it reads plates. */
-  plateStatus: (() => PlateStatus) | undefined;
+  plateStatus: (() => PlateStatus | null) | undefined;
+  settings: AnalysisSettings | null;
 }
-
-/** Analysis width of a camera that reads plates when its config gives none (a plate ~40 px wide at 1280 is ~20 at 640). */
-export const PLATE_WIDTH = 1280;
 
 const sameRecording = (a: CameraConfig, b: CameraConfig): boolean =>
   a.source === b.source && a.enabled === b.enabled && a.recording.enabled === b.recording.enabled && a.recording.segmentSec === b.recording.segmentSec;
@@ -144,8 +86,8 @@ function recordingStatus(rec: Recorder | undefined): RecordingStatus | null {
   return { running: s.running, segments: s.segments, lastSegment: s.lastSegment, lastSegmentAtMs: s.lastSegmentAtMs, restarts: s.restarts, lastError: s.lastError };
 }
 
-/** Frames flow, nothing is detected: keeps health and signal loss working when the model is missing. */
-const NULL_DETECTOR: Detector = { name: 'none', detect: () => Promise.resolve([]), close: () => Promise.resolve() };
+/** Without a stage provider: no plates, rules or evidence. */
+const NO_STAGES: StageProvider = { stages: () => Promise.resolve({ stages: [] }), close: () => Promise.resolve() };
 
 const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
@@ -155,12 +97,15 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
 
 export class CameraManager {
   private readonly cameras = new Map<string, Runtime>();
-  private readonly detectors = new Map<string, { promise: Promise<Detector | null>; status: DetectorStatus }>();
+  private readonly detectors: SharedDetectors;
+  private readonly outputs: CameraOutputs;
   private readonly signalLossMs: number;
   private closed = false;
 
   constructor(private readonly opts: CameraManagerOptions) {
     this.signalLossMs = opts.signalLossMs ?? 3000;
+    this.detectors = sharedDetectors({ modelsDir: opts.modelsDir, logger: opts.logger });
+    this.outputs = busOutputs({ bus: opts.bus, blobs: opts.blobs, logger: opts.logger });
   }
 
   ids(): string[] {
@@ -180,7 +125,7 @@ export class CameraManager {
     const rt: Runtime = {
       config, abort: new AbortController(), source: undefined, health: config.enabled ? 'starting' : 'disabled', noModel: false,
       message: null, startedAtMs: Date.now(), framesAnalysed: 0, restarts: 0, fps: 0, lastDelivered: 0, lastTickMs: Date.now(),
-      signalLost: false, lastFrameAtMs: undefined, latest: undefined, watchdog: undefined, done: Promise.resolve(), recorder: kept, plateStatus: undefined,
+      signalLost: false, lastFrameAtMs: undefined, latest: undefined, watchdog: undefined, done: Promise.resolve(), recorder: kept, plateStatus: undefined, settings: null,
     };
     this.cameras.set(config.id, rt);
     if (!config.enabled) return;
@@ -223,7 +168,7 @@ export class CameraManager {
         id: rt.config.id, health: rt.health, analysis: !rt.config.enabled ? 'stopped' : rt.noModel ? 'no_model' : 'running',
         fps: Math.round(rt.fps * 10) / 10, lastFrameAgeMs: last === undefined ? null : now - last, framesAnalysed: rt.framesAnalysed,
         restarts: rt.restarts, signalLost: rt.signalLost, message: rt.message, recording: recordingStatus(rt.recorder),
-        plates: rt.plateStatus?.() ?? null,
+        plates: rt.plateStatus?.() ?? null, settings: rt.settings,
       });
     }
     return out;
@@ -246,37 +191,22 @@ export class CameraManager {
   }
 
   detectorStatus(): DetectorStatus[] {
-    return [...this.detectors.values()].map((d) => d.status);
+    return this.detectors.status();
   }
 
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.cameras.keys()].map((id) => this.remove(id)));
-    for (const d of this.detectors.values()) await (await d.promise)?.close();
-    this.detectors.clear();
+    await this.detectors.close();
   }
 
-  private detectorFor(options: OnnxDetectorOptions): { promise: Promise<Detector | null>; status: DetectorStatus } {
-    const key = JSON.stringify(options);
-    let d = this.detectors.get(key);
-    if (d) return d;
-    const status = { model: options.model, ok: false, message: 'loading' as string | null };
-    const promise = createOnnxDetector({ ...options, ...(this.opts.modelsDir ? { modelsDir: this.opts.modelsDir } : {}) }).then(
-      (det) => { status.ok = true; status.message = null; return det as Detector; },
-      (e: unknown) => {
-        status.message = isArgusError(e, 'model_missing') ? errorMessage(e) : `detector failed to load: ${errorMessage(e)}`;
-        this.opts.logger.error({ model: options.model, err: errorMessage(e) }, `no detector: ${status.message} — cameras run without detection`);
-        return null;
-      },
-    );
-    d = { promise, status };
-    this.detectors.set(key, d);
-    return d;
-  }
-
+  /** Runs the camera's chain again and again; a run that fails at once (source unreachable) waits longer each time. */
   private async loop(rt: Runtime): Promise<void> {
     const signal = rt.abort.signal;
+    const policy: BackoffPolicy = { initialMs: this.opts.restartDelayMs ?? 2000, maxMs: 30_000, factor: 2, resetAfterMs: 60_000, jitter: 0.2 };
+    let failures = 0;
     while (!signal.aborted && !this.closed) {
+      const frames = rt.framesAnalysed;
       try {
         await this.runOnce(rt);
       } catch (e) {
@@ -285,72 +215,54 @@ export class CameraManager {
       }
       if (signal.aborted) break;
       rt.restarts++;
-      await sleep(this.opts.restartDelayMs ?? 2000, signal);
+      failures = rt.framesAnalysed > frames ? 1 : failures + 1;
+      if (rt.framesAnalysed === frames && !rt.signalLost) this.setHealth(rt, failures >= 3 ? 'offline' : 'degraded');
+      await sleep(backoffDelayMs(policy, failures), signal);
     }
   }
 
+  /** One run: probe the source (the settings depend on its real size and rate), build the chain, run it until it ends. */
   private async runOnce(rt: Runtime): Promise<void> {
     const cam = rt.config;
-    // Plates need pixels: a plate camera is analysed at PLATE_WIDTH unless its config says otherwise.
-    const width = cam.analysis.width ?? (cam.plates ? PLATE_WIDTH : (this.opts.defaultWidth ?? 640));
-    const settings = resolveAnalysis(cam.analysis, { width, height: Math.round((width * 9) / 16), fps: undefined });
-    const anpr = cam.plates === 'anpr';
-    const det = anpr ? undefined : this.detectorFor(settings.detector);
-    const detector = (await det?.promise) ?? NULL_DETECTOR;
-    rt.noModel = det !== undefined && detector === NULL_DETECTOR;
-    if (rt.noModel) rt.message = det?.status.message ?? null;
-    const isFile = !/^(rtsp|rtsps|http|https):/i.test(cam.source);
     const log = this.opts.logger.child?.({ cameraId: cam.id }) ?? this.opts.logger;
-    const source = openFrameSource({
-      url: cam.source, fps: settings.fps, width: settings.size.width, realtime: isFile, loop: isFile, logger: log,
-      onEvent: (ev) => {
-        if (ev.type === 'error') rt.message = ev.error.message;
-        if (ev.type === 'health' && !rt.signalLost) this.setHealth(rt, ev.health === 'ended' ? 'offline' : ev.health);
+    const info = await probeSource(cam.source, { signal: rt.abort.signal });
+    const isFile = info.kind === 'file';
+    const chain = await buildCameraChain({
+      camera: cam, info, detectors: this.detectors, stages: this.opts.stages ?? NO_STAGES, logger: log,
+      source: {
+        realtime: isFile, loop: isFile,
+        onEvent: (ev) => {
+          if (ev.type === 'error') rt.message = ev.error.message;
+          if (ev.type === 'health' && !rt.signalLost) this.setHealth(rt, ev.health === 'ended' ? 'offline' : ev.health);
+        },
       },
     });
-    rt.source = source;
-    let extra: CameraStageSet | undefined;
+    rt.source = chain.source;
+    rt.settings = analysisSettings(chain.settings);
+    rt.noModel = chain.noDetector !== null;
+    if (rt.noModel) rt.message = chain.noDetector;
+    rt.plateStatus = () => chain.plateStatus();
     try {
-      extra = await this.opts.stages?.(cam, this.opts.logger);
-      if (extra?.anpr) {
-        const counters = { frames: 0, reads: 0, skipped: 0, plates: 0 };
-        rt.plateStatus = () => ({ mode: 'anpr', read: counters.reads, skipped: counters.skipped, plates: counters.plates });
-        await runAnpr({
-          cameraId: cam.id, source, host: extra.anpr, motion: cam.analysis.motion, masks: cam.analysis.masks, live: true, keepCrop: true, counters,
-          onEvent: (e) => this.opts.ingest.event(e),
-          onFrame: (frame) => {
-            rt.framesAnalysed++;
-            rt.latest = frame;
-          },
-          signal: rt.abort.signal,
-        });
-      } else {
-        rt.plateStatus = extra?.plateStatus?.bind(extra);
-        await runAnalysis({
-          cameraId: cam.id, source, detector, tracker: createByteTracker(settings.tracker),
-          lines: (size) => cam.lines.map((l) => countLineFromConfig(l, size)),
-          motion: cam.analysis.motion, masks: cam.analysis.masks,
-          stages: extra?.stages ?? [],
-          onEvent: (e) => this.opts.ingest.event(e),
-          onFrame: ({ frame }) => {
-            rt.framesAnalysed++;
-            rt.latest = frame;
-          },
-          signal: rt.abort.signal,
-        });
-      }
-      const err = source.lastError();
+      await chain.run({
+        onEvent: (e: ArgusEvent) => this.outputs.event(e),
+        onFrame: ({ frame }) => {
+          rt.framesAnalysed++;
+          rt.latest = frame;
+        },
+        signal: rt.abort.signal,
+      });
+      const err = chain.source.lastError();
       if (err && !rt.abort.signal.aborted) rt.message = err.message;
     } finally {
-      await source.close();
-      await extra?.close?.();
+      await chain.close();
     }
   }
 
   private setHealth(rt: Runtime, health: CameraHealth): void {
     if (rt.health === health || !this.cameras.has(rt.config.id)) return;
     rt.health = health;
-    this.opts.hub.publish({ topic: 'health', cameraId: rt.config.id, data: this.status(rt.config.id)[0] ?? { id: rt.config.id, health } });
+    const status = this.status(rt.config.id)[0];
+    if (status) this.outputs.health(status);
   }
 
   /** The watchdog: fps from delivered frames, and signal loss when no frame arrived for `signalLossMs`. */
@@ -373,15 +285,15 @@ export class CameraManager {
       rt.signalLost = true;
       this.setHealth(rt, 'offline');
       this.opts.logger.warn({ cameraId: rt.config.id, silentMs }, 'signal lost');
-      void this.opts.ingest
-        .raiseAlert({ cameraId: rt.config.id, atMs: now, kind: 'signal_loss', severity: 'critical', message: `${rt.config.name}: no picture for ${Math.round(silentMs / 100) / 10} s`, payload: { silentMs, lastError: rt.message } })
+      void this.outputs
+        .alert({ id: ulid(), cameraId: rt.config.id, atMs: now, kind: 'signal_loss', severity: 'critical', message: `${rt.config.name}: no picture for ${Math.round(silentMs / 100) / 10} s`, payload: { silentMs, lastError: rt.message } })
         .catch((e: unknown) => this.opts.logger.error({ cameraId: rt.config.id, err: errorMessage(e) }, 'cannot store signal-loss alert'));
     } else if (rt.signalLost && lastFrame !== undefined && silentMs <= this.signalLossMs) {
       rt.signalLost = false;
       this.setHealth(rt, 'online');
       this.opts.logger.info({ cameraId: rt.config.id }, 'signal restored');
-      void this.opts.ingest
-        .raiseAlert({ cameraId: rt.config.id, atMs: now, kind: 'signal_restored', severity: 'info', message: `${rt.config.name}: picture restored`, payload: {} })
+      void this.outputs
+        .alert({ id: ulid(), cameraId: rt.config.id, atMs: now, kind: 'signal_restored', severity: 'info', message: `${rt.config.name}: picture restored`, payload: {} })
         .catch((e: unknown) => this.opts.logger.error({ cameraId: rt.config.id, err: errorMessage(e) }, 'cannot store signal-restored alert'));
     }
   }

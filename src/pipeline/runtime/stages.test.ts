@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { configSchema } from '../config/schema.js';
-import { ArgusError } from '../core/errors.js';
-import type { PlateHost } from '../pipeline/plate-host.js';
-import type { SourceLogger } from '../video/source.js';
-import { createServiceStages } from './service-stages.js';
+import { configSchema } from '../../config/schema.js';
+import { ArgusError } from '../../core/errors.js';
+import type { PlateHost } from '../plate-host.js';
+import type { SourceLogger } from '../../video/source.js';
+import { createStageProvider, serviceEvidence } from './stages.js';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -45,10 +45,10 @@ async function dataDir(): Promise<string> {
   return d;
 }
 
-describe('service stages', () => {
+describe('the stage provider of the service', () => {
   it('gives the cameras of a site one plate pool, and closes it a while after its last plate camera stops', async () => {
     const p = pools();
-    const svc = createServiceStages({ config, dataDir: await dataDir(), startPlates: p.start, idleCloseMs: 50 });
+    const svc = createStageProvider({ config, evidence: serviceEvidence(await dataDir()), startPlates: p.start, idleCloseMs: 50 });
     const a = await svc.stages(camera('a'), quiet);
     const b = await svc.stages(camera('b'), quiet);
     const c = await svc.stages(camera('c'), quiet);
@@ -82,7 +82,7 @@ describe('service stages', () => {
     const p = pools(fail);
     const errors: string[] = [];
     const log = { ...quiet, error: (_o: object, m: string) => void errors.push(m) };
-    const svc = createServiceStages({ config, dataDir: await dataDir(), startPlates: p.start });
+    const svc = createStageProvider({ config, evidence: serviceEvidence(await dataDir()), startPlates: p.start });
     const a = await svc.stages(camera('a'), log);
     expect([a.stages, a.anpr]).toEqual([[], undefined]);
     expect(errors).toEqual(['plate reader cannot start: this camera runs without plates until its next start']);
@@ -109,7 +109,7 @@ describe('service stages', () => {
       if (site?.id === 'qn') throw new ArgusError('io_failed', 'database is down');
       return [{ key: '43A12345', confidence: 0.9 }, { key: '43B112345', confidence: 0.8 }];
     };
-    const svc = createServiceStages({ config, dataDir: await dataDir(), startPlates: start, history });
+    const svc = createStageProvider({ config, evidence: serviceEvidence(await dataDir()), startPlates: start, history });
     const a = await svc.stages(camera('a'), log);
     const c = await svc.stages(camera('c'), log);
     expect(given).toEqual(['dn: 43A12345,43B112345', 'qn: ']);
@@ -124,7 +124,7 @@ describe('service stages', () => {
     const apiCam = (id: string, site: string) => ({ ...camera('a'), id, site });
     for (const cfg of [config, undefined]) {
       p.log.length = 0;
-      const svc = createServiceStages({ config: cfg, dataDir: await dataDir(), startPlates: p.start });
+      const svc = createStageProvider({ config: cfg, evidence: serviceEvidence(await dataDir()), startPlates: p.start });
       await svc.stages(apiCam('x1', 'hue'), quiet);
       await svc.stages(apiCam('y1', 'can-tho'), quiet);
       await svc.stages(apiCam('x2', 'hue'), quiet);
@@ -145,7 +145,7 @@ describe('service stages', () => {
       if (id === 'down') throw new ArgusError('io_failed', 'database is down');
       return id === 'quy-nhon' ? { id, provinces: [77] } : undefined;
     };
-    const svc = createServiceStages({ config, dataDir: await dataDir(), startPlates: start, siteOf });
+    const svc = createStageProvider({ config, evidence: serviceEvidence(await dataDir()), startPlates: start, siteOf });
     for (const site of ['quy-nhon', 'down', 'nowhere', 'dn']) await svc.stages({ ...camera('a'), id: `cam-${site}`, site }, log);
     // dn is in the site file: its entry is used as it is (no provinces there), not the store's.
     expect(started).toEqual(['quy-nhon [77]', 'down []', 'nowhere []', 'dn []']);
