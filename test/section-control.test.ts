@@ -43,7 +43,8 @@ describe.each(dialects)('section average speed through the ingest over %s', (dia
   beforeAll(async () => {
     t = await startTestServer(dialect, { config });
     admin = await TestClient.login(t.url, 'admin');
-    const key = await admin.post('/api/apikeys', { name: 'ANPR QL1A', scopes: ['ingest.write'], rateLimitPerMin: 10_000 });
+    const key = await admin.post('/api/apikeys', { name: 'ANPR QL1A', scopes: ['ingest.write'], scope: { cameraIds: ['anpr-a', 'anpr-b'] }, rateLimitPerMin: 10_000 });
+    expect(key.status, JSON.stringify(key.body)).toBe(200);
     edge = new TestClient(t.url);
     edge.bearer = key.body.secret;
   }, 60_000);

@@ -193,7 +193,9 @@ describe('a network source', () => {
     });
     const it = src[Symbol.asyncIterator]();
     const pending = it.next();
-    await new Promise((r) => setTimeout(r, 2500));
+    // Each try is a real ffmpeg refused by the closed port: wait for three of them (slow on a loaded machine), not a fixed time.
+    const settled = () => events.filter((e) => e.type === 'error').length >= 3 && events.some((e) => e.type === 'health' && e.health === 'offline');
+    for (const deadline = Date.now() + 15_000; !settled() && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 100));
     const errors = events.filter((e) => e.type === 'error');
     expect(errors.length).toBeGreaterThanOrEqual(3);
     expect(errors.every((e) => e.type === 'error' && e.error.code === 'source_refused')).toBe(true);

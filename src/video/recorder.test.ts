@@ -174,7 +174,8 @@ describe('Recorder', () => {
     dirs.push(dir);
     const rec = new Recorder({ cameraId: 'c2', url: join(dir, 'missing.mp4'), dir, backoff: { initialMs: 50, maxMs: 200, factor: 2, resetAfterMs: 60_000, jitter: 0 } });
     rec.start();
-    await new Promise((r) => setTimeout(r, 1500));
+    // Each try is a real ffmpeg start (~0.3 s idle, seconds on a loaded machine): wait for the restarts, not a fixed time.
+    for (const deadline = Date.now() + 15_000; rec.status().restarts < 2 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 100));
     await rec.stop();
     expect(rec.status().restarts).toBeGreaterThanOrEqual(2);
     expect(rec.status().lastError).toMatch(/No such file|exited/);
