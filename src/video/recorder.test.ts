@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRecordArgs, isCompleteMp4, Recorder, STAGING_DIR } from './recorder.js';
 import { segmentStartMs } from './segment-names.js';
@@ -11,6 +11,14 @@ import { probeSource } from './probe.js';
 /** A real h264 clip with a key frame every 0.5 s (the road videos have 5–10 s GOPs: too long to cut 1 s segments). */
 function makeClip(file: string): void {
   execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=10', '-t', '4', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '5', '-pix_fmt', 'yuv420p', '-y', file]);
+}
+
+async function waitUntilAsync(ok: () => Promise<boolean>, maxMs: number): Promise<void> {
+  const until = Date.now() + maxMs;
+  while (!(await ok())) {
+    if (Date.now() > until) throw new Error(`not within ${maxMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 async function waitUntil(ok: () => boolean, maxMs: number): Promise<void> {
@@ -179,4 +187,34 @@ describe('Recorder', () => {
     expect(rec.status().restarts).toBeGreaterThanOrEqual(2);
     expect(rec.status().lastError).toMatch(/No such file|exited/);
   }, 20_000);
+
+  it('ends its ffmpeg when the process running the recorder is killed (SIGKILL), the open segment finished', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'argus-rec-'));
+    dirs.push(dir);
+    // A process that only records a looping file, as the service does; it is then killed without a chance to stop ffmpeg.
+    const script = join(dir, 'record.ts');
+    await writeFile(script, `import { Recorder } from ${JSON.stringify(join(process.cwd(), 'src/video/recorder.ts'))};
+new Recorder({ cameraId: 'k', url: ${JSON.stringify(VIDEO)}, dir: ${JSON.stringify(dir)}, segmentSeconds: 3600 }).start();
+setInterval(() => undefined, 1000);
+`);
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'ignore' });
+    const ffmpegOf = async (): Promise<number | undefined> => {
+      for (const name of await readdir('/proc')) {
+        const st = /^\d+$/.test(name) ? await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '') : '';
+        if (Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]) === child.pid && st.includes('(ffmpeg)')) return Number(name);
+      }
+      return undefined;
+    };
+    let ffmpeg: number | undefined;
+    await waitUntilAsync(async () => (ffmpeg = await ffmpegOf()) !== undefined, 20_000);
+    const staging = join(dir, STAGING_DIR);
+    await waitUntilAsync(async () => ((await readdir(staging))[0] !== undefined && (await stat(join(staging, (await readdir(staging))[0]!))).size > 0), 20_000);
+    child.kill('SIGKILL');
+    // Gone within seconds, not when its hour-long segment would have ended; a zombie or a missing entry both count as gone.
+    await waitUntilAsync(async () => !(await readFile(`/proc/${ffmpeg}/stat`, 'utf8').then((t) => !/\) Z /.test(t), () => false)), 5000);
+    const [left] = await readdir(staging);
+    expect(left).toBeDefined();
+    expect(await isCompleteMp4(join(staging, left!))).toBe(true); // SIGTERM from the kernel: ffmpeg wrote the trailer
+  }, 60_000);
 });
+

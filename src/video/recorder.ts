@@ -11,8 +11,9 @@
  * segment open when ffmpeg or Argus died) is moved out under its estimated start as well, so no footage is left
  * where the listing and retention do not see it.
  */
+import { accessSync, constants } from 'node:fs';
 import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { ArgusError, errorMessage } from '../core/errors.js';
 import { buildInputArgs, parseSource, redactUrl, type SourceRef } from './ffmpeg-args.js';
 import { freeSegmentName, parseSegmentListLine, SegmentClock, type SegmentListEntry } from './segment-names.js';
@@ -53,6 +54,33 @@ export function buildRecordArgs(spec: RecordSpec): string[] {
     '-segment_list', 'pipe:1', '-segment_list_type', 'csv',
     `file:${join(spec.dir, STAGING_DIR, `${run}-%06d.mp4`)}`,
   ];
+}
+
+let setpriv: string | null | undefined;
+
+/** The first executable `name` on PATH, or null. */
+function onPath(name: string): string | null {
+  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+    if (!dir) continue;
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return join(dir, name);
+    } catch {
+      continue; // not in this folder
+    }
+  }
+  return null;
+}
+
+/**
+ * The command that runs `command` so that it ends when this process dies, even by SIGKILL: on Linux, under
+ * util-linux's `setpriv --pdeathsig TERM` (the kernel sends SIGTERM on the parent's death; ffmpeg then finishes its
+ * open segment). A recorder writes files, not a pipe, so without it an ffmpeg outlives a killed Argus until its
+ * segment ends, pulling the camera twice beside the restarted service's own recorder. Elsewhere: the command as is.
+ */
+export function endingWithParent(command: string, args: readonly string[]): { command: string; args: string[] } {
+  setpriv ??= process.platform === 'linux' ? onPath('setpriv') : null;
+  return setpriv ? { command: setpriv, args: ['--pdeathsig', 'TERM', '--', command, ...args] } : { command, args: [...args] };
 }
 
 export interface RecorderOptions {
@@ -131,7 +159,8 @@ export class Recorder {
       const began = Date.now();
       const run: Run = { token: `${began.toString(36)}${(this.runs++).toString(36)}`, clock: new SegmentClock(), last: null, reported: Promise.resolve() };
       const args = buildRecordArgs({ source: this.source, dir: this.opts.dir, ...(this.opts.segmentSeconds !== undefined ? { segmentSeconds: this.opts.segmentSeconds } : {}), realtime: isFile, loop: isFile, run: run.token });
-      const proc = spawnManaged(this.opts.ffmpegPath ?? 'ffmpeg', args);
+      const cmd = endingWithParent(this.opts.ffmpegPath ?? 'ffmpeg', args);
+      const proc = spawnManaged(cmd.command, cmd.args);
       this.proc = proc;
       this.watchSegments(proc, run);
       const exit = await proc.exited;
