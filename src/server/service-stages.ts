@@ -11,7 +11,9 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { ArgusConfig, CameraConfig, SiteConfig } from '../config/schema.js';
 import { errorMessage } from '../core/errors.js';
+import type { ViolationEvent } from '../core/violation.js';
 import { createCameraStages } from '../pipeline/camera-stages.js';
+import type { EvidenceProblemKind } from '../pipeline/evidence-stage.js';
 import { siteReaderOptions, startSupervisedPool, type PlateHost } from '../pipeline/plate-host.js';
 import { createPlatesStage } from '../pipeline/plates-stage.js';
 import type { PlateHistoryEntry } from '../plates/site-prior.js';
@@ -41,6 +43,8 @@ export interface ServiceStagesOptions {
   readonly history?: (site: PlateSite) => Promise<readonly PlateHistoryEntry[]>;
   /** A pool no camera uses is closed after this long (default 60 000 ms: a camera restart keeps it). */
   readonly idleCloseMs?: number;
+  /** A violation whose evidence was not written (full disk, dropped): serve raises an alert (EvidenceAlerts). */
+  readonly onEvidenceProblem?: (camera: CameraConfig, violation: ViolationEvent, problem: string, kind: EvidenceProblemKind) => void;
 }
 
 export interface ServiceStages {
@@ -148,7 +152,7 @@ export function createServiceStages(o: ServiceStagesOptions): ServiceStages {
         camera: rules ? camera : undefined,
         site,
         plates,
-        ...(rules ? { evidence: { dir: join(o.dataDir, 'evidence'), keyDir: join(o.dataDir, 'keys') } } : {}),
+        ...(rules ? { evidence: { dir: join(o.dataDir, 'evidence'), keyDir: join(o.dataDir, 'keys'), ...(o.onEvidenceProblem ? { onProblem: (v: ViolationEvent, p: string, kind: EvidenceProblemKind) => o.onEvidenceProblem!(camera, v, p, kind) } : {}) } } : {}),
       }).catch((e: unknown) => {
         release();
         throw e;

@@ -5,6 +5,7 @@ import { buildServer } from '../../server/app.js';
 import { loadServiceConfig } from '../../server/config.js';
 import { openServiceStore } from '../../server/open-store.js';
 import { recentSitePlates } from '../../server/plate-history.js';
+import { EvidenceAlerts } from '../../server/evidence-alerts.js';
 import { createServiceStages } from '../../server/service-stages.js';
 import { ensureFirstAdmin } from '../../server/users.js';
 import { DEFAULT_MODEL, modelsDir, resolveModel } from '../../vision/models.js';
@@ -63,14 +64,17 @@ export async function serve(argv: string[]): Promise<number> {
   const admin = await ensureFirstAdmin(store, process.env['ARGUS_ADMIN_PASSWORD']);
   const models = fallbackModelsDir();
   const dataDir = resolve(values.data ?? 'data');
+  const evidenceAlerts = new EvidenceAlerts();
   const stages = createServiceStages({
     config,
     dataDir,
+    onEvidenceProblem: (camera, v, problem, kind) => evidenceAlerts.problem(camera, v, problem, kind),
     siteOf: async (id) => (await store.getSite(id)) ?? undefined,
     history: (site) => recentSitePlates(store, site.id),
   });
   const server = await buildServer({ store, config, footage: { dataDir }, cameras: { ...(models ? { modelsDir: models } : {}), stages: (camera, logger) => stages.stages(camera, logger) }, auth: { secureCookies: process.env['ARGUS_SECURE_COOKIES'] === '1' }, trustProxy: process.env['ARGUS_TRUST_PROXY'] === '1' });
   const log = server.app.log;
+  evidenceAlerts.bind(server.ctx.ingest, log);
   log.info({ store: where }, `store: ${store.dialect} at ${where}`);
   if (models) log.info({ models }, `models: ARGUS_MODELS is not set, using ${models}`);
   if (admin) log.warn({ username: admin.username }, 'first admin created from ARGUS_ADMIN_PASSWORD: change the password and unset the variable');
