@@ -131,7 +131,12 @@ export function makeCase(doc: RouteDoc, kind: CaseKind, rng: Rng, hints: Hints, 
   const mode = kind === 'boundary' ? 'boundary' : 'valid';
   let params = (ps ? allowed(ps, rng, hints, mode) : {}) as Record<string, unknown>;
   let query = qs ? queryString(allowed(qs, rng, hints, mode)) : '';
-  let body: FuzzCase['body'] = bs ? { text: JSON.stringify(allowed(bs, rng, hints, mode)), contentType: 'application/json' } : undefined;
+  const bodyValue = bs ? allowed(bs, rng, hints, mode) : undefined;
+  // A body field named like a path param takes its value (`PUT /api/sites/:id` with `{ id }`): the REST convention.
+  if (bodyValue && typeof bodyValue === 'object' && !Array.isArray(bodyValue)) {
+    for (const k of Object.keys(params)) if (k in (bs?.properties ?? {})) (bodyValue as Record<string, unknown>)[k] = params[k];
+  }
+  let body: FuzzCase['body'] = bs ? { text: JSON.stringify(bodyValue), contentType: 'application/json' } : undefined;
   const rawParams = new Set<string>();
   let mutation: string = kind;
   let authHeaders: Record<string, string> | undefined;

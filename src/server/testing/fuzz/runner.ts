@@ -227,7 +227,7 @@ export async function runApiFuzz(t: TestServer, o: FuzzOptions): Promise<FuzzRep
   let round = 0;
   for (; round < o.rounds && Date.now() - t0 < o.budgetMs; round++) {
     for (const doc of docs) {
-      const hints = hintsOf(doc.url);
+      const hints = hintsOf(doc.method, doc.url);
       for (const caller of who) {
         const key = `${routeName(doc)}|${caller.name}`;
         let rng = rngs.get(key);

@@ -57,7 +57,7 @@ export async function callers(t: TestServer): Promise<Caller[]> {
 }
 
 /** Seeds the store and the data folder; returns the hints of each route (values by field name). */
-export async function seedFuzzStore(t: TestServer): Promise<(url: string) => Map<string, unknown[]>> {
+export async function seedFuzzStore(t: TestServer): Promise<(method: string, url: string) => Map<string, unknown[]>> {
   const s = t.store;
   await s.upsertSite({ id: 'fz-site2', name: 'Trạm trống', timeZone: 'Asia/Ho_Chi_Minh', district: null, ward: null, location: null });
   await s.upsertCamera({ id: 'fz-cam2', siteId: 'fz-site', name: 'Camera 2', kind: 'gateway', url: 'rtsp://127.0.0.1:9/fz2', enabled: false, location: { lat: 16.07, lng: 108.22 }, zones: { area: { district: 'Hải Châu' } }, rules: [], updatedAtMs: T0 });
@@ -89,6 +89,9 @@ export async function seedFuzzStore(t: TestServer): Promise<(url: string) => Map
     sites: ['fz-site', 'fz-site2'], cameras: ['fz-cam', 'fz-cam2'], events: ['fze0', 'fze1'], violations: ['fzv1', 'fzv2', 'fzv3'], alerts: ['fza1', 'fza2'],
     watchlists: ['fzw1'], users: [victim.id], apikeys: [victimKey.id], sightings: ['fzs1', 'fzs2'], recordings: ['fz-cam'],
   };
+  // What DELETE routes may remove: copies made to be removed, so the targets of the other routes stay.
+  const doomed = await seedDoomed(t);
+  const doomedIds: Record<string, string[]> = { ...doomed, users: [victim.id], apikeys: [victimKey.id] };
   const common = new Map<string, unknown[]>([
     ['entryId', ['fzwe1', 'nope']], ['evidenceId', ['fzv1-pkg', 'fzv3-pkg', 'nope']], ['cameraId', ['fz-cam', 'fz-cam2', 'nope']],
     ['file', ['composite.jpg', 'manifest.json', 'manifest.sig', 'clip.mp4', '20261120T080000.000Z.mp4']], ['segment', ['seg0.ts', 'seg1.ts']],
@@ -100,11 +103,30 @@ export async function seedFuzzStore(t: TestServer): Promise<(url: string) => Map
     ['tz', ['Asia/Ho_Chi_Minh', 'UTC', 'Mars/Olympus']], ['action', ['plates.search', 'auth.login']], ['cropJpeg', [TINY_JPEG]],
   ]);
   /** The hints of one route: ids and cursors of what its path names (`/api/cameras/:id` → camera ids). */
-  return (url: string) => {
+  return (method: string, url: string) => {
     const what = /^\/api\/([a-z]+)/.exec(url)?.[1] ?? '';
-    const cursor = cursors[what === 'plates' ? 'plates' : what];
-    return new Map([...common, ['id', [...(ids[what] ?? []), 'nope']], ['cursor', cursor ? [cursor] : Object.values(cursors)]]);
+    const cursor = cursors[what];
+    const del = method === 'DELETE';
+    return new Map([
+      ...common, ['id', [...((del ? doomedIds : ids)[what] ?? []), 'nope']], ['cursor', cursor ? [cursor] : Object.values(cursors)],
+      ...(del && url.includes(':entryId') ? [['id', doomed.watchlists], ['entryId', doomed.entries]] as const : []),
+    ]);
   };
+}
+
+/** Copies for DELETE routes to remove: watch lists with an entry each, disabled cameras, an empty site. */
+async function seedDoomed(t: TestServer): Promise<{ watchlists: string[]; entries: string[]; cameras: string[]; sites: string[] }> {
+  const out = { watchlists: [] as string[], entries: [] as string[], cameras: [] as string[], sites: ['fz-site2', 'fz-site3'] };
+  await t.store.upsertSite({ id: 'fz-site3', name: 'Trạm bỏ', timeZone: 'Asia/Ho_Chi_Minh', district: null, ward: null, location: null });
+  for (let i = 1; i <= 4; i++) {
+    await t.store.upsertWatchList({ id: `fzw-del${i}`, name: `Bỏ ${i}`, description: '', severity: 'info', createdAtMs: T0 });
+    await t.store.addWatchEntries(`fzw-del${i}`, [{ id: `fzwe-del${i}`, pattern: `51G1234${i}`, note: '', createdAtMs: T0, expiresAtMs: null }]);
+    await t.store.upsertCamera({ id: `fz-del${i}`, siteId: 'fz-site', name: `Bỏ ${i}`, kind: 'security', url: 'rtsp://127.0.0.1:9/del', enabled: false, location: { lat: 16, lng: 108 }, zones: {}, rules: [], updatedAtMs: T0 });
+    out.watchlists.push(`fzw-del${i}`);
+    out.entries.push(`fzwe-del${i}`);
+    out.cameras.push(`fz-del${i}`);
+  }
+  return out;
 }
 
 /** The smallest JPEG header a crop check accepts (FF D8 FF …), base64. */

@@ -213,7 +213,7 @@ export function hostileObject(s: JsonSchema, rng: Rng, hints: Hints): unknown {
   if (typeof base !== 'object' || base === null || Array.isArray(base)) return hostileValue(s, rng, hints);
   const obj = base as Record<string, unknown>;
   const props = Object.entries(s.properties ?? {});
-  const r = rng.int(0, 9);
+  const r = rng.int(0, 11);
   if (r <= 4 && props.length > 0) {
     const [k, sub] = rng.pick(props);
     obj[k] = rng.chance(0.8) ? hostileValue(sub, rng, hints) : hostileInside(sub, rng, hints);
@@ -225,7 +225,26 @@ export function hostileObject(s: JsonSchema, rng: Rng, hints: Hints): unknown {
   }
   if (r === 6) return { ...obj, [rng.pick(['extra', 'isAdmin', 'role', '$where', 'id '])]: rng.pick(HOSTILE_STRINGS) };
   if (r === 7) return pollution(rng, obj);
+  if (r === 8 || r === 9) return nastyText(s, obj, rng);
   return hostileValue(s, rng, hints);
+}
+
+/** Characters a schema of free text lets through and a store may choke on: NUL, lone surrogates, controls, bidi. */
+const NASTY_CHARS = ['\u0000', '\ud800', '\udc00', '\u0007', '\u001b[31m', '\u202e', '\ufffe', '\uffff'];
+
+/**
+ * A valid object whose free-text field (a string without pattern or enum) carries a nasty character, still within
+ * its length: it passes the schema and reaches the handler and the store.
+ */
+function nastyText(s: JsonSchema, obj: Record<string, unknown>, rng: Rng): Record<string, unknown> {
+  const free = Object.entries(s.properties ?? {}).filter(([, p]) => types(p).includes('string') && !p.pattern && !p.enum && !p.format);
+  if (free.length === 0) return obj;
+  const [k, p] = rng.pick(free);
+  const base = typeof obj[k] === 'string' && (obj[k] as string).length > 0 ? (obj[k] as string) : 'abc';
+  const bad = rng.pick(NASTY_CHARS);
+  const max = p.maxLength ?? base.length + bad.length;
+  const text = `${base.slice(0, Math.max(0, max - bad.length - 1))}${bad}x`.slice(0, max);
+  return { ...obj, [k]: text.length >= (p.minLength ?? 0) ? text : `${text}${'a'.repeat((p.minLength ?? 0) - text.length)}` };
 }
 
 /** Hostile value inside an array or object field (one item or one nested field). */
