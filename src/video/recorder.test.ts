@@ -7,18 +7,11 @@ import { buildRecordArgs, isCompleteMp4, Recorder, STAGING_DIR } from './recorde
 import { segmentStartMs } from './segment-names.js';
 import { parseSource } from './ffmpeg-args.js';
 import { probeSource } from './probe.js';
+import { ffmpegChildOf, isGone, until } from './testing/orphans.js';
 
 /** A real h264 clip with a key frame every 0.5 s (the road videos have 5–10 s GOPs: too long to cut 1 s segments). */
 function makeClip(file: string): void {
   execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=10', '-t', '4', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '5', '-pix_fmt', 'yuv420p', '-y', file]);
-}
-
-async function waitUntilAsync(ok: () => Promise<boolean>, maxMs: number): Promise<void> {
-  const until = Date.now() + maxMs;
-  while (!(await ok())) {
-    if (Date.now() > until) throw new Error(`not within ${maxMs} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function waitUntil(ok: () => boolean, maxMs: number): Promise<void> {
@@ -198,20 +191,14 @@ new Recorder({ cameraId: 'k', url: ${JSON.stringify(VIDEO)}, dir: ${JSON.stringi
 setInterval(() => undefined, 1000);
 `);
     const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'ignore' });
-    const ffmpegOf = async (): Promise<number | undefined> => {
-      for (const name of await readdir('/proc')) {
-        const st = /^\d+$/.test(name) ? await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '') : '';
-        if (Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]) === child.pid && st.includes('(ffmpeg)')) return Number(name);
-      }
-      return undefined;
-    };
     let ffmpeg: number | undefined;
-    await waitUntilAsync(async () => (ffmpeg = await ffmpegOf()) !== undefined, 20_000);
+    await until(async () => (ffmpeg = await ffmpegChildOf(child.pid!)) !== undefined, 20_000, 'the recorder ffmpeg');
     const staging = join(dir, STAGING_DIR);
-    await waitUntilAsync(async () => ((await readdir(staging))[0] !== undefined && (await stat(join(staging, (await readdir(staging))[0]!))).size > 0), 20_000);
+    // Killed while recording steadily (a segment well under way), not while ffmpeg still opens the camera.
+    await until(async () => ((await readdir(staging))[0] !== undefined && (await stat(join(staging, (await readdir(staging))[0]!))).size > 40_000), 30_000, 'a staged segment');
     child.kill('SIGKILL');
-    // Gone within seconds, not when its hour-long segment would have ended; a zombie or a missing entry both count as gone.
-    await waitUntilAsync(async () => !(await readFile(`/proc/${ffmpeg}/stat`, 'utf8').then((t) => !/\) Z /.test(t), () => false)), 5000);
+    // Gone within seconds, not when its hour-long segment would have ended.
+    await until(() => isGone(ffmpeg!), 5000, 'the orphan ffmpeg to end');
     const [left] = await readdir(staging);
     expect(left).toBeDefined();
     expect(await isCompleteMp4(join(staging, left!))).toBe(true); // SIGTERM from the kernel: ffmpeg wrote the trailer

@@ -11,13 +11,12 @@
  * segment open when ffmpeg or Argus died) is moved out under its estimated start as well, so no footage is left
  * where the listing and retention do not see it.
  */
-import { accessSync, constants } from 'node:fs';
 import { mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { ArgusError, errorMessage } from '../core/errors.js';
 import { buildInputArgs, parseSource, redactUrl, type SourceRef } from './ffmpeg-args.js';
 import { freeSegmentName, parseSegmentListLine, SegmentClock, type SegmentListEntry } from './segment-names.js';
-import { backoffDelayMs, cancellableSleep, DEFAULT_BACKOFF, lineSplitter, spawnManaged, type BackoffPolicy, type ManagedProcess } from './supervisor.js';
+import { backoffDelayMs, cancellableSleep, DEFAULT_BACKOFF, endingWithParent, lineSplitter, spawnManaged, type BackoffPolicy, type ManagedProcess } from './supervisor.js';
 
 
 /** Folder (inside a camera's folder) where ffmpeg writes the segments before they are named. */
@@ -54,33 +53,6 @@ export function buildRecordArgs(spec: RecordSpec): string[] {
     '-segment_list', 'pipe:1', '-segment_list_type', 'csv',
     `file:${join(spec.dir, STAGING_DIR, `${run}-%06d.mp4`)}`,
   ];
-}
-
-let setpriv: string | null | undefined;
-
-/** The first executable `name` on PATH, or null. */
-function onPath(name: string): string | null {
-  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
-    if (!dir) continue;
-    try {
-      accessSync(join(dir, name), constants.X_OK);
-      return join(dir, name);
-    } catch {
-      continue; // not in this folder
-    }
-  }
-  return null;
-}
-
-/**
- * The command that runs `command` so that it ends when this process dies, even by SIGKILL: on Linux, under
- * util-linux's `setpriv --pdeathsig TERM` (the kernel sends SIGTERM on the parent's death; ffmpeg then finishes its
- * open segment). A recorder writes files, not a pipe, so without it an ffmpeg outlives a killed Argus until its
- * segment ends, pulling the camera twice beside the restarted service's own recorder. Elsewhere: the command as is.
- */
-export function endingWithParent(command: string, args: readonly string[]): { command: string; args: string[] } {
-  setpriv ??= process.platform === 'linux' ? onPath('setpriv') : null;
-  return setpriv ? { command: setpriv, args: ['--pdeathsig', 'TERM', '--', command, ...args] } : { command, args: [...args] };
 }
 
 export interface RecorderOptions {
