@@ -23,11 +23,11 @@ export interface FuzzSessionOptions {
 }
 
 export async function fuzzSession(o: FuzzSessionOptions): Promise<FuzzReport> {
-  // No detector model: cameras a write route starts run without detection (no model load during the fuzz).
+  // Cameras a write route adds run without a detector (no model load during the fuzz) and never raise signal-loss
+  // alerts (a write in the background would look like a change made by whatever request was refused meanwhile).
   const noModels = await mkdtemp(join(tmpdir(), 'argus-fuzz-nomodels-'));
-  const t = await startTestServer(o.dialect, {
-    config: configSchema.parse(FUZZ_CONFIG), footageInDataDir: true, auth: { loginPerIpPerMin: 1_000_000 }, cameras: { modelsDir: noModels, restartDelayMs: 30_000 },
-  });
+  const quiet = { modelsDir: noModels, restartDelayMs: 30_000, signalLossMs: 1e9, startupGraceMs: 1e9 };
+  const t = await startTestServer(o.dialect, { config: configSchema.parse(FUZZ_CONFIG), footageInDataDir: true, auth: { loginPerIpPerMin: 1_000_000 }, cameras: quiet });
   const probe = o.dialect === 'sqlite' ? sqliteProbe(join(t.dataDir, 'argus.db')) : await postgresProbe(t.databaseUrl!);
   try {
     const report = await runApiFuzz(t, { seed: o.seed, rounds: o.rounds, budgetMs: o.budgetMs, probe, ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}), ...(o.log ? { log: o.log } : {}), ...(o.trace ? { trace: o.trace } : {}), ...(o.only ? { only: o.only } : {}) });
