@@ -9,7 +9,6 @@
  * check below finds their ids missing — tried: answering before the commit fails this test at once. With SQLite
  * the committed rows of the last batches live only in the WAL file when the process dies; the restart must replay it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,41 +19,15 @@ import { openPostgresStore } from '../src/store/postgres/index.js';
 import { createDatabase, dropDatabase, testDialects } from '../src/store/postgres/testing-db.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
 import type { KyselyStore } from '../src/store/kysely/store.js';
-import { REPO_ROOT } from './assets.js';
+import { serve as serveProcess, type Service } from './serve-process.js';
 
-const RUN = join(REPO_ROOT, 'src/cli/run.ts');
 const BATCH = 50;
 const CLIENTS = 4;
 
 /** The PostgreSQL run is skipped only where PostgreSQL is neither reachable nor required (see testDialects). */
 const pgSkip = !(await testDialects('ingest-kill')).includes('postgres');
 
-interface Service { child: ChildProcess; url: string; output: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> }
-
-/** `argus serve --port 0` on `dataDir` (or `databaseUrl`); resolves with its URL from the "listening" log line. */
-async function serve(dataDir: string, databaseUrl: string | undefined): Promise<Service> {
-  // One process (`--import tsx`, not the tsx CLI, which runs the program in a child a SIGKILL would not reach).
-  const args = ['--import', 'tsx', RUN, 'serve', '--data', dataDir, '--port', '0', ...(databaseUrl ? ['--database', databaseUrl] : [])];
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ARGUS_LOG_LEVEL: 'info', ARGUS_DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setInterval(() => {
-      const m = /Argus listening on (http:\/\/[\d.:]+)/.exec(out);
-      if (m?.[1]) {
-        clearInterval(timer);
-        resolve(m[1]);
-      }
-    }, 50);
-    void exited.then(({ code }) => {
-      clearInterval(timer);
-      reject(new Error(`serve exited (${code}) before listening: ${out.slice(-2000)}`));
-    });
-  });
-  return { child, url, output: () => out, exited };
-}
+const serve = (dataDir: string, databaseUrl: string | undefined): Promise<Service> => serveProcess({ dataDir, databaseUrl });
 
 const sightings = (tag: string) => Array.from({ length: BATCH }, (_, i) => ({
   id: `${tag}-${i}`, cameraId: `edge-${i % 7}`, atMs: Date.now() - 60_000 + i, plate: `30A${String(10000 + ((i * 7919) % 90000))}`, confidence: 0.9,

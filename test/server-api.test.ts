@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
+import { newKeys, writeSpeedingEvidence } from '../src/evidence/testing/fixture.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ulid } from '../src/core/ids.js';
 import type { PlateReadEvent } from '../src/core/plate.js';
@@ -201,9 +202,9 @@ describe.each(dialects)('the API over %s', (dialect) => {
     await writeFile(join(base, 'secret.jpg'), Buffer.concat([jpeg, Buffer.from(SECRET)]));
     await mkdir(join(data, 'recordings', 'cam-a'), { recursive: true });
     await writeFile(join(data, 'recordings', 'cam-a', '20261120T080000Z.mp4'), 'a real recording');
-    await mkdir(join(data, 'evidence', 'pkg'), { recursive: true });
-    await writeFile(join(data, 'evidence', 'pkg', 'manifest.json'), '{"real":true}');
-    await writeFile(join(data, 'evidence', 'pkg', 'composite.jpg'), jpeg);
+    // A real signed package: the notice prints only from a package that verifies.
+    await writeSpeedingEvidence(join(data, 'evidence'), await newKeys(), 'pkg');
+    const manifest = await readFile(join(data, 'evidence', 'pkg', 'manifest.json'), 'utf8');
     await mkdir(join(data, 'crops', '2026-11-20'), { recursive: true });
     await writeFile(join(data, 'crops', '2026-11-20', 's-ok.jpg'), jpeg);
     await mkdir(join(web, 'assets'), { recursive: true });
@@ -226,9 +227,9 @@ describe.each(dialects)('the API over %s', (dialect) => {
 
       // Each route really reads files from its folder (so a traversal would reach one).
       for (const [path, body] of [
-        ['/api/recordings/cam-a/20261120T080000Z.mp4', 'a real recording'], ['/api/violations/v2/evidence/pkg/files/manifest.json', '{"real":true}'],
+        ['/api/recordings/cam-a/20261120T080000Z.mp4', 'a real recording'], ['/api/violations/v2/evidence/pkg/files/manifest.json', manifest],
         ['/assets/app.js', 'console.log(1)'], ['/', '<!doctype html><title>Argus</title>'],
-      ] as const) expect(await get(path), path).toMatchObject({ status: 200, body });
+      ] satisfies Array<[string, string]>) expect(await get(path), path).toMatchObject({ status: 200, body });
       expect((await get('/api/sightings/s-ok/crop.jpg')).status).toBe(200);
       expect((await get('/api/violations/v2/notice.pdf')).status).toBe(200);
 
@@ -258,7 +259,7 @@ describe.each(dialects)('the API over %s', (dialect) => {
       }
       expect((await get('/api/violations/v1/notice.pdf')).status).toBe(200);
       const notices = (await t2.store.listAudit({ action: 'export.notice' })).items.map((a) => [a.target, (a.details as { images?: number }).images]);
-      expect(notices.sort()).toEqual([['v1', 0], ['v2', 1]]); // v2 has its composite; v1's image paths lead outside: none read
+      expect(notices.sort()).toEqual([['v1', 0], ['v2', 2]]); // v2: its package's composite and moment; v1's image paths lead outside: none read
       expect(tried).toBe(routes.length * walks.length + 3);
     } finally {
       await t2.dispose();

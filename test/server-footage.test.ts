@@ -1,10 +1,11 @@
 /** Footage against a real server: recordings, retention with an alert, HLS, snapshots, traversal, the notice PDF. */
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../src/config/schema.js';
+import { newKeys, writeSpeedingEvidence } from '../src/evidence/testing/fixture.js';
 import { RetentionService } from '../src/server/recordings.js';
 import { closeFootage } from '../src/server/routes/footage.js';
 import { startTestServer, TestClient, TEST_PASSWORD, type TestServer } from '../src/server/testing/harness.js';
@@ -172,11 +173,19 @@ describe('live view', () => {
 
 describe('notice PDF', () => {
   it('exports a one-page PDF with the evidence image and audits the export', async () => {
-    const pkg = join(dataDir, 'evidence', 'pkg1');
-    await mkdir(pkg, { recursive: true });
-    execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-i', clip, '-frames:v', '1', '-y', join(pkg, 'composite.jpg')]);
+    // A real signed package (pictures, clip, manifest, Ed25519 signature), as the evidence stage writes it.
+    const written = await writeSpeedingEvidence(join(dataDir, 'evidence'), await newKeys(), 'pkg1');
     await srv.store.insertViolation({ id: 'v1', cameraId: 'cam1', atMs: Date.UTC(2026, 10, 22, 0, 21, 5), kind: 'red_light', plateKey: '30A12345', plateDisplay: '30A-123.45', details: { cls: 'car', measurements: { signalAgeMs: 2400 } } });
     await srv.store.putEvidence({ id: 'v1-pkg', violationId: 'v1', eventId: null, kind: 'manifest', path: 'pkg1', sha256: '', bytes: 0, createdAtMs: Date.now() });
+    // A picture replaced after signing is never printed: 409 naming the file, then the real one prints.
+    const composite = join(written.dir, 'composite.jpg');
+    const original = await readFile(composite);
+    execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-i', clip, '-frames:v', '1', '-y', composite]);
+    const refused = await admin.get('/api/violations/v1/notice.pdf');
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('evidence_damaged');
+    expect(refused.body.error.message).toContain('composite.jpg');
+    await writeFile(composite, original);
     const res = await fetch(`${srv.url}/api/violations/v1/notice.pdf`, { headers: { cookie: admin.cookie } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');

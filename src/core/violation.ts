@@ -105,6 +105,8 @@ export interface ViolationEvent extends RuleEventBase {
   readonly params: JsonValue;
   /** Evidence package (filled by the pipeline). */
   readonly evidence?: EvidenceRef;
+  /** Why the violation has no evidence package (the write failed, e.g. a full disk, or was dropped). */
+  readonly evidenceProblem?: string;
 }
 
 export interface AlertEvent extends RuleEventBase {

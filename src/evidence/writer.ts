@@ -1,9 +1,9 @@
 import { createPublicKey } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, chmod, copyFile, mkdir, mkdtemp, open, rename, rm, writeFile } from 'node:fs/promises';
+import { access, chmod, copyFile, mkdir, mkdtemp, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
 import { scaleBox, type Box } from '../core/box.js';
-import { ArgusError } from '../core/errors.js';
+import { ArgusError, errorMessage } from '../core/errors.js';
 import { probeDurationSec } from './clip.js';
 import { renderComposite } from './composite.js';
 import { hashFile, isPlainFileName, MANIFEST_FILE, manifestBytes, sha256Hex, SIGNATURE_FILE, signatureBytes } from './manifest.js';
@@ -67,7 +67,7 @@ async function copyClip(input: WriteEvidenceInput, tmp: string): Promise<{ file:
   try {
     await copyFile(input.clipPath, join(tmp, file), constants.COPYFILE_EXCL);
   } catch (e) {
-    throw new ArgusError('io_failed', `cannot copy the clip ${input.clipPath}`, { cause: e });
+    throw new ArgusError('io_failed', `cannot copy the clip ${input.clipPath}: ${errorMessage(e)}`, { cause: e });
   }
   return { file, durationSec };
 }
@@ -148,7 +148,8 @@ export async function writeEvidence(input: WriteEvidenceInput): Promise<WrittenE
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EEXIST' || code === 'ENOTEMPTY') throw new ArgusError('conflict', `evidence for ${v.id} already exists at ${final}`, { cause: e });
     if (e instanceof ArgusError) throw e;
-    throw new ArgusError('io_failed', `cannot write the evidence of ${v.id} into ${parent}`, { cause: e });
+    // The cause in the message (ENOSPC, EACCES…): it is what an operator reads in the alert.
+    throw new ArgusError('io_failed', `cannot write the evidence of ${v.id} into ${parent}: ${errorMessage(e)}`, { cause: e });
   }
   await fsyncAll([parent]);
   return { uri: final, violationId: v.id, dir: final, ...built };
@@ -171,4 +172,25 @@ async function buildInto(tmp: string, input: WriteEvidenceInput): Promise<{ file
   await chmod(tmp, 0o750);
   await fsyncAll([...all.map((f) => join(tmp, f)), tmp]);
   return { files: all, ...sealed };
+}
+
+/**
+ * Removes the temporary directories (`.tmp-<id>-…`) that writes interrupted by a crash left in an evidence folder,
+ * when older than `olderThanMs` (a write in progress elsewhere is never that old). They are never evidence (the
+ * verifier skips them) and only take space on a disk that may be full. Returns what was removed; never throws.
+ */
+export async function removeStaleTemps(dir: string, olderThanMs: number, nowMs = Date.now()): Promise<{ removed: string[]; failed: string[] }> {
+  const removed: string[] = [];
+  const failed: string[] = [];
+  const names = await readdir(dir).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.startsWith(TEMP_DIR_PREFIX))) {
+    try {
+      if (nowMs - (await stat(join(dir, name))).mtimeMs < olderThanMs) continue;
+      await rm(join(dir, name), { recursive: true, force: true });
+      removed.push(name);
+    } catch {
+      failed.push(name); // removed by another writer meanwhile, or not ours to remove: left for the next start
+    }
+  }
+  return { removed, failed };
 }

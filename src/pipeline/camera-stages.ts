@@ -1,12 +1,11 @@
 import { join } from 'node:path';
 import type { CameraConfig, SiteConfig } from '../config/schema.js';
 import { ArgusError } from '../core/errors.js';
-import type { ViolationEvent } from '../core/violation.js';
 import { loadOrCreateKeyPair } from '../evidence/keys.js';
 import type { EvidenceVersions } from '../evidence/types.js';
 import { createTrackLogWriter, toReplayLine, type TrackLogWriter } from '../rules/replay.js';
 import type { FrameStage } from './analysis.js';
-import { createEvidenceStage, type EvidenceStage } from './evidence-stage.js';
+import { createEvidenceStage, type EvidenceStage, type EvidenceStageOptions } from './evidence-stage.js';
 import { createRulesStage, type RulesStage } from './rules-stage.js';
 
 export interface CameraStagesOptions {
@@ -24,7 +23,7 @@ export interface CameraStagesOptions {
         readonly sourceFile?: string | undefined;
         readonly sourceDurationSec?: number | undefined;
         readonly versions?: EvidenceVersions | undefined;
-        readonly onProblem?: (violation: ViolationEvent, problem: string) => void;
+        readonly onProblem?: EvidenceStageOptions['onProblem'];
       }
     | undefined;
 }

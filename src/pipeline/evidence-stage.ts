@@ -5,6 +5,7 @@ import type { FrameSize } from '../core/geometry.js';
 import type { TrackId } from '../core/track.js';
 import type { ViolationEvent } from '../core/violation.js';
 import { FrameRing, pickStills } from '../evidence/frames.js';
+import { removeStaleTemps } from '../evidence/writer.js';
 import type { FrameResult, FrameStage } from './analysis.js';
 import { clipFrames, runEvidenceJob, type EvidenceContext, type EvidenceJob, type RingFrame } from './evidence-job.js';
 
@@ -29,9 +30,11 @@ export interface EvidenceStageOptions extends EvidenceContext {
    * is lost, the file simply takes longer). Default: `wait` for files, `drop` for live sources.
    */
   readonly whenFull?: 'wait' | 'drop';
-  /** A violation whose evidence could not be written or was dropped (released without `evidence`). */
-  readonly onProblem?: (violation: ViolationEvent, problem: string) => void;
+  /** A violation whose evidence could not be written (`failed`: disk, encoder) or was `dropped` (released without `evidence`). */
+  readonly onProblem?: (violation: ViolationEvent, problem: string, kind: EvidenceProblemKind) => void;
 }
+
+export type EvidenceProblemKind = 'failed' | 'dropped';
 
 export interface EvidenceStats {
   readonly written: number;
@@ -78,9 +81,17 @@ export function createEvidenceStage(opts: EvidenceStageOptions): EvidenceStage {
   let chain: Promise<void> = Promise.resolve();
   const counters = { written: 0, dropped: 0, failed: 0 };
 
-  const release = (v: ViolationEvent, problem?: string): void => {
-    if (problem !== undefined) opts.onProblem?.(v, problem);
-    released.push(v);
+  // Temporary folders of writes a crash interrupted: gone before this stage writes (a write lasts seconds, not ten minutes).
+  void removeStaleTemps(opts.dir, 10 * 60_000);
+
+  /** A violation goes on; one without its evidence carries why (`evidenceProblem`: stored with it, shown to reviewers). */
+  const release = (v: ViolationEvent, problem?: { text: string; kind: EvidenceProblemKind }): void => {
+    if (problem === undefined) {
+      released.push(v);
+      return;
+    }
+    opts.onProblem?.(v, problem.text, problem.kind);
+    released.push({ ...v, evidenceProblem: problem.text });
   };
 
   const fileClip = (v: ViolationEvent): EvidenceJob['fileClip'] => {
@@ -108,7 +119,7 @@ export function createEvidenceStage(opts: EvidenceStageOptions): EvidenceStage {
         release({ ...v, evidence: { uri: w.uri, manifestSha256: w.manifestSha256 } });
       } catch (e) {
         counters.failed++;
-        release(v, `evidence not written: ${errorMessage(e)}`);
+        release(v, { text: `evidence not written: ${errorMessage(e)}`, kind: 'failed' });
       } finally {
         running--;
         slotFreed?.();
@@ -129,7 +140,7 @@ export function createEvidenceStage(opts: EvidenceStageOptions): EvidenceStage {
     hold(v) {
       if (whenFull === 'drop' && waiting.length + running >= maxPending) {
         counters.dropped++;
-        release(v, `evidence dropped: ${waiting.length + running} violations already waiting (limit ${maxPending})`);
+        release(v, { text: `evidence dropped: ${waiting.length + running} violations already waiting (limit ${maxPending})`, kind: 'dropped' });
         return true;
       }
       waiting.push(v);
@@ -152,7 +163,7 @@ export function createEvidenceStage(opts: EvidenceStageOptions): EvidenceStage {
     },
     async finish() {
       for (const v of waiting.splice(0, waiting.length)) {
-        if (!start(v, true)) release(v, 'evidence not written: no frame kept for it');
+        if (!start(v, true)) release(v, { text: 'evidence not written: no frame kept for it', kind: 'failed' });
       }
       await chain;
       return drain();

@@ -8,6 +8,7 @@ import { ArgusError, isArgusError, type ErrorCode } from '../core/errors.js';
 import { requirePermission, type Permission } from './rbac.js';
 import { HttpError } from './errors.js';
 import type { Principal } from './rbac.js';
+import { badText } from './text-guard.js';
 
 export { HttpError, sendError } from './errors.js';
 import { sendError } from './errors.js';
@@ -68,6 +69,8 @@ export function parseWith<S extends z.ZodType>(schema: S | undefined, value: unk
   if (!schema) return undefined as z.output<S>;
   const r = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
   if (!r.success) throw new HttpError(400, 'invalid_request', zodMessage(where, r.error));
+  const bad = badText(r.data, where);
+  if (bad !== null) throw new HttpError(400, 'invalid_text', `${bad}: text with a NUL character or a lone surrogate (not well-formed Unicode)`);
   return r.data;
 }
 

@@ -2,6 +2,7 @@ import { ArgusError, errorMessage, isArgusError } from '../core/errors.js';
 import type { Frame } from '../core/frame.js';
 import type { FrameSize } from '../core/geometry.js';
 import { buildDecodeArgs, DEFAULT_SOCKET_TIMEOUT_MS, isLiveKind, parseSource, redactUrl, type SourceRef } from './ffmpeg-args.js';
+import { DecodeDamage } from './decode-damage.js';
 import { ffmpegFailure } from './ffmpeg-errors.js';
 import { BoundedQueue, FrameAssembler } from './frame-reader.js';
 import { probeSource, type SourceInfo } from './probe.js';
@@ -78,6 +79,11 @@ class FfmpegFrameSource implements FrameSource {
   private lastProgressMs = 0;
   private stderrLoggedAtMs = 0;
   private stderrSuppressed = 0;
+  /** Decoder errors of the stream; `damaged` while they keep coming (health degraded, frames still delivered). */
+  private readonly damage = new DecodeDamage();
+  private damaged = false;
+  /** The last stderr line that says something (not ffmpeg's "Last message repeated"). */
+  private lastErrorLine = '';
 
   constructor(private readonly opts: FrameSourceOptions) {
     if (!(opts.fps > 0)) throw new ArgusError('invalid_argument', `fps must be > 0, got ${opts.fps}`);
@@ -241,6 +247,10 @@ class FfmpegFrameSource implements FrameSource {
         firstAt = now;
         offsetSec = this.segmentOffsetSec(now);
         this.firstFrameAtMs ??= now;
+        if (!this.damaged) this.setHealth('online');
+      }
+      if (this.damaged && this.damage.count(now) === 0) {
+        this.damaged = false;
         this.setHealth('online');
       }
       const ptsSec = offsetSec + runFrames / fps;
@@ -297,6 +307,8 @@ class FfmpegFrameSource implements FrameSource {
   private onStderr(line: string): void {
     this.counters.stderrLines++;
     const now = Date.now();
+    if (!/^\s*Last message repeated/.test(line)) this.lastErrorLine = line;
+    if (this.damage.error(now) && !this.damaged && this.state !== 'ended') this.onDamaged(now, this.lastErrorLine);
     if (now - this.stderrLoggedAtMs < 30_000) {
       this.stderrSuppressed++;
       return;
@@ -304,6 +316,17 @@ class FfmpegFrameSource implements FrameSource {
     this.opts.logger?.debug({ line: redactUrl(line), suppressed: this.stderrSuppressed }, 'ffmpeg stderr');
     this.stderrLoggedAtMs = now;
     this.stderrSuppressed = 0;
+  }
+
+  /** The decoder keeps failing: the stream is damaged. Frames go on; the health and the last error say so. */
+  private onDamaged(now: number, line: string): void {
+    this.damaged = true;
+    const n = this.damage.count(now);
+    const error = new ArgusError('source_corrupt', `video source ${redactUrl(this.opts.url)}: the stream is damaged: ${n} decoder errors in ${this.damage.windowMs / 1000} s (last: ${redactUrl(line).slice(0, 160)})`);
+    this.err = error;
+    this.opts.logger?.warn({ code: error.code, err: error.message }, 'video source damaged');
+    this.emit({ type: 'error', error, atMs: now });
+    this.setHealth('degraded');
   }
 
   private end(error?: ArgusError): void {

@@ -1,6 +1,11 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseSource } from './ffmpeg-args.js';
 import { buildHlsArgs, HLS_SEGMENT_NAME } from './hls.js';
+import { ffmpegChildOf, isGone, until } from './testing/orphans.js';
 import { buildSnapshotArgs } from './snapshot.js';
 
 describe('buildHlsArgs', () => {
@@ -27,4 +32,26 @@ describe('buildSnapshotArgs', () => {
   it.each([{ quality: 1 }, { quality: 40 }, { width: 8 }])('rejects %o', (o) => {
     expect(() => buildSnapshotArgs({ source: parseSource('/v.mp4'), ...o })).toThrow();
   });
+});
+
+describe('HlsSession', () => {
+  it('ends its ffmpeg when the process that runs it is killed (SIGKILL): a live muxer does not outlive Argus', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'argus-hls-kill-'));
+    try {
+      const clip = join(process.env.ARGUS_ASSETS ?? join(process.cwd(), '../shared/assets'), 'videos', 'opencv4nodejs_traffic.mp4');
+      const script = join(dir, 'hls.mts'); // .mts: an ES module wherever it lies (top-level await)
+      await writeFile(script, `import { HlsSession } from ${JSON.stringify(join(process.cwd(), 'src/video/hls.ts'))};
+await HlsSession.start({ url: ${JSON.stringify(clip)}, idleMs: 600_000 });
+setInterval(() => undefined, 1000);
+`);
+      const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'ignore' });
+      let ffmpeg: number | undefined;
+      await until(async () => (ffmpeg = await ffmpegChildOf(child.pid!)) !== undefined, 20_000, 'the muxer ffmpeg');
+      child.kill('SIGKILL');
+      await until(() => isGone(ffmpeg!), 5000, 'the orphan muxer to end');
+      expect(await isGone(ffmpeg!)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

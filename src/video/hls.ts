@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArgusError } from '../core/errors.js';
 import { buildInputArgs, parseSource, redactUrl, type SourceRef } from './ffmpeg-args.js';
-import { spawnManaged, type ManagedProcess } from './supervisor.js';
+import { endingWithParent, spawnManaged, type ManagedProcess } from './supervisor.js';
 
 /** Names the muxer writes: `index.m3u8` and `seg<N>.ts`. Anything else is refused before touching the disk. */
 export const HLS_SEGMENT_NAME = /^seg\d{1,9}\.ts$/;
@@ -61,7 +61,9 @@ export class HlsSession {
     const dir = await mkdtemp(join(tmpdir(), 'argus-hls-'));
     const s = new HlsSession(dir, opts);
     const live = source.kind === 'file';
-    s.proc = spawnManaged(opts.ffmpegPath ?? 'ffmpeg', buildHlsArgs({ source, dir, realtime: live, loop: live }));
+    // Files, not a pipe: without a parent-death signal a live muxer would outlive a killed Argus for ever.
+    const cmd = endingWithParent(opts.ffmpegPath ?? 'ffmpeg', buildHlsArgs({ source, dir, realtime: live, loop: live }));
+    s.proc = spawnManaged(cmd.command, cmd.args);
     const idleMs = opts.idleMs ?? 30_000;
     s.timer = setInterval(() => {
       if (Date.now() - s.lastTouchMs > idleMs) void s.stop();

@@ -1,12 +1,13 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildRecordArgs, isCompleteMp4, Recorder, STAGING_DIR } from './recorder.js';
 import { segmentStartMs } from './segment-names.js';
 import { parseSource } from './ffmpeg-args.js';
 import { probeSource } from './probe.js';
+import { ffmpegChildOf, isGone, until } from './testing/orphans.js';
 
 /** A real h264 clip with a key frame every 0.5 s (the road videos have 5–10 s GOPs: too long to cut 1 s segments). */
 function makeClip(file: string): void {
@@ -180,4 +181,28 @@ describe('Recorder', () => {
     expect(rec.status().restarts).toBeGreaterThanOrEqual(2);
     expect(rec.status().lastError).toMatch(/No such file|exited/);
   }, 20_000);
+
+  it('ends its ffmpeg when the process running the recorder is killed (SIGKILL), the open segment finished', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'argus-rec-'));
+    dirs.push(dir);
+    // A process that only records a looping file, as the service does; it is then killed without a chance to stop ffmpeg.
+    const script = join(dir, 'record.ts');
+    await writeFile(script, `import { Recorder } from ${JSON.stringify(join(process.cwd(), 'src/video/recorder.ts'))};
+new Recorder({ cameraId: 'k', url: ${JSON.stringify(VIDEO)}, dir: ${JSON.stringify(dir)}, segmentSeconds: 3600 }).start();
+setInterval(() => undefined, 1000);
+`);
+    const child = spawn(process.execPath, ['--import', 'tsx', script], { stdio: 'ignore' });
+    let ffmpeg: number | undefined;
+    await until(async () => (ffmpeg = await ffmpegChildOf(child.pid!)) !== undefined, 20_000, 'the recorder ffmpeg');
+    const staging = join(dir, STAGING_DIR);
+    // Killed while recording steadily (a segment well under way), not while ffmpeg still opens the camera.
+    await until(async () => ((await readdir(staging))[0] !== undefined && (await stat(join(staging, (await readdir(staging))[0]!))).size > 40_000), 30_000, 'a staged segment');
+    child.kill('SIGKILL');
+    // Gone within seconds, not when its hour-long segment would have ended.
+    await until(() => isGone(ffmpeg!), 5000, 'the orphan ffmpeg to end');
+    const [left] = await readdir(staging);
+    expect(left).toBeDefined();
+    expect(await isCompleteMp4(join(staging, left!))).toBe(true); // SIGTERM from the kernel: ffmpeg wrote the trailer
+  }, 60_000);
 });
+

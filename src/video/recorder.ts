@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { ArgusError, errorMessage } from '../core/errors.js';
 import { buildInputArgs, parseSource, redactUrl, type SourceRef } from './ffmpeg-args.js';
 import { freeSegmentName, parseSegmentListLine, SegmentClock, type SegmentListEntry } from './segment-names.js';
-import { backoffDelayMs, cancellableSleep, DEFAULT_BACKOFF, lineSplitter, spawnManaged, type BackoffPolicy, type ManagedProcess } from './supervisor.js';
+import { backoffDelayMs, cancellableSleep, DEFAULT_BACKOFF, endingWithParent, lineSplitter, spawnManaged, type BackoffPolicy, type ManagedProcess } from './supervisor.js';
 
 
 /** Folder (inside a camera's folder) where ffmpeg writes the segments before they are named. */
@@ -131,7 +131,8 @@ export class Recorder {
       const began = Date.now();
       const run: Run = { token: `${began.toString(36)}${(this.runs++).toString(36)}`, clock: new SegmentClock(), last: null, reported: Promise.resolve() };
       const args = buildRecordArgs({ source: this.source, dir: this.opts.dir, ...(this.opts.segmentSeconds !== undefined ? { segmentSeconds: this.opts.segmentSeconds } : {}), realtime: isFile, loop: isFile, run: run.token });
-      const proc = spawnManaged(this.opts.ffmpegPath ?? 'ffmpeg', args);
+      const cmd = endingWithParent(this.opts.ffmpegPath ?? 'ffmpeg', args);
+      const proc = spawnManaged(cmd.command, cmd.args);
       this.proc = proc;
       this.watchSegments(proc, run);
       const exit = await proc.exited;

@@ -1,4 +1,6 @@
 import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { ArgusError } from '../core/errors.js';
 
@@ -165,4 +167,32 @@ export function cancellableSleep(ms: number): { done: Promise<boolean>; cancel()
       resolveFn(false);
     },
   };
+}
+
+let setpriv: string | null | undefined;
+
+/** The first executable `name` on PATH, or null. */
+function onPath(name: string): string | null {
+  for (const dir of (process.env['PATH'] ?? '').split(delimiter)) {
+    if (!dir) continue;
+    try {
+      accessSync(join(dir, name), constants.X_OK);
+      return join(dir, name);
+    } catch {
+      continue; // not in this folder
+    }
+  }
+  return null;
+}
+
+/**
+ * The command that runs `command` so that it ends when this process dies, even by SIGKILL: on Linux, under
+ * util-linux's `setpriv --pdeathsig TERM` (the kernel sends SIGTERM on the parent's death; ffmpeg then finishes what
+ * it writes). For the ffmpeg runs that write files, not a pipe (the recorder, the HLS muxer): without it they outlive
+ * a killed Argus — a recorder until its segment ends, a live muxer for ever — pulling the camera beside the restarted
+ * service's own. Elsewhere: the command as is.
+ */
+export function endingWithParent(command: string, args: readonly string[]): { command: string; args: string[] } {
+  setpriv ??= process.platform === 'linux' ? onPath('setpriv') : null;
+  return setpriv ? { command: setpriv, args: ['--pdeathsig', 'TERM', '--', command, ...args] } : { command, args: [...args] };
 }

@@ -195,7 +195,7 @@ function analyzeStages(values: Values, setup: CameraSetup | undefined): StagePro
     ...(evidenceDir !== undefined ? {
       evidence: {
         dir: evidenceDir, keyDir: values['evidence-key'] ?? join(evidenceDir, '.keys'),
-        onProblem: (v, problem) => process.stderr.write(`argus analyze: violation ${v.id} (${v.violation}): ${problem}\n`),
+        onProblem: (_camera, v, problem) => process.stderr.write(`argus analyze: violation ${v.id} (${v.violation}): ${problem}\n`),
       },
     } : {}),
   });

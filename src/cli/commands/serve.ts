@@ -6,6 +6,7 @@ import { buildServer } from '../../server/app.js';
 import { loadServiceConfig } from '../../server/config.js';
 import { openServiceStore } from '../../server/open-store.js';
 import { recentSitePlates } from '../../server/plate-history.js';
+import { EvidenceAlerts } from '../../server/evidence-alerts.js';
 import { ensureFirstAdmin } from '../../server/users.js';
 import { DEFAULT_MODEL, modelsDir, resolveModel } from '../../vision/models.js';
 import { parseCommandArgs } from '../args.js';
@@ -69,9 +70,11 @@ export async function serve(argv: string[]): Promise<number> {
   const admin = await ensureFirstAdmin(store, process.env['ARGUS_ADMIN_PASSWORD']);
   const models = fallbackModelsDir();
   const dataDir = resolve(values.data ?? 'data');
+  // Violations whose evidence cannot be written (a full disk) raise an alert once the service exists.
+  const evidenceAlerts = new EvidenceAlerts();
   const stages = createStageProvider({
     config,
-    evidence: serviceEvidence(dataDir),
+    evidence: { ...serviceEvidence(dataDir), onProblem: (camera, v, problem, kind) => evidenceAlerts.problem(camera, v, problem, kind) },
     siteOf: async (id) => (await store.getSite(id)) ?? undefined,
     history: (site) => recentSitePlates(store, site.id),
   });
@@ -79,6 +82,7 @@ export async function serve(argv: string[]): Promise<number> {
     ...(config ? { trustedProxies: config.server.trustedProxies, ingestLimits: config.ingest } : {}),
     auditSeal: { keyDir: resolve(values['audit-keys'] ?? join(dataDir, 'keys')), ...(values['audit-anchor'] ? { anchorFile: resolve(values['audit-anchor']) } : {}) } });
   const log = server.app.log;
+  evidenceAlerts.bind(server.ctx.ingest, log);
   log.info({ store: where }, `store: ${store.dialect} at ${where}`);
   if (models) log.info({ models }, `models: ARGUS_MODELS is not set, using ${models}`);
   if (admin) log.warn({ username: admin.username }, 'first admin created from ARGUS_ADMIN_PASSWORD: change the password and unset the variable');

@@ -17,7 +17,7 @@ import type { PlateHistoryEntry } from '../../plates/site-prior.js';
 import type { SourceLogger } from '../../video/source.js';
 import type { FrameStage } from '../analysis.js';
 import { createCameraStages } from '../camera-stages.js';
-import type { EvidenceStage } from '../evidence-stage.js';
+import type { EvidenceProblemKind, EvidenceStage } from '../evidence-stage.js';
 import { siteReaderOptions, startSupervisedPool, type PlateHost } from '../plate-host.js';
 import { createPlatesStage, type PlatesStage } from '../plates-stage.js';
 
@@ -70,8 +70,8 @@ export interface EvidenceSettings {
   readonly dir: string;
   /** Directory of the Ed25519 signing key (created when absent). */
   readonly keyDir: string;
-  /** A violation whose evidence could not be written or was dropped (default: logged). */
-  readonly onProblem?: (violation: ViolationEvent, problem: string) => void;
+  /** A violation whose evidence could not be written (`failed`: a full or failing disk) or was dropped (default: logged). */
+  readonly onProblem?: (camera: CameraConfig, violation: ViolationEvent, problem: string, kind: EvidenceProblemKind) => void;
 }
 
 /** The service's evidence: packages in `<data>/evidence`, the signing key in `<data>/keys`. */
@@ -228,7 +228,10 @@ export function createStageProvider(o: StageProviderOptions): StageProvider {
       if (!rules && !host && o.recordTracksFile === undefined) return { stages: [] };
       const plates = host ? createPlatesStage({ cameraId: camera.id, host, live: context.live }) : undefined;
       const ev = rules ? o.evidence : undefined;
-      const onProblem = ev?.onProblem ?? ((v: ViolationEvent, problem: string) => log.warn({ cameraId: camera.id, violationId: v.id, problem }, 'violation without evidence'));
+      const onProblem = (v: ViolationEvent, problem: string, kind: EvidenceProblemKind): void => {
+        if (ev?.onProblem) ev.onProblem(camera, v, problem, kind);
+        else log.warn({ cameraId: camera.id, violationId: v.id, problem, kind }, 'violation without evidence');
+      };
       const set = await createCameraStages({
         camera: rules ? camera : undefined,
         site,

@@ -50,6 +50,13 @@ function text(x: number, y: number, s: string, size: number, opts: { bold?: bool
   return `<text x="${x}" y="${y}" font-family="${FONT}" font-size="${size}"${opts.bold ? ' font-weight="bold"' : ''}${opts.anchor === 'middle' ? ' text-anchor="middle"' : ''} fill="${opts.colour ?? '#000'}">${xmlEscape(s)}</text>`;
 }
 
+/** An evidence image that cannot be decoded (a damaged file): a notice is never printed with it, or without it silently. */
+export class NoticeImageError extends Error {
+  constructor(cause: unknown) {
+    super(`an evidence image cannot be decoded: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
 async function imageTags(images: readonly Buffer[], top: number, bottom: number): Promise<string> {
   const shown = images.slice(0, 2);
   if (shown.length === 0) return text(W / 2, top + 40, '(Không có hình ảnh)', 24, { anchor: 'middle', colour: '#666' });
@@ -58,7 +65,10 @@ async function imageTags(images: readonly Buffer[], top: number, bottom: number)
   let y = top;
   for (const img of shown) {
     // Re-encode: bounded size, and nothing but a plain JPEG reaches librsvg.
-    const jpeg = await sharp(img).resize({ width: W - 160, height: boxH, fit: 'inside' }).jpeg({ quality: 85 }).toBuffer({ resolveWithObject: true });
+    const jpeg = await sharp(img).resize({ width: W - 160, height: boxH, fit: 'inside' }).jpeg({ quality: 85 }).toBuffer({ resolveWithObject: true })
+      .catch((e: unknown) => {
+        throw new NoticeImageError(e);
+      });
     const x = Math.round((W - jpeg.info.width) / 2);
     out.push(`<image x="${x}" y="${y}" width="${jpeg.info.width}" height="${jpeg.info.height}" href="data:image/jpeg;base64,${jpeg.data.toString('base64')}"/>`);
     out.push(`<rect x="${x}" y="${y}" width="${jpeg.info.width}" height="${jpeg.info.height}" fill="none" stroke="#333" stroke-width="1"/>`);

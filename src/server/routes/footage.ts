@@ -20,7 +20,9 @@ import type { ServerContext } from '../context.js';
 import { resolveEvidencePath } from '../evidence-files.js';
 import { HttpError, notFound } from '../http.js';
 import { legalBasis } from '../notice/legal-basis.js';
-import { renderNotice } from '../notice/render.js';
+import { NoticeImageError, renderNotice } from '../notice/render.js';
+import { PUBLIC_KEY_FILE, readPublicKeyFile } from '../../evidence/keys.js';
+import { verifyEvidence } from '../../evidence/verify.js';
 import { listSegments } from '../recordings.js';
 import { evidenceRoutes } from './evidence.js';
 import { LookThrottle } from '../look-throttle.js';
@@ -166,6 +168,8 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sou
       const basis = legalBasis(v.kind, d.cls, m);
       const tz = site?.timeZone ?? 'Asia/Ho_Chi_Minh';
       const t = localTime(v.atMs, tz);
+      // A notice prints only what the signed package vouches for: a damaged or replaced picture is refused, not printed.
+      await assertEvidenceIntact(evidenceRoot, join(dataDir, 'keys', PUBLIC_KEY_FILE), v.id, v.evidence);
       const images = await evidenceImages(evidenceRoot, v.evidence);
       const measurements = [
         ...(m.speedKmh !== undefined ? [`Tốc độ ${Math.round(m.speedKmh)} km/h${m.limitKmh !== undefined ? ` (giới hạn ${m.limitKmh} km/h)` : ''}`] : []),
@@ -177,11 +181,32 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sou
         time: `${t.display.slice(0, 19)} (${t.offsetLabel})`, place: [cam?.name, site?.ward, site?.district].filter((x): x is string => !!x).join(', ') || v.cameraId,
         violation: kindLabel(v.kind).vi, legalBasis: basis.citation, fineVnd: basis.fineVnd, measurements, status, images,
         issuedAt: localTime(Date.now(), tz).display.slice(0, 16),
+      }).catch((e: unknown) => {
+        if (e instanceof NoticeImageError) throw new HttpError(409, 'evidence_damaged', `the evidence of violation ${v.id} is damaged (${e.message}): check the package with \`argus evidence verify\``);
+        throw e;
       });
       await ctx.audit(req, principal, 'export.notice', v.id, { cameraId: v.cameraId, images: images.length });
       return reply.type('application/pdf').header('content-disposition', `attachment; filename="notice-${v.id}.pdf"`).send(pdf);
     },
   });
+}
+
+/**
+ * Every signed package of the violation verifies (signature, every file's digest, nothing added or removed), against
+ * the service's own evidence key when it has one; else 409 `evidence_damaged` naming the problems.
+ */
+async function assertEvidenceIntact(root: string, publicKeyFile: string, violationId: string, evidence: readonly { kind: string; path: string }[]): Promise<void> {
+  const key = await readPublicKeyFile(publicKeyFile).catch(() => undefined);
+  for (const e of evidence) {
+    if (e.kind !== 'manifest') continue;
+    const dir = await resolveEvidencePath(root, e.path);
+    if (!dir) continue;
+    const r = await verifyEvidence(dir, key);
+    if (!r.ok) {
+      const what = r.problems.slice(0, 5).map((p) => `${p.file}: ${p.problem}`).join('; ');
+      throw new HttpError(409, 'evidence_damaged', `the evidence of violation ${violationId} does not verify (${what}): no notice is printed from it; check it with \`argus evidence verify\``);
+    }
+  }
 }
 
 /** Composite first, then stills: files of the evidence records, or of a package folder — only under the evidence root. */

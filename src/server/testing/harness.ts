@@ -20,12 +20,15 @@ export interface TestServer {
   readonly store: Store;
   readonly url: string;
   readonly dataDir: string;
+  /** PostgreSQL runs: the throw-away database's URL. */
+  readonly databaseUrl?: string;
   /** Rewrites SQL in the same database (tamper tests). */
   exec(sqlText: string): Promise<void>;
   dispose(): Promise<void>;
 }
 
-export async function startTestServer(dialect: 'sqlite' | 'postgres', opts: Partial<ServerOptions> & { config?: ArgusConfig } = {}): Promise<TestServer> {
+/** `footageInDataDir`: recordings, evidence and crops under the server's own temporary data dir (`dataDir`). */
+export async function startTestServer(dialect: 'sqlite' | 'postgres', opts: Partial<ServerOptions> & { config?: ArgusConfig; footageInDataDir?: boolean } = {}): Promise<TestServer> {
   const dataDir = await mkdtemp(join(tmpdir(), 'argus-server-'));
   let pgName: string | undefined;
   let databaseUrl: string | undefined;
@@ -36,7 +39,8 @@ export async function startTestServer(dialect: 'sqlite' | 'postgres', opts: Part
   }
   const { store } = await openServiceStore({ dataDir, ...(databaseUrl ? { databaseUrl } : {}) }, {});
   for (const role of ROLES) await createUser(store, { username: role, password: TEST_PASSWORD, roles: [role] });
-  const server = await buildServer({ store, logger: false, startCameras: false, webRoot: join(dataDir, 'no-ui'), ...opts });
+  const { footageInDataDir, ...serverOpts } = opts;
+  const server = await buildServer({ store, logger: false, startCameras: false, webRoot: join(dataDir, 'no-ui'), ...(footageInDataDir ? { footage: { dataDir } } : {}), ...serverOpts });
   const url = await server.listen(0);
   const exec = async (sqlText: string): Promise<void> => {
     const s = store as unknown as { connection?: { exec(t: string): void }; pool?: { query(t: string): Promise<unknown> } };
@@ -44,7 +48,7 @@ export async function startTestServer(dialect: 'sqlite' | 'postgres', opts: Part
     else await s.pool!.query(sqlText);
   };
   return {
-    server, store, url, dataDir, exec,
+    server, store, url, dataDir, exec, ...(databaseUrl ? { databaseUrl } : {}),
     async dispose() {
       await server.close();
       if (pgName) await dropDatabase(pgName);
