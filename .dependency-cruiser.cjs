@@ -2,9 +2,12 @@
  * The import direction of DESIGN.md §3, enforced in CI:
  *   core ← config ← {video, vision, tracking, plates, rules, evidence} ← pipeline ← {store, bus} ← server ← cli
  * A module may import only from its own layer or the layers to its left. Never back up.
+ * `contract` (the API's response schemas, imported by web/ too) stands beside them: it imports only core and zod,
+ * and only server and cli import it.
  */
 const layers = {
   core: [],
+  contract: ['core'],
   config: ['core'],
   video: ['core', 'config'],
   vision: ['core', 'config'],
@@ -15,8 +18,8 @@ const layers = {
   pipeline: ['core', 'config', 'video', 'vision', 'tracking', 'plates', 'rules', 'evidence'],
   store: ['core', 'config', 'video', 'vision', 'tracking', 'plates', 'rules', 'evidence', 'pipeline'],
   bus: ['core', 'config', 'video', 'vision', 'tracking', 'plates', 'rules', 'evidence', 'pipeline'],
-  server: ['core', 'config', 'video', 'vision', 'tracking', 'plates', 'rules', 'evidence', 'pipeline', 'store', 'bus'],
-  cli: ['core', 'config', 'video', 'vision', 'tracking', 'plates', 'rules', 'evidence', 'pipeline', 'store', 'bus', 'server'],
+  server: ['core', 'contract', 'config', 'video', 'vision', 'tracking', 'plates', 'rules', 'evidence', 'pipeline', 'store', 'bus'],
+  cli: ['core', 'contract', 'config', 'video', 'vision', 'tracking', 'plates', 'rules', 'evidence', 'pipeline', 'store', 'bus', 'server'],
 };
 const all = Object.keys(layers);
 const forbidden = Object.entries(layers).map(([layer, allowed]) => {
@@ -28,6 +31,13 @@ const forbidden = Object.entries(layers).map(([layer, allowed]) => {
     from: { path: `^src/${layer}/` },
     to: { path: `^src/(${banned.join('|') || '__none__'})/` },
   };
+});
+forbidden.push({
+  name: 'contract-for-the-browser',
+  comment: 'src/contract is read by the web build: no Node built-ins, no package but zod (the web build, with no Node types, checks the core files it reaches)',
+  severity: 'error',
+  from: { path: '^src/contract/' },
+  to: { dependencyTypes: ['core', 'npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'], pathNot: '(^|/)node_modules/zod/' },
 });
 forbidden.push({
   name: 'no-circular',

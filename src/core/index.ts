@@ -11,3 +11,4 @@ export * from './direction.js';
 export * from './violation.js';
 export * from './plate.js';
 export * from './stats.js';
+export * from './kinds.js';
