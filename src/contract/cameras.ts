@@ -77,7 +77,8 @@ export const cameras = listOf(camera);
 
 /** One camera for the set-up editor: its geometry and rules as in the config file (the config schema checks edits). */
 export const cameraDetail = camera.extend({
-  lines: jsonValue, zones: jsonValue, lanes: jsonValue, signals: jsonValue, calibration: jsonValue, speedLimits: jsonValue, rules: jsonValue,
+  lines: z.array(jsonValue), zones: z.array(jsonValue), lanes: z.array(jsonValue), signals: z.array(jsonValue), rules: z.array(jsonValue),
+  calibration: jsonValue, speedLimits: jsonValue,
   plates: z.union([z.boolean(), z.literal('anpr')]),
   /** `config`: the config file defines this camera and rewrites it at the next start (edits are temporary). */
   managedBy: z.enum(['config', 'store']),

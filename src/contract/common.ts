@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { SEVERITIES } from '../core/violation.js';
 
 /** Any JSON value (stored payloads, details of the audit, geometry as in the config file). */
-export const jsonValue = z.json();
+export const jsonValue = z.json().meta({ id: 'JsonValue', description: 'Any JSON value' });
 export type JsonValue = z.infer<typeof jsonValue>;
 export const jsonObject = z.record(z.string(), jsonValue);
 
@@ -44,7 +44,8 @@ export type AccessScope = z.infer<typeof accessScope>;
 
 /** What a route that is not JSON answers with (files, streams), for OpenAPI and the tests. */
 export interface ContentResponse {
-  readonly contentType: string;
+  /** The media types a 2xx answer may have (parameters such as `charset` aside). */
+  readonly contentTypes: readonly string[];
   readonly description: string;
 }
-export const content = (contentType: string, description: string): ContentResponse => ({ contentType, description });
+export const content = (types: string | readonly string[], description: string): ContentResponse => ({ contentTypes: typeof types === 'string' ? [types] : types, description });

@@ -16,6 +16,7 @@ export const health = z.strictObject({
 export type Health = z.infer<typeof health>;
 
 export const openApiDocument = z.looseObject({ openapi: z.literal('3.1.0'), paths: z.record(z.string(), z.unknown()) });
+export type OpenApiDocument = z.infer<typeof openApiDocument>;
 
 /** What the UI draws under the cameras. */
 export const mapSettings = z.strictObject({

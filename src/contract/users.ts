@@ -83,7 +83,7 @@ export type ApiKey = z.infer<typeof apiKey>;
 export const apiKeys = listOf(apiKey);
 
 /** A new key: its secret is in this answer and nowhere else, ever. */
-export const newApiKey = z.strictObject({
+export const apiKeyCreated = z.strictObject({
   id: z.string(),
   name: z.string(),
   prefix: z.string(),
@@ -93,4 +93,4 @@ export const newApiKey = z.strictObject({
   expiresAtMs: z.number(),
   secret: z.string(),
 });
-export type NewApiKey = z.infer<typeof newApiKey>;
+export type NewApiKey = z.infer<typeof apiKeyCreated>;

@@ -77,7 +77,7 @@ export const CAMERA_KIND_LABELS: { readonly [K in CameraKind]: ViEn } = {
   speed: { vi: 'Đo tốc độ', en: 'Speed point' },
   overview: { vi: 'Toàn cảnh', en: 'Overview' },
   face_crowd: { vi: 'Khuôn mặt, đám đông', en: 'Faces and crowds' },
-  shared: { vi: 'Camera dùng chung', en: 'Shared feed' },
+  shared: { vi: 'Chia sẻ từ đơn vị khác', en: 'Shared by another agency' },
 };
 
 export const SEVERITY_LABELS: { readonly [K in Severity]: ViEn } = {

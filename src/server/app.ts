@@ -22,6 +22,7 @@ import { installErrorHandler, Router, sendError } from './http.js';
 import { Ingest, type IngestOptions } from './ingest.js';
 import { LiveHub, type LiveHubOptions } from './live.js';
 import { retentionFromConfig } from './recordings.js';
+import { ResponseCheck } from './response-check.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { eventRoutes } from './routes/events.js';
@@ -59,6 +60,8 @@ export interface ServerOptions {
   readonly ingest?: IngestOptions;
   /** The live push: client limit, heartbeat, how often each stream's session is re-checked. */
   readonly live?: Omit<LiveHubOptions, 'log'>;
+  /** Check every answer against its route's response in src/contract (tests; response-check.ts). Default false. */
+  readonly checkResponses?: boolean;
 }
 
 export interface ArgusServer {
@@ -114,7 +117,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   const recordingsDir = opts.footage?.dataDir !== undefined ? join(resolve(opts.footage.dataDir), 'recordings') : undefined;
   const cameras = new CameraManager({ ...(recordingsDir ? { recordingsDir } : {}), ...opts.cameras, ingest, hub, logger: app.log });
   const auth = new Auth(store, { ...DEFAULT_AUTH, ...opts.auth });
-  const router = new Router(app);
+  const router = new Router(app, opts.checkResponses ? new ResponseCheck() : undefined);
   const ctx: ServerContext = { store, auth, hub, cameras, ingest, router, log: app.log, startedAtMs: Date.now(), configCameraIds: new Set((opts.config?.cameras ?? []).map((c) => c.id)), audit: auditWriter(store) };
 
   app.addHook('onRequest', async (req, reply) => {

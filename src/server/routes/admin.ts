@@ -1,5 +1,8 @@
 /** Users and roles, API keys (admin) and the audit log (admin, supervisor). */
 import { z } from 'zod';
+import { auditPage, auditVerification } from '../../contract/audit.js';
+import { ok } from '../../contract/common.js';
+import { apiKeyCreated, apiKeys, roles as rolesList, user, users } from '../../contract/users.js';
 import type { ServerContext } from '../context.js';
 import type { AccessScope } from '../../store/store.js';
 import { API_KEY_DEFAULT_LIFETIME_MS, API_KEY_MAX_LIFETIME_MS, isEverywhere, scopeExcess } from '../apikeys.js';
@@ -30,10 +33,19 @@ const auditQuery = z.strictObject({ ...timeQuery, ...pageQuery, actor: z.string(
 
 export function adminRoutes(ctx: ServerContext): void {
   const { router: r, store } = ctx;
-  r.add({ method: 'GET', url: '/api/roles', tag: 'users', permission: 'users.read', summary: 'Roles and their permissions (the RBAC table)', handler: async () => ({ items: ROLES.map((name) => ({ name, permissions: ROLE_PERMISSIONS[name] })) }) });
-  r.add({ method: 'GET', url: '/api/users', tag: 'users', permission: 'users.read', summary: 'Users', handler: async () => ({ items: (await store.listUsers()).map(publicUser) }) });
+  r.add({
+    method: 'GET', url: '/api/roles', tag: 'users', permission: 'users.read', summary: 'Roles and their permissions (the RBAC table)',
+    response: rolesList,
+    handler: async () => ({ items: ROLES.map((name) => ({ name, permissions: ROLE_PERMISSIONS[name] })) }),
+  });
+  r.add({
+    method: 'GET', url: '/api/users', tag: 'users', permission: 'users.read', summary: 'Users',
+    response: users,
+    handler: async () => ({ items: (await store.listUsers()).map(publicUser) }),
+  });
   r.add({
     method: 'POST', url: '/api/users', tag: 'users', permission: 'users.write', summary: 'Create a user (audited)', body: userBody,
+    response: user,
     handler: async ({ req, principal, body }) => {
       const u = await createUser(store, body);
       await ctx.audit(req, principal, 'user.create', u.id, { username: u.username, roles: u.roles as string[] });
@@ -42,6 +54,7 @@ export function adminRoutes(ctx: ServerContext): void {
   });
   r.add({
     method: 'PATCH', url: '/api/users/:id', tag: 'users', permission: 'users.write', summary: 'Edit, disable, unlock or reset the password of a user (audited)', params: idParams, body: userPatch,
+    response: user,
     handler: async ({ req, principal, params, body }) => {
       if (!(await store.getUser(params.id))) throw notFound('user');
       if (body.password !== undefined) checkPasswordStrength(body.password);
@@ -62,6 +75,7 @@ export function adminRoutes(ctx: ServerContext): void {
   });
   r.add({
     method: 'DELETE', url: '/api/users/:id', tag: 'users', permission: 'users.write', summary: 'Delete a user (audited)', params: idParams,
+    response: ok,
     handler: async ({ req, principal, params }) => {
       if (principal!.userId === params.id) throw new HttpError(400, 'invalid_request', 'you cannot delete yourself');
       if (!(await store.getUser(params.id))) throw notFound('user');
@@ -74,9 +88,14 @@ export function adminRoutes(ctx: ServerContext): void {
     },
   });
 
-  r.add({ method: 'GET', url: '/api/apikeys', tag: 'apikeys', permission: 'apikeys.write', summary: 'API keys (no secrets)', handler: async () => ({ items: (await store.listApiKeys()).map(({ keyHash: _h, ...k }) => k) }) });
+  r.add({
+    method: 'GET', url: '/api/apikeys', tag: 'apikeys', permission: 'apikeys.write', summary: 'API keys (no secrets)',
+    response: apiKeys,
+    handler: async () => ({ items: (await store.listApiKeys()).map(({ keyHash: _h, ...k }) => k) }),
+  });
   r.add({
     method: 'POST', url: '/api/apikeys', tag: 'apikeys', permission: 'apikeys.write', summary: 'Create a partner API key; the secret is shown once (audited)', body: keyBody,
+    response: apiKeyCreated,
     handler: async ({ req, principal, body }) => {
       const now = Date.now();
       const { scope, expiresAtMs } = await checkNewKey(ctx, principal!, body, now);
@@ -91,6 +110,7 @@ export function adminRoutes(ctx: ServerContext): void {
   });
   r.add({
     method: 'DELETE', url: '/api/apikeys/:id', tag: 'apikeys', permission: 'apikeys.write', summary: 'Revoke an API key (audited)', params: idParams,
+    response: ok,
     handler: async ({ req, principal, params }) => {
       if (!(await store.revokeApiKey(params.id, Date.now()))) throw notFound('API key');
       await ctx.hub.recheck({ actor: `apikey:${params.id}` });
@@ -101,13 +121,18 @@ export function adminRoutes(ctx: ServerContext): void {
 
   r.add({
     method: 'GET', url: '/api/audit', tag: 'audit', permission: 'audit.read', summary: 'The audit log, oldest first (reading it is audited too)', query: auditQuery,
+    response: auditPage,
     handler: async ({ req, principal, query }) => {
       const page = await store.listAudit({ fromMs: query.from, toMs: query.to, limit: query.limit, cursor: query.cursor, actor: query.actor, action: query.action });
       await ctx.audit(req, principal, 'audit.read', null, { actor: query.actor, action: query.action });
       return page;
     },
   });
-  r.add({ method: 'GET', url: '/api/audit/verify', tag: 'audit', permission: 'audit.read', summary: 'Recompute the hash chain', handler: async () => store.verifyAuditChain() });
+  r.add({
+    method: 'GET', url: '/api/audit/verify', tag: 'audit', permission: 'audit.read', summary: 'Recompute the hash chain',
+    response: auditVerification,
+    handler: async () => store.verifyAuditChain(),
+  });
 }
 
 /** A new key acts within its creator: their permissions, their area (a machine key for ingest names its cameras), a bounded life. */

@@ -2,6 +2,7 @@
  * Sightings: the plate crop of one sighting as JPEG, the thumbnail of plate search and trace. Same permission as
  * the search, same camera scope as the sighting, audited as a footage view; only files inside the crops root.
  */
+import { content } from '../../contract/common.js';
 import { readFile } from 'node:fs/promises';
 import type { ServerContext } from '../context.js';
 import { resolveCrop } from '../crops.js';
@@ -15,6 +16,7 @@ export function sightingRoutes(cropsRoot: string | undefined): (ctx: ServerConte
     const { router: r, store } = ctx;
     r.add({
       method: 'GET', url: '/api/sightings/:id/crop.jpg', tag: 'plates', permission: 'plates.search', summary: 'The plate crop of a sighting, JPEG (audited)', params: idParams,
+      response: content('image/jpeg', 'The plate crop'),
       handler: async ({ req, reply, principal, params }) => {
         const s = await store.getSighting(params.id);
         if (!s) throw notFound('sighting');
