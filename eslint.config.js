@@ -1,10 +1,11 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'web/**', 'coverage/**'] },
+  // web/: its sources are linted (web/src, with web/tsconfig.json); its build output and packages are not.
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'web/dist/**', 'web/node_modules/**', 'web/scripts/**', 'web/vite.config.ts'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', 'web/src/**/*.tsx'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
