@@ -1,8 +1,8 @@
 /** Login, logout, who am I, health, OpenAPI. */
+import { z } from 'zod';
 import { ok } from '../../contract/common.js';
 import { health, openApiDocument } from '../../contract/system.js';
 import { loginAnswer, me } from '../../contract/users.js';
-import { z } from 'zod';
 import type { ServerContext } from '../context.js';
 import { HttpError } from '../http.js';
 import { LoginRefused } from '../login.js';

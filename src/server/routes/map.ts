@@ -3,9 +3,9 @@
  * blank offline outline by default), and `GET /api/map/tiles.pmtiles` serves a local PMTiles archive with HTTP range
  * requests, so the browser reads it from the service itself (CSP `connect-src 'self'`).
  */
+import { resolve } from 'node:path';
 import { content } from '../../contract/common.js';
 import { mapSettings as mapSettingsSchema, type MapSettings } from '../../contract/system.js';
-import { resolve } from 'node:path';
 import type { MapConfig } from '../../config/map.js';
 import { ArgusError } from '../../core/errors.js';
 import type { ServerContext } from '../context.js';

@@ -2,8 +2,8 @@
  * Sightings: the plate crop of one sighting as JPEG, the thumbnail of plate search and trace. Same permission as
  * the search, same camera scope as the sighting, audited as a footage view; only files inside the crops root.
  */
-import { content } from '../../contract/common.js';
 import { readFile } from 'node:fs/promises';
+import { content } from '../../contract/common.js';
 import type { ServerContext } from '../context.js';
 import { resolveCrop } from '../crops.js';
 import { notFound } from '../http.js';
