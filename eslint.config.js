@@ -17,4 +17,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  {
+    // The web takes only types from the API contract (its zod schemas stay out of the bundle); names of kinds come
+    // from @contract/labels, which has no zod.
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ name: '@contract', message: 'import type from @contract (values: @contract/labels)', allowTypeImports: true }],
+        patterns: [{ regex: '^@contract/(?!labels$)', message: 'import type from @contract (values: @contract/labels)', allowTypeImports: true }],
+      }],
+    },
+  },
 );
