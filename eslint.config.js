@@ -1,10 +1,11 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'web/**', 'coverage/**'] },
+  // web/: its sources are linted (web/src, with web/tsconfig.json); its build output and packages are not.
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'web/dist/**', 'web/node_modules/**', 'web/scripts/**', 'web/vite.config.ts'] },
   ...tseslint.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', 'web/src/**/*.tsx'],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
@@ -14,6 +15,17 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       'no-empty': ['error', { allowEmptyCatch: false }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The web takes only types from the API contract (its zod schemas stay out of the bundle); names of kinds come
+    // from @contract/labels, which has no zod.
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', {
+        paths: [{ name: '@contract', message: 'import type from @contract (values: @contract/labels)', allowTypeImports: true }],
+        patterns: [{ regex: '^@contract/(?!labels$)', message: 'import type from @contract (values: @contract/labels)', allowTypeImports: true }],
+      }],
     },
   },
 );

@@ -369,6 +369,14 @@ describe.each(dialects)('the API over %s', (dialect) => {
     expect(review.requestBody.content['application/json'].schema.properties.decision.enum).toEqual(['confirmed', 'rejected']);
     expect(review['x-permission']).toBe('violations.review');
     expect(doc.paths['/api/events'].get.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['from', 'to', 'cursor', 'cameras', 'kinds']));
+    // Every operation says what it answers (src/contract): a JSON schema, or the media types of a file or stream.
+    const ops = Object.values(doc.paths as Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>).flatMap((p) => Object.values(p));
+    expect(ops.length).toBeGreaterThan(50);
+    for (const op of ops) expect(Object.keys(op.responses['200']?.content ?? {}).length).toBeGreaterThan(0);
+    const events = doc.paths['/api/events'].get.responses['200'].content['application/json'].schema;
+    expect(JSON.stringify(events)).toContain('"redacted"');
+    expect(Object.keys(doc.paths['/api/violations.csv'].get.responses['200'].content)).toEqual(['text/csv']);
+    expect(doc.components.schemas.JsonValue).toBeDefined();
   });
 
   it('serves each role the data fields of the classes it reads: no plate text to a viewer from events, one event, live or alerts', async () => {

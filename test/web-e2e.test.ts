@@ -4,6 +4,8 @@
  * Screenshots of every main screen go to test-artifacts/screens/.
  */
 import { describe, expect, it } from 'vitest';
+import { VIOLATION_LABELS } from '../src/core/labels.js';
+import { VIOLATION_KINDS } from '../src/core/violation.js';
 import { PASSWORD, skipReason, webUi } from './web/harness.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- playwright-core is loaded from web/node_modules at run time */
@@ -96,6 +98,22 @@ describe.skipIf(skipReason !== '')(`the command-centre web UI${skipReason ? ` (s
     expect(v?.status).toBe('confirmed');
     expect(v?.history.at(-1)?.reason).toBe('Tốc độ đo 72 km/h trong vùng 50 km/h');
     expect(await page.getByTestId('violation-queue').textContent()).not.toContain('43A-123.45');
+  });
+
+  it('names every violation kind a rule can emit, from the one table of names (src/core/labels.ts)', async () => {
+    const atMs = Date.now() - 120_000;
+    for (const [i, kind] of VIOLATION_KINDS.entries()) {
+      await ui.store.insertViolation({ id: `v-kind-${i}`, cameraId: 'cam-cau-rong', atMs: atMs - i * 1000, kind, plateKey: `43K${10000 + i}`, plateDisplay: `43K-${100 + i}.00`, details: {} });
+    }
+    await page.goto(`${ui.url}/#/map`);
+    await page.getByRole('link', { name: 'Vi phạm' }).click();
+    const queue = page.getByTestId('violation-queue');
+    await queue.filter({ hasText: `43K-${100 + VIOLATION_KINDS.length - 1}.00` }).waitFor();
+    const text = (await queue.textContent()) as string;
+    for (const kind of VIOLATION_KINDS) {
+      expect(text, kind).toContain(VIOLATION_LABELS[kind].vi);
+      expect(text, kind).not.toContain(kind);
+    }
   });
 
   it('finds a plate by prefix and shows its trace as a timeline and a route on the map', async () => {

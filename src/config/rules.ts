@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RuleKindName } from '../core/kinds.js';
 import { accidentParams } from './rules/accident.js';
 import { congestionParams } from './rules/congestion.js';
 import { crowdParams } from './rules/crowd.js';
@@ -37,6 +38,10 @@ export const RULE_PARAM_SCHEMAS = [
 export const ruleSchema = z.discriminatedUnion('kind', RULE_PARAM_SCHEMAS).describe('A rule (choose by `kind`)');
 export type RuleConfig = z.infer<typeof ruleSchema>;
 export type RuleKind = RuleConfig['kind'];
+/** The schemas above are exactly core's RULE_KINDS (the list the API and the web know): a compile error otherwise. */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const ruleKindsMatch: Same<RuleKind, RuleKindName> = true;
+void ruleKindsMatch;
 
 export type RefKind = 'zone' | 'line' | 'lane' | 'signal';
 

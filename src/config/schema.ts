@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VEHICLE_CLASSES } from '../core/classes.js';
+import { CAMERA_KINDS } from '../core/kinds.js';
 import { PROVINCE_CODES } from '../core/plate.js';
 import { detectorSchema, LEGACY_DETECTOR_KEYS } from './detectors.js';
 import { mapSchema } from './map.js';
@@ -12,7 +13,7 @@ import { RULES_NEEDING_CALIBRATION, RULES_NEEDING_SPEED_LIMITS, ruleRefs, ruleSc
  * the docs and the UI forms. Geometry is normalised 0–1 of the camera picture.
  */
 
-export const CAMERA_KINDS = ['security', 'intersection', 'gateway', 'speed', 'overview', 'face_crowd', 'shared'] as const;
+export { CAMERA_KINDS } from '../core/kinds.js';
 
 const id = z
   .string()

@@ -29,3 +29,9 @@ export interface LineCrossEvent extends EventBase {
 /** Every event a camera (or a section of two cameras) produces. Switch on `kind`. */
 export type ArgusEvent = LineCrossEvent | PlateReadEvent | ViolationEvent | AlertEvent | ZoneEvent | SectionSpeedEvent;
 export type EventKind = ArgusEvent['kind'];
+
+/** Every event kind, as a list (the type check below fails when a kind is added to ArgusEvent and not here, or back). */
+export const EVENT_KINDS = ['line.cross', 'plate.read', 'violation', 'alert', 'zone.enter', 'zone.exit', 'section_speed'] as const;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const eventKindsComplete: Same<(typeof EVENT_KINDS)[number], EventKind> = true;
+void eventKindsComplete;

@@ -12,3 +12,4 @@ export * from './violation.js';
 export * from './plate.js';
 export * from './stats.js';
 export * from './blob.js';
+export * from './kinds.js';

@@ -15,7 +15,12 @@ export const PROVINCE_CODES: ReadonlySet<number> = new Set([
  * Category a plate's background colour tells (Circular 79/2024/TT-BCA): white private, yellow commercial
  * transport, blue state agencies, red military; diplomatic/international/foreign series (NG, QT, NN).
  */
-export type PlateCategory = 'private' | 'commercial' | 'state' | 'military' | 'diplomatic' | 'unknown';
+export const PLATE_CATEGORIES = ['private', 'commercial', 'state', 'military', 'diplomatic', 'unknown'] as const;
+export type PlateCategory = (typeof PLATE_CATEGORIES)[number];
+
+/** How a plate search mode matches a query, and how one hit matched (ranked in this order; `none`: no match). */
+export const PLATE_MATCH_MODES = ['exact', 'prefix', 'wildcard', 'fuzzy'] as const;
+export const PLATE_MATCH_KINDS = ['exact', 'equivalent', 'prefix', 'wildcard', 'fuzzy', 'none'] as const;
 
 /** One reading of a licence plate. */
 export interface PlateRead {

@@ -35,6 +35,16 @@ export type ViolationKind = (typeof VIOLATION_KINDS)[number];
 export const ALERT_KINDS = ['congestion', 'crowd', 'accident', 'dwell'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
+/** Alerts the service raises itself: camera signal, storage, a watch-list hit of a plate read. */
+export const SERVICE_ALERT_KINDS = ['signal_loss', 'signal_restored', 'disk_full', 'watchlist_hit'] as const;
+/** Every kind a stored alert can have: a rule's alert or the service's own. */
+export const ALERT_RECORD_KINDS = [...ALERT_KINDS, ...SERVICE_ALERT_KINDS] as const;
+export type AlertRecordKind = (typeof ALERT_RECORD_KINDS)[number];
+
+/** Severity of an alert and of a watch list. */
+export const SEVERITIES = ['info', 'warning', 'critical'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
 /** Congestion level: 0 free flow, 1 heavy, 2 congested, 3 standstill. */
 export type CongestionLevel = 0 | 1 | 2 | 3;
 

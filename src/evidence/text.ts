@@ -1,26 +1,8 @@
 import type { ObjectClass } from '../core/classes.js';
+import { VIOLATION_LABELS, type ViEn, type ViolationLabel } from '../core/labels.js';
 import type { LightState } from './types.js';
 
-/** A Vietnamese text with its short English gloss. */
-export interface ViEn {
-  readonly vi: string;
-  readonly en: string;
-}
-
-/** Violation names (Decree 168/2024/NĐ-CP wording where one exists). Keys: rule kinds, aliases included. */
-const KIND_LABELS: Readonly<Record<string, ViEn>> = {
-  red_light: { vi: 'Không chấp hành hiệu lệnh của đèn tín hiệu giao thông', en: 'Red-light running' },
-  amber_light: { vi: 'Không chấp hành hiệu lệnh của đèn tín hiệu giao thông (đèn vàng)', en: 'Amber-light running' },
-  wrong_way: { vi: 'Đi ngược chiều', en: 'Wrong-way driving' },
-  wrong_lane: { vi: 'Không đi đúng phần đường, làn đường quy định', en: 'Wrong lane' },
-  prohibited_entry: { vi: 'Đi vào khu vực, đường có biển báo cấm', en: 'Prohibited entry' },
-  prohibited_turn: { vi: 'Chuyển hướng tại nơi có biển báo cấm rẽ', en: 'Prohibited turn' },
-  speeding: { vi: 'Điều khiển xe chạy quá tốc độ quy định', en: 'Speeding' },
-  section_speeding: { vi: 'Chạy quá tốc độ trung bình quy định trên đoạn đường', en: 'Section average speed' },
-  illegal_stopping: { vi: 'Dừng, đỗ xe không đúng nơi quy định', en: 'Illegal stopping/parking' },
-  stop_line: { vi: 'Dừng xe vượt quá vạch dừng khi đèn đỏ', en: 'Stop-line encroachment' },
-  too_many_riders: { vi: 'Chở theo từ 02 người trở lên trên xe', en: 'Three or more riders on a motorbike' },
-};
+export type { ViEn } from '../core/labels.js';
 
 const KIND_ALIASES: Readonly<Record<string, string>> = {
   redlight: 'red_light',
@@ -39,11 +21,11 @@ const KIND_ALIASES: Readonly<Record<string, string>> = {
   prohibited: 'prohibited_entry',
 };
 
-/** Printable name of a violation kind (`violation.` prefix, `-` or `.` separators accepted). */
+/** Legal name of a violation kind (core/labels.ts; `violation.` prefix, `-` or `.` separators and old names accepted). */
 export function kindLabel(kind: string): ViEn {
   const k = kind.replace(/^violation[._]/, '').replace(/[-.\s]/g, '_').toLowerCase();
-  const label = KIND_LABELS[KIND_ALIASES[k] ?? k];
-  return label ?? { vi: `Vi phạm: ${kind}`, en: kind };
+  const label = (VIOLATION_LABELS as Readonly<Record<string, ViolationLabel>>)[KIND_ALIASES[k] ?? k];
+  return label?.legal ?? { vi: `Vi phạm: ${kind}`, en: kind };
 }
 
 const CLASS_LABELS: Readonly<Record<ObjectClass, ViEn>> = {

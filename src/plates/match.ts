@@ -8,9 +8,10 @@
  * Ranking: exact > equivalent > prefix > wildcard > fuzzy (by distance).
  */
 import { ArgusError } from '../core/errors.js';
+import type { PLATE_MATCH_KINDS, PLATE_MATCH_MODES } from '../core/plate.js';
 
-export type PlateMatchMode = 'exact' | 'prefix' | 'wildcard' | 'fuzzy';
-export type PlateMatchKind = 'exact' | 'equivalent' | 'prefix' | 'wildcard' | 'fuzzy' | 'none';
+export type PlateMatchMode = (typeof PLATE_MATCH_MODES)[number];
+export type PlateMatchKind = (typeof PLATE_MATCH_KINDS)[number];
 
 export interface PlateQuery {
   /** The text as given. */

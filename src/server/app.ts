@@ -27,6 +27,7 @@ import { Ingest, type IngestOptions } from './ingest.js';
 import { LiveHub, type LiveHubOptions } from './live.js';
 import { retentionFromConfig } from './recordings.js';
 import { SectionControl } from './section-control.js';
+import { ResponseCheck } from './response-check.js';
 import { adminRoutes } from './routes/admin.js';
 import { authRoutes } from './routes/auth.js';
 import { eventRoutes } from './routes/events.js';
@@ -68,6 +69,8 @@ export interface ServerOptions {
   readonly live?: Omit<LiveHubOptions, 'log'>;
   /** Sign checkpoints of the audit chain with the audit key of this key directory (`argus serve`: `<data>/keys`). */
   readonly auditSeal?: Omit<AuditSealOptions, 'onError'>;
+  /** Check every answer against its route's response in src/contract (tests; response-check.ts). Default false. */
+  readonly checkResponses?: boolean;
 }
 
 export interface ArgusServer {
@@ -132,7 +135,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   const recordingsDir = opts.footage?.dataDir !== undefined ? join(resolve(opts.footage.dataDir), 'recordings') : undefined;
   const cameras = new CameraManager({ ...(recordingsDir ? { recordingsDir } : {}), ...opts.cameras, bus: local.bus, blobs: local.blobs, logger: app.log });
   const auth = new Auth(store, { ...DEFAULT_AUTH, ...opts.auth });
-  const router = new Router(app);
+  const router = new Router(app, opts.checkResponses ? new ResponseCheck() : undefined);
   const sealer = opts.auditSeal ? await AuditSealer.open(store, { ...opts.auditSeal, onError: (err) => app.log.error({ err }, 'audit checkpoint not signed') }) : undefined;
   const ctx: ServerContext = {
     store, auth, hub, cameras, ingest, router, log: app.log, startedAtMs: Date.now(), configCameraIds: new Set((opts.config?.cameras ?? []).map((c) => c.id)),

@@ -57,11 +57,12 @@ export function applyCameraPatch(current: CameraConfig, patch: CameraPatch): Cam
 const asObject = (v: JsonValue): Record<string, JsonValue> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v : {});
 
 /** What the editor draws on: a stored camera's geometry and rules (no stream URL). */
-export function cameraGeometry(r: CameraRecord): Record<string, JsonValue> {
+export function cameraGeometry(r: CameraRecord) {
   const g = asObject(r.zones);
+  const list = (v: JsonValue | undefined): JsonValue[] => (Array.isArray(v) ? v : []);
   return {
-    lines: g['lines'] ?? [], zones: g['zones'] ?? [], lanes: g['lanes'] ?? [], signals: g['signals'] ?? [],
-    calibration: g['calibration'] ?? null, speedLimits: g['speedLimits'] ?? null, rules: Array.isArray(r.rules) ? r.rules : [],
+    lines: list(g['lines']), zones: list(g['zones']), lanes: list(g['lanes']), signals: list(g['signals']),
+    calibration: g['calibration'] ?? null, speedLimits: g['speedLimits'] ?? null, rules: list(r.rules),
     plates: typeof g['plates'] === 'boolean' || g['plates'] === 'anpr' ? g['plates'] : false,
   };
 }

@@ -8,6 +8,8 @@
  * and live.ts (the SSE push). Plate text served in full is audited as `plate.view` by the channel.
  */
 import type { FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { redactedAlert } from '../contract/alerts.js';
 import type { EventKind } from '../core/events.js';
 import { ALERT_KINDS } from '../core/violation.js';
 import type { AlertRecord, EventRecord, JsonValue } from '../store/store.js';
@@ -17,6 +19,7 @@ import type { DataClass, Principal } from './rbac.js';
 export const PLATE_VIEW = 'plate.view';
 
 type JsonObject = { readonly [k: string]: JsonValue };
+type RedactedAlert = z.infer<typeof redactedAlert>;
 
 /** What a caller gets of one record. */
 export interface View<T> {
@@ -99,10 +102,11 @@ export function eventRecordView(rec: EventRecord, readable: ReadonlySet<DataClas
  * An alert (REST and live): in full, or its traffic part — a watch-list hit then says that it happened, where,
  * when and how severe, but not the plate, the list, the pattern, the note, nor the message that names them.
  */
-export function alertView<A extends Pick<AlertRecord, 'kind'>>(a: A, readable: ReadonlySet<DataClass>): View<A | Record<string, JsonValue>> {
+export function alertView<A extends Pick<AlertRecord, 'kind'>>(a: A, readable: ReadonlySet<DataClass>): View<A | RedactedAlert> {
   const classes = alertClasses(a.kind);
   if (mayRead(classes, readable)) return { value: a, plates: carriesPlate(classes, null), redacted: false };
-  return { value: { ...pick(a, ALERT_TRAFFIC_PART), message: '', payload: {}, redacted: true }, plates: false, redacted: true };
+  // The shape src/contract/alerts.ts names `redactedAlert` (the tests check every answer against it).
+  return { value: { ...pick(a, ALERT_TRAFFIC_PART), message: '', payload: {}, redacted: true } as RedactedAlert, plates: false, redacted: true };
 }
 
 /** A message of the live push as this caller may read it (health is traffic; events and alerts as above). */

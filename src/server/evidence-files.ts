@@ -65,6 +65,8 @@ const TYPES: Readonly<Record<string, string>> = {
 };
 
 export const contentTypeOf = (name: string): string => TYPES[extname(name).toLowerCase()] ?? 'application/octet-stream';
+/** Every type an evidence download can have (its route's declared response). */
+export const EVIDENCE_CONTENT_TYPES: readonly string[] = [...new Set([...Object.values(TYPES).map((t) => t.split(';')[0]!), 'application/octet-stream'])];
 
 /** `attachment; filename="…"` with a safe ASCII name (anything else becomes `_`). */
 export function attachment(name: string): string {

@@ -1,6 +1,9 @@
 /**
  * One way to declare a route: zod schemas for params, query and body (strict) validate the request AND feed the
- * OpenAPI document; a permission from rbac.ts guards it. Errors leave as `{ error: { code, message } }`.
+ * OpenAPI document; a permission from rbac.ts guards it; its `response` — a schema of src/contract, or the content
+ * type of a file or stream — says what it answers: it types the handler's return, feeds OpenAPI, and is checked
+ * on every answer when the server runs with `checkResponses` (the tests; response-check.ts). Errors leave as
+ * `{ error: { code, message } }`.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
@@ -9,13 +12,28 @@ import { requirePermission, type Permission } from './rbac.js';
 import { HttpError } from './errors.js';
 import type { Principal } from './rbac.js';
 import { badText } from './text-guard.js';
+import type { ResponseCheck, RouteResponse } from './response-check.js';
 
 export { HttpError, sendError } from './errors.js';
 import { sendError } from './errors.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type { RouteResponse } from './response-check.js';
 
-export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType> {
+/**
+ * What a JSON route's handler may return for its response schema's type T: the same shape, with arrays readonly,
+ * string enums as plain strings and `true`/`false` as boolean (the store's records carry `string` kinds, and a
+ * literal in a handler widens; the tests check the values at run time).
+ */
+export type Served<T> = T extends string ? string
+  : T extends boolean ? boolean
+  : T extends readonly (infer U)[] ? readonly Served<U>[]
+  : T extends object ? { readonly [K in keyof T]: Served<T[K]> }
+  : T;
+/** A handler's answer: the served shape of a JSON route (or a reply it sent itself); anything for a file or stream. */
+export type Answer<R extends RouteResponse> = R extends z.ZodType ? Served<z.output<R>> | FastifyReply : unknown;
+
+export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z.ZodType, R extends RouteResponse> {
   readonly method: Method;
   readonly url: string;
   readonly summary: string;
@@ -26,6 +44,8 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
   readonly query?: Q;
   readonly body?: B;
   readonly bodyLimit?: number;
+  /** What a 2xx answer is: a response schema of src/contract, or `content(type, what)` for a file or a stream. */
+  readonly response: R;
   readonly handler: (ctx: {
     req: FastifyRequest;
     reply: FastifyReply;
@@ -33,7 +53,7 @@ export interface RouteSpec<P extends z.ZodType, Q extends z.ZodType, B extends z
     params: z.output<P>;
     query: z.output<Q>;
     body: z.output<B>;
-  }) => Promise<unknown>;
+  }) => Promise<Answer<R>>;
 }
 
 export interface RouteDoc {
@@ -45,6 +65,7 @@ export interface RouteDoc {
   readonly params?: z.ZodType;
   readonly query?: z.ZodType;
   readonly body?: z.ZodType;
+  readonly response: RouteResponse;
 }
 
 /** HTTP status of each error code. */
@@ -102,14 +123,16 @@ export function installErrorHandler(app: FastifyInstance): void {
 
 export class Router {
   readonly docs: RouteDoc[] = [];
-  constructor(private readonly app: FastifyInstance) {}
+  /** `check`: check every answer against its route's response (the tests); none in production. */
+  constructor(private readonly app: FastifyInstance, readonly check?: ResponseCheck) {}
 
-  add<P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined>(spec: RouteSpec<P, Q, B>): void {
-    this.docs.push({ method: spec.method, url: spec.url, summary: spec.summary, tag: spec.tag, permission: spec.permission, params: spec.params, query: spec.query, body: spec.body });
+  add<P extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, B extends z.ZodType = z.ZodUndefined, R extends RouteResponse = RouteResponse>(spec: RouteSpec<P, Q, B, R>): void {
+    this.docs.push({ method: spec.method, url: spec.url, summary: spec.summary, tag: spec.tag, permission: spec.permission, params: spec.params, query: spec.query, body: spec.body, response: spec.response });
     this.app.route({
       method: spec.method,
       url: spec.url,
       ...(spec.bodyLimit !== undefined ? { bodyLimit: spec.bodyLimit } : {}),
+      ...(this.check ? this.check.hooks(spec.method, spec.url, spec.response) : {}),
       handler: async (req, reply) => {
         const principal = req.principal ?? null;
         if (spec.permission !== 'public') {

@@ -3,23 +3,12 @@
  * and the permission that reads each class of data where one route serves records of several classes (events,
  * alerts, the live push; see data-class.ts). Area and camera scoping is applied on top (see scope.ts).
  */
+import { PERMISSIONS, ROLES, type Permission, type Role } from '../contract/users.js';
 import type { AccessScope } from '../store/store.js';
 import { HttpError } from './errors.js';
 
-export const PERMISSIONS = [
-  'sites.read', 'sites.write',
-  'cameras.read', 'cameras.write', 'cameras.status',
-  'events.read', 'counts.read',
-  'violations.read', 'violations.review',
-  'plates.search', 'plates.trace',
-  'watchlists.read', 'watchlists.write',
-  'alerts.read', 'alerts.ack',
-  'live.read',
-  'users.read', 'users.write', 'apikeys.write',
-  'audit.read',
-  'ingest.write',
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
+// The permission and role names are part of the API (src/contract/users.ts); what each role may do is decided here.
+export { PERMISSIONS, ROLES, type Permission, type Role };
 
 /** Who is calling (a signed-in user or an API key), with what it may do. */
 export interface Principal {
@@ -34,9 +23,6 @@ export interface Principal {
   readonly sessionId: string | null;
   readonly csrfToken: string | null;
 }
-
-export const ROLES = ['admin', 'supervisor', 'reviewer', 'investigator', 'operator', 'viewer', 'partner'] as const;
-export type Role = (typeof ROLES)[number];
 
 const VIEW: readonly Permission[] = ['sites.read', 'cameras.read', 'cameras.status', 'events.read', 'counts.read', 'alerts.read', 'live.read'];
 

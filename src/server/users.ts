@@ -36,7 +36,7 @@ export async function createUser(store: Store, u: NewUser, nowMs = Date.now()): 
 }
 
 /** The user as the API shows it: never the hash. */
-export const publicUser = (u: UserRecord): Record<string, unknown> => ({
+export const publicUser = (u: UserRecord) => ({
   id: u.id, username: u.username, displayName: u.displayName, roles: u.roles, scope: u.scope, disabled: u.disabled,
   lockedUntilMs: u.lockedUntilMs, createdAtMs: u.createdAtMs, updatedAtMs: u.updatedAtMs,
 });

@@ -1,6 +1,6 @@
 /**
  * Shared set-up of the web UI end-to-end tests: Debian's chromium (playwright-core, never a downloaded browser) against
- * the real service (buildServer, as `argus serve` builds it) on a random port with the demo site (3 cameras of Đà Nẵng
+ * the real service (buildServer, as `argus serve` builds it, answers checked against src/contract) on a random port with the demo site (3 cameras of Đà Nẵng
  * fed by the looping road videos) and the shared models. Each test file calls `webUi()` inside its describe and gets
  * the page, server and store; `signIn()` logs in as the demo admin; `shot(name)` keeps a screenshot in
  * test-artifacts/screens/. `skipReason` says why the UI tests cannot run here (web/dist not built, no chromium, no assets).
@@ -14,6 +14,7 @@ import { buildServer, type ArgusServer } from '../../src/server/app.js';
 import { loadServiceConfig } from '../../src/server/config.js';
 import { openServiceStore } from '../../src/server/open-store.js';
 import { createStageProvider, serviceEvidence } from '../../src/pipeline/runtime/stages.js';
+import { assertContractKept } from '../../src/server/testing/harness.js';
 import { createUser } from '../../src/server/users.js';
 import type { Store } from '../../src/store/store.js';
 import { ASSETS, MODELS, REPO_ROOT, hasAssets } from '../assets.js';
@@ -65,7 +66,7 @@ export function webUi(opts: WebUiOptions = {}): WebUi {
     closeStages = () => stages.close();
     ui.server = await buildServer({
       store: ui.store, config, logger: false, webRoot: DIST, cameras: { modelsDir: MODELS, stages }, startCameras: opts.cameras ?? true,
-      footage: { dataDir: ui.dataDir },
+      footage: { dataDir: ui.dataDir }, checkResponses: true,
     });
     ui.url = await ui.server.listen(0);
     const { chromium } = (await import(PLAYWRIGHT)) as any;
@@ -91,6 +92,7 @@ export function webUi(opts: WebUiOptions = {}): WebUi {
     await ui.server?.close();
     await closeStages?.();
     if (ui.dataDir) await rm(ui.dataDir, { recursive: true, force: true });
+    if (ui.server) assertContractKept(ui.server);
   });
   return ui;
 }

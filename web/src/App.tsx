@@ -1,5 +1,6 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState, type ComponentType, type LazyExoticComponent } from 'react';
 import { get, logout, setUnauthorizedHandler, type Me } from './api';
+import type { Permission } from '@contract';
 import { I18nContext, makeI18n, type Key, type Lang } from './i18n';
 import { useLive } from './live';
 import { AlertsPage } from './pages/Alerts';
@@ -13,7 +14,7 @@ export interface PageProps { live: ReturnType<typeof useLive>; me: Me; params: s
 
 type Page = 'map' | 'wall' | 'camera' | 'alerts' | 'violations' | 'plates' | 'dashboard' | 'editor' | 'admin';
 /** Pages in the menu (camera and editor are reached from a camera, not the menu); `perm` hides what the role may not use. */
-const PAGES: Array<{ id: Page; label: Key; menu: boolean; perm?: string | string[] }> = [
+const PAGES: Array<{ id: Page; label: Key; menu: boolean; perm?: Permission | Permission[] }> = [
   { id: 'map', label: 'map', menu: true }, { id: 'wall', label: 'wall', menu: true }, { id: 'camera', label: 'camera', menu: false },
   { id: 'alerts', label: 'alerts', menu: true }, { id: 'violations', label: 'violations', menu: true, perm: 'violations.read' },
   { id: 'plates', label: 'plates', menu: true, perm: 'plates.search' }, { id: 'dashboard', label: 'dashboard', menu: true, perm: 'counts.read' },

@@ -172,7 +172,7 @@ export function MapView({ cameras, health, selected, onSelect, popup, route, pla
       map.fitBounds(coords.reduce((b, c) => b.extend(c), new maplibregl.LngLatBounds(coords[0], coords[0])), { padding: 60, maxZoom: 13, duration: 0 });
     };
     if (map.getSource('cameras')) apply();
-    else map.once('load', apply);
+    else void map.once('load', apply); // with a listener once() returns the map; its type says maybe a promise
   }, [json]);
 
   const routeJson = JSON.stringify(route ?? []);
@@ -190,7 +190,7 @@ export function MapView({ cameras, health, selected, onSelect, popup, route, pla
       }
     };
     if (map.getSource('route')) apply();
-    else map.once('load', apply);
+    else void map.once('load', apply); // with a listener once() returns the map; its type says maybe a promise
   }, [routeJson]);
 
   const [headLng, headLat] = playhead ?? [NaN, NaN];
@@ -201,7 +201,7 @@ export function MapView({ cameras, health, selected, onSelect, popup, route, pla
     box.current?.setAttribute('data-playhead', at ? at.map((v) => v.toFixed(5)).join(',') : '');
     const apply = () => map.getSource<maplibregl.GeoJSONSource>('playhead')?.setData(at ? { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: at } }] } : EMPTY);
     if (map.getSource('playhead')) apply();
-    else map.once('load', apply);
+    else void map.once('load', apply); // with a listener once() returns the map; its type says maybe a promise
   }, [headLng, headLat]);
 
   useEffect(() => {

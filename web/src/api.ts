@@ -1,39 +1,13 @@
-/** A small client of the Argus API: session cookie + CSRF header; a 401 anywhere sends the app back to login. */
-export interface Camera {
-  id: string; name: string; kind: string; siteId: string; enabled: boolean;
-  location: { lat: number; lng: number } | null;
-  area: { district?: string; ward?: string } | null;
-  status: CameraStatus | null;
-}
-export interface CameraStatus {
-  id: string; health: 'starting' | 'online' | 'degraded' | 'offline' | 'disabled'; analysis: string; fps: number;
-  lastFrameAgeMs: number | null; signalLost: boolean; message: string | null;
-}
-export interface EventRow { id: string; cameraId: string; atMs: number; kind: string; payload: Record<string, unknown> }
-export interface AlertRow {
-  id: string; cameraId: string | null; atMs: number; kind: string; severity: 'info' | 'warning' | 'critical'; message: string;
-  acknowledgedBy?: string | null; acknowledgedAtMs?: number | null;
-}
-export interface Violation {
-  id: string; cameraId: string; atMs: number; kind: string; plateKey: string | null; plateDisplay: string | null;
-  status: 'pending' | 'confirmed' | 'rejected'; details: Record<string, unknown>;
-}
-export interface ViolationDetail extends Violation {
-  history: Array<{ atMs: number; fromStatus: string; toStatus: string; reviewer: string; reason: string }>;
-  evidence: Array<{ id: string; kind: string; path: string; sha256: string; bytes: number }>;
-}
-export interface Sighting {
-  id: string; cameraId: string; atMs: number; plateKey: string; display: string; confidence: number; cls: string | null; score?: number; matchKind?: string;
-  /** The sighting has a plate crop (served at /api/sightings/:id/crop.jpg), or null. */
-  cropRef: string | null;
-}
-export interface Trace {
-  plate: string;
-  timeline: Array<Sighting & { cameraName: string | null; location: { lat: number; lng: number } | null }>;
-  route: { type: 'Feature'; geometry: { type: 'LineString'; coordinates: Array<[number, number]> }; properties: Record<string, unknown> };
-  truncated: boolean;
-}
-export interface Me { id: string; username: string; roles: string[]; permissions: string[] }
+/**
+ * A small client of the Argus API: session cookie + CSRF header; a 401 anywhere sends the app back to login.
+ * The answers' types come from THE contract that the server's routes declare and its tests check (src/contract), not
+ * from a copy: `import type` only, so the contract's zod schemas stay out of the bundle.
+ */
+import type { LoginAnswer } from '@contract';
+
+export type {
+  Alert as AlertRow, Camera, CameraDetail, CameraStatus, EventRow, LiveEvent, Me, Sighting, Trace, TraceStop, Violation, ViolationDetail,
+} from '@contract';
 
 export class ApiError extends Error {
   /** `details`: the whole `error` object of the answer (e.g. `lines` of a refused CSV import). */
@@ -70,7 +44,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 }
 
 export async function login(username: string, password: string): Promise<void> {
-  const r = await api<{ csrfToken: string }>('POST', '/api/auth/login', { username, password });
+  const r = await api<LoginAnswer>('POST', '/api/auth/login', { username, password });
   csrf = r.csrfToken;
 }
 

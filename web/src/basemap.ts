@@ -5,16 +5,10 @@
  * tile origin in its CSP; a local archive is read from the service itself with range requests.
  */
 import maplibregl from 'maplibre-gl/dist/maplibre-gl-csp.js';
+import type { MapSettings } from '@contract';
 import { get } from './api';
 
-export interface MapSettings {
-  style: 'blank' | 'tiles' | 'pmtiles';
-  url: string | null;
-  tileType: 'raster' | 'vector';
-  attribution: string | null;
-  center: { lat: number; lng: number } | null;
-  zoom: number | null;
-}
+export type { MapSettings };
 
 const BLANK: MapSettings = { style: 'blank', url: null, tileType: 'raster', attribution: null, center: null, zoom: null };
 let settings: Promise<MapSettings> | null = null;

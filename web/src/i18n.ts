@@ -1,4 +1,5 @@
 /** Vietnamese first, English one click away. */
+import { KIND_LABELS, RULE_LABELS } from '@contract/labels';
 import { createContext, useContext } from 'react';
 
 export type Lang = 'vi' | 'en';
@@ -36,24 +37,18 @@ const en: Record<Key, string> = {
 };
 const DICTS: Record<Lang, Record<Key, string>> = { vi, en };
 
-const KINDS: Record<Lang, Record<string, string>> = {
-  vi: {
-    speeding: 'Quá tốc độ', wrong_way: 'Đi ngược chiều', red_light: 'Vượt đèn đỏ', wrong_lane: 'Sai làn đường', no_helmet: 'Không đội mũ bảo hiểm',
-    illegal_parking: 'Đỗ xe sai quy định', watchlist_hit: 'Trùng danh sách theo dõi', signal_loss: 'Mất tín hiệu', signal_restored: 'Có tín hiệu trở lại',
-    congestion: 'Ùn tắc', accident: 'Tai nạn', crowd: 'Tụ tập đông người', 'line.cross': 'Qua vạch', 'plate.read': 'Đọc biển số', violation: 'Vi phạm',
-    info: 'Thông tin', warning: 'Cảnh báo', critical: 'Khẩn cấp', intersection: 'Nút giao', overview: 'Toàn cảnh', gateway: 'Cổng ra vào',
-  },
-  en: {
-    speeding: 'Speeding', wrong_way: 'Wrong way', red_light: 'Red light', wrong_lane: 'Wrong lane', no_helmet: 'No helmet', illegal_parking: 'Illegal parking',
-    watchlist_hit: 'Watch-list hit', signal_loss: 'Signal loss', signal_restored: 'Signal restored', congestion: 'Congestion', accident: 'Accident',
-    crowd: 'Crowd', 'line.cross': 'Line crossing', 'plate.read': 'Plate read', violation: 'Violation', info: 'Info', warning: 'Warning', critical: 'Critical',
-    intersection: 'Intersection', overview: 'Overview', gateway: 'Gateway',
-  },
-};
+/**
+ * Names of the kinds the API serves (violations, alerts, events, cameras, severities): THE tables of src/core/labels.ts
+ * through the contract, which cover every kind by type. A kind the service sends that has no name shows as it is.
+ */
+const kindName = (lang: Lang, k: string): string => KIND_LABELS[k]?.[lang] ?? k;
+const ruleName = (lang: Lang, k: string): string => (RULE_LABELS as Readonly<Record<string, { vi: string; en: string }>>)[k]?.[lang] ?? k;
 
 export interface I18n {
   /** A kind of event, alert, violation or camera (or a severity) in words; unknown kinds as they are. */
   kind(k: string): string;
+  /** A rule kind of a camera's set-up in words (src/core/labels.ts); unknown kinds as they are. */
+  rule(k: string): string;
   lang: Lang;
   t(key: Key): string;
   setLang(l: Lang): void;
@@ -63,7 +58,7 @@ export interface I18n {
 export function makeI18n(lang: Lang, setLang: (l: Lang) => void): I18n {
   const locale = lang === 'vi' ? 'vi-VN' : 'en-GB';
   const fmt = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Asia/Ho_Chi_Minh' });
-  return { lang, setLang, t: (k) => DICTS[lang][k], kind: (k) => KINDS[lang][k] ?? k, fmtTime: (ms) => fmt.format(new Date(ms)) };
+  return { lang, setLang, t: (k) => DICTS[lang][k], kind: (k) => kindName(lang, k), rule: (k) => ruleName(lang, k), fmtTime: (ms) => fmt.format(new Date(ms)) };
 }
 
 export const I18nContext = createContext<I18n>(makeI18n('vi', () => undefined));

@@ -1,12 +1,13 @@
 /** The live push (/api/live, Server-Sent Events): alerts, events and camera health, kept in React state. */
 import { useEffect, useRef, useState } from 'react';
 import { notifyAlert } from './alertNotifier';
-import { get, type AlertRow, type CameraStatus, type EventRow } from './api';
+import { get, type AlertRow, type CameraStatus, type LiveEvent } from './api';
+import { fromLive, type EventItem } from './events';
 
 export interface LiveState {
   connected: boolean;
   alerts: AlertRow[];
-  events: EventRow[];
+  events: EventItem[];
   health: Record<string, CameraStatus>;
   markAcked(id: string, by: string): void;
 }
@@ -16,7 +17,7 @@ const MAX_ROWS = 200;
 export function useLive(enabled: boolean): LiveState {
   const [connected, setConnected] = useState(false);
   const [alerts, setAlerts] = useState<AlertRow[]>([]);
-  const [events, setEvents] = useState<EventRow[]>([]);
+  const [events, setEvents] = useState<EventItem[]>([]);
   const [health, setHealth] = useState<Record<string, CameraStatus>>({});
   const seen = useRef(new Set<string>());
 
@@ -42,11 +43,11 @@ export function useLive(enabled: boolean): LiveState {
       notifyAlert(a); // new alerts only: those loaded at start above never sound
     });
     es.addEventListener('event', (m) => {
-      const p = JSON.parse((m as MessageEvent<string>).data) as EventRow & Record<string, unknown>;
-      if (seen.current.has(p.id)) return;
-      seen.current.add(p.id);
+      const e = fromLive(JSON.parse((m as MessageEvent<string>).data) as LiveEvent);
+      if (!e || seen.current.has(e.id)) return;
+      seen.current.add(e.id);
       if (seen.current.size > 2000) seen.current.clear();
-      setEvents((cur) => [{ id: p.id, cameraId: p.cameraId, atMs: p.atMs, kind: p.kind, payload: p }, ...cur].slice(0, MAX_ROWS));
+      setEvents((cur) => [e, ...cur].slice(0, MAX_ROWS));
     });
     es.addEventListener('health', (m) => {
       const s = JSON.parse((m as MessageEvent<string>).data) as CameraStatus;

@@ -1,6 +1,9 @@
 /** Users and roles, API keys (admin) and the audit log (admin, supervisor). */
 import { z } from 'zod';
 import { loadAuditTrust, verifyAuditSeal } from '../../store/audit-seal.js';
+import { auditPage, auditVerification } from '../../contract/audit.js';
+import { ok } from '../../contract/common.js';
+import { apiKeyCreated, apiKeys, roles as rolesList, user, users } from '../../contract/users.js';
 import type { ServerContext } from '../context.js';
 import type { AccessScope } from '../../store/store.js';
 import { API_KEY_DEFAULT_LIFETIME_MS, API_KEY_MAX_LIFETIME_MS, isEverywhere, scopeExcess } from '../apikeys.js';
@@ -31,10 +34,19 @@ const auditQuery = z.strictObject({ ...timeQuery, ...pageQuery, actor: z.string(
 
 export function adminRoutes(ctx: ServerContext): void {
   const { router: r, store } = ctx;
-  r.add({ method: 'GET', url: '/api/roles', tag: 'users', permission: 'users.read', summary: 'Roles and their permissions (the RBAC table)', handler: async () => ({ items: ROLES.map((name) => ({ name, permissions: ROLE_PERMISSIONS[name] })) }) });
-  r.add({ method: 'GET', url: '/api/users', tag: 'users', permission: 'users.read', summary: 'Users', handler: async () => ({ items: (await store.listUsers()).map(publicUser) }) });
+  r.add({
+    method: 'GET', url: '/api/roles', tag: 'users', permission: 'users.read', summary: 'Roles and their permissions (the RBAC table)',
+    response: rolesList,
+    handler: async () => ({ items: ROLES.map((name) => ({ name, permissions: ROLE_PERMISSIONS[name] })) }),
+  });
+  r.add({
+    method: 'GET', url: '/api/users', tag: 'users', permission: 'users.read', summary: 'Users',
+    response: users,
+    handler: async () => ({ items: (await store.listUsers()).map(publicUser) }),
+  });
   r.add({
     method: 'POST', url: '/api/users', tag: 'users', permission: 'users.write', summary: 'Create a user (audited)', body: userBody,
+    response: user,
     handler: async ({ req, principal, body }) => {
       const u = await createUser(store, body);
       await ctx.audit(req, principal, 'user.create', u.id, { username: u.username, roles: u.roles as string[] });
@@ -43,6 +55,7 @@ export function adminRoutes(ctx: ServerContext): void {
   });
   r.add({
     method: 'PATCH', url: '/api/users/:id', tag: 'users', permission: 'users.write', summary: 'Edit, disable, unlock or reset the password of a user (audited)', params: idParams, body: userPatch,
+    response: user,
     handler: async ({ req, principal, params, body }) => {
       if (!(await store.getUser(params.id))) throw notFound('user');
       if (body.password !== undefined) checkPasswordStrength(body.password);
@@ -63,6 +76,7 @@ export function adminRoutes(ctx: ServerContext): void {
   });
   r.add({
     method: 'DELETE', url: '/api/users/:id', tag: 'users', permission: 'users.write', summary: 'Delete a user (audited)', params: idParams,
+    response: ok,
     handler: async ({ req, principal, params }) => {
       if (principal!.userId === params.id) throw new HttpError(400, 'invalid_request', 'you cannot delete yourself');
       if (!(await store.getUser(params.id))) throw notFound('user');
@@ -75,9 +89,14 @@ export function adminRoutes(ctx: ServerContext): void {
     },
   });
 
-  r.add({ method: 'GET', url: '/api/apikeys', tag: 'apikeys', permission: 'apikeys.write', summary: 'API keys (no secrets)', handler: async () => ({ items: (await store.listApiKeys()).map(({ keyHash: _h, ...k }) => k) }) });
+  r.add({
+    method: 'GET', url: '/api/apikeys', tag: 'apikeys', permission: 'apikeys.write', summary: 'API keys (no secrets)',
+    response: apiKeys,
+    handler: async () => ({ items: (await store.listApiKeys()).map(({ keyHash: _h, ...k }) => k) }),
+  });
   r.add({
     method: 'POST', url: '/api/apikeys', tag: 'apikeys', permission: 'apikeys.write', summary: 'Create a partner API key; the secret is shown once (audited)', body: keyBody,
+    response: apiKeyCreated,
     handler: async ({ req, principal, body }) => {
       const now = Date.now();
       const { scope, expiresAtMs } = await checkNewKey(ctx, principal!, body, now);
@@ -92,6 +111,7 @@ export function adminRoutes(ctx: ServerContext): void {
   });
   r.add({
     method: 'DELETE', url: '/api/apikeys/:id', tag: 'apikeys', permission: 'apikeys.write', summary: 'Revoke an API key (audited)', params: idParams,
+    response: ok,
     handler: async ({ req, principal, params }) => {
       if (!(await store.revokeApiKey(params.id, Date.now()))) throw notFound('API key');
       await ctx.hub.recheck({ actor: `apikey:${params.id}` });
@@ -102,6 +122,7 @@ export function adminRoutes(ctx: ServerContext): void {
 
   r.add({
     method: 'GET', url: '/api/audit', tag: 'audit', permission: 'audit.read', summary: 'The audit log, oldest first (reading it is audited too)', query: auditQuery,
+    response: auditPage,
     handler: async ({ req, principal, query }) => {
       const page = await store.listAudit({ fromMs: query.from, toMs: query.to, limit: query.limit, cursor: query.cursor, actor: query.actor, action: query.action });
       await ctx.audit(req, principal, 'audit.read', null, { actor: query.actor, action: query.action });
@@ -113,6 +134,7 @@ export function adminRoutes(ctx: ServerContext): void {
     summary: 'Check the audit log: the hash chain, the signatures of its checkpoints (audit key outside the database), that each signed head '
       + 'hash is still the chain\'s, and that the chain reaches the latest checkpoint (from the anchor file). {ok, count, headSeq, checkpoints, '
       + 'latestCheckpoint, unsealedRows, problems: [{check: chain|signature|checkpoint|tail|anchor, seq, message}]}',
+    response: auditVerification,
     handler: async () => verifyAuditSeal(store, ctx.auditSeal ? await loadAuditTrust(ctx.auditSeal) : { publicKey: null, keySource: 'none (this service signs no checkpoints)', anchor: null }),
   });
 }

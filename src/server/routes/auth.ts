@@ -1,5 +1,8 @@
 /** Login, logout, who am I, health, OpenAPI. */
 import { z } from 'zod';
+import { ok } from '../../contract/common.js';
+import { health, openApiDocument } from '../../contract/system.js';
+import { loginAnswer, me } from '../../contract/users.js';
 import type { ServerContext } from '../context.js';
 import { HttpError } from '../http.js';
 import { LoginRefused } from '../login.js';
@@ -14,6 +17,7 @@ export function authRoutes(ctx: ServerContext): void {
   const r = ctx.router;
   r.add({
     method: 'GET', url: '/api/health', tag: 'system', permission: 'public', summary: 'Liveness and what is missing (models, cameras offline)',
+    response: health,
     handler: async () => {
       const detectors = ctx.cameras.detectorStatus();
       const cams = ctx.cameras.status();
@@ -34,6 +38,7 @@ export function authRoutes(ctx: ServerContext): void {
   r.add({
     method: 'POST', url: '/api/auth/login', tag: 'auth', permission: 'public', body: loginBody,
     summary: 'Sign in: sets the session cookie, returns the CSRF token; 401 for any wrong sign-in, 429 with Retry-After when throttled',
+    response: loginAnswer,
     handler: async ({ req, reply, body }) => {
       let user;
       try {
@@ -46,11 +51,12 @@ export function authRoutes(ctx: ServerContext): void {
       ctx.auth.rememberDevice(user, reply);
       const session = await ctx.auth.openSession(user, req, reply);
       await ctx.audit(req, { actor: user.id, username: user.username }, 'auth.login', user.id, {});
-      return { user: { id: user.id, username: user.username, displayName: user.displayName, roles: user.roles, scope: user.scope as never }, csrfToken: session.csrfToken, expiresAtMs: session.expiresAtMs };
+      return { user: { id: user.id, username: user.username, displayName: user.displayName, roles: user.roles, scope: user.scope }, csrfToken: session.csrfToken, expiresAtMs: session.expiresAtMs };
     },
   });
   r.add({
     method: 'POST', url: '/api/auth/logout', tag: 'auth', permission: 'authenticated', summary: 'Sign out (ends the session)',
+    response: ok,
     handler: async ({ req, reply, principal }) => {
       if (principal) {
         await ctx.auth.closeSession(principal, reply);
@@ -62,13 +68,15 @@ export function authRoutes(ctx: ServerContext): void {
   });
   r.add({
     method: 'GET', url: '/api/auth/me', tag: 'auth', permission: 'authenticated', summary: 'The caller, its roles, permissions and scope',
+    response: me,
     handler: async ({ principal }) => {
       const p = principal!;
-      return { kind: p.kind, id: p.userId, username: p.username, roles: p.roles, permissions: [...p.permissions].sort(), scope: p.scope as never, csrfToken: p.csrfToken };
+      return { kind: p.kind, id: p.userId, username: p.username, roles: p.roles, permissions: [...p.permissions].sort(), scope: p.scope, csrfToken: p.csrfToken };
     },
   });
   r.add({
     method: 'GET', url: '/api/openapi.json', tag: 'system', permission: 'authenticated', summary: 'This API as OpenAPI 3.1 (from the validating schemas)',
+    response: openApiDocument,
     handler: async () => buildOpenApi(ctx.router.docs),
   });
 }

@@ -5,6 +5,9 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { content } from '../../contract/common.js';
+import { counts, event, events } from '../../contract/events.js';
+import { violationDetail, violations } from '../../contract/violations.js';
 import type { EventRecord, JsonValue } from '../../store/store.js';
 import type { ServerContext } from '../context.js';
 import { auditPlateView, eventRecordView } from '../data-class.js';
@@ -39,6 +42,7 @@ export function eventRoutes(ctx: ServerContext): void {
   r.add({
     method: 'GET', url: '/api/events', tag: 'events', permission: 'events.read', query: eventsQuery,
     summary: 'Events, newest first (cursor pagination); plate reads and violations come redacted (`redacted: true`) without plates.search / violations.read; plate text served is audited',
+    response: events,
     handler: async ({ req, principal, query }) => {
       const cameraIds = await scopedCameraIds(store, principal!, query.cameras);
       const page = await store.listEvents({ fromMs: query.from, toMs: query.to, limit: query.limit, cursor: query.cursor, cameraIds, kinds: query.kinds });
@@ -48,16 +52,19 @@ export function eventRoutes(ctx: ServerContext): void {
   });
   r.add({
     method: 'GET', url: '/api/events/:id', tag: 'events', permission: 'events.read', summary: 'One event (redacted and audited as in the listing)', params: idParams,
+    response: event,
     handler: async ({ req, principal, params }) => {
       const e = await store.getEvent(params.id);
       if (!e) throw notFound('event');
       await assertCameraVisible(store, principal!, e.cameraId);
       const [served] = await servedEvents(ctx, req, principal!, [e], e.id, { cameraId: e.cameraId });
+      if (!served) throw notFound('event');
       return served;
     },
   });
   r.add({
     method: 'GET', url: '/api/counts', tag: 'events', permission: 'counts.read', summary: 'Per-minute line counts by class and direction', query: countsQuery,
+    response: counts,
     handler: async ({ principal, query }) => {
       const cameraIds = await scopedCameraIds(store, principal!, query.cameras);
       return { items: await store.listCounts({ fromMs: query.from, toMs: query.to, cameraIds, lineId: query.line, cls: query.cls }) };
@@ -65,6 +72,7 @@ export function eventRoutes(ctx: ServerContext): void {
   });
   r.add({
     method: 'GET', url: '/api/violations', tag: 'violations', permission: 'violations.read', summary: 'Violations, newest first (the plates served are audited)', query: violationsQuery,
+    response: violations,
     handler: async ({ req, principal, query }) => {
       const cameraIds = await scopedCameraIds(store, principal!, query.cameras);
       const page = await store.listViolations({ fromMs: query.from, toMs: query.to, limit: query.limit, cursor: query.cursor, cameraIds, kinds: query.kinds, status: query.status, plateKey: query.plate });
@@ -76,6 +84,7 @@ export function eventRoutes(ctx: ServerContext): void {
   r.add({
     method: 'GET', url: '/api/violations.csv', tag: 'violations', permission: 'violations.read', summary: 'Export violations as CSV (same filters, at most 10 000 rows; audited)',
     query: violationsQuery.omit({ cursor: true, limit: true }),
+    response: content('text/csv', 'The violations as CSV (UTF-8 with BOM): id,camera_id,time_utc,kind,plate,status'),
     handler: async ({ req, reply, principal, query }) => {
       const cameraIds = await scopedCameraIds(store, principal!, query.cameras);
       const rows: string[] = ['id,camera_id,time_utc,kind,plate,status'];
@@ -92,6 +101,7 @@ export function eventRoutes(ctx: ServerContext): void {
   });
   r.add({
     method: 'GET', url: '/api/violations/:id', tag: 'violations', permission: 'violations.read', summary: 'A violation with its evidence and review history (audited)', params: idParams,
+    response: violationDetail,
     handler: async ({ req, principal, params }) => {
       const v = await store.getViolation(params.id);
       if (!v) throw notFound('violation');
@@ -102,6 +112,7 @@ export function eventRoutes(ctx: ServerContext): void {
   });
   r.add({
     method: 'POST', url: '/api/violations/:id/review', tag: 'violations', permission: 'violations.review', summary: 'Confirm or reject, with a reason (audited)', params: idParams, body: reviewBody,
+    response: violationDetail,
     handler: async ({ req, principal, params, body }) => {
       const v = await store.getViolation(params.id);
       if (!v) throw notFound('violation');

@@ -8,9 +8,10 @@
  */
 import { stat } from 'node:fs/promises';
 import { z } from 'zod';
+import { content } from '../../contract/common.js';
 import type { EvidenceRecord, ViolationDetail } from '../../store/store.js';
 import type { ServerContext } from '../context.js';
-import { attachment, contentTypeOf, PACKAGE_FILE, packageFile, packageFiles, resolveEvidencePath } from '../evidence-files.js';
+import { attachment, contentTypeOf, EVIDENCE_CONTENT_TYPES, PACKAGE_FILE, packageFile, packageFiles, resolveEvidencePath } from '../evidence-files.js';
 import { HttpError, notFound } from '../http.js';
 import type { LookThrottle } from '../look-throttle.js';
 import { sendFileRange } from '../range.js';
@@ -43,6 +44,7 @@ export function evidenceRoutes(ctx: ServerContext, evidenceRoot: string, looks: 
   r.add({
     method: 'GET', url: '/api/violations/:id/evidence/:evidenceId', tag: 'violations', permission: 'violations.read',
     summary: 'Download one evidence item of a violation (a signed package as a tar of its files; audited export)', params: evidenceParams,
+    response: content(EVIDENCE_CONTENT_TYPES, 'The evidence file with its own type, or a signed package as application/x-tar'),
     handler: async ({ req, reply, principal, params }) => {
       const { v, e, abs } = await locate(principal!, params.id, params.evidenceId);
       const st = await stat(abs);
@@ -65,6 +67,7 @@ export function evidenceRoutes(ctx: ServerContext, evidenceRoot: string, looks: 
   r.add({
     method: 'GET', url: '/api/violations/:id/evidence/:evidenceId/files/:file', tag: 'violations', permission: 'violations.read',
     summary: 'Download one file of an evidence package: manifest.json, manifest.sig, a still, the clip (audited export)', params: fileParams,
+    response: content(EVIDENCE_CONTENT_TYPES, 'The file with its own type: manifest.json and manifest.sig application/json, stills image/jpeg, the clip video/mp4'),
     handler: async ({ req, reply, principal, params }) => {
       const { v, e, abs } = await locate(principal!, params.id, params.evidenceId);
       if (!(await stat(abs)).isDirectory()) throw new HttpError(404, 'not_found', 'this evidence item is a single file, not a package');

@@ -8,6 +8,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { recordings } from '../../contract/cameras.js';
+import { content } from '../../contract/common.js';
 import type { Frame } from '../../core/frame.js';
 import { encodeJpeg, toRaw } from '../../evidence/render.js';
 import { classLabel, kindLabel, localTime } from '../../evidence/text.js';
@@ -97,6 +99,7 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sou
 
   r.add({
     method: 'GET', url: '/api/cameras/:id/snapshot.jpg', tag: 'footage', permission: 'live.read', summary: 'The latest frame as JPEG (audited)', params: idParams,
+    response: content('image/jpeg', 'The latest frame'),
     handler: async ({ req, reply, principal, params }) => {
       const c = await camera(principal!, params.id);
       // The analyser's latest frame when the camera runs (no new ffmpeg; current even for looping files), else one grab.
@@ -109,6 +112,7 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sou
   });
   r.add({
     method: 'GET', url: '/api/cameras/:id/live.m3u8', tag: 'footage', permission: 'live.read', summary: 'Live HLS playlist (starts the muxer on demand; audited)', params: idParams,
+    response: content('application/vnd.apple.mpegurl', 'The HLS playlist'),
     handler: async ({ req, reply, principal, params }) => {
       const c = await camera(principal!, params.id);
       const s = await session(c.id, sourceOf(c));
@@ -122,6 +126,7 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sou
   });
   r.add({
     method: 'GET', url: '/api/cameras/:id/hls/:segment', tag: 'footage', permission: 'live.read', summary: 'A segment of the live HLS stream (audited with the playlist)', params: segParams,
+    response: content('video/mp2t', 'An MPEG-TS segment'),
     handler: async ({ req, reply, principal, params }) => {
       const c = await camera(principal!, params.id);
       const s = await hls.get(params.id);
@@ -137,6 +142,7 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sou
   });
   r.add({
     method: 'GET', url: '/api/cameras/:id/recordings', tag: 'footage', permission: 'live.read', summary: 'Recorded segments of a camera in a time range', params: idParams, query: z.strictObject({ ...timeQuery }),
+    response: recordings,
     handler: async ({ principal, params, query }) => {
       const c = await camera(principal!, params.id);
       const segs = await listSegments(recRoot, c.id, query.from, query.to);
@@ -145,6 +151,7 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sou
   });
   r.add({
     method: 'GET', url: '/api/recordings/:cameraId/:file', tag: 'footage', permission: 'live.read', summary: 'Play back one recorded segment (mp4; audited)', params: recParams,
+    response: content('video/mp4', 'The segment (HTTP range requests)'),
     handler: async ({ req, reply, principal, params }) => {
       await camera(principal!, params.cameraId);
       const file = join(recRoot, params.cameraId, params.file);
@@ -157,6 +164,7 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sou
   });
   r.add({
     method: 'GET', url: '/api/violations/:id/notice.pdf', tag: 'violations', permission: 'violations.read', summary: 'Violation notice in Vietnamese (Circular 73/2024 art. 24) as PDF (audited export)', params: idParams,
+    response: content('application/pdf', 'The notice'),
     handler: async ({ req, reply, principal, params }) => {
       const v = await store.getViolation(params.id);
       if (!v) throw notFound('violation');

@@ -9,6 +9,7 @@
  * a repeated id never replaces the stored sighting's crop. One bad row refuses the whole batch, naming every bad row.
  */
 import { z } from 'zod';
+import { ingestAnswer } from '../../contract/plates.js';
 import { OBJECT_CLASSES } from '../../core/classes.js';
 import type { PlateCategory, PlateReadEvent } from '../../core/plate.js';
 import { displayPlate, normalizePlateText } from '../../plates/format.js';
@@ -93,6 +94,7 @@ export const ingestRoutes = (opts: IngestRouteOptions) => (ctx: ServerContext): 
   ctx.router.add({
     method: 'POST', url: '/api/ingest/sightings', tag: 'ingest', permission: 'ingest.write', bodyLimit: MAX_INGEST_BODY, body: ingestBody,
     summary: `Store a batch of plate reads (at most ${MAX_INGEST_BATCH}) of cameras in the key's area, timed within the skew bounds; answers after the commit; idempotent on the ids`,
+    response: ingestAnswer,
     handler: async ({ principal, body }) => {
       checkTimes(body.sightings, opts.limits, Date.now());
       await checkCameras(ctx, principal!, body.sightings);

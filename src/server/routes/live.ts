@@ -2,6 +2,7 @@
  * GET /api/live: Server-Sent Events of alerts, events and camera health, scoped to the caller's cameras and redacted
  * to the data classes its role reads (live.ts). A stream that may carry plate text is audited when it opens.
  */
+import { content } from '../../contract/common.js';
 import type { ServerContext } from '../context.js';
 import { PLATE_VIEW, readsPlates } from '../data-class.js';
 import { liveRecheck } from '../live-check.js';
@@ -11,6 +12,7 @@ import { allowedCameraIds } from '../scope.js';
 export function liveRoutes(ctx: ServerContext): void {
   ctx.router.add({
     method: 'GET', url: '/api/live', tag: 'live', permission: 'live.read', summary: 'Live push (text/event-stream): events `alert`, `event`, `health`; `end` when the service closes the stream (session ended, user changed)',
+    response: content('text/event-stream', 'Server-Sent Events: `alert` (an Alert), `event` (an event payload, full or redacted), `health` (a CameraStatus), `end`'),
     handler: async ({ req, reply, principal }) => {
       const p = principal!;
       const allowed = await allowedCameraIds(ctx.store, p);

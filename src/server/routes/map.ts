@@ -4,6 +4,8 @@
  * requests, so the browser reads it from the service itself (CSP `connect-src 'self'`).
  */
 import { resolve } from 'node:path';
+import { content } from '../../contract/common.js';
+import { mapSettings as mapSettingsSchema, type MapSettings } from '../../contract/system.js';
 import type { MapConfig } from '../../config/map.js';
 import { ArgusError } from '../../core/errors.js';
 import type { ServerContext } from '../context.js';
@@ -11,17 +13,8 @@ import { sendFileRange } from '../range.js';
 
 export const PMTILES_PATH = '/api/map/tiles.pmtiles';
 
-/** What the UI needs to draw the base map. */
-export interface MapSettings {
-  readonly style: 'blank' | 'tiles' | 'pmtiles';
-  /** Tile URL template (`tiles`) or archive URL (`pmtiles`; a local file is served at PMTILES_PATH); null for `blank`. */
-  readonly url: string | null;
-  readonly tileType: 'raster' | 'vector';
-  readonly attribution: string | null;
-  /** Where the map opens; null: frame the cameras. */
-  readonly center: { lat: number; lng: number } | null;
-  readonly zoom: number | null;
-}
+/** What the UI needs to draw the base map (src/contract/system.ts). */
+export type { MapSettings };
 
 export function mapSettings(map: MapConfig | undefined): MapSettings {
   const style = map?.style ?? 'blank';
@@ -42,10 +35,12 @@ export function mapRoutes(map: MapConfig | undefined): (ctx: ServerContext) => v
   return (ctx) => {
     ctx.router.add({
       method: 'GET', url: '/api/map', tag: 'map', permission: 'authenticated', summary: 'Base map settings of the UI: style (blank, tiles, pmtiles), URL, attribution, initial view',
+      response: mapSettingsSchema,
       handler: async () => settings,
     });
     ctx.router.add({
       method: 'GET', url: PMTILES_PATH, tag: 'map', permission: 'authenticated', summary: 'The local PMTiles archive of the base map (HTTP range requests)',
+      response: content('application/vnd.pmtiles', 'The archive, or the range of it asked for'),
       handler: async ({ req, reply }) => {
         if (file === null) throw new ArgusError('not_found', 'no local map archive is configured (map.style pmtiles with map.file)');
         reply.header('cache-control', 'private, max-age=300');

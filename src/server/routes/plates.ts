@@ -1,5 +1,6 @@
 /** Plate search (exact, prefix, wildcard, fuzzy) and trace (timeline + GeoJSON route). Both audited. */
 import { z } from 'zod';
+import { plateSearch, trace, type TraceRoute } from '../../contract/plates.js';
 import { toPlateKey } from '../../plates/match.js';
 import type { SightingRecord } from '../../store/store.js';
 import type { ServerContext } from '../context.js';
@@ -20,6 +21,7 @@ export function plateRoutes(ctx: ServerContext): void {
   const { router: r, store } = ctx;
   r.add({
     method: 'GET', url: '/api/plates/search', tag: 'plates', permission: 'plates.search', summary: 'Search sightings by plate (audited)', query: searchQuery,
+    response: plateSearch,
     handler: async ({ req, principal, query }) => {
       const cameraIds = await scopedCameraIds(store, principal!, query.cameras);
       const res = await store.searchPlates({
@@ -31,6 +33,7 @@ export function plateRoutes(ctx: ServerContext): void {
   });
   r.add({
     method: 'GET', url: '/api/plates/trace', tag: 'plates', permission: 'plates.trace', summary: "A plate's sightings as a timeline and a GeoJSON route (audited)", query: traceQuery,
+    response: trace,
     handler: async ({ req, principal, query }) => {
       const key = toPlateKey(query.plate);
       if (key === null || /[*?]/.test(query.plate)) throw new HttpError(400, 'invalid_request', 'query.plate: a full plate is needed for a trace (no wildcards)');
@@ -45,7 +48,7 @@ export function plateRoutes(ctx: ServerContext): void {
 }
 
 /** GeoJSON Feature with a LineString through the cameras in time order (repeats at the same camera merged). */
-export function routeOf(timeline: readonly SightingRecord[], cams: ReadonlyMap<string, { location: { lat: number; lng: number } | null }>): Record<string, unknown> {
+export function routeOf(timeline: readonly SightingRecord[], cams: ReadonlyMap<string, { location: { lat: number; lng: number } | null }>): TraceRoute {
   const coordinates: Array<[number, number]> = [];
   const times: number[] = [];
   const cameraIds: string[] = [];

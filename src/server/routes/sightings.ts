@@ -4,6 +4,7 @@
  * one viewer folded on the server); only files inside the crops root.
  */
 import { readFile } from 'node:fs/promises';
+import { content } from '../../contract/common.js';
 import type { ServerContext } from '../context.js';
 import { resolveCrop } from '../crops.js';
 import { notFound } from '../http.js';
@@ -21,6 +22,7 @@ export function sightingRoutes(cropsRoot: string | undefined): (ctx: ServerConte
     const looks = new LookThrottle(CROP_LOOK_MS);
     r.add({
       method: 'GET', url: '/api/sightings/:id/crop.jpg', tag: 'plates', permission: 'plates.search', summary: 'The plate crop of a sighting, JPEG (audited)', params: idParams,
+      response: content('image/jpeg', 'The plate crop'),
       handler: async ({ req, reply, principal, params }) => {
         const s = await store.getSighting(params.id);
         if (!s) throw notFound('sighting');

@@ -1,5 +1,7 @@
 /** Sites and cameras: list/detail for everyone allowed; add/edit/remove at run time (admin), live status. */
 import { z } from 'zod';
+import { cameraDetail, cameras, camerasStatus, publicCamera as publicCameraSchema, site, sites } from '../../contract/cameras.js';
+import { ok } from '../../contract/common.js';
 import { cameraSchema, siteSchema } from '../../config/schema.js';
 import { ArgusError } from '../../core/errors.js';
 import { applyCameraPatch, cameraGeometry, cameraPatchSchema } from '../camera-edit.js';
@@ -29,14 +31,17 @@ export const siteRoutes = (sources: CameraSourcePolicy) => (ctx: ServerContext):
   const { router: r, store } = ctx;
   r.add({
     method: 'GET', url: '/api/sites', tag: 'sites', permission: 'sites.read', summary: 'Sites',
+    response: sites,
     handler: async () => ({ items: await store.listSites() }),
   });
   r.add({
     method: 'GET', url: '/api/sites/:id', tag: 'sites', permission: 'sites.read', summary: 'One site', params: idParams,
+    response: site,
     handler: async ({ params }) => (await store.getSite(params.id)) ?? Promise.reject(notFound('site')),
   });
   r.add({
     method: 'PUT', url: '/api/sites/:id', tag: 'sites', permission: 'sites.write', summary: 'Create or replace a site', params: idParams, body: siteBody,
+    response: site,
     handler: async ({ req, principal, params, body }) => {
       if (body.id !== params.id) throw new HttpError(400, 'invalid_request', 'body.id must equal the id in the path');
       await store.upsertSite(body);
@@ -46,6 +51,7 @@ export const siteRoutes = (sources: CameraSourcePolicy) => (ctx: ServerContext):
   });
   r.add({
     method: 'DELETE', url: '/api/sites/:id', tag: 'sites', permission: 'sites.write', summary: 'Remove a site without cameras', params: idParams,
+    response: ok,
     handler: async ({ req, principal, params }) => {
       if (!(await store.deleteSite(params.id))) throw notFound('site');
       await ctx.audit(req, principal, 'site.delete', params.id, {});
@@ -55,6 +61,7 @@ export const siteRoutes = (sources: CameraSourcePolicy) => (ctx: ServerContext):
 
   r.add({
     method: 'GET', url: '/api/cameras', tag: 'cameras', permission: 'cameras.read', summary: 'Cameras visible to the caller, with live status',
+    response: cameras,
     query: z.strictObject({ site: idText.optional() }),
     handler: async ({ principal, query }) => {
       const allowed = await allowedCameraIds(store, principal!);
@@ -66,6 +73,7 @@ export const siteRoutes = (sources: CameraSourcePolicy) => (ctx: ServerContext):
   });
   r.add({
     method: 'GET', url: '/api/cameras/status', tag: 'cameras', permission: 'cameras.status', summary: 'Live health of every visible camera, and the detectors',
+    response: camerasStatus,
     handler: async ({ principal }) => {
       const allowed = await allowedCameraIds(store, principal!);
       return { items: ctx.cameras.status().filter((s) => allowed === null || allowed.has(s.id)), detectors: ctx.cameras.detectorStatus() };
@@ -73,6 +81,7 @@ export const siteRoutes = (sources: CameraSourcePolicy) => (ctx: ServerContext):
   });
   r.add({
     method: 'GET', url: '/api/cameras/:id', tag: 'cameras', permission: 'cameras.read', summary: 'One camera with its live status', params: idParams,
+    response: cameraDetail,
     handler: async ({ principal, params }) => {
       const c = await store.getCamera(params.id);
       if (!c) throw notFound('camera');
@@ -85,6 +94,7 @@ export const siteRoutes = (sources: CameraSourcePolicy) => (ctx: ServerContext):
   });
   r.add({
     method: 'POST', url: '/api/cameras', tag: 'cameras', permission: 'cameras.write', summary: 'Add a camera (starts at once; others untouched)', body: cameraBody,
+    response: publicCameraSchema,
     handler: async ({ req, principal, body }) => {
       if (await store.getCamera(body.id)) throw new ArgusError('conflict', `camera ${body.id} exists (PATCH it)`);
       if (!(await store.getSite(body.site))) throw new HttpError(400, 'invalid_request', `unknown site "${body.site}"`);
@@ -98,6 +108,7 @@ export const siteRoutes = (sources: CameraSourcePolicy) => (ctx: ServerContext):
   });
   r.add({
     method: 'PATCH', url: '/api/cameras/:id', tag: 'cameras', permission: 'cameras.write', summary: 'Edit a camera, its geometry and rules (restarts only this camera)', params: idParams, body: cameraPatchSchema,
+    response: publicCameraSchema,
     handler: async ({ req, principal, params, body }) => {
       const old = await store.getCamera(params.id);
       if (!old) throw notFound('camera');
@@ -115,6 +126,7 @@ export const siteRoutes = (sources: CameraSourcePolicy) => (ctx: ServerContext):
   });
   r.add({
     method: 'DELETE', url: '/api/cameras/:id', tag: 'cameras', permission: 'cameras.write', summary: 'Remove a camera (stops only this camera)', params: idParams,
+    response: ok,
     handler: async ({ req, principal, params }) => {
       const running = await ctx.cameras.remove(params.id);
       const deleted = await store.deleteCamera(params.id);

@@ -4,6 +4,7 @@
  * area/camera scope; hours are local to the site's time zone.
  */
 import { z } from 'zod';
+import { congestionStats, flowStats, violationStats } from '../../contract/stats.js';
 import type { StatsFilter, Store } from '../../store/store.js';
 import type { ServerContext } from '../context.js';
 import { camerasQuery, timeQuery } from '../schemas.js';
@@ -37,13 +38,14 @@ async function filterOf(store: Store, principal: Principal, q: StatsQuery): Prom
   };
 }
 
-const echo = (f: StatsFilter & { timeZone: string }) => ({ timeZone: f.timeZone, step: f.step, from: f.fromMs ?? null, to: f.toMs ?? null });
+const echo = (f: StatsFilter & { timeZone: string }) => ({ timeZone: f.timeZone, step: f.step ?? 'hour', from: f.fromMs ?? null, to: f.toMs ?? null });
 
 export function statsRoutes(ctx: ServerContext): void {
   const { router: r, store } = ctx;
   r.add({
     method: 'GET', url: '/api/stats/violations', tag: 'stats', permission: 'violations.read', query: statsQuery,
     summary: 'Violations by kind, local hour of day, camera and status, with a time series',
+    response: violationStats,
     handler: async ({ principal, query }) => {
       const f = await filterOf(store, principal!, query);
       return { ...echo(f), ...(await store.violationStats(f)) };
@@ -52,6 +54,7 @@ export function statsRoutes(ctx: ServerContext): void {
   r.add({
     method: 'GET', url: '/api/stats/flow', tag: 'stats', permission: 'counts.read', query: statsQuery,
     summary: 'Traffic flow (line counts) by camera and direction, class and local hour, with a time series',
+    response: flowStats,
     handler: async ({ principal, query }) => {
       const f = await filterOf(store, principal!, query);
       return { ...echo(f), ...(await store.flowStats(f)) };
@@ -60,6 +63,7 @@ export function statsRoutes(ctx: ServerContext): void {
   r.add({
     method: 'GET', url: '/api/stats/congestion', tag: 'stats', permission: 'alerts.read', query: statsQuery,
     summary: 'Congestion alerts by camera (with the highest level), level and local hour, with a time series',
+    response: congestionStats,
     handler: async ({ principal, query }) => {
       const f = await filterOf(store, principal!, query);
       return { ...echo(f), ...(await store.congestionStats(f)) };

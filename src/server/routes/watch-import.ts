@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { watchImport } from '../../contract/watchlists.js';
 import { ulid } from '../../core/ids.js';
 import type { ServerContext } from '../context.js';
 import { notFound } from '../http.js';
@@ -20,6 +21,7 @@ export function watchImportRoute(ctx: ServerContext): void {
   const { router: r, store } = ctx;
   r.add({
     method: 'POST', url: '/api/watchlists/:id/import', tag: 'watchlists', permission: 'watchlists.write', params: idParams, body: importBody, bodyLimit: BODY_LIMIT,
+    response: watchImport,
     summary: `Import plates from CSV (audited). Body JSON {"csv": text}; header plate,reason[,expires] (or biển số,lý do[,hết hạn]); `
       + `plates as 30A-123.45 or 29-B1 123.45, patterns with * ?; expires a day (its end, Vietnam time) or an ISO time; BOM and CRLF accepted; `
       + `at most ${WATCH_CSV_LIMITS.maxRows} rows, ${WATCH_CSV_LIMITS.maxFields} fields a line, ${WATCH_CSV_LIMITS.maxFieldChars} characters a field (a file over a limit is refused at that line). All or nothing: any bad row → 400 invalid_csv with error.lines [{line, message}] `

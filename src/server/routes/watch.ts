@@ -1,5 +1,8 @@
 /** Watch lists (CRUD; a live sighting matching an entry raises an alert at once) and alerts (list, acknowledge). */
 import { z } from 'zod';
+import { alert, alerts } from '../../contract/alerts.js';
+import { ok } from '../../contract/common.js';
+import { watchEntriesAdded, watchList, watchListDetail, watchLists } from '../../contract/watchlists.js';
 import { ulid } from '../../core/ids.js';
 import { parsePlateQuery } from '../../plates/match.js';
 import type { ServerContext } from '../context.js';
@@ -27,9 +30,12 @@ const alertsQuery = z.strictObject({ ...timeQuery, ...pageQuery, cameras: camera
 
 export function watchRoutes(ctx: ServerContext): void {
   const { router: r, store } = ctx;
-  r.add({ method: 'GET', url: '/api/watchlists', tag: 'watchlists', permission: 'watchlists.read', summary: 'Watch lists', handler: async () => ({ items: await store.listWatchLists() }) });
+  r.add({ method: 'GET', url: '/api/watchlists', tag: 'watchlists', permission: 'watchlists.read', summary: 'Watch lists',
+    response: watchLists,
+    handler: async () => ({ items: await store.listWatchLists() }) });
   r.add({
     method: 'POST', url: '/api/watchlists', tag: 'watchlists', permission: 'watchlists.write', summary: 'Create a watch list', body: listBody,
+    response: watchList,
     handler: async ({ req, principal, body }) => {
       const list = { id: ulid(), createdAtMs: Date.now(), ...body };
       await store.upsertWatchList(list);
@@ -39,6 +45,7 @@ export function watchRoutes(ctx: ServerContext): void {
   });
   r.add({
     method: 'GET', url: '/api/watchlists/:id', tag: 'watchlists', permission: 'watchlists.read', summary: 'A watch list with its entries (plates and notes: audited)', params: idParams,
+    response: watchListDetail,
     handler: async ({ req, principal, params }) => {
       const list = await store.getWatchList(params.id);
       if (!list) throw notFound('watch list');
@@ -49,6 +56,7 @@ export function watchRoutes(ctx: ServerContext): void {
   });
   r.add({
     method: 'PATCH', url: '/api/watchlists/:id', tag: 'watchlists', permission: 'watchlists.write', summary: 'Edit a watch list', params: idParams, body: listBody.partial(),
+    response: watchList,
     handler: async ({ req, principal, params, body }) => {
       const list = await store.getWatchList(params.id);
       if (!list) throw notFound('watch list');
@@ -61,6 +69,7 @@ export function watchRoutes(ctx: ServerContext): void {
   });
   r.add({
     method: 'DELETE', url: '/api/watchlists/:id', tag: 'watchlists', permission: 'watchlists.write', summary: 'Delete a watch list and its entries', params: idParams,
+    response: ok,
     handler: async ({ req, principal, params }) => {
       if (!(await store.deleteWatchList(params.id))) throw notFound('watch list');
       ctx.ingest.invalidateWatchLists();
@@ -70,6 +79,7 @@ export function watchRoutes(ctx: ServerContext): void {
   });
   r.add({
     method: 'POST', url: '/api/watchlists/:id/entries', tag: 'watchlists', permission: 'watchlists.write', summary: 'Add plates or patterns', params: idParams, body: entryBody,
+    response: watchEntriesAdded,
     handler: async ({ req, principal, params, body }) => {
       const now = Date.now();
       const entries = body.entries.map((e) => {
@@ -85,6 +95,7 @@ export function watchRoutes(ctx: ServerContext): void {
   });
   r.add({
     method: 'DELETE', url: '/api/watchlists/:id/entries/:entryId', tag: 'watchlists', permission: 'watchlists.write', summary: 'Remove an entry', params: entryParams,
+    response: ok,
     handler: async ({ req, principal, params }) => {
       const entries = await store.listWatchEntries(params.id);
       if (!entries.some((e) => e.id === params.entryId) || !(await store.removeWatchEntry(params.entryId))) throw notFound('watch entry');
@@ -98,6 +109,7 @@ export function watchRoutes(ctx: ServerContext): void {
   r.add({
     method: 'GET', url: '/api/alerts', tag: 'alerts', permission: 'alerts.read', query: alertsQuery,
     summary: "Alerts, newest first; a watch-list hit's plate, list, pattern, note and message need watchlists.read and plates.search (else `redacted: true`); those served are audited",
+    response: alerts,
     handler: async ({ req, principal, query }) => {
       const cameraIds = await scopedCameraIds(store, principal!, query.cameras);
       const page = await store.listAlerts({
@@ -113,6 +125,7 @@ export function watchRoutes(ctx: ServerContext): void {
   });
   r.add({
     method: 'POST', url: '/api/alerts/:id/ack', tag: 'alerts', permission: 'alerts.ack', summary: 'Acknowledge an alert', params: idParams, body: z.strictObject({}).optional(),
+    response: alert,
     handler: async ({ req, principal, params }) => {
       const a = await store.getAlert(params.id);
       if (!a) throw notFound('alert');

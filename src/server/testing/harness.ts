@@ -1,6 +1,7 @@
 /**
  * Test harness of the service (tests only): a REAL server on a random port over a real store (SQLite in a temp
- * dir, or a throw-away PostgreSQL database), one user per role, and a small cookie-aware client.
+ * dir, or a throw-away PostgreSQL database), one user per role, and a small cookie-aware client. The server checks
+ * every answer against its route's response schema (`checkResponses`), and `dispose` fails if one broke it.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -40,7 +41,7 @@ export async function startTestServer(dialect: 'sqlite' | 'postgres', opts: Part
   const { store } = await openServiceStore({ dataDir, ...(databaseUrl ? { databaseUrl } : {}) }, {});
   for (const role of ROLES) await createUser(store, { username: role, password: TEST_PASSWORD, roles: [role] });
   const { footageInDataDir, ...serverOpts } = opts;
-  const server = await buildServer({ store, logger: false, startCameras: false, webRoot: join(dataDir, 'no-ui'), ...(footageInDataDir ? { footage: { dataDir } } : {}), ...serverOpts });
+  const server = await buildServer({ store, logger: false, startCameras: false, webRoot: join(dataDir, 'no-ui'), checkResponses: true, ...(footageInDataDir ? { footage: { dataDir } } : {}), ...serverOpts });
   const url = await server.listen(0);
   const exec = async (sqlText: string): Promise<void> => {
     const s = store as unknown as { connection?: { exec(t: string): void }; pool?: { query(t: string): Promise<unknown> } };
@@ -53,8 +54,18 @@ export async function startTestServer(dialect: 'sqlite' | 'postgres', opts: Part
       await server.close();
       if (pgName) await dropDatabase(pgName);
       await rm(dataDir, { recursive: true, force: true });
+      assertContractKept(server);
     },
   };
+}
+
+/**
+ * Fails when the server sent an answer that its route's response schema refused (src/contract): each such answer was
+ * already replaced by a 500 `response_contract`; this catches the tests that did not look at the status.
+ */
+export function assertContractKept(server: ArgusServer): void {
+  const failures = server.ctx.router.check?.failures ?? [];
+  if (failures.length > 0) throw new Error(`${failures.length} answer(s) broke the API contract (src/contract):\n${failures.slice(0, 10).join('\n')}`);
 }
 
 export interface Reply {

@@ -6,14 +6,15 @@ import type { PageProps } from '../App';
 import { useDict } from '../i18n';
 import { ApiKeysTab } from './admin/ApiKeys';
 import { AuditTab } from './admin/Audit';
-import { may } from './admin/types';
+import type { Permission } from '@contract';
+import { may } from './admin/may';
 import { UsersTab } from './admin/Users';
 import { WatchListsTab } from './admin/WatchLists';
 import { WORDS } from './admin/words';
 import './admin/admin.css';
 
 type Tab = 'users' | 'keys' | 'watchlists' | 'audit';
-const TABS: Array<{ id: Tab; perm: string }> = [
+const TABS: Array<{ id: Tab; perm: Permission }> = [
   { id: 'users', perm: 'users.read' }, { id: 'keys', perm: 'apikeys.write' }, { id: 'watchlists', perm: 'watchlists.read' }, { id: 'audit', perm: 'audit.read' },
 ];
 

@@ -9,19 +9,17 @@ import { defineDict, useDict, useI18n } from '../i18n';
 import './camera/camera.css';
 import { CountsChart } from './camera/CountsChart';
 import { EventList } from './camera/EventList';
-import { HealthPanel, type CameraHealth } from './camera/HealthPanel';
+import { HealthPanel } from './camera/HealthPanel';
 import { LiveView } from './camera/LiveView';
 import { RecordingTimeline } from './camera/RecordingTimeline';
 
 const WORDS = defineDict({
   vi: {
     back: 'Màn hình camera', setup: 'Cấu hình', setupLabel: 'Cấu hình camera', live: 'Hình ảnh trực tiếp', notFound: 'Không tìm thấy camera này, hoặc bạn không được xem nó.',
-    security: 'An ninh trật tự', speed: 'Đo tốc độ', face_crowd: 'Khuôn mặt, đám đông', shared: 'Chia sẻ từ đơn vị khác',
     noId: 'Chưa chọn camera.', failed: 'Không tải được thông tin camera', loading: 'Đang tải…', noCounts: 'Vai trò của bạn không được xem số đếm.',
   },
   en: {
     back: 'Camera wall', setup: 'Set up', setupLabel: 'Set up the camera', live: 'Live picture', notFound: 'This camera does not exist, or you may not view it.',
-    security: 'Public order', speed: 'Speed point', face_crowd: 'Faces and crowds', shared: 'Shared by another agency',
     noId: 'No camera chosen.', failed: 'The camera could not be loaded', loading: 'Loading…', noCounts: 'Your role may not view counts.',
   },
 });
@@ -30,13 +28,13 @@ export function CameraPage({ live, me, params }: PageProps) {
   const w = useDict(WORDS);
   const { kind } = useI18n();
   const cameraId = params[0] ?? '';
-  const [cam, setCam] = useState<(Camera & { status: CameraHealth | null }) | null>(null);
+  const [cam, setCam] = useState<Camera | null>(null);
   const [error, setError] = useState<'notFound' | 'failed' | null>(null);
   const pushed = live.health[cameraId];
   useEffect(() => {
     if (!cameraId) return undefined;
     let closed = false;
-    const load = () => get<Camera & { status: CameraHealth | null }>(`/api/cameras/${encodeURIComponent(cameraId)}`)
+    const load = () => get<Camera>(`/api/cameras/${encodeURIComponent(cameraId)}`)
       .then((c) => {
         if (closed) return;
         setCam(c);
@@ -61,13 +59,12 @@ export function CameraPage({ live, me, params }: PageProps) {
   if (!cam) return <section className="page">{error ? <p className="error" role="alert">{w('failed')}</p> : <p className="loading" aria-busy="true">{w('loading')}</p>}</section>;
 
   const area = [cam.area?.ward, cam.area?.district].filter(Boolean).join(', ');
-  const kindName = (['security', 'speed', 'face_crowd', 'shared'] as const).find((k) => k === cam.kind);
   return (
     <section className="page camerapage" aria-labelledby="camera-title" data-testid="camera-page">
       <div className="toolbar">
         <a href="#/wall" className="back">← {w('back')}</a>
         <h1 id="camera-title">{cam.name}</h1>
-        <span className="muted">{kindName ? w(kindName) : kind(cam.kind)}{area && ` · ${area}`}</span>
+        <span className="muted">{kind(cam.kind)}{area && ` · ${area}`}</span>
         {error === 'failed' && <span className="error" role="alert">{w('failed')}</span>}
         {me.permissions.includes('cameras.write') && (
           <a className="button-link" href={`#/editor/${encodeURIComponent(cam.id)}`} aria-label={`${w('setupLabel')}: ${cam.name}`}>{w('setup')}</a>

@@ -9,7 +9,8 @@ import { get, type Camera } from '../api';
 import { useDict, useI18n } from '../i18n';
 import { BarChart, ColumnChart, type ChartWords, type Datum } from './dashboard/charts';
 import { bucketStarts, RANGES, rangeOf, SITE_TIME_ZONE, type RangeId } from './dashboard/range';
-import type { CongestionStats, FlowStats, SeriesPoint, Stats, ViolationStats } from './dashboard/types';
+import type { CongestionStats, FlowStats, SeriesPoint, ViolationStats } from '@contract';
+import type { Stats } from './dashboard/types';
 import { WORDS, type Word } from './dashboard/words';
 import './dashboard/dashboard.css';
 
@@ -57,7 +58,7 @@ export function DashboardPage({ me }: PageProps) {
     return () => {
       live = false;
     };
-  }, [span, mayViolations, mayAlerts]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [span, mayViolations, mayAlerts]); // deps deliberately partial: only these re-run it
 
   const tz = stats?.flow.timeZone ?? SITE_TIME_ZONE;
   const camName = (id: string): string => cameras.get(id)?.name ?? id;

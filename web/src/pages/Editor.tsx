@@ -6,7 +6,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { PageProps } from '../App';
-import { api, ApiError, get, snapshotUrl, type Camera } from '../api';
+import { api, ApiError, get, snapshotUrl, type Camera, type CameraDetail } from '../api';
 import { useDict } from '../i18n';
 import { Canvas, type Tool } from './editor/Canvas';
 import { parseProblems, patchBody, type Geometry, type Handle, type Problem } from './editor/model';
@@ -17,12 +17,18 @@ import { ShapeList } from './editor/ShapeList';
 import { WORDS, type Word } from './editor/words';
 import './editor/editor.css';
 
-type CameraDetail = Camera & Geometry & { managedBy?: 'config' | 'store' };
 const TOOLS: ReadonlyArray<{ id: Tool; hint: Word }> = [
   { id: 'select', hint: 'hintSelect' }, { id: 'line', hint: 'hintLine' }, { id: 'zone', hint: 'hintZone' }, { id: 'lane', hint: 'hintLane' }, { id: 'cal', hint: 'hintCal' },
 ];
 
-const geometryOf = (c: CameraDetail): Geometry => ({ lines: c.lines, zones: c.zones, lanes: c.lanes, calibration: c.calibration, rules: c.rules, plates: c.plates ?? false });
+/**
+ * The editor's model of a camera's geometry. The API serves it as the config file writes it (JSON in the contract: the
+ * config schema is its type, and it checks every save), which is the shape model.ts describes.
+ */
+const configShape = <T,>(v: unknown): T => v as T;
+const geometryOf = (c: CameraDetail): Geometry => ({
+  lines: configShape(c.lines), zones: configShape(c.zones), lanes: configShape(c.lanes), calibration: configShape(c.calibration), rules: configShape(c.rules), plates: c.plates,
+});
 
 function CameraChooser() {
   const w = useDict(WORDS);
@@ -60,7 +66,7 @@ function CameraEditor({ cameraId }: { cameraId: string }) {
         setSelected(null);
       })
       .catch((e: unknown) => setState({ kind: 'error', text: `${w('failed')}: ${(e as Error).message}` }));
-  }, [cameraId]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [cameraId]); // deps deliberately partial: only these re-run it
   useEffect(load, [load]);
 
   const change = useCallback((next: Geometry) => {

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { get, snapshotUrl, type Camera, type CameraStatus, type EventRow } from '../api';
+import { fromRow, type EventItem } from '../events';
 import { useI18n, type Key } from '../i18n';
 import type { LiveState } from '../live';
 import { HEALTH_COLOURS, MapView } from '../MapView';
@@ -13,7 +14,7 @@ export function MapPage({ live }: { live: LiveState }) {
   const [cameras, setCameras] = useState<Camera[]>([]);
   const [polled, setPolled] = useState<Record<string, CameraStatus>>({});
   const [selected, setSelected] = useState<string | null>(null);
-  const [recent, setRecent] = useState<EventRow[]>([]);
+  const [recent, setRecent] = useState<EventItem[]>([]);
   const [kindFilter, setKindFilter] = useState('');
   const [areaFilter, setAreaFilter] = useState('');
   useEffect(() => {
@@ -25,7 +26,7 @@ export function MapPage({ live }: { live: LiveState }) {
   }, []);
   useEffect(() => {
     if (!selected) return;
-    get<{ items: EventRow[] }>(`/api/events?cameras=${encodeURIComponent(selected)}&limit=5`).then((r) => setRecent(r.items)).catch((e: unknown) => console.warn(e));
+    get<{ items: EventRow[] }>(`/api/events?cameras=${encodeURIComponent(selected)}&limit=5`).then((r) => setRecent(r.items.map(fromRow))).catch((e: unknown) => console.warn(e));
   }, [selected]);
   const health = { ...polled, ...live.health };
   const kinds = [...new Set(cameras.map((c) => c.kind))].sort();

@@ -1,19 +1,21 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { get, type Camera, type Sighting, type Trace } from '../api';
+import type { PlateHit, PlateSearch } from '@contract';
+import { PLATE_MATCH_MODES } from '@contract/labels';
+import { get, type Camera, type Trace } from '../api';
 import { useDict, useI18n } from '../i18n';
 import { MapView } from '../MapView';
 import { PlateThumb, THUMB_WORDS } from './plates/PlateThumb';
 import { TracePlayer } from './plates/TracePlayer';
 import type { LngLat } from './plates/playback';
 
-type Mode = 'exact' | 'prefix' | 'wildcard' | 'fuzzy';
+type Mode = (typeof PLATE_MATCH_MODES)[number];
 
 export function PlatesPage() {
   const { t, fmtTime } = useI18n();
   const thumbWords = useDict(THUMB_WORDS);
   const [q, setQ] = useState('');
   const [mode, setMode] = useState<Mode>('exact');
-  const [hits, setHits] = useState<Sighting[] | null>(null);
+  const [hits, setHits] = useState<PlateHit[] | null>(null);
   const [trace, setTrace] = useState<Trace | null>(null);
   const [error, setError] = useState('');
   const [cameras, setCameras] = useState<Camera[]>([]);
@@ -26,7 +28,7 @@ export function PlatesPage() {
     setError('');
     setTrace(null);
     try {
-      const r = await get<{ items: Sighting[] }>(`/api/plates/search?q=${encodeURIComponent(q)}&mode=${mode}&limit=100`);
+      const r = await get<PlateSearch>(`/api/plates/search?q=${encodeURIComponent(q)}&mode=${mode}&limit=100`);
       setHits(r.items);
     } catch (err) {
       setError((err as Error).message);
@@ -49,7 +51,7 @@ export function PlatesPage() {
           <input id="plate-q" value={q} onChange={(e) => setQ(e.target.value)} placeholder="43A-123.45, 43A*, 4?A12345" required />
           <label htmlFor="plate-mode">{t('mode')}</label>
           <select id="plate-mode" value={mode} onChange={(e) => setMode(e.target.value as Mode)}>
-            {(['exact', 'prefix', 'wildcard', 'fuzzy'] as const).map((m) => <option key={m} value={m}>{t(m)}</option>)}
+            {PLATE_MATCH_MODES.map((m) => <option key={m} value={m}>{t(m)}</option>)}
           </select>
           <button type="submit" className="primary">{t('search')}</button>
         </form>

@@ -1,8 +1,9 @@
 import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import type { Page, ViolationStatus } from '@contract';
 import { api, get, type Me, type Violation, type ViolationDetail } from '../api';
 import { useI18n, type Key } from '../i18n';
 
-type Status = 'pending' | 'confirmed' | 'rejected';
+type Status = ViolationStatus;
 
 /** Loaded with the first violation shown, so the pictures' code stays out of the first page load. */
 const EvidenceViewer = lazy(() => import('./violations/EvidenceViewer'));
@@ -18,7 +19,7 @@ export function ViolationsPage({ me }: { me: Me }) {
   const reasonRef = useRef<HTMLTextAreaElement>(null);
   const canReview = me.permissions.includes('violations.review');
   const load = useCallback(() => {
-    get<{ items: Violation[] }>(`/api/violations?status=${status}&limit=100`).then((r) => setItems(r.items)).catch((e: unknown) => setMsg((e as Error).message));
+    get<Page<Violation>>(`/api/violations?status=${status}&limit=100`).then((r) => setItems(r.items)).catch((e: unknown) => setMsg((e as Error).message));
   }, [status]);
   useEffect(load, [load]);
   const current = items[Math.min(index, items.length - 1)];
@@ -26,7 +27,7 @@ export function ViolationsPage({ me }: { me: Me }) {
     setDetail(null);
     if (!current) return;
     get<ViolationDetail>(`/api/violations/${encodeURIComponent(current.id)}`).then(setDetail).catch((e: unknown) => setMsg((e as Error).message));
-  }, [current?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [current?.id]); // deps deliberately partial: only these re-run it
 
   const decide = useCallback(async (decision: 'confirmed' | 'rejected') => {
     if (!current) return;
@@ -123,8 +124,8 @@ export function ViolationsPage({ me }: { me: Me }) {
   );
 }
 
-function Measurements({ details }: { details: Record<string, unknown> }) {
-  const rows = Object.entries(details ?? {}).filter(([k, v]) => !['id', 'cameraId', 'atMs', 'kind', 'evidence'].includes(k) && v !== null && typeof v !== 'object');
+function Measurements({ details }: { details: Violation['details'] }) {
+  const rows = Object.entries(details !== null && typeof details === 'object' && !Array.isArray(details) ? details : {}).filter(([k, v]) => !['id', 'cameraId', 'atMs', 'kind', 'evidence'].includes(k) && v !== null && typeof v !== 'object');
   if (rows.length === 0) return <p className="muted">—</p>;
   return <dl className="measure">{rows.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{String(v)}</dd></div>)}</dl>;
 }

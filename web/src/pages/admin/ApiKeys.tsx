@@ -3,7 +3,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { api, get } from '../../api';
 import { useDict, useI18n } from '../../i18n';
 import { endOfDayVn } from './csv';
-import type { ApiKey, NewApiKey, RoleInfo, Scope } from './types';
+import type { AccessScope as Scope, ApiKey, NewApiKey, RoleInfo } from '@contract';
 import { WORDS, type Word } from './words';
 
 const splitList = (s: string): string[] => s.split(',').map((x) => x.trim()).filter((x) => x !== '');

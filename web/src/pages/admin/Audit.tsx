@@ -3,7 +3,8 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { get, type Me } from '../../api';
 import { useDict, useI18n } from '../../i18n';
 import { vnLocalToMs } from './csv';
-import { may, type AuditRow, type AuditVerification, type Page, type User } from './types';
+import type { AuditRow, AuditVerification, Page, User } from '@contract';
+import { may } from './may';
 import { WORDS } from './words';
 
 const PAGE_SIZE = 50;
@@ -110,13 +111,16 @@ export function AuditTab({ me }: { me: Me }) {
             <th scope="col">{w('target')}</th><th scope="col">{w('details')}</th><th scope="col">{w('ip')}</th>
           </tr></thead>
           <tbody>
-            {page.items.map((r) => (
-              <tr key={r.seq} data-action={r.action}>
-                <td>{r.seq}</td><td>{fmtTime(r.atMs)}</td><td>{nameOf(r.actor, r.details)}</td><td><code>{r.action}</code></td>
-                <td className="ellipsis" title={r.target ?? ''}>{users.find((u) => u.id === r.target)?.username ?? r.target ?? '—'}</td><td className="ellipsis details">{summary(r.details)}</td>
-                <td>{typeof r.details['ip'] === 'string' ? r.details['ip'] : ''}</td>
-              </tr>
-            ))}
+            {page.items.map((r) => {
+              const details = fieldsOf(r.details);
+              return (
+                <tr key={r.seq} data-action={r.action}>
+                  <td>{r.seq}</td><td>{fmtTime(r.atMs)}</td><td>{nameOf(r.actor, details)}</td><td><code>{r.action}</code></td>
+                  <td className="ellipsis" title={r.target ?? ''}>{users.find((u) => u.id === r.target)?.username ?? r.target ?? '—'}</td><td className="ellipsis details">{summary(details)}</td>
+                  <td>{typeof details['ip'] === 'string' ? details['ip'] : ''}</td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
       )}
@@ -131,6 +135,9 @@ export function AuditTab({ me }: { me: Me }) {
 }
 
 /** The details of an entry in one line, without what other columns show. */
+/** An audit row's details as an object (the service writes an object; the contract says JSON). */
+const fieldsOf = (v: AuditRow['details']): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v : {});
+
 function summary(details: Record<string, unknown>): string {
   return Object.entries(details)
     .filter(([k, v]) => !['ip', 'userAgent', 'username'].includes(k) && v !== null && v !== undefined)

@@ -2,7 +2,8 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, get, type Me } from '../../api';
 import { useDict, useI18n } from '../../i18n';
-import { may, type RoleInfo, type User } from './types';
+import type { RoleInfo, User } from '@contract';
+import { may } from './may';
 import { WORDS, type Word } from './words';
 
 const MIN_PASSWORD = 10;

@@ -3,7 +3,7 @@ import { useId, useRef, useState } from 'react';
 import { api, ApiError } from '../../api';
 import { useDict } from '../../i18n';
 import { previewCsv, type CsvPreview } from './csv';
-import type { ImportResult, LineError } from './types';
+import type { WatchImport as ImportResult, WatchImportLineError as LineError } from '@contract';
 import { WORDS } from './words';
 
 const MAX_BYTES = 2_000_000;

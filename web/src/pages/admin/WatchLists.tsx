@@ -3,7 +3,8 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, get, type Me } from '../../api';
 import { useDict, useI18n } from '../../i18n';
 import { endOfDayVn } from './csv';
-import { may, type Severity, type WatchList, type WatchListDetail } from './types';
+import type { Severity, WatchList, WatchListDetail } from '@contract';
+import { may } from './may';
 import { WatchImport } from './WatchImport';
 import { WORDS } from './words';
 

@@ -1,11 +1,12 @@
 /** Per-minute line counts of one camera over the last hour, stacked by vehicle class, drawn as inline SVG. */
+import type { CountRow } from '@contract';
 import { useEffect, useState } from 'react';
 import { get } from '../../api';
 import { defineDict, useDict, useI18n } from '../../i18n';
 import { CLASS_WORDS, CLASSES, classOf, type ClassKey } from './classes';
 import { clock } from './media';
 
-export interface CountRow { cameraId: string; lineId: string; cls: string; direction: string; minuteMs: number; n: number }
+export type { CountRow };
 
 const WORDS = defineDict({
   vi: {

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import { get, type EventRow } from '../../api';
+import { fromRow, type EventItem } from '../../events';
 import { defineDict, useDict, useI18n } from '../../i18n';
 import { CLASS_WORDS, classOf } from './classes';
 
@@ -22,12 +23,12 @@ const SHOWN = 15;
  * The picture of an event when the API serves one. A violation event's id is its violation's id, and its signed
  * package is stored as evidence `<id>-pkg` (src/server/ingest.ts). Pure.
  */
-export function eventThumb(e: EventRow, mayReadViolations: boolean): string | null {
+export function eventThumb(e: EventItem, mayReadViolations: boolean): string | null {
   for (const k of ['cropUrl', 'thumbnailUrl']) {
-    const v = e.payload[k];
+    const v = e.fields[k];
     if (typeof v === 'string' && v.startsWith('/api/')) return v;
   }
-  if (e.kind === 'violation' && mayReadViolations && typeof e.payload['evidence'] === 'object' && e.payload['evidence'] !== null) {
+  if (e.kind === 'violation' && mayReadViolations && typeof e.fields['evidence'] === 'object' && e.fields['evidence'] !== null) {
     const id = encodeURIComponent(e.id);
     return `/api/violations/${id}/evidence/${id}-pkg/files/composite.jpg`;
   }
@@ -43,16 +44,16 @@ function Thumb({ url, kind, label }: { url: string | null; kind: string; label: 
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 
-export function EventList({ cameraId, live, mayReadViolations }: { cameraId: string; live: EventRow[]; mayReadViolations: boolean }) {
+export function EventList({ cameraId, live, mayReadViolations }: { cameraId: string; live: EventItem[]; mayReadViolations: boolean }) {
   const w = useDict(WORDS);
   const cw = useDict(CLASS_WORDS);
   const { fmtTime, kind } = useI18n();
-  const [stored, setStored] = useState<EventRow[] | null>(null);
+  const [stored, setStored] = useState<EventItem[] | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
     setStored(null);
     get<{ items: EventRow[] }>(`/api/events?cameras=${encodeURIComponent(cameraId)}&limit=${SHOWN}`)
-      .then((r) => setStored(r.items))
+      .then((r) => setStored(r.items.map(fromRow)))
       .catch((e: unknown) => {
         console.warn('events', e);
         setFailed(true);
@@ -63,8 +64,8 @@ export function EventList({ cameraId, live, mayReadViolations }: { cameraId: str
     .sort((a, b) => b.atMs - a.atMs)
     .slice(0, SHOWN);
 
-  const detail = (e: EventRow): string => {
-    const p = e.payload;
+  const detail = (e: EventItem): string => {
+    const p = e.fields;
     const read = p['read'] as { display?: unknown } | undefined;
     const parts = [
       str(p['violation']) ? kind(str(p['violation'])!) : str(p['alert']) ? kind(str(p['alert'])!) : null,
@@ -81,7 +82,7 @@ export function EventList({ cameraId, live, mayReadViolations }: { cameraId: str
       {stored !== null && rows.length === 0 && <p className="muted">{w('none')}</p>}
       <ul className="event-list" data-testid="camera-events" aria-live="polite">
         {rows.map((e) => {
-          const hasEvidence = typeof e.payload['evidence'] === 'object' && e.payload['evidence'] !== null;
+          const hasEvidence = typeof e.fields['evidence'] === 'object' && e.fields['evidence'] !== null;
           return (
             <li key={e.id}>
               <Thumb url={eventThumb(e, mayReadViolations)} kind={e.kind} label={`${kind(e.kind)} ${detail(e)}`} />

@@ -1,11 +1,5 @@
 /** A camera's health as the service sees it: state, frames per second, age of the last frame, analysis, recording, plates, message. */
 import type { CameraStatus } from '../../api';
-
-/** The recorder's part of the status (present where the service records cameras). */
-export interface RecordingStatus { running: boolean; segments: number; lastSegment: string | null; lastSegmentAtMs: number | null; restarts: number; lastError: string | null }
-/** Plate reading since the camera's analysis started (present where the camera reads plates). */
-export interface PlateStatus { mode: 'vehicles' | 'anpr'; read: number; skipped: number; plates: number }
-export type CameraHealth = CameraStatus & { recording?: RecordingStatus | null; plates?: PlateStatus | null };
 import { defineDict, useDict, useI18n } from '../../i18n';
 import { Health } from '../MapPage';
 
@@ -23,7 +17,7 @@ export function formatAge(ms: number, lang: string): string {
   return `${nf(ms / 3_600_000, 1)} h`;
 }
 
-export function HealthPanel({ status }: { status: CameraHealth | null }) {
+export function HealthPanel({ status }: { status: CameraStatus | null }) {
   const w = useDict(WORDS);
   const { lang } = useI18n();
   const analysis = (['running', 'no_model', 'stopped'] as const).find((a) => a === status?.analysis);

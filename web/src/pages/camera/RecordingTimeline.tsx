@@ -2,12 +2,13 @@
  * Continuous recording of one camera over the last hours: a timeline of the mp4 segments on disk
  * (`/api/cameras/:id/recordings`), and playback of the segment clicked (the next one follows when it ends).
  */
+import type { RecordingSegment } from '@contract';
 import { useEffect, useRef, useState } from 'react';
 import { get } from '../../api';
 import { defineDict, useDict, useI18n } from '../../i18n';
 import { clock } from './media';
 
-export interface RecordingSegment { file: string; startMs: number; bytes: number; url: string }
+export type { RecordingSegment };
 
 const WORDS = defineDict({
   vi: {

@@ -36,7 +36,7 @@ function JsonField({ value, onValue, label, bad }: { value: unknown; onValue: (v
 
 export function RulesPanel({ g, onChange, problems }: Props) {
   const w = useDict(WORDS);
-  const { kind: kindWord } = useI18n();
+  const { rule: ruleWord } = useI18n();
   const [newKind, setNewKind] = useState<string>('congestion');
   const ids = { zone: g.zones.map((z) => z.id), line: g.lines.map((l) => l.id), lane: g.lanes.map((l) => l.id), signal: [] as string[] };
   const setRule = (i: number, key: string, value: unknown): void => onChange({ ...g, rules: g.rules.map((r, j) => (j === i ? { ...r, [key]: value } : r)) });
@@ -95,7 +95,7 @@ export function RulesPanel({ g, onChange, problems }: Props) {
       <Problems problems={problems} at="rules" exact />
       {g.rules.map((r, i) => (
         <fieldset key={i} className="item" data-testid={`rule-${i}`}>
-          <legend>{kindWord(r.kind)} <span className="muted">{r.kind}</span></legend>
+          <legend>{ruleWord(r.kind)} <span className="muted">{r.kind}</span></legend>
           {Object.keys(r).filter((k) => k !== 'kind').map((k) => field(r, i, k))}
           <Problems problems={problems.filter((p) => !Object.keys(r).some((k) => k !== 'kind' && (p.path === `rules.${i}.${k}` || p.path.startsWith(`rules.${i}.${k}.`))))} at={`rules.${i}`} />
           <button type="button" className="ghost" onClick={() => onChange({ ...g, rules: g.rules.filter((_, j) => j !== i) })}>{w('remove')} {r.id}</button>
@@ -104,7 +104,7 @@ export function RulesPanel({ g, onChange, problems }: Props) {
       <div className="row">
         <label>{w('ruleKind')}{' '}
           <select value={newKind} onChange={(e) => setNewKind(e.target.value)}>
-            {RULE_KINDS.map((k) => <option key={k} value={k}>{kindWord(k)} ({k})</option>)}
+            {RULE_KINDS.map((k) => <option key={k} value={k}>{ruleWord(k)} ({k})</option>)}
           </select>
         </label>
         <button type="button" onClick={() => onChange({ ...g, rules: [...g.rules, ruleTemplate(newKind, g)] })}>{w('addRule')}</button>

@@ -24,11 +24,10 @@ export type ShapeKind = 'line' | 'zone' | 'lane' | 'cal';
 /** One draggable point: a vertex of a shape, a calibration point, or an end of a lane's direction arrow. */
 export interface Handle { kind: ShapeKind | 'laneFrom' | 'laneTo'; index: number; point: number }
 
-export const VEHICLE_CLASSES = ['car', 'motorcycle', 'bus', 'truck', 'bicycle'] as const;
-export const RULE_KINDS = [
-  'red_light', 'stop_line', 'wrong_way', 'wrong_lane', 'prohibited', 'speeding', 'speed_trap', 'illegal_stopping', 'congestion', 'crowd',
-  'zone_dwell', 'accident', 'riders',
-] as const;
+import { VEHICLE_CLASSES } from '@contract/labels';
+
+/** The vehicle classes and rule kinds the config schema knows (src/core, through the contract). */
+export { RULE_KINDS, VEHICLE_CLASSES } from '@contract/labels';
 
 const r4 = (v: number): number => Math.round(v * 10_000) / 10_000;
 export const clampPt = (p: Pt): Pt => [r4(Math.min(1, Math.max(0, p[0]))), r4(Math.min(1, Math.max(0, p[1])))];

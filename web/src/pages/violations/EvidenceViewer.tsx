@@ -65,7 +65,7 @@ function Package({ violation, record, loaded, download }: { violation: Violation
   const [clipFailed, setClipFailed] = useState<'missing' | 'unplayable' | null>(null);
   const url = (file: string) => fileUrl(violation.id, record.id, file);
   const subject = `${kind(violation.kind)} — ${violation.plateDisplay ?? violation.id}`;
-  const pictures = useMemo(() => picturesOf(pkg, w, fmtTime, subject, url), [pkg, subject]); // eslint-disable-line react-hooks/exhaustive-deps
+  const pictures = useMemo(() => picturesOf(pkg, w, fmtTime, subject, url), [pkg, subject]); // deps deliberately partial: only these re-run it
   const onBroken = (file: string) => setBroken((s) => new Set(s).add(file));
   const thumb = (p: Picture & { file: string }, i: number, testId: string, cls = '') => (
     <figure key={p.file} className={`ev-thumb ${cls}`}>

@@ -1,0 +1,32 @@
+/** Health, the OpenAPI document and the base map settings. */
+import { z } from 'zod';
+
+export const detectorStatus = z.strictObject({ model: z.string(), ok: z.boolean(), message: z.string().nullable() });
+export type DetectorStatus = z.infer<typeof detectorStatus>;
+
+export const health = z.strictObject({
+  status: z.enum(['ok', 'degraded']),
+  uptimeSec: z.number(),
+  store: z.enum(['sqlite', 'postgres']),
+  detectors: z.array(detectorStatus),
+  cameras: z.strictObject({ total: z.number(), online: z.number(), offline: z.number() }),
+  /** What is wrong, in words (a detector that failed to load, cameras offline). */
+  problems: z.array(z.string()),
+});
+export type Health = z.infer<typeof health>;
+
+export const openApiDocument = z.looseObject({ openapi: z.literal('3.1.0'), paths: z.record(z.string(), z.unknown()) });
+export type OpenApiDocument = z.infer<typeof openApiDocument>;
+
+/** What the UI draws under the cameras. */
+export const mapSettings = z.strictObject({
+  style: z.enum(['blank', 'tiles', 'pmtiles']),
+  /** Tile URL template (`tiles`) or archive URL (`pmtiles`); null for `blank`. */
+  url: z.string().nullable(),
+  tileType: z.enum(['raster', 'vector']),
+  attribution: z.string().nullable(),
+  /** Where the map opens; null: frame the cameras. */
+  center: z.strictObject({ lat: z.number(), lng: z.number() }).nullable(),
+  zoom: z.number().nullable(),
+});
+export type MapSettings = z.infer<typeof mapSettings>;
