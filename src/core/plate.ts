@@ -1,3 +1,4 @@
+import type { BlobRef } from './blob.js';
 import type { Box } from './box.js';
 import type { ObjectClass } from './classes.js';
 import type { CrossDirection } from './direction.js';
@@ -46,6 +47,8 @@ export interface PlateReadEvent {
   readonly read: PlateRead;
   /** Number of frames whose reads were fused. */
   readonly reads: number;
-  /** Best plate crop (JPEG), when kept. */
+  /** Best plate crop (JPEG), when kept: inside one process only (the runtime's stages, the command line's files). */
   readonly cropJpeg?: Uint8Array;
+  /** The same crop in the blob store, by reference: what travels on the bus instead of the bytes. */
+  readonly crop?: BlobRef;
 }
