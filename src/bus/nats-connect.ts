@@ -30,6 +30,8 @@ export interface NatsConnectOptions {
   /** First retry delay, ms (default 500); doubles up to `maxBackoffMs` (default 10 000), with jitter. */
   readonly initialBackoffMs?: number;
   readonly maxBackoffMs?: number;
+  /** Try the servers in the given order rather than shuffled (a site that prefers its nearest node; tests). */
+  readonly noRandomize?: boolean;
   /** Stops the first connect's retries (shutdown before NATS ever came up). */
   readonly signal?: AbortSignal;
 }
@@ -64,6 +66,7 @@ export async function connectNats(o: NatsConnectOptions): Promise<NatsConnection
       const nc = await connect({
         servers,
         ...(o.name ? { name: o.name } : {}),
+        ...(o.noRandomize ? { noRandomize: true } : {}),
         maxReconnectAttempts: -1,
         reconnectTimeWait: 1000,
         reconnectJitter: 500,

@@ -144,6 +144,7 @@ export class NatsBus<M = CameraMessage> implements EventBus<M> {
   private readonly subs = new Set<NatsSubscription<M>>();
   private closed = false;
   private failing = false;
+  private retried = 0;
   readonly stream: string;
 
   private constructor(
@@ -166,6 +167,11 @@ export class NatsBus<M = CameraMessage> implements EventBus<M> {
     const jsm = await jetstreamManager(nc, { timeout: 5000 });
     await ensureStream(jsm, cfg, o.logger ?? silentLogger, o.setupDeadlineMs);
     return new NatsBus<M>(nc, jsm, o);
+  }
+
+  /** Publish attempts retried so far (timeouts, leader changes): for metrics and the fault tests. */
+  get publishRetries(): number {
+    return this.retried;
   }
 
   /** `<prefix>.cam.<cameraId>.<kind>`; a camera id that is not a plain name is refused. */
@@ -241,6 +247,7 @@ export class NatsBus<M = CameraMessage> implements EventBus<M> {
         if (isPermanent(e)) throw new ArgusError(e instanceof natsErrors.ClosedConnectionError ? 'io_failed' : 'invalid_argument', `bus publish ${id}: ${errorMessage(e)}`, { cause: e });
         const wait = backoffMs(attempt, 100, 2000);
         if (Date.now() + wait >= end) throw new ArgusError('unavailable', `NATS JetStream did not acknowledge ${id} within ${deadlineMs} ms: ${errorMessage(e)}`, { cause: e });
+        this.retried++;
         if (!this.failing) {
           this.failing = true;
           this.log.warn({ stream: this.stream, err: errorMessage(e) }, 'NATS JetStream publish not acknowledged; retrying with the same id');
