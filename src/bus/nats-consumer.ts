@@ -123,17 +123,20 @@ export class NatsSubscription<M> implements Subscription {
     let failures = 0;
     while (!this.stopped) {
       const { messages, trouble } = await this.next();
-      if (this.stopped) break;
+      if (this.stopped) {
+        for (const p of messages) this.respond(p, NAK); // came after stop(): given back too
+        break;
+      }
+      if (messages.length > 0) await this.handle(messages);
       if (trouble) {
         const wait = backoffMs(failures++, 200, 5000);
         if (failures === 3) this.ctx.log.warn({ durable: this.o.durable, problem: trouble }, 'bus consumer cannot pull; retrying with backoff');
         await sleep(wait);
         if (trouble === 'no responders') await ensureDurable(this.ctx, durableConfig(this.ctx, this.o)).catch((e: unknown) => this.ctx.log.debug({ err: errorMessage(e) }, 'bus consumer: durable check failed'));
-        continue;
+      } else {
+        if (failures >= 3) this.ctx.log.info({ durable: this.o.durable }, 'bus consumer pulling again');
+        failures = 0;
       }
-      if (failures >= 3) this.ctx.log.info({ durable: this.o.durable }, 'bus consumer pulling again');
-      failures = 0;
-      if (messages.length > 0) await this.handle(messages);
     }
   }
 
@@ -156,10 +159,10 @@ export class NatsSubscription<M> implements Subscription {
     const late = this.puller.late.splice(0, this.batch);
     if (late.length > 0) return { messages: late };
     const now = await this.puller.take(this.batch);
-    if (now.noResponders) return { messages: now.messages, trouble: 'no responders' };
+    if (now.noResponders || now.unsent) return { messages: now.messages, trouble: now.unsent ? 'cannot send a pull request' : 'no responders' };
     if (now.messages.length > 0 || this.stopped) return { messages: now.messages };
     const first = await this.puller.wait(WAIT_EXPIRES_MS, HEARTBEAT_MS);
-    if (first.noResponders) return { messages: first.messages, trouble: 'no responders' };
+    if (first.noResponders || first.unsent) return { messages: first.messages, trouble: first.unsent ? 'cannot send a pull request' : 'no responders' };
     if (first.problem) this.ctx.log.debug({ durable: this.o.durable, problem: first.problem }, 'bus pull ended early');
     if (first.messages.length === 0 || this.batch === 1 || this.stopped) return { messages: first.messages };
     const rest = await this.puller.take(this.batch - first.messages.length);

@@ -32,6 +32,8 @@ export interface PullResult {
   readonly messages: Pulled[];
   /** No consumer answered (not there, or between leaders): the caller waits, then checks the durable. */
   readonly noResponders: boolean;
+  /** The request could not be sent (the connection is closed or draining). */
+  readonly unsent?: boolean;
   /** The server said why the request ended early (409 …), for a log line. */
   readonly problem?: string;
 }
@@ -100,7 +102,7 @@ export class Puller {
         this.nc.publish(this.apiSubject, JSON.stringify(body), { reply: `${this.prefix}.${token}` });
       } catch {
         // The connection is closed or draining: an empty answer; the consumer's loop backs off and sees it closed.
-        this.finish({ messages: [], noResponders: false, problem: 'cannot publish a pull request' }, req);
+        this.finish({ messages: [], noResponders: false, unsent: true }, req);
       }
     });
   }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isArgusError } from '../core/errors.js';
+import type { Delivery } from './bus.js';
 import { connectNats, type BusLogger } from './nats-connect.js';
 import { NatsBus } from './nats.js';
 import { runEventBusConformance, type TestMessage } from './testing/conformance.js';
@@ -36,6 +37,35 @@ describe('the NATS JetStream bus', () => {
       expect(bus.subjectOf('cam-1', 'event')).toMatch(/\.cam\.cam-1\.event$/);
       await expect(bus.publish({ id: 'x', cameraId: 'a.b', n: 1 }, { id: 'x', cameraId: 'a.b' })).rejects.toSatisfy((e) => isArgusError(e, 'invalid_argument'));
       await expect(bus.publish({ id: 'x', cameraId: '>', n: 1 }, { id: 'x', cameraId: '>' })).rejects.toSatisfy((e) => isArgusError(e, 'invalid_argument'));
+    } finally {
+      await bus.close();
+    }
+  });
+
+  it('gives a message whose consumers keep dying with it to the dead letter, without handing it out again', async () => {
+    const bus = await freshBus();
+    const dead: Array<{ id: string; deliveries: number; error: string }> = [];
+    const handled: string[] = [];
+    const options = { durable: 'store', batch: 1, ackWaitMs: 300, maxDeliver: 2, onDeadLetter: (d: Delivery<TestMessage>, e: unknown) => void dead.push({ id: d.message.id, deliveries: d.deliveries, error: String(e) }) };
+    try {
+      await bus.publish({ id: 'poison', cameraId: 'a', n: 1 }, { id: 'poison', cameraId: 'a' });
+      // Two consumers take it in turn and hang (their process would be dead): it is never acknowledged.
+      const hang = async (b: readonly Delivery<TestMessage>[]): Promise<void> => {
+        handled.push(...b.map((d) => d.message.id));
+        await new Promise(() => undefined);
+      };
+      const hung = [1, 2].map(() => bus.consume(options, hang));
+      await new Promise((r) => setTimeout(r, 1500));
+      const third = bus.consume(options, async (b) => void handled.push(...b.map((d) => d.message.id)));
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(handled).toEqual(['poison', 'poison']);
+      expect(dead).toHaveLength(1);
+      expect(dead[0]).toMatchObject({ id: 'poison', deliveries: 3 });
+      expect(dead[0]!.error).toMatch(/delivered 2 times without an acknowledgement/);
+      await bus.publish({ id: 'next', cameraId: 'a', n: 2 }, { id: 'next', cameraId: 'a' });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(handled).toContain('next');
+      await Promise.all([...hung, third].map((s) => s.stop()));
     } finally {
       await bus.close();
     }

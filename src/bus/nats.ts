@@ -34,7 +34,8 @@ export interface NatsBusOptions<M> extends NatsStreamOptions {
   readonly publishAttemptMs?: number;
   /** A publish not acknowledged after this long fails with `unavailable` (default 30 000 ms; below the duplicate window). */
   readonly publishDeadlineMs?: number;
-  /** Publishes waiting for their ack at once; more wait for a place (default 8192). */
+  /** Publishes waiting for their ack at once; more wait for a place (default 1024: enough to keep a cluster busy,
+   * few enough that an ack comes well within one attempt on a loaded box). */
   readonly maxInFlight?: number;
   /** The last subject token of a message (default its `kind` field, else `msg`). */
   readonly kindOf?: (message: M) => string;
@@ -156,7 +157,7 @@ export class NatsBus<M = CameraMessage> implements EventBus<M> {
     this.log = o.logger ?? silentLogger;
     this.prefix = o.subjectPrefix ?? 'argus';
     this.stream = o.stream ?? 'ARGUS_EVENTS';
-    this.slots = new Slots(o.maxInFlight ?? 8192);
+    this.slots = new Slots(o.maxInFlight ?? 1024);
   }
 
   /** The bus on a connection (connectNats), its stream set up. */
