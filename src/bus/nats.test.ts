@@ -71,6 +71,18 @@ describe('the NATS JetStream bus', () => {
     }
   });
 
+  it('refuses at once, without retrying, a message over the server payload limit', async () => {
+    const bus = await freshBus();
+    try {
+      const t0 = Date.now();
+      await expect(bus.publish({ id: 'big', cameraId: 'a', n: 1, note: 'x'.repeat(2_000_000) }, { id: 'big', cameraId: 'a' })).rejects.toSatisfy((e) => isArgusError(e, 'invalid_argument'));
+      expect(Date.now() - t0).toBeLessThan(1000);
+      expect(bus.publishRetries).toBe(0);
+    } finally {
+      await bus.close();
+    }
+  });
+
   it('refuses a duplicate window shorter than two minutes', async () => {
     const nc = await connectNats({ servers: servers.urls });
     try {
