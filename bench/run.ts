@@ -34,6 +34,7 @@ const PARTS: Record<string, Part> = {
   memory: async () => (await import('./pipeline.js')).benchMemorySoak(),
   api: async () => (await import('./server.js')).benchApi(),
   csv: async () => (await import('./csv.js')).benchCsv(),
+  'scale-bus': async () => (await import('./bus.js')).benchScaleBus(),
 };
 
 async function run(): Promise<void> {

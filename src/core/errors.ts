@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'checksum_mismatch'
   | 'invalid_argument'
   | 'io_failed'
+  /** A service the process depends on (NATS, the database) is unreachable past a deadline: retry later, buffer or slow down. */
+  | 'unavailable'
   | 'not_found'
   | 'conflict'
   | 'forbidden'

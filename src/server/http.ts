@@ -71,7 +71,7 @@ export interface RouteDoc {
 /** HTTP status of each error code. */
 const STATUS: Record<ErrorCode, number> = {
   config_invalid: 400, invalid_argument: 400, not_found: 404, conflict: 409, forbidden: 403, unauthorized: 401,
-  model_missing: 503, model_invalid: 503, io_failed: 500, inference_failed: 500, checksum_mismatch: 500,
+  model_missing: 503, model_invalid: 503, unavailable: 503, io_failed: 500, inference_failed: 500, checksum_mismatch: 500,
   source_auth_failed: 502, source_not_found: 502, source_refused: 502, source_timeout: 504, source_unsupported_codec: 502,
   source_corrupt: 502, source_not_video: 502, source_stalled: 502, source_exited: 502, ffmpeg_missing: 500,
 };
