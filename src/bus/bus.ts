@@ -16,6 +16,7 @@
  *   comes before anything published after it.
  * - Durable consumers of different names each get every message (the server's store consumer, analyze's file).
  */
+import { ArgusError, errorMessage } from '../core/errors.js';
 import type { CameraMessage } from './messages.js';
 
 export interface MessageKeys {
@@ -67,4 +68,16 @@ export interface EventBus<M = CameraMessage> {
   consume(options: ConsumeOptions<M>, handler: (batch: readonly Delivery<M>[]) => Promise<void>): Subscription;
   /** Stops every consumer and refuses further publishes. */
   close(): Promise<void>;
+}
+
+/** A message as every adapter sends it: JSON only (bytes would be a path to nowhere on another machine: use a blob reference). */
+export function encodeMessage(message: unknown): string {
+  try {
+    return JSON.stringify(message, (_k, v: unknown) => {
+      if (v instanceof Uint8Array || v instanceof ArrayBuffer) throw new ArgusError('invalid_argument', 'a bus message carries raw bytes: put them in the blob store and send the reference');
+      return v;
+    });
+  } catch (e) {
+    throw e instanceof ArgusError ? e : new ArgusError('invalid_argument', `a bus message is not plain JSON: ${errorMessage(e)}`, { cause: e });
+  }
 }

@@ -4,8 +4,8 @@
  * publish. The stream is bounded: a publisher waits while `maxPending` messages are unacknowledged by some consumer
  * (the camera slows down instead of the process growing). Acknowledged messages are dropped from memory.
  */
-import { ArgusError, errorMessage } from '../core/errors.js';
-import type { ConsumeOptions, Delivery, EventBus, MessageKeys, Published, Subscription } from './bus.js';
+import { ArgusError } from '../core/errors.js';
+import { encodeMessage, type ConsumeOptions, type Delivery, type EventBus, type MessageKeys, type Published, type Subscription } from './bus.js';
 
 export interface MemoryBusOptions {
   /** Unacknowledged messages kept at most; a publisher waits beyond (default 50 000). */
@@ -35,18 +35,6 @@ interface Subscriber {
   readonly wake: () => void;
 }
 
-/** JSON only: bytes on a message would be a path to nowhere on another machine (use a blob reference). */
-function toText(message: unknown): string {
-  try {
-    return JSON.stringify(message, (_k, v: unknown) => {
-      if (v instanceof Uint8Array || v instanceof ArrayBuffer) throw new ArgusError('invalid_argument', 'a bus message carries raw bytes: put them in the blob store and send the reference');
-      return v;
-    });
-  } catch (e) {
-    throw e instanceof ArgusError ? e : new ArgusError('invalid_argument', `a bus message is not plain JSON: ${errorMessage(e)}`, { cause: e });
-  }
-}
-
 export class MemoryBus<M> implements EventBus<M> {
   private readonly log = new Map<number, Stored>();
   private readonly seen = new Map<string, { seq: number; atMs: number }>();
@@ -63,7 +51,7 @@ export class MemoryBus<M> implements EventBus<M> {
   }
 
   async publish(message: M, keys: MessageKeys): Promise<Published> {
-    const text = toText(message);
+    const text = encodeMessage(message);
     while (!this.closed && this.log.size >= this.maxPending) await new Promise<void>((resolve) => this.spaceWaiters.push(resolve));
     if (this.closed) throw new ArgusError('io_failed', 'the event bus is closed');
     const now = Date.now();

@@ -9,7 +9,7 @@
 import { DiscardPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
 import { errors as natsErrors, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { ArgusError, errorMessage } from '../core/errors.js';
-import type { ConsumeOptions, Delivery, EventBus, MessageKeys, Published, Subscription } from './bus.js';
+import { encodeMessage, type ConsumeOptions, type Delivery, type EventBus, type MessageKeys, type Published, type Subscription } from './bus.js';
 import type { CameraMessage } from './messages.js';
 import { backoffMs, silentLogger, type BusLogger } from './nats-connect.js';
 import { NatsSubscription, type ConsumerContext } from './nats-consumer.js';
@@ -69,18 +69,6 @@ export function streamConfig(o: NatsStreamOptions): Partial<StreamConfig> & { na
     max_msg_size: 1024 * 1024,
     discard: DiscardPolicy.Old,
   };
-}
-
-/** JSON only: bytes on a message would be a path to nowhere on another machine (the same rule as memory.ts). */
-function encode(message: unknown): string {
-  try {
-    return JSON.stringify(message, (_k, v: unknown) => {
-      if (v instanceof Uint8Array || v instanceof ArrayBuffer) throw new ArgusError('invalid_argument', 'a bus message carries raw bytes: put them in the blob store and send the reference');
-      return v;
-    });
-  } catch (e) {
-    throw e instanceof ArgusError ? e : new ArgusError('invalid_argument', `a bus message is not plain JSON: ${errorMessage(e)}`, { cause: e });
-  }
 }
 
 /** Errors a retry cannot mend: a closed connection, a message the stream refuses. */
@@ -183,7 +171,7 @@ export class NatsBus<M = CameraMessage> implements EventBus<M> {
 
   async publish(message: M, keys: MessageKeys): Promise<Published> {
     if (this.closed) throw new ArgusError('io_failed', 'the event bus is closed');
-    const data = encode(message);
+    const data = encodeMessage(message);
     const subject = this.subjectOf(keys.cameraId, this.kindOf(message));
     await this.slots.acquire();
     try {

@@ -4,6 +4,7 @@ import type { TrackerConfig } from '../config/trackers.js';
 import type { FrameSize } from '../core/geometry.js';
 import { chooseOutputSize } from '../video/frame-source.js';
 import { describeDetector, type ResolvedDetector } from '../vision/registry.js';
+import type { AnalysisSettings } from '../bus/messages.js';
 
 /** Analysis fps when neither the user nor the config says: the source's own rate, at most this. */
 export const DEFAULT_MAX_FPS = 15;
@@ -62,16 +63,8 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** What a camera is analysed at: the frame size (the source's aspect), rate, detector tiles and model. */
-export interface AnalysisSettings {
-  readonly width: number;
-  readonly height: number;
-  readonly fps: number;
-  /** Detector runs per frame (0: no detector). */
-  readonly tiles: number;
-  /** The detector model, or `none`. */
-  readonly model: string;
-}
+/** What a camera is analysed at (the camera status carries it): defined with the runtime's messages. */
+export type { AnalysisSettings } from '../bus/messages.js';
 
 export const analysisSettings = (s: ResolvedAnalysis): AnalysisSettings => ({
   width: s.size.width, height: s.size.height, fps: s.fps,
