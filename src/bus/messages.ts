@@ -73,10 +73,20 @@ export interface CameraAlert {
   readonly payload: Readonly<Record<string, string | number | boolean | null>>;
 }
 
+/**
+ * Who produced a message in the scaled mode: the worker and the revision of its camera lease (the fencing token,
+ * pipeline/worker/protocol.ts). Absent on the single box. Stored with each event, so "no camera ran twice" can be
+ * checked from the store.
+ */
+export interface Producer {
+  readonly worker: string;
+  readonly lease: number;
+}
+
 export type CameraMessage =
-  | { readonly kind: 'event'; readonly event: ArgusEvent }
-  | { readonly kind: 'alert'; readonly alert: CameraAlert }
-  | { readonly kind: 'health'; readonly status: CameraStatus; readonly atMs: number };
+  | { readonly kind: 'event'; readonly event: ArgusEvent; readonly producer?: Producer }
+  | { readonly kind: 'alert'; readonly alert: CameraAlert; readonly producer?: Producer }
+  | { readonly kind: 'health'; readonly status: CameraStatus; readonly atMs: number; readonly producer?: Producer };
 
 /** The idempotence key of a message (publishing it twice stores it once) and its camera (the order key). */
 export function messageKeys(m: CameraMessage): { readonly id: string; readonly cameraId: string } {
