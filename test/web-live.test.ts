@@ -135,7 +135,12 @@ describe.skipIf(skipReason !== '')(`the camera wall and camera page${skipReason 
     await expect.poll(async () => Number(await page.getByTestId('counts-total').textContent()), { timeout: 20_000 }).toBeGreaterThanOrEqual(22);
     expect(await page.locator('[data-testid=counts-chart] svg rect').count()).toBeGreaterThanOrEqual(3);
     expect(await page.getByTestId('counts-chart').textContent()).toMatch(/Xe máy/);
-    // The violation shows its evidence composite; other events their kind's icon.
+    // On a busy camera the line crossings fill the list: narrowed to violations and alerts (kept per browser), the
+    // violation shows its evidence composite; other events their kind's icon.
+    await page.getByLabel('Lọc sự kiện').selectOption('notable');
+    expect(await page.evaluate(() => (globalThis as any).localStorage.getItem('argus.camera.events.filter'))).toBe('notable');
+    await expect.poll(() => page.locator('[data-testid=camera-events] li').count()).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('[data-testid=camera-events] li').allTextContents()).not.toContainEqual(expect.stringMatching(/Qua vạch/));
     const thumb = page.locator('[data-testid=camera-events] img[data-testid=event-thumb]');
     await expect.poll(() => thumb.evaluate((img: any) => img.complete && img.naturalWidth), { timeout: 20_000 }).toBe(640);
     expect(await thumb.getAttribute('alt')).toMatch(/Vi phạm.*Đi ngược chiều.*43A-123\.45/);

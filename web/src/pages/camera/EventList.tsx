@@ -2,6 +2,8 @@
  * Recent events of one camera: the stored ones, then new ones from the live push. An event shows a picture when
  * the API serves one for it — a violation's evidence composite (for who may read violations; each fetch is an
  * audited evidence export), or a `cropUrl`/`thumbnailUrl` the event carries — else the icon of its kind.
+ * On a busy road the line crossings come every second and would push a violation off the list in moments (the
+ * counts chart shows them anyway): a filter picks what to list, and it is kept per browser.
  */
 import { useEffect, useState } from 'react';
 import { get, type EventRow } from '../../api';
@@ -13,6 +15,31 @@ const WORDS = defineDict({
   vi: { title: 'Sự kiện gần đây', none: 'Chưa có sự kiện nào của camera này', failed: 'Không tải được sự kiện', evidence: 'Có gói chứng cứ', in: 'chiều vào', out: 'chiều ra', review: 'Xem vi phạm' },
   en: { title: 'Recent events', none: 'No events from this camera yet', failed: 'Events could not be loaded', evidence: 'Evidence package kept', in: 'inbound', out: 'outbound', review: 'Review violation' },
 });
+
+const FILTER_WORDS = defineDict({
+  vi: { label: 'Lọc sự kiện', all: 'Tất cả', notable: 'Vi phạm và cảnh báo', plates: 'Biển số', crossings: 'Lượt qua vạch', zones: 'Vào/ra vùng' },
+  en: { label: 'Filter events', all: 'All', notable: 'Violations and alerts', plates: 'Plates', crossings: 'Line crossings', zones: 'Zone entries/exits' },
+});
+
+/** What the list can be narrowed to: the kinds each choice asks the API for (none: every kind). */
+export const EVENT_FILTERS = {
+  all: null,
+  notable: ['violation', 'alert', 'section_speed'],
+  plates: ['plate.read'],
+  crossings: ['line.cross'],
+  zones: ['zone.enter', 'zone.exit'],
+} as const satisfies Record<string, readonly string[] | null>;
+export type EventFilter = keyof typeof EVENT_FILTERS;
+const FILTER_KEY = 'argus.camera.events.filter';
+
+function savedFilter(): EventFilter {
+  try {
+    const v = localStorage.getItem(FILTER_KEY);
+    return v !== null && v in EVENT_FILTERS ? (v as EventFilter) : 'all';
+  } catch {
+    return 'all';
+  }
+}
 
 const ICONS: Record<string, string> = {
   'line.cross': '⇅', 'plate.read': '▭', violation: '⚠', alert: '!', 'zone.enter': '→', 'zone.exit': '←', section_speed: '≫',
@@ -50,16 +77,29 @@ export function EventList({ cameraId, live, mayReadViolations }: { cameraId: str
   const { fmtTime, kind } = useI18n();
   const [stored, setStored] = useState<EventItem[] | null>(null);
   const [failed, setFailed] = useState(false);
+  const fw = useDict(FILTER_WORDS);
+  const [filter, setFilter] = useState<EventFilter>(savedFilter);
+  const kinds: readonly string[] | null = EVENT_FILTERS[filter];
   useEffect(() => {
     setStored(null);
-    get<{ items: EventRow[] }>(`/api/events?cameras=${encodeURIComponent(cameraId)}&limit=${SHOWN}`)
+    setFailed(false);
+    const only = kinds ? `&kinds=${encodeURIComponent(kinds.join(','))}` : '';
+    get<{ items: EventRow[] }>(`/api/events?cameras=${encodeURIComponent(cameraId)}&limit=${SHOWN}${only}`)
       .then((r) => setStored(r.items.map(fromRow)))
       .catch((e: unknown) => {
         console.warn('events', e);
         setFailed(true);
       });
-  }, [cameraId]);
-  const rows = [...live.filter((e) => e.cameraId === cameraId), ...(stored ?? [])]
+  }, [cameraId, kinds]);
+  const choose = (f: EventFilter): void => {
+    setFilter(f);
+    try {
+      localStorage.setItem(FILTER_KEY, f);
+    } catch {
+      /* private mode: the choice lasts this page */
+    }
+  };
+  const rows = [...live.filter((e) => e.cameraId === cameraId && (kinds === null || kinds.includes(e.kind))), ...(stored ?? [])]
     .filter((e, i, a) => a.findIndex((x) => x.id === e.id) === i)
     .sort((a, b) => b.atMs - a.atMs)
     .slice(0, SHOWN);
@@ -77,7 +117,12 @@ export function EventList({ cameraId, live, mayReadViolations }: { cameraId: str
   };
   return (
     <section className="card events-card" aria-labelledby="events-title">
-      <h2 id="events-title">{w('title')}</h2>
+      <div className="card-head">
+        <h2 id="events-title">{w('title')}</h2>
+        <select aria-label={fw('label')} value={filter} onChange={(ev) => choose(ev.target.value as EventFilter)} data-testid="camera-events-filter">
+          {(Object.keys(EVENT_FILTERS) as EventFilter[]).map((f) => <option key={f} value={f}>{fw(f)}</option>)}
+        </select>
+      </div>
       {failed && <p className="error" role="alert">{w('failed')}</p>}
       {stored !== null && rows.length === 0 && <p className="muted">{w('none')}</p>}
       <ul className="event-list" data-testid="camera-events" aria-live="polite">
