@@ -35,6 +35,7 @@ const PARTS: Record<string, Part> = {
   api: async () => (await import('./server.js')).benchApi(),
   csv: async () => (await import('./csv.js')).benchCsv(),
   'scale-bus': async () => (await import('./bus.js')).benchScaleBus(),
+  capacity: async () => (await import('./capacity.js')).benchCapacity(),
 };
 
 async function run(): Promise<void> {
