@@ -37,6 +37,8 @@ export interface ChainSourceOptions {
   readonly realtime: boolean;
   /** Files: loop forever (the demo's "live" cameras). */
   readonly loop: boolean;
+  /** ffmpeg decoder threads (default: ffmpeg's own choice, one per core and more). */
+  readonly decodeThreads?: number;
   readonly onEvent?: (event: FrameSourceEvent) => void;
 }
 
@@ -105,7 +107,7 @@ export async function buildCameraChain(o: ChainOptions): Promise<CameraChain> {
   });
   const source = openFrameSource({
     url: camera.source, probed: info, fps: settings.fps, width: settings.size.width, height: settings.size.height,
-    realtime: o.source.realtime, loop: o.source.loop, ...(log ? { logger: log } : {}), ...(o.source.onEvent ? { onEvent: o.source.onEvent } : {}),
+    realtime: o.source.realtime, loop: o.source.loop, ...(o.source.decodeThreads !== undefined ? { decodeThreads: o.source.decodeThreads } : {}), ...(log ? { logger: log } : {}), ...(o.source.onEvent ? { onEvent: o.source.onEvent } : {}),
   });
   const lines = (size: FrameSize): CountLine[] => camera.lines.map((l) => countLineFromConfig(l, size));
   const anprCounters: AnprCounters = { frames: 0, reads: 0, skipped: 0, plates: 0 };

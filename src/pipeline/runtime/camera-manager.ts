@@ -86,6 +86,13 @@ function recordingStatus(rec: Recorder | undefined): RecordingStatus | null {
   return { running: s.running, segments: s.segments, lastSegment: s.lastSegment, lastSegmentAtMs: s.lastSegmentAtMs, restarts: s.restarts, lastError: s.lastError };
 }
 
+/**
+ * Decoder threads of a live camera. A box runs many cameras, each ffmpeg decoding its whole stream: ffmpeg's own
+ * choice (a thread per core and more, frame threading) costs ~20 % more CPU per camera than one thread on a 640×360
+ * H.264 clip and adds a frame of latency per thread. One thread up to 1080p; two above, where one would not keep up.
+ */
+export const liveDecodeThreads = (info: { readonly width: number; readonly height: number }): number => (info.width * info.height <= 1920 * 1088 ? 1 : 2);
+
 /** Without a stage provider: no plates, rules or evidence. */
 const NO_STAGES: StageProvider = { stages: () => Promise.resolve({ stages: [] }), close: () => Promise.resolve() };
 
@@ -230,7 +237,7 @@ export class CameraManager {
     const chain = await buildCameraChain({
       camera: cam, info, detectors: this.detectors, stages: this.opts.stages ?? NO_STAGES, logger: log,
       source: {
-        realtime: isFile, loop: isFile,
+        realtime: isFile, loop: isFile, decodeThreads: liveDecodeThreads(info),
         onEvent: (ev) => {
           if (ev.type === 'error') rt.message = ev.error.message;
           if (ev.type === 'health' && !rt.signalLost) this.setHealth(rt, ev.health === 'ended' ? 'offline' : ev.health);
