@@ -15,6 +15,10 @@
  * - Per-camera order: one consumer receives the messages of one camera in publish order; a batch delivered again
  *   comes before anything published after it.
  * - Durable consumers of different names each get every message (the server's store consumer, analyze's file).
+ * - A handler that knows it is waiting on something outside the messages (its database is restarting) keeps its batch
+ *   with `control.keepAlive()` (at least once per `ackWaitMs`): the batch is not delivered again meanwhile and no
+ *   delivery is counted, so an outage never sends good messages to the dead letter. `control.signal` aborts when the
+ *   consumer stops: a waiting handler gives up then (its batch goes to the next consumer of the name).
  */
 import { ArgusError, errorMessage } from '../core/errors.js';
 import type { CameraMessage } from './messages.js';
@@ -56,6 +60,16 @@ export interface ConsumeOptions<M> {
   readonly onDeadLetter?: (delivery: Delivery<M>, error: unknown) => void;
 }
 
+/** What a handler may do with the batch in hand (see the contract above). */
+export interface BatchControl {
+  /** Resets the batch's ack wait: it stays with this handler. */
+  keepAlive(): void;
+  /** Aborted when the consumer stops. */
+  readonly signal: AbortSignal;
+}
+
+export type BatchHandler<M> = (batch: readonly Delivery<M>[], control: BatchControl) => Promise<void>;
+
 export interface Subscription {
   /** Stops taking messages. A batch in hand is not acknowledged: it goes to the next consumer of this name. */
   stop(): Promise<void>;
@@ -65,7 +79,7 @@ export interface Subscription {
 
 export interface EventBus<M = CameraMessage> {
   publish(message: M, keys: MessageKeys): Promise<Published>;
-  consume(options: ConsumeOptions<M>, handler: (batch: readonly Delivery<M>[]) => Promise<void>): Subscription;
+  consume(options: ConsumeOptions<M>, handler: BatchHandler<M>): Subscription;
   /** Stops every consumer and refuses further publishes. */
   close(): Promise<void>;
 }

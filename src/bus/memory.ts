@@ -5,7 +5,7 @@
  * (the camera slows down instead of the process growing). Acknowledged messages are dropped from memory.
  */
 import { ArgusError } from '../core/errors.js';
-import { encodeMessage, type ConsumeOptions, type Delivery, type EventBus, type MessageKeys, type Published, type Subscription } from './bus.js';
+import { encodeMessage, type BatchHandler, type ConsumeOptions, type Delivery, type EventBus, type MessageKeys, type Published, type Subscription } from './bus.js';
 
 export interface MemoryBusOptions {
   /** Unacknowledged messages kept at most; a publisher waits beyond (default 50 000). */
@@ -65,7 +65,7 @@ export class MemoryBus<M> implements EventBus<M> {
     return { seq, duplicate: false };
   }
 
-  consume(options: ConsumeOptions<M>, handler: (batch: readonly Delivery<M>[]) => Promise<void>): Subscription {
+  consume(options: ConsumeOptions<M>, handler: BatchHandler<M>): Subscription {
     if (this.closed) throw new ArgusError('io_failed', 'the event bus is closed');
     let durable = this.durables.get(options.durable);
     if (!durable) {
@@ -82,7 +82,7 @@ export class MemoryBus<M> implements EventBus<M> {
     for (const w of this.spaceWaiters.splice(0)) w();
   }
 
-  private subscribe(d: Durable, o: ConsumeOptions<M>, handler: (batch: readonly Delivery<M>[]) => Promise<void>): Subscription {
+  private subscribe(d: Durable, o: ConsumeOptions<M>, handler: BatchHandler<M>): Subscription {
     const batchMax = o.batch ?? 256;
     const ackWaitMs = o.ackWaitMs ?? 30_000;
     const maxDeliver = o.maxDeliver ?? 10;
@@ -94,6 +94,7 @@ export class MemoryBus<M> implements EventBus<M> {
       wakeUp = () => { wakeUp = undefined; resolve(); };
     });
     let inHand: number[] = [];
+    const stopping = new AbortController();
 
     const loop = async (): Promise<void> => {
       while (!sub.stopped) {
@@ -103,10 +104,14 @@ export class MemoryBus<M> implements EventBus<M> {
           continue;
         }
         inHand = batch.map((b) => b.seq);
-        const timer = setTimeout(() => this.release(d, inHand), ackWaitMs);
+        let timer = setTimeout(() => this.release(d, inHand), ackWaitMs);
+        const keepAlive = (): void => {
+          clearTimeout(timer);
+          timer = setTimeout(() => this.release(d, inHand), ackWaitMs);
+        };
         let failure: unknown;
         try {
-          await handler(batch);
+          await handler(batch, { keepAlive, signal: stopping.signal });
         } catch (e) {
           failure = e ?? new Error('handler failed');
         } finally {
@@ -125,6 +130,7 @@ export class MemoryBus<M> implements EventBus<M> {
     const stop = async (): Promise<void> => {
       if (!sub.stopped) {
         sub.stopped = true;
+        stopping.abort();
         sub.wake();
       }
       // A handler still busy (hung, or its process gone) is not waited for: its batch goes to the next consumer.

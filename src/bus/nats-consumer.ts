@@ -13,7 +13,7 @@
 import { AckPolicy, DeliverPolicy, JetStreamApiCodes, ReplayPolicy, type ConsumerConfig, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ArgusError, errorMessage } from '../core/errors.js';
-import type { ConsumeOptions, Delivery, Subscription } from './bus.js';
+import type { BatchHandler, ConsumeOptions, Delivery, Subscription } from './bus.js';
 import { backoffMs, type BusLogger } from './nats-connect.js';
 import { Puller, type Pulled } from './nats-pull.js';
 
@@ -35,6 +35,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const ACK = '+ACK';
 const NAK = '-NAK';
 const TERM = '+TERM';
+/** In progress: resets the message's ack wait, counts no delivery. */
+const WORKING = '+WPI';
 
 export function durableConfig(ctx: ConsumerContext, o: Pick<ConsumeOptions<unknown>, 'durable' | 'batch' | 'ackWaitMs' | 'maxDeliver'>): Partial<ConsumerConfig> & { durable_name: string } {
   return {
@@ -77,6 +79,7 @@ export class NatsSubscription<M> implements Subscription {
   private readonly maxDeliver: number;
   private readonly retryDelayMs: number;
   private stopped = false;
+  private readonly stopping = new AbortController();
   private inHand: Pulled[] = [];
   private busy = false;
   private readonly running: Promise<void>;
@@ -84,7 +87,7 @@ export class NatsSubscription<M> implements Subscription {
   constructor(
     private readonly ctx: ConsumerContext,
     private readonly o: ConsumeOptions<M>,
-    private readonly handler: (batch: readonly Delivery<M>[]) => Promise<void>,
+    private readonly handler: BatchHandler<M>,
   ) {
     this.batch = o.batch ?? 256;
     this.maxDeliver = o.maxDeliver ?? 10;
@@ -96,6 +99,7 @@ export class NatsSubscription<M> implements Subscription {
   async stop(): Promise<void> {
     if (!this.stopped) {
       this.stopped = true;
+      this.stopping.abort();
       this.puller.close();
       // Given back at once rather than after ack_wait: the next consumer of this durable gets them first.
       const back = [...this.inHand, ...this.puller.late.splice(0)].sort((a, b) => a.seq - b.seq);
@@ -184,7 +188,10 @@ export class NatsSubscription<M> implements Subscription {
     let failure: unknown;
     this.busy = true;
     try {
-      if (deliveries.length > 0) await this.handler(deliveries.map((x) => x.d));
+      const keepAlive = (): void => {
+        for (const { p } of deliveries) this.respond(p, WORKING);
+      };
+      if (deliveries.length > 0) await this.handler(deliveries.map((x) => x.d), { keepAlive, signal: this.stopping.signal });
     } catch (e) {
       failure = e ?? new Error('handler failed');
     } finally {

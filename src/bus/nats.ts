@@ -9,7 +9,7 @@
 import { DiscardPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
 import { errors as natsErrors, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { ArgusError, errorMessage } from '../core/errors.js';
-import { encodeMessage, type ConsumeOptions, type Delivery, type EventBus, type MessageKeys, type Published, type Subscription } from './bus.js';
+import { encodeMessage, type BatchHandler, type ConsumeOptions, type Delivery, type EventBus, type MessageKeys, type Published, type Subscription } from './bus.js';
 import type { CameraMessage } from './messages.js';
 import { backoffMs, silentLogger, type BusLogger } from './nats-connect.js';
 import { NatsSubscription, type ConsumerContext } from './nats-consumer.js';
@@ -181,7 +181,7 @@ export class NatsBus<M = CameraMessage> implements EventBus<M> {
     }
   }
 
-  consume(options: ConsumeOptions<M>, handler: (batch: readonly Delivery<M>[]) => Promise<void>): Subscription {
+  consume(options: ConsumeOptions<M>, handler: BatchHandler<M>): Subscription {
     if (this.closed) throw new ArgusError('io_failed', 'the event bus is closed');
     if (!TOKEN.test(options.durable)) throw new ArgusError('invalid_argument', `bus durable name ${JSON.stringify(options.durable)}: letters, digits, "_", "-"`);
     const ctx: ConsumerContext = { nc: this.nc, jsm: this.jsm, stream: this.stream, filterSubject: `${this.prefix}.cam.>`, log: this.log, keysOf: (m) => this.keysOf(m) };

@@ -5,17 +5,22 @@
  * store is idempotent on the event ids. Evidence arrives as `blob:evidence/<key>` and is resolved here to the
  * package's folder in this server's evidence store; plate crops arrive by reference and the ingest fetches them
  * (digest checked). A crop's blob is deleted once its sighting is committed.
+ * While the DATABASE is away (restarting, unreachable: store/unavailable.ts) the consumer keeps its batch and tries
+ * the same commit again with backoff, telling the bus it is still working: an outage of any length costs no
+ * delivery, so good messages never reach the dead letter because PostgreSQL was restarting. One warn line when the
+ * store goes, one info line when it is back.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DiskBlobStore } from '../bus/blob-disk.js';
-import type { EventBus, Subscription } from '../bus/bus.js';
+import type { BatchControl, EventBus, Subscription } from '../bus/bus.js';
 import type { BlobStore } from '../bus/blobs.js';
 import { MemoryBus } from '../bus/memory.js';
 import type { CameraMessage } from '../bus/messages.js';
 import { evidenceKeyOf } from '../core/blob.js';
 import { errorMessage } from '../core/errors.js';
+import { isStoreUnavailable } from '../store/unavailable.js';
 import type { ArgusEvent } from '../core/events.js';
 import type { Ingest } from './ingest.js';
 import type { LiveHub } from './live.js';
@@ -28,10 +33,23 @@ export interface BusConsumerOptions {
   readonly crops?: BlobStore | undefined;
   /** The folder of an evidence package of this server's evidence store, from its key; none: evidence references are refused. */
   readonly evidencePath?: ((key: string) => string) | undefined;
-  readonly log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  readonly log: { info?(obj: object, msg: string): void; warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** Backoff of the commit retries while the store is away: first and longest pause, ms (default 250 and 5000). */
+  readonly storeRetryMs?: { readonly first: number; readonly max: number };
   /** The durable consumer's name (default `argus-server`: replicas of the service share it). */
   readonly durable?: string;
 }
+
+const pause = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
 
 export function startBusConsumer(o: BusConsumerOptions): Subscription {
   /** A violation's evidence as this server sees it: the package folder of its evidence store. */
@@ -44,13 +62,38 @@ export function startBusConsumer(o: BusConsumerOptions): Subscription {
     return rest;
   };
   /** One transaction for the batch; when it fails, each event alone, so one event the store refuses does not hold the others back. */
-  const commit = async (events: readonly ArgusEvent[]): Promise<void> => {
+  const commitOnce = async (events: readonly ArgusEvent[]): Promise<void> => {
     try {
       await o.ingest.handleMany(events);
     } catch (e) {
+      if (isStoreUnavailable(e)) throw e;
       const failed = (await Promise.allSettled(events.map((ev) => o.ingest.handle(ev)))).find((r) => r.status === 'rejected');
       // Not acknowledged: the bus delivers the batch again (the events already stored are not stored twice).
       if (failed) throw failed.reason ?? e;
+    }
+  };
+  const retry = o.storeRetryMs ?? { first: 250, max: 5000 };
+  let away = false;
+  /** A store write, tried again for as long as the store is away (the batch stays in hand: no delivery is counted). */
+  const whileAway = async (control: BatchControl, write: () => Promise<void>): Promise<void> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await write();
+        if (away) {
+          away = false;
+          o.log.info?.({ attempts: attempt + 1 }, 'store is back: the bus consumer goes on');
+        }
+        return;
+      } catch (e) {
+        if (!isStoreUnavailable(e) || control.signal.aborted) throw e;
+        if (!away) {
+          away = true;
+          o.log.warn({ err: errorMessage(e) }, 'store unavailable: the bus consumer holds its batch and retries until it is back');
+        }
+        control.keepAlive();
+        await pause(Math.min(retry.max, retry.first * 2 ** Math.min(attempt, 10)), control.signal);
+        control.keepAlive();
+      }
     }
   };
   return o.bus.consume(
@@ -58,14 +101,14 @@ export function startBusConsumer(o: BusConsumerOptions): Subscription {
       durable: o.durable ?? 'argus-server',
       onDeadLetter: (d, err) => o.log.error({ messageId: d.keys.id, cameraId: d.keys.cameraId, deliveries: d.deliveries, err: errorMessage(err) }, 'bus message given up after repeated failures to store its batch'),
     },
-    async (batch) => {
+    async (batch, control) => {
       const events: ArgusEvent[] = [];
       for (const { message: m } of batch) {
         if (m.kind === 'event') events.push(local(m.event));
-        else if (m.kind === 'alert') await o.ingest.raiseAlert(m.alert);
+        else if (m.kind === 'alert') await whileAway(control, async () => void (await o.ingest.raiseAlert(m.alert)));
         else o.hub.publish({ topic: 'health', cameraId: m.status.id, data: m.status });
       }
-      await commit(events);
+      await whileAway(control, () => commitOnce(events));
       for (const e of events) {
         if (e.kind !== 'plate.read' || !e.crop || !o.crops) continue;
         await o.crops.delete(e.crop.key).catch((err: unknown) => o.log.warn({ eventId: e.id, err: errorMessage(err) }, 'plate crop left in the spool'));

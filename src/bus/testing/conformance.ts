@@ -136,6 +136,46 @@ export function runEventBusConformance(name: string, factory: BusFactory): void 
       await Promise.all([other.sub.stop(), stuck.sub.stop()]);
     });
 
+    it('keeps a batch with its handler while the handler says it is still working: no redelivery, no delivery counted', async () => {
+      const b = await bus();
+      const seen: number[] = [];
+      let aborted = false;
+      const sub = b.consume({ durable: 'store', ackWaitMs: 300, maxDeliver: 2 }, async (batch, control) => {
+        seen.push(...batch.map((d) => d.deliveries));
+        // Waiting on its database for 4 ack waits, saying so every 100 ms.
+        for (let i = 0; i < 12 && !control.signal.aborted; i++) {
+          control.keepAlive();
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        aborted = control.signal.aborted;
+      });
+      const other = recorder(b, 'store');
+      await publish(b, msg('a', 1));
+      await until('the batch stored once', () => seen.length === 1 && other.seen.length === 0);
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(seen).toEqual([1]);
+      expect(other.seen).toEqual([]);
+      await b.publish(msg('a', 2), { id: 'a-2', cameraId: 'a' });
+      await until('the next one, first delivery', () => seen.length + other.seen.length === 2);
+      expect([...seen, ...other.seen.map((d) => d.deliveries)]).toEqual([1, 1]);
+      await Promise.all([sub.stop(), other.sub.stop()]);
+      expect(aborted).toBe(false);
+    });
+
+    it('aborts the control signal of a waiting handler when its consumer stops', async () => {
+      const b = await bus();
+      let signal: AbortSignal | undefined;
+      const sub = b.consume({ durable: 'store', ackWaitMs: 5000 }, async (_batch, control) => {
+        signal = control.signal;
+        await new Promise<void>((r) => control.signal.addEventListener('abort', () => r(), { once: true }));
+      });
+      await publish(b, msg('a', 1));
+      await until('the handler holds the batch', () => signal !== undefined);
+      expect(signal!.aborted).toBe(false);
+      await sub.stop();
+      expect(signal!.aborted).toBe(true);
+    });
+
     it('gives up a message after maxDeliver deliveries, says so, and goes on with the next ones', async () => {
       const b = await bus();
       const dead: string[] = [];

@@ -25,6 +25,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
+    // A database that does not answer (down, unreachable) fails a query in 10 s rather than never; writers that
+    // wait for it to come back (the bus consumer) try again.
+    connectionTimeoutMillis: 10_000,
     // Millisecond timestamps and counters fit a double exactly; return them as numbers.
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
