@@ -9,7 +9,7 @@
 import { DiscardPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
 import { errors as natsErrors, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { ArgusError, errorMessage } from '../core/errors.js';
-import { encodeMessage, type BatchHandler, type ConsumeOptions, type Delivery, type EventBus, type MessageKeys, type Published, type Subscription } from './bus.js';
+import { encodeMessage, type BatchHandler, type ConsumeOptions, type EventBus, type MessageKeys, type Published, type Subscription } from './bus.js';
 import type { CameraMessage } from './messages.js';
 import { backoffMs, silentLogger, type BusLogger } from './nats-connect.js';
 import { NatsSubscription, type ConsumerContext } from './nats-consumer.js';
