@@ -49,6 +49,7 @@ export class Assignment {
   private scanning: Promise<void> | undefined;
   private again = false;
   private stopping = false;
+  private failing = false;
   /** Camera stops in flight (lost leases, deletes): awaited on stop. */
   private readonly pending = new Set<Promise<void>>();
 
@@ -99,8 +100,11 @@ export class Assignment {
       if (h && (value.worker !== h.value.worker || value.sinceMs !== h.value.sinceMs)) this.lost(key, 'taken');
       return;
     }
+    const h = this.held.get(change.key);
+    // An expiry of the key's earlier holder, reported after we claimed it again (the watch sweeps late): not ours.
+    if (h && change.revision < h.lease.claim) return;
     this.holders.delete(change.key);
-    if (this.held.has(change.key)) this.lost(change.key, change.op === 'delete' ? 'taken' : 'expired');
+    if (h) this.lost(change.key, change.op === 'delete' ? 'taken' : 'expired');
     this.scanSoon();
   }
 
@@ -120,7 +124,16 @@ export class Assignment {
       return;
     }
     this.scanning = this.scan()
-      .catch((e: unknown) => this.o.logger.warn({ err: errorMessage(e) }, 'camera claim scan failed'))
+      .then(() => {
+        if (this.failing) this.o.logger.info({}, 'camera claim scans work again');
+        this.failing = false;
+      })
+      .catch((e: unknown) => {
+        // One line while NATS is unreachable, not one a second.
+        if (!this.failing) this.o.logger.warn({ err: errorMessage(e) }, 'camera claim scan failed; trying again every scan');
+        else this.o.logger.debug({ err: errorMessage(e) }, 'camera claim scan failed');
+        this.failing = true;
+      })
       .finally(() => {
         this.scanning = undefined;
         if (this.again) {
@@ -131,12 +144,27 @@ export class Assignment {
   }
 
   private async scan(): Promise<void> {
+    const workers = this.o.liveWorkers();
+    await this.checkOrphans(workers);
     const specs = new Map([...this.specs].map(([id, s]) => [id, s.config]));
-    const plan = planClaims({ me: this.o.me, specs, leases: this.holders, workers: this.o.liveWorkers(), waited: this.waited });
+    const plan = planClaims({ me: this.o.me, specs, leases: this.holders, workers, waited: this.waited });
     this.waited = plan.waited;
     for (const id of plan.claim) {
       if (this.stopping) return;
       await this.claim(id);
+    }
+  }
+
+  /**
+   * Leases whose holder left the registry (a dead worker): looked up at each scan, so the camera is claimed within a
+   * scan of the server dropping the key rather than at the watch's next expiry sweep. Only a key that is gone counts:
+   * a dead worker's lease is never taken over while it exists (the fencing stays the server's).
+   */
+  private async checkOrphans(workers: readonly { readonly name: string }[]): Promise<void> {
+    const live = new Set(workers.map((w) => w.name));
+    for (const [id, holder] of [...this.holders]) {
+      if (live.has(holder) || this.held.has(id) || !this.specs.get(id)?.config.enabled) continue;
+      if ((await this.o.leases.get(id)) === undefined && this.holders.get(id) === holder) this.holders.delete(id);
     }
   }
 

@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { video } from '../../../test/assets.js';
 import { KvLeases } from '../../bus/leases.js';
@@ -15,7 +16,8 @@ import { connectNats } from '../../bus/nats-connect.js';
 import { NatsTestServers } from '../../bus/testing/nats-server.js';
 import { cameraSchema, type CameraConfig } from '../../config/schema.js';
 import { JsonKv } from './kv.js';
-import { BUCKETS, LEASE_TTL_MS, type CameraLease, type CameraSpec } from './protocol.js';
+import { BUCKETS, LEASE_TTL_MS, workerSubject, type CameraLease, type CameraSpec } from './protocol.js';
+import { ERROR_HEADER } from './rpc.js';
 import { Worker } from './worker.js';
 
 const CLIPS = ['opencv4nodejs_traffic.mp4', 'intel_car-detection.mp4', 'london_street_bus_TestV4.mp4', 'vn_overpass_cctv.mp4'];
@@ -94,6 +96,14 @@ describe('argus worker (in process, real NATS, real file cameras)', () => {
       const w = [w1, w2].find((x) => x.cameraIds().includes(m.status.id))!;
       expect(m.producer).toEqual({ worker: w.name, lease: w.held().find((h) => h.id === m.status.id)!.lease });
     }
+
+    // The snapshot RPC of the worker that runs a camera: its latest analysed frame as JPEG; the other has none.
+    const runs = w1.cameraIds()[0]!;
+    const snap = await admin.request(workerSubject('w1', 'snapshot'), JSON.stringify({ cameraId: runs }), { timeout: 5000 });
+    expect(snap.headers?.get(ERROR_HEADER) ?? '').toBe('');
+    expect((await sharp(Buffer.from(snap.data)).metadata())).toMatchObject({ format: 'jpeg', width: 320 });
+    const none = await admin.request(workerSubject('w2', 'snapshot'), JSON.stringify({ cameraId: runs }), { timeout: 5000 });
+    expect(none.headers?.get(ERROR_HEADER)).toMatch(/^not_found/);
 
     // An edit in the KV reaches the worker that runs the camera within 2 s, no restart of anything else.
     const owner = w1.cameraIds().includes('c1') ? w1 : w2;
