@@ -16,7 +16,7 @@ import { connectNats } from '../../bus/nats-connect.js';
 import { NatsTestServers } from '../../bus/testing/nats-server.js';
 import { cameraSchema, type CameraConfig } from '../../config/schema.js';
 import { JsonKv } from './kv.js';
-import { BUCKETS, LEASE_TTL_MS, workerSubject, type CameraLease, type CameraSpec } from './protocol.js';
+import { BUCKETS, LEASE_TTL_MS, workerSubject, type CameraLease, type CameraSpec, type RecordingsListReply } from './protocol.js';
 import { ERROR_HEADER } from './rpc.js';
 import { Worker } from './worker.js';
 
@@ -82,7 +82,8 @@ describe('argus worker (in process, real NATS, real file cameras)', () => {
     const w2 = await startWorker('w2', 20);
     // Both see each other before the cameras appear (the spread is decided at claim time).
     await until('both workers registered', () => w1.liveWorkers().length === 2 && w2.liveWorkers().length === 2);
-    for (const [i, clip] of CLIPS.entries()) await cameras.put(`c${i + 1}`, spec(camera(`c${i + 1}`, clip)));
+    // c4 records (2 s segments) into its worker's own <data>/recordings.
+    for (const [i, clip] of CLIPS.entries()) await cameras.put(`c${i + 1}`, spec(camera(`c${i + 1}`, clip, i === 3 ? { recording: { enabled: true, segmentSec: 2 } } : {})));
 
     await until('4 cameras running, 2 on each worker', () => w1.cameraIds().length === 2 && w2.cameraIds().length === 2, 20_000);
     expect(new Set([...w1.cameraIds(), ...w2.cameraIds()])).toEqual(new Set(['c1', 'c2', 'c3', 'c4']));
@@ -99,11 +100,25 @@ describe('argus worker (in process, real NATS, real file cameras)', () => {
 
     // The snapshot RPC of the worker that runs a camera: its latest analysed frame as JPEG; the other has none.
     const runs = w1.cameraIds()[0]!;
-    const snap = await admin.request(workerSubject('w1', 'snapshot'), JSON.stringify({ cameraId: runs }), { timeout: 5000 });
+    const snapshot = () => admin.request(workerSubject('w1', 'snapshot'), JSON.stringify({ cameraId: runs }), { timeout: 5000 });
+    let snap = await snapshot();
+    // Online (a frame came) may be a moment before the first frame is analysed.
+    for (let i = 0; i < 50 && snap.headers?.get(ERROR_HEADER); i++) snap = await sleep(100).then(snapshot);
     expect(snap.headers?.get(ERROR_HEADER) ?? '').toBe('');
     expect((await sharp(Buffer.from(snap.data)).metadata())).toMatchObject({ format: 'jpeg', width: 320 });
     const none = await admin.request(workerSubject('w2', 'snapshot'), JSON.stringify({ cameraId: runs }), { timeout: 5000 });
     expect(none.headers?.get(ERROR_HEADER)).toMatch(/^not_found/);
+
+    // c4's recordings stay on its worker and are listed and read through that worker's RPCs.
+    const recorder = w1.cameraIds().includes('c4') ? w1 : w2;
+    let segments: RecordingsListReply['segments'] = [];
+    await until('a finished segment of c4', () => {
+      void admin.request(workerSubject(recorder.name, 'recordings.list'), JSON.stringify({ cameraId: 'c4' }), { timeout: 5000 }).then((m) => (segments = m.json<RecordingsListReply>().segments));
+      return segments.length > 0;
+    }, 30_000);
+    const first = await admin.request(workerSubject(recorder.name, 'recordings.read'), JSON.stringify({ cameraId: 'c4', file: segments[0]!.file, offset: 0, length: 64 }), { timeout: 5000 });
+    expect(Buffer.from(first.data).subarray(4, 8).toString()).toBe('ftyp');
+    expect(segments[0]!.bytes).toBeGreaterThan(1000);
 
     // An edit in the KV reaches the worker that runs the camera within 2 s, no restart of anything else.
     const owner = w1.cameraIds().includes('c1') ? w1 : w2;
