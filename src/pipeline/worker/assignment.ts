@@ -13,6 +13,7 @@ import type { KvLeases, Lease, LeaseChange } from '../../bus/leases.js';
 import type { Producer } from '../../bus/messages.js';
 import type { SourceLogger } from '../../video/source.js';
 import { planClaims } from './claims.js';
+import { checkSpec, sameSpec } from './spec.js';
 import type { KvChange } from './kv.js';
 import { CLAIM_SCAN_MS, LEASE_HEARTBEAT_MS, type CameraLease, type CameraSpec } from './protocol.js';
 
@@ -78,14 +79,18 @@ export class Assignment {
       if (this.held.has(change.key)) this.drop(change.key, 'camera deleted', true);
       return;
     }
-    const spec = change.value;
-    if (!spec?.config || spec.config.id !== change.key) {
-      this.o.logger.warn({ key: change.key }, 'camera spec does not match its key: ignored');
+    const checked = checkSpec(change.key, change.value);
+    if (!checked.ok) {
+      // A held camera keeps running with the config it has.
+      this.o.logger.warn({ cameraId: change.key, problems: checked.problems }, 'camera spec refused: not a valid camera');
       return;
     }
+    const spec = checked.spec;
+    const before = this.specs.get(change.key);
     this.specs.set(change.key, spec);
     const h = this.held.get(change.key);
     if (h && !spec.config.enabled) this.drop(change.key, 'camera disabled', true);
+    else if (h && before && sameSpec(before, spec)) return; // written again unchanged: nothing to restart
     else if (h) this.track(this.o.runner.start(spec.config, { worker: this.o.me, lease: h.lease.claim }), change.key, 'camera edit not applied');
     else this.scanSoon();
   }

@@ -134,6 +134,17 @@ describe('argus worker (in process, real NATS, real file cameras)', () => {
     expect(owner.status().find((s) => s.id === untouched)!.restarts).toBe(0);
     expect(other.runningConfig('c1')).toBeUndefined();
 
+    // Written again unchanged (a replica's start writes every camera): no restart. An invalid spec: refused, the camera runs on.
+    // (A restart would publish c1's health again: starting → online.)
+    await until('c1 online again after the edit', () => health().some((m) => m.status.id === 'c1' && m.atMs >= t0 && m.status.health === 'online'), 10_000);
+    const mark = messages.length;
+    await cameras.put('c1', spec(camera('c1', CLIPS[0]!, { name: 'Camera c1 edited', analysis: { fps: 2, width: 256 } })));
+    await cameras.put('c1', { ...spec(camera('c1', CLIPS[0]!)), config: { ...camera('c1', CLIPS[0]!), analysis: { fps: -1 } } as unknown as CameraConfig });
+    await sleep(2000);
+    expect(messages.slice(mark).filter((m) => m.kind === 'health' && m.status.id === 'c1')).toEqual([]);
+    expect(owner.runningConfig('c1')?.analysis.width).toBe(256);
+    expect(owner.status().find((s) => s.id === 'c1')!.health).toBe('online');
+
     // A delete stops it within 2 s and frees its lease.
     await cameras.delete('c1');
     const deleteMs = await until('c1 stopped', () => !owner.cameraIds().includes('c1'), 2000);
