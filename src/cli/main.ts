@@ -16,6 +16,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   plates: { summary: 'Read and evaluate licence plates (`argus plates read|eval`)', load: async () => (await import('./commands/plates.js')).plates },
   evidence: { summary: 'Verify violation evidence (`argus evidence verify DIR`)', load: async () => (await import('./commands/evidence.js')).evidence },
   serve: { summary: 'Run the service: API, web UI, cameras (`argus serve --config FILE`)', load: async () => (await import('./commands/serve.js')).serve },
+  worker: { summary: 'Run a camera worker of the scaled mode over NATS (`argus worker --nats URL --name W`)', load: async () => (await import('./commands/worker.js')).worker },
   users: { summary: 'Manage users (`argus users add|list`)', load: async () => (await import('./commands/users.js')).users },
   audit: { summary: 'Check the audit log hash chain (`argus audit verify`)', load: async () => (await import('./commands/audit.js')).audit },
 };

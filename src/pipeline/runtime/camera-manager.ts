@@ -19,7 +19,7 @@ import { backoffDelayMs, type BackoffPolicy } from '../../video/supervisor.js';
 import type { FrameSource, SourceLogger } from '../../video/source.js';
 import { analysisSettings, type AnalysisSettings } from '../settings.js';
 import type { EventBus } from '../../bus/bus.js';
-import type { CameraHealth, CameraMessage, CameraStatus, PlateStatus, RecordingStatus } from '../../bus/messages.js';
+import type { CameraHealth, CameraMessage, CameraStatus, PlateStatus, Producer, RecordingStatus } from '../../bus/messages.js';
 import { buildCameraChain } from './build.js';
 import { sharedDetectors, type DetectorStatus, type SharedDetectors } from './detectors.js';
 import { busOutputs, type CameraOutputs, type OutputBlobs } from './outputs.js';
@@ -49,6 +49,8 @@ export interface CameraManagerOptions {
   readonly recordingsDir?: string;
   /** Restart policy of the recorders' ffmpeg (default: the video layer's). */
   readonly recorderBackoff?: BackoffPolicy;
+  /** The scaled mode: who produces a camera's messages (worker, lease revision), stamped on each. The single box passes none. */
+  readonly producer?: (cameraId: string) => Producer | undefined;
 }
 
 interface Runtime {
@@ -112,11 +114,16 @@ export class CameraManager {
   constructor(private readonly opts: CameraManagerOptions) {
     this.signalLossMs = opts.signalLossMs ?? 3000;
     this.detectors = sharedDetectors({ modelsDir: opts.modelsDir, logger: opts.logger });
-    this.outputs = busOutputs({ bus: opts.bus, blobs: opts.blobs, logger: opts.logger });
+    this.outputs = busOutputs({ bus: opts.bus, blobs: opts.blobs, logger: opts.logger, producer: opts.producer });
   }
 
   ids(): string[] {
     return [...this.cameras.keys()];
+  }
+
+  /** The config a camera runs with now (undefined: not here). */
+  config(id: string): CameraConfig | undefined {
+    return this.cameras.get(id)?.config;
   }
 
   /**

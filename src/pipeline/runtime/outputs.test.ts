@@ -53,4 +53,22 @@ describe("the runtime's outputs on the bus", () => {
     expect(await crops.get('cam-a/p1.jpg')).toEqual(JPEG);
     await bus.close();
   });
+
+  it('stamp every message with its producer when the runner says one (a worker), and none on the single box', async () => {
+    const bus = new MemoryBus<CameraMessage>();
+    const got: CameraMessage[] = [];
+    const sub = bus.consume({ durable: 'test' }, async (b) => void got.push(...b.map((d) => d.message)));
+    const crops = new DiskBlobStore(join(dir, 'crops-2'));
+    const stamped = busOutputs({ bus, blobs: { crops }, logger: quiet, producer: (id) => (id === 'cam-a' ? { worker: 'w1', lease: 7 } : undefined) });
+    const plain = busOutputs({ bus, blobs: { crops }, logger: quiet });
+    const count = { id: 'e1', cameraId: 'cam-a', atMs: 1, ptsSec: 0, kind: 'line.cross', lineId: 'l', trackId: 1, cls: 'car', direction: 'in' } as unknown as Parameters<typeof stamped.event>[0];
+    await stamped.event(count);
+    await stamped.alert({ id: 'a1', cameraId: 'cam-a', atMs: 2, kind: 'signal_loss', severity: 'critical', message: 'x', payload: {} });
+    await stamped.alert({ id: 'a2', cameraId: 'cam-b', atMs: 3, kind: 'signal_loss', severity: 'critical', message: 'x', payload: {} });
+    await plain.event({ ...count, id: 'e2' } as typeof count);
+    await sub.drain();
+    expect(got.map((m) => m.producer)).toEqual([{ worker: 'w1', lease: 7 }, { worker: 'w1', lease: 7 }, undefined, undefined]);
+    expect(got.slice(2).every((m) => !('producer' in m))).toBe(true);
+    await bus.close();
+  });
 });

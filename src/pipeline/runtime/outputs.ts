@@ -8,7 +8,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { EventBus } from '../../bus/bus.js';
 import type { BlobStore } from '../../bus/blobs.js';
-import { messageKeys, type CameraAlert, type CameraMessage, type CameraStatus } from '../../bus/messages.js';
+import { messageKeys, type CameraAlert, type CameraMessage, type CameraStatus, type Producer } from '../../bus/messages.js';
 import { evidenceUri } from '../../core/blob.js';
 import { errorMessage } from '../../core/errors.js';
 import type { ArgusEvent } from '../../core/events.js';
@@ -34,6 +34,8 @@ export interface BusOutputsOptions {
   readonly bus: EventBus<CameraMessage>;
   readonly blobs: OutputBlobs;
   readonly logger: SourceLogger;
+  /** Who produces a camera's messages (the scaled mode's worker and lease revision), stamped on each; none on the single box. */
+  readonly producer?: ((cameraId: string) => Producer | undefined) | undefined;
 }
 
 /** The plate crop into the blob store; the event keeps its reference only. */
@@ -66,7 +68,9 @@ export async function travelling(e: ArgusEvent, blobs: OutputBlobs, log: SourceL
 
 export function busOutputs(o: BusOutputsOptions): CameraOutputs {
   const send = async (m: CameraMessage): Promise<void> => {
-    await o.bus.publish(m, messageKeys(m));
+    const keys = messageKeys(m);
+    const producer = o.producer?.(keys.cameraId);
+    await o.bus.publish(producer ? { ...m, producer } : m, keys);
   };
   return {
     event: async (e) => send({ kind: 'event', event: await travelling(e, o.blobs, o.logger) }),

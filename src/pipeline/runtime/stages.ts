@@ -80,6 +80,8 @@ export const serviceEvidence = (dataDir: string): EvidenceSettings => ({ dir: jo
 export interface StageProviderOptions {
   /** The site file (sites' home provinces and time zones); cameras of other sites come from the store. */
   readonly config: ArgusConfig | undefined;
+  /** A site that is not in the site file, as the runner knows it (a worker: the site that came with the camera's spec). */
+  readonly siteConfig?: (id: string) => SiteConfig | undefined;
   /** Evidence of the cameras' violations; without it violations go out without evidence. */
   readonly evidence?: EvidenceSettings;
   /** Plate workers per site (default: one per core, at most 2). */
@@ -220,7 +222,7 @@ export function createStageProvider(o: StageProviderOptions): StageProvider {
 
   return {
     async stages(camera, log, context = { live: true }) {
-      const site = o.config?.sites.find((s) => s.id === camera.site);
+      const site = o.config?.sites.find((s) => s.id === camera.site) ?? o.siteConfig?.(camera.site);
       const { host, release } = await platesFor(camera, site, log);
       // An ANPR camera: the chain runs the reader on the whole picture instead of detection and tracking.
       if (camera.plates === 'anpr') return { stages: [], anpr: host, close: async () => release() };

@@ -73,7 +73,8 @@ export interface WorkerRecord {
 }
 
 export interface PlateHistoryReply {
-  readonly plates: readonly { readonly plateKey: string; readonly cameraId: string; readonly atMs: number }[];
+  /** Oldest first. `confidence`: the stored read's (absent: taken as a confident read). */
+  readonly plates: readonly { readonly plateKey: string; readonly cameraId: string; readonly atMs: number; readonly confidence?: number }[];
 }
 
 /**
