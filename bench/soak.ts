@@ -126,14 +126,14 @@ async function login(url: string, password: string): Promise<string> {
 }
 
 /** Key: value lines of /proc/<pid>/status. */
-async function procStatus(pid: number): Promise<{ rssKb: number; threads: number }> {
+export async function procStatus(pid: number): Promise<{ rssKb: number; threads: number }> {
   const text = await readFile(`/proc/${pid}/status`, 'utf8');
   const field = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? NaN);
   return { rssKb: field('VmRSS'), threads: field('Threads') };
 }
 
 /** Processes whose parent is `pid` (the service's ffmpeg readers and recorders). */
-async function childCount(pid: number): Promise<number> {
+export async function childCount(pid: number): Promise<number> {
   let n = 0;
   for (const name of await readdir('/proc')) {
     if (!/^\d+$/.test(name)) continue;
