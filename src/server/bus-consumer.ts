@@ -31,6 +31,13 @@ export interface BusConsumerOptions {
   readonly log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   /** The durable consumer's name (default `argus-server`: replicas of the service share it). */
   readonly durable?: string;
+  /**
+   * Push what it stores to the live hub (default true). False in the scaled mode: every replica follows the stream
+   * for its own clients (scaled/live.ts), so the consumer pushing too would show each event twice on one replica.
+   */
+  readonly live?: boolean;
+  /** A batch not acknowledged within this long is delivered again (the bus's default otherwise). */
+  readonly ackWaitMs?: number;
 }
 
 export function startBusConsumer(o: BusConsumerOptions): Subscription {
@@ -44,11 +51,12 @@ export function startBusConsumer(o: BusConsumerOptions): Subscription {
     return rest;
   };
   /** One transaction for the batch; when it fails, each event alone, so one event the store refuses does not hold the others back. */
+  const live = o.live ?? true;
   const commit = async (events: readonly ArgusEvent[]): Promise<void> => {
     try {
-      await o.ingest.handleMany(events);
+      await o.ingest.handleMany(events, { live });
     } catch (e) {
-      const failed = (await Promise.allSettled(events.map((ev) => o.ingest.handle(ev)))).find((r) => r.status === 'rejected');
+      const failed = (await Promise.allSettled(events.map((ev) => o.ingest.handle(ev, { live })))).find((r) => r.status === 'rejected');
       // Not acknowledged: the bus delivers the batch again (the events already stored are not stored twice).
       if (failed) throw failed.reason ?? e;
     }
@@ -56,14 +64,15 @@ export function startBusConsumer(o: BusConsumerOptions): Subscription {
   return o.bus.consume(
     {
       durable: o.durable ?? 'argus-server',
+      ...(o.ackWaitMs !== undefined ? { ackWaitMs: o.ackWaitMs } : {}),
       onDeadLetter: (d, err) => o.log.error({ messageId: d.keys.id, cameraId: d.keys.cameraId, deliveries: d.deliveries, err: errorMessage(err) }, 'bus message given up after repeated failures to store its batch'),
     },
     async (batch) => {
       const events: ArgusEvent[] = [];
       for (const { message: m } of batch) {
         if (m.kind === 'event') events.push(local(m.event));
-        else if (m.kind === 'alert') await o.ingest.raiseAlert(m.alert);
-        else o.hub.publish({ topic: 'health', cameraId: m.status.id, data: m.status });
+        else if (m.kind === 'alert') await o.ingest.raiseAlert(m.alert, { live });
+        else if (live) o.hub.publish({ topic: 'health', cameraId: m.status.id, data: m.status });
       }
       await commit(events);
       for (const e of events) {
@@ -77,7 +86,7 @@ export function startBusConsumer(o: BusConsumerOptions): Subscription {
 /** The single box's bus and blob stores: in process, crops spooled under `<data>/spool/plate-crops`, evidence in `<data>/evidence`. */
 export interface LocalRuntimeBus {
   readonly bus: EventBus<CameraMessage>;
-  readonly blobs: { readonly crops: DiskBlobStore; readonly evidence: DiskBlobStore | undefined };
+  readonly blobs: { readonly crops: BlobStore; readonly evidence: BlobStore | undefined };
   /** The package folder of an evidence key (none without a data directory). */
   readonly evidencePath: ((key: string) => string) | undefined;
   /** Closes the bus if it made it, and removes a temporary spool. */

@@ -23,6 +23,13 @@ import { ANPR_MAX_FPS, DEFAULT_MAX_FPS } from '../settings.js';
 
 export const BUCKETS = { cameras: 'argus_cameras', workers: 'argus_workers', leases: 'argus_camera_leases' } as const;
 
+/**
+ * NATS object-store buckets of the runtime's blobs (bus/blob-nats.ts `openNatsRuntimeBlobs` with the default prefix):
+ * plate crops (deleted by the serve replica once the sighting is stored) and evidence packages (kept; a replica
+ * copies a package into its `<data>/evidence` on first need, digest checked).
+ */
+export const BLOB_BUCKETS = { crops: 'argus-crops', evidence: 'argus-evidence' } as const;
+
 export const LEASE_TTL_MS = 8000;
 export const LEASE_HEARTBEAT_MS = 2000;
 export const WORKER_TTL_MS = 6000;
@@ -73,7 +80,8 @@ export interface WorkerRecord {
 }
 
 export interface PlateHistoryReply {
-  readonly plates: readonly { readonly plateKey: string; readonly cameraId: string; readonly atMs: number }[];
+  /** Oldest first. `confidence`: the read's confidence (the site prior weighs by it). */
+  readonly plates: readonly { readonly plateKey: string; readonly cameraId: string; readonly atMs: number; readonly confidence?: number }[];
 }
 
 /**

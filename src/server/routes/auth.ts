@@ -19,11 +19,13 @@ export function authRoutes(ctx: ServerContext): void {
     method: 'GET', url: '/api/health', tag: 'system', permission: 'public', summary: 'Liveness and what is missing (models, cameras offline)',
     response: health,
     handler: async () => {
-      const detectors = ctx.cameras.detectorStatus();
-      const cams = ctx.cameras.status();
+      const detectors = ctx.status.detectorStatus();
+      const cams = ctx.status.status();
+      const workers = ctx.status.workers?.();
       const problems = [
         ...detectors.filter((d) => !d.ok && d.message !== 'loading').map((d) => `detector ${d.model}: ${d.message ?? 'unavailable'}`),
         ...cams.filter((c) => c.health === 'offline').map((c) => `camera ${c.id} offline`),
+        ...(workers && workers.length === 0 && cams.length > 0 ? ['no worker is running'] : []),
       ];
       return {
         status: problems.length === 0 ? 'ok' : 'degraded',
@@ -32,6 +34,7 @@ export function authRoutes(ctx: ServerContext): void {
         detectors,
         cameras: { total: cams.length, online: cams.filter((c) => c.health === 'online').length, offline: cams.filter((c) => c.health === 'offline').length },
         problems,
+        ...(workers ? { workers } : {}),
       };
     },
   });
