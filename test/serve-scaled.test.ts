@@ -180,6 +180,9 @@ describe.skipIf(pgProblem !== null && !process.env['CI'])('argus serve --nats --
     expect(h.status).toBe(200);
     expect(h.body.workers[0]).toMatchObject({ name: 'w1', host: 'edge-1', capacity: 60, load: 10, cameras: 1, rssMb: 312 });
     expect(h.body.workers[0].heartbeatAgeMs).toBeGreaterThanOrEqual(0);
+    // Anyone may ask whether the service lives; the workers' names and hosts are for signed-in staff.
+    const anon = (await (await fetch(`${replicas[1]!.url}/api/health`)).json()) as { workers?: unknown };
+    expect(anon.workers).toBeUndefined();
     const st = (await admin.get('/api/cameras/status')).body.items.find((s: { id: string }) => s.id === 'cam-a');
     expect(st).toMatchObject({ id: 'cam-a', fps: 9.5, lastFrameAgeMs: 180, worker: { name: 'w1', fps: 9.5, lagMs: 180, lease } });
     // A health message of the worker is what the status says of the camera (health, settings), on either replica.
