@@ -24,6 +24,7 @@ import type { LineCrossEvent } from '../src/core/events.js';
 import { ulid } from '../src/core/ids.js';
 import type { PlateReadEvent } from '../src/core/plate.js';
 import type { ViolationEvent } from '../src/core/violation.js';
+import { configSchema } from '../src/config/schema.js';
 import { manifestBytes } from '../src/evidence/manifest.js';
 import {
   BUCKETS, LEASE_TTL_MS, PLATE_HISTORY_SUBJECT, WORKER_TTL_MS, workerSubject, type CameraLease, type CameraSpec, type PlateHistoryReply, type RecordingsListReply,
@@ -42,6 +43,15 @@ import { sse, waitFor, type SseStream } from './sse-client.js';
 const pgProblem = await probePostgres();
 const CAMERA = (id: string, name = `Camera ${id}`) => ({ id, name, site: 'qn', kind: 'overview', source: `rtsp://10.0.0.9/${id}`, location: { lat: 15.57, lng: 108.47 }, enabled: true });
 const cross = (cameraId: string): LineCrossEvent => ({ id: ulid(), cameraId, atMs: Date.now(), ptsSec: 0, kind: 'line.cross', lineId: 'L1', trackId: 1, cls: 'car', direction: 'pos', box: box(0, 0, 1, 1) });
+
+const ANPR = (id: string, lng: number) => ({ id, name: `ANPR ${id}`, site: 'qn', kind: 'gateway', source: 'rtsp://10.0.0.9/anpr', enabled: false, location: { lat: 15.5, lng } });
+/** Two ANPR points 5 km apart, 80 km/h: a section whose two reads any replica may store. */
+const CONFIG = configSchema.parse({
+  version: 1,
+  sites: [{ id: 'qn', name: 'Quảng Nam', provinces: [92] }],
+  cameras: [ANPR('anpr-a', 108.4), ANPR('anpr-b', 108.45)],
+  sections: [{ id: 'ql1a', entry: { camera: 'anpr-a' }, exit: { camera: 'anpr-b' }, distanceM: 5000, speedLimits: { default: 80 } }],
+});
 
 interface Replica {
   readonly server: ArgusServer;
@@ -71,13 +81,14 @@ describe.skipIf(pgProblem !== null && !process.env['CI'])('argus serve --nats --
     await workerBus.publish(m, messageKeys(m));
     if (m.kind === 'event') published.push(m.event.id);
   };
-  const storedIds = async (): Promise<string[]> => (await sql.query<{ id: string }>('select id from events')).rows.map((r) => r.id);
+  // What the workers published (a section violation is made by the replicas, not published).
+  const storedIds = async (): Promise<string[]> => (await sql.query<{ id: string }>("select id from events where kind <> 'section_speed'")).rows.map((r) => r.id);
 
   const startReplica = async (): Promise<Replica> => {
     const dataDir = await mkdtemp(join(tmpdir(), 'argus-replica-'));
     const { store } = await openServiceStore({ dataDir, databaseUrl: db.url }, {});
     const cluster = await openScaledCluster({ servers: nats.urls, connectDeadlineMs: 20_000 });
-    const server = await buildServer({ store, scaled: cluster, logger: false, webRoot: join(dataDir, 'no-ui'), checkResponses: true, footage: { dataDir }, consumerAckWaitMs: 3000 });
+    const server = await buildServer({ store, config: CONFIG, scaled: cluster, logger: false, webRoot: join(dataDir, 'no-ui'), checkResponses: true, footage: { dataDir }, consumerAckWaitMs: 3000 });
     const url = await server.listen(0);
     const r = { server, cluster, store, url, dataDir, alive: true };
     replicas.push(r);
@@ -125,6 +136,8 @@ describe.skipIf(pgProblem !== null && !process.env['CI'])('argus serve --nats --
     const spec = (await replicas[0]!.cluster.cameras.get('cam-a'))?.json<CameraSpec>();
     expect(spec?.config.id).toBe('cam-a');
     expect(spec?.site).toEqual({ id: 'qn', name: 'Quảng Nam', timezone: 'Asia/Ho_Chi_Minh', provinces: [92] });
+    // The config file's cameras too (written to the store at start, then offered).
+    expect((await replicas[0]!.cluster.cameras.get('anpr-b'))?.json<CameraSpec>().config.kind).toBe('gateway');
   });
 
   it("stores a worker's messages once in PostgreSQL, and both replicas' live clients see each event once", async () => {
@@ -298,6 +311,38 @@ describe.skipIf(pgProblem !== null && !process.env['CI'])('argus serve --nats --
     const r = await fetch(`${replicas[0]!.url}/api/violations/${bad}/evidence/${badDetail.body.evidence[0].id}/files/still.jpg`, { headers: { cookie: (await TestClient.login(replicas[0]!.url, 'supervisor')).cookie } });
     expect(r.status).toBe(500);
     expect(((await r.json()) as { error: { code: string } }).error.code).toBe('checksum_mismatch');
+  }, 30_000);
+
+  it('pairs a section entry and exit read stored by different replicas into one section violation', async () => {
+    const t0 = Date.now() - 10 * 60_000;
+    const read = (cameraId: string, atMs: number): PlateReadEvent => ({
+      id: ulid(), cameraId, atMs, ptsSec: 1, kind: 'plate.read', trackId: 7, cls: 'car', reads: 3, direction: 'pos',
+      read: { plate: '51A12345', display: '51A-123.45', confidence: 0.95, category: 'private', lines: ['51A', '12345'] },
+    });
+    await publish({ kind: 'event', event: read('anpr-a', t0), producer: { worker: 'w1', lease } });
+    await publish({ kind: 'event', event: read('anpr-b', t0 + 3 * 60_000), producer: { worker: 'w1', lease } }); // 100 km/h over 5 km
+    const rows = async () => (await sql.query<{ id: string }>("select id from violations where kind = 'section_speeding'")).rows;
+    await waitFor('the section violation', async () => (await rows()).length > 0, 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await rows()).toHaveLength(1);
+  }, 30_000);
+
+  it("serves a plate crop from either replica, whichever stored the sighting (fetched from the object store, name checked)", async () => {
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 9, 8, 7, 6, 0xff, 0xd9]);
+    const id = ulid();
+    const crop = await workerBlobs.crops.put(`cam-a/${id}.jpg`, jpeg);
+    const e: PlateReadEvent = {
+      id, cameraId: 'cam-a', atMs: Date.now(), ptsSec: 1, kind: 'plate.read', trackId: 5, cls: 'car', reads: 2, direction: 'pos', crop,
+      read: { plate: '92C11111', display: '92C-111.11', confidence: 0.8, category: 'private', lines: ['92C', '11111'] },
+    };
+    await publish({ kind: 'event', event: e, producer: { worker: 'w1', lease } });
+    await waitFor('the sighting', async () => (await sql.query('select id from sightings where id = $1', [id])).rows.length === 1, 10_000);
+    for (const r of replicas) {
+      const inv = await TestClient.login(r.url, 'investigator');
+      const res = await fetch(`${r.url}/api/sightings/${id}/crop.jpg`, { headers: { cookie: inv.cookie } });
+      expect(res.status).toBe(200);
+      expect(Buffer.from(await res.arrayBuffer()).equals(jpeg)).toBe(true);
+    }
   }, 30_000);
 
   it('one replica dies abruptly mid-ingest: the other keeps serving, and every published event is stored exactly once', async () => {

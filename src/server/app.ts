@@ -13,6 +13,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { ArgusConfig } from '../config/schema.js';
 import type { EventBus } from '../bus/bus.js';
 import type { CameraMessage } from '../bus/messages.js';
+import type { ArgusEvent } from '../core/events.js';
 import { ingestLimitsSchema, type IngestLimitsConfig } from '../config/service.js';
 import { CameraManager, type CameraManagerOptions } from '../pipeline/runtime/camera-manager.js';
 import { AuditSealer, type AuditSealOptions } from '../store/audit-seal.js';
@@ -31,7 +32,7 @@ import { ScaledStatus } from './scaled/status.js';
 import { workerRpcClient } from './scaled/worker-rpc.js';
 import { auditWriter, type ServerContext } from './context.js';
 import { installErrorHandler, Router, sendError } from './http.js';
-import { Ingest, type IngestOptions } from './ingest.js';
+import { eventPayload, Ingest, type IngestOptions } from './ingest.js';
 import { LiveHub, type LiveHubOptions } from './live.js';
 import { retentionFromConfig } from './recordings.js';
 import { SectionControl } from './section-control.js';
@@ -153,12 +154,26 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
     ...opts.ingest,
   });
   // Section average speed: plate reads of two cameras meet here, after their batches commit.
-  const sections = opts.config?.sections.length ? new SectionControl(opts.config.sections, (e) => {
-    ingest.event(e).catch((err: unknown) => app.log.warn({ err, eventId: e.id }, 'section violation not queued'));
-  }) : undefined;
-  if (sections) ingest.onCommitted((events) => sections.feed(events));
+  // Section average speed: plate reads of two cameras meet here. Single box: after their batches commit. Scaled: the
+  // two reads may be stored by different replicas, so every replica pairs them from the stream it follows; the
+  // violation's id comes from the pair (stored once), and each replica pushes it to its own clients only.
+  const sectionViolation = scaledLive
+    ? (e: ArgusEvent): void => {
+      ingest.handle(e, { live: false }).then(
+        () => hub.publish({ topic: 'event', cameraId: e.cameraId, data: eventPayload(e) }),
+        (err: unknown) => app.log.warn({ err, eventId: e.id }, 'section violation not stored'),
+      );
+    }
+    : (e: ArgusEvent): void => {
+      ingest.event(e).catch((err: unknown) => app.log.warn({ err, eventId: e.id }, 'section violation not queued'));
+    };
+  const sections = opts.config?.sections.length ? new SectionControl(opts.config.sections, sectionViolation) : undefined;
+  // Scaled: camera events from the stream (every replica), partners' reads posted to this replica once committed here.
+  if (sections && scaledLive) scaledLive.onEvent((e) => sections.feed([e]));
+  if (sections) ingest.onCommitted((events, o) => (o.live ? sections.feed(events) : undefined));
   const consumer = startBusConsumer({
-    bus: local.bus, ingest, hub, crops: local.blobs.crops, evidencePath: local.evidencePath, log: app.log, live: !scaled,
+    // Scaled: a crop stays in the object store (its TTL drops it) so that another replica can serve its thumbnail.
+    bus: local.bus, ingest, hub, crops: scaled ? undefined : local.blobs.crops, evidencePath: local.evidencePath, log: app.log, live: !scaled,
     ...(opts.consumerAckWaitMs !== undefined ? { ackWaitMs: opts.consumerAckWaitMs } : {}),
   });
   const plateHistory = scaled ? startPlateHistoryResponder(scaled.nc, store, app.log.child({ component: 'plate-history' })) : undefined;
@@ -175,7 +190,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   const sealer = opts.auditSeal ? await AuditSealer.open(store, { ...opts.auditSeal, onError: (err) => app.log.error({ err }, 'audit checkpoint not signed') }) : undefined;
   const ctx: ServerContext = {
     store, auth, hub, cameras, directory, status, ingest, router, log: app.log,
-    ...(scaled && scaledStatus ? { remote: workerRpcClient(scaled.nc, (id) => scaledStatus.holderOf(id)), materialiseEvidence: evidenceMaterialiser(scaled.blobs.evidence, evidenceRootOf(opts.footage?.dataDir)) } : {}), startedAtMs: Date.now(), configCameraIds: new Set((opts.config?.cameras ?? []).map((c) => c.id)),
+    ...(scaled && scaledStatus ? { runtimeCrops: scaled.blobs.crops, remote: workerRpcClient(scaled.nc, (id) => scaledStatus.holderOf(id)), materialiseEvidence: evidenceMaterialiser(scaled.blobs.evidence, evidenceRootOf(opts.footage?.dataDir)) } : {}), startedAtMs: Date.now(), configCameraIds: new Set((opts.config?.cameras ?? []).map((c) => c.id)),
     audit: auditWriter(store, () => sealer?.noteAppended()), auditSeal: opts.auditSeal ?? null,
   };
 

@@ -1,5 +1,6 @@
 /** What every route module gets: the store, auth, live hub, camera manager, ingest, and the audit writer. */
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { BlobStore } from '../bus/blobs.js';
 import type { CameraManager } from '../pipeline/runtime/camera-manager.js';
 import type { AuditSealOptions } from '../store/audit-seal.js';
 import type { JsonValue, Store } from '../store/store.js';
@@ -23,6 +24,8 @@ export interface ServerContext {
   readonly status: CameraStatusSource;
   /** Scaled mode: snapshots and recordings of cameras that run on a worker. */
   readonly remote?: WorkerRpcClient;
+  /** Scaled mode: the plate crops object store (a crop another replica stored is fetched from there). */
+  readonly runtimeCrops?: Pick<BlobStore, 'get'>;
   /** Scaled mode: copies an evidence package from the object store into `<data>/evidence` before it is served. */
   readonly materialiseEvidence?: EvidenceMaterialiser;
   readonly ingest: Ingest;

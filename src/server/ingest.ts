@@ -92,7 +92,7 @@ export class Ingest {
   private readonly watchTtlMs: number;
   private readonly evidenceRoot: string | undefined;
   private readonly cropsRoot: string | undefined;
-  private readonly committedListeners: Array<(events: readonly ArgusEvent[]) => void> = [];
+  private readonly committedListeners: Array<(events: readonly ArgusEvent[], o: { live: boolean }) => void> = [];
   private readonly cropBlobs: Pick<BlobStore, 'get'> | undefined;
 
   constructor(private readonly store: Store, private readonly hub: LivePublisher, private readonly log: IngestLogger, opts: IngestOptions = {}) {
@@ -103,8 +103,8 @@ export class Ingest {
     this.queue = new BatchQueue<Rows>((units) => this.write(units), opts);
   }
 
-  /** Told of the events of every batch once it is committed (section control pairs plates across cameras). */
-  onCommitted(listener: (events: readonly ArgusEvent[]) => void): void {
+  /** Told of the events of every batch once it is committed (section control pairs plates across cameras); `live`: as handled. */
+  onCommitted(listener: (events: readonly ArgusEvent[], o: { live: boolean }) => void): void {
     this.committedListeners.push(listener);
   }
 
@@ -152,17 +152,17 @@ export class Ingest {
     if (o.live === false) rows.quiet = true;
     for (const e of events) await this.rowsOf(e, rows);
     const queued = await this.queue.push(rows, events.length, rows.alerts.length > 0);
-    this.afterCommit(queued.committed, events);
+    this.afterCommit(queued.committed, events, o.live ?? true);
     return queued;
   }
 
   /** The committed-listeners get the events once their batch commits (a failed batch: its caller has the error). */
-  private afterCommit(committed: Promise<void>, events: readonly ArgusEvent[]): void {
+  private afterCommit(committed: Promise<void>, events: readonly ArgusEvent[], live: boolean): void {
     if (this.committedListeners.length === 0) return;
     void committed.then(() => {
       for (const listener of this.committedListeners) {
         try {
-          listener(events);
+          listener(events, { live });
         } catch (err) {
           this.log.warn({ err }, 'a listener of committed events failed');
         }

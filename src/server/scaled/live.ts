@@ -10,6 +10,7 @@ import type { CameraMessage } from '../../bus/messages.js';
 import type { BusLogger } from '../../bus/nats-connect.js';
 import { followLive, type LiveFeed } from '../../bus/nats-live.js';
 import { errorMessage } from '../../core/errors.js';
+import type { ArgusEvent } from '../../core/events.js';
 import { eventPayload } from '../ingest.js';
 import type { LiveHub, LiveMessage } from '../live.js';
 import type { ScaledStatus } from './status.js';
@@ -20,17 +21,22 @@ export const LIVE_PUSH_SUBJECT = 'argus.serve.live';
 export interface ScaledLive {
   /** Publishes to the clients of every replica (what the ingest pushes in the scaled mode). */
   readonly everywhere: { publish(m: LiveMessage): void };
+  /** Told of every camera event of the stream, on every replica (section control pairs plates across cameras). */
+  onEvent(listener: (e: ArgusEvent) => void): void;
   /** Resolves once the stream is followed. */
   readonly ready: Promise<void>;
   stop(): Promise<void>;
 }
 
 export function startScaledLive(o: { nc: NatsConnection; hub: LiveHub; status: ScaledStatus; log: BusLogger }): ScaledLive {
+  const listeners: Array<(e: ArgusEvent) => void> = [];
   const feed: LiveFeed = followLive<CameraMessage>(o.nc, {
     logger: o.log,
     onMessage: ({ message: m }) => {
-      if (m.kind === 'event') o.hub.publish({ topic: 'event', cameraId: m.event.cameraId, data: eventPayload(m.event) });
-      else if (m.kind === 'alert') o.hub.publish({ topic: 'alert', cameraId: m.alert.cameraId, data: m.alert });
+      if (m.kind === 'event') {
+        o.hub.publish({ topic: 'event', cameraId: m.event.cameraId, data: eventPayload(m.event) });
+        for (const l of listeners) l(m.event);
+      } else if (m.kind === 'alert') o.hub.publish({ topic: 'alert', cameraId: m.alert.cameraId, data: m.alert });
       else {
         o.status.noteHealth(m);
         o.hub.publish({ topic: 'health', cameraId: m.status.id, data: o.status.status(m.status.id)[0] ?? m.status });
@@ -57,6 +63,7 @@ export function startScaledLive(o: { nc: NatsConnection; hub: LiveHub; status: S
         }
       },
     },
+    onEvent: (l) => void listeners.push(l),
     ready: feed.ready,
     async stop() {
       sub.unsubscribe();
