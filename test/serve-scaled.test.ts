@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { headers as natsHeaders, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openNatsRuntimeBlobs } from '../src/bus/blob-nats.js';
+import { openNatsRuntimeBlobs, type NatsBlobStore } from '../src/bus/blob-nats.js';
 import type { RuntimeBlobs } from '../src/bus/blobs.js';
 import { KvLeases } from '../src/bus/leases.js';
 import { messageKeys, type CameraMessage } from '../src/bus/messages.js';
@@ -27,7 +27,7 @@ import type { ViolationEvent } from '../src/core/violation.js';
 import { configSchema } from '../src/config/schema.js';
 import { manifestBytes } from '../src/evidence/manifest.js';
 import {
-  BUCKETS, LEASE_TTL_MS, PLATE_HISTORY_SUBJECT, WORKER_TTL_MS, workerSubject, type CameraLease, type CameraSpec, type PlateHistoryReply, type RecordingsListReply,
+  BLOB_BUCKETS, BUCKETS, LEASE_TTL_MS, PLATE_HISTORY_SUBJECT, WORKER_TTL_MS, workerSubject, type CameraLease, type CameraSpec, type PlateHistoryReply, type RecordingsListReply,
   type WorkerRecord,
 } from '../src/pipeline/worker/protocol.js';
 import { buildServer, type ArgusServer } from '../src/server/app.js';
@@ -131,6 +131,10 @@ describe.skipIf(pgProblem !== null && !process.env['CI'])('argus serve --nats --
     await nats?.stop();
     for (const r of replicas) assertContractKept(r.server);
   }, 60_000);
+
+  it('opens the object stores the protocol names', () => {
+    expect([(workerBlobs.crops as NatsBlobStore).bucket, (workerBlobs.evidence as NatsBlobStore).bucket]).toEqual([BLOB_BUCKETS.crops, BLOB_BUCKETS.evidence]);
+  });
 
   it('offers the stored cameras to the workers at start (argus_cameras, with the site)', async () => {
     const spec = (await replicas[0]!.cluster.cameras.get('cam-a'))?.json<CameraSpec>();

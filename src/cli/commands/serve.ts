@@ -46,6 +46,8 @@ Scaled mode (issue 21):
   Camera changes made through the API go to the workers within 2 s (KV argus_cameras). Evidence packages stay in
   the NATS object store (argus-evidence) and are copied into DIR/evidence on first download, digest checked.
   Recordings stay on the worker that recorded them and play back through this service (same permissions, audit).
+  Workers sign evidence with the key in their own keys/ folder and a notice verifies a package against this
+  replica's DIR/keys: give the workers and the replicas the same evidence key folder.
   When NATS or PostgreSQL is unreachable the service says so in one line and retries with backoff.
 
 The first admin: \`argus users add --username U --role admin\`, or ARGUS_ADMIN_PASSWORD on the first start

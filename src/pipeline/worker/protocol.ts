@@ -25,8 +25,9 @@ export const BUCKETS = { cameras: 'argus_cameras', workers: 'argus_workers', lea
 
 /**
  * NATS object-store buckets of the runtime's blobs (bus/blob-nats.ts `openNatsRuntimeBlobs` with the default prefix):
- * plate crops (deleted by the serve replica once the sighting is stored) and evidence packages (kept; a replica
- * copies a package into its `<data>/evidence` on first need, digest checked).
+ * plate crops (kept until the bucket's TTL, 7 days, drops them: any serve replica can fetch a thumbnail that another
+ * stored) and evidence packages (kept; a replica copies a package into its `<data>/evidence` on first need, digest
+ * checked). The bus layer cannot import this file, so the names are written twice; test/serve-scaled.test.ts ties them.
  */
 export const BLOB_BUCKETS = { crops: 'argus-crops', evidence: 'argus-evidence' } as const;
 
@@ -80,7 +81,7 @@ export interface WorkerRecord {
 }
 
 export interface PlateHistoryReply {
-  /** Oldest first. `confidence`: the read's confidence (the site prior weighs by it). */
+  /** Oldest first. `confidence`: the stored read's (absent: taken as a confident read). */
   readonly plates: readonly { readonly plateKey: string; readonly cameraId: string; readonly atMs: number; readonly confidence?: number }[];
 }
 
