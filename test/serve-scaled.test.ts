@@ -156,6 +156,9 @@ describe.skipIf(pgProblem !== null && !process.env['CI'])('argus serve --nats --
     await publish({ kind: 'event', event: events[0]!, producer: { worker: 'w1', lease } });
     await waitFor('40 events stored', async () => (await storedIds()).length === 40, 15_000);
     expect((await storedIds()).sort()).toEqual(events.map((e) => e.id).sort());
+    // Who produced each event is in the store: "no camera ran twice" can be checked from PostgreSQL.
+    const producers = (await sql.query<{ payload: string }>('select payload from events')).rows.map((r) => JSON.parse(r.payload).producer);
+    expect(producers.every((p) => p?.worker === 'w1' && p?.lease === lease)).toBe(true);
     for (const s of live) {
       await waitFor('40 live events', () => s.messages.filter((m) => m.event === 'event').length >= 40, 10_000);
       await new Promise((r) => setTimeout(r, 300));

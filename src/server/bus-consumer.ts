@@ -13,7 +13,7 @@ import { DiskBlobStore } from '../bus/blob-disk.js';
 import type { EventBus, Subscription } from '../bus/bus.js';
 import type { BlobStore } from '../bus/blobs.js';
 import { MemoryBus } from '../bus/memory.js';
-import type { CameraMessage } from '../bus/messages.js';
+import type { CameraMessage, Producer } from '../bus/messages.js';
 import { evidenceKeyOf } from '../core/blob.js';
 import { errorMessage } from '../core/errors.js';
 import type { ArgusEvent } from '../core/events.js';
@@ -38,6 +38,13 @@ export interface BusConsumerOptions {
   readonly live?: boolean;
   /** A batch not acknowledged within this long is delivered again (the bus's default otherwise). */
   readonly ackWaitMs?: number;
+}
+
+/** The event as stored and pushed in the scaled mode: with the worker and lease that produced it. */
+export function withProducer(e: ArgusEvent, producer: Producer): ArgusEvent {
+  const stamped: ArgusEvent & { producer?: Producer } = { ...e };
+  stamped.producer = producer;
+  return stamped;
 }
 
 export function startBusConsumer(o: BusConsumerOptions): Subscription {
@@ -70,7 +77,8 @@ export function startBusConsumer(o: BusConsumerOptions): Subscription {
     async (batch) => {
       const events: ArgusEvent[] = [];
       for (const { message: m } of batch) {
-        if (m.kind === 'event') events.push(local(m.event));
+        // The producer (worker, lease revision) is kept in the stored payload: "no camera ran twice" is checked from the store.
+        if (m.kind === 'event') events.push(local(m.producer ? withProducer(m.event, m.producer) : m.event));
         else if (m.kind === 'alert') await o.ingest.raiseAlert(m.alert, { live });
         else if (live) o.hub.publish({ topic: 'health', cameraId: m.status.id, data: m.status });
       }

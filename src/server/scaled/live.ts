@@ -11,6 +11,7 @@ import type { BusLogger } from '../../bus/nats-connect.js';
 import { followLive, type LiveFeed } from '../../bus/nats-live.js';
 import { errorMessage } from '../../core/errors.js';
 import type { ArgusEvent } from '../../core/events.js';
+import { withProducer } from '../bus-consumer.js';
 import { eventPayload } from '../ingest.js';
 import type { LiveHub, LiveMessage } from '../live.js';
 import type { ScaledStatus } from './status.js';
@@ -34,7 +35,7 @@ export function startScaledLive(o: { nc: NatsConnection; hub: LiveHub; status: S
     logger: o.log,
     onMessage: ({ message: m }) => {
       if (m.kind === 'event') {
-        o.hub.publish({ topic: 'event', cameraId: m.event.cameraId, data: eventPayload(m.event) });
+        o.hub.publish({ topic: 'event', cameraId: m.event.cameraId, data: eventPayload(m.producer ? withProducer(m.event, m.producer) : m.event) });
         for (const l of listeners) l(m.event);
       } else if (m.kind === 'alert') o.hub.publish({ topic: 'alert', cameraId: m.alert.cameraId, data: m.alert });
       else {
