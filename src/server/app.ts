@@ -153,7 +153,6 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
     cropBlobs: local.blobs.crops,
     ...opts.ingest,
   });
-  // Section average speed: plate reads of two cameras meet here, after their batches commit.
   // Section average speed: plate reads of two cameras meet here. Single box: after their batches commit. Scaled: the
   // two reads may be stored by different replicas, so every replica pairs them from the stream it follows; the
   // violation's id comes from the pair (stored once), and each replica pushes it to its own clients only.
