@@ -3,6 +3,8 @@ import { freePort } from '../bus/testing/nats-server.js';
 import { ADMIN_URL, probePostgres } from '../store/postgres/testing-db.js';
 import { isUnreachable, openServiceStoreRetrying } from './open-store.js';
 
+const pgProblem = await probePostgres();
+
 /** Real connections: a port nobody listens on, and (when PostgreSQL runs here) a database that does not exist. */
 describe('opening the store while PostgreSQL is unreachable', () => {
   it('says so in one line, then retries with growing waits until stopped', async () => {
@@ -24,7 +26,7 @@ describe('opening the store while PostgreSQL is unreachable', () => {
     expect(waits[3]!).toBeGreaterThan(waits[0]!);
   });
 
-  it.skipIf((await probePostgres()) !== null)('fails at once on what a retry cannot mend (a database that does not exist)', async () => {
+  it.skipIf(pgProblem !== null)('fails at once on what a retry cannot mend (a database that does not exist)', async () => {
     const url = ADMIN_URL.replace(/\/[^/]*$/, '/argus_no_such_database_here');
     const lines: string[] = [];
     const log = { info: () => undefined, warn: (_o: object, m: string) => lines.push(m), debug: () => undefined };
