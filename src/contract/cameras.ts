@@ -49,6 +49,17 @@ export const analysisSettings = z.strictObject({
   model: z.string(),
 });
 
+/** Scaled mode: the worker that runs a camera (its lease holder), the analysed rate it measures and how far behind it is. */
+export const cameraWorker = z.strictObject({
+  name: z.string(),
+  fps: z.number(),
+  /** Age of the last analysed frame, ms (null before the first). */
+  lagMs: z.number().nullable(),
+  /** The lease revision it runs under (the fencing token). */
+  lease: z.number(),
+});
+export type CameraWorker = z.infer<typeof cameraWorker>;
+
 export const cameraStatus = z.strictObject({
   id: z.string(),
   health: z.enum(CAMERA_HEALTH),
@@ -64,6 +75,8 @@ export const cameraStatus = z.strictObject({
   plates: plateStatus.nullable(),
   /** The running chain's analysis settings (from the config and the probed source); null before it starts. */
   settings: analysisSettings.nullable(),
+  /** Scaled mode only: the worker that runs the camera, null when no worker holds it (absent on the single box). */
+  worker: cameraWorker.nullable().optional(),
 });
 export type CameraStatus = z.infer<typeof cameraStatus>;
 export const camerasStatus = z.strictObject({ items: z.array(cameraStatus), detectors: z.array(detectorStatus) });

@@ -4,6 +4,20 @@ import { z } from 'zod';
 export const detectorStatus = z.strictObject({ model: z.string(), ok: z.boolean(), message: z.string().nullable() });
 export type DetectorStatus = z.infer<typeof detectorStatus>;
 
+/** A worker of the scaled mode as its heartbeat says: capacity and load in camera-frames per second. */
+export const workerHealth = z.strictObject({
+  name: z.string(),
+  host: z.string(),
+  capacity: z.number(),
+  load: z.number(),
+  cameras: z.number(),
+  rssMb: z.number(),
+  /** Time since its last heartbeat, ms. */
+  heartbeatAgeMs: z.number(),
+  startedAtMs: z.number(),
+});
+export type WorkerHealth = z.infer<typeof workerHealth>;
+
 export const health = z.strictObject({
   status: z.enum(['ok', 'degraded']),
   uptimeSec: z.number(),
@@ -12,6 +26,8 @@ export const health = z.strictObject({
   cameras: z.strictObject({ total: z.number(), online: z.number(), offline: z.number() }),
   /** What is wrong, in words (a detector that failed to load, cameras offline). */
   problems: z.array(z.string()),
+  /** Scaled mode only: the live workers (argus_workers), absent on the single box. */
+  workers: z.array(workerHealth).optional(),
 });
 export type Health = z.infer<typeof health>;
 

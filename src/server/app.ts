@@ -13,6 +13,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { ArgusConfig } from '../config/schema.js';
 import type { EventBus } from '../bus/bus.js';
 import type { CameraMessage } from '../bus/messages.js';
+import type { ArgusEvent } from '../core/events.js';
 import { ingestLimitsSchema, type IngestLimitsConfig } from '../config/service.js';
 import { CameraManager, type CameraManagerOptions } from '../pipeline/runtime/camera-manager.js';
 import { AuditSealer, type AuditSealOptions } from '../store/audit-seal.js';
@@ -20,10 +21,18 @@ import type { Store } from '../store/store.js';
 import { Auth, DEFAULT_AUTH, type AuthOptions } from './auth.js';
 import { CameraSourcePolicy } from './camera-source.js';
 import { cameraToRecord, recordToCamera } from './cameras.js';
-import { localRuntimeBus, startBusConsumer } from './bus-consumer.js';
+import { localRuntimeBus, startBusConsumer, type LocalRuntimeBus } from './bus-consumer.js';
+import type { CameraDirectory, CameraStatusSource } from './camera-directory.js';
+import { KvCameraDirectory } from './scaled/camera-kv.js';
+import type { ScaledCluster } from './scaled/cluster.js';
+import { evidenceMaterialiser } from './scaled/evidence.js';
+import { startScaledLive, type ScaledLive } from './scaled/live.js';
+import { startPlateHistoryResponder } from './scaled/plate-history.js';
+import { ScaledStatus } from './scaled/status.js';
+import { workerRpcClient } from './scaled/worker-rpc.js';
 import { auditWriter, type ServerContext } from './context.js';
 import { installErrorHandler, Router, sendError } from './http.js';
-import { Ingest, type IngestOptions } from './ingest.js';
+import { eventPayload, Ingest, type IngestOptions } from './ingest.js';
 import { LiveHub, type LiveHubOptions } from './live.js';
 import { retentionFromConfig } from './recordings.js';
 import { SectionControl } from './section-control.js';
@@ -61,8 +70,17 @@ export interface ServerOptions {
   readonly cameras?: Omit<CameraManagerOptions, 'bus' | 'blobs' | 'logger'>;
   /** The bus the cameras publish to and the server consumes (default: in process). */
   readonly bus?: EventBus<CameraMessage>;
-  /** Start the analysis of the cameras (default true). */
+  /** Start the analysis of the cameras in this process (default true; false with `scaled`). */
   readonly startCameras?: boolean;
+  /**
+   * The scaled mode (`argus serve --nats`): the bus, blobs and KV buckets on NATS, opened by the caller (who closes
+   * them after `close()`). Cameras go to the workers through `argus_cameras`; this replica consumes into its store
+   * with the shared durable consumer, follows the stream for its live clients, answers plate history requests and
+   * reads the workers' registry for the status.
+   */
+  readonly scaled?: ScaledCluster;
+  /** The stream consumer's redelivery wait, ms (tests; the bus's default otherwise). */
+  readonly consumerAckWaitMs?: number;
   /** Batching of the ingest path (flush interval, batch size, queue bound). */
   readonly ingest?: IngestOptions;
   /** The live push: client limit, heartbeat, how often each stream's session is re-checked. */
@@ -114,31 +132,64 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   await app.register(fastifyCookie);
 
   const store = opts.store;
+  const scaled = opts.scaled;
   const hub = new LiveHub({ ...opts.live, log: app.log });
   // Plate crops (thumbnails of search and trace) in <data>/crops: written by the ingest, pruned by retention.
   const cropsDir = opts.footage?.dataDir !== undefined ? join(resolve(opts.footage.dataDir), 'crops') : undefined;
   // The cameras' only output is the bus; the server consumes it into the ingest and the live hub.
-  const local = await localRuntimeBus(opts.footage?.dataDir, opts.bus);
-  const ingest = new Ingest(store, hub, app.log, {
+  const local = scaled ? scaledRuntimeBus(scaled, opts.footage?.dataDir) : await localRuntimeBus(opts.footage?.dataDir, opts.bus);
+  const startCameras = opts.startCameras ?? !scaled;
+  let scaledStatus: ScaledStatus | undefined;
+  let scaledLive: ScaledLive | undefined;
+  if (scaled) {
+    const busLog = app.log.child({ component: 'scaled' });
+    scaledStatus = await ScaledStatus.start({ cameras: scaled.cameras, workers: scaled.workers, leases: scaled.leases, log: busLog });
+    scaledLive = startScaledLive({ nc: scaled.nc, hub, status: scaledStatus, log: busLog });
+    await scaledLive.ready;
+  }
+  const ingest = new Ingest(store, scaledLive?.everywhere ?? hub, app.log, {
     ...(opts.footage?.dataDir !== undefined ? { evidenceRoot: join(resolve(opts.footage.dataDir), 'evidence') } : {}),
     ...(cropsDir ? { cropsRoot: cropsDir } : {}),
     cropBlobs: local.blobs.crops,
     ...opts.ingest,
   });
-  // Section average speed: plate reads of two cameras meet here, after their batches commit.
-  const sections = opts.config?.sections.length ? new SectionControl(opts.config.sections, (e) => {
-    ingest.event(e).catch((err: unknown) => app.log.warn({ err, eventId: e.id }, 'section violation not queued'));
-  }) : undefined;
-  if (sections) ingest.onCommitted((events) => sections.feed(events));
-  const consumer = startBusConsumer({ bus: local.bus, ingest, hub, crops: local.blobs.crops, evidencePath: local.evidencePath, log: app.log });
+  // Section average speed: plate reads of two cameras meet here. Single box: after their batches commit. Scaled: the
+  // two reads may be stored by different replicas, so every replica pairs them from the stream it follows; the
+  // violation's id comes from the pair (stored once), and each replica pushes it to its own clients only.
+  const sectionViolation = scaledLive
+    ? (e: ArgusEvent): void => {
+      ingest.handle(e, { live: false }).then(
+        () => hub.publish({ topic: 'event', cameraId: e.cameraId, data: eventPayload(e) }),
+        (err: unknown) => app.log.warn({ err, eventId: e.id }, 'section violation not stored'),
+      );
+    }
+    : (e: ArgusEvent): void => {
+      ingest.event(e).catch((err: unknown) => app.log.warn({ err, eventId: e.id }, 'section violation not queued'));
+    };
+  const sections = opts.config?.sections.length ? new SectionControl(opts.config.sections, sectionViolation) : undefined;
+  // Scaled: camera events from the stream (every replica), partners' reads posted to this replica once committed here.
+  if (sections && scaledLive) scaledLive.onEvent((e) => sections.feed([e]));
+  if (sections) ingest.onCommitted((events, o) => (o.live ? sections.feed(events) : undefined));
+  const consumer = startBusConsumer({
+    // Scaled: a crop stays in the object store (its TTL drops it) so that another replica can serve its thumbnail.
+    bus: local.bus, ingest, hub, crops: scaled ? undefined : local.blobs.crops, evidencePath: local.evidencePath, log: app.log, live: !scaled,
+    ...(opts.consumerAckWaitMs !== undefined ? { ackWaitMs: opts.consumerAckWaitMs } : {}),
+  });
+  const plateHistory = scaled ? startPlateHistoryResponder(scaled.nc, store, app.log.child({ component: 'plate-history' })) : undefined;
   // With a data directory: cameras that ask for it record into <data>/recordings, and retention runs over it.
   const recordingsDir = opts.footage?.dataDir !== undefined ? join(resolve(opts.footage.dataDir), 'recordings') : undefined;
   const cameras = new CameraManager({ ...(recordingsDir ? { recordingsDir } : {}), ...opts.cameras, bus: local.bus, blobs: local.blobs, logger: app.log });
+  // Scaled, without cameras of its own: changes go to the workers through the KV. With `--cameras`: this replica runs them.
+  const kvCameras = scaled && !startCameras ? new KvCameraDirectory(scaled.cameras, store) : undefined;
+  const directory: CameraDirectory = kvCameras ?? cameras;
+  if (scaledStatus && startCameras) scaledStatus.setLocal(cameras);
+  const status: CameraStatusSource = scaledStatus ?? cameras;
   const auth = new Auth(store, { ...DEFAULT_AUTH, ...opts.auth });
   const router = new Router(app, opts.checkResponses ? new ResponseCheck() : undefined);
   const sealer = opts.auditSeal ? await AuditSealer.open(store, { ...opts.auditSeal, onError: (err) => app.log.error({ err }, 'audit checkpoint not signed') }) : undefined;
   const ctx: ServerContext = {
-    store, auth, hub, cameras, ingest, router, log: app.log, startedAtMs: Date.now(), configCameraIds: new Set((opts.config?.cameras ?? []).map((c) => c.id)),
+    store, auth, hub, cameras, directory, status, ingest, router, log: app.log,
+    ...(scaled && scaledStatus ? { runtimeCrops: scaled.blobs.crops, remote: workerRpcClient(scaled.nc, (id) => scaledStatus.holderOf(id)), materialiseEvidence: evidenceMaterialiser(scaled.blobs.evidence, evidenceRootOf(opts.footage?.dataDir)) } : {}), startedAtMs: Date.now(), configCameraIds: new Set((opts.config?.cameras ?? []).map((c) => c.id)),
     audit: auditWriter(store, () => sealer?.noteAppended()), auditSeal: opts.auditSeal ?? null,
   };
 
@@ -163,7 +214,24 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   });
 
   await syncConfig(store, opts.config);
-  if (opts.startCameras ?? true) {
+  if (kvCameras) {
+    // Every camera of the store is offered to the workers (a stored camera only with a source the API accepts now).
+    const stored = new Map((await store.listCameras()).map((c) => [c.id, c]));
+    const synced = await kvCameras.syncAll((id) => {
+      const rec = stored.get(id);
+      if (!rec) return true;
+      try {
+        if (!ctx.configCameraIds.has(id)) sources.checkStored(rec.url);
+        return false;
+      } catch (e) {
+        app.log.error({ cameraId: id, err: (e as Error).message }, 'camera not offered to the workers');
+        return true;
+      }
+    });
+    for (const f of synced.failed) app.log.error({ err: f }, 'camera not offered to the workers');
+    app.log.info({ cameras: synced.written }, 'cameras offered to the workers (argus_cameras)');
+  }
+  if (startCameras) {
     for (const rec of await store.listCameras()) {
       try {
         // A camera stored through the API (not in the config file) runs only with a source the API would accept now.
@@ -191,8 +259,12 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
       hub.close();
       await closeFootage();
       await cameras.close();
-      // What the cameras published before they stopped is stored before the store closes.
-      await consumer.drain().catch((e: unknown) => app.log.error({ err: (e as Error).message }, 'bus consumer did not catch up before shutdown'));
+      plateHistory?.unsubscribe();
+      await scaledLive?.stop();
+      await scaledStatus?.stop();
+      // What the cameras published before they stopped is stored before the store closes (scaled: what this replica
+      // holds; the rest stays in the stream for the other replicas).
+      await (scaled ? consumer.stop() : consumer.drain()).catch((e: unknown) => app.log.error({ err: (e as Error).message }, 'bus consumer did not catch up before shutdown'));
       await local.dispose();
       await retention?.stop();
       await app.close();
@@ -201,6 +273,20 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
       await sealer?.stop().catch((err: unknown) => app.log.error({ err }, 'audit checkpoint not signed at shutdown'));
       await store.close();
     },
+  };
+}
+
+/** `<data>/evidence` as the footage routes find it. */
+const evidenceRootOf = (dataDir: string | undefined): string => join(resolve(dataDir ?? process.env['ARGUS_DATA_DIR'] ?? 'data'), 'evidence');
+
+/** The scaled mode's bus and blob stores: NATS; evidence keys resolve to this replica's `<data>/evidence/<key>` (copied there on first need). */
+function scaledRuntimeBus(c: ScaledCluster, dataDir: string | undefined): LocalRuntimeBus {
+  const root = evidenceRootOf(dataDir);
+  return {
+    bus: c.bus,
+    blobs: c.blobs,
+    evidencePath: (key) => join(root, key),
+    dispose: async () => undefined,
   };
 }
 

@@ -17,7 +17,7 @@ import { DiskBlobStore } from '../bus/blob-disk.js';
 import type { BatchControl, EventBus, Subscription } from '../bus/bus.js';
 import type { BlobStore } from '../bus/blobs.js';
 import { MemoryBus } from '../bus/memory.js';
-import type { CameraMessage } from '../bus/messages.js';
+import type { CameraMessage, Producer } from '../bus/messages.js';
 import { evidenceKeyOf } from '../core/blob.js';
 import { errorMessage } from '../core/errors.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
@@ -38,6 +38,20 @@ export interface BusConsumerOptions {
   readonly storeRetryMs?: { readonly first: number; readonly max: number };
   /** The durable consumer's name (default `argus-server`: replicas of the service share it). */
   readonly durable?: string;
+  /**
+   * Push what it stores to the live hub (default true). False in the scaled mode: every replica follows the stream
+   * for its own clients (scaled/live.ts), so the consumer pushing too would show each event twice on one replica.
+   */
+  readonly live?: boolean;
+  /** A batch not acknowledged within this long is delivered again (the bus's default otherwise). */
+  readonly ackWaitMs?: number;
+}
+
+/** The event as stored and pushed in the scaled mode: with the worker and lease that produced it. */
+export function withProducer(e: ArgusEvent, producer: Producer): ArgusEvent {
+  const stamped: ArgusEvent & { producer?: Producer } = { ...e };
+  stamped.producer = producer;
+  return stamped;
 }
 
 const pause = (ms: number, signal: AbortSignal): Promise<void> =>
@@ -62,12 +76,13 @@ export function startBusConsumer(o: BusConsumerOptions): Subscription {
     return rest;
   };
   /** One transaction for the batch; when it fails, each event alone, so one event the store refuses does not hold the others back. */
+  const live = o.live ?? true;
   const commitOnce = async (events: readonly ArgusEvent[]): Promise<void> => {
     try {
-      await o.ingest.handleMany(events);
+      await o.ingest.handleMany(events, { live });
     } catch (e) {
       if (isStoreUnavailable(e)) throw e;
-      const failed = (await Promise.allSettled(events.map((ev) => o.ingest.handle(ev)))).find((r) => r.status === 'rejected');
+      const failed = (await Promise.allSettled(events.map((ev) => o.ingest.handle(ev, { live })))).find((r) => r.status === 'rejected');
       // Not acknowledged: the bus delivers the batch again (the events already stored are not stored twice).
       if (failed) throw failed.reason ?? e;
     }
@@ -99,14 +114,16 @@ export function startBusConsumer(o: BusConsumerOptions): Subscription {
   return o.bus.consume(
     {
       durable: o.durable ?? 'argus-server',
+      ...(o.ackWaitMs !== undefined ? { ackWaitMs: o.ackWaitMs } : {}),
       onDeadLetter: (d, err) => o.log.error({ messageId: d.keys.id, cameraId: d.keys.cameraId, deliveries: d.deliveries, err: errorMessage(err) }, 'bus message given up after repeated failures to store its batch'),
     },
     async (batch, control) => {
       const events: ArgusEvent[] = [];
       for (const { message: m } of batch) {
-        if (m.kind === 'event') events.push(local(m.event));
-        else if (m.kind === 'alert') await whileAway(control, async () => void (await o.ingest.raiseAlert(m.alert)));
-        else o.hub.publish({ topic: 'health', cameraId: m.status.id, data: m.status });
+        // The producer (worker, lease revision) is kept in the stored payload: "no camera ran twice" is checked from the store.
+        if (m.kind === 'event') events.push(local(m.producer ? withProducer(m.event, m.producer) : m.event));
+        else if (m.kind === 'alert') await whileAway(control, async () => void (await o.ingest.raiseAlert(m.alert, { live })));
+        else if (live) o.hub.publish({ topic: 'health', cameraId: m.status.id, data: m.status });
       }
       await whileAway(control, () => commitOnce(events));
       for (const e of events) {
@@ -120,7 +137,7 @@ export function startBusConsumer(o: BusConsumerOptions): Subscription {
 /** The single box's bus and blob stores: in process, crops spooled under `<data>/spool/plate-crops`, evidence in `<data>/evidence`. */
 export interface LocalRuntimeBus {
   readonly bus: EventBus<CameraMessage>;
-  readonly blobs: { readonly crops: DiskBlobStore; readonly evidence: DiskBlobStore | undefined };
+  readonly blobs: { readonly crops: BlobStore; readonly evidence: BlobStore | undefined };
   /** The package folder of an evidence key (none without a data directory). */
   readonly evidencePath: ((key: string) => string) | undefined;
   /** Closes the bus if it made it, and removes a temporary spool. */

@@ -1,9 +1,13 @@
 /** What every route module gets: the store, auth, live hub, camera manager, ingest, and the audit writer. */
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { BlobStore } from '../bus/blobs.js';
 import type { CameraManager } from '../pipeline/runtime/camera-manager.js';
 import type { AuditSealOptions } from '../store/audit-seal.js';
 import type { JsonValue, Store } from '../store/store.js';
 import type { Auth, Principal } from './auth.js';
+import type { CameraDirectory, CameraStatusSource } from './camera-directory.js';
+import type { EvidenceMaterialiser } from './scaled/evidence.js';
+import type { WorkerRpcClient } from './scaled/worker-rpc.js';
 import type { Router } from './http.js';
 import type { Ingest } from './ingest.js';
 import type { LiveHub } from './live.js';
@@ -12,7 +16,18 @@ export interface ServerContext {
   readonly store: Store;
   readonly auth: Auth;
   readonly hub: LiveHub;
+  /** The cameras this process runs itself (all of them on the single box; none in the scaled mode without `--cameras`). */
   readonly cameras: CameraManager;
+  /** Where the API's camera changes go: this process's cameras, or the scaled mode's `argus_cameras` KV. */
+  readonly directory: CameraDirectory;
+  /** Live status of every camera (and the workers, in the scaled mode). */
+  readonly status: CameraStatusSource;
+  /** Scaled mode: snapshots and recordings of cameras that run on a worker. */
+  readonly remote?: WorkerRpcClient;
+  /** Scaled mode: the plate crops object store (a crop another replica stored is fetched from there). */
+  readonly runtimeCrops?: Pick<BlobStore, 'get'>;
+  /** Scaled mode: copies an evidence package from the object store into `<data>/evidence` before it is served. */
+  readonly materialiseEvidence?: EvidenceMaterialiser;
   readonly ingest: Ingest;
   readonly router: Router;
   readonly log: FastifyBaseLogger;

@@ -24,6 +24,14 @@ import { isJpeg, writeCrop } from './crops.js';
 import { inside } from './evidence-files.js';
 import { BatchQueue, type BatchQueueOptions, type QueueStats } from './ingest-queue.js';
 import type { LiveHub } from './live.js';
+
+/** Where committed events and alerts are pushed: the live hub, or (scaled mode) every replica's hub. */
+export type LivePublisher = Pick<LiveHub, 'publish'>;
+
+/** `live: false`: stored without the live push of its events (someone else pushes them). */
+export interface HandleOptions {
+  readonly live?: boolean;
+}
 import { sectionViolation } from './section-control.js';
 
 export interface IngestLogger {
@@ -49,6 +57,8 @@ export function eventPayload(e: ArgusEvent): JsonValue {
 
 /** The rows one unit (an event, or a partner's batch) adds to a batch. */
 interface Rows {
+  /** Its events are not pushed live after the commit (the scaled mode's stream consumer: every replica follows the stream itself). */
+  quiet?: boolean;
   events: EventRecord[];
   sightings: SightingRecord[];
   counts: EventCount[];
@@ -82,10 +92,10 @@ export class Ingest {
   private readonly watchTtlMs: number;
   private readonly evidenceRoot: string | undefined;
   private readonly cropsRoot: string | undefined;
-  private readonly committedListeners: Array<(events: readonly ArgusEvent[]) => void> = [];
+  private readonly committedListeners: Array<(events: readonly ArgusEvent[], o: { live: boolean }) => void> = [];
   private readonly cropBlobs: Pick<BlobStore, 'get'> | undefined;
 
-  constructor(private readonly store: Store, private readonly hub: LiveHub, private readonly log: IngestLogger, opts: IngestOptions = {}) {
+  constructor(private readonly store: Store, private readonly hub: LivePublisher, private readonly log: IngestLogger, opts: IngestOptions = {}) {
     this.watchTtlMs = opts.watchTtlMs ?? 10_000;
     this.evidenceRoot = opts.evidenceRoot;
     this.cropsRoot = opts.cropsRoot;
@@ -93,8 +103,8 @@ export class Ingest {
     this.queue = new BatchQueue<Rows>((units) => this.write(units), opts);
   }
 
-  /** Told of the events of every batch once it is committed (section control pairs plates across cameras). */
-  onCommitted(listener: (events: readonly ArgusEvent[]) => void): void {
+  /** Told of the events of every batch once it is committed (section control pairs plates across cameras); `live`: as handled. */
+  onCommitted(listener: (events: readonly ArgusEvent[], o: { live: boolean }) => void): void {
     this.committedListeners.push(listener);
   }
 
@@ -104,10 +114,10 @@ export class Ingest {
   }
 
   /** An alert outside the event stream (signal loss, disk quota): written and pushed at once. */
-  async raiseAlert(alert: Omit<NewAlert, 'id' | 'atMs'> & { atMs?: number }): Promise<NewAlert> {
+  async raiseAlert(alert: Omit<NewAlert, 'id' | 'atMs'> & { atMs?: number }, o: HandleOptions = {}): Promise<NewAlert> {
     const full: NewAlert = { id: ulid(), atMs: alert.atMs ?? Date.now(), ...alert };
     await this.store.insertAlert(full);
-    this.hub.publish({ topic: 'alert', cameraId: full.cameraId, data: full });
+    if (o.live ?? true) this.hub.publish({ topic: 'alert', cameraId: full.cameraId, data: full });
     return full;
   }
 
@@ -118,14 +128,14 @@ export class Ingest {
   }
 
   /** Resolves when the event is committed (durable). */
-  async handle(e: ArgusEvent): Promise<void> {
-    await (await this.enqueue([e])).committed;
+  async handle(e: ArgusEvent, o: HandleOptions = {}): Promise<void> {
+    await (await this.enqueue([e], o)).committed;
   }
 
   /** Resolves when every event is committed; they travel in one batch (one transaction). */
-  async handleMany(events: readonly ArgusEvent[]): Promise<void> {
+  async handleMany(events: readonly ArgusEvent[], o: HandleOptions = {}): Promise<void> {
     if (events.length === 0) return;
-    await (await this.enqueue(events)).committed;
+    await (await this.enqueue(events, o)).committed;
   }
 
   stats(): QueueStats {
@@ -137,21 +147,22 @@ export class Ingest {
     await this.queue.close();
   }
 
-  private async enqueue(events: readonly ArgusEvent[]): Promise<{ committed: Promise<void> }> {
+  private async enqueue(events: readonly ArgusEvent[], o: HandleOptions = {}): Promise<{ committed: Promise<void> }> {
     const rows = emptyRows();
+    if (o.live === false) rows.quiet = true;
     for (const e of events) await this.rowsOf(e, rows);
     const queued = await this.queue.push(rows, events.length, rows.alerts.length > 0);
-    this.afterCommit(queued.committed, events);
+    this.afterCommit(queued.committed, events, o.live ?? true);
     return queued;
   }
 
   /** The committed-listeners get the events once their batch commits (a failed batch: its caller has the error). */
-  private afterCommit(committed: Promise<void>, events: readonly ArgusEvent[]): void {
+  private afterCommit(committed: Promise<void>, events: readonly ArgusEvent[], live: boolean): void {
     if (this.committedListeners.length === 0) return;
     void committed.then(() => {
       for (const listener of this.committedListeners) {
         try {
-          listener(events);
+          listener(events, { live });
         } catch (err) {
           this.log.warn({ err }, 'a listener of committed events failed');
         }
@@ -212,10 +223,10 @@ export class Ingest {
 
   private async writeRows(units: Rows[]): Promise<void> {
     const all = emptyRows();
-    for (const u of units) for (const k of Object.keys(all) as Array<keyof Rows>) (all[k] as unknown[]).push(...u[k]);
+    for (const u of units) for (const k of Object.keys(all) as Array<Exclude<keyof Rows, 'quiet'>>) (all[k] as unknown[]).push(...u[k]);
     const batch: IngestBatch = all;
     const stored = await this.store.writeBatch(batch);
-    for (const e of all.events) this.hub.publish({ topic: 'event', cameraId: e.cameraId, data: e.payload });
+    for (const u of units) if (!u.quiet) for (const e of u.events) this.hub.publish({ topic: 'event', cameraId: e.cameraId, data: e.payload });
     const fresh = new Set(stored.newAlertIds);
     for (const a of all.alerts) if (fresh.has(a.id)) this.hub.publish({ topic: 'alert', cameraId: a.cameraId, data: a });
   }

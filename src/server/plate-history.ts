@@ -6,6 +6,7 @@
  * system, not a look by an official: not audited.
  */
 import type { PlateHistoryEntry } from '../plates/site-prior.js';
+import type { PlateHistoryReply } from '../pipeline/worker/protocol.js';
 import type { Store } from '../store/store.js';
 
 /** Sightings read back: the site prior remembers about 5 000 reads, and a thousand recent ones make it warm. */
@@ -21,4 +22,14 @@ export async function recentSitePlates(store: Store, siteId: string, nowMs = Dat
   return page.items
     .sort((a, b) => a.atMs - b.atMs)
     .map((s) => ({ key: s.plateKey, confidence: s.confidence }));
+}
+
+/** The same reads with their camera and time, as the scaled mode's plate history responder answers a worker. */
+export async function sitePlateHistory(store: Store, siteId: string, nowMs = Date.now()): Promise<PlateHistoryReply['plates']> {
+  const cameraIds = (await store.listCameras({ siteId })).map((c) => c.id);
+  if (cameraIds.length === 0) return [];
+  const page = await store.listSightings({ cameraIds, fromMs: nowMs - HISTORY_MAX_AGE_MS, limit: HISTORY_READS });
+  return page.items
+    .sort((a, b) => a.atMs - b.atMs)
+    .map((s) => ({ plateKey: s.plateKey, cameraId: s.cameraId, atMs: s.atMs, confidence: s.confidence }));
 }

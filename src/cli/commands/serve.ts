@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pino } from 'pino';
 import { ArgusError, isArgusError } from '../../core/errors.js';
 import { createStageProvider, serviceEvidence } from '../../pipeline/runtime/stages.js';
 import { buildServer } from '../../server/app.js';
 import { loadServiceConfig } from '../../server/config.js';
-import { openServiceStore } from '../../server/open-store.js';
+import { openServiceStoreRetrying } from '../../server/open-store.js';
+import { openScaledCluster } from '../../server/scaled/cluster.js';
 import { recentSitePlates } from '../../server/plate-history.js';
 import { EvidenceAlerts } from '../../server/evidence-alerts.js';
 import { ensureFirstAdmin } from '../../server/users.js';
@@ -12,8 +14,13 @@ import { DEFAULT_MODEL, modelsDir, resolveModel } from '../../vision/models.js';
 import { parseCommandArgs } from '../args.js';
 
 const HELP = `Usage: argus serve [--config FILE] [--data DIR] [--port N] [--host H] [--database URL] [--audit-keys DIR] [--audit-anchor FILE]
+       argus serve --nats URL[,URL…] --postgres URL [--nats-replicas 1|3|5] [--cameras] [other options]
 
 Run the Argus service: the HTTP API under /api/, the web UI at /, and the analysis of every enabled camera.
+With --nats (the scaled mode) it runs no cameras: \`argus worker\` nodes analyse them. It consumes the workers'
+events from NATS JetStream into PostgreSQL (acknowledged only after the commit), serves the API and UI, and offers
+every camera to the workers. Run two or more replicas on the same NATS and PostgreSQL behind a load balancer: they
+share the stream's consumer, and each one's live clients see every event.
 
 Options:
   --config FILE     Site configuration (YAML; \${VAR} and \${VAR:-default} are replaced from the environment,
@@ -28,6 +35,21 @@ Options:
   --audit-anchor FILE  Where signed checkpoints are appended outside the database (default <audit-keys>/audit-checkpoints.jsonl)
   -h, --help        This help
 
+Scaled mode (issue 21):
+  --nats URLS       NATS servers with JetStream, comma-separated (nats://10.0.0.1:4222,nats://10.0.0.2:4222,…;
+                    or ARGUS_NATS_URL). Every node of the cluster, so the replica moves on when one goes.
+  --postgres URL    The central PostgreSQL (same as --database; required with --nats)
+  --nats-replicas N Copies of the event stream, the KV buckets and the object stores: 3 on a 3-node cluster
+                    (default 1; used when they are first created)
+  --cameras         Also run the cameras in this replica (publishing to NATS) instead of offering them to workers
+
+  Camera changes made through the API go to the workers within 2 s (KV argus_cameras). Evidence packages stay in
+  the NATS object store (argus-evidence) and are copied into DIR/evidence on first download, digest checked.
+  Recordings stay on the worker that recorded them and play back through this service (same permissions, audit).
+  Workers sign evidence with the key in their own keys/ folder and a notice verifies a package against this
+  replica's DIR/keys: give the workers and the replicas the same evidence key folder.
+  When NATS or PostgreSQL is unreachable the service says so in one line and retries with backoff.
+
 The first admin: \`argus users add --username U --role admin\`, or ARGUS_ADMIN_PASSWORD on the first start
 (user "admin"). Behind a TLS proxy set server.secureCookies: true in the config, and list the proxy's address in
 server.trustedProxies (X-Forwarded-For is believed from no one else). Models are looked up in ARGUS_MODELS (or ./models); without them cameras run without detection
@@ -37,6 +59,10 @@ const OPTIONS = {
   config: { type: 'string' },
   data: { type: 'string' },
   database: { type: 'string' },
+  postgres: { type: 'string' },
+  nats: { type: 'string' },
+  'nats-replicas': { type: 'string' },
+  cameras: { type: 'boolean' },
   port: { type: 'string' },
   host: { type: 'string' },
   'audit-keys': { type: 'string' },
@@ -66,7 +92,23 @@ export async function serve(argv: string[]): Promise<number> {
   const port = Number(values.port ?? process.env['PORT'] ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ArgusError('invalid_argument', `--port "${values.port ?? ''}": expected 0–65535`);
   const config = values.config ? await loadServiceConfig(values.config) : undefined;
-  const { store, where } = await openServiceStore({ dataDir: values.data, databaseUrl: values.database });
+  const natsUrls = (values.nats ?? process.env['ARGUS_NATS_URL'] ?? '').split(',').map((u) => u.trim()).filter((u) => u.length > 0);
+  if (values.postgres && values.database && values.postgres !== values.database) throw new ArgusError('invalid_argument', '--postgres and --database name two databases: give one');
+  const databaseUrl = values.postgres ?? values.database;
+  const replicas = Number(values['nats-replicas'] ?? 1);
+  if (replicas !== 1 && replicas !== 3 && replicas !== 5) throw new ArgusError('invalid_argument', `--nats-replicas "${values['nats-replicas'] ?? ''}": expected 1, 3 or 5`);
+  if (natsUrls.length > 0 && !(databaseUrl ?? process.env['ARGUS_DATABASE_URL'])) throw new ArgusError('invalid_argument', '--nats needs --postgres URL: the replicas share one PostgreSQL store');
+  if (values.cameras && natsUrls.length === 0) throw new ArgusError('invalid_argument', '--cameras is for the scaled mode (with --nats); without it the service runs its cameras anyway');
+  // Before the service's own logger exists: what it waits for (NATS, PostgreSQL), one line each.
+  const early = pino({ level: process.env['ARGUS_LOG_LEVEL'] ?? 'info' });
+  const stopping = new AbortController();
+  const abort = (): void => stopping.abort();
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
+  const scaled = natsUrls.length > 0 ? await openScaledCluster({ servers: natsUrls, replicas, logger: early.child({ component: 'nats' }), signal: stopping.signal }) : undefined;
+  const { store, where } = await openServiceStoreRetrying({ dataDir: values.data, databaseUrl }, early, { signal: stopping.signal });
+  process.off('SIGINT', abort);
+  process.off('SIGTERM', abort);
   const admin = await ensureFirstAdmin(store, process.env['ARGUS_ADMIN_PASSWORD']);
   const models = fallbackModelsDir();
   const dataDir = resolve(values.data ?? 'data');
@@ -78,7 +120,7 @@ export async function serve(argv: string[]): Promise<number> {
     siteOf: async (id) => (await store.getSite(id)) ?? undefined,
     history: (site) => recentSitePlates(store, site.id),
   });
-  const server = await buildServer({ store, config, footage: { dataDir }, cameras: { ...(models ? { modelsDir: models } : {}), stages }, auth: { secureCookies: config?.server.secureCookies ?? false },
+  const server = await buildServer({ store, config, footage: { dataDir }, ...(scaled ? { scaled, startCameras: values.cameras ?? false } : {}), cameras: { ...(models ? { modelsDir: models } : {}), stages }, auth: { secureCookies: config?.server.secureCookies ?? false },
     ...(config ? { trustedProxies: config.server.trustedProxies, ingestLimits: config.ingest } : {}),
     auditSeal: { keyDir: resolve(values['audit-keys'] ?? join(dataDir, 'keys')), ...(values['audit-anchor'] ? { anchorFile: resolve(values['audit-anchor']) } : {}) } });
   const log = server.app.log;
@@ -90,7 +132,7 @@ export async function serve(argv: string[]): Promise<number> {
     log.warn('no user exists yet: create the first admin with `argus users add --username admin --role admin --data DIR`, or start once with ARGUS_ADMIN_PASSWORD set');
   }
   const url = await server.listen(port, values.host ?? '127.0.0.1');
-  log.info({ url, cameras: server.ctx.cameras.ids().length }, `Argus listening on ${url}`);
+  log.info({ url, cameras: server.ctx.cameras.ids().length, ...(scaled ? { nats: natsUrls, mode: 'scaled' } : {}) }, `Argus listening on ${url}`);
 
   await new Promise<void>((resolve) => {
     const stop = (sig: NodeJS.Signals): void => {
@@ -104,5 +146,6 @@ export async function serve(argv: string[]): Promise<number> {
   });
   await server.close();
   await stages.close();
+  await scaled?.close();
   return 0;
 }

@@ -16,14 +16,18 @@ const loginBody = z.strictObject({
 export function authRoutes(ctx: ServerContext): void {
   const r = ctx.router;
   r.add({
-    method: 'GET', url: '/api/health', tag: 'system', permission: 'public', summary: 'Liveness and what is missing (models, cameras offline)',
+    method: 'GET', url: '/api/health', tag: 'system', permission: 'public', summary: 'Liveness and what is missing (models, cameras offline); in the scaled mode the workers and their load (signed in)',
     response: health,
-    handler: async () => {
-      const detectors = ctx.cameras.detectorStatus();
-      const cams = ctx.cameras.status();
+    handler: async ({ principal }) => {
+      const detectors = ctx.status.detectorStatus();
+      const cams = ctx.status.status();
+      const workers = ctx.status.workers?.();
+      // The workers' names and hosts are for signed-in staff who may see camera status, not for anyone who asks.
+      const showWorkers = workers !== undefined && principal?.permissions.has('cameras.status') === true;
       const problems = [
         ...detectors.filter((d) => !d.ok && d.message !== 'loading').map((d) => `detector ${d.model}: ${d.message ?? 'unavailable'}`),
         ...cams.filter((c) => c.health === 'offline').map((c) => `camera ${c.id} offline`),
+        ...(workers && workers.length === 0 && cams.length > 0 ? ['no worker is running'] : []),
       ];
       return {
         status: problems.length === 0 ? 'ok' : 'degraded',
@@ -32,6 +36,7 @@ export function authRoutes(ctx: ServerContext): void {
         detectors,
         cameras: { total: cams.length, online: cams.filter((c) => c.health === 'online').length, offline: cams.filter((c) => c.health === 'offline').length },
         problems,
+        ...(showWorkers ? { workers } : {}),
       };
     },
   });

@@ -33,6 +33,8 @@ export function evidenceRoutes(ctx: ServerContext, evidenceRoot: string, looks: 
     await assertCameraVisible(store, principal, v.cameraId);
     const e = v.evidence.find((x) => x.id === evidenceId);
     if (!e) throw notFound('evidence');
+    // Scaled mode: the package is copied from the object store into this replica's evidence folder on first need.
+    if (e.kind === 'manifest') await ctx.materialiseEvidence?.(e.path, e.sha256);
     const abs = await resolveEvidencePath(evidenceRoot, e.path);
     if (!abs) {
       ctx.log.warn({ violationId: v.id, evidenceId: e.id }, 'evidence path is missing or outside the evidence folder');

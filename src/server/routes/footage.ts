@@ -29,6 +29,7 @@ import { listSegments } from '../recordings.js';
 import { evidenceRoutes } from './evidence.js';
 import { LookThrottle } from '../look-throttle.js';
 import { sendFileRange } from '../range.js';
+import { sendRemoteRange } from '../scaled/worker-rpc.js';
 import { idParams, idText, timeQuery } from '../schemas.js';
 import { assertCameraVisible } from '../scope.js';
 
@@ -104,10 +105,12 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sou
       const c = await camera(principal!, params.id);
       // The analyser's latest frame when the camera runs (no new ffmpeg; current even for looping files), else one grab.
       const live = ctx.cameras.latestFrame(c.id);
-      const jpeg = live ? await frameJpeg(live) : await grabJpeg(sourceOf(c), { timeoutMs: 10_000 });
+      // Scaled mode: the latest analysed frame of the worker that runs the camera.
+      const worker = live ? undefined : ctx.remote?.holderOf(c.id);
+      const jpeg = live ? await frameJpeg(live) : worker ? await ctx.remote!.snapshot(worker, { cameraId: c.id }) : await grabJpeg(sourceOf(c), { timeoutMs: 10_000 });
       // A wall refreshes snapshots every few seconds: one audit row per viewer and camera per minute is one look.
-      await liveLooks.cover(`${principal!.actor}|snapshot|${c.id}`, () => ctx.audit(req, principal, 'footage.view', c.id, { what: 'snapshot' }));
-      return reply.type('image/jpeg').header('x-argus-frame', live ? 'live' : 'grab').send(jpeg);
+      await liveLooks.cover(`${principal!.actor}|snapshot|${c.id}`, () => ctx.audit(req, principal, 'footage.view', c.id, { what: 'snapshot', ...(worker ? { worker } : {}) }));
+      return reply.type('image/jpeg').header('x-argus-frame', live ? 'live' : worker ? 'worker' : 'grab').send(Buffer.from(jpeg));
     },
   });
   r.add({
@@ -145,7 +148,11 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sou
     response: recordings,
     handler: async ({ principal, params, query }) => {
       const c = await camera(principal!, params.id);
-      const segs = await listSegments(recRoot, c.id, query.from, query.to);
+      // Scaled mode: the recordings stay on the worker that runs the camera; it lists them.
+      const worker = ctx.remote?.holderOf(c.id);
+      const segs = worker
+        ? (await ctx.remote!.listRecordings(worker, { cameraId: c.id, ...(query.from !== undefined ? { fromMs: query.from } : {}), ...(query.to !== undefined ? { toMs: query.to } : {}) })).segments
+        : await listSegments(recRoot, c.id, query.from, query.to);
       return { items: segs.map((s) => ({ file: s.file, startMs: s.startMs, bytes: s.bytes, url: `/api/recordings/${c.id}/${s.file}` })) };
     },
   });
@@ -156,6 +163,14 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sou
       await camera(principal!, params.cameraId);
       const file = join(recRoot, params.cameraId, params.file);
       const st = await stat(file).catch(() => null);
+      const worker = st?.isFile() ? undefined : ctx.remote?.holderOf(params.cameraId);
+      if (worker) {
+        // Scaled mode: played back from the worker that recorded it, with the same check and audit as a local file.
+        const seg = (await ctx.remote!.listRecordings(worker, { cameraId: params.cameraId })).segments.find((s) => s.file === params.file);
+        if (!seg) throw notFound('recording');
+        await fileLooks.cover(`${principal!.actor}|recording|${params.cameraId}/${params.file}`, () => ctx.audit(req, principal, 'footage.view', params.cameraId, { what: 'recording', file: params.file, worker }));
+        return sendRemoteRange(req, reply, ctx.remote!, worker, params.cameraId, seg, 'video/mp4');
+      }
       if (!st?.isFile()) throw notFound('recording');
       // Every request is covered, whatever its Range; a player's seeking and buffering fold into the viewer's one look.
       await fileLooks.cover(`${principal!.actor}|recording|${params.cameraId}/${params.file}`, () => ctx.audit(req, principal, 'footage.view', params.cameraId, { what: 'recording', file: params.file }));
@@ -176,6 +191,7 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sou
       const basis = legalBasis(v.kind, d.cls, m);
       const tz = site?.timeZone ?? 'Asia/Ho_Chi_Minh';
       const t = localTime(v.atMs, tz);
+      for (const e of v.evidence) if (e.kind === 'manifest') await ctx.materialiseEvidence?.(e.path, e.sha256);
       // A notice prints only what the signed package vouches for: a damaged or replaced picture is refused, not printed.
       await assertEvidenceIntact(evidenceRoot, join(dataDir, 'keys', PUBLIC_KEY_FILE), v.id, v.evidence);
       const images = await evidenceImages(evidenceRoot, v.evidence);

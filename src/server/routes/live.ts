@@ -25,7 +25,7 @@ export function liveRoutes(ctx: ServerContext): void {
         return undefined;
       }
       // Initial snapshot of camera health, so a client needs no second request.
-      for (const s of ctx.cameras.status()) if (allowed === null || allowed.has(s.id)) reply.raw.write(`event: health\ndata: ${JSON.stringify(s)}\n\n`);
+      for (const s of ctx.status.status()) if (allowed === null || allowed.has(s.id)) reply.raw.write(`event: health\ndata: ${JSON.stringify(s)}\n\n`);
       return undefined;
     },
   });

@@ -67,7 +67,7 @@ export const siteRoutes = (sources: CameraSourcePolicy) => (ctx: ServerContext):
       const allowed = await allowedCameraIds(store, principal!);
       const sites = new Map((await store.listSites()).map((s) => [s.id, s]));
       const rows = (await store.listCameras(query.site ? { siteId: query.site } : {})).filter((c) => allowed === null || allowed.has(c.id));
-      const status = new Map(ctx.cameras.status().map((s) => [s.id, s]));
+      const status = new Map(ctx.status.status().map((s) => [s.id, s]));
       return { items: rows.map((c) => ({ ...publicCamera(c, sites.get(c.siteId)), status: status.get(c.id) ?? null })) };
     },
   });
@@ -76,7 +76,7 @@ export const siteRoutes = (sources: CameraSourcePolicy) => (ctx: ServerContext):
     response: camerasStatus,
     handler: async ({ principal }) => {
       const allowed = await allowedCameraIds(store, principal!);
-      return { items: ctx.cameras.status().filter((s) => allowed === null || allowed.has(s.id)), detectors: ctx.cameras.detectorStatus() };
+      return { items: ctx.status.status().filter((s) => allowed === null || allowed.has(s.id)), detectors: ctx.status.detectorStatus() };
     },
   });
   r.add({
@@ -89,7 +89,7 @@ export const siteRoutes = (sources: CameraSourcePolicy) => (ctx: ServerContext):
       const site = (await store.getSite(c.siteId)) ?? undefined;
       // `managedBy: 'config'`: the config file defines this camera and rewrites it at the next start (edits are temporary).
       const managedBy = ctx.configCameraIds.has(c.id) ? 'config' : 'store';
-      return { ...publicCamera(c, site), ...cameraGeometry(c), managedBy, status: ctx.cameras.status(c.id)[0] ?? null };
+      return { ...publicCamera(c, site), ...cameraGeometry(c), managedBy, status: ctx.status.status(c.id)[0] ?? null };
     },
   });
   r.add({
@@ -101,7 +101,7 @@ export const siteRoutes = (sources: CameraSourcePolicy) => (ctx: ServerContext):
       await sources.check(body.source);
       const rec = cameraToRecord(body);
       await store.upsertCamera(rec);
-      await ctx.cameras.add(body);
+      await ctx.directory.add(body);
       await ctx.audit(req, principal, 'camera.add', body.id, { name: body.name, site: body.site });
       return publicCamera(rec, (await store.getSite(rec.siteId)) ?? undefined);
     },
@@ -119,7 +119,7 @@ export const siteRoutes = (sources: CameraSourcePolicy) => (ctx: ServerContext):
       else if (!ctx.configCameraIds.has(old.id)) sources.checkStored(old.url);
       const rec = cameraToRecord(merged);
       await store.upsertCamera(rec);
-      await ctx.cameras.update(merged);
+      await ctx.directory.update(merged);
       await ctx.audit(req, principal, 'camera.edit', params.id, { fields: Object.keys(body) });
       return publicCamera(rec, (await store.getSite(rec.siteId)) ?? undefined);
     },
@@ -128,7 +128,7 @@ export const siteRoutes = (sources: CameraSourcePolicy) => (ctx: ServerContext):
     method: 'DELETE', url: '/api/cameras/:id', tag: 'cameras', permission: 'cameras.write', summary: 'Remove a camera (stops only this camera)', params: idParams,
     response: ok,
     handler: async ({ req, principal, params }) => {
-      const running = await ctx.cameras.remove(params.id);
+      const running = await ctx.directory.remove(params.id);
       const deleted = await store.deleteCamera(params.id);
       if (!deleted && !running) throw notFound('camera');
       await ctx.audit(req, principal, 'camera.remove', params.id, {});

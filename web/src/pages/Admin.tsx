@@ -8,14 +8,16 @@ import { ApiKeysTab } from './admin/ApiKeys';
 import { AuditTab } from './admin/Audit';
 import type { Permission } from '@contract';
 import { may } from './admin/may';
+import { SystemTab } from './admin/System';
 import { UsersTab } from './admin/Users';
 import { WatchListsTab } from './admin/WatchLists';
 import { WORDS } from './admin/words';
 import './admin/admin.css';
 
-type Tab = 'users' | 'keys' | 'watchlists' | 'audit';
+type Tab = 'users' | 'keys' | 'watchlists' | 'audit' | 'system';
 const TABS: Array<{ id: Tab; perm: Permission }> = [
   { id: 'users', perm: 'users.read' }, { id: 'keys', perm: 'apikeys.write' }, { id: 'watchlists', perm: 'watchlists.read' }, { id: 'audit', perm: 'audit.read' },
+  { id: 'system', perm: 'cameras.status' },
 ];
 
 export function AdminPage({ me, params }: PageProps) {
@@ -40,6 +42,7 @@ export function AdminPage({ me, params }: PageProps) {
           {tab.id === 'keys' && <ApiKeysTab />}
           {tab.id === 'watchlists' && <WatchListsTab me={me} selected={params[1] ?? null} />}
           {tab.id === 'audit' && <AuditTab me={me} />}
+          {tab.id === 'system' && <SystemTab />}
         </div>
       )}
     </section>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { get, snapshotUrl, type Camera, type CameraStatus, type EventRow } from '../api';
 import { fromRow, type EventItem } from '../events';
-import { useI18n, type Key } from '../i18n';
+import { defineDict, useDict, useI18n, type Key } from '../i18n';
 import type { LiveState } from '../live';
 import { HEALTH_COLOURS, MapView } from '../MapView';
 
@@ -9,8 +9,11 @@ export function healthKey(h: string | undefined): Key {
   return (['online', 'degraded', 'offline', 'starting', 'disabled'] as const).find((k) => k === h) ?? 'unknown';
 }
 
+const WORDS = defineDict({ vi: { worker: 'Máy phân tích' }, en: { worker: 'Worker' } });
+
 export function MapPage({ live }: { live: LiveState }) {
   const { t, fmtTime, kind } = useI18n();
+  const w = useDict(WORDS);
   const [cameras, setCameras] = useState<Camera[]>([]);
   const [polled, setPolled] = useState<Record<string, CameraStatus>>({});
   const [selected, setSelected] = useState<string | null>(null);
@@ -42,6 +45,7 @@ export function MapPage({ live }: { live: LiveState }) {
       <dl>
         <dt>{t('health')}</dt><dd><Health h={health[cam.id]?.health} /></dd>
         <dt>{t('fps')}</dt><dd>{health[cam.id]?.fps?.toFixed(1) ?? '–'}</dd>
+        {health[cam.id]?.worker !== undefined && <><dt>{w('worker')}</dt><dd data-testid="popup-worker">{health[cam.id]?.worker?.name ?? '–'}</dd></>}
         <dt>{t('kind')}</dt><dd>{kind(cam.kind)}</dd>
       </dl>
       <h3>{t('recentEvents')}</h3>
