@@ -35,6 +35,10 @@ const PARTS: Record<string, Part> = {
   api: async () => (await import('./server.js')).benchApi(),
   csv: async () => (await import('./csv.js')).benchCsv(),
   'scale-bus': async () => (await import('./bus.js')).benchScaleBus(),
+  scale: async () => {
+    const m = await import('./scale.js');
+    return m.benchScale(m.scaleOptionsFromEnv());
+  },
 };
 
 async function run(): Promise<void> {

@@ -31,6 +31,8 @@ export interface BusConsumerOptions {
   readonly log: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
   /** The durable consumer's name (default `argus-server`: replicas of the service share it). */
   readonly durable?: string;
+  /** Most messages per batch, i.e. per transaction (default: the bus's, 256). */
+  readonly batch?: number;
 }
 
 export function startBusConsumer(o: BusConsumerOptions): Subscription {
@@ -56,6 +58,7 @@ export function startBusConsumer(o: BusConsumerOptions): Subscription {
   return o.bus.consume(
     {
       durable: o.durable ?? 'argus-server',
+      ...(o.batch !== undefined ? { batch: o.batch } : {}),
       onDeadLetter: (d, err) => o.log.error({ messageId: d.keys.id, cameraId: d.keys.cameraId, deliveries: d.deliveries, err: errorMessage(err) }, 'bus message given up after repeated failures to store its batch'),
     },
     async (batch) => {
