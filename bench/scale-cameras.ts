@@ -41,7 +41,8 @@ export class SimCameras {
     readonly cameras: number,
     bus: EventBus<CameraMessage>,
     blobs: OutputBlobs,
-    private readonly crop: Uint8Array,
+    /** The plate crop every plate read carries (none: plate reads without crops). */
+    private readonly crop: Uint8Array | undefined,
     /** Where evidence packages are written before they travel (the evidence stage's folder). */
     private readonly evidenceDir: string,
   ) {
@@ -61,7 +62,7 @@ export class SimCameras {
       const dir = join(this.evidenceDir, base.id);
       await mkdir(dir, { recursive: true });
       await writeFile(join(dir, 'manifest.json'), JSON.stringify({ violationId: base.id, cameraId, atMs, files: ['still.jpg'] }));
-      await writeFile(join(dir, 'still.jpg'), this.crop);
+      await writeFile(join(dir, 'still.jpg'), this.crop ?? 'no crop');
       return {
         ...base, kind: 'violation', violation: 'red_light', ruleId: 'red-light-1', ruleKind: 'red_light', box: box(400, 220, 470, 320), lineId: 'stop-line',
         plate: '29B1-123.45', measurements: { signal: 'red', signalAgeMs: 2400 }, params: { lineId: 'stop-line' },
@@ -71,7 +72,7 @@ export class SimCameras {
     if (slot % 4 === 1) {
       const plate = `${29 + (cam % 70)}B1${String(10000 + ((n * 7919) % 90000))}`;
       return {
-        ...base, kind: 'plate.read', direction: 'pos', lineId: 'stop-line', reads: 6, cropJpeg: this.crop,
+        ...base, kind: 'plate.read', direction: 'pos', lineId: 'stop-line', reads: 6, ...(this.crop ? { cropJpeg: this.crop } : {}),
         read: { plate, display: `${plate.slice(0, 2)}-${plate.slice(2, 4)} ${plate.slice(4, 7)}.${plate.slice(7)}`, confidence: 0.93, category: 'private', lines: [plate.slice(0, 4), plate.slice(4)], box: box(20, 31, 96, 88) },
       };
     }

@@ -27,6 +27,8 @@ class BatchCounter<M> implements EventBus<M> {
   batches = 0;
   messages = 0;
   largest = 0;
+  /** Time spent in the handler (decode → commit → crops deleted), ms. */
+  handlerMs = 0;
   constructor(private readonly inner: EventBus<M>) {}
   publish: EventBus<M>['publish'] = (m, k) => this.inner.publish(m, k);
   consume(o: ConsumeOptions<M>, handler: (batch: readonly Delivery<M>[]) => Promise<void>): Subscription {
@@ -34,7 +36,12 @@ class BatchCounter<M> implements EventBus<M> {
       this.batches++;
       this.messages += batch.length;
       this.largest = Math.max(this.largest, batch.length);
-      await handler(batch);
+      const t = performance.now();
+      try {
+        await handler(batch);
+      } finally {
+        this.handlerMs += performance.now() - t;
+      }
     });
   }
   close = (): Promise<void> => this.inner.close();

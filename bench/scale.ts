@@ -45,6 +45,8 @@ export interface ScaleOptions {
   /** The consumer's batch (default: startBusConsumer's). */
   readonly batch?: number | undefined;
   readonly kills: number;
+  /** Plate reads carry their crop (default true); false: the event path alone. */
+  readonly crops?: boolean;
 }
 
 export const FULL: ScaleOptions = { cameras: 1000, nodes: 1, seconds: 15, rate: 2000, pacedSeconds: 10, kills: 5 };
@@ -83,7 +85,7 @@ export async function benchScale(o: ScaleOptions): Promise<Record<string, unknow
     const [pubBlobs, subBlobs] = [await openNatsRuntimeBlobs(pubNc, { replicas }), await openNatsRuntimeBlobs(subNc, { replicas })];
     // A plate crop as the reader keeps it (noise, so JPEG does not shrink it to nothing: ~5 KB).
     const crop = new Uint8Array(await sharp(randomBytes(128 * 40 * 3), { raw: { width: 128, height: 40, channels: 3 } }).jpeg({ quality: 75 }).toBuffer());
-    const cams = new SimCameras(o.cameras, pubBus, pubBlobs, crop, join(dir, 'packages'));
+    const cams = new SimCameras(o.cameras, pubBus, pubBlobs, o.crops === false ? undefined : crop, join(dir, 'packages'));
 
     // Backlog: the cameras alone.
     cams.startHealth();
@@ -95,18 +97,20 @@ export async function benchScale(o: ScaleOptions): Promise<Record<string, unknow
 
     // The server side stores the backlog.
     const committed = new Set<string>();
-    let commitDelays: number[] | undefined;
+    // Publish → commit is timed in the paced phase only (the backlog's events waited for the consumer to start).
+    const commitDelays: number[] = [];
+    let timing = false;
     const server = await startServerSide({ store, bus: subBus, crops: subBlobs.crops, dataDir: join(dir, 'serve'), batch: o.batch });
     const t1 = performance.now();
     server.onCommitted((events, atMs) => {
       for (const e of events) {
         committed.add(e.id);
-        commitDelays?.push(atMs - e.atMs);
+        if (timing) commitDelays.push(atMs - e.atMs);
       }
     });
     await until('the backlog stored', () => committed.size >= backlogEvents, 600_000);
     const storeS = (performance.now() - t1) / 1000;
-    const backlogBatches = { batches: server.batches.batches, meanBatch: round(server.batches.messages / Math.max(1, server.batches.batches)), largestBatch: server.batches.largest };
+    const backlogBatches = { batches: server.batches.batches, meanBatch: round(server.batches.messages / Math.max(1, server.batches.batches)), largestBatch: server.batches.largest, handlerShare: round(server.batches.handlerMs / (performance.now() - t1), 2) };
     const backlog = {
       events: backlogEvents, healthMessages: cams.published.health, publishSeconds: round(publishS), publishedPerSec: Math.round(backlogEvents / publishS),
       storeSeconds: round(storeS), storedPerSec: Math.round(backlogEvents / storeS), consumer: backlogBatches, transactions: server.ingest.stats().batches,
@@ -115,7 +119,7 @@ export async function benchScale(o: ScaleOptions): Promise<Record<string, unknow
     // Paced, with the consumer and a live client.
     const sse = sseClient(server.liveUrl);
     await sse.ready;
-    commitDelays = [];
+    timing = true;
     const before = cams.published.ids.length;
     cams.startHealth();
     await cams.paced(o.rate, o.pacedSeconds);
@@ -153,7 +157,7 @@ export async function benchScale(o: ScaleOptions): Promise<Record<string, unknow
     }
     return {
       setup: {
-        cameras: o.cameras, natsNodes: o.nodes, streamReplicas: replicas, consumerBatch: o.batch ?? 'default (256)',
+        cameras: o.cameras, crops: o.crops !== false, natsNodes: o.nodes, streamReplicas: replicas, consumerBatch: o.batch ?? 'default (256)',
         mix: 'per camera and 100 events: 74 line crossings, 25 plate reads (5 KB JPEG crop into the NATS object store, by reference), 1 violation (2-file evidence package into the object store); health every 5 s',
         path: 'SimCameras → busOutputs → NatsBus (JetStream) → startBusConsumer → Ingest (crops fetched from the object store, digest checked, written to disk) → PostgreSQL; LiveHub → SSE over HTTP',
         cropBytes: crop.byteLength,
@@ -170,7 +174,7 @@ export async function benchScale(o: ScaleOptions): Promise<Record<string, unknow
   }
 }
 
-/** Options from the environment (`npm run bench`): ARGUS_BENCH_SCALE_QUICK=1, _NODES, _CAMERAS, _SECONDS, _RATE, _BATCH, _KILLS. */
+/** Options from the environment (`npm run bench`): ARGUS_BENCH_SCALE_QUICK=1, _NODES, _CAMERAS, _SECONDS, _RATE, _PACED_SECONDS, _BATCH, _KILLS, _CROPS=0. */
 export function scaleOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ScaleOptions {
   const base = env['ARGUS_BENCH_SCALE_QUICK'] === '1' ? QUICK : FULL;
   const n = (name: string): number | undefined => {
@@ -180,13 +184,14 @@ export function scaleOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Scale
   return {
     cameras: n('CAMERAS') ?? base.cameras, nodes: n('NODES') === 3 ? 3 : base.nodes, seconds: n('SECONDS') ?? base.seconds, rate: n('RATE') ?? base.rate,
     pacedSeconds: n('PACED_SECONDS') ?? base.pacedSeconds, batch: n('BATCH') ?? base.batch, kills: n('KILLS') ?? base.kills,
+    crops: env['ARGUS_BENCH_SCALE_CROPS'] !== '0',
   };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { values: v } = parseArgs({
-    options: { quick: { type: 'boolean' }, cluster: { type: 'string' }, cameras: { type: 'string' }, seconds: { type: 'string' }, rate: { type: 'string' }, 'paced-seconds': { type: 'string' }, batch: { type: 'string' }, kills: { type: 'string' } },
+    options: { quick: { type: 'boolean' }, cluster: { type: 'string' }, cameras: { type: 'string' }, seconds: { type: 'string' }, rate: { type: 'string' }, 'paced-seconds': { type: 'string' }, batch: { type: 'string' }, kills: { type: 'string' }, 'no-crops': { type: 'boolean' } },
   });
-  const env: NodeJS.ProcessEnv = { ARGUS_BENCH_SCALE_QUICK: v.quick ? '1' : '0', ARGUS_BENCH_SCALE_NODES: v.cluster, ARGUS_BENCH_SCALE_CAMERAS: v.cameras, ARGUS_BENCH_SCALE_SECONDS: v.seconds, ARGUS_BENCH_SCALE_RATE: v.rate, ARGUS_BENCH_SCALE_PACED_SECONDS: v['paced-seconds'], ARGUS_BENCH_SCALE_BATCH: v.batch, ARGUS_BENCH_SCALE_KILLS: v.kills };
+  const env: NodeJS.ProcessEnv = { ARGUS_BENCH_SCALE_QUICK: v.quick ? '1' : '0', ARGUS_BENCH_SCALE_NODES: v.cluster, ARGUS_BENCH_SCALE_CAMERAS: v.cameras, ARGUS_BENCH_SCALE_SECONDS: v.seconds, ARGUS_BENCH_SCALE_RATE: v.rate, ARGUS_BENCH_SCALE_PACED_SECONDS: v['paced-seconds'], ARGUS_BENCH_SCALE_BATCH: v.batch, ARGUS_BENCH_SCALE_KILLS: v.kills, ARGUS_BENCH_SCALE_CROPS: v['no-crops'] ? '0' : undefined };
   process.stdout.write(`${JSON.stringify(await benchScale(scaleOptionsFromEnv({ ...process.env, ...Object.fromEntries(Object.entries(env).filter(([, x]) => x !== undefined)) })), null, 2)}\n`);
 }

@@ -17,6 +17,7 @@ import type { CameraMessage } from '../bus/messages.js';
 import { evidenceKeyOf } from '../core/blob.js';
 import { errorMessage } from '../core/errors.js';
 import type { ArgusEvent } from '../core/events.js';
+import type { PlateReadEvent } from '../core/plate.js';
 import type { Ingest } from './ingest.js';
 import type { LiveHub } from './live.js';
 
@@ -35,6 +36,9 @@ export interface BusConsumerOptions {
   readonly batch?: number;
 }
 
+/** Spooled crops deleted at once after a commit (each is a round trip to the blob store). */
+const CROP_PARALLEL = 16;
+
 export function startBusConsumer(o: BusConsumerOptions): Subscription {
   /** A violation's evidence as this server sees it: the package folder of its evidence store. */
   const local = (e: ArgusEvent): ArgusEvent => {
@@ -48,7 +52,8 @@ export function startBusConsumer(o: BusConsumerOptions): Subscription {
   /** One transaction for the batch; when it fails, each event alone, so one event the store refuses does not hold the others back. */
   const commit = async (events: readonly ArgusEvent[]): Promise<void> => {
     try {
-      await o.ingest.handleMany(events);
+      // The bus batched them already: written at once, not after the ingest's flush interval.
+      await o.ingest.handleMany(events, { urgent: true });
     } catch (e) {
       const failed = (await Promise.allSettled(events.map((ev) => o.ingest.handle(ev)))).find((r) => r.status === 'rejected');
       // Not acknowledged: the bus delivers the batch again (the events already stored are not stored twice).
@@ -69,10 +74,17 @@ export function startBusConsumer(o: BusConsumerOptions): Subscription {
         else o.hub.publish({ topic: 'health', cameraId: m.status.id, data: m.status });
       }
       await commit(events);
-      for (const e of events) {
-        if (e.kind !== 'plate.read' || !e.crop || !o.crops) continue;
-        await o.crops.delete(e.crop.key).catch((err: unknown) => o.log.warn({ eventId: e.id, err: errorMessage(err) }, 'plate crop left in the spool'));
-      }
+      const crops = o.crops;
+      if (!crops) return;
+      const spooled = events.filter((e) => e.kind === 'plate.read' && e.crop !== undefined).map((e) => ({ id: e.id, key: (e as PlateReadEvent).crop!.key }));
+      let next = 0;
+      const lane = async (): Promise<void> => {
+        while (next < spooled.length) {
+          const { id, key } = spooled[next++]!;
+          await crops.delete(key).catch((err: unknown) => o.log.warn({ eventId: id, err: errorMessage(err) }, 'plate crop left in the spool'));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(CROP_PARALLEL, spooled.length) }, lane));
     },
   );
 }
