@@ -123,19 +123,17 @@ export class SimCameras {
     await Promise.all(this.tails);
   }
 
-  /** Every camera's health every 5 s, spread evenly (fire and forget, as the runtime sends it). */
+  /** Every camera's health every 5 s, spread evenly (fire and forget, as the runtime sends it); a late timer catches up. */
   startHealth(): void {
-    const tickMs = 50;
-    let next = 0;
-    const perTick = Math.max(1, Math.round((this.cameras * tickMs) / HEALTH_EVERY_MS));
+    const start = Date.now();
+    let sent = 0;
     this.healthTimer = setInterval(() => {
-      for (let k = 0; k < perTick; k++) {
-        const id = cameraIdOf(next);
-        next = (next + 1) % this.cameras;
-        this.out.health(healthOf(id));
+      const due = Math.floor(((Date.now() - start) * this.cameras) / HEALTH_EVERY_MS);
+      for (; sent < due; sent++) {
+        this.out.health(healthOf(cameraIdOf(sent % this.cameras)));
         this.published.health++;
       }
-    }, tickMs);
+    }, 50);
   }
 
   stopHealth(): void {

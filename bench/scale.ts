@@ -125,7 +125,7 @@ export async function benchScale(o: ScaleOptions): Promise<Record<string, unknow
     await cams.paced(o.rate, o.pacedSeconds);
     cams.stopHealth();
     const pacedIds = cams.published.ids.slice(before);
-    await until('the paced events stored', () => pacedIds.every((id) => committed.has(id)), 120_000);
+    await until('the paced events stored', () => pacedIds.every((id) => committed.has(id)), 600_000);
     await until('the paced events pushed live', () => pacedIds.every((id) => sse.seen.has(id)), 10_000).catch(() => undefined);
     sse.close();
     const paced = {
