@@ -18,7 +18,7 @@ describe('bench scale (quick)', () => {
     expect(r.backlog.storedPerSec).toBeGreaterThan(0);
     expect(r.backlog.consumer.batches).toBeGreaterThan(0);
     expect(r.paced.events).toBe(300);
-    expect(r.paced.publishToCommit.n).toBe(300);
+    expect(r.paced.publishToCommit.n).toBeGreaterThanOrEqual(300); // a batch delivered again is timed again
     expect(r.paced.publishToSse.n).toBe(r.paced.sseReceived);
     expect(r.paced.sseReceived).toBe(300);
     expect(r.exactlyOnce).toMatchObject({ ok: true, missing: 0 });
