@@ -36,6 +36,10 @@ const PARTS: Record<string, Part> = {
   csv: async () => (await import('./csv.js')).benchCsv(),
   'scale-bus': async () => (await import('./bus.js')).benchScaleBus(),
   capacity: async () => (await import('./capacity.js')).benchCapacity(),
+  scale: async () => {
+    const m = await import('./scale.js');
+    return m.benchScale(m.scaleOptionsFromEnv());
+  },
 };
 
 async function run(): Promise<void> {

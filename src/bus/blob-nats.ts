@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { Objm, StorageType, type ObjectInfo, type ObjectStore } from '@nats-io/obj';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { BlobRef } from '../core/blob.js';
@@ -39,6 +40,7 @@ const refOf = (key: string, info: ObjectInfo): BlobRef => ({ key, sha256: digest
 export class NatsBlobStore implements BlobStore {
   private constructor(
     private readonly os: ObjectStore,
+    private readonly jsm: JetStreamManager,
     private readonly timeoutMs: number,
     readonly bucket: string,
   ) {}
@@ -53,7 +55,7 @@ export class NatsBlobStore implements BlobStore {
         ...(o.ttlMs ? { ttl: Math.round(o.ttlMs * 1e6) } : {}),
         ...(o.maxBytes ? { max_bytes: o.maxBytes } : {}),
       });
-      return new NatsBlobStore(os, o.timeoutMs ?? 10_000, o.bucket);
+      return new NatsBlobStore(os, await jetstreamManager(nc, { timeout: o.timeoutMs ?? 10_000 }), o.timeoutMs ?? 10_000, o.bucket);
     } catch (e) {
       throw new ArgusError('unavailable', `NATS object store ${o.bucket}: cannot open: ${errorMessage(e)}`, { cause: e });
     }
@@ -88,6 +90,28 @@ export class NatsBlobStore implements BlobStore {
    */
   async read(ref: BlobRef | string): Promise<Readable | undefined> {
     const key = checkBlobKey(typeof ref === 'string' ? ref : ref.key);
+    const info = await this.io(key, 'read', () => this.os.info(key));
+    if (!info || info.deleted || info.options?.link) return this.readStreamed(ref, key);
+    const stored = refOf(key, info);
+    if (typeof ref !== 'string' && (stored.sha256 !== ref.sha256 || stored.bytes !== ref.bytes)) {
+      throw new ArgusError('checksum_mismatch', `blob ${key}: the stored object is not the one referenced (digest or size differs)`);
+    }
+    if (info.chunks !== 1) return this.readStreamed(ref, key);
+    // One chunk (a plate crop, a manifest): fetched by one direct read of its message, rather than by an ordered
+    // consumer created and torn down for it (the object store's own get: several round trips and server work).
+    const chunk = await this.jsm.streams.getMessage(`OBJ_${this.bucket}`, { last_by_subj: `$O.${this.bucket}.C.${info.nuid}` }).catch(() => null);
+    if (!chunk) return this.readStreamed(ref, key); // replaced or deleted meanwhile
+    const data = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(chunk.data);
+        c.close();
+      },
+    });
+    return Readable.from(verified(key, data, Promise.resolve(null), stored));
+  }
+
+  /** The object store's own get: chunk by chunk through an ordered consumer (large objects, or a changed object). */
+  private async readStreamed(ref: BlobRef | string, key: string): Promise<Readable | undefined> {
     const res = await this.io(key, 'read', () => this.os.get(key));
     if (!res) return undefined;
     const stored = refOf(key, res.info);

@@ -22,6 +22,7 @@ import { evidenceKeyOf } from '../core/blob.js';
 import { errorMessage } from '../core/errors.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
 import type { ArgusEvent } from '../core/events.js';
+import type { PlateReadEvent } from '../core/plate.js';
 import type { Ingest } from './ingest.js';
 import type { LiveHub } from './live.js';
 
@@ -45,6 +46,8 @@ export interface BusConsumerOptions {
   readonly live?: boolean;
   /** A batch not acknowledged within this long is delivered again (the bus's default otherwise). */
   readonly ackWaitMs?: number;
+  /** Most messages per batch, i.e. per transaction (default: the bus's, 256). */
+  readonly batch?: number;
 }
 
 /** The event as stored and pushed in the scaled mode: with the worker and lease that produced it. */
@@ -65,6 +68,9 @@ const pause = (ms: number, signal: AbortSignal): Promise<void> =>
     signal.addEventListener('abort', done, { once: true });
   });
 
+/** Spooled crops deleted at once after a commit (each is a round trip to the blob store). */
+const CROP_PARALLEL = 16;
+
 export function startBusConsumer(o: BusConsumerOptions): Subscription {
   /** A violation's evidence as this server sees it: the package folder of its evidence store. */
   const local = (e: ArgusEvent): ArgusEvent => {
@@ -79,7 +85,8 @@ export function startBusConsumer(o: BusConsumerOptions): Subscription {
   const live = o.live ?? true;
   const commitOnce = async (events: readonly ArgusEvent[]): Promise<void> => {
     try {
-      await o.ingest.handleMany(events, { live });
+      // The bus batched them already: written at once, not after the ingest's flush interval.
+      await o.ingest.handleMany(events, { live, urgent: true });
     } catch (e) {
       if (isStoreUnavailable(e)) throw e;
       const failed = (await Promise.allSettled(events.map((ev) => o.ingest.handle(ev, { live })))).find((r) => r.status === 'rejected');
@@ -115,6 +122,7 @@ export function startBusConsumer(o: BusConsumerOptions): Subscription {
     {
       durable: o.durable ?? 'argus-server',
       ...(o.ackWaitMs !== undefined ? { ackWaitMs: o.ackWaitMs } : {}),
+      ...(o.batch !== undefined ? { batch: o.batch } : {}),
       onDeadLetter: (d, err) => o.log.error({ messageId: d.keys.id, cameraId: d.keys.cameraId, deliveries: d.deliveries, err: errorMessage(err) }, 'bus message given up after repeated failures to store its batch'),
     },
     async (batch, control) => {
@@ -126,10 +134,17 @@ export function startBusConsumer(o: BusConsumerOptions): Subscription {
         else if (live) o.hub.publish({ topic: 'health', cameraId: m.status.id, data: m.status });
       }
       await whileAway(control, () => commitOnce(events));
-      for (const e of events) {
-        if (e.kind !== 'plate.read' || !e.crop || !o.crops) continue;
-        await o.crops.delete(e.crop.key).catch((err: unknown) => o.log.warn({ eventId: e.id, err: errorMessage(err) }, 'plate crop left in the spool'));
-      }
+      const crops = o.crops;
+      if (!crops) return;
+      const spooled = events.filter((e) => e.kind === 'plate.read' && e.crop !== undefined).map((e) => ({ id: e.id, key: (e as PlateReadEvent).crop!.key }));
+      let next = 0;
+      const lane = async (): Promise<void> => {
+        while (next < spooled.length) {
+          const { id, key } = spooled[next++]!;
+          await crops.delete(key).catch((err: unknown) => o.log.warn({ eventId: id, err: errorMessage(err) }, 'plate crop left in the spool'));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(CROP_PARALLEL, spooled.length) }, lane));
     },
   );
 }

@@ -56,6 +56,15 @@ describe('Ingest over SQLite', () => {
     expect(evidencePath(undefined, 'a/b')).toBe('a/b');
   });
 
+  it('writes an urgent handleMany (the bus consumer batched it already) at once, not after the flush interval', async () => {
+    const ingest = new Ingest(store, hub, silent, { flushMs: 30_000 });
+    const t0 = Date.now();
+    await ingest.handleMany([{ ...cross('u1'), cameraId: 'cam-u' }, { ...cross('u2'), cameraId: 'cam-u' }], { urgent: true });
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect((await other.getEvent('u2'))?.id).toBe('u2');
+    await ingest.close();
+  });
+
   it('acknowledges handle() only after the commit, while event() returns as soon as the event is queued', async () => {
     const ingest = new Ingest(store, hub, silent, { flushMs: 150 });
     await ingest.event(cross('q1'));

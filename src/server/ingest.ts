@@ -30,7 +30,10 @@ export type LivePublisher = Pick<LiveHub, 'publish'>;
 
 /** `live: false`: stored without the live push of its events (someone else pushes them). */
 export interface HandleOptions {
+  /** Push to the live hub once committed (default true; false where every replica follows the stream itself). */
   readonly live?: boolean;
+  /** Written at once rather than after the flush interval (a caller that batched them already: the bus consumer). */
+  readonly urgent?: boolean;
 }
 import { sectionViolation } from './section-control.js';
 
@@ -66,6 +69,9 @@ interface Rows {
   evidence: EvidenceRecord[];
   alerts: NewAlert[];
 }
+
+/** Plate crops fetched and written at once per batch (each may wait on the blob store's network). */
+const CROP_PARALLEL = 16;
 
 const emptyRows = (): Rows => ({ events: [], sightings: [], counts: [], violations: [], evidence: [], alerts: [] });
 
@@ -132,7 +138,10 @@ export class Ingest {
     await (await this.enqueue([e], o)).committed;
   }
 
-  /** Resolves when every event is committed; they travel in one batch (one transaction). */
+  /**
+   * Resolves when every event is committed; they travel in one batch (one transaction). `urgent`: written at once
+   * rather than after the flush interval (a caller that batched them already: the bus consumer).
+   */
   async handleMany(events: readonly ArgusEvent[], o: HandleOptions = {}): Promise<void> {
     if (events.length === 0) return;
     await (await this.enqueue(events, o)).committed;
@@ -148,10 +157,11 @@ export class Ingest {
   }
 
   private async enqueue(events: readonly ArgusEvent[], o: HandleOptions = {}): Promise<{ committed: Promise<void> }> {
+    const crops = await this.saveCrops(events);
     const rows = emptyRows();
     if (o.live === false) rows.quiet = true;
-    for (const e of events) await this.rowsOf(e, rows);
-    const queued = await this.queue.push(rows, events.length, rows.alerts.length > 0);
+    for (const e of events) await this.rowsOf(e, rows, crops);
+    const queued = await this.queue.push(rows, events.length, (o.urgent ?? false) || rows.alerts.length > 0);
     this.afterCommit(queued.committed, events, o.live ?? true);
     return queued;
   }
@@ -170,7 +180,22 @@ export class Ingest {
     }, () => undefined); // nothing was committed: nothing to tell (event() logs the failure, handle() rethrows it)
   }
 
-  private async rowsOf(e: ArgusEvent, out: Rows): Promise<void> {
+  /** The crops of a batch's plate reads on disk, CROP_PARALLEL at a time (each may be a fetch from the blob store): id → cropRef. */
+  private async saveCrops(events: readonly ArgusEvent[]): Promise<Map<string, string | null>> {
+    const plates = events.filter((e): e is PlateReadEvent => e.kind === 'plate.read');
+    const refs = new Map<string, string | null>();
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < plates.length) {
+        const e = plates[next++]!;
+        refs.set(e.id, await this.saveCrop(e));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CROP_PARALLEL, plates.length) }, lane));
+    return refs;
+  }
+
+  private async rowsOf(e: ArgusEvent, out: Rows, crops: ReadonlyMap<string, string | null>): Promise<void> {
     const payload = eventPayload(e);
     out.events.push({ id: e.id, cameraId: e.cameraId, atMs: e.atMs, kind: e.kind, payload });
     switch (e.kind) {
@@ -180,7 +205,7 @@ export class Ingest {
       case 'plate.read':
         out.sightings.push({
           id: e.id, cameraId: e.cameraId, atMs: e.atMs, plateKey: e.read.plate, display: e.read.display, confidence: e.read.confidence,
-          category: e.read.category, cls: e.cls, trackId: e.trackId, direction: e.direction ?? null, cropRef: await this.saveCrop(e),
+          category: e.read.category, cls: e.cls, trackId: e.trackId, direction: e.direction ?? null, cropRef: crops.get(e.id) ?? null,
         });
         out.alerts.push(...(await this.watchAlerts(e.cameraId, e.atMs, e.read.plate, e.read.display, e.id)));
         break;
