@@ -77,7 +77,8 @@ async function step(n: number, o: { clip: string; fps: number; windowSec: number
     analysis: { fps: ${o.fps}, width: 640 }
     lines: [{ id: count, name: count, points: [[0.5, 0.0], [0.5, 1.0]] }]`).join('\n');
   await writeFile(join(dir, 'site.yaml'), `version: 1\nsites:\n  - { id: s, name: S, timezone: Asia/Ho_Chi_Minh }\ncameras:\n${cameras}\n`);
-  const child = spawn(process.execPath, [join(o.repo, 'bin/argus.js'), 'serve', '--config', join(dir, 'site.yaml'), '--data', join(dir, 'data'), '--port', '0'], {
+  // As `npm start` runs it (package.json): the flag a camera box runs with (bin/argus.js says why).
+  const child = spawn(process.execPath, ['--max-semi-space-size=32', join(o.repo, 'bin/argus.js'), 'serve', '--config', join(dir, 'site.yaml'), '--data', join(dir, 'data'), '--port', '0'], {
     cwd: o.repo, env: { ...process.env, ARGUS_ADMIN_PASSWORD: 'capacity-bench-pw', ARGUS_LOG_LEVEL: 'info', ARGUS_DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -9,7 +9,7 @@ import { decodeUltralytics } from './decoders/ultralytics.js';
 import { decodeYolox } from './decoders/yolox.js';
 import type { Detector } from './detector.js';
 import { LABEL_SETS, type LabelSet } from './labels.js';
-import { letterbox, toSourceBox, type Region } from './letterbox.js';
+import { toSourceBox, type Region } from './letterbox.js';
 import { getModelEntry, modelsDir, resolveModel, type DecoderKind, type ModelEntry } from './models.js';
 import { nms } from './nms.js';
 import { createOnnxPool, type OnnxPoolStats } from './onnx-pool.js';
@@ -74,7 +74,7 @@ const MOTOR_VEHICLE_IOU = 0.7;
 /**
  * A Detector on an ONNX detection model of the catalogue (its decoder, input and label set come with its catalogue
  * entry) running in a pool of worker threads. Boxes in source pixels, clipped.
- * detect() reads frame.rgb synchronously (letterbox) before it first awaits, so the caller may reuse the buffer
+ * detect() copies frame.rgb synchronously (the worker letterboxes the copy) before it first awaits, so the caller may reuse the buffer
  * as soon as detect() has returned its promise. detect() may be called concurrently (jobs queue in the pool):
  * share one detector per model across cameras rather than one per camera.
  */
@@ -106,11 +106,16 @@ export async function createOnnxDetector(opts: OnnxDetectorOptions): Promise<Onn
     let runMs = 0;
     const perTile = await Promise.all(
       regions.map(async (region, tile) => {
-        const p0 = performance.now();
-        const lb = letterbox(frame, { ...input, region });
-        preMs += performance.now() - p0;
-        const res = await pool.run({ [input.name]: { data: lb.tensor, dims: lb.dims } });
+        // The worker letterboxes (off the main thread, which carries every camera's frames); the frame is copied
+        // here, synchronously, so the caller may reuse its buffer once detect() has returned its promise.
+        const res = await pool.runImage({
+          rgb: frame.rgb.slice(0, frame.size.width * frame.size.height * 3), width: frame.size.width, height: frame.size.height,
+          sourceWidth: frame.sourceSize.width, sourceHeight: frame.sourceSize.height,
+          input: input.name, letterbox: { ...input, region },
+        });
+        preMs += res.preMs;
         runMs += res.runMs;
+        const lb = res;
         const raw = decoder(res.outputs, { inputWidth: input.width, inputHeight: input.height, minScore, keep });
         return nms(raw, iouThreshold, (d) => d.classId)
           .map((d) => toTileDetection(d, tile, lb.transform, labels, proxies))

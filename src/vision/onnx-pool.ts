@@ -5,7 +5,8 @@ import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ArgusError } from '../core/errors.js';
-import type { FromWorker, TensorData, ToWorker, WorkerInit } from './onnx-protocol.js';
+import type { LetterboxTransform } from './letterbox.js';
+import type { FromWorker, ImageFeed, TensorData, ToWorker, WorkerInit } from './onnx-protocol.js';
 
 export type { TensorData } from './onnx-protocol.js';
 
@@ -30,6 +31,12 @@ export interface RunResult {
   readonly runMs: number;
 }
 
+/** A run of a picture the worker letterboxed: its preprocessing time and the transform back to source pixels. */
+export interface ImageRunResult extends RunResult {
+  readonly preMs: number;
+  readonly transform: LetterboxTransform;
+}
+
 export interface OnnxPoolStats {
   readonly workers: number;
   readonly busy: number;
@@ -44,6 +51,11 @@ export interface OnnxPool {
   readonly outputNames: readonly string[];
   /** Queue one inference. The feeds' buffers are TRANSFERRED to the worker: do not use them afterwards. */
   run(feeds: Readonly<Record<string, TensorData>>): Promise<RunResult>;
+  /**
+   * Queue one inference of a picture the worker letterboxes itself (off the main thread). The picture's buffer is
+   * TRANSFERRED: pass a copy the caller does not keep.
+   */
+  runImage(image: ImageFeed): Promise<ImageRunResult>;
   stats(): OnnxPoolStats;
   /** Ends every worker; queued jobs are rejected. */
   close(): Promise<void>;
@@ -51,8 +63,8 @@ export interface OnnxPool {
 
 interface Job {
   readonly id: number;
-  readonly feeds: Readonly<Record<string, TensorData>>;
-  resolve(r: RunResult): void;
+  readonly work: { readonly feeds: Readonly<Record<string, TensorData>> } | { readonly image: ImageFeed };
+  resolve(r: ImageRunResult | RunResult): void;
   reject(e: unknown): void;
 }
 
@@ -171,10 +183,18 @@ class WorkerPool implements OnnxPool {
   }
 
   run(feeds: Readonly<Record<string, TensorData>>): Promise<RunResult> {
+    return this.enqueue<RunResult>({ feeds });
+  }
+
+  runImage(image: ImageFeed): Promise<ImageRunResult> {
+    return this.enqueue<ImageRunResult>({ image });
+  }
+
+  private enqueue<R extends RunResult>(work: Job['work']): Promise<R> {
     if (this.closed) return Promise.reject(new ArgusError('inference_failed', 'the onnx pool is closed'));
     if (this.slots.length === 0 && this.restarts >= MAX_RESTARTS) return Promise.reject(new ArgusError('inference_failed', 'no onnx worker is alive'));
-    return new Promise<RunResult>((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, feeds, resolve, reject });
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, work, resolve: resolve as (r: ImageRunResult | RunResult) => void, reject });
       this.dispatch();
     });
   }
@@ -205,8 +225,12 @@ class WorkerPool implements OnnxPool {
       if (slot.job || this.queue.length === 0) continue;
       const job = this.queue.shift()!;
       slot.job = job;
-      const transfer = Object.values(job.feeds).map((t) => t.data.buffer as ArrayBuffer);
-      slot.worker.postMessage({ type: 'run', id: job.id, feeds: job.feeds } satisfies ToWorker, transfer);
+      if ('image' in job.work) {
+        slot.worker.postMessage({ type: 'run-image', id: job.id, image: job.work.image } satisfies ToWorker, [job.work.image.rgb.buffer as ArrayBuffer]);
+      } else {
+        const transfer = Object.values(job.work.feeds).map((t) => t.data.buffer as ArrayBuffer);
+        slot.worker.postMessage({ type: 'run', id: job.id, feeds: job.work.feeds } satisfies ToWorker, transfer);
+      }
     }
   }
 
@@ -216,7 +240,7 @@ class WorkerPool implements OnnxPool {
     slot.job = undefined;
     if (m.type === 'result') {
       this.completed++;
-      job.resolve({ outputs: m.outputs, runMs: m.runMs });
+      job.resolve(m.transform ? { outputs: m.outputs, runMs: m.runMs, preMs: m.preMs ?? 0, transform: m.transform } : { outputs: m.outputs, runMs: m.runMs });
     } else {
       this.failures++;
       job.reject(new ArgusError('inference_failed', `inference failed: ${m.message}`));

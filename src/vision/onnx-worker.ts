@@ -4,7 +4,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
-import type { FromWorker, TensorData, ToWorker, WorkerInit } from './onnx-protocol.js';
+import { letterbox } from './letterbox.js';
+import type { FromWorker, ImageFeed, TensorData, ToWorker, WorkerInit } from './onnx-protocol.js';
 
 const port = parentPort;
 const init = workerData as WorkerInit;
@@ -44,12 +45,26 @@ async function start(): Promise<void> {
       );
       return;
     }
-    void runJob(live, m.id, m.feeds);
+    if (m.type === 'run-image') void runImage(live, m.id, m.image);
+    else void runJob(live, m.id, m.feeds);
   });
   post({ type: 'ready', inputNames: [...session.inputNames], outputNames: [...session.outputNames] });
 }
 
-async function runJob(session: ort.InferenceSession, id: number, feeds: Readonly<Record<string, TensorData>>): Promise<void> {
+/** Letterboxes the picture here (off the main thread), then runs it. */
+async function runImage(session: ort.InferenceSession, id: number, image: ImageFeed): Promise<void> {
+  let lb: ReturnType<typeof letterbox>;
+  const t0 = performance.now();
+  try {
+    lb = letterbox({ rgb: image.rgb, size: { width: image.width, height: image.height }, sourceSize: { width: image.sourceWidth, height: image.sourceHeight } }, image.letterbox);
+  } catch (e) {
+    post({ type: 'error', id, message: e instanceof Error ? e.message : String(e) });
+    return;
+  }
+  await runJob(session, id, { [image.input]: { data: lb.tensor, dims: lb.dims } }, { preMs: performance.now() - t0, transform: lb.transform });
+}
+
+async function runJob(session: ort.InferenceSession, id: number, feeds: Readonly<Record<string, TensorData>>, extra: Pick<Extract<FromWorker, { type: 'result' }>, 'preMs' | 'transform'> = {}): Promise<void> {
   try {
     const inputs: Record<string, ort.Tensor> = {};
     for (const [name, t] of Object.entries(feeds)) inputs[name] = new ort.Tensor('float32', t.data, [...t.dims]);
@@ -64,7 +79,7 @@ async function runJob(session: ort.InferenceSession, id: number, feeds: Readonly
       outputs[name] = { data, dims: [...value.dims] };
       transfer.push(data.buffer as ArrayBuffer);
     }
-    post({ type: 'result', id, outputs, runMs }, transfer);
+    post({ type: 'result', id, outputs, runMs, ...extra }, transfer);
   } catch (e) {
     post({ type: 'error', id, message: e instanceof Error ? e.message : String(e) });
   }
