@@ -19,6 +19,12 @@ import { Ingest, type IngestOptions } from '../src/server/ingest.js';
 import { LiveHub } from '../src/server/live.js';
 import { permissionsOfRoles, type Principal } from '../src/server/rbac.js';
 import type { Store } from '../src/store/store.js';
+import { Kvm } from '@nats-io/kv';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { KvLeases } from '../src/bus/leases.js';
+import { BUCKETS, LEASE_TTL_MS, WORKER_TTL_MS, type CameraLease, type WorkerRecord } from '../src/pipeline/worker/protocol.js';
+import { startScaledLive, type ScaledLive } from '../src/server/scaled/live.js';
+import { ScaledStatus } from '../src/server/scaled/status.js';
 
 const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 
@@ -67,6 +73,12 @@ export interface ServerSideOptions {
   /** The consumer's batch (default: startBusConsumer's). */
   readonly batch?: number;
   readonly ingest?: IngestOptions;
+  /**
+   * The serve replica of the scaled mode (app.ts's wiring): the consumer stores without pushing, and the SSE clients
+   * are fed by the replica's own follower of the stream (server/scaled/live.ts), as soon as a message is in the
+   * stream rather than after its batch commits. Without it: the single box's push after the commit.
+   */
+  readonly scaled?: NatsConnection;
 }
 
 const ADMIN: Principal = {
@@ -78,7 +90,19 @@ export async function startServerSide(o: ServerSideOptions): Promise<ServerSide>
   const evidence = new DiskBlobStore(join(o.dataDir, 'evidence'));
   const ingest = new Ingest(o.store, hub, quiet, { evidenceRoot: evidence.root, cropsRoot: join(o.dataDir, 'crops'), cropBlobs: o.crops, ...o.ingest });
   const batches = new BatchCounter(o.bus);
-  const consumer = startBusConsumer({ bus: batches, ingest, hub, crops: o.crops, evidencePath: (k) => evidence.pathOf(k), log: quiet, ...(o.batch ? { batch: o.batch } : {}) });
+  // Scaled (as app.ts): a crop stays in the object store for the other replicas' thumbnails; not deleted after the commit.
+  const consumer = startBusConsumer({ bus: batches, ingest, hub, crops: o.scaled ? undefined : o.crops, evidencePath: (k) => evidence.pathOf(k), log: quiet, ...(o.batch ? { batch: o.batch } : {}), ...(o.scaled ? { live: false } : {}) });
+  let scaled: { live: ScaledLive; status: ScaledStatus } | undefined;
+  if (o.scaled) {
+    const nc = o.scaled;
+    const cameras = await new Kvm(nc).create(BUCKETS.cameras, { history: 1 });
+    const workers = await KvLeases.open<WorkerRecord>(nc, { bucket: BUCKETS.workers, ttlMs: WORKER_TTL_MS });
+    const leases = await KvLeases.open<CameraLease>(nc, { bucket: BUCKETS.leases, ttlMs: LEASE_TTL_MS });
+    const status = await ScaledStatus.start({ cameras, workers, leases, log: quiet });
+    const live = startScaledLive({ nc, hub, status, log: quiet });
+    await live.ready;
+    scaled = { live, status };
+  }
   const http: Server = createServer((req, res) => {
     if (req.url !== '/api/live') {
       res.writeHead(404).end();
@@ -96,6 +120,8 @@ export async function startServerSide(o: ServerSideOptions): Promise<ServerSide>
       if (drain) await consumer.drain(120_000);
       else await consumer.stop();
       await ingest.close();
+      await scaled?.live.stop();
+      await scaled?.status.stop();
       hub.close();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));

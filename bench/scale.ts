@@ -100,7 +100,7 @@ export async function benchScale(o: ScaleOptions): Promise<Record<string, unknow
     // Publish → commit is timed in the paced phase only (the backlog's events waited for the consumer to start).
     const commitDelays: number[] = [];
     let timing = false;
-    const server = await startServerSide({ store, bus: subBus, crops: subBlobs.crops, dataDir: join(dir, 'serve'), batch: o.batch });
+    const server = await startServerSide({ store, bus: subBus, crops: subBlobs.crops, dataDir: join(dir, 'serve'), batch: o.batch, scaled: subNc });
     const t1 = performance.now();
     server.onCommitted((events, atMs) => {
       for (const e of events) {
@@ -131,7 +131,7 @@ export async function benchScale(o: ScaleOptions): Promise<Record<string, unknow
     const paced = {
       ratePerSec: o.rate, seconds: o.pacedSeconds, events: pacedIds.length, publishToCommit: summary(commitDelays), publishToSse: summary(sse.delaysMs),
       sseReceived: pacedIds.filter((id) => sse.seen.has(id)).length,
-      sseClient: 'a real HTTP client of the live hub served as GET /api/live attaches it (admin principal, no sign-in), in the bench process',
+      sseClient: 'a real HTTP client of the live hub served as GET /api/live attaches it (admin principal, no sign-in), in the bench process; the hub fed as a scaled serve replica feeds it (its own follower of the stream, server/scaled/live.ts), not after the commit',
     };
     await server.close(true);
 

@@ -6,7 +6,8 @@ import { ArgusError, errorMessage } from '../../core/errors.js';
 import { Worker } from '../../pipeline/worker/worker.js';
 import { parseCommandArgs } from '../args.js';
 
-export const DEFAULT_CAPACITY = 80;
+/** A 2-core box at 640 px with YOLOX-nano: 12 cameras at 5 fps (bench capacity, README 'Sizing'). */
+export const DEFAULT_CAPACITY = 60;
 
 const HELP = `Usage: argus worker --nats URL[,URL…] [--name W] [--capacity N] [--data DIR] [--models DIR] [--replicas N]
 
@@ -20,7 +21,7 @@ Options:
                     warning, then retries with backoff until it answers
   --name W          This worker's name, unique among the workers (default: the host name)
   --capacity N      Camera-frames per second this worker can carry (default ${DEFAULT_CAPACITY}): a camera costs its analysed fps
-                    times its detector tiles; about 40 per 2 cores at 640 px with YOLOX-nano
+                    times its detector tiles; a 2-core box carries about 60 (12 cameras of 640 px at 5 fps with YOLOX-nano)
   --data DIR        Data directory (default ./data): recordings/ (cameras with recording.enabled, served to the
                     \`serve\` replicas on request), evidence/ and keys/ (the evidence signing key)
   --models DIR      Detector models (default ARGUS_MODELS, else ./models); without them cameras run without detection

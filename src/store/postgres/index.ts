@@ -35,6 +35,12 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     },
   });
   pool.on('error', () => undefined); // idle-client errors surface on the next query; do not crash the process
+  // A client checked out of the pool (inside a transaction) whose server goes away emits 'error' with no listener of
+  // the pool's: without one of its own that crashes the process (seen when PostgreSQL restarts under ingest). The
+  // query in flight still fails, and the writer retries (server/bus-consumer.ts).
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+  });
   try {
     const c = await pool.connect();
     c.release();
