@@ -82,7 +82,7 @@ export async function benchFailover(nc: NatsConnection, servers: readonly string
   for (let k = 0; k < kills; k++) takeoverMs.push(await killOnce(nc, servers, replicas, `cam-failover-${k}`));
   const sorted = [...takeoverMs].sort((a, b) => a - b);
   return {
-    method: 'KvLeases directly (argus worker is not on main yet): a holder process renewing a camera lease is killed -9, a second holder watching and scanning per the protocol takes the key',
+    method: 'the camera lease alone, KvLeases directly (real argus worker processes: test/worker-failover.test.ts and test/scale-e2e.test.ts): a holder process renewing a camera lease is killed -9, a second holder watching and scanning per the protocol takes the key',
     kills, leaseTtlMs: LEASE_TTL_MS, heartbeatMs: LEASE_HEARTBEAT_MS, claimScanMs: CLAIM_SCAN_MS,
     takeoverMs, p50Ms: sorted[Math.floor((sorted.length - 1) / 2)] ?? 0, maxMs: sorted.at(-1) ?? 0,
   };

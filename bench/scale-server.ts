@@ -90,8 +90,6 @@ export async function startServerSide(o: ServerSideOptions): Promise<ServerSide>
   const evidence = new DiskBlobStore(join(o.dataDir, 'evidence'));
   const ingest = new Ingest(o.store, hub, quiet, { evidenceRoot: evidence.root, cropsRoot: join(o.dataDir, 'crops'), cropBlobs: o.crops, ...o.ingest });
   const batches = new BatchCounter(o.bus);
-  // Scaled (as app.ts): a crop stays in the object store for the other replicas' thumbnails; not deleted after the commit.
-  const consumer = startBusConsumer({ bus: batches, ingest, hub, crops: o.scaled ? undefined : o.crops, evidencePath: (k) => evidence.pathOf(k), log: quiet, ...(o.batch ? { batch: o.batch } : {}), ...(o.scaled ? { live: false } : {}) });
   let scaled: { live: ScaledLive; status: ScaledStatus } | undefined;
   if (o.scaled) {
     const nc = o.scaled;
@@ -103,6 +101,9 @@ export async function startServerSide(o: ServerSideOptions): Promise<ServerSide>
     await live.ready;
     scaled = { live, status };
   }
+  // Started once the replica's status and live follower are up (the bench counts commits from its first batch on).
+  // Scaled (as app.ts): a crop stays in the object store for the other replicas' thumbnails; not deleted after the commit.
+  const consumer = startBusConsumer({ bus: batches, ingest, hub, crops: o.scaled ? undefined : o.crops, evidencePath: (k) => evidence.pathOf(k), log: quiet, ...(o.batch ? { batch: o.batch } : {}), ...(o.scaled ? { live: false } : {}) });
   const http: Server = createServer((req, res) => {
     if (req.url !== '/api/live') {
       res.writeHead(404).end();

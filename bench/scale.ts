@@ -68,6 +68,9 @@ async function until(what: string, ok: () => boolean, timeoutMs: number): Promis
   }
 }
 
+/** Progress of the phases on stderr (the figures go to stdout as JSON). */
+const progress = (msg: string): void => void process.stderr.write(`bench scale: ${msg}\n`);
+
 export async function benchScale(o: ScaleOptions): Promise<Record<string, unknown>> {
   const loadBefore = loadavg()[0]!;
   const servers = await NatsTestServers.start({ nodes: o.nodes });
@@ -95,6 +98,7 @@ export async function benchScale(o: ScaleOptions): Promise<Record<string, unknow
     cams.stopHealth();
     const backlogEvents = cams.published.ids.length;
 
+    progress(`backlog of ${cams.published.ids.length} events published in ${round(publishS)} s; storing it`);
     // The server side stores the backlog.
     const committed = new Set<string>();
     // Publish → commit is timed in the paced phase only (the backlog's events waited for the consumer to start).
@@ -116,6 +120,7 @@ export async function benchScale(o: ScaleOptions): Promise<Record<string, unknow
       storeSeconds: round(storeS), storedPerSec: Math.round(backlogEvents / storeS), consumer: backlogBatches, transactions: server.ingest.stats().batches,
     };
 
+    progress(`backlog stored in ${round(storeS)} s; paced phase at ${o.rate}/s for ${o.pacedSeconds} s`);
     // Paced, with the consumer and a live client.
     const sse = sseClient(server.liveUrl);
     await sse.ready;
@@ -125,6 +130,7 @@ export async function benchScale(o: ScaleOptions): Promise<Record<string, unknow
     await cams.paced(o.rate, o.pacedSeconds);
     cams.stopHealth();
     const pacedIds = cams.published.ids.slice(before);
+    progress(`paced events published (${pacedIds.length}); waiting for them to be stored`);
     await until('the paced events stored', () => pacedIds.every((id) => committed.has(id)), 600_000);
     await until('the paced events pushed live', () => pacedIds.every((id) => sse.seen.has(id)), 10_000).catch(() => undefined);
     sse.close();
@@ -135,6 +141,7 @@ export async function benchScale(o: ScaleOptions): Promise<Record<string, unknow
     };
     await server.close(true);
 
+    progress('paced phase done; checking exactly once');
     // Exactly once, from PostgreSQL.
     const q = async (text: string): Promise<number> => Number((await store.pool.query<{ n: string }>(text)).rows[0]!.n);
     const storedIds = new Set((await store.pool.query<{ id: string }>('select id from events')).rows.map((r) => r.id));
