@@ -4,9 +4,9 @@
  * ignored (the whole file is sent), as the RFC allows. What a client asks for never decides whether a read is
  * audited: footage routes cover every request with an audit row first (look-throttle.ts folds repeats).
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HttpError } from './errors.js';
 
 export interface ByteRange {
   /** First byte, inclusive. */
@@ -36,16 +36,31 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
  * client reading parts can tell the file changed between its requests. Throws ENOENT when the file is absent.
  */
 export async function sendFileRange(req: FastifyRequest, reply: FastifyReply, file: string, contentType: string): Promise<FastifyReply> {
-  const st = await stat(file);
-  const etag = `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
-  reply.header('accept-ranges', 'bytes').header('etag', etag).type(contentType);
-  const ifRange = req.headers['if-range'];
-  const range = ifRange === undefined || ifRange === etag ? parseRange(req.headers.range, st.size) : null;
-  if (range === 'unsatisfiable') return reply.status(416).header('content-range', `bytes */${st.size}`).send();
-  if (range === null) return reply.header('content-length', st.size).send(createReadStream(file));
-  return reply
-    .status(206)
-    .header('content-range', `bytes ${range.start}-${range.end}/${st.size}`)
-    .header('content-length', range.end - range.start + 1)
-    .send(createReadStream(file, { start: range.start, end: range.end }));
+  // Opened first and read from that handle: a file removed or replaced after the route found it (retention, a
+  // tampering check) is either not found here, before anything is sent, or read whole as it was when opened; never a
+  // stream that fails after a 200 was promised.
+  const fh = await open(file, 'r').catch((e: unknown) => {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new HttpError(404, 'not_found', 'the file is gone');
+    throw e;
+  });
+  try {
+    const st = await fh.stat();
+    const etag = `"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}"`;
+    reply.header('accept-ranges', 'bytes').header('etag', etag).type(contentType);
+    const ifRange = req.headers['if-range'];
+    const range = ifRange === undefined || ifRange === etag ? parseRange(req.headers.range, st.size) : null;
+    if (range === 'unsatisfiable') {
+      await fh.close();
+      return reply.status(416).header('content-range', `bytes */${st.size}`).send();
+    }
+    if (range === null) return reply.header('content-length', st.size).send(fh.createReadStream());
+    return reply
+      .status(206)
+      .header('content-range', `bytes ${range.start}-${range.end}/${st.size}`)
+      .header('content-length', range.end - range.start + 1)
+      .send(fh.createReadStream({ start: range.start, end: range.end }));
+  } catch (e) {
+    await fh.close().catch(() => undefined);
+    throw e;
+  }
 }
