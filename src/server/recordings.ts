@@ -6,11 +6,11 @@
  * by policy and raises a `disk_full` alert (at most one per `alertEveryMs`). Plate crops (`<data>/crops`, thumbnails,
  * not evidence) are pruned by the same age in the same pass.
  */
-import { mkdir, readdir, stat, statfs, unlink } from 'node:fs/promises';
+import { mkdir, readdir, statfs, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { recordingsSchema, type RecordingsConfig } from '../config/schema.js';
 import { errorMessage } from '../core/errors.js';
-import { segmentStartMs } from '../video/segment-names.js';
+import { CAMERA_DIR_NAME, listSegmentFiles } from '../video/segment-list.js';
 import { pruneCrops } from './crops.js';
 import type { Ingest } from './ingest.js';
 
@@ -21,37 +21,16 @@ export interface Segment {
   readonly bytes: number;
 }
 
-const CAMERA_DIR = /^[A-Za-z0-9_-]{1,64}$/;
-
 /** Segments of one camera, oldest first, overlapping [fromMs, toMs) when given (a segment lasts until the next starts). */
 export async function listSegments(root: string, cameraId: string, fromMs?: number, toMs?: number): Promise<Segment[]> {
-  if (!CAMERA_DIR.test(cameraId)) return [];
-  let names: string[];
-  try {
-    names = await readdir(join(root, cameraId));
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
-  const segs: Segment[] = [];
-  for (const file of names) {
-    const startMs = segmentStartMs(file);
-    if (startMs === null) continue;
-    const st = await stat(join(root, cameraId, file)).catch(() => null);
-    if (st?.isFile()) segs.push({ cameraId, file, startMs, bytes: st.size });
-  }
-  segs.sort((a, b) => a.startMs - b.startMs);
-  return segs.filter((s, i) => {
-    const endMs = segs[i + 1]?.startMs ?? Number.POSITIVE_INFINITY;
-    return (toMs === undefined || s.startMs < toMs) && (fromMs === undefined || endMs > fromMs);
-  });
+  return (await listSegmentFiles(root, cameraId, fromMs, toMs)).map((s) => ({ cameraId, ...s }));
 }
 
 /** Every camera folder under the root. */
 export async function listCameraDirs(root: string): Promise<string[]> {
   try {
     const entries = await readdir(root, { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory() && CAMERA_DIR.test(e.name)).map((e) => e.name);
+    return entries.filter((e) => e.isDirectory() && CAMERA_DIR_NAME.test(e.name)).map((e) => e.name);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw e;

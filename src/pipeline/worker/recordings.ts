@@ -4,41 +4,22 @@
  * directly in the camera's own folder is ever read: a camera id that is not a plain name, a file name that is not a
  * segment name, or a path that resolves (links followed) outside that folder is refused.
  */
-import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { open, realpath } from 'node:fs/promises';
 import { join, sep } from 'node:path';
 import { ArgusError } from '../../core/errors.js';
+import { CAMERA_DIR_NAME, listSegmentFiles } from '../../video/segment-list.js';
 import { segmentStartMs } from '../../video/segment-names.js';
 import { RECORDING_CHUNK_BYTES, type RecordingSegmentInfo } from './protocol.js';
 
-const CAMERA_DIR = /^[A-Za-z0-9_-]{1,64}$/;
-
 function cameraDir(root: string, cameraId: string): string {
-  if (!CAMERA_DIR.test(cameraId)) throw new ArgusError('invalid_argument', `camera id ${JSON.stringify(cameraId.slice(0, 80))}: letters, digits, "_", "-"`);
+  if (!CAMERA_DIR_NAME.test(cameraId)) throw new ArgusError('invalid_argument', `camera id ${JSON.stringify(cameraId.slice(0, 80))}: letters, digits, "_", "-"`);
   return join(root, cameraId);
 }
 
 /** A camera's segments, oldest first, overlapping [fromMs, toMs) when given (a segment lasts until the next starts). */
 export async function listRecordings(root: string, cameraId: string, fromMs?: number, toMs?: number): Promise<RecordingSegmentInfo[]> {
-  const dir = cameraDir(root, cameraId);
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw e;
-  }
-  const segs: RecordingSegmentInfo[] = [];
-  for (const file of names) {
-    const startMs = segmentStartMs(file);
-    if (startMs === null) continue;
-    const st = await stat(join(dir, file)).catch(() => null);
-    if (st?.isFile()) segs.push({ file, startMs, bytes: st.size });
-  }
-  segs.sort((a, b) => a.startMs - b.startMs);
-  return segs.filter((s, i) => {
-    const endMs = segs[i + 1]?.startMs ?? Number.POSITIVE_INFINITY;
-    return (toMs === undefined || s.startMs < toMs) && (fromMs === undefined || endMs > fromMs);
-  });
+  cameraDir(root, cameraId);
+  return listSegmentFiles(root, cameraId, fromMs, toMs);
 }
 
 /** Bytes [offset, offset + length) of one segment (fewer at its end; none past it). */
