@@ -189,7 +189,7 @@ describe.skipIf(pgProblem !== null && !process.env['CI'])('argus serve --nats --
   it('/api/health lists the workers of argus_workers; /api/cameras/status gives the worker, fps and lag of each camera', async () => {
     const now = Date.now();
     await workers.create('w1', {
-      name: 'w1', host: 'edge-1', pid: 4242, capacity: 60, load: 10, startedAtMs: now - 60_000, heartbeatAtMs: now, rssMb: 312,
+      name: 'w1', instance: 'i1', host: 'edge-1', pid: 4242, capacity: 60, load: 10, startedAtMs: now - 60_000, heartbeatAtMs: now, rssMb: 312,
       cameras: [{ id: 'cam-a', fps: 9.5, lagMs: 180, lease }],
     });
     const admin = await TestClient.login(replicas[1]!.url, 'admin');

@@ -1,6 +1,6 @@
 /**
  * `argus worker` as a user runs it: its help, and a start while NATS is down (one clear line, retries with backoff,
- * connects when NATS comes up), then SIGTERM: exit 0.
+ * connects when NATS comes up); a second worker under its name refuses to start; then SIGTERM: exit 0.
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -45,6 +45,13 @@ describe('argus worker (command line)', () => {
     cleanup.push(() => servers.stop());
     await w.waitFor('NATS connected', 20_000);
     await w.waitFor('worker started', 20_000);
+    // A second worker under the same name refuses to start, says why, and leaves the first one's record alone.
+    const dup = startWorkerProcess(['--nats', `nats://127.0.0.1:${port}`, '--name', 'cli1', '--data', join(dir, 'data2'), '--models', join(dir, 'models')]);
+    cleanup.push(async () => dup.child.kill('SIGKILL'));
+    const dupExit = await dup.exited;
+    expect(dupExit.code).not.toBe(0);
+    expect(dup.output()).toMatch(/another worker is running under the name "cli1" \(host [^,]+, pid \d+\); give each worker its own --name/);
+    expect(w.lines('another worker runs under this name')).toHaveLength(0);
     w.child.kill('SIGTERM');
     expect(await w.exited).toEqual({ code: 0, signal: null });
     expect(w.lines('worker stopped')).toHaveLength(1);

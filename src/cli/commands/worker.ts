@@ -85,10 +85,18 @@ export async function worker(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  const w = await Worker.start({ nc, name, capacity, replicas, dataDir: resolve(values.data ?? 'data'), modelsDir: values.models ? resolve(values.models) : undefined, logger: log });
-  const sig = await stopped;
-  log.info({ signal: sig }, 'shutting down: releasing cameras');
+  let w: Worker;
+  try {
+    w = await Worker.start({ nc, name, capacity, replicas, dataDir: resolve(values.data ?? 'data'), modelsDir: values.models ? resolve(values.models) : undefined, logger: log });
+  } catch (e) {
+    await nc.close().catch(() => undefined);
+    throw e;
+  }
+  const end = await Promise.race([stopped.then((sig) => ({ sig })), w.failed.then((err) => ({ err }))]);
+  if ('sig' in end) log.info({ signal: end.sig }, 'shutting down: releasing cameras');
+  else log.error({ err: end.err.message }, 'stopping: releasing cameras');
   await w.stop();
   await nc.drain().catch((e: unknown) => log.warn({ err: errorMessage(e) }, 'NATS drain failed'));
+  if ('err' in end) throw end.err;
   return 0;
 }

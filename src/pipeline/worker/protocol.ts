@@ -67,6 +67,8 @@ export interface WorkerCamera {
 
 export interface WorkerRecord {
   readonly name: string;
+  /** This process's own random id: two processes under one name are told apart by it (the later one stops). */
+  readonly instance: string;
   readonly host: string;
   readonly pid: number;
   /** Camera-frames per second this worker says it can carry (`--capacity`). */

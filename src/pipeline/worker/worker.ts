@@ -12,6 +12,7 @@
  * `stop()`: stops claiming, stops every camera and releases its lease (peers take over at once), waits for the
  * publishes in flight, leaves the registry.
  */
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -29,7 +30,7 @@ import { Assignment } from './assignment.js';
 import { plateHistoryClient } from './history.js';
 import { JsonKv } from './kv.js';
 import { BUCKETS, cameraCost, LEASE_TTL_MS, type CameraLease, type CameraSpec, type WorkerRecord } from './protocol.js';
-import { WorkerRegistry } from './registry.js';
+import { NameTakenError, WorkerRegistry } from './registry.js';
 import { startRpc } from './rpc.js';
 
 export interface WorkerOptions {
@@ -88,11 +89,12 @@ interface WorkerParts {
 }
 
 /** A worker's registry record: its load (the cost of the cameras it holds) and each camera's fps, lag and lease. */
-function workerRecord(o: WorkerOptions, startedAtMs: number, assignment: Assignment, manager: CameraManager): WorkerRecord {
+function workerRecord(o: WorkerOptions, instance: string, startedAtMs: number, assignment: Assignment, manager: CameraManager): WorkerRecord {
   const held = assignment.heldCameras();
   const status = new Map(manager.status().map((s) => [s.id, s]));
   return {
     name: o.name,
+    instance,
     host: hostname(),
     pid: process.pid,
     capacity: o.capacity,
@@ -113,6 +115,8 @@ export class Worker {
     private readonly assignment: Assignment,
     /** This worker's registry record now. */
     readonly record: () => WorkerRecord,
+    /** Settles when this worker must stop on its own: another process runs under its name and started first. */
+    readonly failed: Promise<Error>,
     private readonly parts: WorkerParts,
   ) {}
 
@@ -164,14 +168,26 @@ export class Worker {
     });
     const a = assignment;
     const startedAtMs = Date.now();
-    const record = (): WorkerRecord => workerRecord(o, startedAtMs, a, manager);
+    const instance = randomUUID();
+    const record = (): WorkerRecord => workerRecord(o, instance, startedAtMs, a, manager);
+    let nameTaken!: (e: NameTakenError) => void;
+    const failed = new Promise<NameTakenError>((r) => (nameTaken = r));
+    try {
+      await registry.join(record, (other) => {
+        log.error({ worker: o.name, otherHost: other.host, otherPid: other.pid }, 'another worker runs under this name and started first: this one stops');
+        nameTaken(new NameTakenError(other));
+      });
+    } catch (e) {
+      await registry.leave(o.name).catch(() => undefined);
+      await natsBus.close().catch(() => undefined);
+      throw e;
+    }
     const rpc = startRpc({ nc: o.nc, worker: o.name, latestFrame: (id) => manager.latestFrame(id), recordingsDir: join(dataDir, 'recordings'), logger: log });
-    await registry.join(record);
     const leaseWatch = await leases.watch((c) => a.onLease(c));
     const cameraWatch = await cameras.watch((c) => a.onCamera(c));
     a.start();
     log.info({ worker: o.name, capacity: o.capacity, data: dataDir }, 'worker started');
-    return new Worker(o, manager, a, record, { registry, cameraWatch, leaseWatch, rpc, bus: natsBus, settled: tracked.settled, stages });
+    return new Worker(o, manager, a, record, failed, { registry, cameraWatch, leaseWatch, rpc, bus: natsBus, settled: tracked.settled, stages });
   }
 
   get name(): string {
