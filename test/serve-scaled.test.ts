@@ -13,6 +13,7 @@ import { headers as natsHeaders, type NatsConnection, type Subscription } from '
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNatsRuntimeBlobs, type NatsBlobStore } from '../src/bus/blob-nats.js';
+import type { NatsSmallBlobStore } from '../src/bus/blob-nats-small.js';
 import type { RuntimeBlobs } from '../src/bus/blobs.js';
 import { KvLeases } from '../src/bus/leases.js';
 import { messageKeys, type CameraMessage } from '../src/bus/messages.js';
@@ -133,7 +134,7 @@ describe.skipIf(pgProblem !== null && !process.env['CI'])('argus serve --nats --
   }, 60_000);
 
   it('opens the object stores the protocol names', () => {
-    expect([(workerBlobs.crops as NatsBlobStore).bucket, (workerBlobs.evidence as NatsBlobStore).bucket]).toEqual([BLOB_BUCKETS.crops, BLOB_BUCKETS.evidence]);
+    expect([(workerBlobs.crops as NatsSmallBlobStore).bucket, (workerBlobs.evidence as NatsBlobStore).bucket]).toEqual([BLOB_BUCKETS.crops, BLOB_BUCKETS.evidence]);
   });
 
   it('offers the stored cameras to the workers at start (argus_cameras, with the site)', async () => {

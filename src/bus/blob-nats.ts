@@ -13,6 +13,7 @@ import { Objm, StorageType, type ObjectInfo, type ObjectStore } from '@nats-io/o
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { BlobRef } from '../core/blob.js';
 import { ArgusError, errorMessage } from '../core/errors.js';
+import { NatsSmallBlobStore } from './blob-nats-small.js';
 import { checkBlobKey, type BlobStore, type RuntimeBlobs } from './blobs.js';
 
 export interface NatsBlobOptions {
@@ -170,12 +171,15 @@ export interface RuntimeBlobOptions {
   readonly cropsTtlMs?: number;
 }
 
-/** The runtime's two buckets on NATS: plate crops (kept for a while) and evidence packages (kept). */
+/**
+ * The runtime's two buckets on NATS: plate crops (small: a stream read in one round trip, blob-nats-small.ts; kept for
+ * a while) and evidence packages (clips: the object store, streamed in chunks; kept).
+ */
 export async function openNatsRuntimeBlobs(nc: NatsConnection, o: RuntimeBlobOptions = {}): Promise<RuntimeBlobs> {
   const prefix = o.prefix ?? 'argus';
   const replicas = o.replicas ?? 1;
   return {
-    crops: await NatsBlobStore.open(nc, { bucket: `${prefix}-crops`, replicas, ttlMs: o.cropsTtlMs ?? 7 * 24 * 3600_000 }),
+    crops: await NatsSmallBlobStore.open(nc, { bucket: `${prefix}-crops`, replicas, ttlMs: o.cropsTtlMs ?? 7 * 24 * 3600_000 }),
     evidence: await NatsBlobStore.open(nc, { bucket: `${prefix}-evidence`, replicas }),
   };
 }

@@ -22,7 +22,6 @@ import { evidenceKeyOf } from '../core/blob.js';
 import { errorMessage } from '../core/errors.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
 import type { ArgusEvent } from '../core/events.js';
-import type { PlateReadEvent } from '../core/plate.js';
 import type { Ingest } from './ingest.js';
 import type { LiveHub } from './live.js';
 
@@ -118,7 +117,8 @@ export function startBusConsumer(o: BusConsumerOptions): Subscription {
       }
     }
   };
-  return o.bus.consume(
+  const janitor = o.crops ? new CropJanitor(o.crops, o.log) : undefined;
+  const sub = o.bus.consume(
     {
       durable: o.durable ?? 'argus-server',
       ...(o.ackWaitMs !== undefined ? { ackWaitMs: o.ackWaitMs } : {}),
@@ -134,19 +134,71 @@ export function startBusConsumer(o: BusConsumerOptions): Subscription {
         else if (live) o.hub.publish({ topic: 'health', cameraId: m.status.id, data: m.status });
       }
       await whileAway(control, () => commitOnce(events));
-      const crops = o.crops;
-      if (!crops) return;
-      const spooled = events.filter((e) => e.kind === 'plate.read' && e.crop !== undefined).map((e) => ({ id: e.id, key: (e as PlateReadEvent).crop!.key }));
-      let next = 0;
-      const lane = async (): Promise<void> => {
-        while (next < spooled.length) {
-          const { id, key } = spooled[next++]!;
-          await crops.delete(key).catch((err: unknown) => o.log.warn({ eventId: id, err: errorMessage(err) }, 'plate crop left in the spool'));
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(CROP_PARALLEL, spooled.length) }, lane));
+      if (!janitor) return;
+      for (const e of events) if (e.kind === 'plate.read' && e.crop !== undefined) janitor.add(e.id, e.crop.key);
+      // Deleting the stored crops is housekeeping (the bucket's TTL drops any left): it runs after the ack, off the
+      // batch's path, and slows the consumer only when it falls far behind.
+      await janitor.belowBacklog();
     },
   );
+  return {
+    stop: async () => {
+      await sub.stop();
+      await janitor?.idle();
+    },
+    drain: async (timeoutMs?: number) => {
+      await sub.drain(timeoutMs);
+      await janitor?.idle();
+    },
+  };
+}
+
+/** Crops waiting to be deleted from the spool before the consumer waits for the janitor. */
+const CROP_BACKLOG = 8192;
+
+/** Deletes stored plate crops from the spool, CROP_PARALLEL at a time, in the background. */
+class CropJanitor {
+  private readonly queue: Array<{ id: string; key: string }> = [];
+  private lanes = 0;
+  private readonly waiters: Array<() => void> = [];
+
+  constructor(
+    private readonly crops: BlobStore,
+    private readonly log: BusConsumerOptions['log'],
+  ) {}
+
+  add(id: string, key: string): void {
+    this.queue.push({ id, key });
+    while (this.lanes < CROP_PARALLEL && this.lanes < this.queue.length) {
+      this.lanes++;
+      void this.lane();
+    }
+  }
+
+  /** Resolves at once unless the backlog is past CROP_BACKLOG; then once it is back under half of it. */
+  async belowBacklog(): Promise<void> {
+    while (this.queue.length > CROP_BACKLOG) await this.next();
+    if (this.queue.length > CROP_BACKLOG / 2) await this.next();
+  }
+
+  /** Resolves when nothing is queued or being deleted. */
+  async idle(): Promise<void> {
+    while (this.lanes > 0) await this.next();
+  }
+
+  private next(): Promise<void> {
+    return new Promise((r) => this.waiters.push(r));
+  }
+
+  private async lane(): Promise<void> {
+    for (let job = this.queue.shift(); job; job = this.queue.shift()) {
+      const { id, key } = job;
+      await this.crops.delete(key).catch((err: unknown) => this.log.warn({ eventId: id, err: errorMessage(err) }, 'plate crop left in the spool (its bucket TTL drops it)'));
+      for (const w of this.waiters.splice(0)) w();
+    }
+    this.lanes--;
+    for (const w of this.waiters.splice(0)) w();
+  }
 }
 
 /** The single box's bus and blob stores: in process, crops spooled under `<data>/spool/plate-crops`, evidence in `<data>/evidence`. */

@@ -24,9 +24,9 @@ import { ANPR_MAX_FPS, DEFAULT_MAX_FPS } from '../settings.js';
 export const BUCKETS = { cameras: 'argus_cameras', workers: 'argus_workers', leases: 'argus_camera_leases' } as const;
 
 /**
- * NATS object-store buckets of the runtime's blobs (bus/blob-nats.ts `openNatsRuntimeBlobs` with the default prefix):
- * plate crops (kept until the bucket's TTL, 7 days, drops them: any serve replica can fetch a thumbnail that another
- * stored) and evidence packages (kept; a replica copies a package into its `<data>/evidence` on first need, digest
+ * NATS buckets of the runtime's blobs (bus/blob-nats.ts `openNatsRuntimeBlobs` with the default prefix): plate crops
+ * (a small-blob stream, `BLOB_argus-crops`, kept until its TTL, 7 days, drops them: any serve replica can fetch a
+ * thumbnail that another stored) and evidence packages (kept; a replica copies a package into its `<data>/evidence` on first need, digest
  * checked). The bus layer cannot import this file, so the names are written twice; test/serve-scaled.test.ts ties them.
  */
 export const BLOB_BUCKETS = { crops: 'argus-crops', evidence: 'argus-evidence' } as const;
