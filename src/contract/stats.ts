@@ -23,6 +23,7 @@ export const violationStats = z.strictObject({
   byKind: z.array(z.strictObject({ kind: z.enum(VIOLATION_KINDS), n: z.number() })),
   byCamera: z.array(z.strictObject({ cameraId: z.string(), n: z.number() })),
   byStatus: z.array(z.strictObject({ status: z.enum(VIOLATION_STATUSES), n: z.number() })),
+  byKindStatus: z.array(z.strictObject({ kind: z.enum(VIOLATION_KINDS), status: z.enum(VIOLATION_STATUSES), n: z.number() })),
 });
 export type ViolationStats = z.infer<typeof violationStats>;
 
@@ -30,6 +31,8 @@ export const flowStats = z.strictObject({
   ...common,
   byCameraDirection: z.array(z.strictObject({ cameraId: z.string(), direction: z.string(), n: z.number() })),
   byClass: z.array(z.strictObject({ cls: z.string(), n: z.number() })),
+  /** Per class, 24 numbers: its count per local hour of day. */
+  byClassHour: z.array(z.strictObject({ cls: z.string(), byHour: z.array(z.number()) })),
 });
 export type FlowStats = z.infer<typeof flowStats>;
 
@@ -40,3 +43,20 @@ export const congestionStats = z.strictObject({
   byLevel: z.array(z.strictObject({ level: z.number(), n: z.number() })),
 });
 export type CongestionStats = z.infer<typeof congestionStats>;
+
+/** Alerts raised and acknowledged in a period, and the time from raise to acknowledgement. */
+export const alertStats = z.strictObject({
+  total: z.number(),
+  acknowledged: z.number(),
+  byKind: z.array(z.strictObject({ kind: z.string(), n: z.number(), acknowledged: z.number() })),
+  responseMs: z.strictObject({ p50: z.number(), p90: z.number(), max: z.number(), mean: z.number() }).nullable(),
+});
+export type AlertStats = z.infer<typeof alertStats>;
+
+/** Each camera's share of the period with a picture (from its signal-loss and signal-restored alerts). */
+export const uptimeStats = z.strictObject({
+  fromMs: z.number(),
+  toMs: z.number(),
+  byCamera: z.array(z.strictObject({ cameraId: z.string(), uptime: z.number(), downMs: z.number(), outages: z.number() })),
+});
+export type UptimeStats = z.infer<typeof uptimeStats>;

@@ -8,7 +8,7 @@ import type {
   SightingFilter, PlateSearchQuery, PlateSearchResult, CountIncrement, CountFilter, EventRecord, EventFilter,
   ViolationRecord, NewViolation, ViolationDetail, ViolationFilter, ReviewDecision, AlertRecord, NewAlert, AlertFilter,
   WatchListRecord, WatchEntryRecord, EvidenceRecord, AuditEntry, AuditRecord, AuditFilter, AuditVerification, AuditChainPoint, SignedAuditCheckpoint,
-  StatsFilter, ViolationStats, FlowStats, CongestionStats,
+  StatsFilter, ViolationStats, FlowStats, CongestionStats, AlertStats, UptimeStats, ReportScheduleRecord, ReportFileRecord,
 } from './types.js';
 import type { IngestBatch, IngestBatchResult } from './ingest-batch.js';
 
@@ -144,6 +144,28 @@ export interface Store {
   flowStats(filter?: StatsFilter): Promise<FlowStats>;
   /** Dashboards: `congestion` alerts in a time range by camera, level, local hour, and over time. */
   congestionStats(filter?: StatsFilter): Promise<CongestionStats>;
+  /** Alerts raised and acknowledged in the period, and the time to acknowledge. */
+  alertStats(filter?: StatsFilter): Promise<AlertStats>;
+  /**
+   * Uptime of the filter's cameras (all cameras without `cameraIds`) over [fromMs, min(toMs, now)): down from a
+   * `signal_loss` alert until the next `signal_restored` (or the period's end). `fromMs` is required.
+   */
+  uptimeStats(filter: StatsFilter & { readonly fromMs: number }, nowMs?: number): Promise<UptimeStats>;
+
+  createReportSchedule(s: ReportScheduleRecord): Promise<void>;
+  listReportSchedules(): Promise<ReportScheduleRecord[]>;
+  deleteReportSchedule(id: string): Promise<boolean>;
+  /**
+   * Moves a schedule's next run from `dueAtMs` to `nextRunAtMs` and records `ranAtMs`, only if it still reads
+   * `dueAtMs`: of several service replicas, exactly one wins the run.
+   */
+  claimReportRun(id: string, dueAtMs: number, nextRunAtMs: number, ranAtMs: number): Promise<boolean>;
+  insertReportFile(f: ReportFileRecord, content: Uint8Array): Promise<void>;
+  /** Newest first. */
+  listReportFiles(limit: number): Promise<ReportFileRecord[]>;
+  getReportFile(id: string): Promise<{ file: ReportFileRecord; content: Uint8Array } | null>;
+  /** Deletes files made before `beforeMs`; how many. */
+  pruneReportFiles(beforeMs: number): Promise<number>;
 
   close(): Promise<void>;
 }

@@ -383,6 +383,8 @@ export interface ViolationStats {
   /** Most first, then by camera id. */
   readonly byCamera: ReadonlyArray<{ cameraId: string; n: number }>;
   readonly byStatus: ReadonlyArray<{ status: ViolationStatus; n: number }>;
+  /** Kind × status, most first. */
+  readonly byKindStatus: ReadonlyArray<{ kind: string; status: ViolationStatus; n: number }>;
   readonly series: readonly SeriesPoint[];
 }
 
@@ -392,8 +394,29 @@ export interface FlowStats {
   readonly byCameraDirection: ReadonlyArray<{ cameraId: string; direction: string; n: number }>;
   /** Most first, then by class. */
   readonly byClass: ReadonlyArray<{ cls: string; n: number }>;
+  /** Per class (most first), 24 numbers: its count per local hour of day. */
+  readonly byClassHour: ReadonlyArray<{ cls: string; byHour: readonly number[] }>;
   readonly byHour: readonly number[];
   readonly series: readonly SeriesPoint[];
+}
+
+/** Alerts raised and handled (acknowledged) in a period, and how long the handling took. */
+export interface AlertStats {
+  readonly total: number;
+  readonly acknowledged: number;
+  /** Most first, then by kind. */
+  readonly byKind: ReadonlyArray<{ kind: string; n: number; acknowledged: number }>;
+  /** Raise → acknowledgement of the acknowledged alerts, ms (null when none was acknowledged). */
+  readonly responseMs: { readonly p50: number; readonly p90: number; readonly max: number; readonly mean: number } | null;
+}
+
+/** Each camera's picture over a period, from its signal-loss and signal-restored alerts. */
+export interface UptimeStats {
+  /** The period measured: [fromMs, toMs), `toMs` no later than now. */
+  readonly fromMs: number;
+  readonly toMs: number;
+  /** By camera id; `uptime` 0–1; `outages`: signal losses that began in the period or were under way at its start. */
+  readonly byCamera: ReadonlyArray<{ cameraId: string; uptime: number; downMs: number; outages: number }>;
 }
 
 export interface CongestionStats {
@@ -405,4 +428,32 @@ export interface CongestionStats {
   readonly byLevel: ReadonlyArray<{ level: number; n: number }>;
   readonly byHour: readonly number[];
   readonly series: readonly SeriesPoint[];
+}
+
+/** A report schedule as stored (`area` and `formats` as the contract describes them). */
+export interface ReportScheduleRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly period: 'daily' | 'weekly';
+  readonly area: { readonly district: string | null; readonly siteId: string | null; readonly cameraIds: readonly string[] | null };
+  readonly formats: ReadonlyArray<'pdf' | 'xlsx'>;
+  readonly lang: 'vi' | 'en';
+  readonly createdBy: string;
+  readonly createdAtMs: number;
+  readonly nextRunAtMs: number;
+  readonly lastRunAtMs: number | null;
+}
+
+/** A report file kept for download; `content` only from `getReportFile`. */
+export interface ReportFileRecord {
+  readonly id: string;
+  readonly scheduleId: string | null;
+  readonly name: string;
+  readonly format: 'pdf' | 'xlsx';
+  readonly fromMs: number;
+  readonly toMs: number;
+  readonly bytes: number;
+  readonly sha256: string;
+  readonly createdAtMs: number;
+  readonly createdBy: string;
 }

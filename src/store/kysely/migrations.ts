@@ -5,10 +5,10 @@ import type { Database } from './schema.js';
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
-interface Types { big: string; real: string; key: string; serial: string }
+interface Types { big: string; real: string; key: string; serial: string; bytes: string }
 const TYPES: Record<SqlDialect, Types> = {
-  sqlite: { big: 'integer', real: 'real', key: 'text', serial: 'integer' },
-  postgres: { big: 'bigint', real: 'double precision', key: 'text collate "C"', serial: 'bigint' },
+  sqlite: { big: 'integer', real: 'real', key: 'text', serial: 'integer', bytes: 'blob' },
+  postgres: { big: 'bigint', real: 'double precision', key: 'text collate "C"', serial: 'bigint', bytes: 'bytea' },
 };
 
 interface Migration { version: number; name: string; up: (t: Types) => string[] }
@@ -104,6 +104,19 @@ const MIGRATIONS: readonly Migration[] = [
     up: (t) => [
       `create table audit_checkpoints (seq ${t.big} not null, key_id text not null, head_hash text not null, at_ms ${t.big} not null,
          count ${t.big} not null, signature text not null, primary key (seq, key_id))`,
+    ],
+  },
+  {
+    version: 5,
+    name: "leaders' reports: schedules and the files kept for download",
+    up: (t) => [
+      `create table report_schedules (id ${t.key} primary key, name text not null, period text not null, area text not null,
+         formats text not null, lang text not null, created_by text not null, created_at_ms ${t.big} not null,
+         next_run_at_ms ${t.big} not null, last_run_at_ms ${t.big})`,
+      `create table report_files (id ${t.key} primary key, schedule_id text, name text not null, format text not null,
+         from_ms ${t.big} not null, to_ms ${t.big} not null, bytes ${t.big} not null, sha256 text not null,
+         created_at_ms ${t.big} not null, created_by text not null, content ${t.bytes} not null)`,
+      `create index report_files_created on report_files (created_at_ms)`,
     ],
   },
 ];

@@ -56,6 +56,15 @@ export interface AuditTable {
   seq: number; at_ms: number; actor: string; action: string; target: string | null; details: string; prev_hash: string; hash: string;
 }
 
+export interface ReportScheduleTable {
+  id: string; name: string; period: string; area: string; formats: string; lang: string; created_by: string; created_at_ms: number;
+  next_run_at_ms: number; last_run_at_ms: number | null;
+}
+export interface ReportFileTable {
+  id: string; schedule_id: string | null; name: string; format: string; from_ms: number; to_ms: number; bytes: number; sha256: string;
+  created_at_ms: number; created_by: string; content: Uint8Array;
+}
+
 export interface AuditCheckpointTable {
   seq: number; key_id: string; head_hash: string; at_ms: number; count: number; signature: string;
 }
@@ -83,4 +92,6 @@ export interface Database {
   evidence: EvidenceTable;
   audit_log: AuditTable;
   audit_checkpoints: AuditCheckpointTable;
+  report_schedules: ReportScheduleTable;
+  report_files: ReportFileTable;
 }

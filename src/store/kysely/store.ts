@@ -14,6 +14,7 @@ import type { Database } from './schema.js';
 import * as sig from './sightings.js';
 import { searchPlates } from './plate-search.js';
 import * as stats from './stats.js';
+import * as reports from './reports.js';
 
 export class KyselyStore implements S.Store {
   private readonly ctx: StoreContext;
@@ -123,6 +124,17 @@ export class KyselyStore implements S.Store {
   violationStats = (f?: S.StatsFilter) => stats.violationStats(this.ctx, f);
   flowStats = (f?: S.StatsFilter) => stats.flowStats(this.ctx, f);
   congestionStats = (f?: S.StatsFilter) => stats.congestionStats(this.ctx, f);
+  alertStats = (f?: S.StatsFilter) => stats.alertStats(this.ctx, f);
+  uptimeStats = (f: S.StatsFilter & { readonly fromMs: number }, nowMs?: number) => stats.uptimeStats(this.ctx, f, nowMs);
+
+  createReportSchedule = (s: S.ReportScheduleRecord) => reports.createReportSchedule(this.ctx, s);
+  listReportSchedules = () => reports.listReportSchedules(this.ctx);
+  deleteReportSchedule = (id: string) => reports.deleteReportSchedule(this.ctx, id);
+  claimReportRun = (id: string, dueAtMs: number, nextRunAtMs: number, ranAtMs: number) => reports.claimReportRun(this.ctx, id, dueAtMs, nextRunAtMs, ranAtMs);
+  insertReportFile = (f: S.ReportFileRecord, content: Uint8Array) => reports.insertReportFile(this.ctx, f, content);
+  listReportFiles = (limit: number) => reports.listReportFiles(this.ctx, limit);
+  getReportFile = (id: string) => reports.getReportFile(this.ctx, id);
+  pruneReportFiles = (beforeMs: number) => reports.pruneReportFiles(this.ctx, beforeMs);
 
   async close(): Promise<void> {
     await this.onClose();
