@@ -38,6 +38,10 @@ export const ENDPOINT_MATRIX: ReadonlyArray<readonly [method: string, path: stri
   // watchlist
   ['GET', '/api/watchlists', 200, 'AS-I--P'],
   ['POST', '/api/watchlists', 400, 'AS-I---'],
+  // reports: aggregates for leaders (no plates), made and scheduled by admins and supervisors
+  ['GET', '/api/reports/data?from=0&to=86400000', 200, 'AS-----'],
+  ['GET', '/api/reports/files', 200, 'AS-----'],
+  ['POST', '/api/reports/schedules', 400, 'AS-----'],
   // accounts, audit, ingest
   ['GET', '/api/roles', 200, 'AS-----'],
   ['GET', '/api/users', 200, 'AS-----'],

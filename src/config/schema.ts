@@ -169,6 +169,13 @@ export const recordingsSchema = z
   })
   .describe('Retention of the recordings (service-wide)');
 
+export const reportsSchema = z
+  .strictObject({
+    keepDays: z.number().int().min(1).max(3650).default(90).describe('Keep scheduled reports this many days, then delete them'),
+    checkEveryMin: z.number().positive().max(60).default(1).describe('How often due report schedules are looked for, minutes'),
+  })
+  .describe("Leaders' reports: how long scheduled reports are kept");
+
 export const cameraSchema = z
   .strictObject({
     id: id.describe('Camera id, unique in the file'),
@@ -298,6 +305,7 @@ export const configSchema = z
     map: mapSchema.optional(),
     server: serverSchema.prefault({}).describe('The service: trusted reverse proxies, secure cookies, the networks of cameras set through the API'),
     ingest: ingestLimitsSchema.prefault({}).describe('Bounds of the partner ingest API: clock skew, age'),
+    reports: reportsSchema.prefault({}).describe("Leaders' reports: retention of scheduled reports"),
   })
   .superRefine((cfg, ctx) => {
     const siteIds = new Set<string>();

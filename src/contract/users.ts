@@ -15,6 +15,7 @@ export const PERMISSIONS = [
   'users.read', 'users.write', 'apikeys.write',
   'audit.read',
   'ingest.write',
+  'reports.read', 'reports.write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

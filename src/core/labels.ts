@@ -86,6 +86,17 @@ export const SEVERITY_LABELS: { readonly [K in Severity]: ViEn } = {
   critical: { vi: 'Khẩn cấp', en: 'Critical' },
 };
 
+/** Object classes the detector reports (counts by class, attribute search). */
+export const CLASS_LABELS: Readonly<Record<string, ViEn>> = {
+  car: { vi: 'Ô tô', en: 'Car' },
+  motorcycle: { vi: 'Xe máy', en: 'Motorbike' },
+  bus: { vi: 'Xe buýt', en: 'Bus' },
+  truck: { vi: 'Xe tải', en: 'Truck' },
+  bicycle: { vi: 'Xe đạp', en: 'Bicycle' },
+  person: { vi: 'Người đi bộ', en: 'Pedestrian' },
+  traffic_light: { vi: 'Đèn tín hiệu', en: 'Traffic light' },
+};
+
 /**
  * Every kind the API can name in a `kind` field, with its short name: violations, alerts, events, cameras and
  * severities (rule kinds apart: `red_light` names a rule and a violation alike). A key in two tables has one name.

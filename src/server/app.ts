@@ -47,7 +47,9 @@ import { mapOrigins, mapRoutes } from './routes/map.js';
 import { plateRoutes } from './routes/plates.js';
 import { sightingRoutes } from './routes/sightings.js';
 import { siteRoutes } from './routes/sites.js';
-import { statsRoutes } from './routes/stats.js';
+import { siteTimeZone, statsRoutes } from './routes/stats.js';
+import { reportRoutes } from './routes/reports.js';
+import { ReportScheduler } from './reports/schedule.js';
 import { watchRoutes } from './routes/watch.js';
 
 export interface ServerOptions {
@@ -200,7 +202,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
     req.principal = req.url === '/api/auth/login' ? null : await auth.identify(req);
   });
   const sources = new CameraSourcePolicy(opts.config ? { networks: opts.config.server.cameraNetworks } : {});
-  for (const routes of [authRoutes, siteRoutes(sources), eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, ingestRoutes({ cropsDir, limits: opts.ingestLimits ?? ingestLimitsSchema.parse({}) }), sightingRoutes(cropsDir)]) routes(ctx);
+  for (const routes of [authRoutes, siteRoutes(sources), eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, reportRoutes, ingestRoutes({ cropsDir, limits: opts.ingestLimits ?? ingestLimitsSchema.parse({}) }), sightingRoutes(cropsDir)]) routes(ctx);
   footageRoutes(ctx, opts.footage, sources);
 
   const webRoot = resolve(opts.webRoot ?? join(packageRoot(), 'web/dist'));
@@ -245,6 +247,9 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   const retention = recordingsDir ? retentionFromConfig(opts.config?.recordings, recordingsDir, ingest, app.log, cropsDir) : undefined;
   retention?.start();
   sealer?.start();
+  const reportsCfg = opts.config?.reports;
+  const reports = new ReportScheduler({ store, timeZone: () => siteTimeZone(store), log: app.log, keepDays: reportsCfg?.keepDays, everyMs: (reportsCfg?.checkEveryMin ?? 1) * 60_000 });
+  reports.start();
 
   let closed = false;
   return {
@@ -267,6 +272,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
       await (scaled ? consumer.stop() : consumer.drain()).catch((e: unknown) => app.log.error({ err: (e as Error).message }, 'bus consumer did not catch up before shutdown'));
       await local.dispose();
       await retention?.stop();
+      await reports.stop();
       await app.close();
       await ingest.close();
       // No audit row comes after this: the head is signed, so a cut tail shows from the first verify.

@@ -23,7 +23,7 @@ const statsQuery = z.strictObject({
 type StatsQuery = z.output<typeof statsQuery>;
 
 /** The sites' time zone when they all share one, else the default (Vietnam). */
-async function siteTimeZone(store: Store): Promise<string> {
+export async function siteTimeZone(store: Store): Promise<string> {
   const zones = new Set((await store.listSites()).map((s) => s.timeZone));
   const [only] = zones;
   return zones.size === 1 && only !== undefined ? only : DEFAULT_TIME_ZONE;
