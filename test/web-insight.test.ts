@@ -165,4 +165,30 @@ describe.skipIf(skipReason !== '')(`dashboards and the camera editor${skipReason
       expect(await page.getByRole('combobox', { name: 'Đọc biển số' }).inputValue()).toBe('tracks');
     });
   });
+
+  describe('reports', () => {
+    it("shows the last 7 days' report, schedules a daily one, and links the PDF and Excel exports", async () => {
+      const page = ui.page;
+      await page.goto(`${ui.url}/#/reports`);
+      await page.getByRole('button', { name: 'Xem báo cáo' }).click();
+      const view = page.getByTestId('report-view');
+      await view.waitFor();
+      // The dashboards' rows: 4 violations today and 2 three days ago (the one 40 days ago is outside).
+      expect(await view.locator('.kpi strong').first().textContent()).toBe('6');
+      expect(await page.locator('[data-testid=report-kinds] tr[data-key="red_light"] td').textContent()).toBe('3');
+      expect(await page.getByTestId('report-pdf').getAttribute('href')).toMatch(/^\/api\/reports\/export\?from=\d+&to=\d+&lang=vi&format=pdf$/);
+      const pdf = await page.evaluate(async (href) => {
+        const r = await fetch(href as string);
+        return { status: r.status, type: r.headers.get('content-type'), head: new TextDecoder().decode((await r.arrayBuffer()).slice(0, 5)) };
+      }, await page.getByTestId('report-pdf').getAttribute('href'));
+      expect(pdf).toEqual({ status: 200, type: 'application/pdf', head: '%PDF-' });
+      await page.getByLabel('Tên').fill('Báo cáo ngày toàn tỉnh');
+      await page.getByRole('button', { name: 'Thêm lịch' }).click();
+      await expect.poll(() => page.getByTestId('report-schedules').textContent()).toContain('Báo cáo ngày toàn tỉnh');
+      await ui.shot('22-reports');
+      await page.getByRole('button', { name: 'English' }).click();
+      await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Reports');
+      await page.getByRole('button', { name: 'Tiếng Việt' }).click();
+    });
+  });
 });
