@@ -3,7 +3,7 @@
  * (one table each, keyed by the full list of kinds). No zod here, so a page that needs only names stays small.
  */
 export {
-  ALERT_LABELS, CAMERA_KIND_LABELS, EVENT_LABELS, KIND_LABELS, RULE_LABELS, SEVERITY_LABELS, VIOLATION_LABELS,
+  ALERT_LABELS, CAMERA_KIND_LABELS, CLASS_LABELS, EVENT_LABELS, KIND_LABELS, RULE_LABELS, SEVERITY_LABELS, VIOLATION_LABELS,
   type ViEn, type ViolationLabel,
 } from '../core/labels.js';
 export { CAMERA_KINDS, RULE_KINDS, type CameraKind, type RuleKindName as RuleKind } from '../core/kinds.js';

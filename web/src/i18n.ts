@@ -1,5 +1,5 @@
 /** Vietnamese first, English one click away. */
-import { KIND_LABELS, RULE_LABELS } from '@contract/labels';
+import { CLASS_LABELS, KIND_LABELS, RULE_LABELS } from '@contract/labels';
 import { createContext, useContext } from 'react';
 
 export type Lang = 'vi' | 'en';
@@ -42,6 +42,7 @@ const DICTS: Record<Lang, Record<Key, string>> = { vi, en };
  * through the contract, which cover every kind by type. A kind the service sends that has no name shows as it is.
  */
 const kindName = (lang: Lang, k: string): string => KIND_LABELS[k]?.[lang] ?? k;
+const className = (lang: Lang, k: string): string => CLASS_LABELS[k]?.[lang] ?? (lang === 'vi' ? 'Khác' : 'Other');
 const ruleName = (lang: Lang, k: string): string => (RULE_LABELS as Readonly<Record<string, { vi: string; en: string }>>)[k]?.[lang] ?? k;
 
 export interface I18n {
@@ -49,6 +50,8 @@ export interface I18n {
   kind(k: string): string;
   /** A rule kind of a camera's set-up in words (src/core/labels.ts); unknown kinds as they are. */
   rule(k: string): string;
+  /** An object class (car, motorcycle, …) in words (src/core/labels.ts); an unknown class is "other". */
+  cls(k: string): string;
   lang: Lang;
   t(key: Key): string;
   setLang(l: Lang): void;
@@ -58,7 +61,7 @@ export interface I18n {
 export function makeI18n(lang: Lang, setLang: (l: Lang) => void): I18n {
   const locale = lang === 'vi' ? 'vi-VN' : 'en-GB';
   const fmt = new Intl.DateTimeFormat(locale, { dateStyle: 'short', timeStyle: 'medium', timeZone: 'Asia/Ho_Chi_Minh' });
-  return { lang, setLang, t: (k) => DICTS[lang][k], kind: (k) => kindName(lang, k), rule: (k) => ruleName(lang, k), fmtTime: (ms) => fmt.format(new Date(ms)) };
+  return { lang, setLang, t: (k) => DICTS[lang][k], kind: (k) => kindName(lang, k), rule: (k) => ruleName(lang, k), cls: (k) => className(lang, k), fmtTime: (ms) => fmt.format(new Date(ms)) };
 }
 
 export const I18nContext = createContext<I18n>(makeI18n('vi', () => undefined));

@@ -11,7 +11,7 @@ import { BarChart, ColumnChart, type ChartWords, type Datum } from './dashboard/
 import { bucketStarts, RANGES, rangeOf, SITE_TIME_ZONE, type RangeId } from './dashboard/range';
 import type { CongestionStats, FlowStats, SeriesPoint, ViolationStats } from '@contract';
 import type { Stats } from './dashboard/types';
-import { WORDS, type Word } from './dashboard/words';
+import { WORDS } from './dashboard/words';
 import './dashboard/dashboard.css';
 
 const LEVEL_COLORS = ['#64748b', '#facc15', '#f97316', '#ef4444'];
@@ -26,7 +26,7 @@ function seriesData(points: readonly SeriesPoint[], from: number, to: number, st
 
 export function DashboardPage({ me }: PageProps) {
   const w = useDict(WORDS);
-  const { lang, kind } = useI18n();
+  const { lang, kind, cls } = useI18n();
   const [range, setRange] = useState<RangeId>('today');
   const [stats, setStats] = useState<Stats | null>(null);
   const [cameras, setCameras] = useState<Map<string, Camera>>(new Map());
@@ -111,7 +111,7 @@ export function DashboardPage({ me }: PageProps) {
             <ColumnChart {...common} testId="flow-over-time" title={w('flowOverTime')} categoryLabel={timeLabel} valueLabel={w('vehicles')} every={every}
               data={seriesData(stats.flow.series, span.from, span.to, span.step, lang, tz)} />
             <BarChart {...common} testId="flow-by-class" title={w('flowByClass')} categoryLabel={w('vehicleClass')} valueLabel={w('vehicles')}
-              data={stats.flow.byClass.map((c) => ({ key: c.cls, label: c.cls in WORDS.vi ? w(c.cls as Word) : c.cls, value: c.n }))} color="#22c55e" />
+              data={stats.flow.byClass.map((c) => ({ key: c.cls, label: cls(c.cls), value: c.n }))} color="#22c55e" />
           </div>
           <h2>{w('congestion')}</h2>
           {stats.congestion ? (

@@ -20,7 +20,7 @@ const dayStart = (d: string): number => Date.parse(`${d}T00:00:00+07:00`);
 
 export function ReportsPage({ me }: PageProps) {
   const w = useDict(WORDS);
-  const { lang, kind } = useI18n();
+  const { lang, kind, cls } = useI18n();
   const [from, setFrom] = useState(() => dateInput(Date.now() - 7 * DAY));
   const [to, setTo] = useState(() => dateInput(Date.now()));
   const [district, setDistrict] = useState('');
@@ -93,7 +93,7 @@ export function ReportsPage({ me }: PageProps) {
             <BarChart title={w('byKind')} testId="report-kinds" words={words} lang={lang} categoryLabel={w('kind')} valueLabel={w('cases')}
               data={data.violations.byKind.map((k) => ({ key: k.kind, label: kind(k.kind), value: k.n }))} />
             <BarChart title={w('byClass')} testId="report-classes" words={words} lang={lang} categoryLabel={w('cls')} valueLabel={w('vehicles')}
-              data={data.flow.byClass.map((c) => ({ key: c.cls, label: (WORDS[lang] as Record<string, string>)[c.cls] ?? c.cls, value: c.n }))} />
+              data={data.flow.byClass.map((c) => ({ key: c.cls, label: cls(c.cls), value: c.n }))} />
           </div>
           <table className="data">
             <caption>{w('byKind')}</caption>

@@ -3,7 +3,7 @@ import type { CountRow } from '@contract';
 import { useEffect, useState } from 'react';
 import { get } from '../../api';
 import { defineDict, useDict, useI18n } from '../../i18n';
-import { CLASS_WORDS, CLASSES, classOf, type ClassKey } from './classes';
+import { CLASSES, classOf, type ClassKey } from './classes';
 import { clock } from './media';
 
 export type { CountRow };
@@ -38,8 +38,7 @@ export function bucketCounts(rows: readonly CountRow[], nowMs: number): Array<{ 
 
 export function CountsChart({ cameraId }: { cameraId: string }) {
   const w = useDict(WORDS);
-  const cw = useDict(CLASS_WORDS);
-  const { lang } = useI18n();
+  const { lang, cls: cw } = useI18n();
   const [rows, setRows] = useState<CountRow[] | null>(null);
   const [failed, setFailed] = useState(false);
   const [nowMs, setNowMs] = useState(() => Date.now());

@@ -9,7 +9,7 @@ import { useEffect, useState } from 'react';
 import { get, type EventRow } from '../../api';
 import { fromRow, type EventItem } from '../../events';
 import { defineDict, useDict, useI18n } from '../../i18n';
-import { CLASS_WORDS, classOf } from './classes';
+import { classOf } from './classes';
 
 const WORDS = defineDict({
   vi: { title: 'Sự kiện gần đây', none: 'Chưa có sự kiện nào của camera này', failed: 'Không tải được sự kiện', evidence: 'Có gói chứng cứ', in: 'chiều vào', out: 'chiều ra', review: 'Xem vi phạm' },
@@ -73,8 +73,7 @@ const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? 
 
 export function EventList({ cameraId, live, mayReadViolations }: { cameraId: string; live: EventItem[]; mayReadViolations: boolean }) {
   const w = useDict(WORDS);
-  const cw = useDict(CLASS_WORDS);
-  const { fmtTime, kind } = useI18n();
+  const { fmtTime, kind, cls: cw } = useI18n();
   const [stored, setStored] = useState<EventItem[] | null>(null);
   const [failed, setFailed] = useState(false);
   const fw = useDict(FILTER_WORDS);

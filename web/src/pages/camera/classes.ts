@@ -1,12 +1,5 @@
-/** Road-user classes in words and chart colours (the classes of src/core/classes.ts; anything else is "other"). */
-import { defineDict } from '../../i18n';
-
+/** Road-user classes and their chart colours (the classes of src/core/classes.ts; anything else is "other"). Their names: `useI18n().cls`. */
 export type ClassKey = 'car' | 'motorcycle' | 'bus' | 'truck' | 'bicycle' | 'person' | 'other';
-
-export const CLASS_WORDS = defineDict<ClassKey>({
-  vi: { car: 'Ô tô', motorcycle: 'Xe máy', bus: 'Xe buýt', truck: 'Xe tải', bicycle: 'Xe đạp', person: 'Người đi bộ', other: 'Khác' },
-  en: { car: 'Car', motorcycle: 'Motorbike', bus: 'Bus', truck: 'Truck', bicycle: 'Bicycle', person: 'Pedestrian', other: 'Other' },
-});
 
 /** Stacking order of the counts chart, with colours. */
 export const CLASSES: ReadonlyArray<{ key: ClassKey; colour: string }> = [

@@ -12,7 +12,6 @@ export const WORDS = defineDict({
     kind: 'Loại vi phạm', hourOfDay: 'Giờ trong ngày', camera: 'Camera', cameraDirection: 'Camera · chiều', vehicleClass: 'Loại phương tiện',
     hour: 'Giờ', day: 'Ngày', cases: 'Số vụ', vehicles: 'Lượt xe', alerts: 'Số cảnh báo', table: 'Bảng số liệu', empty: 'Không có số liệu trong khoảng này',
     highest: 'Cao nhất', maxLevel: 'mức cao nhất', pos: 'chiều +', neg: 'chiều −', noAccess: 'Vai trò của bạn không xem được mục này.',
-    car: 'Ô tô', motorcycle: 'Xe máy', bus: 'Xe buýt', truck: 'Xe tải', bicycle: 'Xe đạp', person: 'Người đi bộ',
   },
   en: {
     title: 'Dashboards', range: 'Time range', today: 'Today', '7d': '7 days', '30d': '30 days', updated: 'Updated at', loading: 'Loading…',
@@ -24,7 +23,6 @@ export const WORDS = defineDict({
     kind: 'Kind', hourOfDay: 'Hour of day', camera: 'Camera', cameraDirection: 'Camera · direction', vehicleClass: 'Vehicle class',
     hour: 'Hour', day: 'Day', cases: 'Cases', vehicles: 'Vehicles', alerts: 'Alerts', table: 'Data table', empty: 'No data in this range',
     highest: 'Highest', maxLevel: 'highest level', pos: 'direction +', neg: 'direction −', noAccess: 'Your role may not see this section.',
-    car: 'Car', motorcycle: 'Motorbike', bus: 'Bus', truck: 'Truck', bicycle: 'Bicycle', person: 'Pedestrian',
   },
 });
 export type Word = keyof typeof WORDS.vi;

@@ -1,6 +1,6 @@
 /** The side panel of the editor: each line, zone, lane and calibration point with its fields and problems. */
 import type { ReactNode } from 'react';
-import { useDict } from '../../i18n';
+import { useDict, useI18n } from '../../i18n';
 import { Problems } from './Problems';
 import { VEHICLE_CLASSES, type Geometry, type Handle, type Problem, type Pt } from './model';
 import { WORDS } from './words';
@@ -18,6 +18,7 @@ const optionalName = (v: string): { name: string | undefined } => ({ name: v.tri
 
 export function ShapeList({ g, onChange, selected, onPick, problems }: Props) {
   const w = useDict(WORDS);
+  const { cls } = useI18n();
   const isSel = (h: Handle) => selected?.kind === h.kind && selected.index === h.index && selected.point === h.point;
   const pointButtons = (kind: Handle['kind'], index: number, pts: readonly Pt[], names?: string[]) => (
     <div className="pts">
@@ -91,7 +92,7 @@ export function ShapeList({ g, onChange, selected, onPick, problems }: Props) {
                 <label key={c}>
                   <input type="checkbox" checked={l.classes.includes(c)}
                     onChange={(e) => setList('lanes', i, { classes: e.target.checked ? [...l.classes, c] : l.classes.filter((x) => x !== c) })} />
-                  {w(c)}
+                  {cls(c)}
                 </label>
               ))}
             </fieldset>

@@ -13,7 +13,6 @@ export const WORDS = defineDict({
     schedules: 'Báo cáo định kỳ', name: 'Tên', period: 'Chu kỳ', daily: 'Hằng ngày', weekly: 'Hằng tuần', formats: 'Định dạng',
     add: 'Thêm lịch', remove: 'Xóa', next: 'Lần lập tới', kept: 'Báo cáo đã lập', download: 'Tải về', none: 'Chưa có',
     table: 'Bảng số liệu', empty: 'Không có số liệu trong kỳ', highest: 'Cao nhất',
-    car: 'Ô tô', motorcycle: 'Xe máy', bus: 'Xe buýt', truck: 'Xe tải', bicycle: 'Xe đạp', person: 'Người đi bộ',
   },
   en: {
     title: 'Reports', intro: 'Summary reports for leaders: violations, traffic, alerts and camera uptime.',
@@ -26,7 +25,6 @@ export const WORDS = defineDict({
     schedules: 'Scheduled reports', name: 'Name', period: 'Every', daily: 'Day', weekly: 'Week', formats: 'Formats',
     add: 'Add schedule', remove: 'Remove', next: 'Next report', kept: 'Reports made', download: 'Download', none: 'None yet',
     table: 'Data table', empty: 'No data in the period', highest: 'Highest',
-    car: 'Car', motorcycle: 'Motorbike', bus: 'Bus', truck: 'Truck', bicycle: 'Bicycle', person: 'Pedestrian',
   },
 });
 export type Word = keyof typeof WORDS.vi;
