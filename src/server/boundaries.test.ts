@@ -38,22 +38,28 @@ describe('the boundaries of the offline base map', () => {
       features: [
         { type: 'Feature', properties: { Ten_Tinh: 'Đà Nẵng', Ten_Huyen: 'Hai Chau' }, geometry: { type: 'Polygon', coordinates: [[[108.2, 16.0], [108.25, 16.0], [108.25, 16.08], [108.2, 16.08], [108.2, 16.0]]] } },
         { type: 'Feature', properties: { shapeName: 'Điểm' }, geometry: { type: 'Point', coordinates: [108, 16] } },
+        { type: 'Feature', properties: { Ten_Tinh: 'Đà Nẵng', Ten_Huyen: 'Hai Chau' }, geometry: { type: 'Polygon', coordinates: [[[108.3, 16.0], [108.31, 16.0], [108.31, 16.01], [108.3, 16.0]]] } },
       ],
     }, 'test');
     expect(layer.features.map((f) => f.properties)).toEqual([{ name: 'Hai Chau', province: 'Đà Nẵng', label: [108.225, expect.closeTo(16.04, 5)] }]);
-    expect(layer.boxes).toEqual([[108.2, 16.0, 108.25, 16.08]]);
+    expect(layer.boxes).toEqual([[108.2, 16.0, 108.31, 16.08]]); // the two pieces of Hai Chau, one area
+    expect(layer.features[0]!.geometry.type).toBe('MultiPolygon');
     expect(() => boundaryLayer({ type: 'Feature' }, 'x.geojson')).toThrow(/x.geojson: not a GeoJSON FeatureCollection/);
   });
 
-  it.skipIf(!existsSync(MAPS))('reads the 64 provinces and 1 561 districts of the shared assets, each label inside its area, districts by box', async () => {
+  it.skipIf(!existsSync(MAPS))('reads the 64 provinces and 702 districts (1 561 pieces) of the shared assets, each labelled once inside its area, districts by box', async () => {
     const b = boundariesOf(boundariesSchema.parse({ dir: MAPS }));
     const provinces = await b.provinces();
     expect(provinces.features.length).toBe(64);
     expect(provinces.features.map((f) => f.properties.name)).toContain('Quảng Nam');
     const districts = (await b.districts())!;
-    expect(districts.features.length).toBe(1561);
+    expect(districts.features.length).toBe(702);
+    expect(districts.features.reduce((n, f) => n + polygonsOf(f).length, 0)).toBe(1561);
+    // Hội An's islands (Cù Lao Chàm) are pieces of Hội An, one name on the map.
+    expect(districts.features.filter((f) => f.properties.province === 'Quảng Nam' && f.properties.name === 'Hoi An').length).toBe(1);
     let outside = 0;
     for (const f of [...provinces.features, ...districts.features]) if (!polygonsOf(f).some((p) => inside(f.properties.label, p))) outside++;
+    expect(new Set(districts.features.map((f) => `${f.properties.province}/${f.properties.name}`)).size).toBe(702);
     expect(outside).toBe(0);
     // Around Đà Nẵng's centre (Hải Châu): Đà Nẵng's own districts are in, Hà Nội's are not.
     const near = featuresIn(districts, [108.15, 16.0, 108.3, 16.1], 400);

@@ -92,27 +92,39 @@ function roundPolygon(p: unknown): PolygonCoords {
   });
 }
 
-/** Reduces a parsed GeoJSON FeatureCollection of (multi)polygons to a boundary layer; other geometries are skipped. */
+/**
+ * Reduces a parsed GeoJSON FeatureCollection of (multi)polygons to a boundary layer; other geometries are skipped. The
+ * pieces of one area (the same name in the same province: a district's islands, often separate features) become one
+ * feature, labelled once on its largest piece.
+ */
 export function boundaryLayer(json: unknown, what: string): BoundaryLayer {
   const fc = json as { type?: unknown; features?: unknown };
   if (fc?.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw new ArgusError('config_invalid', `${what}: not a GeoJSON FeatureCollection`);
-  const features: BoundaryFeature[] = [];
-  const boxes: Array<[number, number, number, number]> = [];
+  const areas = new Map<string, { name: string; province: string | null; polys: PolygonCoords[] }>();
+  let unnamed = 0;
   for (const f of fc.features as Array<{ properties?: Record<string, unknown> | null; geometry?: { type?: string; coordinates?: unknown } | null }>) {
     const g = f.geometry;
     if (!g || (g.type !== 'Polygon' && g.type !== 'MultiPolygon') || !Array.isArray(g.coordinates)) continue;
-    const polys = g.type === 'Polygon' ? [roundPolygon(g.coordinates)] : (g.coordinates as unknown[]).map(roundPolygon);
-    const kept = polys.filter((p) => p.length > 0 && p[0]!.length >= 4);
-    if (kept.length === 0) continue;
+    const polys = (g.type === 'Polygon' ? [roundPolygon(g.coordinates)] : (g.coordinates as unknown[]).map(roundPolygon)).filter((p) => p.length > 0 && p[0]!.length >= 4);
+    if (polys.length === 0) continue;
     const props = f.properties ?? {};
-    const largest = kept.reduce((a, b) => (Math.abs(ringArea(b[0]!)) > Math.abs(ringArea(a[0]!)) ? b : a));
     const name = firstString(props, NAME_KEYS) ?? '';
+    const province = firstString(props, PROVINCE_KEYS);
+    const key = name === '' ? `\u0000${unnamed++}` : `${province ?? ''}\u0000${name}`;
+    const area = areas.get(key);
+    if (area) area.polys.push(...polys);
+    else areas.set(key, { name, province, polys });
+  }
+  const features: BoundaryFeature[] = [];
+  const boxes: Array<[number, number, number, number]> = [];
+  for (const { name, province, polys } of areas.values()) {
+    const largest = polys.reduce((a, b) => (Math.abs(ringArea(b[0]!)) > Math.abs(ringArea(a[0]!)) ? b : a));
     const box: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-    for (const p of kept) for (const [x, y] of p[0]!) [box[0], box[1], box[2], box[3]] = [Math.min(box[0], x), Math.min(box[1], y), Math.max(box[2], x), Math.max(box[3], y)];
+    for (const p of polys) for (const [x, y] of p[0]!) [box[0], box[1], box[2], box[3]] = [Math.min(box[0], x), Math.min(box[1], y), Math.max(box[2], x), Math.max(box[3], y)];
     features.push({
       type: 'Feature',
-      properties: { name, province: firstString(props, PROVINCE_KEYS), label: labelPoint(largest) },
-      geometry: kept.length === 1 ? { type: 'Polygon', coordinates: kept[0]! } : { type: 'MultiPolygon', coordinates: kept },
+      properties: { name, province, label: labelPoint(largest) },
+      geometry: polys.length === 1 ? { type: 'Polygon', coordinates: polys[0]! } : { type: 'MultiPolygon', coordinates: polys },
     });
     boxes.push(box);
   }
