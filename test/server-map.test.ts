@@ -110,6 +110,15 @@ describe.skipIf(!existsSync(MAPS))('the offline boundaries (shared assets/maps)'
     expect(df.some((f) => f.properties.province === 'Quảng Nam')).toBe(true);
     expect(df.every((f) => ['Quảng Nam', 'Đà Nẵng', 'Quảng Ngãi', 'Kon Tum'].includes(f.properties.province ?? ''))).toBe(true);
 
+    // Gzipped for a browser (fetch here asks for it and unzips), plain JSON for a client that does not take gzip.
+    const raw = await fetch(`${t.url}/api/map/boundaries/provinces`, { headers: { cookie: c.cookie } });
+    expect(raw.headers.get('content-encoding')).toBe('gzip');
+    expect(Number(raw.headers.get('content-length'))).toBeLessThan(120_000);
+    expect(((await raw.json()) as { features: unknown[] }).features.length).toBe(64);
+    const plain = await fetch(`${t.url}/api/map/boundaries/provinces`, { headers: { cookie: c.cookie, 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(((await plain.json()) as { features: unknown[] }).features.length).toBe(64);
+
     expect((await c.get('/api/map/boundaries/districts?bbox=108.5,15.5,108.2,15.9')).status).toBe(400); // west > east
     expect((await c.get('/api/map/boundaries/districts?bbox=abc')).status).toBe(400);
     expect((await new TestClient(t.url).get('/api/map/boundaries/provinces')).status).toBe(401);

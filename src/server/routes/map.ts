@@ -6,6 +6,8 @@
  * service itself (CSP `connect-src 'self'`).
  */
 import { resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { content } from '../../contract/common.js';
 import { boundaryLayer, boundaryQuery, mapSettings as mapSettingsSchema, type MapSettings } from '../../contract/system.js';
 import type { MapConfig } from '../../config/map.js';
@@ -36,11 +38,30 @@ export function mapSettings(map: MapConfig | undefined): MapSettings {
 const MAX_DISTRICTS = 400;
 const collection = (features: readonly BoundaryFeature[]) => ({ type: 'FeatureCollection' as const, features: [...features] });
 
+/**
+ * A boundary layer as JSON, gzipped when the browser takes it (the provinces are 250 KB of coordinates, 80 KB gzipped;
+ * the service has no general compression). The layer is checked against the contract here, since a sent buffer skips
+ * the serializer's check.
+ */
+function sendLayer(req: FastifyRequest, reply: FastifyReply, features: readonly BoundaryFeature[], gz?: { cached?: Buffer }): FastifyReply | ReturnType<typeof collection> {
+  const body = collection(features);
+  reply.header('cache-control', 'private, max-age=3600').header('vary', 'accept-encoding');
+  if (!/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return body;
+  let bytes = gz?.cached;
+  if (!bytes) {
+    boundaryLayer.parse(body);
+    bytes = gzipSync(JSON.stringify(body), { level: 6 });
+    if (gz) gz.cached = bytes;
+  }
+  return reply.header('content-type', 'application/json; charset=utf-8').header('content-encoding', 'gzip').send(bytes);
+}
+
 /** The map routes for a config's `map:` (a factory, so app.ts registers them with the other route modules). */
 export function mapRoutes(map: MapConfig | undefined): (ctx: ServerContext) => void {
   const settings = mapSettings(map);
   const file = map?.style === 'pmtiles' && map.file !== undefined ? resolve(map.file) : null;
   const boundaries = map?.style !== 'pmtiles' && map?.style !== 'tiles' && map?.boundaries ? boundariesOf(map.boundaries) : null;
+  const provincesGz: { cached?: Buffer } = {};
   const noBoundaries = (): never => {
     throw new ArgusError('not_found', 'no offline boundaries are configured (map.boundaries)');
   };
@@ -48,21 +69,16 @@ export function mapRoutes(map: MapConfig | undefined): (ctx: ServerContext) => v
     ctx.router.add({
       method: 'GET', url: '/api/map/boundaries/provinces', tag: 'map', permission: 'authenticated', summary: 'Province boundaries of the offline base map (GeoJSON, names and label points)',
       response: boundaryLayer,
-      handler: async ({ reply }) => {
-        const layer = await (boundaries ?? noBoundaries()).provinces();
-        reply.header('cache-control', 'private, max-age=3600');
-        return collection(layer.features);
-      },
+      handler: async ({ req, reply }) => sendLayer(req, reply, (await (boundaries ?? noBoundaries()).provinces()).features, provincesGz),
     });
     ctx.router.add({
       method: 'GET', url: '/api/map/boundaries/districts', tag: 'map', permission: 'authenticated', query: boundaryQuery,
       summary: `District boundaries of the offline base map (GeoJSON) meeting bbox=west,south,east,north (at most ${MAX_DISTRICTS}, nearest its centre first)`,
       response: boundaryLayer,
-      handler: async ({ query, reply }) => {
+      handler: async ({ req, query, reply }) => {
         const layer = await (boundaries ?? noBoundaries()).districts();
         if (layer === null) noBoundaries();
-        reply.header('cache-control', 'private, max-age=3600');
-        return collection(featuresIn(layer!, query.bbox ?? null, MAX_DISTRICTS));
+        return sendLayer(req, reply, featuresIn(layer!, query.bbox ?? null, MAX_DISTRICTS));
       },
     });
     ctx.router.add({
