@@ -48,6 +48,20 @@ describe('camera geometry and rule edits', () => {
     expect((await t.store.listAudit({ action: 'camera.edit' })).items.at(-1)?.details).toMatchObject({ fields: ['lines', 'zones', 'lanes', 'calibration', 'rules'] });
   });
 
+  it('sets, replaces and clears the direction and field of view (the cone on the map), refusing a heading of 360°', async () => {
+    expect((await admin.get('/api/cameras/cam-a')).body.view).toBeNull();
+    expect((await admin.request('PATCH', '/api/cameras/cam-a', { view: { headingDeg: 135, rangeM: 200 } })).status).toBe(200);
+    expect((await admin.get('/api/cameras/cam-a')).body.view).toEqual({ headingDeg: 135, fovDeg: 60, rangeM: 200 });
+    const listed = (await admin.get('/api/cameras')).body.items.find((c: { id: string }) => c.id === 'cam-a');
+    expect(listed.view).toEqual({ headingDeg: 135, fovDeg: 60, rangeM: 200 });
+    const bad = await admin.request('PATCH', '/api/cameras/cam-a', { view: { headingDeg: 360 } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/^body\.view\.headingDeg: /);
+    expect((await admin.request('PATCH', '/api/cameras/cam-a', { view: null })).status).toBe(200);
+    expect((await admin.get('/api/cameras/cam-a')).body.view).toBeNull();
+    expect((await admin.get('/api/cameras/cam-a')).body.lines).toEqual(geometry.lines); // the rest untouched
+  });
+
   it('refuses geometry outside the picture with the config schema’s message and its path', async () => {
     const r = await admin.request('PATCH', '/api/cameras/cam-a', { lines: [{ id: 'bad', points: [[0.2, 1.5], [0.8, 0.5]] }] });
     expect(r.status).toBe(400);

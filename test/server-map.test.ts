@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, type ArgusConfig } from '../src/config/schema.js';
 import { startTestServer, TestClient, type TestServer } from '../src/server/testing/harness.js';
-import { REPO_ROOT } from './assets.js';
+import { loadConfigFile } from '../src/config/load.js';
+import { ASSETS, REPO_ROOT } from './assets.js';
 import { flatRasterArchive, QUANG_NAM, tilesCovering, type PmTile } from './fixtures/pmtiles.js';
 
 const PMTILES_LIB = join(REPO_ROOT, 'web/node_modules/pmtiles/dist/esm/index.js');
@@ -35,7 +36,8 @@ describe('the base map settings', () => {
     const c = await TestClient.login(blank.url, 'viewer');
     const r = await c.get('/api/map');
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ style: 'blank', url: null, tileType: 'raster', attribution: null, center: null, zoom: null });
+    expect(r.body).toEqual({ style: 'blank', url: null, tileType: 'raster', attribution: null, center: null, zoom: null, boundaries: null });
+    expect((await c.get('/api/map/boundaries/provinces')).status).toBe(404);
     expect(csp(r.headers, 'connect-src')).toEqual(["'self'"]);
     expect(csp(r.headers, 'img-src')).toEqual(["'self'", 'data:', 'blob:']);
     expect((await c.get('/api/map/tiles.pmtiles')).status).toBe(404);
@@ -45,7 +47,7 @@ describe('the base map settings', () => {
   it('give a configured tile server to the UI and allow its origin, and only it, in the CSP', async () => {
     const c = await TestClient.login(tiles.url, 'viewer');
     const r = await c.get('/api/map');
-    expect(r.body).toEqual({ style: 'tiles', url: 'https://tiles.example.vn/osm/{z}/{x}/{y}.png', tileType: 'raster', attribution: '© OpenStreetMap', center: { lat: 15.57, lng: 108.47 }, zoom: 9 });
+    expect(r.body).toEqual({ style: 'tiles', url: 'https://tiles.example.vn/osm/{z}/{x}/{y}.png', tileType: 'raster', attribution: '© OpenStreetMap', center: { lat: 15.57, lng: 108.47 }, zoom: 9, boundaries: null });
     // The UI page itself carries the same policy.
     const page = await fetch(`${tiles.url}/`);
     for (const h of [r.headers, page.headers]) {
@@ -53,6 +55,73 @@ describe('the base map settings', () => {
       expect(csp(h, 'img-src')).toEqual(["'self'", 'data:', 'blob:', 'https://tiles.example.vn']);
       expect(csp(h, 'default-src')).toEqual(["'self'"]);
     }
+  });
+});
+
+const MAPS = join(ASSETS, 'maps');
+
+describe.skipIf(!existsSync(MAPS))('the offline boundaries (shared assets/maps)', () => {
+  let t: TestServer;
+  let dir = '';
+  beforeAll(async () => {
+    // As `argus serve --config` loads it: a config without a map section gets the assets' boundaries by default.
+    dir = await mkdtemp(join(tmpdir(), 'argus-bounds-'));
+    await writeFile(join(dir, 'site.yaml'), 'version: 1\nsites: [{ id: qnam, name: Công an tỉnh Quảng Nam }]\n');
+    const loaded = await loadConfigFile(join(dir, 'site.yaml'), { ARGUS_ASSETS: ASSETS });
+    if (!loaded.ok) throw new Error(JSON.stringify(loaded.problems));
+    expect(loaded.config.map?.boundaries).toMatchObject({ dir: MAPS, provinces: 'vn_provinces_adm1_geoboundaries.geojson', districts: 'vn_districts_2009.geojson' });
+    // No default where the assets have no maps, or where tiles replace the boundaries.
+    const bare = await loadConfigFile(join(dir, 'site.yaml'), { ARGUS_ASSETS: dir });
+    expect(bare.ok && bare.config.map).toBeUndefined();
+    await writeFile(join(dir, 'tiles.yaml'), 'version: 1\nsites: [{ id: qnam, name: Q }]\nmap: { style: tiles, url: "https://t.example.vn/{z}/{x}/{y}.png" }\n');
+    const tiled = await loadConfigFile(join(dir, 'tiles.yaml'), { ARGUS_ASSETS: ASSETS });
+    expect(tiled.ok && tiled.config.map?.boundaries).toBeUndefined();
+    t = await startTestServer('sqlite', { config: loaded.config });
+  });
+  afterAll(async () => {
+    await t?.dispose();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('are announced with their CC BY attribution, provinces whole and districts by bounding box, to signed-in users only', async () => {
+    const c = await TestClient.login(t.url, 'viewer');
+    const settings = (await c.get('/api/map')).body as { style: string; boundaries: { districts: boolean; attribution: string } };
+    expect(settings.style).toBe('blank');
+    expect(settings.boundaries.districts).toBe(true);
+    expect(settings.boundaries.attribution).toContain('geoBoundaries');
+    expect(settings.boundaries.attribution).toContain('https://www.geoboundaries.org');
+    expect(settings.boundaries.attribution).toContain('CC BY 4.0');
+
+    const provinces = await c.get('/api/map/boundaries/provinces');
+    expect(provinces.status).toBe(200);
+    const pf = (provinces.body as { features: Array<{ properties: { name: string; label: [number, number] } }> }).features;
+    expect(pf.length).toBe(64);
+    const qn = pf.find((f) => f.properties.name === 'Quảng Nam')!;
+    expect(qn.properties.label[0]).toBeGreaterThan(107.2);
+    expect(qn.properties.label[0]).toBeLessThan(108.8);
+    expect(qn.properties.label[1]).toBeGreaterThan(14.9);
+    expect(qn.properties.label[1]).toBeLessThan(16.1);
+
+    // The districts around Tam Kỳ and Hội An: Quảng Nam's, with Đà Nẵng's next door, not the country's 1 561.
+    const near = await c.get('/api/map/boundaries/districts?bbox=108.2,15.5,108.5,15.9');
+    const df = (near.body as { features: Array<{ properties: { name: string; province: string | null } }> }).features;
+    expect(df.length).toBeGreaterThan(3);
+    expect(df.length).toBeLessThan(40);
+    expect(df.some((f) => f.properties.province === 'Quảng Nam')).toBe(true);
+    expect(df.every((f) => ['Quảng Nam', 'Đà Nẵng', 'Quảng Ngãi', 'Kon Tum'].includes(f.properties.province ?? ''))).toBe(true);
+
+    // Gzipped for a browser (fetch here asks for it and unzips), plain JSON for a client that does not take gzip.
+    const raw = await fetch(`${t.url}/api/map/boundaries/provinces`, { headers: { cookie: c.cookie } });
+    expect(raw.headers.get('content-encoding')).toBe('gzip');
+    expect(Number(raw.headers.get('content-length'))).toBeLessThan(120_000);
+    expect(((await raw.json()) as { features: unknown[] }).features.length).toBe(64);
+    const plain = await fetch(`${t.url}/api/map/boundaries/provinces`, { headers: { cookie: c.cookie, 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(((await plain.json()) as { features: unknown[] }).features.length).toBe(64);
+
+    expect((await c.get('/api/map/boundaries/districts?bbox=108.5,15.5,108.2,15.9')).status).toBe(400); // west > east
+    expect((await c.get('/api/map/boundaries/districts?bbox=abc')).status).toBe(400);
+    expect((await new TestClient(t.url).get('/api/map/boundaries/provinces')).status).toBe(401);
   });
 });
 

@@ -177,8 +177,8 @@ describe.skipIf(skipReason !== '')(`dashboards and the camera editor${skipReason
       expect(await view.locator('.kpi strong').first().textContent()).toBe('6');
       expect(await page.locator('[data-testid=report-kinds] tr[data-key="red_light"] td').textContent()).toBe('3');
       expect(await page.getByTestId('report-pdf').getAttribute('href')).toMatch(/^\/api\/reports\/export\?from=\d+&to=\d+&lang=vi&format=pdf$/);
-      const pdf = await page.evaluate(async (href) => {
-        const r = await fetch(href as string);
+      const pdf = await page.evaluate(async (href: string | null) => {
+        const r = await fetch(href ?? "");
         return { status: r.status, type: r.headers.get('content-type'), head: new TextDecoder().decode((await r.arrayBuffer()).slice(0, 5)) };
       }, await page.getByTestId('report-pdf').getAttribute('href'));
       expect(pdf).toEqual({ status: 200, type: 'application/pdf', head: '%PDF-' });

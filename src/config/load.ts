@@ -4,11 +4,13 @@
  * directory), parsed and validated by the strict schema (every problem at once, with its path and line), relative
  * file sources resolved against the config file's folder.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseDocument, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { ArgusError, errorMessage } from '../core/errors.js';
+import { boundariesSchema, type MapConfig } from './map.js';
 import { configSchema, type ArgusConfig } from './schema.js';
 
 /** One problem in a config file: where (a path like `cameras[2].source`) and what. */
@@ -109,7 +111,11 @@ export async function loadConfigFile(file: string, env: NodeJS.ProcessEnv = proc
     return { ok: false, problems: [{ path: '(environment)', message: errorMessage(e) }] };
   }
   const r = parseConfig(text);
-  return r.ok ? { ok: true, config: resolveSources(r.config, file) } : r;
+  if (!r.ok) return r;
+  const assets = env['ARGUS_ASSETS'] || defaults.ARGUS_ASSETS;
+  const config = resolveSources(r.config, file);
+  const map = withDefaultBoundaries(config.map, join(assets, 'maps'), dirname(resolve(file)));
+  return { ok: true, config: map === undefined ? config : { ...config, map } };
 }
 
 /** Load or throw an ArgusError('config_invalid') listing every problem. */
@@ -120,3 +126,17 @@ export async function loadConfigOrThrow(file: string, env: NodeJS.ProcessEnv = p
 }
 
 export const formatProblem = (p: ConfigProblem): string => `  ${p.path}${p.line !== undefined ? ` (line ${p.line})` : ''}: ${p.message}`;
+
+/**
+ * The config's map with its default boundaries: without a `boundaries` setting and without tiles, the layers of
+ * `assetsMaps` (`${ARGUS_ASSETS}/maps`) when its provinces file exists; a relative `dir` is resolved against `base`
+ * (the config file's folder).
+ */
+export function withDefaultBoundaries(map: MapConfig | undefined, assetsMaps: string, base: string): MapConfig | undefined {
+  const style = map?.style ?? 'blank';
+  if (style !== 'blank' || map?.boundaries === false) return map;
+  if (map?.boundaries) return { ...map, boundaries: { ...map.boundaries, dir: resolve(base, map.boundaries.dir) } };
+  const defaults = boundariesSchema.parse({ dir: assetsMaps });
+  if (!existsSync(join(assetsMaps, defaults.provinces))) return map;
+  return { ...(map ?? { style: 'blank', tileType: 'raster' }), boundaries: { ...defaults, districts: defaults.districts !== null && existsSync(join(assetsMaps, defaults.districts)) ? defaults.districts : null } };
+}

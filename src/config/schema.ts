@@ -176,6 +176,14 @@ export const reportsSchema = z
   })
   .describe("Leaders' reports: how long scheduled reports are kept");
 
+/** A camera's direction and field of view on the ground (drawn on the map as a cone). */
+export const cameraViewSchema = z.strictObject({
+  headingDeg: z.number().min(0).lt(360).describe('Direction the camera looks: degrees clockwise from north (0 north, 90 east)'),
+  fovDeg: z.number().gt(0).max(360).default(60).describe('Horizontal field of view, degrees'),
+  rangeM: z.number().gt(0).max(5000).default(80).describe('How far the camera usefully sees, metres (the length of the cone)'),
+});
+export type CameraView = z.infer<typeof cameraViewSchema>;
+
 export const cameraSchema = z
   .strictObject({
     id: id.describe('Camera id, unique in the file'),
@@ -195,6 +203,7 @@ export const cameraSchema = z
         lng: z.number().min(-180).max(180).describe('Longitude, degrees WGS84'),
       })
       .describe('Where the camera stands'),
+    view: cameraViewSchema.optional().describe('Where the camera looks and how wide (the cone on the map); absent: unknown, no cone'),
     area: z
       .strictObject({
         district: z.string().min(1).optional().describe('District (quận/huyện)'),

@@ -81,6 +81,10 @@ export const cameraStatus = z.strictObject({
 export type CameraStatus = z.infer<typeof cameraStatus>;
 export const camerasStatus = z.strictObject({ items: z.array(cameraStatus), detectors: z.array(detectorStatus) });
 
+/** Where a camera looks (degrees clockwise from north), how wide (degrees) and how far (metres): its cone on the map. */
+export const cameraView = z.strictObject({ headingDeg: z.number(), fovDeg: z.number(), rangeM: z.number() });
+export type CameraView = z.infer<typeof cameraView>;
+
 /** A camera as the API shows it: the stream's password and a file source's folders are masked. */
 export const publicCamera = z.strictObject({
   id: z.string(),
@@ -89,6 +93,8 @@ export const publicCamera = z.strictObject({
   kind: z.enum(CAMERA_KINDS),
   enabled: z.boolean(),
   location: latLng.nullable(),
+  /** Direction and field of view; null when unknown (no cone). */
+  view: cameraView.nullable(),
   area: z.strictObject({ district: z.string().nullable(), ward: z.string().nullable() }),
   source: z.string(),
   updatedAtMs: z.number(),

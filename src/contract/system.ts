@@ -44,5 +44,26 @@ export const mapSettings = z.strictObject({
   /** Where the map opens; null: frame the cameras. */
   center: z.strictObject({ lat: z.number(), lng: z.number() }).nullable(),
   zoom: z.number().nullable(),
+  /** The offline boundaries drawn on the `blank` map (null: none): whether there are districts, and their attribution. */
+  boundaries: z.strictObject({ districts: z.boolean(), attribution: z.string() }).nullable(),
 });
 export type MapSettings = z.infer<typeof mapSettings>;
+
+/** One administrative area of the offline base map: its name, its province (districts) and a point inside it for the label. */
+export const boundaryFeature = z.strictObject({
+  type: z.literal('Feature'),
+  properties: z.strictObject({ name: z.string(), province: z.string().nullable(), label: z.tuple([z.number(), z.number()]) }),
+  geometry: z.strictObject({ type: z.enum(['Polygon', 'MultiPolygon']), coordinates: z.array(z.array(z.unknown())) }),
+});
+export const boundaryLayer = z.strictObject({ type: z.literal('FeatureCollection'), features: z.array(boundaryFeature) });
+export type BoundaryLayerJson = z.infer<typeof boundaryLayer>;
+
+/** `bbox=west,south,east,north` (degrees): the districts around the cameras, not the country's 8 MB. */
+export const boundaryQuery = z.strictObject({
+  bbox: z
+    .string()
+    .regex(/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$/, 'west,south,east,north in degrees')
+    .transform((s) => s.split(',').map(Number) as [number, number, number, number])
+    .refine(([w, s, e, n]) => w <= e && s <= n && w >= -180 && e <= 180 && s >= -90 && n <= 90, 'west ≤ east and south ≤ north, in range')
+    .optional(),
+});

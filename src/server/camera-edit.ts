@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import {
+  cameraViewSchema,
   calibrationSchema, CAMERA_KINDS, cameraSchema, configSchema, laneSchema, lineSchema, signalSchema, speedLimitsSchema, recordingSchema, zoneSchema,
   type CameraConfig,
 } from '../config/schema.js';
@@ -20,6 +21,7 @@ export const cameraPatchSchema = z.strictObject({
   source: z.string().min(1).max(2000).optional().describe('rtsp(s):// or http(s):// on a host inside server.cameraNetworks; a file source only from the config file (camera-source.ts)'),
   enabled: z.boolean().optional(),
   location: latLng.optional(),
+  view: cameraViewSchema.nullable().optional().describe('Replaces the direction and field of view (the cone on the map); null: unknown'),
   lines: z.array(lineSchema).max(100).optional().describe('Replaces the counting and stop lines'),
   zones: z.array(zoneSchema).max(100).optional().describe('Replaces the zones'),
   lanes: z.array(laneSchema).max(100).optional().describe('Replaces the lanes'),

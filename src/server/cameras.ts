@@ -1,9 +1,9 @@
 /**
  * Camera config ↔ store record. The store keeps a camera's geometry and settings as JSON (`zones` holds
- * `{ area, analysis, lines, zones, lanes, signals, recording, plates, calibration?, speedLimits? }`, `rules` the rules), so a camera
+ * `{ area, analysis, lines, zones, lanes, signals, recording, plates, calibration?, speedLimits?, view? }`, `rules` the rules), so a camera
  * added through the API survives a restart and the manager rebuilds its full config from the row.
  */
-import { cameraSchema, type CameraConfig } from '../config/schema.js';
+import { cameraSchema, cameraViewSchema, type CameraConfig, type CameraView } from '../config/schema.js';
 import { ArgusError } from '../core/errors.js';
 import type { CameraRecord, JsonValue, SiteRecord } from '../store/store.js';
 
@@ -12,6 +12,7 @@ export function cameraToRecord(c: CameraConfig, nowMs = Date.now()): CameraRecor
     area: c.area, analysis: c.analysis, lines: c.lines, zones: c.zones, lanes: c.lanes, signals: c.signals, recording: c.recording, plates: c.plates,
     ...(c.calibration ? { calibration: c.calibration } : {}),
     ...(c.speedLimits ? { speedLimits: c.speedLimits } : {}),
+    ...(c.view ? { view: c.view } : {}),
   };
   return {
     id: c.id, siteId: c.site, name: c.name, kind: c.kind, url: c.source, enabled: c.enabled,
@@ -34,10 +35,17 @@ export function cameraArea(r: CameraRecord, site: SiteRecord | undefined): { dis
   return { district: g.area?.district ?? site?.district ?? null, ward: g.area?.ward ?? site?.ward ?? null };
 }
 
+/** The camera's direction and field of view as stored (null when unknown or not a valid view). */
+export function cameraView(r: CameraRecord): CameraView | null {
+  const g = (r.zones !== null && typeof r.zones === 'object' && !Array.isArray(r.zones) ? r.zones : {}) as { view?: unknown };
+  const v = cameraViewSchema.safeParse(g.view);
+  return v.success ? v.data : null;
+}
+
 /** The public view of a camera: no stream credentials. */
 export function publicCamera(r: CameraRecord, site: SiteRecord | undefined) {
   return {
-    id: r.id, siteId: r.siteId, name: r.name, kind: r.kind, enabled: r.enabled, location: r.location,
+    id: r.id, siteId: r.siteId, name: r.name, kind: r.kind, enabled: r.enabled, location: r.location, view: cameraView(r),
     area: cameraArea(r, site), source: redactUrl(r.url), updatedAtMs: r.updatedAtMs,
   };
 }

@@ -69,6 +69,8 @@ export const ROUTE_CLASSES: Readonly<Record<string, RouteClass>> = {
   'GET /api/live': c(['traffic', 'plate', 'violation', 'watchlist'], '`plate.view` (via live) once at open when the caller reads a plate-bearing class', ['plate', 'violation', 'watchlist']),
   'GET /api/map': c(['system']),
   'GET /api/map/tiles.pmtiles': c(['system']),
+  'GET /api/map/boundaries/provinces': c(['system']),
+  'GET /api/map/boundaries/districts': c(['system']),
   'GET /api/stats/violations': c(['violation']),
   'GET /api/stats/flow': c(['traffic']),
   'GET /api/stats/congestion': c(['traffic']),

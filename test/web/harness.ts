@@ -3,7 +3,8 @@
  * the real service (buildServer, as `argus serve` builds it, answers checked against src/contract) on a random port with the demo site (3 cameras of Đà Nẵng
  * fed by the looping road videos) and the shared models. Each test file calls `webUi()` inside its describe and gets
  * the page, server and store; `signIn()` logs in as the demo admin; `shot(name)` keeps a screenshot in
- * test-artifacts/screens/. `skipReason` says why the UI tests cannot run here (web/dist not built, no chromium, no assets).
+ * test-artifacts/screens/. `skipReason` says why the UI tests skip here (web/dist not built, no chromium, no playwright-core,
+ * no assets); on CI (`CI=true`) they never skip: webUi() throws what is missing, and every test of the file fails.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -19,17 +20,28 @@ import { createUser } from '../../src/server/users.js';
 import type { Store } from '../../src/store/store.js';
 import { ASSETS, MODELS, REPO_ROOT, hasAssets } from '../assets.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's chromium; ARGUS_TEST_CHROMIUM names another (used to check that CI fails without one). */
+export const CHROMIUM = process.env.ARGUS_TEST_CHROMIUM ?? '/usr/bin/chromium';
 /** The built UI: web/dist, or ARGUS_WEB_DIST (a private build, e.g. `npx vite build --outDir /tmp/x` in web/). */
 export const DIST = process.env.ARGUS_WEB_DIST ?? join(REPO_ROOT, 'web/dist');
 const PLAYWRIGHT = join(REPO_ROOT, 'web/node_modules/playwright-core/index.mjs');
 export const SCREENS = join(REPO_ROOT, 'test-artifacts/screens');
 export const PASSWORD = 'demo-admin-pass-1';
 
-export const skipReason = !existsSync(join(DIST, 'index.html')) ? 'web/dist is not built (npm run build:web)'
+/** Why the browser tests cannot run here ('' when they can). */
+export const missing = !existsSync(join(DIST, 'index.html')) ? 'web/dist is not built (npm run build:web)'
   : !existsSync(CHROMIUM) ? `${CHROMIUM} is absent (apt-get install -y chromium)`
   : !existsSync(PLAYWRIGHT) ? 'web/node_modules/playwright-core is not installed (npm install --prefix web)'
   : !hasAssets() ? `the shared assets are absent (${ASSETS})` : '';
+/** On CI (`CI` set) a browser test never skips: what is missing fails it in webUi()'s beforeAll (requireBrowser). */
+export const onCi = (process.env.CI ?? '') !== '' && process.env.CI !== 'false' && process.env.CI !== '0';
+/** Why the browser tests skip: what is missing, off CI only. */
+export const skipReason = onCi ? '' : missing;
+
+/** Throws, naming what is missing, when the browser tests cannot run (on CI, where they do not skip). */
+export function requireBrowser(): void {
+  if (missing !== '') throw new Error(`browser tests cannot run: ${missing} (CI=${process.env.CI ?? ''}: a missing browser fails the tests, it does not skip them)`);
+}
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- playwright-core is loaded from web/node_modules at run time */
 export interface WebUi {
@@ -56,6 +68,7 @@ export function webUi(opts: WebUiOptions = {}): WebUi {
   const ui = {} as { -readonly [K in keyof WebUi]: WebUi[K] };
   let closeStages: (() => Promise<void>) | undefined;
   beforeAll(async () => {
+    requireBrowser();
     await mkdir(SCREENS, { recursive: true });
     ui.dataDir = await mkdtemp(join(tmpdir(), 'argus-web-'));
     const config = await loadServiceConfig(join(REPO_ROOT, 'config/demo.yaml'), { ...process.env, ARGUS_ASSETS: ASSETS });

@@ -1,8 +1,9 @@
 /**
  * MapLibre map of the cameras: one GeoJSON source with clustering drawn by WebGL layers (a province's 1 000 cameras
- * pan smoothly; only the cluster counts are HTML), markers coloured by health, an optional route line and a playhead.
- * The base map (offline blank by default, or tiles / PMTiles from the service config) is in basemap.ts. The CSP build
- * of MapLibre loads its worker from 'self'.
+ * pan smoothly; only the cluster counts are HTML), markers coloured by health, each camera's field of view as a cone
+ * (one more GeoJSON source, from zoom 11), an optional route line and a playhead. The base map (offline: the
+ * province and district boundaries of boundaries.ts over a graticule; or tiles / PMTiles from the service config) is in
+ * basemap.ts. The CSP build of MapLibre loads its worker from 'self'.
  */
 import maplibregl from 'maplibre-gl/dist/maplibre-gl-csp.js';
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-csp-worker.js?url';
@@ -11,6 +12,8 @@ import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
 import type { Camera, CameraStatus } from './api';
 import { applyBaseMap, blankStyle, loadMapSettings } from './basemap';
+import { applyBoundaries } from './boundaries';
+import { conesGeoJson } from './cones';
 
 maplibregl.setWorkerUrl(workerUrl);
 
@@ -28,7 +31,7 @@ export function camerasGeoJson(cameras: readonly Camera[], health: Record<string
     type: 'FeatureCollection',
     features: cameras.filter((c) => c.location).map((c) => ({
       type: 'Feature', id: c.id,
-      properties: { id: c.id, name: c.name, health: health[c.id]?.health ?? c.status?.health ?? 'unknown' },
+      properties: { id: c.id, name: c.name, health: health[c.id]?.health ?? c.status?.health ?? 'unknown', ...(c.view ? { headingDeg: c.view.headingDeg, fovDeg: c.view.fovDeg, rangeM: c.view.rangeM } : {}) },
       geometry: { type: 'Point', coordinates: [c.location!.lng, c.location!.lat] },
     })),
   };
@@ -46,8 +49,16 @@ export interface MapViewProps {
   label: string;
 }
 
+/** The lowest of the map's own layers: base maps and boundaries go under it. */
+const FIRST_OVERLAY = 'cone-fill';
+/** Cones are drawn from this zoom (a cone of 80 m is a few pixels below it). */
+const CONES_FROM = 11;
+
 function addOverlays(map: maplibregl.Map, cameras: Fc): void {
   map.addSource('cameras', { type: 'geojson', data: cameras, cluster: true, clusterRadius: 40, clusterMaxZoom: 12 });
+  map.addSource('cones', { type: 'geojson', data: conesGeoJson(cameras) });
+  map.addLayer({ id: 'cone-fill', type: 'fill', source: 'cones', minzoom: CONES_FROM, paint: { 'fill-color': healthColour, 'fill-opacity': 0.3 } });
+  map.addLayer({ id: 'cone-line', type: 'line', source: 'cones', minzoom: CONES_FROM, paint: { 'line-color': healthColour, 'line-width': 1.5, 'line-opacity': 0.8 } });
   map.addSource('route', { type: 'geojson', data: EMPTY });
   map.addSource('playhead', { type: 'geojson', data: EMPTY });
   map.addLayer({ id: 'route-line', type: 'line', source: 'route', paint: { 'line-color': '#38bdf8', 'line-width': 4, 'line-opacity': 0.9 }, layout: { 'line-cap': 'round', 'line-join': 'round' } });
@@ -112,6 +123,8 @@ export function MapView({ cameras, health, selected, onSelect, popup, route, pla
     const el = box.current!;
     const map = new maplibregl.Map({ container: el, style: blankStyle(), center: [108.225, 16.065], zoom: 13, attributionControl: false });
     mapRef.current = map;
+    // The map object on its element, for browser tests and the console (what the page renders, not a second API).
+    (el as HTMLDivElement & { __argusMap?: maplibregl.Map }).__argusMap = map;
     let removed = false;
     map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'top-right');
     map.on('dragstart', () => (viewSet.current = true));
@@ -135,11 +148,15 @@ export function MapView({ cameras, health, selected, onSelect, popup, route, pla
           viewSet.current = true;
           map.jumpTo({ center: [s.center.lng, s.center.lat], zoom: s.zoom ?? 12 });
         }
-        const style = await applyBaseMap(map, s, 'route-line').catch((e: unknown) => {
+        const style = await applyBaseMap(map, s, FIRST_OVERLAY).catch((e: unknown) => {
           console.warn('base map', e);
           return 'error';
         });
-        if (!removed) el.setAttribute('data-base', style);
+        const drawn = style === 'blank' && !removed && await applyBoundaries(map, s, FIRST_OVERLAY, el).catch((e: unknown) => {
+          console.warn('boundaries', e);
+          return false;
+        });
+        if (!removed) el.setAttribute('data-base', drawn ? 'boundaries' : style);
       });
     });
     const offLabels = clusterLabels(map, el);
@@ -165,6 +182,9 @@ export function MapView({ cameras, health, selected, onSelect, popup, route, pla
     const apply = () => {
       const data = JSON.parse(json) as Fc;
       map.getSource<maplibregl.GeoJSONSource>('cameras')?.setData(data);
+      const cones = conesGeoJson(data);
+      map.getSource<maplibregl.GeoJSONSource>('cones')?.setData(cones);
+      box.current?.setAttribute('data-cones', String(cones.features.length));
       // Open on all the cameras (a province at a glance), unless the config, a route or the user placed the view.
       if (viewSet.current || data.features.length === 0) return;
       viewSet.current = true;

@@ -1,5 +1,6 @@
 /**
- * The base map under the cameras. Offline by default: a dark blank style with a graticule, no tile server. The
+ * The base map under the cameras. Offline by default: a dark blank style with a graticule (and the boundaries of
+ * boundaries.ts over it when the service has them), no tile server. The
  * service's config may give a tile URL template (raster or vector) or a PMTiles archive (`GET /api/map`); the
  * `pmtiles` reader is imported only when an archive is used, so the first load stays small. The service puts the
  * tile origin in its CSP; a local archive is read from the service itself with range requests.
@@ -10,7 +11,7 @@ import { get } from './api';
 
 export type { MapSettings };
 
-const BLANK: MapSettings = { style: 'blank', url: null, tileType: 'raster', attribution: null, center: null, zoom: null };
+const BLANK: MapSettings = { style: 'blank', url: null, tileType: 'raster', attribution: null, center: null, zoom: null, boundaries: null };
 let settings: Promise<MapSettings> | null = null;
 
 /** The service's map settings (asked once per page load; blank when they cannot be had). */

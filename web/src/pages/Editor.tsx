@@ -11,6 +11,7 @@ import { useDict } from '../i18n';
 import { Canvas, type Tool } from './editor/Canvas';
 import { parseProblems, patchBody, type Geometry, type Handle, type Problem } from './editor/model';
 import { PlatesSetting } from './editor/PlatesSetting';
+import { ViewSetting } from './editor/ViewSetting';
 import { Problems } from './editor/Problems';
 import { RulesPanel } from './editor/RulesPanel';
 import { ShapeList } from './editor/ShapeList';
@@ -28,6 +29,7 @@ const TOOLS: ReadonlyArray<{ id: Tool; hint: Word }> = [
 const configShape = <T,>(v: unknown): T => v as T;
 const geometryOf = (c: CameraDetail): Geometry => ({
   lines: configShape(c.lines), zones: configShape(c.zones), lanes: configShape(c.lanes), calibration: configShape(c.calibration), rules: configShape(c.rules), plates: c.plates,
+  view: c.view,
 });
 
 function CameraChooser() {
@@ -114,12 +116,13 @@ function CameraEditor({ cameraId }: { cameraId: string }) {
         {state.kind === 'dirty' && <p className="muted">{w('unsaved')}</p>}
         {state.kind === 'error' && <p className="error">{state.text}</p>}
       </div>
-      <Problems problems={problems.filter((p) => !/^(lines|zones|lanes|calibration|rules|plates)(\.|$)/.test(p.path))} at="" />
+      <Problems problems={problems.filter((p) => !/^(lines|zones|lanes|calibration|rules|plates|view)(\.|$)/.test(p.path))} at="" />
       <div className="editor-split">
         <Canvas geometry={g} onChange={change} tool={tool} onToolDone={() => setTool('select')} selected={selected} onSelect={setSelected}
           src={snapshotUrl(cameraId, bust)} label={w('canvas')} noPicture={w('noPicture')} />
         <div className="editor-panel">
           <PlatesSetting g={g} onChange={change} problems={problems} />
+          <ViewSetting g={g} onChange={change} problems={problems} />
           <ShapeList g={g} onChange={change} selected={selected} onPick={pick} problems={problems} />
           <RulesPanel g={g} onChange={change} problems={problems} />
         </div>

@@ -18,12 +18,15 @@ export interface Geometry {
   rules: Rule[];
   /** Licence plates: of the detected vehicles (true), the whole picture of an ANPR camera ('anpr'), or none. */
   plates: boolean | 'anpr';
+  /** Where the camera looks on the ground (its cone on the map); null: unknown. */
+  view: CameraView | null;
 }
 
 export type ShapeKind = 'line' | 'zone' | 'lane' | 'cal';
 /** One draggable point: a vertex of a shape, a calibration point, or an end of a lane's direction arrow. */
 export interface Handle { kind: ShapeKind | 'laneFrom' | 'laneTo'; index: number; point: number }
 
+import type { CameraView } from '@contract';
 import { VEHICLE_CLASSES } from '@contract/labels';
 
 /** The vehicle classes and rule kinds the config schema knows (src/core, through the contract). */
@@ -114,7 +117,7 @@ export function deletePoint(g: Geometry, h: Handle): Geometry {
 
 /** The body of PATCH /api/cameras/:id. */
 export function patchBody(g: Geometry): Record<string, unknown> {
-  return { lines: g.lines, zones: g.zones, lanes: g.lanes, calibration: g.calibration && g.calibration.points.length > 0 ? g.calibration : null, rules: g.rules, plates: g.plates };
+  return { lines: g.lines, zones: g.zones, lanes: g.lanes, calibration: g.calibration && g.calibration.points.length > 0 ? g.calibration : null, rules: g.rules, plates: g.plates, view: g.view };
 }
 
 export interface Problem { path: string; message: string }

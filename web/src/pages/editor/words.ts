@@ -19,6 +19,8 @@ export const WORDS = defineDict({
     addRule: 'Thêm luật', ruleKind: 'Loại luật', add: 'Thêm', jsonBad: 'JSON không hợp lệ', selected: 'Đang chọn',
     plates: 'Đọc biển số', platesOff: 'Không đọc', platesTracks: 'Biển số của xe được phát hiện', platesAnpr: 'Camera ANPR: cả khung hình, không cần mô hình phát hiện xe, không có luật',
     platesHint: 'Biển số rộng dưới ~40 điểm ảnh hiếm khi đọc được: camera đọc biển được phân tích ở độ rộng 1280 nếu cấu hình không nói khác.',
+    view: 'Hướng nhìn trên bản đồ', viewKnown: 'Đã biết hướng camera', headingDeg: 'Hướng (độ, 0 = Bắc, 90 = Đông)', fovDeg: 'Góc nhìn (độ)', rangeM: 'Tầm nhìn (mét)',
+    viewHint: 'Vẽ thành hình quạt trên bản đồ, từ vị trí camera.',
   },
   en: {
     configManaged: 'This camera is defined in the config file: changes here apply at once, but the config file rewrites them when the service restarts. Change the file as well to keep them.',
@@ -37,6 +39,8 @@ export const WORDS = defineDict({
     addRule: 'Add rule', ruleKind: 'Rule kind', add: 'Add', jsonBad: 'Not valid JSON', selected: 'Selected',
     plates: 'Licence plates', platesOff: 'Not read', platesTracks: 'Plates of the detected vehicles', platesAnpr: 'ANPR camera: the whole picture, no vehicle detector, no rules',
     platesHint: 'Plates narrower than ~40 pixels are rarely legible: a plate camera is analysed 1280 pixels wide unless its set-up says otherwise.',
+    view: 'Direction on the map', viewKnown: 'The camera\'s direction is known', headingDeg: 'Heading (degrees, 0 = north, 90 = east)', fovDeg: 'Field of view (degrees)', rangeM: 'Range (metres)',
+    viewHint: 'Drawn on the map as a cone from the camera\'s position.',
   },
 });
 export type Word = keyof typeof WORDS.vi;
