@@ -5,6 +5,7 @@ import { connectNats } from '../../bus/nats-connect.js';
 import { ArgusError, errorMessage } from '../../core/errors.js';
 import { Worker } from '../../pipeline/worker/worker.js';
 import { parseCommandArgs } from '../args.js';
+import { logFormat, loggerOptions } from '../log-format.js';
 
 /** A 2-core box at 640 px with YOLOX-nano: 12 cameras at 5 fps (bench capacity, README 'Sizing'). */
 export const DEFAULT_CAPACITY = 60;
@@ -27,6 +28,7 @@ Options:
   --models DIR      Detector models (default ARGUS_MODELS, else ./models); without them cameras run without detection
   --replicas N      Copies of the JetStream streams and buckets: 1, 3 or 5 (default 3 with 3 or more servers, else 1);
                     the same on every worker and replica
+  --log-format F    pretty or json (default pretty on a terminal, json otherwise; or ARGUS_LOG_FORMAT)
   -h, --help        This help
 
 SIGTERM or SIGINT: stops claiming, stops the cameras and releases their leases (peers take them over at once),
@@ -39,6 +41,7 @@ const OPTIONS = {
   data: { type: 'string' },
   models: { type: 'string' },
   replicas: { type: 'string' },
+  'log-format': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -73,7 +76,8 @@ export async function worker(argv: string[]): Promise<number> {
   const replicas = Number(values.replicas ?? (servers.length >= 3 ? 3 : 1));
   if (replicas !== 1 && replicas !== 3 && replicas !== 5) throw new ArgusError('invalid_argument', `--replicas "${values.replicas ?? ''}": 1, 3 or 5`);
 
-  const log = pino({ level: process.env['ARGUS_LOG_LEVEL'] ?? 'info', base: { worker: name } });
+  const lo = loggerOptions(logFormat(values['log-format'], process.env['ARGUS_LOG_FORMAT'], process.stdout.isTTY === true), process.env['ARGUS_LOG_LEVEL'] ?? 'info');
+  const log = lo.stream ? pino({ level: lo.level, base: { worker: name } }, lo.stream) : pino({ level: lo.level, base: { worker: name } });
   const { signal, stopped } = stopSignal();
   let nc;
   try {
