@@ -11,3 +11,4 @@ export * from './alerts.js';
 export * from './watchlists.js';
 export * from './audit.js';
 export * from './stats.js';
+export * from './onvif.js';

@@ -45,6 +45,7 @@ import { eventRoutes } from './routes/events.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { closeFootage, footageRoutes, type FootageOptions } from './routes/footage.js';
 import { liveRoutes } from './routes/live.js';
+import { onvifRoutes, type OnvifRouteOptions } from './routes/onvif.js';
 import { mapOrigins, mapRoutes } from './routes/map.js';
 import { plateRoutes } from './routes/plates.js';
 import { sightingRoutes } from './routes/sightings.js';
@@ -89,6 +90,8 @@ export interface ServerOptions {
   readonly live?: Omit<LiveHubOptions, 'log'>;
   /** Sign checkpoints of the audit chain with the audit key of this key directory (`argus serve`: `<data>/keys`). */
   readonly auditSeal?: Omit<AuditSealOptions, 'onError'>;
+  /** ONVIF discovery: the interfaces probed and the SOAP timeout (default: every IPv4 interface, 5 s). */
+  readonly onvif?: OnvifRouteOptions;
   /** Who may read GET /metrics (default: the config's `server.metrics`; neither: metrics are off). */
   readonly metrics?: MetricsConfig;
   /** Check every answer against its route's response in src/contract (tests; response-check.ts). Default false. */
@@ -204,7 +207,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
     req.principal = req.url === '/api/auth/login' ? null : await auth.identify(req);
   });
   const sources = new CameraSourcePolicy(opts.config ? { networks: opts.config.server.cameraNetworks } : {});
-  for (const routes of [authRoutes, siteRoutes(sources), eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, ingestRoutes({ cropsDir, limits: opts.ingestLimits ?? ingestLimitsSchema.parse({}) }), sightingRoutes(cropsDir)]) routes(ctx);
+  for (const routes of [authRoutes, siteRoutes(sources), eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, onvifRoutes(sources, opts.onvif), ingestRoutes({ cropsDir, limits: opts.ingestLimits ?? ingestLimitsSchema.parse({}) }), sightingRoutes(cropsDir)]) routes(ctx);
   footageRoutes(ctx, opts.footage, sources);
   metricsRoute(app, opts.metrics ?? opts.config?.server.metrics, {
     status, cameras, ingest, hub, startedAtMs: ctx.startedAtMs,
