@@ -8,7 +8,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArgusConfig } from '../src/config/schema.js';
 import { parseConfig } from '../src/config/load.js';
-import { sourceWithCredentials, type OnvifDevice, type OnvifProbe } from '../src/contract/onvif.js';
+import type { OnvifDevice, OnvifProbe } from '../src/contract/onvif.js';
+import { sourceWithCredentials } from '../src/contract/sources.js';
 import { isArgusError } from '../src/core/errors.js';
 import { startTestServer, TestClient, type TestServer } from '../src/server/testing/harness.js';
 import { probeOnvif } from '../src/video/onvif/client.js';
@@ -122,6 +123,7 @@ cameras: []
     const bad = await admin.post('/api/onvif/probe', { url: device.deviceUrl, username: USER, password: 'nope' });
     expect(bad.status).toBe(502);
     expect(bad.body.error.code).toBe('source_auth_failed');
+    expect(bad.body.error.message).toMatch(/refused the user name or password/);
 
     const r = await admin.post('/api/onvif/probe', { url: device.deviceUrl, username: USER, password: PASS });
     expect(r.status).toBe(200);

@@ -45,13 +45,3 @@ export const onvifProbe = z.strictObject({
   presets: z.array(onvifPreset),
 });
 export type OnvifProbe = z.infer<typeof onvifProbe>;
-
-/**
- * The camera source of a profile: its RTSP URI with the camera's user name and password in it (a camera's credentials
- * are kept in its source, which the API shows redacted), each percent-encoded.
- */
-export function sourceWithCredentials(uri: string, username: string, password: string): string {
-  const m = /^(rtsps?:\/\/)(?:[^@/?#]*@)?(.*)$/i.exec(uri);
-  if (!m) throw new TypeError(`not an RTSP URI: ${uri}`);
-  return username === '' ? `${m[1]}${m[2]}` : `${m[1]}${encodeURIComponent(username)}:${encodeURIComponent(password)}@${m[2]}`;
-}

@@ -7,6 +7,7 @@
  * profile's source (sourceWithCredentials), so it is checked, stored, redacted and audited like any other camera.
  */
 import { isIP } from 'node:net';
+import { isArgusError } from '../../core/errors.js';
 import { onvifDevices, onvifDiscoverBody, onvifProbe, onvifProbeBody } from '../../contract/onvif.js';
 import { discoverOnvif, type DiscoveryOptions } from '../../video/onvif/discovery.js';
 import { probeOnvif } from '../../video/onvif/client.js';
@@ -61,6 +62,8 @@ export const onvifRoutes = (sources: CameraSourcePolicy, o: OnvifRouteOptions = 
         return { ...probe, profiles: [...probe.profiles], presets: [...probe.presets] };
       } catch (e) {
         await ctx.audit(req, principal, 'onvif.probe', url, { cameraUser: body.username, ok: false, error: (e as Error).message.slice(0, 200) });
+        // What the camera answered is the admin's to read (a 5xx ArgusError would hide it); never 401, which means "sign in to Argus".
+        if (isArgusError(e) && e.code.startsWith('source_')) throw new HttpError(502, e.code, e.message);
         throw e;
       }
     },
