@@ -2,7 +2,7 @@
 import { z } from 'zod';
 
 export const onvifDiscoverBody = z.strictObject({
-  timeoutMs: z.number().int().min(500).max(10_000).default(3000).describe('How long to collect answers to the WS-Discovery probe, ms'),
+  timeoutMs: z.number().int().min(500).max(5000).default(3000).describe('How long to collect answers to the WS-Discovery probe, ms'),
 }).prefault({});
 
 export const onvifDevice = z.strictObject({
