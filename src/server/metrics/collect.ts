@@ -14,8 +14,9 @@ import type { MetricFamily } from './exposition.js';
 export interface MetricSources {
   readonly status: CameraStatusSource;
   readonly cameras: Pick<CameraManager, 'metrics' | 'detectorLatency'>;
-  readonly ingest: Pick<Ingest, 'stats' | 'storeLatency'>;
-  readonly hub: Pick<LiveHub, 'size'>;
+  /** The service's ingest and live hub (a worker has neither). */
+  readonly ingest?: Pick<Ingest, 'stats' | 'storeLatency'> | undefined;
+  readonly hub?: Pick<LiveHub, 'size'> | undefined;
   readonly disk?: DiskUse | undefined;
   readonly startedAtMs: number;
 }
@@ -27,7 +28,6 @@ export async function collectMetrics(s: MetricSources): Promise<MetricFamily[]> 
   const status = s.status.status();
   const local = s.cameras.metrics();
   const cam = (id: string): Record<string, string> => ({ camera: id });
-  const q = s.ingest.stats();
   const families: MetricFamily[] = [
     g('argus_camera_info', 'A camera run by this process (value 1), with its site and name', local.map((m) => ({ labels: { camera: m.id, site: m.site, name: m.name }, value: 1 }))),
     g('argus_camera_up', 'Whether the camera delivers pictures (health online: 1; starting, degraded, offline, disabled: 0)', status.map((st) => ({ labels: cam(st.id), value: st.health === 'online' ? 1 : 0 }))),
@@ -39,13 +39,18 @@ export async function collectMetrics(s: MetricSources): Promise<MetricFamily[]> 
     c('argus_camera_reconnects_total', 'Reconnects: restarts of the analysis loop and of the source (ffmpeg) after a failure or a stall', local.map((m) => ({ labels: cam(m.id), value: m.reconnects }))),
     g('argus_camera_signal_lost', 'Whether the camera is in signal loss (no picture for the signal-loss time)', status.map((st) => ({ labels: cam(st.id), value: st.signalLost ? 1 : 0 }))),
     { name: 'argus_detector_latency_seconds', help: 'Time of one detect call of a shared detector (pool queue, letterbox, inference, decode)', type: 'histogram', samples: s.cameras.detectorLatency().map((d) => ({ labels: { model: d.model }, histogram: d.histogram })) },
-    g('argus_ingest_queue_depth', 'Events queued for the store or being written now', [{ value: q.inFlight }]),
-    g('argus_ingest_queue_peak', 'Highest ingest queue depth since start', [{ value: q.peakInFlight }]),
-    c('argus_ingest_batches_total', 'Batches written to the store', [{ value: q.batches }]),
-    c('argus_ingest_waits_total', 'Writers that waited for room in the full ingest queue (backpressure)', [{ value: q.waits }]),
-    { name: 'argus_store_write_seconds', help: 'Time of one batch written to the store (one transaction)', type: 'histogram', samples: [{ histogram: s.ingest.storeLatency() }] },
-    g('argus_sse_clients', 'Clients connected to the live push (Server-Sent Events)', [{ value: s.hub.size }]),
   ];
+  if (s.ingest) {
+    const q = s.ingest.stats();
+    families.push(
+      g('argus_ingest_queue_depth', 'Events queued for the store or being written now', [{ value: q.inFlight }]),
+      g('argus_ingest_queue_peak', 'Highest ingest queue depth since start', [{ value: q.peakInFlight }]),
+      c('argus_ingest_batches_total', 'Batches written to the store', [{ value: q.batches }]),
+      c('argus_ingest_waits_total', 'Writers that waited for room in the full ingest queue (backpressure)', [{ value: q.waits }]),
+      { name: 'argus_store_write_seconds', help: 'Time of one batch written to the store (one transaction)', type: 'histogram', samples: [{ histogram: s.ingest.storeLatency() }] },
+    );
+  }
+  if (s.hub) families.push(g('argus_sse_clients', 'Clients connected to the live push (Server-Sent Events)', [{ value: s.hub.size }]));
   if (s.disk) {
     const d = await s.disk.figures();
     families.push(g('argus_disk_used_bytes', 'Bytes under a data folder', Object.entries(d.used).map(([folder, value]) => ({ labels: { folder }, value }))));

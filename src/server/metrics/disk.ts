@@ -4,7 +4,7 @@
  * and a scrape that finds it stale gets the last figures while one walk (never two) runs.
  */
 import { readdir, stat, statfs } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export interface DiskFigures {
   /** Bytes under each folder (absent folder: 0). */
@@ -24,6 +24,14 @@ async function folderBytes(dir: string): Promise<number> {
   return total;
 }
 
+/** The file system of `dir`, or of its nearest existing parent (a data folder not created yet). */
+async function statfsNearest(dir: string): Promise<{ bavail: number; bsize: number; blocks: number } | null> {
+  for (let d = dir; ; d = dirname(d)) {
+    const fs = await statfs(d).catch(() => null);
+    if (fs || dirname(d) === d) return fs;
+  }
+}
+
 export class DiskUse {
   private last: DiskFigures | undefined;
   private atMs = 0;
@@ -40,7 +48,7 @@ export class DiskUse {
   private async walk(): Promise<DiskFigures> {
     const used: Record<string, number> = {};
     for (const f of this.folders) used[f] = await folderBytes(join(this.root, f));
-    const fs = await statfs(this.root).catch(() => null);
+    const fs = await statfsNearest(this.root);
     this.last = { used, freeBytes: fs ? fs.bavail * fs.bsize : null, sizeBytes: fs ? fs.blocks * fs.bsize : null };
     this.atMs = Date.now();
     return this.last;
