@@ -108,6 +108,8 @@ describe('/metrics of argus serve', () => {
     expect(detSum / detCount).toBeLessThan(2);
     expect(sampleValue(families, 'argus_detector_latency_seconds_bucket', { ...det, le: '+Inf' })).toBe(detCount);
     expect(sampleValue(families, 'argus_store_write_seconds_sum')).toBeGreaterThan(0);
+    const storeMean = sampleValue(families, 'argus_store_write_seconds_sum')! / sampleValue(families, 'argus_store_write_seconds_count')!;
+    console.log(`metrics of a live camera: fps ${fps}, lag ${lag.toFixed(3)} s, detector mean ${((detSum / detCount) * 1000).toFixed(1)} ms over ${detCount} calls, store write mean ${(storeMean * 1000).toFixed(1)} ms, ${text.length} bytes of exposition`);
     expect(sampleValue(families, 'argus_ingest_queue_depth')).toBeGreaterThanOrEqual(0);
     expect(sampleValue(families, 'argus_sse_clients')).toBe(1);
     expect(sampleValue(families, 'argus_disk_free_bytes')).toBeGreaterThan(0);
