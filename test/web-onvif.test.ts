@@ -57,6 +57,9 @@ describe.skipIf(skipReason !== '')(`the ONVIF add-camera dialog${skipReason ? ` 
     await dialog.getByLabel('Mã camera').fill('cong-nvl');
     expect(await dialog.getByLabel('Tên camera').inputValue()).toBe('Cổng Nguyễn Văn Linh');
     await dialog.getByLabel('Loại camera').selectOption('gateway');
+    // Prefilled where the site's cameras stand (the demo site has no location of its own): Đà Nẵng.
+    expect(Number(await dialog.getByLabel('Vĩ độ').inputValue())).toBeCloseTo(16.05, 1);
+    expect(Number(await dialog.getByLabel('Kinh độ').inputValue())).toBeCloseTo(108.2, 0);
     await dialog.getByLabel('Vĩ độ').fill('16.0598');
     await dialog.getByLabel('Kinh độ').fill('108.2112');
     await ui.shot('30-admin-onvif-dialog');

@@ -42,7 +42,7 @@ export function CamerasTab() {
           </tbody>
         </table>
       )}
-      {open && <OnvifDialog onClose={() => setOpen(false)} onAdded={(c) => { setOpen(false); setMsg(`${w('added')}: ${c.name}`); load(); }} />}
+      {open && <OnvifDialog cameras={cameras ?? []} onClose={() => setOpen(false)} onAdded={(c) => { setOpen(false); setMsg(`${w('added')}: ${c.name}`); load(); }} />}
     </div>
   );
 }
@@ -50,7 +50,17 @@ export function CamerasTab() {
 const hostOf = (url: string): string => /^https?:\/\/([^/]+)/i.exec(url)?.[1] ?? url;
 const slug = (s: string): string => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40);
 
-function OnvifDialog({ onClose, onAdded }: { onClose(): void; onAdded(c: Camera): void }) {
+/** Where a new camera of a site probably stands: the site's own location, else the middle of its cameras. */
+function siteSpot(site: Site | undefined, cameras: readonly Camera[]): { lat: string; lng: string } | null {
+  if (!site) return null;
+  if (site.location) return { lat: String(site.location.lat), lng: String(site.location.lng) };
+  const at = cameras.filter((c) => c.siteId === site.id && c.location).map((c) => c.location!);
+  if (at.length === 0) return null;
+  const mean = (xs: number[]): string => (xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(5);
+  return { lat: mean(at.map((p) => p.lat)), lng: mean(at.map((p) => p.lng)) };
+}
+
+function OnvifDialog({ cameras, onClose, onAdded }: { cameras: readonly Camera[]; onClose(): void; onAdded(c: Camera): void }) {
   const w = useDict(ONVIF_WORDS);
   const { lang } = useI18n();
   const [devices, setDevices] = useState<OnvifDevice[] | null>(null);
@@ -66,17 +76,21 @@ function OnvifDialog({ onClose, onAdded }: { onClose(): void; onAdded(c: Camera)
   const [adding, setAdding] = useState(false);
   const [error, setError] = useState('');
   const first = useRef<HTMLButtonElement>(null);
+  // Once, when the dialog opens (the parent re-renders with new callbacks: the form must not be reset by that).
+  const initial = useRef({ cameras, onClose });
+  initial.current.onClose = onClose;
   useEffect(() => {
     first.current?.focus();
     get<{ items: Site[] }>('/api/sites').then((r) => {
       setSites(r.items);
       const s = r.items[0];
-      if (s) setForm((f) => ({ ...f, site: s.id, lat: s.location ? String(s.location.lat) : f.lat, lng: s.location ? String(s.location.lng) : f.lng }));
+      const spot = siteSpot(s, initial.current.cameras);
+      if (s) setForm((f) => ({ ...f, site: s.id, ...(spot ?? {}) }));
     }).catch(() => undefined);
-    const esc = (e: KeyboardEvent) => { if (e.key === 'Escape') onClose(); };
+    const esc = (e: KeyboardEvent) => { if (e.key === 'Escape') initial.current.onClose(); };
     window.addEventListener('keydown', esc);
     return () => window.removeEventListener('keydown', esc);
-  }, [onClose]);
+  }, []);
 
   const scan = async () => {
     setError(''); setScanning(true);
@@ -188,7 +202,7 @@ function OnvifDialog({ onClose, onAdded }: { onClose(): void; onAdded(c: Camera)
               <span><label htmlFor="onvif-id">{w('cameraId')}</label><input id="onvif-id" required pattern="[A-Za-z0-9][A-Za-z0-9_\-]*" maxLength={64} value={form.id} onChange={(e) => setForm({ ...form, id: e.target.value })} /></span>
               <span><label htmlFor="onvif-name">{w('cameraName')}</label><input id="onvif-name" required maxLength={200} value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} /></span>
               <span><label htmlFor="onvif-site">{w('site')}</label>
-                <select id="onvif-site" required value={form.site} onChange={(e) => setForm({ ...form, site: e.target.value })}>{sites.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}</select></span>
+                <select id="onvif-site" required value={form.site} onChange={(e) => setForm({ ...form, site: e.target.value, ...(siteSpot(sites.find((x) => x.id === e.target.value), cameras) ?? {}) })}>{sites.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}</select></span>
               <span><label htmlFor="onvif-kind">{w('kind')}</label>
                 <select id="onvif-kind" value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value as CameraKind })}>{CAMERA_KINDS.map((k) => <option key={k} value={k}>{CAMERA_KIND_LABELS[k][lang]}</option>)}</select></span>
               <span><label htmlFor="onvif-lat">{w('lat')}</label><input id="onvif-lat" required type="number" step="any" min={-90} max={90} value={form.lat} onChange={(e) => setForm({ ...form, lat: e.target.value })} /></span>
