@@ -25,6 +25,8 @@ export const ENDPOINT_MATRIX: ReadonlyArray<readonly [method: string, path: stri
   ['POST', '/api/alerts/zz-missing/ack', 404, 'AS--O--'],
   ['PUT', '/api/sites/danang', 400, 'A------'],
   ['POST', '/api/cameras', 400, 'A------'],
+  ['POST', '/api/onvif/discover', 400, 'A------'],
+  ['POST', '/api/onvif/probe', 400, 'A------'],
   // violation: the legal record, with its plate
   ['GET', '/api/violations', 200, 'ASRIO--'],
   ['GET', '/api/violations/v1', 200, 'ASRIO--'],

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, NatsTestServers } from '../src/bus/testing/nats-server.js';
 import { REPO_ROOT } from './assets.js';
+import { parsePrometheusText, sampleValue } from './prometheus-text.js';
 import { startWorkerProcess } from './worker-process.js';
 
 const cleanup: Array<() => Promise<unknown>> = [];
@@ -55,5 +56,29 @@ describe('argus worker (command line)', () => {
     w.child.kill('SIGTERM');
     expect(await w.exited).toEqual({ code: 0, signal: null });
     expect(w.lines('worker stopped')).toHaveLength(1);
+  }, 60_000);
+
+  it('serves its own /metrics on --metrics-port, to this machine only without ARGUS_METRICS_TOKEN, and refuses a wider address without one', async () => {
+    await expect(argus(['worker', '--nats', 'nats://127.0.0.1:1', '--metrics-port', '0', '--metrics-host', '0.0.0.0'])).rejects.toMatchObject({ stderr: expect.stringContaining('set ARGUS_METRICS_TOKEN') });
+    const dir = await mkdtemp(join(tmpdir(), 'argus-worker-metrics-'));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    await mkdir(join(dir, 'models'));
+    const servers = await NatsTestServers.start({ clientPorts: [await freePort()] });
+    cleanup.push(() => servers.stop());
+    const w = startWorkerProcess(['--nats', servers.urls.join(','), '--name', 'm1', '--data', join(dir, 'data'), '--models', join(dir, 'models'), '--metrics-port', '0']);
+    cleanup.push(async () => w.child.kill('SIGKILL'));
+    const { url } = (await w.waitFor('metrics listening', 20_000)) as { url: string };
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    const families = parsePrometheusText(await res.text());
+    expect(families.get('argus_detector_latency_seconds')?.type).toBe('histogram');
+    expect(families.get('argus_camera_frames_dropped_total')?.type).toBe('counter');
+    expect(sampleValue(families, 'argus_disk_free_bytes')).toBeGreaterThan(0);
+    expect(sampleValue(families, 'process_resident_memory_bytes')).toBeGreaterThan(10e6);
+    expect(families.has('argus_ingest_queue_depth')).toBe(false); // a worker stores nothing
+    expect((await fetch(url.replace('/metrics', '/other'))).status).toBe(404);
+    w.child.kill('SIGTERM');
+    expect(await w.exited).toEqual({ code: 0, signal: null });
   }, 60_000);
 });

@@ -10,6 +10,14 @@ describe('service settings', () => {
     }
   });
 
+  it('keep /metrics off unless a token of 24+ characters or an allow-list of networks is set', () => {
+    expect(serverSchema.parse({}).metrics).toEqual({ allowFrom: [] });
+    expect(serverSchema.parse({ metrics: { token: 'x'.repeat(24), allowFrom: ['10.0.0.0/8', '::1'] } }).metrics.allowFrom).toHaveLength(2);
+    for (const bad of [{ token: 'short' }, { token: `${'x'.repeat(24)} y` }, { allowFrom: ['prometheus.local'] }, { allowFrom: ['10.0.0.0/40'] }, { other: 1 }]) {
+      expect(serverSchema.safeParse({ metrics: bad }).success, JSON.stringify(bad)).toBe(false);
+    }
+  });
+
   it('bound partner reads to 300 s ahead and 7 days old by default', () => {
     expect(ingestLimitsSchema.parse({})).toEqual({ maxFutureSkewSec: 300, maxAgeDays: 7 });
     expect(ingestLimitsSchema.safeParse({ maxFutureSkewSec: -1 }).success).toBe(false);

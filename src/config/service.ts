@@ -3,11 +3,21 @@
  * cameras set through the API may be on) and the bounds of partner ingest.
  */
 import { z } from 'zod';
-import { cameraNetworksSchema } from './camera-networks.js';
+import { cameraNetworksSchema, parseCidr } from './camera-networks.js';
 
 const proxy = z.union([z.ipv4(), z.ipv6(), z.cidrv4(), z.cidrv6()], {
   error: 'an IPv4 or IPv6 address, or a CIDR range such as 10.0.0.0/8',
 });
+
+export const metricsSchema = z
+  .strictObject({
+    token: z.string().min(24, { message: 'at least 24 characters: a random secret (openssl rand -hex 24), e.g. "${ARGUS_METRICS_TOKEN}"' }).max(512).regex(/^[\x21-\x7e]+$/, { message: 'printable ASCII without spaces' }).optional()
+      .describe('Bearer token Prometheus sends (authorization: Bearer <token>; bearer_token_file in a scrape config). Write it as ${ARGUS_METRICS_TOKEN} to keep it out of the file'),
+    allowFrom: z.array(z.string().refine((s) => parseCidr(s) !== null, { message: 'must be an IPv4/IPv6 address or CIDR block, e.g. 10.20.0.0/16' })).max(100).default([])
+      .describe('Addresses or CIDR blocks that may scrape /metrics (the client address as server.trustedProxies resolves it). Empty: any address, with the token'),
+  })
+  .default({ allowFrom: [] })
+  .describe('GET /metrics in the Prometheus text format. Off unless a token or an allow-list is set; with both, a scrape needs both. Without a token: 401; from outside the list: 403');
 
 export const serverSchema = z
   .strictObject({
@@ -16,6 +26,7 @@ export const serverSchema = z
     secureCookies: z.boolean().default(false)
       .describe('Set the Secure flag on the session cookies: true when users reach Argus over HTTPS (behind a TLS proxy)'),
     cameraNetworks: cameraNetworksSchema,
+    metrics: metricsSchema,
   })
   .describe('The service: its HTTP front and the networks of cameras set through the API');
 
@@ -29,4 +40,5 @@ export const ingestLimitsSchema = z
   .describe('Bounds of the partner ingest API (POST /api/ingest/sightings)');
 
 export type ServerConfig = z.infer<typeof serverSchema>;
+export type MetricsConfig = z.infer<typeof metricsSchema>;
 export type IngestLimitsConfig = z.infer<typeof ingestLimitsSchema>;

@@ -12,3 +12,5 @@ export * from './watchlists.js';
 export * from './audit.js';
 export * from './stats.js';
 export * from './reports.js';
+export * from './onvif.js';
+export * from './sources.js';

@@ -14,7 +14,7 @@ import type { ArgusConfig } from '../config/schema.js';
 import type { EventBus } from '../bus/bus.js';
 import type { CameraMessage } from '../bus/messages.js';
 import type { ArgusEvent } from '../core/events.js';
-import { ingestLimitsSchema, type IngestLimitsConfig } from '../config/service.js';
+import { ingestLimitsSchema, type IngestLimitsConfig, type MetricsConfig } from '../config/service.js';
 import { CameraManager, type CameraManagerOptions } from '../pipeline/runtime/camera-manager.js';
 import { AuditSealer, type AuditSealOptions } from '../store/audit-seal.js';
 import type { Store } from '../store/store.js';
@@ -34,6 +34,8 @@ import { auditWriter, type ServerContext } from './context.js';
 import { installErrorHandler, Router, sendError } from './http.js';
 import { eventPayload, Ingest, type IngestOptions } from './ingest.js';
 import { LiveHub, type LiveHubOptions } from './live.js';
+import { DiskUse } from './metrics/disk.js';
+import { metricsRoute } from './metrics/route.js';
 import { retentionFromConfig } from './recordings.js';
 import { SectionControl } from './section-control.js';
 import { ResponseCheck } from './response-check.js';
@@ -43,6 +45,7 @@ import { eventRoutes } from './routes/events.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { closeFootage, footageRoutes, type FootageOptions } from './routes/footage.js';
 import { liveRoutes } from './routes/live.js';
+import { onvifRoutes, type OnvifRouteOptions } from './routes/onvif.js';
 import { mapOrigins, mapRoutes } from './routes/map.js';
 import { plateRoutes } from './routes/plates.js';
 import { sightingRoutes } from './routes/sightings.js';
@@ -89,6 +92,10 @@ export interface ServerOptions {
   readonly live?: Omit<LiveHubOptions, 'log'>;
   /** Sign checkpoints of the audit chain with the audit key of this key directory (`argus serve`: `<data>/keys`). */
   readonly auditSeal?: Omit<AuditSealOptions, 'onError'>;
+  /** ONVIF discovery: the interfaces probed and the SOAP timeout (default: every IPv4 interface, 5 s). */
+  readonly onvif?: OnvifRouteOptions;
+  /** Who may read GET /metrics (default: the config's `server.metrics`; neither: metrics are off). */
+  readonly metrics?: MetricsConfig;
   /** Check every answer against its route's response in src/contract (tests; response-check.ts). Default false. */
   readonly checkResponses?: boolean;
 }
@@ -202,8 +209,12 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
     req.principal = req.url === '/api/auth/login' ? null : await auth.identify(req);
   });
   const sources = new CameraSourcePolicy(opts.config ? { networks: opts.config.server.cameraNetworks } : {});
-  for (const routes of [authRoutes, siteRoutes(sources), eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, reportRoutes, ingestRoutes({ cropsDir, limits: opts.ingestLimits ?? ingestLimitsSchema.parse({}) }), sightingRoutes(cropsDir)]) routes(ctx);
+  for (const routes of [authRoutes, siteRoutes(sources), eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, reportRoutes, onvifRoutes(sources, opts.onvif), ingestRoutes({ cropsDir, limits: opts.ingestLimits ?? ingestLimitsSchema.parse({}) }), sightingRoutes(cropsDir)]) routes(ctx);
   footageRoutes(ctx, opts.footage, sources);
+  metricsRoute(app, opts.metrics ?? opts.config?.server.metrics, {
+    status, cameras, ingest, hub, startedAtMs: ctx.startedAtMs,
+    disk: opts.footage?.dataDir !== undefined ? new DiskUse(resolve(opts.footage.dataDir), ['recordings', 'evidence', 'crops']) : undefined,
+  });
 
   const webRoot = resolve(opts.webRoot ?? join(packageRoot(), 'web/dist'));
   const hasUi = existsSync(resolve(webRoot, 'index.html'));

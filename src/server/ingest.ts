@@ -16,6 +16,7 @@ import { relative, resolve, sep } from 'node:path';
 import type { BlobStore } from '../bus/blobs.js';
 import type { ArgusEvent } from '../core/events.js';
 import { ulid } from '../core/ids.js';
+import { Histogram, type HistogramSnapshot } from '../core/metrics.js';
 import type { PlateReadEvent } from '../core/plate.js';
 import { normalizePlateText } from '../plates/format.js';
 import { matchPlate } from '../plates/match.js';
@@ -100,13 +101,22 @@ export class Ingest {
   private readonly cropsRoot: string | undefined;
   private readonly committedListeners: Array<(events: readonly ArgusEvent[], o: { live: boolean }) => void> = [];
   private readonly cropBlobs: Pick<BlobStore, 'get'> | undefined;
+  /** Time of each batch written to the store (one transaction), seconds. */
+  private readonly writeLatency = new Histogram();
 
   constructor(private readonly store: Store, private readonly hub: LivePublisher, private readonly log: IngestLogger, opts: IngestOptions = {}) {
     this.watchTtlMs = opts.watchTtlMs ?? 10_000;
     this.evidenceRoot = opts.evidenceRoot;
     this.cropsRoot = opts.cropsRoot;
     this.cropBlobs = opts.cropBlobs;
-    this.queue = new BatchQueue<Rows>((units) => this.write(units), opts);
+    this.queue = new BatchQueue<Rows>(async (units) => {
+      const t0 = performance.now();
+      try {
+        return await this.write(units);
+      } finally {
+        this.writeLatency.observe((performance.now() - t0) / 1000);
+      }
+    }, opts);
   }
 
   /** Told of the events of every batch once it is committed (section control pairs plates across cameras); `live`: as handled. */
@@ -149,6 +159,11 @@ export class Ingest {
 
   stats(): QueueStats {
     return this.queue.getStats();
+  }
+
+  /** How long the store took for each batch (one transaction), seconds. */
+  storeLatency(): HistogramSnapshot {
+    return this.writeLatency.snapshot();
   }
 
   /** Writes what is queued and refuses more (the service is stopping). */

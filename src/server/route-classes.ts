@@ -37,6 +37,8 @@ export const ROUTE_CLASSES: Readonly<Record<string, RouteClass>> = {
   'POST /api/cameras': c(['config'], '`camera.add`'),
   'PATCH /api/cameras/:id': c(['config'], '`camera.edit`'),
   'DELETE /api/cameras/:id': c(['config'], '`camera.remove`'),
+  'POST /api/onvif/discover': c(['config'], '`onvif.discover` (how many answered)'),
+  'POST /api/onvif/probe': c(['config'], '`onvif.probe` (device URL, user name, profiles found or the error; never the password)'),
   'GET /api/events': c(['traffic', 'plate', 'violation'], '`plate.view` (via events, rows served with plate text) when > 0', ['plate', 'violation']),
   'GET /api/events/:id': c(['traffic', 'plate', 'violation'], '`plate.view` when served with plate text', ['plate', 'violation']),
   'GET /api/counts': c(['traffic']),

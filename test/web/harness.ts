@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { buildServer, type ArgusServer } from '../../src/server/app.js';
+import type { OnvifRouteOptions } from '../../src/server/routes/onvif.js';
 import { loadServiceConfig } from '../../src/server/config.js';
 import { openServiceStore } from '../../src/server/open-store.js';
 import { createStageProvider, serviceEvidence } from '../../src/pipeline/runtime/stages.js';
@@ -61,6 +62,10 @@ export interface WebUiOptions {
   /** Run the demo cameras' analysis (default true). Screens that need no live video save the two cores with false. */
   readonly cameras?: boolean;
   readonly viewport?: { width: number; height: number };
+  /** ONVIF discovery of the service (the interfaces it probes: the ONVIF test gives loopback). */
+  readonly onvif?: OnvifRouteOptions;
+  /** server.cameraNetworks instead of the demo's (a camera on loopback: 127.0.0.1/32). */
+  readonly cameraNetworks?: readonly string[];
 }
 
 /** Registers beforeAll/afterAll in the calling describe; the returned object is filled once beforeAll has run. */
@@ -71,7 +76,8 @@ export function webUi(opts: WebUiOptions = {}): WebUi {
     requireBrowser();
     await mkdir(SCREENS, { recursive: true });
     ui.dataDir = await mkdtemp(join(tmpdir(), 'argus-web-'));
-    const config = await loadServiceConfig(join(REPO_ROOT, 'config/demo.yaml'), { ...process.env, ARGUS_ASSETS: ASSETS });
+    const demo = await loadServiceConfig(join(REPO_ROOT, 'config/demo.yaml'), { ...process.env, ARGUS_ASSETS: ASSETS });
+    const config = opts.cameraNetworks ? { ...demo, server: { ...demo.server, cameraNetworks: [...opts.cameraNetworks] } } : demo;
     ({ store: ui.store } = await openServiceStore({ dataDir: ui.dataDir }, {}));
     await createUser(ui.store, { username: 'admin', password: PASSWORD, roles: ['admin'] });
     // The service's stages, as `argus serve` wires them (plates, rules, evidence: none in the demo until a test sets them).
@@ -79,7 +85,7 @@ export function webUi(opts: WebUiOptions = {}): WebUi {
     closeStages = () => stages.close();
     ui.server = await buildServer({
       store: ui.store, config, logger: false, webRoot: DIST, cameras: { modelsDir: MODELS, stages }, startCameras: opts.cameras ?? true,
-      footage: { dataDir: ui.dataDir }, checkResponses: true,
+      footage: { dataDir: ui.dataDir }, checkResponses: true, ...(opts.onvif ? { onvif: opts.onvif } : {}),
     });
     ui.url = await ui.server.listen(0);
     const { chromium } = (await import(PLAYWRIGHT)) as any;

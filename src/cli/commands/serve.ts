@@ -12,6 +12,7 @@ import { EvidenceAlerts } from '../../server/evidence-alerts.js';
 import { ensureFirstAdmin } from '../../server/users.js';
 import { DEFAULT_MODEL, modelsDir, resolveModel } from '../../vision/models.js';
 import { parseCommandArgs } from '../args.js';
+import { logFormat, loggerOptions } from '../log-format.js';
 
 const HELP = `Usage: argus serve [--config FILE] [--data DIR] [--port N] [--host H] [--database URL] [--audit-keys DIR] [--audit-anchor FILE]
        argus serve --nats URL[,URL…] --postgres URL [--nats-replicas 1|3|5] [--cameras] [other options]
@@ -33,6 +34,8 @@ Options:
   --audit-keys DIR  Key directory of the audit key that signs checkpoints of the audit log (default DIR/keys;
                     created on first start, private key mode 0600; keep it out of the database's backups' reach)
   --audit-anchor FILE  Where signed checkpoints are appended outside the database (default <audit-keys>/audit-checkpoints.jsonl)
+  --log-format F    pretty (one readable line per record) or json (pino JSON lines, for production and log
+                    shippers); default pretty on a terminal, json otherwise (or ARGUS_LOG_FORMAT)
   -h, --help        This help
 
 Scaled mode (issue 21):
@@ -52,7 +55,8 @@ Scaled mode (issue 21):
 
 The first admin: \`argus users add --username U --role admin\`, or ARGUS_ADMIN_PASSWORD on the first start
 (user "admin"). Behind a TLS proxy set server.secureCookies: true in the config, and list the proxy's address in
-server.trustedProxies (X-Forwarded-For is believed from no one else). Models are looked up in ARGUS_MODELS (or ./models); without them cameras run without detection
+server.trustedProxies (X-Forwarded-For is believed from no one else). GET /metrics (Prometheus) is off until
+server.metrics.token and/or server.metrics.allowFrom is set in the config. Models are looked up in ARGUS_MODELS (or ./models); without them cameras run without detection
 and /api/health says what is missing.`;
 
 const OPTIONS = {
@@ -67,6 +71,7 @@ const OPTIONS = {
   host: { type: 'string' },
   'audit-keys': { type: 'string' },
   'audit-anchor': { type: 'string' },
+  'log-format': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -91,6 +96,7 @@ export async function serve(argv: string[]): Promise<number> {
   }
   const port = Number(values.port ?? process.env['PORT'] ?? 8080);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ArgusError('invalid_argument', `--port "${values.port ?? ''}": expected 0–65535`);
+  const logOptions = loggerOptions(logFormat(values['log-format'], process.env['ARGUS_LOG_FORMAT'], process.stdout.isTTY === true), process.env['ARGUS_LOG_LEVEL'] ?? 'info');
   const config = values.config ? await loadServiceConfig(values.config) : undefined;
   const natsUrls = (values.nats ?? process.env['ARGUS_NATS_URL'] ?? '').split(',').map((u) => u.trim()).filter((u) => u.length > 0);
   if (values.postgres && values.database && values.postgres !== values.database) throw new ArgusError('invalid_argument', '--postgres and --database name two databases: give one');
@@ -100,7 +106,7 @@ export async function serve(argv: string[]): Promise<number> {
   if (natsUrls.length > 0 && !(databaseUrl ?? process.env['ARGUS_DATABASE_URL'])) throw new ArgusError('invalid_argument', '--nats needs --postgres URL: the replicas share one PostgreSQL store');
   if (values.cameras && natsUrls.length === 0) throw new ArgusError('invalid_argument', '--cameras is for the scaled mode (with --nats); without it the service runs its cameras anyway');
   // Before the service's own logger exists: what it waits for (NATS, PostgreSQL), one line each.
-  const early = pino({ level: process.env['ARGUS_LOG_LEVEL'] ?? 'info' });
+  const early = logOptions.stream ? pino({ level: logOptions.level }, logOptions.stream) : pino({ level: logOptions.level });
   const stopping = new AbortController();
   const abort = (): void => stopping.abort();
   process.once('SIGINT', abort);
@@ -120,7 +126,7 @@ export async function serve(argv: string[]): Promise<number> {
     siteOf: async (id) => (await store.getSite(id)) ?? undefined,
     history: (site) => recentSitePlates(store, site.id),
   });
-  const server = await buildServer({ store, config, footage: { dataDir }, ...(scaled ? { scaled, startCameras: values.cameras ?? false } : {}), cameras: { ...(models ? { modelsDir: models } : {}), stages }, auth: { secureCookies: config?.server.secureCookies ?? false },
+  const server = await buildServer({ store, config, logger: logOptions, footage: { dataDir }, ...(scaled ? { scaled, startCameras: values.cameras ?? false } : {}), cameras: { ...(models ? { modelsDir: models } : {}), stages }, auth: { secureCookies: config?.server.secureCookies ?? false },
     ...(config ? { trustedProxies: config.server.trustedProxies, ingestLimits: config.ingest } : {}),
     auditSeal: { keyDir: resolve(values['audit-keys'] ?? join(dataDir, 'keys')), ...(values['audit-anchor'] ? { anchorFile: resolve(values['audit-anchor']) } : {}) } });
   const log = server.app.log;

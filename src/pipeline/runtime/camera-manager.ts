@@ -21,11 +21,11 @@ import { analysisSettings, type AnalysisSettings } from '../settings.js';
 import type { EventBus } from '../../bus/bus.js';
 import type { CameraHealth, CameraMessage, CameraStatus, PlateStatus, Producer, RecordingStatus } from '../../bus/messages.js';
 import { buildCameraChain } from './build.js';
-import { sharedDetectors, type DetectorStatus, type SharedDetectors } from './detectors.js';
+import { sharedDetectors, type DetectorLatency, type DetectorStatus, type SharedDetectors } from './detectors.js';
 import { busOutputs, type CameraOutputs, type OutputBlobs } from './outputs.js';
 import type { StageProvider } from './stages.js';
 
-export type { DetectorStatus } from './detectors.js';
+export type { DetectorLatency, DetectorStatus } from './detectors.js';
 export type { CameraAlert, CameraHealth, CameraStatus, PlateStatus, RecordingStatus } from '../../bus/messages.js';
 
 export interface CameraManagerOptions {
@@ -77,6 +77,29 @@ interface Runtime {
   /** The plate counters of the running analysis, if it reads plates. */
   plateStatus: (() => PlateStatus | null) | undefined;
   settings: AnalysisSettings | null;
+  /** Delay of the last analysed frame behind its capture, ms (null before the first). */
+  lagMs: number | null;
+  /** Frames dropped and ffmpeg restarts of the sources this camera had before the current one. */
+  droppedBefore: number;
+  sourceRestartsBefore: number;
+}
+
+/** A running camera's counters for /metrics (monotonic over the camera's life in this process, not per source). */
+export interface CameraRuntimeMetrics {
+  readonly id: string;
+  readonly name: string;
+  readonly site: string;
+  readonly health: CameraHealth;
+  /** Analysed frames per second (watchdog average). */
+  readonly fps: number;
+  /** How far behind its capture the last analysed frame was, ms (null before the first). */
+  readonly lagMs: number | null;
+  readonly framesAnalysed: number;
+  /** Frames the live source dropped because the analysis was behind. */
+  readonly framesDropped: number;
+  /** Reconnects: analysis loop restarts plus ffmpeg restarts of the source. */
+  readonly reconnects: number;
+  readonly signalLost: boolean;
 }
 
 const sameRecording = (a: CameraConfig, b: CameraConfig): boolean =>
@@ -140,6 +163,7 @@ export class CameraManager {
       config, abort: new AbortController(), source: undefined, health: config.enabled ? 'starting' : 'disabled', noModel: false,
       message: null, startedAtMs: Date.now(), framesAnalysed: 0, restarts: 0, fps: 0, lastDelivered: 0, lastTickMs: Date.now(),
       signalLost: false, lastFrameAtMs: undefined, latest: undefined, watchdog: undefined, done: Promise.resolve(), recorder: kept, plateStatus: undefined, settings: null,
+      lagMs: null, droppedBefore: 0, sourceRestartsBefore: 0,
     };
     this.cameras.set(config.id, rt);
     if (!config.enabled) return;
@@ -188,6 +212,17 @@ export class CameraManager {
     return out;
   }
 
+  /** Counters of every camera of this process for /metrics. */
+  metrics(): CameraRuntimeMetrics[] {
+    return [...this.cameras.values()].map((rt) => {
+      const s = rt.source?.stats();
+      return {
+        id: rt.config.id, name: rt.config.name, site: rt.config.site, health: rt.health, fps: rt.fps, lagMs: rt.lagMs, framesAnalysed: rt.framesAnalysed,
+        framesDropped: rt.droppedBefore + (s?.framesDropped ?? 0), reconnects: rt.restarts + rt.sourceRestartsBefore + (s?.restarts ?? 0), signalLost: rt.signalLost,
+      };
+    });
+  }
+
   /** Whether this camera is to be recorded here. */
   private records(config: CameraConfig): boolean {
     return config.enabled && config.recording.enabled && this.opts.recordingsDir !== undefined;
@@ -206,6 +241,11 @@ export class CameraManager {
 
   detectorStatus(): DetectorStatus[] {
     return this.detectors.status();
+  }
+
+  /** Latency of each shared detector's calls. */
+  detectorLatency(): DetectorLatency[] {
+    return this.detectors.latency();
   }
 
   async close(): Promise<void> {
@@ -262,12 +302,17 @@ export class CameraManager {
         onFrame: ({ frame }) => {
           rt.framesAnalysed++;
           rt.latest = frame;
+          rt.lagMs = Math.max(0, Date.now() - frame.capturedAtMs);
         },
         signal: rt.abort.signal,
       });
       const err = chain.source.lastError();
       if (err && !rt.abort.signal.aborted) rt.message = err.message;
     } finally {
+      const s = chain.source.stats();
+      rt.droppedBefore += s.framesDropped;
+      rt.sourceRestartsBefore += s.restarts;
+      rt.source = undefined;
       await chain.close();
     }
   }

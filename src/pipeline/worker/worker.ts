@@ -204,6 +204,11 @@ export class Worker {
     return this.manager.config(id);
   }
 
+  /** The camera runtime, for the worker's /metrics (counters per camera, detector latency). */
+  metricsSource(): Pick<CameraManager, 'metrics' | 'detectorLatency' | 'status' | 'detectorStatus'> {
+    return this.manager;
+  }
+
   /** Status of the cameras running here. */
   status(): CameraStatus[] {
     return this.manager.status();

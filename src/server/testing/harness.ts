@@ -41,7 +41,8 @@ export async function startTestServer(dialect: 'sqlite' | 'postgres', opts: Part
   const { store } = await openServiceStore({ dataDir, ...(databaseUrl ? { databaseUrl } : {}) }, {});
   for (const role of ROLES) await createUser(store, { username: role, password: TEST_PASSWORD, roles: [role] });
   const { footageInDataDir, ...serverOpts } = opts;
-  const server = await buildServer({ store, logger: false, startCameras: false, webRoot: join(dataDir, 'no-ui'), checkResponses: true, ...(footageInDataDir ? { footage: { dataDir } } : {}), ...serverOpts });
+  // ONVIF discovery probes loopback only: a test never multicasts on the machine's real networks.
+  const server = await buildServer({ store, logger: false, startCameras: false, webRoot: join(dataDir, 'no-ui'), checkResponses: true, onvif: { interfaces: ['127.0.0.1'], requestTimeoutMs: 2000 }, ...(footageInDataDir ? { footage: { dataDir } } : {}), ...serverOpts });
   const url = await server.listen(0);
   const exec = async (sqlText: string): Promise<void> => {
     const s = store as unknown as { connection?: { exec(t: string): void }; pool?: { query(t: string): Promise<unknown> } };

@@ -1,11 +1,13 @@
 /**
- * Administration (`#/admin/<tab>`): users and roles, API keys, watch lists (with CSV import) and the audit log.
+ * Administration (`#/admin/<tab>`): users and roles, API keys, watch lists (with CSV import), the audit log, cameras
+ * (with "Add from network (ONVIF)") and the system.
  * A tab the role may not use is not shown; the API refuses it anyway.
  */
 import type { PageProps } from '../App';
 import { useDict } from '../i18n';
 import { ApiKeysTab } from './admin/ApiKeys';
 import { AuditTab } from './admin/Audit';
+import { CamerasTab } from './admin/Cameras';
 import type { Permission } from '@contract';
 import { may } from './admin/may';
 import { SystemTab } from './admin/System';
@@ -14,9 +16,10 @@ import { WatchListsTab } from './admin/WatchLists';
 import { WORDS } from './admin/words';
 import './admin/admin.css';
 
-type Tab = 'users' | 'keys' | 'watchlists' | 'audit' | 'system';
+type Tab = 'users' | 'keys' | 'watchlists' | 'audit' | 'cameras' | 'system';
 const TABS: Array<{ id: Tab; perm: Permission }> = [
   { id: 'users', perm: 'users.read' }, { id: 'keys', perm: 'apikeys.write' }, { id: 'watchlists', perm: 'watchlists.read' }, { id: 'audit', perm: 'audit.read' },
+  { id: 'cameras', perm: 'cameras.write' },
   { id: 'system', perm: 'cameras.status' },
 ];
 
@@ -42,6 +45,7 @@ export function AdminPage({ me, params }: PageProps) {
           {tab.id === 'keys' && <ApiKeysTab />}
           {tab.id === 'watchlists' && <WatchListsTab me={me} selected={params[1] ?? null} />}
           {tab.id === 'audit' && <AuditTab me={me} />}
+          {tab.id === 'cameras' && <CamerasTab />}
           {tab.id === 'system' && <SystemTab />}
         </div>
       )}

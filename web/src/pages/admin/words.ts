@@ -3,7 +3,7 @@ import { defineDict } from '../../i18n';
 
 export const WORDS = defineDict({
   vi: {
-    title: 'Quản trị', tabs: 'Mục quản trị', users: 'Người dùng và vai trò', keys: 'Khoá API', watchlists: 'Danh sách theo dõi', audit: 'Nhật ký kiểm toán', system: 'Hệ thống',
+    title: 'Quản trị', tabs: 'Mục quản trị', users: 'Người dùng và vai trò', keys: 'Khoá API', watchlists: 'Danh sách theo dõi', audit: 'Nhật ký kiểm toán', cameras: 'Camera', system: 'Hệ thống',
     noAccess: 'Vai trò của bạn không có quyền xem mục này.', loading: 'Đang tải…', save: 'Lưu', cancel: 'Huỷ', create: 'Tạo', delete: 'Xoá',
     actions: 'Thao tác', name: 'Tên', description: 'Mô tả', created: 'Ngày tạo', expires: 'Hết hạn', never: 'Không hết hạn', status: 'Tình trạng',
     // users
@@ -44,7 +44,7 @@ export const WORDS = defineDict({
     entries_n: 'bản ghi', head: 'mã băm cuối', brokenAt: 'hỏng tại bản ghi', details: 'Chi tiết', pageN: 'Trang',
   },
   en: {
-    title: 'Administration', tabs: 'Administration sections', users: 'Users and roles', keys: 'API keys', watchlists: 'Watch lists', audit: 'Audit log', system: 'System',
+    title: 'Administration', tabs: 'Administration sections', users: 'Users and roles', keys: 'API keys', watchlists: 'Watch lists', audit: 'Audit log', cameras: 'Cameras', system: 'System',
     noAccess: 'Your role may not see this section.', loading: 'Loading…', save: 'Save', cancel: 'Cancel', create: 'Create', delete: 'Delete',
     actions: 'Actions', name: 'Name', description: 'Description', created: 'Created', expires: 'Expires', never: 'Never', status: 'Status',
     addUser: 'Add a user', username: 'Username', displayName: 'Full name', password: 'Password', passwordHint: 'At least 10 characters',
