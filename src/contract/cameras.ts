@@ -81,6 +81,10 @@ export const cameraStatus = z.strictObject({
 export type CameraStatus = z.infer<typeof cameraStatus>;
 export const camerasStatus = z.strictObject({ items: z.array(cameraStatus), detectors: z.array(detectorStatus) });
 
+/** Federation (a province): the district that owns a shared camera; null for the installation's own cameras. */
+export const cameraOwner = z.strictObject({ id: z.string(), name: z.string() });
+export type CameraOwner = z.infer<typeof cameraOwner>;
+
 /** A camera as the API shows it: the stream's password and a file source's folders are masked. */
 export const publicCamera = z.strictObject({
   id: z.string(),
@@ -92,6 +96,8 @@ export const publicCamera = z.strictObject({
   area: z.strictObject({ district: z.string().nullable(), ward: z.string().nullable() }),
   source: z.string(),
   updatedAtMs: z.number(),
+  /** The district that shares this camera with this province (its events come over the federation link), or null. */
+  owner: cameraOwner.nullable(),
 });
 export type PublicCamera = z.infer<typeof publicCamera>;
 

@@ -406,3 +406,19 @@ export interface CongestionStats {
   readonly byHour: readonly number[];
   readonly series: readonly SeriesPoint[];
 }
+
+// ─── federation ───────────────────────────────────────────────────────────────────────────────────
+
+/** A shared event waiting in a district's federation outbox: its place (commit order) and the stored event. */
+export interface OutboxItem {
+  readonly seq: number;
+  readonly event: EventRecord;
+}
+
+/** A province: a camera a district shares, and its owner. */
+export interface FedCameraRecord {
+  readonly cameraId: string;
+  readonly districtId: string;
+  readonly districtName: string;
+  readonly updatedAtMs: number;
+}

@@ -28,7 +28,7 @@ export function camerasGeoJson(cameras: readonly Camera[], health: Record<string
     type: 'FeatureCollection',
     features: cameras.filter((c) => c.location).map((c) => ({
       type: 'Feature', id: c.id,
-      properties: { id: c.id, name: c.name, health: health[c.id]?.health ?? c.status?.health ?? 'unknown' },
+      properties: { id: c.id, name: c.name, health: health[c.id]?.health ?? c.status?.health ?? 'unknown', owner: c.owner?.id ?? '' },
       geometry: { type: 'Point', coordinates: [c.location!.lng, c.location!.lat] },
     })),
   };

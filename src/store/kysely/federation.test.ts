@@ -1,0 +1,44 @@
+/** The federation outbox of the store (SQLite here; the same kysely code serves PostgreSQL). */
+import { afterEach, describe, expect, it } from 'vitest';
+import { openSqliteStore, type SqliteStore } from '../sqlite/index.js';
+
+let store: SqliteStore | undefined;
+afterEach(async () => {
+  await store?.close();
+  store = undefined;
+});
+
+const ev = (id: string, cameraId: string, atMs = 1000) => ({ id, cameraId, atMs, kind: 'plate.read', payload: { id, cameraId, atMs, kind: 'plate.read' } });
+
+describe('federation outbox', () => {
+  it('queues only the shared events that are new in their batch, in commit order, once', async () => {
+    store = await openSqliteStore({ path: ':memory:' });
+    await store.writeBatch({ events: [ev('a', 'shared'), ev('b', 'private'), ev('c', 'shared')], outbox: ['a', 'c'] });
+    // A retried batch (same ids) queues nothing again; a later batch comes after.
+    await store.writeBatch({ events: [ev('a', 'shared'), ev('c', 'shared')], outbox: ['a', 'c'] });
+    await store.writeBatch({ events: [ev('d', 'shared', 500)], outbox: ['d'] });
+    const items = await store.readOutbox(0, 100);
+    expect(items.map((i) => i.event.id)).toEqual(['a', 'c', 'd']);
+    expect(items.map((i) => i.seq)).toEqual([1, 2, 3]);
+    expect(items[2]!.event).toEqual(ev('d', 'shared', 500));
+    expect((await store.readOutbox(2, 100)).map((i) => i.event.id)).toEqual(['d']);
+  });
+
+  it('is pruned behind the cursor, which survives in the store', async () => {
+    store = await openSqliteStore({ path: ':memory:' });
+    await store.writeBatch({ events: [ev('a', 's'), ev('b', 's')], outbox: ['a', 'b'] });
+    expect(await store.getMeta('fed.outbox.cursor')).toBeNull();
+    await store.putMeta('fed.outbox.cursor', '1');
+    await store.putMeta('fed.outbox.cursor', '2');
+    expect(await store.getMeta('fed.outbox.cursor')).toBe('2');
+    expect(await store.pruneOutbox(1)).toBe(1);
+    expect((await store.readOutbox(0, 100)).map((i) => i.event.id)).toEqual(['b']);
+  });
+
+  it('keeps the owner of each federated camera (a province)', async () => {
+    store = await openSqliteStore({ path: ':memory:' });
+    await store.upsertFedCamera({ cameraId: 'gate-1', districtId: 'ds-a', districtName: 'A', updatedAtMs: 1 });
+    await store.upsertFedCamera({ cameraId: 'gate-1', districtId: 'ds-a', districtName: 'A renamed', updatedAtMs: 2 });
+    expect(await store.listFedCameras()).toEqual([{ cameraId: 'gate-1', districtId: 'ds-a', districtName: 'A renamed', updatedAtMs: 2 }]);
+  });
+});
