@@ -79,8 +79,8 @@ federation:
 interface Api {
   get<T>(path: string): Promise<T>;
 }
-async function api(url: string): Promise<Api & { post(path: string, body: unknown): Promise<Response> }> {
-  const s = await login(url, 'admin', PASSWORD);
+async function api(url: string, username = 'admin', password = PASSWORD): Promise<Api & { post(path: string, body: unknown): Promise<Response> }> {
+  const s = await login(url, username, password);
   return {
     async get<T>(path: string): Promise<T> {
       const res = await fetch(`${url}${path}`, { headers: { cookie: s.cookie } });
@@ -251,6 +251,17 @@ describe('a district linked to its province over a NATS leaf node', () => {
       const received = await auditCount(pApi, 'fed.received');
       return sent === posted.shared.length && received >= posted.shared.length;
     }, 30_000).catch(async (e: unknown) => failWith(new Error(`${(e as Error).message}: sent ${await auditCount(dApi, 'fed.sent')}, received ${await auditCount(pApi, 'fed.received')}, posted ${posted.shared.length}`)));
+
+    // Province users' area scope applies to a district's camera as to a local one (its area came from the district).
+    for (const [username, area, sees] of [['op-tu-son', 'Từ Sơn', true], ['op-que-vo', 'Quế Võ', false]] as const) {
+      const res = await pApi.post('/api/users', { username, password: `${PASSWORD}-${username}`, roles: ['operator'], scope: { districts: [area] } });
+      expect(res.status, await res.clone().text()).toBe(200);
+      const user = await api(province.url, username, `${PASSWORD}-${username}`);
+      const visible = await user.get<{ items: Array<{ id: string }> }>('/api/cameras');
+      expect(visible.items.some((c) => c.id === 'ts-gate-1'), username).toBe(sees);
+      const events = await user.get<{ items: Array<{ cameraId: string }> }>('/api/events?limit=20');
+      expect(events.items.length > 0, username).toBe(sees);
+    }
 
     district.child.kill('SIGTERM');
     province.child.kill('SIGTERM');
