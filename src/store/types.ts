@@ -409,10 +409,11 @@ export interface CongestionStats {
 
 // ─── federation ───────────────────────────────────────────────────────────────────────────────────
 
-/** A shared event waiting in a district's federation outbox: its place (commit order) and the stored event. */
+/** A shared event waiting in a district's federation outbox: its place (commit order) and the stored event (null: removed since). */
 export interface OutboxItem {
   readonly seq: number;
-  readonly event: EventRecord;
+  readonly eventId: string;
+  readonly event: EventRecord | null;
 }
 
 /** A province: a camera a district shares, and its owner. */

@@ -146,12 +146,13 @@ export class DistrictFederation {
         continue;
       }
       try {
-        await Promise.all(batch.map((item) => this.publish(item.seq, item.event.payload as Record<string, unknown>)));
+        await Promise.all(batch.map(async (item) => (item.event ? this.publish(item.seq, item.event.payload as Record<string, unknown>) : undefined)));
         cursor = batch[batch.length - 1]!.seq;
         await store.putMeta(CURSOR_KEY, String(cursor));
         await store.pruneOutbox(cursor);
-        for (const item of batch) this.audit.note(fedNames.districtStream(this.o.config.id), item.seq, item.event.cameraId, item.event.atMs);
-        this.sent += batch.length;
+        const sent = batch.flatMap((item) => (item.event ? [{ seq: item.seq, event: item.event }] : []));
+        for (const item of sent) this.audit.note(fedNames.districtStream(this.o.config.id), item.seq, item.event.cameraId, item.event.atMs);
+        this.sent += sent.length;
         if (failing > 0) log.info({ district: this.o.config.id }, 'federation stream acknowledges again');
         failing = 0;
       } catch (e) {

@@ -8,7 +8,7 @@
  * shared cameras (site `fed-<district>`, owner in `fed_cameras`, never run here) and give their status; no heartbeat
  * for `linkTimeoutSec` marks the link down: an alert, and the district's cameras show offline, until it returns.
  */
-import { jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
+import { jetstreamManager, RetentionPolicy, StorageType, type StreamConfig } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription as NatsSub } from '@nats-io/transport-node';
 import { fedNames, type ProvinceFederationConfig } from '../../config/federation.js';
 import type { CameraStatus } from '../../contract/cameras.js';
@@ -89,7 +89,7 @@ export class ProvinceFederation implements FederationView {
   private received = 0;
   private readonly warned = new Set<string>();
 
-  private constructor(private readonly o: ProvinceFederationOptions, private readonly nc: NatsConnection, private readonly jsm: JetStreamManager) {
+  private constructor(private readonly o: ProvinceFederationOptions, private readonly nc: NatsConnection) {
     const now = Date.now();
     for (const d of o.config.districts) this.districts.set(d.id, { name: d.name ?? d.id, lastSeenMs: now, up: null, cameras: new Map() });
     this.audit = new CrossingAudit(o.store, 'fed.received', (err) => o.log.error({ err: errorMessage(err) }, 'federation audit row not written'), o.auditEveryMs);
@@ -109,7 +109,7 @@ export class ProvinceFederation implements FederationView {
         await sleep(backoffMs(attempt, 200, 5000));
       }
     }
-    const fed = new ProvinceFederation(o, nc, jsm);
+    const fed = new ProvinceFederation(o, nc);
     for (const row of await o.store.listFedCameras()) {
       fed.owners.set(row.cameraId, row.districtId);
       const d = fed.districts.get(row.districtId);
@@ -279,14 +279,5 @@ export class ProvinceFederation implements FederationView {
         payload: { district: id, lastSeenMs: d.lastSeenMs },
       });
     }
-  }
-
-  /** The sourcing of each district as the province's JetStream sees it (lag, last activity, error): for /api/health. */
-  async sources(): Promise<Array<{ district: string; lag: number; activeMs: number | null; error: string | null }>> {
-    const info = await this.jsm.streams.info(fedNames.provinceStream);
-    const byStream = new Map(this.o.config.districts.map((d) => [fedNames.districtStream(d.id), d.id]));
-    return (info.sources ?? []).map((s) => ({
-      district: byStream.get(s.name) ?? s.name, lag: s.lag, activeMs: s.active >= 0 ? Math.round(s.active / 1e6) : null, error: s.error?.description ?? null,
-    }));
   }
 }

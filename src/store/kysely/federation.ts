@@ -5,15 +5,18 @@ import { fromJson, num, type StoreContext } from './context.js';
 export async function readOutbox(ctx: StoreContext, afterSeq: number, limit: number): Promise<OutboxItem[]> {
   const rows = await ctx.db
     .selectFrom('fed_outbox as o')
-    .innerJoin('events as e', 'e.id', 'o.event_id')
-    .select(['o.seq', 'e.id', 'e.camera_id', 'e.at_ms', 'e.kind', 'e.payload'])
+    // A left join: an event removed since (retention) leaves its place in the order, read as null and skipped, not a gap.
+    .leftJoin('events as e', 'e.id', 'o.event_id')
+    .select(['o.seq', 'o.event_id', 'e.id', 'e.camera_id', 'e.at_ms', 'e.kind', 'e.payload'])
     .where('o.seq', '>', afterSeq)
     .orderBy('o.seq')
     .limit(Math.max(1, Math.min(limit, 10_000)))
     .execute();
   return rows.map((r) => {
-    const event: EventRecord = { id: r.id, cameraId: r.camera_id, atMs: num(r.at_ms), kind: r.kind, payload: fromJson(r.payload) };
-    return { seq: num(r.seq), event };
+    const event: EventRecord | null = r.id === null || r.camera_id === null || r.at_ms === null || r.kind === null || r.payload === null
+      ? null
+      : { id: r.id, cameraId: r.camera_id, atMs: num(r.at_ms), kind: r.kind, payload: fromJson(r.payload) };
+    return { seq: num(r.seq), eventId: r.event_id, event };
   });
 }
 
