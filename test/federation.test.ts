@@ -11,7 +11,7 @@
  * (c) the link is cut for 60 s while events keep coming: the province raises a link alert, the backlog arrives
  *     complete after the link returns, each event stored once; both ends audited what crossed.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
@@ -20,7 +20,8 @@ import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DomainServer, freePort, LinkRelay } from '../src/bus/testing/nats-leaf.js';
-import { DATA } from './assets.js';
+import { DATA, REPO_ROOT } from './assets.js';
+import { CHROMIUM, SCREENS, skipReason as webSkip } from './web/harness.js';
 import { committedEvents, login, serve, type Service } from './serve-process.js';
 import { waitFor } from './sse-client.js';
 
@@ -261,6 +262,29 @@ describe('a district linked to its province over a NATS leaf node', () => {
       expect(visible.items.some((c) => c.id === 'ts-gate-1'), username).toBe(sees);
       const events = await user.get<{ items: Array<{ cameraId: string }> }>('/api/events?limit=20');
       expect(events.items.length > 0, username).toBe(sees);
+    }
+
+    // The command centre (Debian chromium on the province's built UI): the shared camera listed with its owner's badge.
+    if (webSkip) console.warn(`federation UI check skipped: ${webSkip}`);
+    else {
+      /* eslint-disable @typescript-eslint/no-explicit-any -- playwright-core is loaded from web/node_modules at run time */
+      const { chromium } = (await import(join(REPO_ROOT, 'web/node_modules/playwright-core/index.mjs'))) as any;
+      const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+      cleanup.push(() => browser.close());
+      const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
+      page.setDefaultTimeout(20_000);
+      await page.goto(province.url);
+      await page.getByLabel('Tên đăng nhập').fill('admin');
+      await page.getByLabel('Mật khẩu').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Đăng nhập' }).click();
+      await page.locator('[data-testid=map][data-ready=true]').waitFor();
+      const badge = page.locator('[data-testid=owner-badge]');
+      await badge.waitFor();
+      expect(await badge.count()).toBe(1);
+      expect(await badge.textContent()).toBe('Công an thị xã Từ Sơn');
+      await mkdir(SCREENS, { recursive: true });
+      await page.screenshot({ path: join(SCREENS, 'federation-province-camera-list.png') });
+      /* eslint-enable @typescript-eslint/no-explicit-any */
     }
 
     district.child.kill('SIGTERM');

@@ -57,7 +57,8 @@ function addOverlays(map: maplibregl.Map, cameras: Fc): void {
   map.addLayer({ id: 'camera-halo', type: 'circle', source: 'cameras', filter: ['!', ['has', 'point_count']],
     paint: { 'circle-radius': 14, 'circle-color': healthColour, 'circle-opacity': 0.25 } });
   map.addLayer({ id: 'camera', type: 'circle', source: 'cameras', filter: ['!', ['has', 'point_count']],
-    paint: { 'circle-radius': 7, 'circle-color': healthColour, 'circle-stroke-color': '#0b1220', 'circle-stroke-width': 2 } });
+    // A camera a district shares (federation): a white ring, the owner's name is in the list and the popup.
+    paint: { 'circle-radius': 7, 'circle-color': healthColour, 'circle-stroke-color': ['case', ['!=', ['get', 'owner'], ''], '#ffffff', '#0b1220'], 'circle-stroke-width': 2 } });
   map.addLayer({ id: 'playhead', type: 'circle', source: 'playhead',
     paint: { 'circle-radius': 9, 'circle-color': '#facc15', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 3 } });
 }

@@ -77,8 +77,7 @@ export function MapPage({ live }: { live: LiveState }) {
             <li key={c.id}>
               <button type="button" data-testid="camera-item" aria-pressed={selected === c.id} onClick={() => setSelected(c.id)}>
                 <span className="dot" style={{ background: HEALTH_COLOURS[health[c.id]?.health ?? 'unknown'] }} aria-hidden="true" />
-                <span className="name">{c.name}</span>
-                {c.owner && <span className="badge owner" data-testid="owner-badge" title={`${t('sharedBy')} ${c.owner.name}`}>{c.owner.name}</span>}
+                <span className="name">{c.name}{c.owner && <span className="badge owner" data-testid="owner-badge" title={`${t('sharedBy')} ${c.owner.name}`}>{c.owner.name}</span>}</span>
                 <span className="meta">{t(healthKey(health[c.id]?.health))} · {c.area?.district ?? ''}</span>
               </button>
             </li>
