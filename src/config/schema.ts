@@ -4,6 +4,7 @@ import { CAMERA_KINDS } from '../core/kinds.js';
 import { PROVINCE_CODES } from '../core/plate.js';
 import { detectorSchema, LEGACY_DETECTOR_KEYS } from './detectors.js';
 import { mapSchema } from './map.js';
+import { federationSchema } from './federation.js';
 import { ingestLimitsSchema, serverSchema } from './service.js';
 import { trackerSchema } from './trackers.js';
 import { RULES_NEEDING_CALIBRATION, RULES_NEEDING_SPEED_LIMITS, ruleRefs, ruleSchema, type RefKind } from './rules.js';
@@ -304,6 +305,29 @@ function checkSections(cfg: { cameras: CameraShape[]; sections: z.infer<typeof s
   });
 }
 
+function checkFederation(cfg: { federation?: z.infer<typeof federationSchema> | undefined }, siteIds: Set<string>, camIds: Set<string>, ctx: Ctx): void {
+  const f = cfg.federation;
+  if (!f) return;
+  if (f.role === 'province') {
+    const seen = new Set<string>();
+    f.districts.forEach((d, i) => {
+      if (seen.has(d.id)) ctx.addIssue({ code: 'custom', path: ['federation', 'districts', i, 'id'], message: `duplicate district id "${d.id}"` });
+      if (d.id === f.id) ctx.addIssue({ code: 'custom', path: ['federation', 'districts', i, 'id'], message: `district id "${d.id}" is the province's own id` });
+      seen.add(d.id);
+    });
+    return;
+  }
+  if ('cameras' in f.share) {
+    f.share.cameras.forEach((c, i) => {
+      if (!camIds.has(c)) ctx.addIssue({ code: 'custom', path: ['federation', 'share', 'cameras', i], message: `unknown camera "${c}": share only cameras of this file` });
+    });
+  } else {
+    f.share.sites.forEach((s, i) => {
+      if (!siteIds.has(s)) ctx.addIssue({ code: 'custom', path: ['federation', 'share', 'sites', i], message: `unknown site "${s}"` });
+    });
+  }
+}
+
 export const configSchema = z
   .strictObject({
     version: z.literal(1).describe('Config format version'),
@@ -315,6 +339,7 @@ export const configSchema = z
     server: serverSchema.prefault({}).describe('The service: trusted reverse proxies, secure cookies, the networks of cameras set through the API'),
     ingest: ingestLimitsSchema.prefault({}).describe('Bounds of the partner ingest API: clock skew, age'),
     reports: reportsSchema.prefault({}).describe("Leaders' reports: retention of scheduled reports"),
+    federation: federationSchema.optional(),
   })
   .superRefine((cfg, ctx) => {
     const siteIds = new Set<string>();
@@ -337,6 +362,7 @@ export const configSchema = z
       checkRuleRefs(c, i, ctx);
     });
     checkSections(cfg, camIds, ctx);
+    checkFederation(cfg, siteIds, camIds, ctx);
   })
   .describe('Argus site configuration');
 

@@ -84,6 +84,9 @@ export const camerasStatus = z.strictObject({ items: z.array(cameraStatus), dete
 /** Where a camera looks (degrees clockwise from north), how wide (degrees) and how far (metres): its cone on the map. */
 export const cameraView = z.strictObject({ headingDeg: z.number(), fovDeg: z.number(), rangeM: z.number() });
 export type CameraView = z.infer<typeof cameraView>;
+/** Federation (a province): the district that owns a shared camera; null for the installation's own cameras. */
+export const cameraOwner = z.strictObject({ id: z.string(), name: z.string() });
+export type CameraOwner = z.infer<typeof cameraOwner>;
 
 /** A camera as the API shows it: the stream's password and a file source's folders are masked. */
 export const publicCamera = z.strictObject({
@@ -98,6 +101,8 @@ export const publicCamera = z.strictObject({
   area: z.strictObject({ district: z.string().nullable(), ward: z.string().nullable() }),
   source: z.string(),
   updatedAtMs: z.number(),
+  /** The district that shares this camera with this province (its events come over the federation link), or null. */
+  owner: cameraOwner.nullable(),
 });
 export type PublicCamera = z.infer<typeof publicCamera>;
 

@@ -54,6 +54,7 @@ import { siteTimeZone, statsRoutes } from './routes/stats.js';
 import { reportRoutes } from './routes/reports.js';
 import { ReportScheduler } from './reports/schedule.js';
 import { watchRoutes } from './routes/watch.js';
+import { startFederation, type FederationHandle } from './federation/wire.js';
 
 export interface ServerOptions {
   readonly store: Store;
@@ -156,10 +157,13 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
     scaledLive = startScaledLive({ nc: scaled.nc, hub, status: scaledStatus, log: busLog });
     await scaledLive.ready;
   }
+  // Federation (issue 25): a district queues its shared cameras' events in the outbox with their batch.
+  const federation: FederationHandle | undefined = opts.config?.federation ? startFederation(opts.config.federation, { store, log: app.log.child({ component: 'federation' }), cropsDir }) : undefined;
   const ingest = new Ingest(store, scaledLive?.everywhere ?? hub, app.log, {
     ...(opts.footage?.dataDir !== undefined ? { evidenceRoot: join(resolve(opts.footage.dataDir), 'evidence') } : {}),
     ...(cropsDir ? { cropsRoot: cropsDir } : {}),
     cropBlobs: local.blobs.crops,
+    ...(federation?.shared ? { shared: federation.shared } : {}),
     ...opts.ingest,
   });
   // Section average speed: plate reads of two cameras meet here. Single box: after their batches commit. Scaled: the
@@ -192,7 +196,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   const kvCameras = scaled && !startCameras ? new KvCameraDirectory(scaled.cameras, store) : undefined;
   const directory: CameraDirectory = kvCameras ?? cameras;
   if (scaledStatus && startCameras) scaledStatus.setLocal(cameras);
-  const status: CameraStatusSource = scaledStatus ?? cameras;
+  const status: CameraStatusSource = federation ? federation.withStatus(scaledStatus ?? cameras) : (scaledStatus ?? cameras);
   const auth = new Auth(store, { ...DEFAULT_AUTH, ...opts.auth });
   const router = new Router(app, opts.checkResponses ? new ResponseCheck() : undefined);
   const sealer = opts.auditSeal ? await AuditSealer.open(store, { ...opts.auditSeal, onError: (err) => app.log.error({ err }, 'audit checkpoint not signed') }) : undefined;
@@ -200,6 +204,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
     store, auth, hub, cameras, directory, status, ingest, router, log: app.log,
     ...(scaled && scaledStatus ? { runtimeCrops: scaled.blobs.crops, remote: workerRpcClient(scaled.nc, (id) => scaledStatus.holderOf(id)), materialiseEvidence: evidenceMaterialiser(scaled.blobs.evidence, evidenceRootOf(opts.footage?.dataDir)) } : {}), startedAtMs: Date.now(), configCameraIds: new Set((opts.config?.cameras ?? []).map((c) => c.id)),
     audit: auditWriter(store, () => sealer?.noteAppended()), auditSeal: opts.auditSeal ?? null,
+    ...(federation ? { federation: federation.view } : {}),
   };
 
   app.addHook('onRequest', async (req, reply) => {
@@ -227,12 +232,14 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   });
 
   await syncConfig(store, opts.config);
+  // A province never runs (nor offers to workers) the cameras districts share: they run at their district.
+  const federated = new Set((await store.listFedCameras()).map((r) => r.cameraId));
   if (kvCameras) {
     // Every camera of the store is offered to the workers (a stored camera only with a source the API accepts now).
     const stored = new Map((await store.listCameras()).map((c) => [c.id, c]));
     const synced = await kvCameras.syncAll((id) => {
       const rec = stored.get(id);
-      if (!rec) return true;
+      if (!rec || federated.has(id)) return true;
       try {
         if (!ctx.configCameraIds.has(id)) sources.checkStored(rec.url);
         return false;
@@ -246,6 +253,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   }
   if (startCameras) {
     for (const rec of await store.listCameras()) {
+      if (federated.has(rec.id)) continue;
       try {
         // A camera stored through the API (not in the config file) runs only with a source the API would accept now.
         if (!ctx.configCameraIds.has(rec.id)) sources.checkStored(rec.url);
@@ -261,6 +269,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   const reportsCfg = opts.config?.reports;
   const reports = new ReportScheduler({ store, timeZone: () => siteTimeZone(store), log: app.log, keepDays: reportsCfg?.keepDays, everyMs: (reportsCfg?.checkEveryMin ?? 1) * 60_000 });
   reports.start();
+  federation?.begin(ingest, status);
 
   let closed = false;
   return {
@@ -275,6 +284,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
       hub.close();
       await closeFootage();
       await cameras.close();
+      await federation?.stop();
       plateHistory?.unsubscribe();
       await scaledLive?.stop();
       await scaledStatus?.stop();

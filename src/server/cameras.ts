@@ -43,10 +43,10 @@ export function cameraView(r: CameraRecord): CameraView | null {
 }
 
 /** The public view of a camera: no stream credentials. */
-export function publicCamera(r: CameraRecord, site: SiteRecord | undefined) {
+export function publicCamera(r: CameraRecord, site: SiteRecord | undefined, owner: { id: string; name: string } | null = null) {
   return {
     id: r.id, siteId: r.siteId, name: r.name, kind: r.kind, enabled: r.enabled, location: r.location, view: cameraView(r),
-    area: cameraArea(r, site), source: redactUrl(r.url), updatedAtMs: r.updatedAtMs,
+    area: cameraArea(r, site), source: redactUrl(r.url), updatedAtMs: r.updatedAtMs, owner,
   };
 }
 

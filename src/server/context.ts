@@ -11,6 +11,7 @@ import type { WorkerRpcClient } from './scaled/worker-rpc.js';
 import type { Router } from './http.js';
 import type { Ingest } from './ingest.js';
 import type { LiveHub } from './live.js';
+import type { FederationView } from './federation/province.js';
 
 export interface ServerContext {
   readonly store: Store;
@@ -36,6 +37,8 @@ export interface ServerContext {
   readonly configCameraIds: ReadonlySet<string>;
   /** Where the audit key and the checkpoint anchor are (null: this service signs no checkpoints). */
   readonly auditSeal: Pick<AuditSealOptions, 'keyDir' | 'anchorFile'> | null;
+  /** A province: the owner (district) of each federated camera; absent when this installation takes in no district. */
+  readonly federation?: FederationView;
   /** Appends to the hash-chained audit log: who (actor), what (action, target, details), when, where (ip, agent). */
   audit(req: FastifyRequest, principal: Pick<Principal, 'actor' | 'username'> | null, action: string, target: string | null, details?: Record<string, JsonValue | undefined>): Promise<void>;
 }

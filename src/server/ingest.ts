@@ -52,6 +52,8 @@ export interface IngestOptions extends Partial<BatchQueueOptions> {
   readonly cropsRoot?: string;
   /** Where the cameras' plate crops arrive by reference (the bus carries no bytes): fetched, digest checked. */
   readonly cropBlobs?: Pick<BlobStore, 'get'>;
+  /** Federation (a district): whether a camera's events are shared with the province (queued in the outbox with their batch). */
+  readonly shared?: (cameraId: string) => boolean;
 }
 
 /** The event without binary fields, as stored and pushed. */
@@ -69,12 +71,14 @@ interface Rows {
   violations: NewViolation[];
   evidence: EvidenceRecord[];
   alerts: NewAlert[];
+  /** Ids of the events federation shares (queued in the outbox in the batch's transaction). */
+  outbox: string[];
 }
 
 /** Plate crops fetched and written at once per batch (each may wait on the blob store's network). */
 const CROP_PARALLEL = 16;
 
-const emptyRows = (): Rows => ({ events: [], sightings: [], counts: [], violations: [], evidence: [], alerts: [] });
+const emptyRows = (): Rows => ({ events: [], sightings: [], counts: [], violations: [], evidence: [], alerts: [], outbox: [] });
 
 /** The alert id of a watch-list hit: the same sighting and entry give the same id (a retry dedupes). */
 export const watchAlertId = (sightingId: string, entryId: string): string =>
@@ -103,12 +107,14 @@ export class Ingest {
   private readonly cropBlobs: Pick<BlobStore, 'get'> | undefined;
   /** Time of each batch written to the store (one transaction), seconds. */
   private readonly writeLatency = new Histogram();
+  private readonly shared: ((cameraId: string) => boolean) | undefined;
 
   constructor(private readonly store: Store, private readonly hub: LivePublisher, private readonly log: IngestLogger, opts: IngestOptions = {}) {
     this.watchTtlMs = opts.watchTtlMs ?? 10_000;
     this.evidenceRoot = opts.evidenceRoot;
     this.cropsRoot = opts.cropsRoot;
     this.cropBlobs = opts.cropBlobs;
+    this.shared = opts.shared;
     this.queue = new BatchQueue<Rows>(async (units) => {
       const t0 = performance.now();
       try {
@@ -213,6 +219,7 @@ export class Ingest {
   private async rowsOf(e: ArgusEvent, out: Rows, crops: ReadonlyMap<string, string | null>): Promise<void> {
     const payload = eventPayload(e);
     out.events.push({ id: e.id, cameraId: e.cameraId, atMs: e.atMs, kind: e.kind, payload });
+    if (this.shared?.(e.cameraId)) out.outbox.push(e.id);
     switch (e.kind) {
       case 'line.cross':
         out.counts.push({ eventId: e.id, cameraId: e.cameraId, lineId: e.lineId, cls: e.cls, direction: e.direction, minuteMs: Math.floor(e.atMs / 60_000) * 60_000, n: 1 });

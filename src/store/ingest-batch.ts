@@ -23,6 +23,11 @@ export interface IngestBatch {
   readonly evidence?: readonly EvidenceRecord[];
   /** Idempotent on id: give derived ids (e.g. from the sighting and the watch-list entry) so that retries dedupe. */
   readonly alerts?: readonly NewAlert[];
+  /**
+   * Ids of events of this batch that federation shares (a district's shared cameras): queued in the federation outbox
+   * in the same transaction, only when the event is new (a retried batch queues nothing twice).
+   */
+  readonly outbox?: readonly string[];
 }
 
 export interface IngestBatchResult {

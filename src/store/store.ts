@@ -9,6 +9,7 @@ import type {
   ViolationRecord, NewViolation, ViolationDetail, ViolationFilter, ReviewDecision, AlertRecord, NewAlert, AlertFilter,
   WatchListRecord, WatchEntryRecord, EvidenceRecord, AuditEntry, AuditRecord, AuditFilter, AuditVerification, AuditChainPoint, SignedAuditCheckpoint,
   StatsFilter, ViolationStats, FlowStats, CongestionStats, AlertStats, UptimeStats, ReportScheduleRecord, ReportFileRecord,
+  OutboxItem, FedCameraRecord,
 } from './types.js';
 import type { IngestBatch, IngestBatchResult } from './ingest-batch.js';
 
@@ -166,6 +167,17 @@ export interface Store {
   getReportFile(id: string): Promise<{ file: ReportFileRecord; content: Uint8Array } | null>;
   /** Deletes files made before `beforeMs`; how many. */
   pruneReportFiles(beforeMs: number): Promise<number>;
+
+  /** Federation (a district): the shared events queued by writeBatch's `outbox`, after `afterSeq`, in seq order. */
+  readOutbox(afterSeq: number, limit: number): Promise<OutboxItem[]>;
+  /** Removes the outbox rows up to `uptoSeq` (published and acknowledged); how many. */
+  pruneOutbox(uptoSeq: number): Promise<number>;
+  /** Federation (a province): the owner of a shared camera (one district per camera id). */
+  upsertFedCamera(row: FedCameraRecord): Promise<void>;
+  listFedCameras(): Promise<FedCameraRecord[]>;
+  /** A small setting of the service kept in the store (the federation publisher's cursor). */
+  getMeta(key: string): Promise<string | null>;
+  putMeta(key: string, value: string): Promise<void>;
 
   close(): Promise<void>;
 }

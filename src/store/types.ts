@@ -457,3 +457,20 @@ export interface ReportFileRecord {
   readonly createdAtMs: number;
   readonly createdBy: string;
 }
+
+// ─── federation ───────────────────────────────────────────────────────────────────────────────────
+
+/** A shared event waiting in a district's federation outbox: its place (commit order) and the stored event (null: removed since). */
+export interface OutboxItem {
+  readonly seq: number;
+  readonly eventId: string;
+  readonly event: EventRecord | null;
+}
+
+/** A province: a camera a district shares, and its owner. */
+export interface FedCameraRecord {
+  readonly cameraId: string;
+  readonly districtId: string;
+  readonly districtName: string;
+  readonly updatedAtMs: number;
+}

@@ -31,7 +31,7 @@ export function camerasGeoJson(cameras: readonly Camera[], health: Record<string
     type: 'FeatureCollection',
     features: cameras.filter((c) => c.location).map((c) => ({
       type: 'Feature', id: c.id,
-      properties: { id: c.id, name: c.name, health: health[c.id]?.health ?? c.status?.health ?? 'unknown', ...(c.view ? { headingDeg: c.view.headingDeg, fovDeg: c.view.fovDeg, rangeM: c.view.rangeM } : {}) },
+      properties: { id: c.id, name: c.name, health: health[c.id]?.health ?? c.status?.health ?? 'unknown', owner: c.owner?.id ?? '', ...(c.view ? { headingDeg: c.view.headingDeg, fovDeg: c.view.fovDeg, rangeM: c.view.rangeM } : {}) },
       geometry: { type: 'Point', coordinates: [c.location!.lng, c.location!.lat] },
     })),
   };
@@ -68,7 +68,8 @@ function addOverlays(map: maplibregl.Map, cameras: Fc): void {
   map.addLayer({ id: 'camera-halo', type: 'circle', source: 'cameras', filter: ['!', ['has', 'point_count']],
     paint: { 'circle-radius': 14, 'circle-color': healthColour, 'circle-opacity': 0.25 } });
   map.addLayer({ id: 'camera', type: 'circle', source: 'cameras', filter: ['!', ['has', 'point_count']],
-    paint: { 'circle-radius': 7, 'circle-color': healthColour, 'circle-stroke-color': '#0b1220', 'circle-stroke-width': 2 } });
+    // A camera a district shares (federation): a white ring, the owner's name is in the list and the popup.
+    paint: { 'circle-radius': 7, 'circle-color': healthColour, 'circle-stroke-color': ['case', ['!=', ['get', 'owner'], ''], '#ffffff', '#0b1220'], 'circle-stroke-width': 2 } });
   map.addLayer({ id: 'playhead', type: 'circle', source: 'playhead',
     paint: { 'circle-radius': 9, 'circle-color': '#facc15', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 3 } });
 }

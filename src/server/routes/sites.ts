@@ -68,7 +68,7 @@ export const siteRoutes = (sources: CameraSourcePolicy) => (ctx: ServerContext):
       const sites = new Map((await store.listSites()).map((s) => [s.id, s]));
       const rows = (await store.listCameras(query.site ? { siteId: query.site } : {})).filter((c) => allowed === null || allowed.has(c.id));
       const status = new Map(ctx.status.status().map((s) => [s.id, s]));
-      return { items: rows.map((c) => ({ ...publicCamera(c, sites.get(c.siteId)), status: status.get(c.id) ?? null })) };
+      return { items: rows.map((c) => ({ ...publicCamera(c, sites.get(c.siteId), ctx.federation?.ownerOf(c.id) ?? null), status: status.get(c.id) ?? null })) };
     },
   });
   r.add({
@@ -89,7 +89,7 @@ export const siteRoutes = (sources: CameraSourcePolicy) => (ctx: ServerContext):
       const site = (await store.getSite(c.siteId)) ?? undefined;
       // `managedBy: 'config'`: the config file defines this camera and rewrites it at the next start (edits are temporary).
       const managedBy = ctx.configCameraIds.has(c.id) ? 'config' : 'store';
-      return { ...publicCamera(c, site), ...cameraGeometry(c), managedBy, status: ctx.status.status(c.id)[0] ?? null };
+      return { ...publicCamera(c, site, ctx.federation?.ownerOf(c.id) ?? null), ...cameraGeometry(c), managedBy, status: ctx.status.status(c.id)[0] ?? null };
     },
   });
   r.add({

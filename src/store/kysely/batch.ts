@@ -5,7 +5,7 @@ import { addCountRows, alertRow, checkCounts, checkEvidencePath, eventRow, evide
 import { checkSighting, insertSightingRows } from './sightings.js';
 
 export async function writeBatch(ctx: StoreContext, b: IngestBatch): Promise<IngestBatchResult> {
-  const { events = [], sightings = [], counts = [], violations = [], evidence = [], alerts = [] } = b;
+  const { events = [], sightings = [], counts = [], violations = [], evidence = [], alerts = [], outbox = [] } = b;
   // Check everything before the transaction: a bad row refuses the whole batch and writes nothing.
   sightings.forEach(checkSighting);
   checkCounts(counts);
@@ -31,6 +31,10 @@ export async function writeBatch(ctx: StoreContext, b: IngestBatch): Promise<Ing
     for (const part of chunks(alerts, 9)) {
       for (const r of await trx.insertInto('alerts').values(part.map(alertRow)).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute()) newAlertIds.push(r.id);
     }
+    // Federation: the shared events that are new now, in commit order (the publisher reads them by seq after the commit).
+    const shared = new Set(outbox);
+    const queued = events.filter((e) => shared.has(e.id) && newEvents.has(e.id)).map((e) => ({ event_id: e.id, camera_id: e.cameraId, at_ms: e.atMs }));
+    for (const part of chunks(queued, 3)) await trx.insertInto('fed_outbox').values(part).onConflict((oc) => oc.column('event_id').doNothing()).execute();
     return { events: newEvents.size, sightings: newSightings, violations: newViolations, newAlertIds };
   });
 }

@@ -5,10 +5,10 @@ import type { Database } from './schema.js';
 
 export type SqlDialect = 'sqlite' | 'postgres';
 
-interface Types { big: string; real: string; key: string; serial: string; bytes: string }
+interface Types { big: string; real: string; key: string; serial: string; autoKey: string; bytes: string }
 const TYPES: Record<SqlDialect, Types> = {
-  sqlite: { big: 'integer', real: 'real', key: 'text', serial: 'integer', bytes: 'blob' },
-  postgres: { big: 'bigint', real: 'double precision', key: 'text collate "C"', serial: 'bigint', bytes: 'bytea' },
+  sqlite: { big: 'integer', real: 'real', key: 'text', serial: 'integer', autoKey: 'integer primary key autoincrement', bytes: 'blob' },
+  postgres: { big: 'bigint', real: 'double precision', key: 'text collate "C"', serial: 'bigint', autoKey: 'bigserial primary key', bytes: 'bytea' },
 };
 
 interface Migration { version: number; name: string; up: (t: Types) => string[] }
@@ -108,6 +108,17 @@ const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 5,
+    name: 'federation outbox',
+    // Written in the ingest batch's own transaction (a shared camera's event is in the outbox iff it is stored), read
+    // in seq order by the district's federation publisher, pruned behind its cursor (kept in argus_meta).
+    up: (t) => [
+      `create table fed_outbox (seq ${t.autoKey}, event_id text not null unique, camera_id text not null, at_ms ${t.big} not null)`,
+      // A province: which district owns each federated camera (a camera id owned once, by one district).
+      `create table fed_cameras (camera_id text primary key, district_id text not null, district_name text not null, updated_at_ms ${t.big} not null)`,
+    ],
+  },
+  {
+    version: 6,
     name: "leaders' reports: schedules and the files kept for download",
     up: (t) => [
       `create table report_schedules (id ${t.key} primary key, name text not null, period text not null, area text not null,

@@ -1,4 +1,5 @@
 /** Table types of the kysely query layer (one schema, two dialects). JSON is stored as text. */
+import type { Generated } from 'kysely';
 export interface MetaTable { key: string; value: string }
 export interface MigrationTable { version: number; name: string; applied_at_ms: number }
 export interface SiteTable {
@@ -69,7 +70,11 @@ export interface AuditCheckpointTable {
   seq: number; key_id: string; head_hash: string; at_ms: number; count: number; signature: string;
 }
 
+export interface FedOutboxTable { seq: Generated<number>; event_id: string; camera_id: string; at_ms: number }
+export interface FedCameraTable { camera_id: string; district_id: string; district_name: string; updated_at_ms: number }
 export interface Database {
+  fed_outbox: FedOutboxTable;
+  fed_cameras: FedCameraTable;
   argus_meta: MetaTable;
   argus_migrations: MigrationTable;
   sites: SiteTable;

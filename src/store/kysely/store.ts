@@ -6,6 +6,7 @@ export type { SearchTuning } from './context.js';
 import * as admin from './admin.js';
 import { writeBatch } from './batch.js';
 import * as audit from './audit.js';
+import * as fed from './federation.js';
 import { AuditAppender, listAudit, verifyAuditChain } from './audit.js';
 import { DEFAULT_SEARCH_TUNING, type SearchTuning, type StoreContext } from './context.js';
 import { migrate, type SqlDialect } from './migrations.js';
@@ -96,6 +97,12 @@ export class KyselyStore implements S.Store {
   reviewViolation = (id: string, d: S.ReviewDecision) => rec.reviewViolation(this.ctx, id, d);
 
   insertAlert = (a: S.NewAlert) => rec.insertAlert(this.ctx, a);
+  readOutbox = (afterSeq: number, limit: number) => fed.readOutbox(this.ctx, afterSeq, limit);
+  pruneOutbox = (uptoSeq: number) => fed.pruneOutbox(this.ctx, uptoSeq);
+  upsertFedCamera = (r: S.FedCameraRecord) => fed.upsertFedCamera(this.ctx, r);
+  listFedCameras = () => fed.listFedCameras(this.ctx);
+  getMeta = (key: string) => fed.getMeta(this.ctx, key);
+  putMeta = (key: string, value: string) => fed.putMeta(this.ctx, key, value);
   getAlert = (id: string) => rec.getAlert(this.ctx, id);
   listAlerts = (f?: S.AlertFilter) => rec.listAlerts(this.ctx, f);
   acknowledgeAlert = (id: string, by: string, atMs: number) => rec.acknowledgeAlert(this.ctx, id, by, atMs);

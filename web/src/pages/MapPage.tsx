@@ -47,6 +47,7 @@ export function MapPage({ live }: { live: LiveState }) {
         <dt>{t('fps')}</dt><dd>{health[cam.id]?.fps?.toFixed(1) ?? '–'}</dd>
         {health[cam.id]?.worker !== undefined && <><dt>{w('worker')}</dt><dd data-testid="popup-worker">{health[cam.id]?.worker?.name ?? '–'}</dd></>}
         <dt>{t('kind')}</dt><dd>{kind(cam.kind)}</dd>
+        {cam.owner && <><dt>{t('sharedBy')}</dt><dd data-testid="popup-owner">{cam.owner.name}</dd></>}
       </dl>
       <h3>{t('recentEvents')}</h3>
       {camEvents.length === 0 ? <p className="muted">{t('noEvents')}</p> : (
@@ -76,7 +77,7 @@ export function MapPage({ live }: { live: LiveState }) {
             <li key={c.id}>
               <button type="button" data-testid="camera-item" aria-pressed={selected === c.id} onClick={() => setSelected(c.id)}>
                 <span className="dot" style={{ background: HEALTH_COLOURS[health[c.id]?.health ?? 'unknown'] }} aria-hidden="true" />
-                <span className="name">{c.name}</span>
+                <span className="name">{c.name}{c.owner && <span className="badge owner" data-testid="owner-badge" title={`${t('sharedBy')} ${c.owner.name}`}>{c.owner.name}</span>}</span>
                 <span className="meta">{t(healthKey(health[c.id]?.health))} · {c.area?.district ?? ''}</span>
               </button>
             </li>
