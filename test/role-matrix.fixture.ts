@@ -23,6 +23,8 @@ export const ENDPOINT_MATRIX: ReadonlyArray<readonly [method: string, path: stri
   ['GET', '/api/alerts', 200, 'ASRIOV-'],
   ['GET', '/api/live', 200, 'ASRIOV-'],
   ['POST', '/api/alerts/zz-missing/ack', 404, 'AS--O--'],
+  ['GET', '/api/incidents', 200, 'ASRIOV-'],
+  ['POST', '/api/incidents', 400, 'AS--O--'],
   ['PUT', '/api/sites/danang', 400, 'A------'],
   ['POST', '/api/cameras', 400, 'A------'],
   ['POST', '/api/onvif/discover', 400, 'A------'],

@@ -14,3 +14,4 @@ export * from './stats.js';
 export * from './reports.js';
 export * from './onvif.js';
 export * from './sources.js';
+export * from './incidents.js';

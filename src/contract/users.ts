@@ -16,6 +16,7 @@ export const PERMISSIONS = [
   'audit.read',
   'ingest.write',
   'reports.read', 'reports.write',
+  'incidents.write',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

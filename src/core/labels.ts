@@ -6,7 +6,7 @@
  */
 import type { EventKind } from './events.js';
 import type { CameraKind, RuleKindName } from './kinds.js';
-import type { AlertRecordKind, Severity, ViolationKind } from './violation.js';
+import type { AlertRecordKind, IncidentType, Severity, ViolationKind } from './violation.js';
 
 /** A Vietnamese text with its English. */
 export interface ViEn {
@@ -42,6 +42,18 @@ export const ALERT_LABELS: { readonly [K in AlertRecordKind]: ViEn } = {
   signal_restored: { vi: 'Có tín hiệu trở lại', en: 'Signal restored' },
   disk_full: { vi: 'Ổ lưu trữ sắp đầy', en: 'Storage full' },
   watchlist_hit: { vi: 'Trùng danh sách theo dõi', en: 'Watch-list hit' },
+  incident: { vi: 'Sự cố hiện trường', en: 'Field incident' },
+};
+
+export const INCIDENT_LABELS: { readonly [K in IncidentType]: ViEn } = {
+  accident: { vi: 'Tai nạn giao thông', en: 'Traffic accident' },
+  fire: { vi: 'Cháy', en: 'Fire' },
+  flood: { vi: 'Ngập úng', en: 'Flooding' },
+  fight: { vi: 'Đánh nhau, gây rối', en: 'Fight, disorder' },
+  crowd: { vi: 'Tụ tập đông người', en: 'Crowd' },
+  road_damage: { vi: 'Hư hỏng đường', en: 'Road damage' },
+  breakdown: { vi: 'Xe hỏng trên đường', en: 'Broken-down vehicle' },
+  other: { vi: 'Khác', en: 'Other' },
 };
 
 export const EVENT_LABELS: { readonly [K in EventKind]: ViEn } = {

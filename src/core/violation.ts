@@ -35,8 +35,12 @@ export type ViolationKind = (typeof VIOLATION_KINDS)[number];
 export const ALERT_KINDS = ['congestion', 'crowd', 'accident', 'dwell'] as const;
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
-/** Alerts the service raises itself: camera signal, storage, a watch-list hit of a plate read. */
-export const SERVICE_ALERT_KINDS = ['signal_loss', 'signal_restored', 'disk_full', 'watchlist_hit'] as const;
+/** Alerts the service raises itself: camera signal, storage, a watch-list hit of a plate read, a field incident reported. */
+export const SERVICE_ALERT_KINDS = ['signal_loss', 'signal_restored', 'disk_full', 'watchlist_hit', 'incident'] as const;
+
+/** What an officer or another system reports from the field (an IOC's incident intake). */
+export const INCIDENT_TYPES = ['accident', 'fire', 'flood', 'fight', 'crowd', 'road_damage', 'breakdown', 'other'] as const;
+export type IncidentType = (typeof INCIDENT_TYPES)[number];
 /** Every kind a stored alert can have: a rule's alert or the service's own. */
 export const ALERT_RECORD_KINDS = [...ALERT_KINDS, ...SERVICE_ALERT_KINDS] as const;
 export type AlertRecordKind = (typeof ALERT_RECORD_KINDS)[number];

@@ -51,7 +51,7 @@ const EVENT_TRAFFIC_PART: Partial<Record<EventKind, readonly string[]>> = {
 };
 
 /** Alert kinds with no plate and no watch-list detail: rule alerts, camera signal, storage. */
-const TRAFFIC_ALERTS: ReadonlySet<string> = new Set([...ALERT_KINDS, 'signal_loss', 'signal_restored', 'disk_full']);
+const TRAFFIC_ALERTS: ReadonlySet<string> = new Set([...ALERT_KINDS, 'signal_loss', 'signal_restored', 'disk_full', 'incident']);
 const ALERT_TRAFFIC_PART = ['id', 'cameraId', 'atMs', 'kind', 'severity', 'acknowledgedBy', 'acknowledgedAtMs'] as const;
 
 export function eventClasses(kind: string): readonly DataClass[] {

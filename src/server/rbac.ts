@@ -29,10 +29,10 @@ const VIEW: readonly Permission[] = ['sites.read', 'cameras.read', 'cameras.stat
 /** What each role may do. Partner = an outside agency, usually through an API key (its scopes narrow it further). */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  supervisor: [...VIEW, 'violations.read', 'violations.review', 'plates.search', 'plates.trace', 'watchlists.read', 'watchlists.write', 'alerts.ack', 'users.read', 'audit.read', 'reports.read', 'reports.write'],
+  supervisor: [...VIEW, 'violations.read', 'violations.review', 'plates.search', 'plates.trace', 'watchlists.read', 'watchlists.write', 'alerts.ack', 'users.read', 'audit.read', 'reports.read', 'reports.write', 'incidents.write'],
   reviewer: [...VIEW, 'violations.read', 'violations.review'],
   investigator: [...VIEW, 'violations.read', 'plates.search', 'plates.trace', 'watchlists.read', 'watchlists.write'],
-  operator: [...VIEW, 'alerts.ack', 'violations.read'],
+  operator: [...VIEW, 'alerts.ack', 'violations.read', 'incidents.write'],
   viewer: VIEW,
   partner: ['plates.search', 'plates.trace', 'watchlists.read'],
 };
@@ -49,7 +49,7 @@ export function permissionsOfRoles(roles: readonly string[]): Set<Permission> {
  * What an API key may hold beyond `partner`: `ingest.write` (edge analysers and partner ANPR cameras posting
  * sightings) is a machine's permission, given to keys, never to a person's role but admin.
  */
-export const KEY_ONLY_PERMISSIONS: readonly Permission[] = ['ingest.write'];
+export const KEY_ONLY_PERMISSIONS: readonly Permission[] = ['ingest.write', 'incidents.write'];
 
 /** API keys act as `partner` (plus KEY_ONLY_PERMISSIONS), narrowed to their scopes. */
 export function permissionsOfApiKey(scopes: readonly string[]): Set<Permission> {

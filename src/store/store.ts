@@ -8,7 +8,7 @@ import type {
   SightingFilter, PlateSearchQuery, PlateSearchResult, CountIncrement, CountFilter, EventRecord, EventFilter,
   ViolationRecord, NewViolation, ViolationDetail, ViolationFilter, ReviewDecision, AlertRecord, NewAlert, AlertFilter,
   WatchListRecord, WatchEntryRecord, EvidenceRecord, AuditEntry, AuditRecord, AuditFilter, AuditVerification, AuditChainPoint, SignedAuditCheckpoint,
-  StatsFilter, ViolationStats, FlowStats, CongestionStats, AlertStats, UptimeStats, ReportScheduleRecord, ReportFileRecord,
+  StatsFilter, ViolationStats, FlowStats, CongestionStats, AlertStats, UptimeStats, ReportScheduleRecord, ReportFileRecord, IncidentRecord,
   OutboxItem, FedCameraRecord,
 } from './types.js';
 import type { IngestBatch, IngestBatchResult } from './ingest-batch.js';
@@ -178,6 +178,14 @@ export interface Store {
   /** A small setting of the service kept in the store (the federation publisher's cursor). */
   getMeta(key: string): Promise<string | null>;
   putMeta(key: string, value: string): Promise<void>;
+
+  /** Stores an incident with its photos (one transaction). */
+  insertIncident(i: Omit<IncidentRecord, 'photos'>, photos: ReadonlyArray<{ sha256: string; content: Uint8Array }>): Promise<void>;
+  /** Newest first, in [fromMs, toMs) when given. */
+  listIncidents(f: { fromMs?: number; toMs?: number; limit: number }): Promise<IncidentRecord[]>;
+  getIncident(id: string): Promise<IncidentRecord | null>;
+  updateIncident(id: string, patch: { cameraIds?: readonly string[]; eventIds?: readonly string[]; status?: 'open' | 'closed' }, atMs: number): Promise<IncidentRecord | null>;
+  getIncidentPhoto(id: string, n: number): Promise<{ sha256: string; content: Uint8Array } | null>;
 
   close(): Promise<void>;
 }

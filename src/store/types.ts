@@ -474,3 +474,21 @@ export interface FedCameraRecord {
   readonly districtName: string;
   readonly updatedAtMs: number;
 }
+
+/** A field incident (type, place, time, photos), linked to cameras and events; `photos` counts its stored photos. */
+export interface IncidentRecord {
+  readonly id: string;
+  readonly type: string;
+  readonly description: string;
+  readonly location: LatLngValue;
+  readonly atMs: number;
+  readonly district: string | null;
+  /** The audit actor who reported it (a user id, `apikey:<id>`). */
+  readonly reportedBy: string;
+  readonly cameraIds: readonly string[];
+  readonly eventIds: readonly string[];
+  readonly status: 'open' | 'closed';
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+  readonly photos: ReadonlyArray<{ readonly n: number; readonly sha256: string; readonly bytes: number }>;
+}

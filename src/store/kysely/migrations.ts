@@ -130,6 +130,18 @@ const MIGRATIONS: readonly Migration[] = [
       `create index report_files_created on report_files (created_at_ms)`,
     ],
   },
+  {
+    version: 7,
+    name: 'field incidents reported by officers and other systems, with their photos',
+    up: (t) => [
+      `create table incidents (id ${t.key} primary key, type text not null, description text not null, lat ${t.real} not null,
+         lng ${t.real} not null, at_ms ${t.big} not null, district text, reported_by text not null, camera_ids text not null,
+         event_ids text not null, status text not null, created_at_ms ${t.big} not null, updated_at_ms ${t.big} not null)`,
+      `create index incidents_at on incidents (at_ms)`,
+      `create table incident_photos (incident_id ${t.key} not null, n integer not null, sha256 text not null, bytes ${t.big} not null,
+         content ${t.bytes} not null, primary key (incident_id, n))`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -66,6 +66,12 @@ export interface ReportFileTable {
   created_at_ms: number; created_by: string; content: Uint8Array;
 }
 
+export interface IncidentTable {
+  id: string; type: string; description: string; lat: number; lng: number; at_ms: number; district: string | null; reported_by: string;
+  camera_ids: string; event_ids: string; status: string; created_at_ms: number; updated_at_ms: number;
+}
+export interface IncidentPhotoTable { incident_id: string; n: number; sha256: string; bytes: number; content: Uint8Array }
+
 export interface AuditCheckpointTable {
   seq: number; key_id: string; head_hash: string; at_ms: number; count: number; signature: string;
 }
@@ -99,4 +105,6 @@ export interface Database {
   audit_checkpoints: AuditCheckpointTable;
   report_schedules: ReportScheduleTable;
   report_files: ReportFileTable;
+  incidents: IncidentTable;
+  incident_photos: IncidentPhotoTable;
 }

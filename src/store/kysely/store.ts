@@ -16,6 +16,7 @@ import * as sig from './sightings.js';
 import { searchPlates } from './plate-search.js';
 import * as stats from './stats.js';
 import * as reports from './reports.js';
+import * as incidents from './incidents.js';
 
 export class KyselyStore implements S.Store {
   private readonly ctx: StoreContext;
@@ -142,6 +143,12 @@ export class KyselyStore implements S.Store {
   listReportFiles = (limit: number) => reports.listReportFiles(this.ctx, limit);
   getReportFile = (id: string) => reports.getReportFile(this.ctx, id);
   pruneReportFiles = (beforeMs: number) => reports.pruneReportFiles(this.ctx, beforeMs);
+
+  insertIncident = (i: Omit<S.IncidentRecord, 'photos'>, photos: ReadonlyArray<{ sha256: string; content: Uint8Array }>) => incidents.insertIncident(this.ctx, i, photos);
+  listIncidents = (f: { fromMs?: number; toMs?: number; limit: number }) => incidents.listIncidents(this.ctx, f);
+  getIncident = (id: string) => incidents.getIncident(this.ctx, id);
+  updateIncident = (id: string, patch: { cameraIds?: readonly string[]; eventIds?: readonly string[]; status?: 'open' | 'closed' }, atMs: number) => incidents.updateIncident(this.ctx, id, patch, atMs);
+  getIncidentPhoto = (id: string, n: number) => incidents.getIncidentPhoto(this.ctx, id, n);
 
   async close(): Promise<void> {
     await this.onClose();
