@@ -273,6 +273,34 @@ describe.skipIf(skipReason !== '')(`the map of a province${skipReason ? ` (skipp
     await expect.poll(async () => Number(await map.getAttribute('data-cones')), SLOW).toBe(cones + 1);
   }, 60_000);
 
+  it('marks a field incident on the map as soon as it is reported, named for screen readers, and drops it once closed', async () => {
+    const map = page.getByTestId('map');
+    await page.goto(`${ui.url}/#/map`);
+    await page.reload();
+    await map.waitFor();
+    // Reported through the API as an officer's app would (the page's own session): the incident alert reaches the
+    // open map over the live push, and the map fetches the incident.
+    const posted = await page.evaluate(async () => {
+      const csrf = /(?:^|; )argus_csrf=([^;]+)/.exec((globalThis as any).document.cookie as string)?.[1] ?? '';
+      const r = await fetch('/api/incidents', {
+        method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': decodeURIComponent(csrf) },
+        body: JSON.stringify({ type: 'accident', description: 'Va chạm liên hoàn', location: { lat: 15.88, lng: 108.33 } }),
+      });
+      return { status: r.status, id: ((await r.json()) as { id: string }).id };
+    });
+    expect(posted.status).toBe(200);
+    await expect.poll(async () => Number(await map.getAttribute('data-incidents')), SLOW).toBe(1);
+    const marker = page.locator(`[data-incident="${posted.id}"]`);
+    expect(await marker.getAttribute('aria-label')).toMatch(/^Tai nạn giao thông · .* · Va chạm liên hoàn$/);
+    expect(await marker.getAttribute('class')).toContain('severe');
+    await ui.shot('23-map-incident');
+    await ui.store.updateIncident(posted.id, { status: 'closed' }, Date.now());
+    await page.reload();
+    await map.waitFor();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await page.locator('[data-incident]').count()).toBe(0);
+  }, 60_000);
+
   it('sounds and shows a desktop notification for new warning and critical alerts only, as the operator chose', async () => {
     await page.context().grantPermissions(['notifications'], { origin: ui.url });
     await page.goto(`${ui.url}/#/alerts`);

@@ -46,6 +46,8 @@ export interface MapViewProps {
   route?: LngLat[];
   /** A moving marker (trace playback), drawn above the route. */
   playhead?: LngLat | null;
+  /** Field incidents: a marker each, named for screen readers and on hover (few at a time: DOM markers). */
+  incidents?: ReadonlyArray<{ id: string; at: LngLat; title: string; severe: boolean }>;
   label: string;
 }
 
@@ -105,7 +107,7 @@ function clusterLabels(map: maplibregl.Map, box: HTMLElement): () => void {
   return () => map.off('idle', update);
 }
 
-export function MapView({ cameras, health, selected, onSelect, popup, route, playhead, label }: MapViewProps) {
+export function MapView({ cameras, health, selected, onSelect, popup, route, playhead, incidents, label }: MapViewProps) {
   const box = useRef<HTMLDivElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
   const popupNode = useRef<HTMLDivElement>(document.createElement('div'));
@@ -224,6 +226,27 @@ export function MapView({ cameras, health, selected, onSelect, popup, route, pla
     if (map.getSource('playhead')) apply();
     else void map.once('load', apply); // with a listener once() returns the map; its type says maybe a promise
   }, [headLng, headLat]);
+
+  const incidentsJson = JSON.stringify(incidents ?? []);
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map) return;
+    const list = JSON.parse(incidentsJson) as NonNullable<MapViewProps['incidents']>;
+    const markers = list.slice(0, 200).map((i) => {
+      const el = document.createElement('div');
+      el.className = `incident-marker${i.severe ? ' severe' : ''}`;
+      el.title = i.title;
+      el.setAttribute('role', 'img');
+      el.setAttribute('aria-label', i.title);
+      el.dataset['incident'] = i.id;
+      el.textContent = '!';
+      return new maplibregl.Marker({ element: el }).setLngLat(i.at).addTo(map);
+    });
+    box.current?.setAttribute('data-incidents', String(markers.length));
+    return () => {
+      for (const m of markers) m.remove();
+    };
+  }, [incidentsJson]);
 
   useEffect(() => {
     const map = mapRef.current;

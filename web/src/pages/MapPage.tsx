@@ -4,6 +4,8 @@ import { fromRow, type EventItem } from '../events';
 import { defineDict, useDict, useI18n, type Key } from '../i18n';
 import type { LiveState } from '../live';
 import { HEALTH_COLOURS, MapView } from '../MapView';
+import type { Incident } from '@contract';
+import { INCIDENT_LABELS } from '@contract/labels';
 
 export function healthKey(h: string | undefined): Key {
   return (['online', 'degraded', 'offline', 'starting', 'disabled'] as const).find((k) => k === h) ?? 'unknown';
@@ -12,7 +14,7 @@ export function healthKey(h: string | undefined): Key {
 const WORDS = defineDict({ vi: { worker: 'Máy phân tích' }, en: { worker: 'Worker' } });
 
 export function MapPage({ live }: { live: LiveState }) {
-  const { t, fmtTime, kind } = useI18n();
+  const { t, fmtTime, kind, lang } = useI18n();
   const w = useDict(WORDS);
   const [cameras, setCameras] = useState<Camera[]>([]);
   const [polled, setPolled] = useState<Record<string, CameraStatus>>({});
@@ -31,6 +33,12 @@ export function MapPage({ live }: { live: LiveState }) {
     if (!selected) return;
     get<{ items: EventRow[] }>(`/api/events?cameras=${encodeURIComponent(selected)}&limit=5`).then((r) => setRecent(r.items.map(fromRow))).catch((e: unknown) => console.warn(e));
   }, [selected]);
+  // Open field incidents of the last day, again whenever an incident alert arrives.
+  const [incidents, setIncidents] = useState<Incident[]>([]);
+  const incidentAlerts = live.alerts.filter((a) => a.kind === 'incident').length;
+  useEffect(() => {
+    get<{ items: Incident[] }>(`/api/incidents?from=${Date.now() - 86_400_000}`).then((r) => setIncidents(r.items.filter((i) => i.status === 'open'))).catch((e: unknown) => console.warn(e));
+  }, [incidentAlerts]);
   const health = { ...polled, ...live.health };
   const kinds = [...new Set(cameras.map((c) => c.kind))].sort();
   const areas = [...new Set(cameras.map((c) => c.area?.district ?? '').filter(Boolean))].sort();
@@ -90,7 +98,8 @@ export function MapPage({ live }: { live: LiveState }) {
           ))}
         </ul>
       </aside>
-      <MapView cameras={shown} health={health} selected={selected} onSelect={setSelected} popup={popup} label={t('map')} />
+      <MapView cameras={shown} health={health} selected={selected} onSelect={setSelected} popup={popup} label={t('map')}
+        incidents={incidents.map((i) => ({ id: i.id, at: [i.location.lng, i.location.lat], title: `${INCIDENT_LABELS[i.type][lang]} · ${fmtTime(i.atMs)}${i.description ? ` · ${i.description}` : ''}`, severe: ['accident', 'fire', 'fight'].includes(i.type) }))} />
       <div className="legend" aria-hidden="true">
         {(['online', 'degraded', 'offline', 'starting'] as const).map((h) => <span key={h}><i style={{ background: HEALTH_COLOURS[h] }} />{t(h)}</span>)}
       </div>
