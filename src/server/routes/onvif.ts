@@ -54,6 +54,9 @@ export const onvifRoutes = (sources: CameraSourcePolicy, o: OnvifRouteOptions = 
     response: onvifProbe,
     handler: async ({ req, principal, body }) => {
       const url = deviceServiceUrl(body.url);
+      // A device outside the camera networks (or a name that does not resolve) is refused before anything is sent or
+      // written: a refusal changes nothing. The addresses the camera itself hands back are checked during the probe.
+      await sources.check(url);
       try {
         const probe = await probeOnvif(url, { username: body.username, password: body.password }, {
           checkUrl: (u) => sources.check(u), ...(o.requestTimeoutMs !== undefined ? { timeoutMs: o.requestTimeoutMs } : {}),
