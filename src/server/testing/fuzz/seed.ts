@@ -80,6 +80,14 @@ export async function seedFuzzStore(t: TestServer): Promise<(method: string, url
   await s.insertAlert({ id: 'fza2', cameraId: null, atMs: T0, kind: 'disk_full', severity: 'critical', message: 'fuzz', payload: {} });
   await s.upsertWatchList({ id: 'fzw1', name: 'Xe mất cắp', description: '', severity: 'critical', createdAtMs: T0 });
   await s.addWatchEntries('fzw1', [{ id: 'fzwe1', pattern: '43A*', note: 'fuzz', createdAtMs: T0, expiresAtMs: null }]);
+  await s.insertIncident({ id: 'fzi1', type: 'accident', description: 'fuzz', location: { lat: 16.07, lng: 108.22 }, atMs: T0, district: 'Hải Châu', reportedBy: 'fuzz',
+    cameraIds: ['fz-cam'], eventIds: [], status: 'open', createdAtMs: T0, updatedAtMs: T0 }, [{ sha256: 'fuzz', content: Buffer.from(TINY_JPEG, 'base64') }]);
+  const reportBytes = Uint8Array.from([0x25, 0x50, 0x44, 0x46, 0x2d]);
+  await s.insertReportFile({ id: 'fzrf1', scheduleId: null, name: 'fuzz.pdf', format: 'pdf', fromMs: T0, toMs: T0 + 86_400_000, bytes: reportBytes.length, sha256: 'fuzz', createdAtMs: T0, createdBy: 'fuzz' }, reportBytes);
+  const reportSchedules = ['fzrs1', 'fzrs2', 'fzrs3'];
+  for (const id of reportSchedules) {
+    await s.createReportSchedule({ id, name: id, period: 'daily', area: { district: null, siteId: null, cameraIds: null }, formats: ['pdf'], lang: 'vi', createdBy: 'fuzz', createdAtMs: T0, nextRunAtMs: T0 + 8.64e9, lastRunAtMs: null });
+  }
   const segDir = join(t.dataDir, 'recordings', 'fz-cam');
   await mkdir(segDir, { recursive: true });
   await writeFile(join(segDir, '20261120T080000.000Z.mp4'), Buffer.alloc(4096, 1));
@@ -89,11 +97,11 @@ export async function seedFuzzStore(t: TestServer): Promise<(method: string, url
   const cursors = await pageCursors(t);
   const ids: Record<string, string[]> = {
     sites: ['fz-site', 'fz-site2'], cameras: ['fz-cam', 'fz-cam2'], events: ['fze0', 'fze1'], violations: ['fzv1', 'fzv2', 'fzv3'], alerts: ['fza1', 'fza2'],
-    watchlists: ['fzw1'], users: [victim.id], apikeys: [victimKey.id], sightings: ['fzs1', 'fzs2'], recordings: ['fz-cam'],
+    watchlists: ['fzw1'], users: [victim.id], apikeys: [victimKey.id], sightings: ['fzs1', 'fzs2'], recordings: ['fz-cam'], incidents: ['fzi1'], reports: ['fzrf1'],
   };
   // What DELETE routes may remove: copies made to be removed, so the targets of the other routes stay.
   const doomed = await seedDoomed(t);
-  const doomedIds: Record<string, string[]> = { ...doomed, users: [victim.id], apikeys: [victimKey.id] };
+  const doomedIds: Record<string, string[]> = { ...doomed, users: [victim.id], apikeys: [victimKey.id], reports: reportSchedules };
   const common = new Map<string, unknown[]>([
     ['entryId', ['fzwe1', 'nope']], ['evidenceId', ['fzv1-pkg', 'fzv3-pkg', 'nope']], ['cameraId', ['fz-cam', 'fz-cam2', 'nope']],
     ['file', ['composite.jpg', 'manifest.json', 'manifest.sig', 'clip.mp4', '20261120T080000.000Z.mp4']], ['segment', ['seg0.ts', 'seg1.ts']],
@@ -102,7 +110,7 @@ export async function seedFuzzStore(t: TestServer): Promise<(method: string, url
     ['from', [T0 - 86_400_000, 0]], ['to', [T0 + 86_400_000]], ['atMs', [Date.now(), Date.now() - 3_600_000]],
     ['username', ['fz-victim', 'nobody']], ['password', [VICTIM_PASSWORD, 'wrong-password']], ['source', ['rtsp://127.0.0.1:9/fz', 'rtsp://127.0.0.1:9/other']],
     ['site', ['fz-site', 'fz-site2']], ['pattern', ['43A*', '51G12345']], ['csv', ['plate,reason\n43A12345,stolen\n51G12345,"quoted, reason"\n']],
-    ['tz', ['Asia/Ho_Chi_Minh', 'UTC', 'Mars/Olympus']], ['action', ['plates.search', 'auth.login']], ['cropJpeg', [TINY_JPEG]],
+    ['tz', ['Asia/Ho_Chi_Minh', 'UTC', 'Mars/Olympus']], ['action', ['plates.search', 'auth.login']], ['cropJpeg', [TINY_JPEG]], ['photos', [[TINY_JPEG], []]], ['n', [0]],
   ]);
   /** The hints of one route: ids and cursors of what its path names (`/api/cameras/:id` → camera ids). */
   return (method: string, url: string) => {
