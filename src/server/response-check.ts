@@ -44,7 +44,9 @@ export class ResponseCheck {
         const r = apiError.safeParse(payload);
         if (!r.success) fail(req, reply, `error body: ${issues(r.error)}`);
       } else if (!isJsonResponse(response)) {
-        fail(req, reply, `a JSON body where the route declares ${response.contentTypes.join(' or ')}`);
+        // What was about to be sent, and what the request asked: enough to tell which path produced it.
+        const seen = JSON.stringify(payload ?? null).slice(0, 200);
+        fail(req, reply, `a JSON body where the route declares ${response.contentTypes.join(' or ')} (body ${seen}; range ${req.headers.range ?? 'none'}; ${req.raw.aborted || req.raw.destroyed ? 'request aborted' : 'request open'})`);
       } else {
         const r = response.safeParse(payload);
         if (!r.success) fail(req, reply, issues(r.error));
