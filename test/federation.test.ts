@@ -19,8 +19,9 @@ import { connect } from '@nats-io/transport-node';
 import Database from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
+import { liveRelayClient } from '../src/bus/live-relay.js';
 import { DomainServer, freePort, LinkRelay } from '../src/bus/testing/nats-leaf.js';
-import { DATA, REPO_ROOT } from './assets.js';
+import { DATA, REPO_ROOT, video } from './assets.js';
 import { CHROMIUM, SCREENS, skipReason as webSkip } from './web/harness.js';
 import { committedEvents, login, serve, type Service } from './serve-process.js';
 import { waitFor } from './sse-client.js';
@@ -44,7 +45,7 @@ cameras:
     name: Cổng Từ Sơn 1 (chia sẻ)
     site: tu-son
     kind: gateway
-    source: rtsp://127.0.0.1:9/none
+    source: ${video('opencv4nodejs_traffic.mp4')}
     enabled: false
     location: { lat: 21.12, lng: 105.96 }
     area: { district: Từ Sơn, ward: Đông Ngàn }
@@ -52,7 +53,7 @@ cameras:
     name: Camera nội bộ 2 (không chia sẻ)
     site: tu-son
     kind: gateway
-    source: rtsp://127.0.0.1:9/none
+    source: ${video('opencv4nodejs_traffic.mp4')}
     enabled: false
     location: { lat: 21.13, lng: 105.97 }
 federation:
@@ -80,7 +81,7 @@ federation:
 interface Api {
   get<T>(path: string): Promise<T>;
 }
-async function api(url: string, username = 'admin', password = PASSWORD): Promise<Api & { post(path: string, body: unknown): Promise<Response> }> {
+async function api(url: string, username = 'admin', password = PASSWORD): Promise<Api & { post(path: string, body: unknown): Promise<Response>; raw(path: string): Promise<Response> }> {
   const s = await login(url, username, password);
   return {
     async get<T>(path: string): Promise<T> {
@@ -88,6 +89,7 @@ async function api(url: string, username = 'admin', password = PASSWORD): Promis
       if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
       return (await res.json()) as T;
     },
+    raw: (path) => fetch(`${url}${path}`, { headers: { cookie: s.cookie } }),
     post: (path, body) => fetch(`${url}${path}`, { method: 'POST', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, 'content-type': 'application/json' }, body: JSON.stringify(body) }),
   };
 }
@@ -263,6 +265,27 @@ describe('a district linked to its province over a NATS leaf node', () => {
       const events = await user.get<{ items: Array<{ cameraId: string }> }>('/api/events?limit=20');
       expect(events.items.length > 0, username).toBe(sees);
     }
+
+    // Live view of the shared camera at the province: the district opens it and relays it across the leaf (the province
+    // cannot reach the district's cameras); both ends audit it. The district answers for its shared cameras only.
+    const liveStart = Date.now();
+    const pl = await pApi.raw('/api/cameras/ts-gate-1/live.m3u8');
+    const playlist = await pl.text();
+    expect(pl.status, playlist).toBe(200);
+    const seg = /^(hls\/seg\d+\.ts)$/m.exec(playlist)?.[1];
+    expect(seg, playlist).toBeDefined();
+    const segRes = await pApi.raw(`/api/cameras/ts-gate-1/${seg}`);
+    const ts = Buffer.from(await segRes.arrayBuffer());
+    expect(segRes.status, ts.subarray(0, 200).toString()).toBe(200);
+    console.log(`federated live view: playlist at the province ${Date.now() - liveStart} ms after the request, first segment ${ts.byteLength} bytes`);
+    expect(ts.byteLength).toBeGreaterThan(188 * 10);
+    for (let i = 0; i < ts.byteLength; i += 188) expect(ts[i]).toBe(0x47);
+    const pView = (await pApi.get<{ items: Array<{ actor: string; target: string; details: { what?: string; district?: string } }> }>('/api/audit?action=footage.view&limit=20')).items;
+    expect(pView.some((a) => a.target === 'ts-gate-1' && a.details.what === 'live' && a.details.district === DISTRICT)).toBe(true);
+    const dView = (await dApi.get<{ items: Array<{ actor: string; target: string }> }>('/api/audit?action=fed.live&limit=20')).items;
+    expect(dView.map((a) => [a.actor, a.target])).toEqual([['system:federation', 'ts-gate-1']]);
+    // Asked straight on the hub for the district's other camera (which the province does not even list): refused there.
+    await expect(liveRelayClient(hubNc, `argus.fedlive.${DISTRICT}`, 'district').playlist('ts-private-2')).rejects.toMatchObject({ code: 'forbidden' });
 
     // The command centre (Debian chromium on the province's built UI): the shared camera listed with its owner's badge.
     if (webSkip) console.warn(`federation UI check skipped: ${webSkip}`);

@@ -20,6 +20,12 @@ import { messageKeys, type CameraMessage } from '../src/bus/messages.js';
 import { connectNats } from '../src/bus/nats-connect.js';
 import { NatsBus } from '../src/bus/nats.js';
 import { NatsTestServers } from '../src/bus/testing/nats-server.js';
+import { serveLiveRelay } from '../src/bus/live-relay.js';
+import { HlsHost } from '../src/video/hls-host.js';
+import { ArgusError } from '../src/core/errors.js';
+import { video } from './assets.js';
+
+const silent = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 import { box } from '../src/core/box.js';
 import type { LineCrossEvent } from '../src/core/events.js';
 import { ulid } from '../src/core/ids.js';
@@ -28,7 +34,7 @@ import type { ViolationEvent } from '../src/core/violation.js';
 import { configSchema } from '../src/config/schema.js';
 import { manifestBytes } from '../src/evidence/manifest.js';
 import {
-  BLOB_BUCKETS, BUCKETS, LEASE_TTL_MS, PLATE_HISTORY_SUBJECT, WORKER_TTL_MS, workerSubject, type CameraLease, type CameraSpec, type PlateHistoryReply, type RecordingsListReply,
+  BLOB_BUCKETS, BUCKETS, LEASE_TTL_MS, PLATE_HISTORY_SUBJECT, WORKER_TTL_MS, workerPrefix, workerSubject, type CameraLease, type CameraSpec, type PlateHistoryReply, type RecordingsListReply,
   type WorkerRecord,
 } from '../src/pipeline/worker/protocol.js';
 import { buildServer, type ArgusServer } from '../src/server/app.js';
@@ -282,6 +288,51 @@ describe.skipIf(pgProblem !== null && !process.env['CI'])('argus serve --nats --
     expect(audit.map((a) => (a.details as { what: string }).what).sort()).toEqual(['recording', 'snapshot']);
     expect(audit.every((a) => (a.details as { worker?: string }).worker === 'w1')).toBe(true);
   }, 30_000);
+
+  it("relays the live view of a worker's camera: the worker muxes it, a replica serves it with the same check and audit", async () => {
+    // What a worker answers (pipeline/worker/rpc.ts): a real HLS muxer on a real clip, for the camera it runs.
+    const host = new HlsHost({ idleMs: 20_000 });
+    const asked: string[] = [];
+    // w1 holds cam-a for the whole test (the clip's first segment takes its 10 s keyframe interval to appear).
+    const current = await leases.get('cam-a');
+    if (current) await leases.delete('cam-a');
+    const held = await leases.hold('cam-a', { worker: 'w1', sinceMs: Date.now() });
+    const op = await TestClient.login(replicas[1]!.url, 'operator');
+    await waitFor('cam-a held by w1 on replica 1', async () => (await op.get('/api/cameras/status')).body.items?.some((c: { id: string; worker?: { name: string } }) => c.id === 'cam-a' && c.worker?.name === 'w1') === true, 10_000);
+    const relay = serveLiveRelay(worker, workerPrefix('w1'), {
+      playlist: (cameraId) => {
+        asked.push(cameraId);
+        if (cameraId !== 'cam-a') throw new ArgusError('not_found', 'camera not on this worker');
+        return host.playlist(cameraId, video('opencv4nodejs_traffic.mp4'));
+      },
+      segment: (cameraId, name, offset, length) => host.segment(cameraId, name, offset, length),
+    }, silent);
+    try {
+      await worker.flush();
+      const url = `${replicas[1]!.url}/api/cameras/cam-a/live.m3u8`;
+      expect((await fetch(url)).status).toBe(401);
+      expect(asked).toEqual([]); // refused before the worker is asked
+      const pl = await fetch(url, { headers: { cookie: op.cookie } });
+      const text = await pl.text();
+      expect(pl.status, text).toBe(200);
+      const seg = /^(hls\/seg\d+\.ts)$/m.exec(text)?.[1];
+      expect(seg, text).toBeDefined();
+      const res = await fetch(`${replicas[1]!.url}/api/cameras/cam-a/${seg}`, { headers: { cookie: op.cookie } });
+      const ts = Buffer.from(await res.arrayBuffer());
+      expect(res.status, ts.subarray(0, 300).toString()).toBe(200);
+      expect(ts.byteLength).toBeGreaterThan(188 * 10);
+      for (let i = 0; i < ts.byteLength; i += 188) expect(ts[i]).toBe(0x47);
+      // No muxer on the replica itself: the camera was opened once, on its worker.
+      expect(asked).toEqual(['cam-a']);
+      const audit = (await replicas[0]!.store.listAudit({ action: 'footage.view' })).items.filter((a) => a.target === 'cam-a' && (a.details as { what: string }).what === 'live');
+      expect(audit).toHaveLength(1);
+      expect(audit[0]!.details).toMatchObject({ worker: 'w1' });
+    } finally {
+      for (const sub of relay) sub.unsubscribe();
+      await host.stopAll();
+      await held.release();
+    }
+  }, 40_000);
 
   it('serves an evidence package kept in the object store from either replica, digest checked, audited', async () => {
     const still = Buffer.from('still-bytes-of-a-violation');

@@ -71,6 +71,8 @@ export const fedNames = {
   /** The district's heartbeat with its shared cameras' status (core NATS, not stored: only the latest matters). */
   status: (district: string): string => `argus.fedstatus.${district}`,
   allStatus: 'argus.fedstatus.*',
+  /** The district's live-view relay (bus/live-relay.ts) for its shared cameras, asked by the province across the leaf. */
+  live: (district: string): string => `argus.fedlive.${district}`,
   /** The province's stream that sources every district's stream. */
   provinceStream: 'ARGUS_FED_IN',
   provinceDurable: 'argus-fed-in',

@@ -216,7 +216,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   });
   const sources = new CameraSourcePolicy(opts.config ? { networks: opts.config.server.cameraNetworks } : {});
   for (const routes of [authRoutes, siteRoutes(sources), eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, reportRoutes, incidentRoutes, onvifRoutes(sources, opts.onvif), ingestRoutes({ cropsDir, limits: opts.ingestLimits ?? ingestLimitsSchema.parse({}) }), sightingRoutes(cropsDir)]) routes(ctx);
-  footageRoutes(ctx, opts.footage, sources);
+  const liveHost = footageRoutes(ctx, opts.footage, sources);
   metricsRoute(app, opts.metrics ?? opts.config?.server.metrics, {
     status, cameras, ingest, hub, startedAtMs: ctx.startedAtMs,
     disk: opts.footage?.dataDir !== undefined ? new DiskUse(resolve(opts.footage.dataDir), ['recordings', 'evidence', 'crops']) : undefined,
@@ -270,7 +270,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   const reportsCfg = opts.config?.reports;
   const reports = new ReportScheduler({ store, timeZone: () => siteTimeZone(store), log: app.log, keepDays: reportsCfg?.keepDays, everyMs: (reportsCfg?.checkEveryMin ?? 1) * 60_000 });
   reports.start();
-  federation?.begin(ingest, status);
+  federation?.begin(ingest, status, liveHost);
 
   let closed = false;
   return {

@@ -7,6 +7,11 @@
  * The key is remembered only once its row is written: when the audit fails, the request fails and the next one
  * tries again. Concurrent requests for one key share the one write. Memory is bounded (expired keys go first).
  */
+/** One look at live view (snapshots, an HLS stream) per actor and camera in this window. */
+export const LIVE_LOOK_MS = 60_000;
+/** One look at a file (a recording, an evidence file: seeking, buffering, downloading again) per actor and file. */
+export const FILE_LOOK_MS = 5 * 60_000;
+
 export class LookThrottle {
   private readonly last = new Map<string, number>();
   private readonly writing = new Map<string, Promise<void>>();

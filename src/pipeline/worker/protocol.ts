@@ -120,7 +120,9 @@ export function chooseWorker(cost: number, workers: readonly Pick<WorkerRecord, 
  * - `recordings.read`: {@link RecordingReadRequest} → the bytes of that range of the segment file.
  */
 export type WorkerRpc = 'snapshot' | 'recordings.list' | 'recordings.read';
-export const workerSubject = (worker: string, rpc: WorkerRpc): string => `argus.worker.${worker}.${rpc}`;
+/** The subjects of one worker's RPCs; its live view is relayed under the same prefix (bus/live-relay.ts). */
+export const workerPrefix = (worker: string): string => `argus.worker.${worker}`;
+export const workerSubject = (worker: string, rpc: WorkerRpc): string => `${workerPrefix(worker)}.${rpc}`;
 /** Most bytes one `recordings.read` returns (under NATS's default 1 MiB payload limit). */
 export const RECORDING_CHUNK_BYTES = 512 * 1024;
 

@@ -3,15 +3,18 @@
  * the recordings kept on this worker (listing, byte ranges of a segment). A request the worker cannot answer gets a
  * reply with the header `Argus-Error: <code> <message>` and no body; it never goes unanswered.
  */
-import { headers, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
-import { ArgusError, errorMessage, isArgusError } from '../../core/errors.js';
+import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import { ArgusError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
+import { serveLiveRelay } from '../../bus/live-relay.js';
+import { rpcRequest, serveRpc } from '../../bus/rpc.js';
 import { encodeJpeg, toRaw } from '../../evidence/render.js';
+import type { HlsHost } from '../../video/hls-host.js';
 import type { SourceLogger } from '../../video/source.js';
 import { listRecordings, readRecording } from './recordings.js';
-import { workerSubject, type RecordingReadRequest, type RecordingsListReply, type RecordingsListRequest, type SnapshotRequest, type WorkerRpc } from './protocol.js';
+import { workerPrefix, workerSubject, type RecordingReadRequest, type RecordingsListReply, type RecordingsListRequest, type SnapshotRequest, type WorkerRpc } from './protocol.js';
 
-export const ERROR_HEADER = 'Argus-Error';
+export { ERROR_HEADER } from '../../bus/rpc.js';
 
 export interface RpcOptions {
   readonly nc: NatsConnection;
@@ -21,19 +24,11 @@ export interface RpcOptions {
   /** `<data>/recordings`. */
   readonly recordingsDir: string;
   readonly logger: SourceLogger;
+  /** Live view of the cameras running here, relayed by the serve replicas (bus/live-relay.ts); the source of a camera running here, else undefined. */
+  readonly live?: { readonly host: HlsHost; readonly sourceOf: (cameraId: string) => string | undefined };
 }
 
 const frameJpeg = (f: Frame): Promise<Buffer> => encodeJpeg(toRaw({ rgb: f.rgb, width: f.size.width, height: f.size.height }), 80);
-
-function request<T>(m: Msg): T {
-  try {
-    const v = m.json<T>();
-    if (typeof v !== 'object' || v === null) throw new Error('not an object');
-    return v;
-  } catch (e) {
-    throw new ArgusError('invalid_argument', `request is not a JSON object: ${errorMessage(e)}`);
-  }
-}
 
 const str = (v: unknown, name: string): string => {
   if (typeof v !== 'string') throw new ArgusError('invalid_argument', `${name}: a string`);
@@ -50,18 +45,18 @@ const optNum = (v: unknown, name: string): number | undefined => {
 function handlers(o: RpcOptions): Record<WorkerRpc, (m: Msg) => Promise<Uint8Array | string>> {
   return {
     snapshot: async (m) => {
-      const { cameraId } = request<SnapshotRequest>(m);
+      const { cameraId } = rpcRequest<SnapshotRequest>(m);
       const frame = o.latestFrame(str(cameraId, 'cameraId'));
       if (!frame) throw new ArgusError('not_found', `camera ${cameraId}: no recent frame on worker ${o.worker}`);
       return new Uint8Array(await frameJpeg(frame));
     },
     'recordings.list': async (m) => {
-      const r = request<RecordingsListRequest>(m);
+      const r = rpcRequest<RecordingsListRequest>(m);
       const reply: RecordingsListReply = { segments: await listRecordings(o.recordingsDir, str(r.cameraId, 'cameraId'), optNum(r.fromMs, 'fromMs'), optNum(r.toMs, 'toMs')) };
       return JSON.stringify(reply);
     },
     'recordings.read': async (m) => {
-      const r = request<RecordingReadRequest>(m);
+      const r = rpcRequest<RecordingReadRequest>(m);
       return readRecording(o.recordingsDir, str(r.cameraId, 'cameraId'), str(r.file, 'file'), optNum(r.offset, 'offset') ?? NaN, optNum(r.length, 'length') ?? NaN);
     },
   };
@@ -69,32 +64,24 @@ function handlers(o: RpcOptions): Record<WorkerRpc, (m: Msg) => Promise<Uint8Arr
 
 /** Subscribes the responders; `stop` unsubscribes them (in-flight requests are still answered). */
 export function startRpc(o: RpcOptions): { stop(): Promise<void> } {
-  const subs: Subscription[] = [];
-  for (const [rpc, handle] of Object.entries(handlers(o)) as Array<[WorkerRpc, (m: Msg) => Promise<Uint8Array | string>]>) {
-    subs.push(
-      o.nc.subscribe(workerSubject(o.worker, rpc), {
-        callback: (err, m) => {
-          if (err) {
-            o.logger.warn({ rpc, err: errorMessage(err) }, 'worker RPC subscription failed');
-            return;
-          }
-          handle(m).then(
-            (data) => m.respond(data),
-            (e: unknown) => {
-              const code = isArgusError(e) ? e.code : 'io_failed';
-              if (!isArgusError(e)) o.logger.warn({ rpc, err: errorMessage(e) }, 'worker RPC failed');
-              const h = headers();
-              h.set(ERROR_HEADER, `${code} ${errorMessage(e)}`.replace(/[\r\n]+/g, ' '));
-              m.respond(new Uint8Array(0), { headers: h });
-            },
-          );
-        },
-      }),
-    );
+  const subs: Subscription[] = (Object.entries(handlers(o)) as Array<[WorkerRpc, (m: Msg) => Promise<Uint8Array | string>]>)
+    .map(([rpc, handle]) => serveRpc(o.nc, workerSubject(o.worker, rpc), handle, o.logger));
+  const live = o.live;
+  if (live) {
+    const url = (cameraId: string): string => {
+      const u = live.sourceOf(cameraId);
+      if (u === undefined) throw new ArgusError('not_found', `camera ${cameraId} does not run on worker ${o.worker}`);
+      return u;
+    };
+    subs.push(...serveLiveRelay(o.nc, workerPrefix(o.worker), {
+      playlist: (cameraId) => live.host.playlist(cameraId, url(cameraId)),
+      segment: (cameraId, name, offset, length) => live.host.segment(cameraId, name, offset, length),
+    }, o.logger));
   }
   return {
     stop: async () => {
       await Promise.all(subs.map((s) => s.drain().catch(() => s.unsubscribe())));
+      await live?.host.stopAll();
     },
   };
 }

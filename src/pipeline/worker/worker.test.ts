@@ -11,12 +11,13 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { video } from '../../../test/assets.js';
 import { KvLeases } from '../../bus/leases.js';
+import { liveRelayClient } from '../../bus/live-relay.js';
 import type { CameraMessage } from '../../bus/messages.js';
 import { connectNats } from '../../bus/nats-connect.js';
 import { NatsTestServers } from '../../bus/testing/nats-server.js';
 import { cameraSchema, type CameraConfig } from '../../config/schema.js';
 import { JsonKv } from './kv.js';
-import { BUCKETS, LEASE_TTL_MS, workerSubject, type CameraLease, type CameraSpec, type RecordingsListReply } from './protocol.js';
+import { BUCKETS, LEASE_TTL_MS, workerPrefix, workerSubject, type CameraLease, type CameraSpec, type RecordingsListReply } from './protocol.js';
 import { ERROR_HEADER } from './rpc.js';
 import { Worker } from './worker.js';
 
@@ -119,6 +120,21 @@ describe('argus worker (in process, real NATS, real file cameras)', () => {
     const first = await admin.request(workerSubject(recorder.name, 'recordings.read'), JSON.stringify({ cameraId: 'c4', file: segments[0]!.file, offset: 0, length: 64 }), { timeout: 5000 });
     expect(Buffer.from(first.data).subarray(4, 8).toString()).toBe('ftyp');
     expect(segments[0]!.bytes).toBeGreaterThan(1000);
+
+    // Live view of a camera runs where the camera is: its worker muxes HLS and answers the relay; the other refuses.
+    const liveStarted = Date.now();
+    const playlist = await liveRelayClient(admin, workerPrefix(recorder.name), recorder.name).playlist('c4');
+    const seg = /^(seg\d+\.ts)$/m.exec(playlist)?.[1];
+    expect(seg, playlist).toBeDefined();
+    const ts = await liveRelayClient(admin, workerPrefix(recorder.name), recorder.name).segment('c4', seg!);
+    console.log(`live: playlist from worker ${recorder.name} after ${Date.now() - liveStarted} ms, first segment ${ts.byteLength} bytes`);
+    // MPEG-TS: 188-byte packets, each starting with the sync byte 0x47.
+    expect(ts.byteLength).toBeGreaterThan(188 * 10);
+    expect(ts.byteLength % 188).toBe(0);
+    for (let i = 0; i < ts.byteLength; i += 188) expect(ts[i]).toBe(0x47);
+    const elsewhere = recorder === w1 ? w2 : w1;
+    await expect(liveRelayClient(admin, workerPrefix(elsewhere.name), elsewhere.name).playlist('c4')).rejects.toMatchObject({ code: 'not_found' });
+    await expect(liveRelayClient(admin, workerPrefix(recorder.name), recorder.name).segment('c4', '../../etc/passwd')).rejects.toMatchObject({ code: 'invalid_argument' });
 
     // An edit in the KV reaches the worker that runs the camera within 2 s, no restart of anything else.
     const owner = w1.cameraIds().includes('c1') ? w1 : w2;

@@ -32,6 +32,7 @@ import { JsonKv } from './kv.js';
 import { BUCKETS, cameraCost, LEASE_TTL_MS, type CameraLease, type CameraSpec, type WorkerRecord } from './protocol.js';
 import { NameTakenError, WorkerRegistry } from './registry.js';
 import { startRpc } from './rpc.js';
+import { HlsHost } from '../../video/hls-host.js';
 
 export interface WorkerOptions {
   readonly nc: NatsConnection;
@@ -182,7 +183,10 @@ export class Worker {
       await natsBus.close().catch(() => undefined);
       throw e;
     }
-    const rpc = startRpc({ nc: o.nc, worker: o.name, latestFrame: (id) => manager.latestFrame(id), recordingsDir: join(dataDir, 'recordings'), logger: log });
+    const rpc = startRpc({
+      nc: o.nc, worker: o.name, latestFrame: (id) => manager.latestFrame(id), recordingsDir: join(dataDir, 'recordings'), logger: log,
+      live: { host: new HlsHost(), sourceOf: (id) => manager.config(id)?.source },
+    });
     const leaseWatch = await leases.watch((c) => a.onLease(c));
     const cameraWatch = await cameras.watch((c) => a.onCamera(c));
     a.start();

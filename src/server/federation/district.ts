@@ -11,15 +11,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import { DiscardPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type StreamConfig } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import { fedNames, type DistrictFederationConfig } from '../../config/federation.js';
-import { errorMessage } from '../../core/errors.js';
+import { ArgusError, errorMessage } from '../../core/errors.js';
 import { CAMERA_KINDS, type CameraKind } from '../../core/kinds.js';
+import { serveLiveRelay, type LiveHost } from '../../bus/live-relay.js';
 import { backoffMs, connectNats, type BusLogger } from '../../bus/nats-connect.js';
 import type { Store } from '../../store/store.js';
 import type { CameraStatusSource } from '../camera-directory.js';
 import { publicCamera } from '../cameras.js';
 import { resolveCrop } from '../crops.js';
+import { LIVE_LOOK_MS, LookThrottle } from '../look-throttle.js';
 import { CrossingAudit } from './fed-audit.js';
 import { crossingPayload, type FedEventMessage, type FedStatusMessage } from './messages.js';
 import type { ShareFilter } from './share.js';
@@ -42,6 +44,8 @@ export interface DistrictFederationOptions {
   readonly pollMs?: number;
   /** Audit rows every this many ms (default 10 000). */
   readonly auditEveryMs?: number;
+  /** This service's live view: relayed to the province for the shared cameras only (nothing else can be asked). */
+  readonly live?: LiveHost;
 }
 
 export function districtStreamConfig(district: string): Partial<StreamConfig> & { name: string } {
@@ -63,6 +67,8 @@ export class DistrictFederation {
   private stopped = false;
   private wake: (() => void) | undefined;
   private readonly audit: CrossingAudit;
+  private liveSubs: Subscription[] = [];
+  private readonly liveLooks = new LookThrottle(LIVE_LOOK_MS);
   private loop: Promise<void> | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private refresh: NodeJS.Timeout | undefined;
@@ -94,6 +100,7 @@ export class DistrictFederation {
     fed.heartbeat = setInterval(() => void fed.sendStatus().catch((err: unknown) => o.log.warn({ err: errorMessage(err) }, 'federation heartbeat not sent')), o.config.statusEverySec * 1000);
     fed.refresh = setInterval(() => void o.share.refresh(o.store).catch((err: unknown) => o.log.warn({ err: errorMessage(err) }, 'shared cameras not re-read')), 5000);
     void fed.sendStatus().catch(() => undefined);
+    if (o.live) fed.liveSubs = serveLiveRelay(nc, fedNames.live(o.config.id), fed.sharedLive(o.live), o.log);
     o.log.info({ district: o.config.id, stream: cfg.name, nats: o.config.nats }, 'federation: sharing with the province');
     return fed;
   }
@@ -111,6 +118,7 @@ export class DistrictFederation {
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake?.();
+    for (const sub of this.liveSubs) sub.unsubscribe();
     if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.refresh) clearInterval(this.refresh);
     await this.loop;
@@ -182,6 +190,30 @@ export class DistrictFederation {
     if (!sighting?.cropRef) return undefined;
     const path = await resolveCrop(this.o.cropsDir, sighting.cropRef);
     return path ? (await readFile(path)).toString('base64') : undefined;
+  }
+
+  /**
+   * The live view the province may ask for: a shared camera's only (checked on every request, so a camera no longer
+   * shared stops at once); one `fed.live` audit row per camera per minute of watching, at this end.
+   */
+  private sharedLive(live: LiveHost): LiveHost {
+    // The row is written before any byte crosses; a failed write fails the request (and the next one tries again).
+    const check = (cameraId: string): Promise<void> => {
+      if (!this.o.share.shared(cameraId)) throw new ArgusError('forbidden', `camera ${cameraId} is not shared with the province`);
+      return this.liveLooks.cover(cameraId, () => this.o.store.appendAudit({
+        atMs: Date.now(), actor: 'system:federation', action: 'fed.live', target: cameraId, details: { district: this.o.config.id, what: 'live' },
+      }).then(() => undefined));
+    };
+    return {
+      playlist: async (cameraId) => {
+        await check(cameraId);
+        return live.playlist(cameraId);
+      },
+      segment: async (cameraId, name, offset, length) => {
+        await check(cameraId);
+        return live.segment(cameraId, name, offset, length);
+      },
+    };
   }
 
   private async sendStatus(): Promise<void> {

@@ -15,6 +15,7 @@ import type { CameraStatus } from '../../contract/cameras.js';
 import { errorMessage } from '../../core/errors.js';
 import type { ArgusEvent } from '../../core/events.js';
 import { backoffMs, connectNats, type BusLogger } from '../../bus/nats-connect.js';
+import { liveRelayClient, type LiveRelayClient } from '../../bus/live-relay.js';
 import { NatsSubscription } from '../../bus/nats-consumer.js';
 import type { Delivery, Subscription } from '../../bus/bus.js';
 import type { Store } from '../../store/store.js';
@@ -35,6 +36,8 @@ export interface FederationView {
   isFederated(cameraId: string): boolean;
   /** The live status of every federated camera (offline while its district's link is down). */
   statuses(): CameraStatus[];
+  /** Live view of a federated camera, relayed by its district; undefined for a camera that is not federated. */
+  liveRelay(cameraId: string): LiveRelayClient | undefined;
 }
 
 export interface ProvinceFederationOptions {
@@ -143,6 +146,11 @@ export class ProvinceFederation implements FederationView {
 
   isFederated(cameraId: string): boolean {
     return this.owners.has(cameraId);
+  }
+
+  liveRelay(cameraId: string): LiveRelayClient | undefined {
+    const owner = this.ownerOf(cameraId);
+    return owner ? liveRelayClient(this.nc, fedNames.live(owner.id), `district ${owner.name}`) : undefined;
   }
 
   statuses(): CameraStatus[] {

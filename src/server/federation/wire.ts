@@ -5,6 +5,7 @@
  */
 import type { FederationConfig } from '../../config/federation.js';
 import { errorMessage } from '../../core/errors.js';
+import type { LiveHost } from '../../bus/live-relay.js';
 import type { BusLogger } from '../../bus/nats-connect.js';
 import type { Store } from '../../store/store.js';
 import type { CameraStatusSource } from '../camera-directory.js';
@@ -20,14 +21,14 @@ export interface FederationHandle {
   readonly view: FederationView;
   /** The service's camera status with the federated cameras' added (a province). */
   withStatus(base: CameraStatusSource): CameraStatusSource;
-  /** Starts in the background. */
-  begin(ingest: Ingest, status: CameraStatusSource): void;
+  /** Starts in the background. `live`: this service's live view, relayed to the province for shared cameras (a district). */
+  begin(ingest: Ingest, status: CameraStatusSource, live?: LiveHost): void;
   stop(): Promise<void>;
   /** Resolves once started (tests). */
   readonly started: Promise<DistrictFederation | ProvinceFederation | undefined>;
 }
 
-const noView: FederationView = { ownerOf: () => null, isFederated: () => false, statuses: () => [] };
+const noView: FederationView = { ownerOf: () => null, isFederated: () => false, statuses: () => [], liveRelay: () => undefined };
 
 export function startFederation(config: FederationConfig, o: { store: Store; log: BusLogger; cropsDir: string | undefined }): FederationHandle {
   const abort = new AbortController();
@@ -39,6 +40,7 @@ export function startFederation(config: FederationConfig, o: { store: Store; log
     ownerOf: (id) => (running instanceof ProvinceFederation ? running.ownerOf(id) : noView.ownerOf(id)),
     isFederated: (id) => (running instanceof ProvinceFederation ? running.isFederated(id) : false),
     statuses: () => (running instanceof ProvinceFederation ? running.statuses() : []),
+    liveRelay: (id) => (running instanceof ProvinceFederation ? running.liveRelay(id) : noView.liveRelay(id)),
   };
   return {
     ...(share ? { shared: (id: string) => share.shared(id) } : {}),
@@ -53,9 +55,9 @@ export function startFederation(config: FederationConfig, o: { store: Store; log
       detectorStatus: () => base.detectorStatus(),
       ...(base.workers ? { workers: () => base.workers!() } : {}),
     }),
-    begin(ingest, status) {
+    begin(ingest, status, live) {
       const start = config.role === 'district'
-        ? DistrictFederation.start({ config, store: o.store, share: share!, status, log: o.log, cropsDir: o.cropsDir }, abort.signal).then((f) => {
+        ? DistrictFederation.start({ config, store: o.store, share: share!, status, log: o.log, cropsDir: o.cropsDir, ...(live ? { live } : {}) }, abort.signal).then((f) => {
           ingest.onCommitted(() => f.poke());
           return f;
         })

@@ -10,11 +10,13 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { recordings } from '../../contract/cameras.js';
 import { content } from '../../contract/common.js';
+import { ArgusError, isArgusError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
 import { encodeJpeg, toRaw } from '../../evidence/render.js';
 import { classLabel, kindLabel, localTime } from '../../evidence/text.js';
 import type { ObjectClass } from '../../core/classes.js';
-import { HLS_PLAYLIST, HLS_SEGMENT_NAME, HlsSession } from '../../video/hls.js';
+import { HLS_SEGMENT_NAME } from '../../video/hls.js';
+import { closeAllHls, HlsHost } from '../../video/hls-host.js';
 import { SEGMENT_NAME } from '../../video/segment-names.js';
 import { grabJpeg } from '../../video/snapshot.js';
 import type { CameraSourcePolicy } from '../camera-source.js';
@@ -27,11 +29,13 @@ import { PUBLIC_KEY_FILE, readPublicKeyFile } from '../../evidence/keys.js';
 import { verifyEvidence } from '../../evidence/verify.js';
 import { listSegments } from '../recordings.js';
 import { evidenceRoutes } from './evidence.js';
-import { LookThrottle } from '../look-throttle.js';
+import { FILE_LOOK_MS, LIVE_LOOK_MS, LookThrottle } from '../look-throttle.js';
 import { sendFileRange } from '../range.js';
 import { sendRemoteRange } from '../scaled/worker-rpc.js';
 import { idParams, idText, timeQuery } from '../schemas.js';
 import { assertCameraVisible } from '../scope.js';
+import { liveView } from '../live-view.js';
+import type { LiveHost } from '../../bus/live-relay.js';
 
 export interface FootageOptions {
   /** Data directory: recordings in `<dataDir>/recordings`, evidence in `<dataDir>/evidence` (default ARGUS_DATA_DIR or ./data). */
@@ -43,31 +47,27 @@ export interface FootageOptions {
 const segParams = z.strictObject({ id: idText, segment: z.string().regex(HLS_SEGMENT_NAME, 'not a segment name') });
 const recParams = z.strictObject({ cameraId: idText, file: z.string().regex(SEGMENT_NAME, 'not a recording name') });
 
-/** Live HLS muxers of every server in this process (stopped by `closeFootage`, e.g. at shutdown). */
-const ALL_HLS = new Set<Map<string, Promise<HlsSession>>>();
-
-export async function closeFootage(): Promise<void> {
-  for (const m of ALL_HLS) for (const s of m.values()) await (await s.catch(() => null))?.stop();
-}
+/** Stops the live HLS muxers of every server in this process (e.g. at shutdown). */
+export const closeFootage = closeAllHls;
 
 /** JPEG of an analysed RGB frame. */
 const frameJpeg = (f: Frame): Promise<Buffer> => encodeJpeg(toRaw({ rgb: f.rgb, width: f.size.width, height: f.size.height }), 80);
 
-/** One look at live view (snapshots, an HLS stream) per actor and camera in this window. */
-export const LIVE_LOOK_MS = 60_000;
-/** One look at a file (a recording, an evidence file: seeking, buffering, downloading again) per actor and file. */
-export const FILE_LOOK_MS = 5 * 60_000;
+export { FILE_LOOK_MS, LIVE_LOOK_MS };
 
 /** `sources`: the rule for camera sources set through the API, held to again before a stored camera's source is opened. */
-export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sources?: CameraSourcePolicy): void {
+/**
+ * Returns this service's live view as a {@link LiveHost} (cameras of the store, their stored sources held to the same
+ * rule): a district relays it to its province for the cameras it shares.
+ */
+export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sources?: CameraSourcePolicy): LiveHost {
   const liveLooks = new LookThrottle(LIVE_LOOK_MS);
   const fileLooks = new LookThrottle(FILE_LOOK_MS);
   const { router: r, store } = ctx;
   const dataDir = resolve(opts.dataDir ?? process.env['ARGUS_DATA_DIR'] ?? 'data');
   const recRoot = join(dataDir, 'recordings');
   const evidenceRoot = join(dataDir, 'evidence');
-  const hls = new Map<string, Promise<HlsSession>>();
-  ALL_HLS.add(hls);
+  const streams = liveView(ctx, new HlsHost({ ...(opts.hlsIdleMs !== undefined ? { idleMs: opts.hlsIdleMs } : {}) }));
   evidenceRoutes(ctx, evidenceRoot, fileLooks);
 
   const camera = async (principal: Parameters<typeof assertCameraVisible>[1], id: string) => {
@@ -87,15 +87,6 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sou
       }
     }
     return c.url;
-  };
-  const session = (cameraId: string, url: string): Promise<HlsSession> => {
-    let s = hls.get(cameraId);
-    if (!s) {
-      s = HlsSession.start({ url, idleMs: opts.hlsIdleMs ?? 30_000, onStop: () => hls.delete(cameraId) });
-      s.catch(() => hls.delete(cameraId));
-      hls.set(cameraId, s);
-    }
-    return s;
   };
 
   r.add({
@@ -118,13 +109,11 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sou
     response: content('application/vnd.apple.mpegurl', 'The HLS playlist'),
     handler: async ({ req, reply, principal, params }) => {
       const c = await camera(principal!, params.id);
-      const s = await session(c.id, sourceOf(c));
-      s.touch();
-      const file = await s.waitForPlaylist();
-      const text = (await readFile(file, 'utf8')).replace(/^(seg\d+\.ts)$/gm, `hls/$1`);
+      // Opened here, or relayed from the worker that runs the camera or the district that owns it (live-view.ts).
+      const { text, via } = await streams.playlist(c.id, () => sourceOf(c));
       // A player reloads the playlist every segment: the stream is one look per viewer and camera per minute.
-      await liveLooks.cover(`${principal!.actor}|live|${c.id}`, () => ctx.audit(req, principal, 'footage.view', c.id, { what: 'live' }));
-      return reply.type('application/vnd.apple.mpegurl').send(text);
+      await liveLooks.cover(`${principal!.actor}|live|${c.id}`, () => ctx.audit(req, principal, 'footage.view', c.id, { what: 'live', ...via }));
+      return reply.type('application/vnd.apple.mpegurl').send(text.replace(/^(seg\d+\.ts)$/gm, `hls/$1`));
     },
   });
   r.add({
@@ -132,15 +121,13 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sou
     response: content('video/mp2t', 'An MPEG-TS segment'),
     handler: async ({ req, reply, principal, params }) => {
       const c = await camera(principal!, params.id);
-      const s = await hls.get(params.id);
-      const file = s?.fileFor(params.segment);
-      if (!s || !file || params.segment === HLS_PLAYLIST) throw notFound('segment');
-      s.touch();
-      const data = await readFile(file).catch(() => null);
-      if (!data) throw notFound('segment');
+      const data = await streams.segment(c.id, params.segment).catch((e: unknown) => {
+        if (isArgusError(e) && e.code === 'not_found') throw notFound('segment');
+        throw e;
+      });
       // Segments are footage too, whoever started the stream: covered by the viewer's own look at the camera.
       await liveLooks.cover(`${principal!.actor}|live|${c.id}`, () => ctx.audit(req, principal, 'footage.view', c.id, { what: 'live' }));
-      return reply.type('video/mp2t').send(data);
+      return reply.type('video/mp2t').send(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
     },
   });
   r.add({
@@ -212,6 +199,11 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sou
       await ctx.audit(req, principal, 'export.notice', v.id, { cameraId: v.cameraId, images: images.length });
       return reply.type('application/pdf').header('content-disposition', `attachment; filename="notice-${v.id}.pdf"`).send(pdf);
     },
+  });
+  return streams.host(async (cameraId) => {
+    const c = await store.getCamera(cameraId);
+    if (!c) throw new ArgusError('not_found', `camera ${cameraId}`);
+    return sourceOf(c);
   });
 }
 

@@ -7,14 +7,14 @@
 import { Readable } from 'node:stream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ArgusError, errorMessage, type ErrorCode } from '../../core/errors.js';
+import { ArgusError } from '../../core/errors.js';
+import { liveRelayClient, type LiveRelayClient } from '../../bus/live-relay.js';
+import { callRpc } from '../../bus/rpc.js';
 import {
-  RECORDING_CHUNK_BYTES, workerSubject, type RecordingReadRequest, type RecordingSegmentInfo, type RecordingsListReply, type RecordingsListRequest,
+  RECORDING_CHUNK_BYTES, workerPrefix, workerSubject, type RecordingReadRequest, type RecordingSegmentInfo, type RecordingsListReply, type RecordingsListRequest,
   type SnapshotRequest, type WorkerRpc,
 } from '../../pipeline/worker/protocol.js';
 import { parseRange } from '../range.js';
-
-const KNOWN: ReadonlySet<string> = new Set(['not_found', 'invalid_argument', 'unavailable', 'io_failed', 'conflict', 'forbidden']);
 
 export interface WorkerRpcClient {
   /** The worker that holds the camera now, or undefined. */
@@ -22,29 +22,19 @@ export interface WorkerRpcClient {
   snapshot(worker: string, req: SnapshotRequest): Promise<Uint8Array>;
   listRecordings(worker: string, req: RecordingsListRequest): Promise<RecordingsListReply>;
   readRecording(worker: string, req: RecordingReadRequest): Promise<Uint8Array>;
+  /** Live view of the cameras a worker runs, relayed (bus/live-relay.ts). */
+  live(worker: string): LiveRelayClient;
 }
 
 export function workerRpcClient(nc: NatsConnection, holderOf: (cameraId: string) => string | undefined, timeoutMs = 5000): WorkerRpcClient {
-  const call = async (worker: string, rpc: WorkerRpc, body: unknown): Promise<Uint8Array> => {
-    let msg;
-    try {
-      msg = await nc.request(workerSubject(worker, rpc), JSON.stringify(body), { timeout: timeoutMs });
-    } catch (e) {
-      throw new ArgusError('unavailable', `worker ${worker} did not answer ${rpc}: ${errorMessage(e)}`, { cause: e });
-    }
-    const err = msg.headers?.get('Argus-Error');
-    if (err) {
-      const sp = err.indexOf(' ');
-      const code = sp < 0 ? err : err.slice(0, sp);
-      throw new ArgusError((KNOWN.has(code) ? code : 'unavailable') as ErrorCode, `worker ${worker}: ${sp < 0 ? err : err.slice(sp + 1)}`);
-    }
-    return msg.data;
-  };
+  const call = (worker: string, rpc: WorkerRpc, body: unknown): Promise<Uint8Array> =>
+    callRpc(nc, workerSubject(worker, rpc), body, { who: `worker ${worker}`, what: rpc, timeoutMs });
   return {
     holderOf,
     snapshot: (worker, req) => call(worker, 'snapshot', req),
     listRecordings: async (worker, req) => JSON.parse(Buffer.from(await call(worker, 'recordings.list', req)).toString('utf8')) as RecordingsListReply,
     readRecording: (worker, req) => call(worker, 'recordings.read', req),
+    live: (worker) => liveRelayClient(nc, workerPrefix(worker), `worker ${worker}`),
   };
 }
 
