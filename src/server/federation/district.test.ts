@@ -90,4 +90,56 @@ describe('the district federation publisher', () => {
     await fed.stop();
     expect(await store.readOutbox(0, 10)).toEqual([]); // pruned behind the cursor
   }, 60_000);
+
+  it('publishes from one replica only; when that replica is cut off, another takes over within the lease TTL, nothing lost or doubled', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'argus-fedpub2-'));
+    cleanup.push(() => rm(dir, { recursive: true, force: true }));
+    const nats = await DomainServer.start({ name: 'district', domain: 'ds-b' });
+    cleanup.push(() => nats.stop());
+    // Two serve replicas of one district share its store (PostgreSQL in the scaled mode; the election is the NATS part).
+    const store = await openSqliteStore({ path: join(dir, 'argus.db') });
+    cleanup.push(() => store.close());
+    const config: DistrictFederationConfig = { role: 'district', id: 'ds-b', name: 'B', nats: nats.url, share: { cameras: ['gate-1'] }, statusEverySec: 1 };
+    const start = () => DistrictFederation.start({ config, store, share: new ShareFilter(config.share), status, log: silentLogger, pollMs: 50, auditEveryMs: 60_000, publisherTtlMs: 2000 });
+    const nc = await connect({ servers: nats.url });
+    cleanup.push(() => nc.close());
+    const stream = fedNames.districtStream('ds-b');
+    const until = async (what: string, ok: () => boolean | Promise<boolean>, ms = 15_000): Promise<number> => {
+      const t0 = Date.now();
+      while (!(await ok())) {
+        if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+        await sleep(50);
+      }
+      return Date.now() - t0;
+    };
+    const stored = (): Promise<string[]> => streamIds(nc, stream).catch(() => []);
+    const batch = (ids: string[]) => store.writeBatch({ events: ids.map((id) => ev(id)), outbox: ids });
+
+    await batch(['e1', 'e2', 'e3']);
+    const a = await start();
+    const b = await start();
+    cleanup.push(() => a.stop(), () => b.stop());
+    await until('the first three published', async () => (await stored()).length >= 3);
+    await sleep(1000); // both had time to publish, had both tried
+    expect([a.publishing, b.publishing].filter(Boolean)).toHaveLength(1);
+    await batch(['e4', 'e5', 'e6']);
+    await until('six published', async () => (await stored()).length >= 6);
+    expect(await stored()).toEqual(['e1', 'e2', 'e3', 'e4', 'e5', 'e6']);
+    expect([a.publishing, b.publishing].filter(Boolean)).toHaveLength(1);
+    const leader = a.publishing ? a : b;
+    const standby = leader === a ? b : a;
+    expect(leader.published).toBe(6);
+    expect(standby.published).toBe(0);
+
+    // The leader is cut off from NATS (its process hangs, or its network is gone): it stops at the TTL, the other takes over.
+    const cutAt = Date.now();
+    await (leader as unknown as { nc: NatsConnection }).nc.close();
+    await batch(['e7', 'e8', 'e9']);
+    const tookOverMs = await until('the standby publishing', () => standby.publishing);
+    await until('nine published', async () => (await stored()).length >= 9);
+    console.log(`publisher failover: the standby published ${tookOverMs} ms after the leader was cut off (lease TTL 2000 ms), all 9 events in the stream ${Date.now() - cutAt} ms after`);
+    expect(await stored()).toEqual(['e1', 'e2', 'e3', 'e4', 'e5', 'e6', 'e7', 'e8', 'e9']);
+    expect(leader.publishing).toBe(false);
+    expect(standby.published).toBe(3);
+  }, 60_000);
 });

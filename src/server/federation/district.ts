@@ -11,10 +11,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { DiscardPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamClient, type StreamConfig } from '@nats-io/jetstream';
-import type { NatsConnection, Subscription } from '@nats-io/transport-node';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { fedNames, type DistrictFederationConfig } from '../../config/federation.js';
-import { ArgusError, errorMessage } from '../../core/errors.js';
+import { ArgusError, errorMessage, isArgusError } from '../../core/errors.js';
 import { CAMERA_KINDS, type CameraKind } from '../../core/kinds.js';
+import { KvLeases, type Lease } from '../../bus/leases.js';
 import { serveLiveRelay, type LiveHost } from '../../bus/live-relay.js';
 import { backoffMs, connectNats, type BusLogger } from '../../bus/nats-connect.js';
 import type { Store } from '../../store/store.js';
@@ -31,6 +34,15 @@ const BATCH = 256;
 /** A gap in the outbox's seqs (PostgreSQL: a transaction that took a seq has not committed yet) is waited for this long. */
 const GAP_WAIT_MS = 5000;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * One publisher per district, however many `serve` replicas it runs (the scaled mode): the replica holding this
+ * lease (JetStream KV on the district's nats-server, key = the district id) publishes the outbox, sends the heartbeat
+ * and answers the province's live-view requests; the others wait and take over when its lease expires.
+ */
+export const PUBLISHER_BUCKET = 'argus_fed_publisher';
+export const PUBLISHER_TTL_MS = 8000;
+
+interface PublisherRecord { readonly instance: string; readonly host: string; readonly pid: number; readonly sinceMs: number }
 
 export interface DistrictFederationOptions {
   readonly config: DistrictFederationConfig;
@@ -46,6 +58,8 @@ export interface DistrictFederationOptions {
   readonly auditEveryMs?: number;
   /** This service's live view: relayed to the province for the shared cameras only (nothing else can be asked). */
   readonly live?: LiveHost;
+  /** Lease TTL of the publisher election, ms (default {@link PUBLISHER_TTL_MS}). */
+  readonly publisherTtlMs?: number;
 }
 
 export function districtStreamConfig(district: string): Partial<StreamConfig> & { name: string } {
@@ -67,14 +81,20 @@ export class DistrictFederation {
   private stopped = false;
   private wake: (() => void) | undefined;
   private readonly audit: CrossingAudit;
-  private liveSubs: Subscription[] = [];
   private readonly liveLooks = new LookThrottle(LIVE_LOOK_MS);
   private loop: Promise<void> | undefined;
-  private heartbeat: NodeJS.Timeout | undefined;
   private refresh: NodeJS.Timeout | undefined;
   private sent = 0;
 
-  private constructor(private readonly o: DistrictFederationOptions, private readonly nc: NatsConnection, private readonly js: JetStreamClient) {
+  private lease: Lease<PublisherRecord> | undefined;
+  private readonly instance = randomUUID();
+
+  private constructor(
+    private readonly o: DistrictFederationOptions,
+    private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly leases: KvLeases<PublisherRecord>,
+  ) {
     this.audit = new CrossingAudit(o.store, 'fed.sent', (err) => o.log.error({ err: errorMessage(err) }, 'federation audit row not written'), o.auditEveryMs);
   }
 
@@ -94,13 +114,11 @@ export class DistrictFederation {
       }
     }
     await o.share.refresh(o.store);
-    const fed = new DistrictFederation(o, nc, jetstream(nc, { timeout: 5000 }));
+    const leases = await KvLeases.open<PublisherRecord>(nc, { bucket: PUBLISHER_BUCKET, ttlMs: o.publisherTtlMs ?? PUBLISHER_TTL_MS, logger: o.log });
+    const fed = new DistrictFederation(o, nc, jetstream(nc, { timeout: 5000 }), leases);
     fed.audit.start();
-    fed.loop = fed.run();
-    fed.heartbeat = setInterval(() => void fed.sendStatus().catch((err: unknown) => o.log.warn({ err: errorMessage(err) }, 'federation heartbeat not sent')), o.config.statusEverySec * 1000);
+    fed.loop = fed.lead();
     fed.refresh = setInterval(() => void o.share.refresh(o.store).catch((err: unknown) => o.log.warn({ err: errorMessage(err) }, 'shared cameras not re-read')), 5000);
-    void fed.sendStatus().catch(() => undefined);
-    if (o.live) fed.liveSubs = serveLiveRelay(nc, fedNames.live(o.config.id), fed.sharedLive(o.live), o.log);
     o.log.info({ district: o.config.id, stream: cfg.name, nats: o.config.nats }, 'federation: sharing with the province');
     return fed;
   }
@@ -108,6 +126,56 @@ export class DistrictFederation {
   /** Events published to the stream since start (for tests and metrics). */
   get published(): number {
     return this.sent;
+  }
+
+  /** Whether this replica is the district's publisher now. */
+  get publishing(): boolean {
+    return this.lease !== undefined && !this.lease.lost;
+  }
+
+  /**
+   * Takes the publisher lease when it is free, and while it holds it: publishes the outbox, sends the heartbeat and
+   * answers live-view requests. A lost lease (another replica took it after this one stalled, or NATS was away for
+   * the TTL) stops all three at once; this replica then waits for the lease again. A stale publisher's last
+   * publishes are harmless: the stream's duplicate window and the province's store keep each event once.
+   */
+  private async lead(): Promise<void> {
+    const { config, log } = this.o;
+    const ttl = this.o.publisherTtlMs ?? PUBLISHER_TTL_MS;
+    let waiting = false;
+    for (let attempt = 0; !this.stopped; ) {
+      let lease: Lease<PublisherRecord>;
+      try {
+        lease = await this.leases.hold(config.id, { instance: this.instance, host: hostname(), pid: process.pid, sinceMs: Date.now() }, { onLost: () => this.wake?.() });
+      } catch (e) {
+        if (isArgusError(e) && e.code === 'conflict') {
+          if (!waiting) log.info({ district: config.id }, 'federation: another replica publishes; this one stands by');
+          waiting = true;
+          attempt = 0;
+          await this.idle(Math.floor(ttl / 4));
+        } else {
+          if (attempt === 0) log.warn({ err: errorMessage(e) }, 'federation: publisher lease not taken; retrying');
+          await this.idle(backoffMs(attempt++, 200, 5000));
+        }
+        continue;
+      }
+      waiting = false;
+      attempt = 0;
+      this.lease = lease;
+      log.info({ district: config.id, lease: lease.claim }, 'federation: this replica publishes to the province');
+      const heartbeat = setInterval(() => void this.sendStatus().catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'federation heartbeat not sent')), config.statusEverySec * 1000);
+      void this.sendStatus().catch(() => undefined);
+      const liveSubs = this.o.live ? serveLiveRelay(this.nc, fedNames.live(config.id), this.sharedLive(this.o.live), log) : [];
+      try {
+        await this.run(() => !lease.lost);
+      } finally {
+        clearInterval(heartbeat);
+        for (const sub of liveSubs) sub.unsubscribe();
+        if (lease.lost) log.warn({ district: config.id }, 'federation: publisher lease lost; this replica stops publishing');
+        else await lease.release().catch((err: unknown) => log.warn({ err: errorMessage(err) }, 'federation: publisher lease not released (it expires)'));
+        this.lease = undefined;
+      }
+    }
   }
 
   /** Something was committed: look at the outbox now rather than at the next poll. */
@@ -118,20 +186,19 @@ export class DistrictFederation {
   async stop(): Promise<void> {
     this.stopped = true;
     this.wake?.();
-    for (const sub of this.liveSubs) sub.unsubscribe();
-    if (this.heartbeat) clearInterval(this.heartbeat);
     if (this.refresh) clearInterval(this.refresh);
     await this.loop;
     await this.audit.stop().catch(() => undefined);
     await this.nc.drain().catch(() => undefined);
   }
 
-  private async run(): Promise<void> {
+  /** Publishes the outbox after the stored cursor while `holding()` (and not stopped). */
+  private async run(holding: () => boolean): Promise<void> {
     const { store, log } = this.o;
     let cursor = Number((await store.getMeta(CURSOR_KEY).catch(() => null)) ?? 0);
     let gapSinceMs: number | null = null;
     let failing = 0;
-    while (!this.stopped) {
+    while (!this.stopped && holding()) {
       let items;
       try {
         items = await store.readOutbox(cursor, BATCH);
