@@ -2,8 +2,9 @@
  * Failover of the scaled mode with a real worker process: `argus worker` (a child process) runs two real file cameras
  * (looping clips through ffmpeg, no detector model: health only); a second worker runs in this process. kill -9 the
  * child: both cameras are online on the other worker, under new lease revisions, within 15 s. Start the dead worker
- * again: it takes nothing back, and no camera is run by two workers (producers on the health messages, and the
- * workers' registry records).
+ * again: it takes nothing back at once (rebalancing moves a camera only after it ran 30 s where it is; see
+ * src/pipeline/worker/worker.test.ts for a joining worker getting its share), and no camera is run by two workers
+ * (producers on the health messages, and the workers' registry records).
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

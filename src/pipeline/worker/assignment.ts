@@ -12,7 +12,7 @@ import { errorMessage, isArgusError } from '../../core/errors.js';
 import type { KvLeases, Lease, LeaseChange } from '../../bus/leases.js';
 import type { Producer } from '../../bus/messages.js';
 import type { SourceLogger } from '../../video/source.js';
-import { planClaims } from './claims.js';
+import { planClaims, planShed } from './claims.js';
 import { checkSpec, sameSpec } from './spec.js';
 import type { KvChange } from './kv.js';
 import { CLAIM_SCAN_MS, LEASE_HEARTBEAT_MS, type CameraLease, type CameraSpec } from './protocol.js';
@@ -34,7 +34,14 @@ export interface AssignmentOptions {
   readonly logger: SourceLogger;
   readonly scanMs?: number;
   readonly heartbeatMs?: number;
+  /** Rebalancing (claims.ts `planShed`): a camera moves only after it ran here this long (default 30 s)… */
+  readonly rebalanceHoldMs?: number;
+  /** …and this worker hands over at most one camera per this long (default 10 s). */
+  readonly rebalanceEveryMs?: number;
 }
+
+export const REBALANCE_HOLD_MS = 30_000;
+export const REBALANCE_EVERY_MS = 10_000;
 
 interface Held {
   readonly lease: Lease<CameraLease>;
@@ -51,6 +58,7 @@ export class Assignment {
   private again = false;
   private stopping = false;
   private failing = false;
+  private lastShedMs = 0;
   /** Camera stops in flight (lost leases, deletes): awaited on stop. */
   private readonly pending = new Set<Promise<void>>();
 
@@ -158,6 +166,24 @@ export class Assignment {
       if (this.stopping) return;
       await this.claim(id);
     }
+    if (plan.claim.length === 0) this.rebalance(workers, specs);
+  }
+
+  /**
+   * Hands one camera over when a live worker with room is much less loaded (a worker that joined, one that came
+   * back): the lease is released, and the other worker's next scan claims it (claims.ts). At most one camera per
+   * `rebalanceEveryMs`, and only cameras that ran here for `rebalanceHoldMs`, so cameras do not bounce.
+   */
+  private rebalance(workers: readonly { readonly name: string; readonly capacity: number }[], specs: ReadonlyMap<string, CameraConfig>): void {
+    const now = Date.now();
+    if (now - this.lastShedMs < (this.o.rebalanceEveryMs ?? REBALANCE_EVERY_MS)) return;
+    const holdMs = this.o.rebalanceHoldMs ?? REBALANCE_HOLD_MS;
+    const movable = [...this.held].filter(([, h]) => now - h.value.sinceMs >= holdMs).map(([id]) => id);
+    const id = planShed({ me: this.o.me, specs, leases: this.holders, workers, movable });
+    if (id === undefined) return;
+    this.lastShedMs = now;
+    this.o.logger.info({ cameraId: id }, 'camera handed over to a less loaded worker (rebalancing)');
+    this.drop(id, 'rebalancing', false);
   }
 
   /**

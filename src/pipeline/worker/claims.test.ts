@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cameraSchema, type CameraConfig } from '../../config/schema.js';
-import { loads, planClaims, type ClaimView } from './claims.js';
+import { loads, planClaims, planShed, type ClaimView } from './claims.js';
 
 const cam = (id: string, fps: number, extra: object = {}): CameraConfig =>
   cameraSchema.parse({ id, name: id, site: 's', kind: 'overview', source: 'x.mp4', location: { lat: 0, lng: 0 }, analysis: { fps }, ...extra });
@@ -51,5 +51,59 @@ describe('planning claims', () => {
 
   it('claims nothing when it does not see itself among the live workers', () => {
     expect(planClaims(view('w3', { specs: four, workers: two })).claim).toEqual([]);
+  });
+});
+
+describe('rebalancing: which camera a loaded worker hands over', () => {
+  const eight = specs(...Array.from({ length: 8 }, (_, i) => cam(`c${i}`, 5)));
+  const all = (w: string, ids: string[]) => new Map(ids.map((id) => [id, w]));
+  const ids = [...eight.keys()];
+
+  it('a worker holding everything hands cameras over one at a time until the spread is even, and never further', () => {
+    const workers = [{ name: 'w1', capacity: 80 }, { name: 'w2', capacity: 80 }];
+    const leases = all('w1', ids);
+    const moves: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const mine = [...leases].filter(([, w]) => w === 'w1').map(([id]) => id);
+      const shed = planShed({ me: 'w1', specs: eight, leases, workers, movable: mine });
+      if (!shed) break;
+      moves.push(shed);
+      // The freed camera is placed by planClaims: on w2, never back on w1.
+      leases.delete(shed);
+      expect(planClaims(view('w2', { specs: eight, leases, workers })).claim).toEqual([shed]);
+      expect(planClaims(view('w1', { specs: eight, leases, workers })).claim).toEqual([]);
+      leases.set(shed, 'w2');
+    }
+    expect(moves).toHaveLength(4);
+    expect(loads(eight, leases)).toEqual(new Map([['w1', 20], ['w2', 20]]));
+    // The other worker, now even, has nothing to hand back.
+    expect(planShed({ me: 'w2', specs: eight, leases, workers, movable: moves })).toBeUndefined();
+  });
+
+  it('spreads by capacity, leaves an odd camera where it is, and never overloads the taker', () => {
+    const three = specs(cam('a', 5), cam('b', 5), cam('c', 5));
+    const workers = [{ name: 'w1', capacity: 100 }, { name: 'w2', capacity: 100 }];
+    // 10 / 5 of 100: the taker would be at 10 %, no lower than the giver's 10 % less the margin: stays.
+    expect(planShed({ me: 'w1', specs: three, leases: new Map([['a', 'w1'], ['b', 'w1'], ['c', 'w2']]), workers, movable: ['a', 'b'] })).toBeUndefined();
+    // A taker without room for the camera never gets it.
+    const full = [{ name: 'w1', capacity: 40 }, { name: 'w2', capacity: 4 }];
+    expect(planShed({ me: 'w1', specs: eight, leases: all('w1', ids), workers: full, movable: ids })).toBeUndefined();
+    // Capacity 60 vs 20 with 8 × 5: even ratios at 30 / 10.
+    const uneven = [{ name: 'big', capacity: 60 }, { name: 'small', capacity: 20 }];
+    const leases = all('small', ids.slice(0, 4));
+    for (const id of ids.slice(4)) leases.set(id, 'big');
+    expect(planShed({ me: 'small', specs: eight, leases, workers: uneven, movable: ids.slice(0, 4) })).toBe('c0');
+  });
+
+  it('moves nothing while a camera is still free (claims first), and only cameras it may move', () => {
+    const workers = [{ name: 'w1', capacity: 80 }, { name: 'w2', capacity: 80 }];
+    const leases = all('w1', ids.slice(0, 7)); // c7 free
+    expect(planShed({ me: 'w1', specs: eight, leases, workers, movable: ids })).toBeUndefined();
+    leases.set('c7', 'w1');
+    expect(planShed({ me: 'w1', specs: eight, leases, workers, movable: [] })).toBeUndefined();
+    expect(planShed({ me: 'w1', specs: eight, leases, workers, movable: ['c5'] })).toBe('c5');
+    // Not its camera (the view changed): not handed over.
+    leases.set('c5', 'w2');
+    expect(planShed({ me: 'w1', specs: eight, leases, workers, movable: ['c5'] })).toBeUndefined();
   });
 });

@@ -12,6 +12,12 @@ import type { CameraConfig } from '../../config/schema.js';
 import { cameraCost, chooseWorker } from './protocol.js';
 
 export const PATIENCE_SCANS = 2;
+/**
+ * A camera moves to rebalance only when the worker taking it stays this much (a share of its capacity) below the
+ * giver's load ratio before the move: the move cannot be undone by the same rule (stable), and a near-even spread
+ * is left alone (a move costs the camera a second or two of analysis).
+ */
+export const REBALANCE_MIN_GAIN = 0.05;
 
 export interface ClaimView {
   readonly me: string;
@@ -65,4 +71,34 @@ export function planClaims(v: ClaimView): ClaimPlan {
     }
   }
   return { claim, waited };
+}
+
+/**
+ * Which camera this worker should hand over so that the spread evens out (pure), or undefined. Only once every camera
+ * is placed (claims first). Among `movable` (cameras held long enough to move) and the live workers with room, the
+ * move minimising max(giver's ratio after, taker's ratio after), where the taker's ratio after taking stays
+ * {@link REBALANCE_MIN_GAIN} below the giver's now. The freed camera then goes, by
+ * {@link planClaims}, to the worker with the lowest ratio after taking it, which is never the giver.
+ */
+export function planShed(v: Omit<ClaimView, 'waited'> & { readonly movable: readonly string[] }): string | undefined {
+  if ([...v.specs.values()].some((c) => c.enabled && !v.leases.has(c.id))) return undefined;
+  const me = v.workers.find((w) => w.name === v.me);
+  if (!me || !(me.capacity > 0)) return undefined;
+  const load = loads(v.specs, v.leases);
+  const mine = load.get(me.name) ?? 0;
+  const ratio = mine / me.capacity;
+  let best: { id: string; after: number } | undefined;
+  for (const id of [...v.movable].sort()) {
+    const spec = v.specs.get(id);
+    const cost = spec ? cameraCost(spec) : 0;
+    if (cost <= 0 || v.leases.get(id) !== v.me) continue;
+    for (const w of v.workers) {
+      if (w.name === v.me || !(w.capacity > 0)) continue;
+      const theirs = (load.get(w.name) ?? 0) + cost;
+      if (theirs > w.capacity || theirs / w.capacity + REBALANCE_MIN_GAIN > ratio) continue;
+      const after = Math.max(theirs / w.capacity, (mine - cost) / me.capacity);
+      if (!best || after < best.after) best = { id, after };
+    }
+  }
+  return best?.id;
 }

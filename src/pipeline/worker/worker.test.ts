@@ -51,7 +51,8 @@ let tap: Subscription;
 async function startWorker(name: string, capacity: number): Promise<Worker> {
   const nc = await connectNats({ servers: servers.urls, name });
   conns.push(nc);
-  const w = await Worker.start({ nc, name, capacity, dataDir: join(dir, name), modelsDir: models, logger: silent });
+  // Rebalancing paced for a test (defaults: 30 s held before a camera may move, one move per 10 s).
+  const w = await Worker.start({ nc, name, capacity, dataDir: join(dir, name), modelsDir: models, logger: silent, rebalance: { holdMs: 3000, everyMs: 1000 } });
   workers.push(w);
   return w;
 }
@@ -202,6 +203,37 @@ describe('argus worker (in process, real NATS, real file cameras)', () => {
     const late = messages.filter((m) => cameraOf(m) === 'c2' && m.producer?.worker === w.name && atOf(m) > t0 + stopMs + 500);
     expect(late).toEqual([]);
   }, 30_000);
+
+  it('a worker that joins gets its share: the loaded worker hands a camera over, never running it twice, and no further', async () => {
+    // c2 is the intruder's since the last test: gone, so two cameras remain, on one worker.
+    await cameras.delete('c2');
+    const owner = workers.find((x) => x.cameraIds().length > 0)!;
+    await sleep(3000); // held long enough to move, and c2 surely claimed by no one
+    const before = owner.cameraIds().sort();
+    expect(before).toEqual(['c3', 'c4']);
+    const t0 = Date.now();
+    const w3 = await startWorker('w3', 20);
+    let twice: string[] = [];
+    const moveMs = await until('one camera on the new worker', () => {
+      const both = owner.cameraIds().filter((id) => w3.cameraIds().includes(id));
+      if (both.length > 0) twice = both;
+      return w3.cameraIds().length === 1 && owner.cameraIds().length === 1;
+    }, 20_000);
+    console.log(`rebalance: a camera moved to the new worker ${moveMs} ms after it started (${Date.now() - t0} ms)`);
+    // Even now (2 + 2 of 20): nothing more moves either way.
+    for (let i = 0; i < 30; i++) {
+      await sleep(100);
+      const both = owner.cameraIds().filter((id) => w3.cameraIds().includes(id));
+      if (both.length > 0) twice = both;
+    }
+    expect(twice).toEqual([]);
+    expect(w3.cameraIds()).toHaveLength(1);
+    expect(owner.cameraIds()).toHaveLength(1);
+    expect([...owner.cameraIds(), ...w3.cameraIds()].sort()).toEqual(before);
+    // The moved camera's messages now carry w3 and its new lease.
+    const moved = w3.cameraIds()[0]!;
+    await until('health of the moved camera from w3', () => health().some((m) => m.status.id === moved && m.producer?.worker === 'w3' && m.status.health === 'online'), 20_000);
+  }, 60_000);
 });
 
 function health(): Array<Extract<CameraMessage, { kind: 'health' }>> {

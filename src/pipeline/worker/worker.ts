@@ -50,6 +50,8 @@ export interface WorkerOptions {
   readonly historyTimeoutMs?: number;
   /** Stage provider (default: plates, rules and evidence into `<data>`); tests pass a lighter one. */
   readonly stages?: StageProvider;
+  /** Rebalancing pace (assignment.ts; defaults 30 s held before a camera may move, one move per 10 s). */
+  readonly rebalance?: { readonly holdMs?: number; readonly everyMs?: number };
 }
 
 const NAME = /^[A-Za-z0-9_-]{1,64}$/;
@@ -150,6 +152,8 @@ export class Worker {
     });
     const assignment: Assignment = new Assignment({
       me: o.name, capacity: o.capacity, leases, logger: log,
+      ...(o.rebalance?.holdMs !== undefined ? { rebalanceHoldMs: o.rebalance.holdMs } : {}),
+      ...(o.rebalance?.everyMs !== undefined ? { rebalanceEveryMs: o.rebalance.everyMs } : {}),
       liveWorkers: () => {
         const live = registry.live().filter((w) => w.name !== o.name).map((w) => ({ name: w.name, capacity: w.capacity }));
         return [...live, { name: o.name, capacity: o.capacity }];
