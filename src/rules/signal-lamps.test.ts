@@ -47,6 +47,11 @@ describe.skipIf(!existsSync(CLIP))('lamp reader on the real head of the intersec
     expect(classifySignal(headCrop(12), SIZE, HEAD).colour).toBe('amber');
   });
 
+  it('a signal configured with the hue reader still reads it by colour (amber): the reader is chosen per signal', () => {
+    const reader = createSignalReader(new Map([['main', { region: HEAD, source: 'classifier' as const, reader: 'hue' as const }]]));
+    expect(reader.read({ rgb: headCrop(12), size: SIZE, capturedAtMs: 0 })).toEqual([{ signalId: 'main', colour: 'amber' }]);
+  });
+
   it('with the lamps of a bottom-to-top head (order reversed), the same top lamp reads green', () => {
     const reversed = signalLampsSchema.parse({ order: ['green', 'amber', 'red'] });
     expect(readLamps(headCrop(12), SIZE, HEAD, reversed).colour).toBe('green');
