@@ -78,7 +78,7 @@ describe.skipIf(skipReason !== '')(`the map of a province${skipReason ? ` (skipp
     page = ui.page;
     const cams = provinceCameras();
     for (const c of cams) await ui.store.upsertCamera(c);
-    const total = N_CAMERAS + 3; // with the demo site's three cameras
+    const total = N_CAMERAS + 4; // with the demo site's four cameras
     await ui.signIn();
 
     // First load, cold: an empty HTTP cache, navigation start → the map ready (timestamps taken in the page).
@@ -197,7 +197,7 @@ describe.skipIf(skipReason !== '')(`the map of a province${skipReason ? ` (skipp
     expect(await attribution.textContent()).toContain('geoBoundaries');
     expect(await attribution.locator('a[href="https://www.geoboundaries.org"]').count()).toBe(1);
     expect(await attribution.isVisible()).toBe(true);
-    const expectedCones = provinceCameras().filter((c) => (c.zones as { view?: unknown }).view).length + 3; // and the demo's three
+    const expectedCones = provinceCameras().filter((c) => (c.zones as { view?: unknown }).view).length + 4; // and the demo's four
     expect(Number(await map.getAttribute('data-cones'))).toBe(expectedCones);
     await ui.shot('17-map-province-boundaries');
 
@@ -217,7 +217,7 @@ describe.skipIf(skipReason !== '')(`the map of a province${skipReason ? ` (skipp
     expect(rendered.provinces).toBeGreaterThan(0);
     await ui.shot('18-map-cones-districts');
 
-    // The demo site in Đà Nẵng: its three cameras' cones point as config/demo.yaml says (Cầu Rồng east, 250 m).
+    // The demo site in Đà Nẵng: its cameras' cones point as config/demo.yaml says (Cầu Rồng east, 250 m).
     await page.evaluate(() => (globalThis as any).document.querySelector('[data-testid=map]').__argusMap.jumpTo({ center: [108.222, 16.058], zoom: 14 }));
     const cone = async (id: string): Promise<{ dxM: number; dyM: number; farM: number } | null> => page.evaluate((cid: string) => {
       const m = (globalThis as any).document.querySelector('[data-testid=map]').__argusMap;

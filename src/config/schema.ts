@@ -8,6 +8,7 @@ import { federationSchema } from './federation.js';
 import { ingestLimitsSchema, serverSchema } from './service.js';
 import { trackerSchema } from './trackers.js';
 import { RULES_NEEDING_CALIBRATION, RULES_NEEDING_SPEED_LIMITS, ruleRefs, ruleSchema, type RefKind } from './rules.js';
+import { signalLampsSchema, signalReaderSchema } from './signal-lamps.js';
 
 /**
  * The site configuration (YAML). Strict: unknown keys are errors. Every field is described: the text feeds
@@ -85,6 +86,8 @@ export const signalSchema = z
     name: z.string().min(1).optional().describe('Human name'),
     region: z.array(normPointSchema).min(3).optional().describe('The signal head in the picture (for the colour classifier and overlays)'),
     source: z.enum(['classifier', 'feed']).default('classifier').describe('Where the state comes from: colour classifier on `region`, or an external controller feed'),
+    reader: signalReaderSchema,
+    lamps: signalLampsSchema.prefault({}),
   })
   .refine((s) => s.source === 'feed' || s.region !== undefined, { message: 'a classifier signal needs a `region`', path: ['region'] })
   .describe('A traffic signal (its state drives red-light and stop-line rules)');

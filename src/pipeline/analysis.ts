@@ -9,6 +9,7 @@ import type { Tracker } from '../tracking/tracker.js';
 import { motionStep, type MotionMasks, type MotionState } from '../video/motion.js';
 import type { FrameSource } from '../video/source.js';
 import type { Detector } from '../vision/detector.js';
+import { moversInit, moversStep, type MoverState } from './movers.js';
 import { mapOrdered } from './ordered.js';
 import { StageTimer } from './stats.js';
 
@@ -86,6 +87,9 @@ export async function runAnalysis(opts: AnalysisOptions): Promise<AnalysisSummar
   let lastPts = 0;
   let frameInterval = 0;
   let lastTracks: readonly Track[] = [];
+  let movers: MoverState = moversInit();
+  /** pts until which the detector runs whatever the gate says: a tracked object was moving. */
+  let moversUntilPts = -Infinity;
 
   // Motion is decided in order, before the frame enters the detection window.
   async function* gated(): AsyncGenerator<Gated> {
@@ -96,7 +100,7 @@ export async function runAnalysis(opts: AnalysisOptions): Promise<AnalysisSummar
       motionState = m.state;
       timer.add('motion', performance.now() - t0);
       const keepAlive = frame.ptsSec - lastDetectPts >= opts.motion.keepAliveSec;
-      const detect = !opts.motion.enabled || m.motion || keepAlive;
+      const detect = !opts.motion.enabled || m.motion || keepAlive || frame.ptsSec <= moversUntilPts;
       if (detect) lastDetectPts = frame.ptsSec;
       yield { frame, detect };
     }
@@ -127,8 +131,13 @@ export async function runAnalysis(opts: AnalysisOptions): Promise<AnalysisSummar
       const t0 = performance.now();
       // Without motion the scene is unchanged: tracks keep their last state (no update, no ageing by a blind
       // frame), so a parked vehicle stays present for the rules that measure dwell.
-      const update = detections !== undefined ? opts.tracker.update(detections, frame) : { tracks: lastTracks, ended: [] };
+      const update = detections !== undefined ? opts.tracker.update(detections, frame) : held(opts.tracker, lastTracks, frame);
       lastTracks = update.tracks;
+      if (detections !== undefined) {
+        const mv = moversStep(movers, update.tracks, update.ended, frame.ptsSec);
+        movers = mv.state;
+        if (mv.moving) moversUntilPts = frame.ptsSec + opts.motion.holdSec;
+      }
       const t1 = performance.now();
       timer.add('track', t1 - t0);
       counter ??= lineCounterInit(typeof opts.lines === 'function' ? opts.lines(frame.sourceSize) : opts.lines, { cameraId: opts.cameraId });
@@ -172,6 +181,12 @@ export async function runAnalysis(opts: AnalysisOptions): Promise<AnalysisSummar
     lines: counter ? counts(counter) : {},
     stages: timer.summary(),
   };
+}
+
+/** A gated frame: the scene did not change, so the tracker holds its tracks (they do not age towards their end). */
+function held(tracker: Tracker, tracks: readonly Track[], frame: Frame): { tracks: readonly Track[]; ended: readonly TrackId[] } {
+  tracker.hold?.(frame);
+  return { tracks, ended: [] };
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;

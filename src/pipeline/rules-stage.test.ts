@@ -28,10 +28,10 @@ cameras:
 if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
 const camera = parsed.config.cameras[0]!;
 
-/** Frame k at 5 fps: grey, with the signal's region lit red (a real pixel classification). */
+/** Frame k at 5 fps: grey, with the top lamp of the signal's head lit (a real pixel reading: top lamp = red). */
 function frame(k: number): Frame {
   const rgb = new Uint8Array(SIZE.width * SIZE.height * 3).fill(60);
-  for (let y = 2; y < 7; y++) for (let x = 2; x < 14; x++) rgb.set([230, 30, 30], (y * SIZE.width + x) * 3);
+  for (let y = 0; y < 3; y++) for (let x = 2; x < 14; x++) rgb.set([230, 150, 40], (y * SIZE.width + x) * 3);
   return { index: k, ptsSec: k / 5, capturedAtMs: 1_000_000 + k * 200, size: SIZE, sourceSize: SOURCE, rgb };
 }
 

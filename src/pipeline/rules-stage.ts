@@ -4,7 +4,7 @@ import type { TrackId } from '../core/track.js';
 import type { RuleEvent, SignalObservation, ViolationEvent } from '../core/violation.js';
 import { createRuleEngine, type RuleEngine, type RuleEngineOptions } from '../rules/engine.js';
 import { toReplayLine, type ReplayLine } from '../rules/replay.js';
-import { classifySignals } from '../rules/signal-classifier.js';
+import { createSignalReader } from '../rules/signal-lamps.js';
 import type { FrameResult, FrameStage } from './analysis.js';
 
 export interface RulesStageOptions extends RuleEngineOptions {
@@ -46,17 +46,19 @@ class PlateMemory {
  * The camera's rule engine as a pipeline stage. Runs on EVERY analysed frame, also the motion-gated ones:
  * there the tracks are the last known ones (the scene did not change), and dwell-type rules (illegal
  * stopping, zone dwell, crowd) must keep counting time. Signal colours of classifier-sourced signals are
- * read from this frame's pixels (the analysed picture; regions are normalised).
+ * read from this frame's pixels (the analysed picture; regions are normalised), which lamp of the head is lit,
+ * with hysteresis (signal-lamps.ts).
  */
 export function createRulesStage(opts: RulesStageOptions): RulesStage {
   const engine = createRuleEngine(opts.camera, opts.siteTz, opts);
   const hasClassifier = [...engine.scene.signals.values()].some((s) => s.source === 'classifier' && s.region);
+  const reader = createSignalReader(engine.scene.signals);
   const plates = new PlateMemory();
   return {
     name: 'rules',
     engine,
     async step(r: FrameResult): Promise<readonly ArgusEvent[]> {
-      const observed = hasClassifier ? classifySignals(r.frame, engine.scene.signals) : [];
+      const observed = hasClassifier ? reader.read(r.frame) : [];
       const signals = opts.feed ? [...observed, ...opts.feed(r.frame.capturedAtMs)] : observed;
       await opts.record?.(toReplayLine(r.frame, r.tracks, r.ended, signals));
       const events = engine.step(r.tracks, r.frame, r.ended, signals);

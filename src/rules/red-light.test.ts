@@ -75,3 +75,33 @@ describe('stop-line encroachment', () => {
     expect(engine.size()).toBe(1);
   });
 });
+
+describe('running the red versus waiting past the line', () => {
+  // Red 0–10 s, then green. Stop line at y = 500 px, the intersection below it (`pos`).
+  const redThenGreen = (t: number): SignalObservation[] => [{ signalId: 'sig', colour: t < 10_000 ? 'red' : 'green' }];
+  const cases: Mover[] = [
+    // Turns along the line: crosses at x 300 and rides off to the left only 20 px past it (never 40 px).
+    { id: 11, cls: 'motorcycle', at: waypoints([[0, 300, 300], [1500, 300, 520], [3000, 60, 520]]) },
+    // Stops 20 px past the line on red, waits, and goes on once the lamp is green: encroachment, not a run.
+    { id: 12, cls: 'car', at: waypoints([[0, 600, 300], [2000, 600, 520], [12_000, 600, 520], [14_000, 600, 900]]) },
+    // Stops past the line for 1.5 s, then goes on while still red: a run.
+    { id: 13, cls: 'car', at: waypoints([[0, 450, 300], [2000, 450, 520], [3500, 450, 520], [5000, 450, 900]]) },
+  ];
+  const runCases = async (rule: Record<string, unknown>) =>
+    replayRules(scenario(cases, 16_000, 200, redThenGreen), createRuleEngine(camera(rule), 'Asia/Ho_Chi_Minh', { newId: counterIds() }));
+
+  it('reports the rider who turns along the line (moved on from where it crossed) and the car that went on during the red', async () => {
+    const events = await runCases(RED);
+    expect(events.map((e) => e.kind === 'violation' && [e.violation, e.trackId]).sort()).toEqual([
+      ['red_light', 11],
+      ['red_light', 13],
+    ]);
+  });
+
+  it('does not call the car that waited past the line until green a runner: the stop_line rule reports it', async () => {
+    const runs = await runCases(RED);
+    expect(runs.some((e) => e.kind === 'violation' && e.trackId === 12)).toBe(false);
+    const stops = await runCases({ id: 'sl', kind: 'stop_line', stopLine: 'stop', direction: 'pos', signal: 'sig' });
+    expect(stops.map((e) => e.kind === 'violation' && [e.violation, e.trackId])).toContainEqual(['stop_line', 12]);
+  });
+});

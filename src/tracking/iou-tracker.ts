@@ -57,6 +57,7 @@ export class IouTracker implements Tracker {
   private readonly opts: IouTrackerOptions;
   private tracks: IouTrack[] = [];
   private nextId = 1;
+  private lastUpdateMs = -Infinity;
 
   constructor(options: Partial<IouTrackerOptions> = {}) {
     this.opts = { ...IOU_TRACKER_DEFAULTS, ...options };
@@ -70,8 +71,19 @@ export class IouTracker implements Tracker {
     return this.tracks.length;
   }
 
+  /** Tracks reported on the last update stand still through a motion-gated frame (seen there, no extrapolation). */
+  hold(meta: FrameMeta): void {
+    const now = meta.capturedAtMs;
+    for (const t of this.tracks) {
+      if (t.id === 0 || t.lastSeenMs !== this.lastUpdateMs || now <= t.lastSeenMs) continue;
+      t.lastSeenMs = now;
+    }
+    this.lastUpdateMs = Math.max(this.lastUpdateMs, now);
+  }
+
   update(detections: readonly Detection[], meta: FrameMeta): TrackerUpdate {
     const now = meta.capturedAtMs;
+    this.lastUpdateMs = now;
     const ended = this.expire(now);
     const dets = detections.filter((d) => usableDetection(d) && d.score >= this.opts.lowScore);
     const candidates: { t: IouTrack; d: number; cost: number }[] = [];

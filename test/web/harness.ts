@@ -1,6 +1,6 @@
 /**
  * Shared set-up of the web UI end-to-end tests: Debian's chromium (playwright-core, never a downloaded browser) against
- * the real service (buildServer, as `argus serve` builds it, answers checked against src/contract) on a random port with the demo site (3 cameras of Đà Nẵng
+ * the real service (buildServer, as `argus serve` builds it, answers checked against src/contract) on a random port with the demo site (4 cameras of Đà Nẵng
  * fed by the looping road videos) and the shared models. Each test file calls `webUi()` inside its describe and gets
  * the page, server and store; `signIn()` logs in as the demo admin; `shot(name)` keeps a screenshot in
  * test-artifacts/screens/. `skipReason` says why the UI tests skip here (web/dist not built, no chromium, no playwright-core,

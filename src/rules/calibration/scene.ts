@@ -3,6 +3,7 @@ import { norm, world, type NormPoint, type WorldPoint } from '../../core/geometr
 import type { VehicleClass } from '../../core/classes.js';
 import type { CameraConfig, LaneConfig, SpeedLimitsConfig } from '../../config/schema.js';
 import { fitHomography, imageToGround, type Homography } from './homography.js';
+import type { SignalLampsConfig } from '../../config/signal-lamps.js';
 
 /**
  * A camera's geometry resolved once from its config: zones, lines, lanes and signals as normalised points,
@@ -24,11 +25,19 @@ export interface SceneLane {
   readonly directionGround?: { readonly x: number; readonly y: number };
 }
 
+/** A signal of the scene: where its head is and how its state is read (classifier) or that a feed gives it. */
+export interface SceneSignal {
+  readonly region?: readonly NormPoint[];
+  readonly source: 'classifier' | 'feed';
+  readonly reader?: 'lamps' | 'hue';
+  readonly lamps?: SignalLampsConfig;
+}
+
 export interface Scene {
   readonly zones: ReadonlyMap<string, readonly NormPoint[]>;
   readonly lines: ReadonlyMap<string, SceneLine>;
   readonly lanes: ReadonlyMap<string, SceneLane>;
-  readonly signals: ReadonlyMap<string, { readonly region?: readonly NormPoint[]; readonly source: 'classifier' | 'feed' }>;
+  readonly signals: ReadonlyMap<string, SceneSignal>;
   readonly homography?: Homography;
   readonly speedLimits?: SpeedLimitsConfig;
 }
@@ -81,7 +90,9 @@ export function buildScene(camera: CameraConfig): Scene {
     zones: new Map(camera.zones.map((z) => [z.id, z.polygon.map(toNorm)])),
     lines: new Map(camera.lines.map((l) => [l.id, { id: l.id, a: toNorm(l.points[0]), b: toNorm(l.points[1]) }])),
     lanes: new Map(camera.lanes.map((l) => [l.id, resolveLane(l, homography)])),
-    signals: new Map(camera.signals.map((s) => [s.id, s.region ? { region: s.region.map(toNorm), source: s.source } : { source: s.source }])),
+    signals: new Map(
+      camera.signals.map((s) => [s.id, s.region ? { region: s.region.map(toNorm), source: s.source, reader: s.reader, lamps: s.lamps } : { source: s.source }]),
+    ),
     ...(homography ? { homography } : {}),
     ...(camera.speedLimits ? { speedLimits: camera.speedLimits } : {}),
   };

@@ -152,6 +152,10 @@ export class ByteTracker implements Tracker {
     return { tracks, ended };
   }
 
+  hold(meta: FrameMeta): void {
+    for (const t of this.tracks) if (t.state === 'tracked') t.hold(meta.capturedAtMs);
+  }
+
   private matchConfirmed(t: STrack, d: Detection, now: number): void {
     t.match(d, now);
     t.state = 'tracked';

@@ -47,6 +47,13 @@ export class STrack {
     this.box = this.filteredBox();
   }
 
+  /** The scene did not change up to `atMs` (a motion-gated frame): seen there, standing where it was. */
+  hold(atMs: number): void {
+    if (atMs <= this.lastSeenMs) return;
+    this.lastSeenMs = atMs;
+    this.lastPredictMs = atMs;
+  }
+
   /** A detection was matched on the frame captured at `atMs`. */
   match(det: Detection, atMs: number): void {
     kalmanUpdate(this.kalman, toXyah(det.box));

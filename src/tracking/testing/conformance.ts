@@ -277,5 +277,25 @@ export function runTrackerConformance(name: string, factory: TrackerFactory): vo
       expect(reported.size).toBeGreaterThan(objects.length / 2);
       expect(ended.length).toBe(reported.size);
     });
+
+    it('holds a standing vehicle through motion-gated frames longer than the lost buffer: same id after, nothing ended', () => {
+      const tracker = make();
+      const b = box(400, 300, 520, 380);
+      const ids: TrackId[] = [];
+      const ended: TrackId[] = [];
+      let index = 0;
+      // Detected for a second at 10 fps, then 3 s of gated frames (the scene did not change), then a keep-alive detection.
+      for (let atMs = T0_MS; atMs <= T0_MS + 1000; atMs += 100) {
+        const u = tracker.update([{ box: b, cls: 'car', score: HIGH }], frameMeta(atMs, index++));
+        ids.push(...u.tracks.map((t) => t.id));
+        ended.push(...u.ended);
+      }
+      for (let atMs = T0_MS + 1100; atMs <= T0_MS + 4000; atMs += 100) tracker.hold?.(frameMeta(atMs, index++));
+      const u = tracker.update([{ box: b, cls: 'car', score: HIGH }], frameMeta(T0_MS + 4100, index++));
+      ended.push(...u.ended);
+      expect(tracker.hold, 'the tracker implements hold').toBeTypeOf('function');
+      expect(ended).toEqual([]);
+      expect(u.tracks.map((t) => t.id)).toEqual([ids.at(-1)]);
+    });
   });
 }
