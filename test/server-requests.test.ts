@@ -6,7 +6,7 @@
  * stops.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -25,11 +25,17 @@ const run = promisify(execFile);
 const dialects = await testDialects('server-requests');
 const MIN = 60_000;
 
+const unpacked: string[] = [];
+afterAll(async () => {
+  for (const d of unpacked) await rm(d, { recursive: true, force: true });
+});
+
 /** Fetches a tar, unpacks it into a new folder; returns the package folder (the tar's one top folder). */
 async function unpack(res: Response): Promise<string> {
   expect(res.status, await res.clone().text().catch(() => '')).toBe(200);
   expect(res.headers.get('content-type')).toContain('application/x-tar');
   const dir = await mkdtemp(join(tmpdir(), 'argus-share-'));
+  unpacked.push(dir);
   await writeFile(join(dir, 'p.tar'), Buffer.from(await res.arrayBuffer()));
   await run('tar', ['-xf', join(dir, 'p.tar'), '-C', dir]);
   const top = (await readdir(dir)).filter((n) => n !== 'p.tar');

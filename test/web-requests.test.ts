@@ -7,7 +7,7 @@
  * test-artifacts/screens/24-requests-*.png.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -122,5 +122,6 @@ describe.skipIf(skipReason !== '')(`a partner request through the UI${skipReason
     await tab.close();
     const audit = (await ui.store.listAudit({ limit: 100 })).items.filter((a) => a.target === id).map((a) => a.action);
     expect(audit).toEqual(expect.arrayContaining(['share.request', 'share.approve', 'share.package', 'share.download', 'share.view']));
+    await rm(dir, { recursive: true, force: true });
   }, 120_000);
 });
