@@ -6,12 +6,13 @@
  * stops.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ShareRequest } from '../src/contract/requests.js';
+import { probeDurationSec } from '../src/evidence/clip.js';
 import { newKeys, speedingInput } from '../src/evidence/testing/fixture.js';
 import { verifyEvidence } from '../src/evidence/verify.js';
 import { writeEvidence } from '../src/evidence/writer.js';
@@ -20,6 +21,7 @@ import { startTestServer, TEST_PASSWORD, TestClient, type TestServer } from '../
 import { createUser } from '../src/server/users.js';
 import { testDialects } from '../src/store/postgres/testing-db.js';
 import { segmentName } from '../src/video/segment-names.js';
+import { video } from './assets.js';
 
 const run = promisify(execFile);
 const dialects = await testDialects('server-requests');
@@ -59,9 +61,9 @@ describe.each(dialects)('requests between agencies over %s', (dialect) => {
     for (const [id, district] of [['cam-ha', 'Hội An'], ['cam-tk', 'Tam Kỳ']] as const) {
       await t.store.upsertCamera({ id, siteId: 'qn', name: `Camera ${district}`, kind: 'security', url: `rtsp://10.0.0.1/${id}`, enabled: false, location: { lat: 15.88, lng: 108.33 }, zones: { area: { district } }, rules: [], updatedAtMs: 0 });
     }
-    // Two recorded minutes of cam-ha (any bytes: the package holds the files as recorded).
+    // Recordings of cam-ha: three 20 s segments (a real road video) starting at 0, 20 s and 100 s.
     await mkdir(join(t.dataDir, 'recordings', 'cam-ha'), { recursive: true });
-    for (const i of [0, 1, 5]) await writeFile(join(t.dataDir, 'recordings', 'cam-ha', segmentName(segStart + i * MIN)), Buffer.alloc(3000 + i, i + 1));
+    for (const at of [0, 20_000, 100_000]) await copyFile(video('opencv4nodejs_traffic.mp4'), join(t.dataDir, 'recordings', 'cam-ha', segmentName(segStart + at)));
     const s = (id: string, cameraId: string, atMs: number) => ({ id, cameraId, atMs, plateKey: '92A12345', display: '92A-123.45', confidence: 0.9, category: 'white', cls: 'car', trackId: 1, direction: null, cropRef: null });
     await t.store.insertSightings([s('s1', 'cam-ha', now - 20 * MIN), s('s2', 'cam-tk', now - 19 * MIN), s('s3', 'cam-ha', now - 10 * MIN)]);
     for (const [id, cam] of [['v-ha', 'cam-ha'], ['v-tk', 'cam-tk']] as const) await t.store.insertViolation({ id, cameraId: cam, atMs: now - 5 * MIN, kind: 'speeding', plateKey: '92A12345', plateDisplay: '92A-123.45', details: {} });
@@ -83,7 +85,7 @@ describe.each(dialects)('requests between agencies over %s', (dialect) => {
   const ask = (c: TestClient, body: Record<string, unknown>) => c.post('/api/requests', { reason: 'Điều tra vụ trộm xe máy số 12/2026', legalBasis: 'Điều 88 Bộ luật Tố tụng hình sự 2015', ...body });
 
   it('runs a footage request: asked with a key, approved once, the signed package verifies and fails with one byte changed; every step audited', async () => {
-    const r = await ask(key, { kind: 'footage', cameraId: 'cam-ha', fromMs: segStart + 30_000, toMs: segStart + 150_000, agency: 'Công an TP Hội An' });
+    const r = await ask(key, { kind: 'footage', cameraId: 'cam-ha', fromMs: segStart + 5_000, toMs: segStart + 100_000, agency: 'Công an TP Hội An' });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     const req = r.body as ShareRequest;
     expect(req).toMatchObject({ kind: 'footage', status: 'pending', agency: 'Công an TP Hội An', link: null });
@@ -102,18 +104,21 @@ describe.each(dialects)('requests between agencies over %s', (dialect) => {
     expect(((await key.get(`/api/requests/${req.id}`)).body as ShareRequest)).toMatchObject({ status: 'approved', link: approved.link });
 
     const dir = await unpack(await fetch(`${t.url}/api/requests/${req.id}/package`, { headers: { authorization: `Bearer ${key.bearer}` } }));
-    // The segments overlapping the window (minutes 0 and 1, not 5), the request, the manifest and its signature.
-    expect((await readdir(dir)).sort()).toEqual([segmentName(segStart), segmentName(segStart + MIN), 'manifest.json', 'manifest.sig', 'request.json'].sort());
+    // The window's recordings: the first segment cut to it (from 5 s: 15 s left), the second whole (20 s to 100 s:
+    // inside), not the third (from 100 s); the request, the manifest and its signature.
+    expect((await readdir(dir)).sort()).toEqual([segmentName(segStart + 5_000), segmentName(segStart + 20_000), 'manifest.json', 'manifest.sig', 'request.json'].sort());
+    expect(await probeDurationSec(join(dir, segmentName(segStart + 5_000)))).toBeCloseTo(15, 0);
+    expect((await readFile(join(dir, segmentName(segStart + 20_000)))).equals(await readFile(video('opencv4nodejs_traffic.mp4')))).toBe(true);
     const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { share: Record<string, unknown> };
     expect(manifest.share).toMatchObject({ requestId: req.id, reason: 'Điều tra vụ trộm xe máy số 12/2026', legalBasis: 'Điều 88 Bộ luật Tố tụng hình sự 2015', approvedBy: 'supervisor', expiresAtMs: now + 3_600_000, agency: 'Công an TP Hội An' });
     expect((await verifyEvidence(dir, await pubPem())).ok).toBe(true);
-    const seg = join(dir, segmentName(segStart));
+    const seg = join(dir, segmentName(segStart + 20_000));
     const bytes = await readFile(seg);
     bytes[100] = bytes[100]! ^ 0xff;
     await writeFile(seg, bytes);
     const bad = await verifyEvidence(dir, await pubPem());
     expect(bad.ok).toBe(false);
-    expect(bad.problems).toEqual([{ file: segmentName(segStart), problem: 'modified' }]);
+    expect(bad.problems).toEqual([{ file: segmentName(segStart + 20_000), problem: 'modified' }]);
 
     // The read-only link: no sign-in, the same package.
     const viaLink = await unpack(await fetch(`${t.url}${approved.link!}`));
@@ -176,7 +181,8 @@ describe.each(dialects)('requests between agencies over %s', (dialect) => {
   });
 
   it('answers 410 Gone once the share expires or is revoked, and audits the refused looks too', async () => {
-    const x = (await ask(key, { kind: 'footage', cameraId: 'cam-ha', fromMs: segStart, toMs: segStart + MIN })).body as ShareRequest;
+    // A trace: built at once (no footage to cut), so two seconds are enough to fetch it before it expires.
+    const x = (await ask(key, { kind: 'plate_trace', plate: '92A12345', fromMs: now - 3_600_000, toMs: now })).body as ShareRequest;
     const a = (await sup.post(`/api/requests/${x.id}/approve`, { expiresAtMs: Date.now() + 2_000 })).body as ShareRequest;
     expect((await fetch(`${t.url}${a.link!}`)).status).toBe(200);
     await new Promise((res) => setTimeout(res, 2_100));
