@@ -3,7 +3,8 @@
  * analysis): a partner agency asks for footage of a demo camera with a reason and a legal basis; the duty supervisor
  * approves it in the dialog with a one-hour expiry; the partner sees it approved, downloads the signed package (the
  * signature and every digest checked here in node with the service's evidence key), reads the read-only link, which
- * serves the package without sign-in — until it expires: then 410 Gone, and the page says Hết hạn. Screenshots
+ * serves the package without sign-in — until it expires: then 410 Gone, and the page says Hết hạn (Expired in English,
+ * on a phone's width too). Screenshots
  * test-artifacts/screens/24-requests-*.png.
  */
 import { execFile } from 'node:child_process';
@@ -16,7 +17,7 @@ import { verifyEvidence } from '../src/evidence/verify.js';
 import { createUser } from '../src/server/users.js';
 import { segmentName } from '../src/video/segment-names.js';
 import { video } from './assets.js';
-import { skipReason, webUi } from './web/harness.js';
+import { SCREENS, skipReason, webUi } from './web/harness.js';
 
 const run = promisify(execFile);
 const MIN = 60_000;
@@ -117,10 +118,18 @@ describe.skipIf(skipReason !== '')(`a partner request through the UI${skipReason
     await page.reload();
     await page.locator(`tr[data-request="${id}"] .pill`, { hasText: 'Hết hạn' }).waitFor();
     await ui.shot('24-requests-4-expired');
+    // In English, on a phone's width: the rows stack, the words change.
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Sharing requests' }).waitFor();
+    await page.locator(`tr[data-request="${id}"] .pill`, { hasText: 'Expired' }).waitFor();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.screenshot({ path: join(SCREENS, '24-requests-6-en-narrow.png'), fullPage: true });
+    await page.setViewportSize({ width: 1600, height: 900 });
+    await page.getByRole('button', { name: 'Tiếng Việt' }).click();
     const tab = await ui.browser.newPage();
     const res = await tab.goto(link);
     expect(res.status()).toBe(410);
-    await tab.screenshot({ path: join(process.cwd(), 'test-artifacts/screens/24-requests-5-link-gone.png') });
+    await tab.screenshot({ path: join(SCREENS, '24-requests-5-link-gone.png') });
     await tab.close();
     const audit = (await ui.store.listAudit({ limit: 100 })).items.filter((a) => a.target === id).map((a) => a.action);
     expect(audit).toEqual(expect.arrayContaining(['share.request', 'share.approve', 'share.package', 'share.download', 'share.view']));
