@@ -196,7 +196,9 @@ describe.each(dialects)('requests between agencies over %s', (dialect) => {
 
     const y = (await ask(key, { kind: 'footage', cameraId: 'cam-ha', fromMs: segStart, toMs: segStart + MIN })).body as ShareRequest;
     const b = (await sup.post(`/api/requests/${y.id}/approve`, {})).body as ShareRequest;
+    expect(await readdir(join(t.dataDir, 'shares', y.id))).toContain('manifest.sig');
     expect((await sup.post(`/api/requests/${y.id}/revoke`)).body).toMatchObject({ status: 'revoked', link: null });
+    await expect(readdir(join(t.dataDir, 'shares', y.id))).rejects.toThrow(/ENOENT/);
     const revoked = await fetch(`${t.url}${b.link!}`);
     expect([revoked.status, ((await revoked.json()) as { error: { message: string } }).error.message]).toEqual([410, expect.stringContaining('revoked')]);
     expect((await fetch(`${t.url}/api/shares/${'A'.repeat(43)}`)).status).toBe(404);

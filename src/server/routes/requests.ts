@@ -10,6 +10,7 @@
  * after. Every step is audited: share.request, share.approve (with share.package), share.refuse, share.revoke,
  * share.download, and share.view for every look through a link (token id, address).
  */
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { content } from '../../contract/common.js';
@@ -215,13 +216,15 @@ export function requestRoutes(dataDir: string, cfg: SharingConfig) {
     });
     r.add({
       method: 'POST', url: '/api/requests/:id/revoke', tag: 'requests', permission: 'requests.approve', params: idParams,
-      summary: 'Stop sharing an approved request now: its package and link answer 410 Gone (audited)', response: shareRequest,
+      summary: 'Stop sharing an approved request now: its package is deleted, its download and link answer 410 Gone (audited)', response: shareRequest,
       handler: async ({ req, principal, params }) => {
         const p = principal!;
         const x = await find(p, params.id);
         const now = Date.now();
         const done = await store.updateShareRequest(x.id, 'approved', { status: 'revoked' }, now);
         if (!done) throw new HttpError(409, 'conflict', `the request is ${shareStatusAt(x, now)}: nothing to revoke`);
+        // Nothing is served again: the package's copy of the material goes (its manifest digest stays on the request).
+        await rm(join(roots.shares, x.id), { recursive: true, force: true });
         await ctx.audit(req, p, 'share.revoke', x.id, { kind: x.kind, tokenId: x.tokenHash ? tokenIdOf(x.tokenHash) : null });
         return view(done, now);
       },
