@@ -39,6 +39,10 @@ export const ENDPOINT_MATRIX: ReadonlyArray<readonly [method: string, path: stri
   ['GET', '/api/plates/search?q=43A12345', 200, 'AS-I--P'],
   ['GET', '/api/plates/trace?plate=43A12345', 200, 'AS-I--P'],
   ['GET', '/api/sightings/s1/crop.jpg', 404, 'AS-I--P'],
+  // requests between agencies: partners and investigators ask; supervisors approve; both follow them
+  ['GET', '/api/requests', 200, 'AS-I--P'],
+  ['POST', '/api/requests', 400, 'A--I--P'],
+  ['POST', '/api/requests/zz-missing/approve', 400, 'AS-----'],
   // watchlist
   ['GET', '/api/watchlists', 200, 'AS-I--P'],
   ['POST', '/api/watchlists', 400, 'AS-I---'],

@@ -5,7 +5,7 @@ import { PROVINCE_CODES } from '../core/plate.js';
 import { detectorSchema, LEGACY_DETECTOR_KEYS } from './detectors.js';
 import { mapSchema } from './map.js';
 import { federationSchema } from './federation.js';
-import { ingestLimitsSchema, serverSchema } from './service.js';
+import { ingestLimitsSchema, serverSchema, sharingSchema } from './service.js';
 import { trackerSchema } from './trackers.js';
 import { RULES_NEEDING_CALIBRATION, RULES_NEEDING_SPEED_LIMITS, ruleRefs, ruleSchema, type RefKind } from './rules.js';
 import { signalLampsSchema, signalReaderSchema } from './signal-lamps.js';
@@ -342,6 +342,7 @@ export const configSchema = z
     server: serverSchema.prefault({}).describe('The service: trusted reverse proxies, secure cookies, the networks of cameras set through the API'),
     ingest: ingestLimitsSchema.prefault({}).describe('Bounds of the partner ingest API: clock skew, age'),
     reports: reportsSchema.prefault({}).describe("Leaders' reports: retention of scheduled reports"),
+    sharing: sharingSchema.prefault({}).describe('Requests between agencies: expiry of shared material, largest windows, link rate limit'),
     federation: federationSchema.optional(),
   })
   .superRefine((cfg, ctx) => {

@@ -42,3 +42,17 @@ export const ingestLimitsSchema = z
 export type ServerConfig = z.infer<typeof serverSchema>;
 export type MetricsConfig = z.infer<typeof metricsSchema>;
 export type IngestLimitsConfig = z.infer<typeof ingestLimitsSchema>;
+
+export const sharingSchema = z
+  .strictObject({
+    defaultExpiryHours: z.number().int().min(1).max(720).default(72).describe('How long approved material stays shared when the officer names no expiry, hours'),
+    maxExpiryDays: z.number().int().min(1).max(30).default(30).describe('The longest an officer may share approved material, days (at most 30)'),
+    maxFootageMinutes: z.number().int().min(1).max(1440).default(60).describe('The longest window of footage one request may ask for, minutes'),
+    maxTraceDays: z.number().int().min(1).max(366).default(31).describe('The longest window of a plate trace one request may ask for, days'),
+    linkViewsPerMinute: z.number().int().min(1).max(10_000).default(30).describe('Read-only link requests allowed per client address and minute (more answer 429)'),
+  })
+  .superRefine((s, ctx) => {
+    if (s.defaultExpiryHours > s.maxExpiryDays * 24) ctx.addIssue({ code: 'custom', path: ['defaultExpiryHours'], message: 'longer than maxExpiryDays' });
+  })
+  .describe('Requests between agencies: expiry of shared material, largest windows, link rate limit');
+export type SharingConfig = z.output<typeof sharingSchema>;

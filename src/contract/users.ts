@@ -17,6 +17,7 @@ export const PERMISSIONS = [
   'ingest.write',
   'reports.read', 'reports.write',
   'incidents.write',
+  'requests.create', 'requests.approve',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -14,7 +14,7 @@ import type { ArgusConfig } from '../config/schema.js';
 import type { EventBus } from '../bus/bus.js';
 import type { CameraMessage } from '../bus/messages.js';
 import type { ArgusEvent } from '../core/events.js';
-import { ingestLimitsSchema, type IngestLimitsConfig, type MetricsConfig } from '../config/service.js';
+import { ingestLimitsSchema, sharingSchema, type IngestLimitsConfig, type MetricsConfig } from '../config/service.js';
 import { CameraManager, type CameraManagerOptions } from '../pipeline/runtime/camera-manager.js';
 import { AuditSealer, type AuditSealOptions } from '../store/audit-seal.js';
 import type { Store } from '../store/store.js';
@@ -53,6 +53,7 @@ import { siteRoutes } from './routes/sites.js';
 import { siteTimeZone, statsRoutes } from './routes/stats.js';
 import { reportRoutes } from './routes/reports.js';
 import { incidentRoutes } from './routes/incidents.js';
+import { requestRoutes } from './routes/requests.js';
 import { ReportScheduler } from './reports/schedule.js';
 import { watchRoutes } from './routes/watch.js';
 import { startFederation, type FederationHandle } from './federation/wire.js';
@@ -215,7 +216,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
     req.principal = req.url === '/api/auth/login' ? null : await auth.identify(req);
   });
   const sources = new CameraSourcePolicy(opts.config ? { networks: opts.config.server.cameraNetworks } : {});
-  for (const routes of [authRoutes, siteRoutes(sources), eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, reportRoutes, incidentRoutes, onvifRoutes(sources, opts.onvif), ingestRoutes({ cropsDir, limits: opts.ingestLimits ?? ingestLimitsSchema.parse({}) }), sightingRoutes(cropsDir)]) routes(ctx);
+  for (const routes of [authRoutes, siteRoutes(sources), eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, reportRoutes, incidentRoutes, requestRoutes(dataDirOf(opts.footage?.dataDir), opts.config?.sharing ?? sharingSchema.parse({})), onvifRoutes(sources, opts.onvif), ingestRoutes({ cropsDir, limits: opts.ingestLimits ?? ingestLimitsSchema.parse({}) }), sightingRoutes(cropsDir)]) routes(ctx);
   const liveHost = footageRoutes(ctx, opts.footage, sources);
   metricsRoute(app, opts.metrics ?? opts.config?.server.metrics, {
     status, cameras, ingest, hub, startedAtMs: ctx.startedAtMs,
@@ -304,8 +305,10 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   };
 }
 
+/** The data folder as the footage routes find it. */
+const dataDirOf = (dataDir: string | undefined): string => resolve(dataDir ?? process.env['ARGUS_DATA_DIR'] ?? 'data');
 /** `<data>/evidence` as the footage routes find it. */
-const evidenceRootOf = (dataDir: string | undefined): string => join(resolve(dataDir ?? process.env['ARGUS_DATA_DIR'] ?? 'data'), 'evidence');
+const evidenceRootOf = (dataDir: string | undefined): string => join(dataDirOf(dataDir), 'evidence');
 
 /** The scaled mode's bus and blob stores: NATS; evidence keys resolve to this replica's `<data>/evidence/<key>` (copied there on first need). */
 function scaledRuntimeBus(c: ScaledCluster, dataDir: string | undefined): LocalRuntimeBus {

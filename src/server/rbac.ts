@@ -29,12 +29,12 @@ const VIEW: readonly Permission[] = ['sites.read', 'cameras.read', 'cameras.stat
 /** What each role may do. Partner = an outside agency, usually through an API key (its scopes narrow it further). */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  supervisor: [...VIEW, 'violations.read', 'violations.review', 'plates.search', 'plates.trace', 'watchlists.read', 'watchlists.write', 'alerts.ack', 'users.read', 'audit.read', 'reports.read', 'reports.write', 'incidents.write'],
+  supervisor: [...VIEW, 'violations.read', 'violations.review', 'plates.search', 'plates.trace', 'watchlists.read', 'watchlists.write', 'alerts.ack', 'users.read', 'audit.read', 'reports.read', 'reports.write', 'incidents.write', 'requests.approve'],
   reviewer: [...VIEW, 'violations.read', 'violations.review'],
-  investigator: [...VIEW, 'violations.read', 'plates.search', 'plates.trace', 'watchlists.read', 'watchlists.write'],
+  investigator: [...VIEW, 'violations.read', 'plates.search', 'plates.trace', 'watchlists.read', 'watchlists.write', 'requests.create'],
   operator: [...VIEW, 'alerts.ack', 'violations.read', 'incidents.write'],
   viewer: VIEW,
-  partner: ['plates.search', 'plates.trace', 'watchlists.read'],
+  partner: ['plates.search', 'plates.trace', 'watchlists.read', 'requests.create'],
 };
 
 export const isRole = (r: string): r is Role => (ROLES as readonly string[]).includes(r);

@@ -9,6 +9,7 @@ import type {
   ViolationRecord, NewViolation, ViolationDetail, ViolationFilter, ReviewDecision, AlertRecord, NewAlert, AlertFilter,
   WatchListRecord, WatchEntryRecord, EvidenceRecord, AuditEntry, AuditRecord, AuditFilter, AuditVerification, AuditChainPoint, SignedAuditCheckpoint,
   StatsFilter, ViolationStats, FlowStats, CongestionStats, AlertStats, UptimeStats, ReportScheduleRecord, ReportFileRecord, IncidentRecord,
+  ShareRequestRecord, ShareRequestPatch, ShareRequestStatus,
   OutboxItem, FedCameraRecord,
 } from './types.js';
 import type { IngestBatch, IngestBatchResult } from './ingest-batch.js';
@@ -186,6 +187,19 @@ export interface Store {
   getIncident(id: string): Promise<IncidentRecord | null>;
   updateIncident(id: string, patch: { cameraIds?: readonly string[]; eventIds?: readonly string[]; status?: 'open' | 'closed' }, atMs: number): Promise<IncidentRecord | null>;
   getIncidentPhoto(id: string, n: number): Promise<{ sha256: string; content: Uint8Array } | null>;
+
+  /** Requests between agencies (issue #25). */
+  insertShareRequest(r: ShareRequestRecord): Promise<void>;
+  getShareRequest(id: string): Promise<ShareRequestRecord | null>;
+  /** The request whose read-only link has this token hash. */
+  getShareRequestByToken(tokenHash: string): Promise<ShareRequestRecord | null>;
+  /** Newest first; `requesterUserId`/`requestedBy`: only those of that user (their keys' included) or actor. */
+  listShareRequests(f: { requesterUserId?: string; requestedBy?: string; limit: number }): Promise<ShareRequestRecord[]>;
+  /**
+   * Changes a request only while it is in `from` (a decision is taken once: two officers deciding at once, one wins);
+   * returns the request after the change, or null when it was not in `from` (or does not exist).
+   */
+  updateShareRequest(id: string, from: ShareRequestStatus, patch: ShareRequestPatch, atMs: number): Promise<ShareRequestRecord | null>;
 
   close(): Promise<void>;
 }

@@ -492,3 +492,46 @@ export interface IncidentRecord {
   readonly updatedAtMs: number;
   readonly photos: ReadonlyArray<{ readonly n: number; readonly sha256: string; readonly bytes: number }>;
 }
+
+export type { ShareRequestKind, ShareStoredStatus as ShareRequestStatus } from '../core/sharing.js';
+import type { ShareRequestKind, ShareStoredStatus as ShareRequestStatus } from '../core/sharing.js';
+
+/** A partner's request for footage, a plate trace or evidence, and the officer's decision on it. */
+export interface ShareRequestRecord {
+  readonly id: string;
+  readonly kind: ShareRequestKind;
+  /** footage: the camera; evidence: the violation's camera. */
+  readonly cameraId: string | null;
+  /** plate_trace: the plate key. */
+  readonly plateKey: string | null;
+  /** evidence: the violation. */
+  readonly violationId: string | null;
+  readonly fromMs: number | null;
+  readonly toMs: number | null;
+  readonly reason: string;
+  readonly legalBasis: string;
+  /** The requesting agency, as the requester named it. */
+  readonly agency: string;
+  /** The audit actor who asked (a user id, `apikey:<id>`). */
+  readonly requestedBy: string;
+  /** The user behind it (the key's owner for a key): their requests and their keys' are one agency's. */
+  readonly requesterUserId: string | null;
+  readonly requesterName: string;
+  /** The cameras the requester could see when asking (null: everywhere). */
+  readonly area: readonly string[] | null;
+  readonly status: ShareRequestStatus;
+  readonly decidedBy: string | null;
+  readonly deciderName: string | null;
+  readonly decidedAtMs: number | null;
+  readonly decisionReason: string | null;
+  readonly expiresAtMs: number | null;
+  /** SHA-256 of the read-only link's token (the token itself is never stored). */
+  readonly tokenHash: string | null;
+  /** SHA-256 of the signed package's manifest.json. */
+  readonly packageSha256: string | null;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+}
+
+/** What a decision or a revoke changes. */
+export type ShareRequestPatch = Partial<Pick<ShareRequestRecord, 'status' | 'decidedBy' | 'deciderName' | 'decidedAtMs' | 'decisionReason' | 'expiresAtMs' | 'tokenHash' | 'packageSha256'>>;

@@ -142,6 +142,18 @@ const MIGRATIONS: readonly Migration[] = [
          content ${t.bytes} not null, primary key (incident_id, n))`,
     ],
   },
+  {
+    version: 8,
+    name: 'requests between agencies: footage, a plate trace or evidence asked for, decided, shared for a limited time',
+    up: (t) => [
+      `create table share_requests (id ${t.key} primary key, kind text not null, camera_id text, plate_key text, violation_id text,
+         from_ms ${t.big}, to_ms ${t.big}, reason text not null, legal_basis text not null, agency text not null, requested_by text not null,
+         requester_user_id text, requester_name text not null, area text, status text not null, decided_by text, decider_name text,
+         decided_at_ms ${t.big}, decision_reason text, expires_at_ms ${t.big}, token_hash text unique, package_sha256 text,
+         created_at_ms ${t.big} not null, updated_at_ms ${t.big} not null)`,
+      `create index share_requests_created on share_requests (created_at_ms)`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

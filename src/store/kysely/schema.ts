@@ -72,6 +72,13 @@ export interface IncidentTable {
 }
 export interface IncidentPhotoTable { incident_id: string; n: number; sha256: string; bytes: number; content: Uint8Array }
 
+export interface ShareRequestTable {
+  id: string; kind: string; camera_id: string | null; plate_key: string | null; violation_id: string | null; from_ms: number | null; to_ms: number | null;
+  reason: string; legal_basis: string; agency: string; requested_by: string; requester_user_id: string | null; requester_name: string; area: string | null;
+  status: string; decided_by: string | null; decider_name: string | null; decided_at_ms: number | null; decision_reason: string | null;
+  expires_at_ms: number | null; token_hash: string | null; package_sha256: string | null; created_at_ms: number; updated_at_ms: number;
+}
+
 export interface AuditCheckpointTable {
   seq: number; key_id: string; head_hash: string; at_ms: number; count: number; signature: string;
 }
@@ -107,4 +114,5 @@ export interface Database {
   report_files: ReportFileTable;
   incidents: IncidentTable;
   incident_photos: IncidentPhotoTable;
+  share_requests: ShareRequestTable;
 }

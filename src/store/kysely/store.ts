@@ -17,6 +17,7 @@ import { searchPlates } from './plate-search.js';
 import * as stats from './stats.js';
 import * as reports from './reports.js';
 import * as incidents from './incidents.js';
+import * as requests from './requests.js';
 
 export class KyselyStore implements S.Store {
   private readonly ctx: StoreContext;
@@ -149,6 +150,12 @@ export class KyselyStore implements S.Store {
   getIncident = (id: string) => incidents.getIncident(this.ctx, id);
   updateIncident = (id: string, patch: { cameraIds?: readonly string[]; eventIds?: readonly string[]; status?: 'open' | 'closed' }, atMs: number) => incidents.updateIncident(this.ctx, id, patch, atMs);
   getIncidentPhoto = (id: string, n: number) => incidents.getIncidentPhoto(this.ctx, id, n);
+
+  insertShareRequest = (r: S.ShareRequestRecord) => requests.insertShareRequest(this.ctx, r);
+  getShareRequest = (id: string) => requests.getShareRequest(this.ctx, id);
+  getShareRequestByToken = (tokenHash: string) => requests.getShareRequestByToken(this.ctx, tokenHash);
+  listShareRequests = (f: { requesterUserId?: string; requestedBy?: string; limit: number }) => requests.listShareRequests(this.ctx, f);
+  updateShareRequest = (id: string, from: S.ShareRequestStatus, patch: S.ShareRequestPatch, atMs: number) => requests.updateShareRequest(this.ctx, id, from, patch, atMs);
 
   async close(): Promise<void> {
     await this.onClose();

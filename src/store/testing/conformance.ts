@@ -7,6 +7,7 @@ import { runAuditConformance } from './conformance-audit.js';
 import { runBatchConformance } from './conformance-batch.js';
 import { runPlateConformance } from './conformance-plates.js';
 import { runRecordConformance } from './conformance-records.js';
+import { runRequestConformance } from './conformance-requests.js';
 import { runSealConformance } from './conformance-seal.js';
 import { runStatsConformance } from './conformance-stats.js';
 import { camera, HOSTILE, site, user } from './fixtures.js';
@@ -23,6 +24,7 @@ export function runStoreConformance(name: string, factory: StoreFactory): void {
     runAuditConformance(factory);
     runSealConformance(factory);
     runStatsConformance(factory);
+    runRequestConformance(factory);
   });
 }
 

@@ -94,10 +94,11 @@ export async function seedFuzzStore(t: TestServer): Promise<(method: string, url
   const victim = await createUser(s, { username: 'fz-victim', password: VICTIM_PASSWORD, roles: ['viewer'] });
   const victimKey = newApiKey();
   await s.createApiKey({ id: victimKey.id, name: 'victim', keyHash: victimKey.keyHash, prefix: victimKey.prefix, scopes: ['plates.search'], scope: {}, rateLimitPerMin: 600, ownerUserId: victim.id, createdAtMs: T0, expiresAtMs: T0 + 86_400_000, revokedAtMs: null, lastUsedMs: null });
+  const shares = await seedShareRequests(t);
   const cursors = await pageCursors(t);
   const ids: Record<string, string[]> = {
     sites: ['fz-site', 'fz-site2'], cameras: ['fz-cam', 'fz-cam2'], events: ['fze0', 'fze1'], violations: ['fzv1', 'fzv2', 'fzv3'], alerts: ['fza1', 'fza2'],
-    watchlists: ['fzw1'], users: [victim.id], apikeys: [victimKey.id], sightings: ['fzs1', 'fzs2'], recordings: ['fz-cam'], incidents: ['fzi1'], reports: ['fzrf1'],
+    watchlists: ['fzw1'], users: [victim.id], apikeys: [victimKey.id], sightings: ['fzs1', 'fzs2'], recordings: ['fz-cam'], incidents: ['fzi1'], reports: ['fzrf1'], requests: shares.ids,
   };
   // What DELETE routes may remove: copies made to be removed, so the targets of the other routes stay.
   const doomed = await seedDoomed(t);
@@ -111,6 +112,8 @@ export async function seedFuzzStore(t: TestServer): Promise<(method: string, url
     ['username', ['fz-victim', 'nobody']], ['password', [VICTIM_PASSWORD, 'wrong-password']], ['source', ['rtsp://127.0.0.1:9/fz', 'rtsp://127.0.0.1:9/other']],
     ['site', ['fz-site', 'fz-site2']], ['pattern', ['43A*', '51G12345']], ['csv', ['plate,reason\n43A12345,stolen\n51G12345,"quoted, reason"\n']],
     ['tz', ['Asia/Ho_Chi_Minh', 'UTC', 'Mars/Olympus']], ['action', ['plates.search', 'auth.login']], ['cropJpeg', [TINY_JPEG]], ['photos', [[TINY_JPEG], []]], ['n', [0]],
+    ['token', [shares.token, 'A'.repeat(43)]], ['fromMs', [T0, T0 - 60_000]], ['toMs', [T0 + 60_000, T0 + 600_000]], ['violationId', ['fzv1', 'fzv2', 'nope']],
+    ['legalBasis', ['Điều 88 Bộ luật Tố tụng hình sự 2015']], ['expiresAtMs', [Date.now() + 3_600_000, Date.now() - 1]], ['kind', ['footage', 'plate_trace', 'evidence']],
   ]);
   /** The hints of one route: ids and cursors of what its path names (`/api/cameras/:id` → camera ids). */
   return (method: string, url: string) => {
@@ -122,6 +125,30 @@ export async function seedFuzzStore(t: TestServer): Promise<(method: string, url
       ...(del && url.includes(':entryId') ? [['id', doomed.watchlists], ['entryId', doomed.entries]] as const : []),
     ]);
   };
+}
+
+/**
+ * Requests between agencies: pending ones for approve/refuse (evidence of fzv1, footage of the recorded segment, a
+ * trace) and one approved through the API (its package built, revocable), with its read-only link's token.
+ */
+async function seedShareRequests(t: TestServer): Promise<{ ids: string[]; token: string }> {
+  const partner = await t.store.getUserByUsername('partner');
+  const base = {
+    cameraId: null, plateKey: null, violationId: null, fromMs: null, toMs: null, reason: 'fuzz', legalBasis: 'fuzz', agency: 'fuzz', requestedBy: partner?.id ?? 'fuzz',
+    requesterUserId: partner?.id ?? null, requesterName: 'partner', area: null, status: 'pending' as const, decidedBy: null, deciderName: null, decidedAtMs: null,
+    decisionReason: null, expiresAtMs: null, tokenHash: null, packageSha256: null, createdAtMs: T0, updatedAtMs: T0,
+  };
+  const ids = ['fzq1', 'fzq2', 'fzq3', 'fzq4', 'fzq5'];
+  await t.store.insertShareRequest({ ...base, id: 'fzq1', kind: 'evidence', violationId: 'fzv1', cameraId: 'fz-cam' });
+  await t.store.insertShareRequest({ ...base, id: 'fzq2', kind: 'footage', cameraId: 'fz-cam', fromMs: T0, toMs: T0 + 60_000 });
+  await t.store.insertShareRequest({ ...base, id: 'fzq3', kind: 'plate_trace', plateKey: '43A12345', fromMs: T0 - 3_600_000, toMs: T0 + 3_600_000 });
+  await t.store.insertShareRequest({ ...base, id: 'fzq4', kind: 'evidence', violationId: 'fzv1', cameraId: 'fz-cam' });
+  await t.store.insertShareRequest({ ...base, id: 'fzq5', kind: 'plate_trace', plateKey: '92B56789', fromMs: T0 - 3_600_000, toMs: T0 + 3_600_000 });
+  const sup = await TestClient.login(t.url, 'supervisor');
+  const approved = await sup.post('/api/requests/fzq4/approve', { expiresAtMs: Date.now() + 86_400_000 });
+  await sup.post('/api/auth/logout');
+  const link = (approved.body as { link?: string } | null)?.link ?? '';
+  return { ids, token: link.slice(link.lastIndexOf('/') + 1) || 'A'.repeat(43) };
 }
 
 /** Copies for DELETE routes to remove: watch lists with an entry each, disabled cameras, an empty site. */

@@ -1,0 +1,141 @@
+/**
+ * What an approved request shares, gathered into a signed package (src/evidence/share-package.ts): footage = the
+ * camera's recorded segments of the window (those reaching outside it cut to it); a plate trace = the plate's
+ * sightings in the window on cameras both the requester and the approver may see, as JSON (with the GeoJSON route) and
+ * CSV; evidence = the violation (JSON) and the files of its signed evidence package (its own manifest and signature
+ * renamed `evidence-manifest.json` / `evidence-manifest.sig`, so both signatures can be checked). Every package
+ * also holds request.json.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ArgusError } from '../../core/errors.js';
+import { cutClip } from '../../evidence/clip.js';
+import type { EvidenceKeyPair } from '../../evidence/keys.js';
+import { MANIFEST_FILE, SIGNATURE_FILE } from '../../evidence/manifest.js';
+import { writeSharePackage, type PackageInput, type SignedPackage } from '../../evidence/share-package.js';
+import type { Page, SightingRecord, ShareRequestRecord, Store } from '../../store/store.js';
+import { packageFiles, resolveEvidencePath } from '../evidence-files.js';
+import { HttpError } from '../http.js';
+import { listSegments } from '../recordings.js';
+import { routeOf } from '../routes/plates.js';
+import { segmentName } from '../../video/segment-names.js';
+
+/** The most sightings a shared trace holds. */
+export const MAX_TRACE_SIGHTINGS = 10_000;
+
+export interface MaterialRoots {
+  readonly recordings: string;
+  readonly evidence: string;
+  readonly shares: string;
+}
+
+/** The decision as the package names it. */
+export interface ShareDecision {
+  readonly approver: string;
+  readonly approverName: string;
+  readonly decidedAtMs: number;
+  readonly expiresAtMs: number;
+  readonly reason: string | null;
+}
+
+const csvCell = (v: string | number | null): string => {
+  const s = v === null ? '' : String(v);
+  return /[",\n\r]/.test(s) || /^[=+\-@]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** `cameraIds`: the cameras the trace may cover (null: all). */
+async function traceFiles(store: Store, r: ShareRequestRecord, cameraIds: readonly string[] | null): Promise<PackageInput[]> {
+  const items: SightingRecord[] = [];
+  let cursor: string | null = null;
+  do {
+    const page: Page<SightingRecord> = await store.listSightings({ plateKey: r.plateKey!, fromMs: r.fromMs!, toMs: r.toMs!, ...(cameraIds ? { cameraIds: [...cameraIds] } : {}), limit: 1000, ...(cursor ? { cursor } : {}) });
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor !== null && items.length < MAX_TRACE_SIGHTINGS);
+  const timeline = items.slice(0, MAX_TRACE_SIGHTINGS).sort((a, b) => a.atMs - b.atMs);
+  const cams = new Map((await store.listCameras()).map((c) => [c.id, c]));
+  const rows = timeline.map((s) => ({
+    atMs: s.atMs, at: new Date(s.atMs).toISOString(), cameraId: s.cameraId, cameraName: cams.get(s.cameraId)?.name ?? null, plate: s.display,
+    confidence: s.confidence, cls: s.cls, direction: s.direction, location: cams.get(s.cameraId)?.location ?? null,
+  }));
+  const json = { plate: r.plateKey, fromMs: r.fromMs, toMs: r.toMs, sightings: rows, route: routeOf(timeline, cams), truncated: cursor !== null };
+  const csv = ['time_utc,camera_id,camera_name,plate,confidence,class,lat,lng', ...rows.map((x) =>
+    [x.at, x.cameraId, x.cameraName, x.plate, x.confidence, x.cls, x.location?.lat ?? null, x.location?.lng ?? null].map(csvCell).join(','))].join('\r\n');
+  return [
+    { name: 'trace.json', content: Buffer.from(`${JSON.stringify(json, null, 2)}\n`) },
+    { name: 'trace.csv', content: Buffer.from(`\ufeff${csv}\r\n`) },
+  ];
+}
+
+/**
+ * The recorded segments of the window: a segment wholly inside it as recorded; one that reaches outside it (the first,
+ * the last) cut to the window (re-encoded: exact cut points), named by the time its piece starts. `work`: a scratch
+ * folder for the cuts (the caller removes it).
+ */
+async function footageFiles(roots: MaterialRoots, r: ShareRequestRecord, work: string): Promise<PackageInput[]> {
+  const segs = await listSegments(roots.recordings, r.cameraId!, r.fromMs!, r.toMs!);
+  if (segs.length === 0) throw new HttpError(409, 'conflict', `camera ${r.cameraId}: nothing was recorded in the window; refuse the request instead`);
+  const all = await listSegments(roots.recordings, r.cameraId!);
+  const out: PackageInput[] = [];
+  await mkdir(work, { recursive: true });
+  for (const s of segs) {
+    const source = join(roots.recordings, r.cameraId!, s.file);
+    // A segment lasts until the next one starts; the last one's end is not known (it is cut when it might reach out).
+    const endMs = all.find((x) => x.startMs > s.startMs)?.startMs ?? null;
+    if (s.startMs >= r.fromMs! && endMs !== null && endMs <= r.toMs!) {
+      out.push({ name: s.file, from: source });
+      continue;
+    }
+    const fromMs = Math.max(r.fromMs!, s.startMs);
+    const name = segmentName(fromMs);
+    try {
+      await cutClip({ source, fromSec: (fromMs - s.startMs) / 1000, toSec: (r.toMs! - s.startMs) / 1000, out: join(work, name) });
+    } catch (e) {
+      if (e instanceof ArgusError && e.code === 'source_not_video') continue; // the segment ends before the window starts
+      if (e instanceof ArgusError && e.code === 'source_corrupt') throw new HttpError(409, 'conflict', `the recording ${s.file} cannot be cut (${e.message.slice(-200)})`);
+      throw e;
+    }
+    out.push({ name, from: join(work, name) });
+  }
+  if (out.length === 0) throw new HttpError(409, 'conflict', `camera ${r.cameraId}: nothing was recorded in the window; refuse the request instead`);
+  return out;
+}
+
+async function evidenceFiles(store: Store, roots: MaterialRoots, r: ShareRequestRecord): Promise<PackageInput[]> {
+  const v = await store.getViolation(r.violationId!);
+  if (!v) throw new HttpError(409, 'conflict', `violation ${r.violationId} is gone`);
+  const { evidence, history, ...facts } = v;
+  const out: PackageInput[] = [{ name: 'violation.json', content: Buffer.from(`${JSON.stringify({ ...facts, history }, null, 2)}\n`) }];
+  for (const e of evidence.filter((x) => x.kind === 'manifest')) {
+    const dir = await resolveEvidencePath(roots.evidence, e.path);
+    if (!dir) continue;
+    for (const f of await packageFiles(dir)) {
+      const name = f.name === MANIFEST_FILE ? 'evidence-manifest.json' : f.name === SIGNATURE_FILE ? 'evidence-manifest.sig' : f.name;
+      if (!out.some((o) => o.name === name)) out.push({ name, from: f.path });
+    }
+  }
+  return out;
+}
+
+/** The request as request.json and the manifest's `share` name it. */
+export const shareFacts = (r: ShareRequestRecord, d: ShareDecision): Record<string, string | number | null> => ({
+  requestId: r.id, kind: r.kind, cameraId: r.cameraId, plate: r.plateKey, violationId: r.violationId, fromMs: r.fromMs, toMs: r.toMs,
+  reason: r.reason, legalBasis: r.legalBasis, agency: r.agency, requestedBy: r.requesterName, requestedAtMs: r.createdAtMs,
+  approvedBy: d.approverName, approvedAtMs: d.decidedAtMs, approvalNote: d.reason, expiresAtMs: d.expiresAtMs, expiresAt: new Date(d.expiresAtMs).toISOString(),
+});
+
+/** Builds the signed package of `r` in `<shares>/<id>` (`traceCameras`: the cameras a trace may cover, null: all). */
+export async function buildSharePackage(store: Store, roots: MaterialRoots, keys: EvidenceKeyPair, r: ShareRequestRecord, d: ShareDecision, traceCameras: readonly string[] | null): Promise<SignedPackage> {
+  const work = join(roots.shares, `.cut-${r.id}-${process.pid}-${Date.now()}`);
+  try {
+    const files = r.kind === 'footage' ? await footageFiles(roots, r, work)
+      : r.kind === 'plate_trace' ? await traceFiles(store, r, traceCameras)
+      : await evidenceFiles(store, roots, r);
+    const facts = shareFacts(r, d);
+    return await writeSharePackage(join(roots.shares, r.id), `share-${r.id}`, facts, [...files, { name: 'request.json', content: Buffer.from(`${JSON.stringify(facts, null, 2)}\n`) }], keys, new Date(d.decidedAtMs));
+  } catch (e) {
+    throw e instanceof ArgusError && e.code === 'io_failed' ? new HttpError(409, 'conflict', 'the package of this request is being built or exists already') : e;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
