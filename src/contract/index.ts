@@ -15,3 +15,4 @@ export * from './reports.js';
 export * from './onvif.js';
 export * from './sources.js';
 export * from './incidents.js';
+export * from './centres.js';

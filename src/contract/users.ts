@@ -17,6 +17,7 @@ export const PERMISSIONS = [
   'ingest.write',
   'reports.read', 'reports.write',
   'incidents.write',
+  'centres.write', 'centres.views',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -9,7 +9,7 @@ import type {
   ViolationRecord, NewViolation, ViolationDetail, ViolationFilter, ReviewDecision, AlertRecord, NewAlert, AlertFilter,
   WatchListRecord, WatchEntryRecord, EvidenceRecord, AuditEntry, AuditRecord, AuditFilter, AuditVerification, AuditChainPoint, SignedAuditCheckpoint,
   StatsFilter, ViolationStats, FlowStats, CongestionStats, AlertStats, UptimeStats, ReportScheduleRecord, ReportFileRecord, IncidentRecord,
-  OutboxItem, FedCameraRecord,
+  OutboxItem, FedCameraRecord, AccessScope, CentreRecord, CentreViewKind, CentreViewRecord,
 } from './types.js';
 import type { IngestBatch, IngestBatchResult } from './ingest-batch.js';
 
@@ -186,6 +186,26 @@ export interface Store {
   getIncident(id: string): Promise<IncidentRecord | null>;
   updateIncident(id: string, patch: { cameraIds?: readonly string[]; eventIds?: readonly string[]; status?: 'open' | 'closed' }, atMs: number): Promise<IncidentRecord | null>;
   getIncidentPhoto(id: string, n: number): Promise<{ sha256: string; content: Uint8Array } | null>;
+
+  /** Monitoring centres. Fails with `conflict` when the id or name exists. */
+  createCentre(c: CentreRecord): Promise<void>;
+  getCentre(id: string): Promise<CentreRecord | null>;
+  /** By name. */
+  listCentres(): Promise<CentreRecord[]>;
+  /** Fails with `not_found`, or `conflict` on a name another centre has. */
+  updateCentre(id: string, patch: { name?: string; scope?: AccessScope; updatedAtMs: number }): Promise<CentreRecord>;
+  /** Removes the centre, its memberships and its views. */
+  deleteCentre(id: string): Promise<boolean>;
+  /** Makes these users the centre's members (one centre per user: a member of another centre moves); `not_found` for an unknown centre or user. */
+  setCentreMembers(centreId: string, userIds: readonly string[]): Promise<void>;
+  /** Member user ids, sorted. */
+  listCentreMembers(centreId: string): Promise<string[]>;
+  getCentreOfUser(userId: string): Promise<CentreRecord | null>;
+  /** By name. */
+  listCentreViews(centreId: string, kind: CentreViewKind): Promise<CentreViewRecord[]>;
+  /** Saves a view; one of the same centre, kind and name is replaced and keeps its id. Returns it as stored. */
+  saveCentreView(v: CentreViewRecord): Promise<CentreViewRecord>;
+  deleteCentreView(centreId: string, id: string): Promise<boolean>;
 
   close(): Promise<void>;
 }

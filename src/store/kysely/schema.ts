@@ -72,6 +72,10 @@ export interface IncidentTable {
 }
 export interface IncidentPhotoTable { incident_id: string; n: number; sha256: string; bytes: number; content: Uint8Array }
 
+export interface CentreTable { id: string; name: string; scope: string; created_at_ms: number; updated_at_ms: number }
+export interface CentreMemberTable { user_id: string; centre_id: string }
+export interface CentreViewTable { id: string; centre_id: string; kind: string; name: string; body: string; updated_by: string; updated_at_ms: number }
+
 export interface AuditCheckpointTable {
   seq: number; key_id: string; head_hash: string; at_ms: number; count: number; signature: string;
 }
@@ -107,4 +111,7 @@ export interface Database {
   report_files: ReportFileTable;
   incidents: IncidentTable;
   incident_photos: IncidentPhotoTable;
+  centres: CentreTable;
+  centre_members: CentreMemberTable;
+  centre_views: CentreViewTable;
 }

@@ -17,6 +17,7 @@ import { searchPlates } from './plate-search.js';
 import * as stats from './stats.js';
 import * as reports from './reports.js';
 import * as incidents from './incidents.js';
+import * as centres from './centres.js';
 
 export class KyselyStore implements S.Store {
   private readonly ctx: StoreContext;
@@ -149,6 +150,18 @@ export class KyselyStore implements S.Store {
   getIncident = (id: string) => incidents.getIncident(this.ctx, id);
   updateIncident = (id: string, patch: { cameraIds?: readonly string[]; eventIds?: readonly string[]; status?: 'open' | 'closed' }, atMs: number) => incidents.updateIncident(this.ctx, id, patch, atMs);
   getIncidentPhoto = (id: string, n: number) => incidents.getIncidentPhoto(this.ctx, id, n);
+
+  createCentre = (c: S.CentreRecord) => centres.createCentre(this.ctx, c);
+  getCentre = (id: string) => centres.getCentre(this.ctx, id);
+  listCentres = () => centres.listCentres(this.ctx);
+  updateCentre = (id: string, patch: { name?: string; scope?: S.AccessScope; updatedAtMs: number }) => centres.updateCentre(this.ctx, id, patch);
+  deleteCentre = (id: string) => centres.deleteCentre(this.ctx, id);
+  setCentreMembers = (centreId: string, userIds: readonly string[]) => centres.setCentreMembers(this.ctx, centreId, userIds);
+  listCentreMembers = (centreId: string) => centres.listCentreMembers(this.ctx, centreId);
+  getCentreOfUser = (userId: string) => centres.getCentreOfUser(this.ctx, userId);
+  listCentreViews = (centreId: string, kind: S.CentreViewKind) => centres.listCentreViews(this.ctx, centreId, kind);
+  saveCentreView = (v: S.CentreViewRecord) => centres.saveCentreView(this.ctx, v);
+  deleteCentreView = (centreId: string, id: string) => centres.deleteCentreView(this.ctx, centreId, id);
 
   async close(): Promise<void> {
     await this.onClose();

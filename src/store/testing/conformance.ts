@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { runAuditConformance } from './conformance-audit.js';
 import { runBatchConformance } from './conformance-batch.js';
+import { runCentreConformance } from './conformance-centres.js';
 import { runPlateConformance } from './conformance-plates.js';
 import { runRecordConformance } from './conformance-records.js';
 import { runSealConformance } from './conformance-seal.js';
@@ -23,6 +24,7 @@ export function runStoreConformance(name: string, factory: StoreFactory): void {
     runAuditConformance(factory);
     runSealConformance(factory);
     runStatsConformance(factory);
+    runCentreConformance(factory);
   });
 }
 
