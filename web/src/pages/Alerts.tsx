@@ -1,9 +1,11 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { beep, desktopPermission, loadPrefs, requestDesktop, savePrefs, unlockAudio, type NotifyPrefs } from '../alertNotifier';
-import { api, type Me } from '../api';
+import { api, get, type Camera, type Me } from '../api';
+import { useMyCentre } from '../centre';
 import { defineDict, useDict, useI18n } from '../i18n';
 import type { LiveState } from '../live';
 import './alerts.css';
+import { CentreFilters, passes, rememberedFilter } from './alerts/CentreFilters';
 
 const WORDS = defineDict({
   vi: {
@@ -58,6 +60,15 @@ export function AlertsPage({ live, me }: { live: LiveState; me: Me }) {
   const { t, fmtTime, kind } = useI18n();
   const [error, setError] = useState('');
   const canAck = me.permissions.includes('alerts.ack');
+  const { mine, reload } = useMyCentre();
+  const [picked, setPicked] = useState('');
+  const [cameraIds, setCameraIds] = useState<string[]>([]);
+  useEffect(() => setPicked(rememberedFilter(mine, me.username)), [mine, me.username]);
+  useEffect(() => {
+    if (mine?.canEdit) get<{ items: Camera[] }>('/api/cameras').then((r) => setCameraIds(r.items.map((c) => c.id))).catch((e: unknown) => console.warn(e));
+  }, [mine?.canEdit]);
+  const filter = mine?.filters.find((f) => f.id === picked);
+  const shown = live.alerts.filter((a) => passes(filter, a));
   const ack = async (id: string) => {
     try {
       await api('POST', `/api/alerts/${encodeURIComponent(id)}/ack`);
@@ -70,10 +81,11 @@ export function AlertsPage({ live, me }: { live: LiveState; me: Me }) {
     <section className="page" aria-labelledby="alerts-title">
       <h1 id="alerts-title">{t('alerts')}</h1>
       <NotifyToggles />
+      {mine?.centre && <CentreFilters mine={mine} username={me.username} cameraIds={cameraIds} picked={picked} onPick={setPicked} onChanged={reload} />}
       {error && <p className="error" role="alert">{error}</p>}
-      {live.alerts.length === 0 ? <p className="muted">{t('noAlerts')}</p> : (
+      {shown.length === 0 ? <p className="muted">{t('noAlerts')}</p> : (
         <ul className="alerts" data-testid="alerts" aria-live="polite">
-          {live.alerts.map((a) => (
+          {shown.map((a) => (
             <li key={a.id} className={`alert sev-${a.severity} ${a.acknowledgedAtMs ? 'acked' : ''}`} data-testid="alert">
               <span className="sev">{kind(a.severity)}</span>
               <div className="body">
