@@ -17,6 +17,8 @@ export function CentresTab({ me }: { me: Me }) {
   const [centres, setCentres] = useState<Centre[] | null>(null);
   const [users, setUsers] = useState<User[]>([]);
   const [editing, setEditing] = useState<Centre | null>(null);
+  /** A new form after each save (an emptied one for the next centre). */
+  const [saves, setSaves] = useState(0);
   const [msg, setMsg] = useState('');
   const [error, setError] = useState('');
   const load = useCallback(() => {
@@ -66,8 +68,8 @@ export function CentresTab({ me }: { me: Me }) {
         </table>
       )}
       {canWrite && (
-        <CentreForm key={editing?.id ?? 'new'} centre={editing} users={users}
-          onDone={(c) => { setMsg(`${w('centreSaved')}: ${c.name}`); setEditing(null); load(); }} onCancel={() => setEditing(null)} />
+        <CentreForm key={`${editing?.id ?? 'new'}-${saves}`} centre={editing} users={users}
+          onDone={(c) => { setMsg(`${w('centreSaved')}: ${c.name}`); setEditing(null); setSaves(saves + 1); load(); }} onCancel={() => setEditing(null)} />
       )}
     </div>
   );
