@@ -28,9 +28,12 @@ export function centreRoutes(ctx: ServerContext): void {
   const { router: r, store } = ctx;
 
   const view = async (c: CentreRecord) => ({ ...c, memberIds: await store.listCentreMembers(c.id) });
-  const setMembers = async (centreId: string, ids: readonly string[]): Promise<void> => {
-    for (const id of ids) if (!(await store.getUser(id))) throw new HttpError(400, 'invalid_request', `body.memberIds: no user ${id}`);
-    await store.setCentreMembers(centreId, ids);
+  /** Refuses before anything is written: an unknown member, a name another centre has. */
+  const check = async (b: { name?: string; memberIds?: readonly string[] }, self: string | null): Promise<void> => {
+    for (const id of b.memberIds ?? []) if (!(await store.getUser(id))) throw new HttpError(400, 'invalid_request', `body.memberIds: no user ${id}`);
+    if (b.name !== undefined && (await store.listCentres()).some((c) => c.name === b.name && c.id !== self)) {
+      throw new HttpError(409, 'conflict', `a centre named ${JSON.stringify(b.name)} exists`);
+    }
   };
 
   r.add({
@@ -43,13 +46,10 @@ export function centreRoutes(ctx: ServerContext): void {
     response: centre,
     handler: async ({ req, principal, body }) => {
       const now = Date.now();
-      if ((await store.listCentres()).some((c) => c.name === body.name)) throw new HttpError(409, 'conflict', `a centre named ${JSON.stringify(body.name)} exists`);
+      await check(body, null);
       const rec: CentreRecord = { id: ulid(now), name: body.name, scope: body.scope, createdAtMs: now, updatedAtMs: now };
       await store.createCentre(rec);
-      await setMembers(rec.id, body.memberIds).catch(async (e: unknown) => {
-        await store.deleteCentre(rec.id);
-        throw e;
-      });
+      await store.setCentreMembers(rec.id, body.memberIds);
       await ctx.hub.recheck(); // members moved from another centre see its area no longer
       await ctx.audit(req, principal, 'centre.create', rec.id, { name: rec.name, scope: scopeDetails(rec.scope), memberIds: body.memberIds });
       return view(rec);
@@ -60,8 +60,9 @@ export function centreRoutes(ctx: ServerContext): void {
     response: centre,
     handler: async ({ req, principal, params, body }) => {
       if (!(await store.getCentre(params.id))) throw notFound('centre');
+      await check(body, params.id);
       const before = await store.listCentreMembers(params.id);
-      if (body.memberIds !== undefined) await setMembers(params.id, body.memberIds);
+      if (body.memberIds !== undefined) await store.setCentreMembers(params.id, body.memberIds);
       const c = await store.updateCentre(params.id, {
         ...(body.name !== undefined ? { name: body.name } : {}), ...(body.scope !== undefined ? { scope: body.scope } : {}), updatedAtMs: Date.now(),
       });
