@@ -152,6 +152,22 @@ describe.each(dialects)('monitoring centres over %s', (dialect) => {
     expect(mineLive.raw()).not.toContain('cam-b1');
   });
 
+  it("confines an API key to its owner's centre: a key an admin of centre A made searches only A's plates", async () => {
+    const ownerId = await newUser('admin-a', ['admin']);
+    const owner = await login('admin-a');
+    const key = await owner.post('/api/apikeys', { name: 'Đối tác A', scopes: ['plates.search'] });
+    expect(key.status, JSON.stringify(key.body)).toBe(200);
+    const partner = new TestClient(t.url);
+    partner.bearer = key.body.secret as string;
+    const search = async () => ids(((await partner.get('/api/plates/search?q=43A&mode=prefix')).body as { items: Array<{ cameraId: string }> }).items);
+    expect(await search()).toContain('cam-b1'); // the owner is in no centre yet: everywhere
+    await admin.request('PATCH', `/api/centres/${centreA.id}`, { memberIds: [...centreA.memberIds, ownerId] });
+    const confined = await search();
+    expect(confined).toContain('cam-a1');
+    expect(confined.every((c) => A_CAMERAS.includes(c)), confined.join(', ')).toBe(true);
+    await admin.request('PATCH', `/api/centres/${centreA.id}`, { memberIds: centreA.memberIds });
+  });
+
   it('re-checks open live streams when a centre changes: a member whose centre is narrowed is cut off at once', async () => {
     await newUser('live-a', ['viewer']);
     await admin.request('PATCH', `/api/centres/${centreA.id}`, { memberIds: [...centreA.memberIds, userIds.get('live-a')] });

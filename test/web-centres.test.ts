@@ -72,5 +72,21 @@ describe.skipIf(skipReason !== '')(`monitoring centres in the browser${skipReaso
     expect(offered.filter((v) => v !== '').every((v) => HAI_CHAU.includes(v))).toBe(true);
     expect(offered).not.toContain(SON_TRA);
     await ui.shot('24-centre-wall');
+
+    // The alerts page: only the centre's alerts, narrowed further by the centre's saved filter the operator picks.
+    const filter = await sup.request('PUT', '/api/centres/mine/filters', { name: 'Mất tín hiệu', kinds: ['signal_loss'], minSeverity: 'warning' });
+    expect(filter.status, JSON.stringify(filter.body)).toBe(200);
+    await ui.server.ctx.ingest.raiseAlert({ cameraId: 'cam-cau-rong', kind: 'signal_loss', severity: 'warning', message: 'Mất tín hiệu cầu Rồng', payload: {} });
+    await ui.server.ctx.ingest.raiseAlert({ cameraId: 'cam-nguyen-van-linh', kind: 'congestion', severity: 'info', message: 'Ùn tắc Nguyễn Văn Linh', payload: {} });
+    await ui.server.ctx.ingest.raiseAlert({ cameraId: SON_TRA, kind: 'signal_loss', severity: 'critical', message: 'Mất tín hiệu Sơn Trà', payload: {} });
+    await page.goto(`${ui.url}/#/alerts`);
+    await page.getByTestId('centre-filter-pick').waitFor();
+    const alerts = page.getByTestId('alert');
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=alert]').length === 2);
+    expect((await alerts.allTextContents()).join(' ')).not.toContain('Sơn Trà');
+    await page.getByTestId('centre-filter-pick').selectOption({ label: 'Mất tín hiệu' });
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=alert]').length === 1);
+    expect(await alerts.first().textContent()).toContain('Mất tín hiệu cầu Rồng');
+    await ui.shot('24-centre-alerts');
   }, 120_000);
 });
