@@ -82,10 +82,10 @@ describe.skipIf(skipReason !== '')(`monitoring centres in the browser${skipReaso
     await page.goto(`${ui.url}/#/alerts`);
     await page.getByTestId('centre-filter-pick').waitFor();
     const alerts = page.getByTestId('alert');
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=alert]').length === 2);
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('[data-testid=alert]').length === 2);
     expect((await alerts.allTextContents()).join(' ')).not.toContain('Sơn Trà');
     await page.getByTestId('centre-filter-pick').selectOption({ label: 'Mất tín hiệu' });
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid=alert]').length === 1);
+    await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('[data-testid=alert]').length === 1);
     expect(await alerts.first().textContent()).toContain('Mất tín hiệu cầu Rồng');
     await ui.shot('24-centre-alerts');
   }, 120_000);

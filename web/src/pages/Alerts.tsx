@@ -5,7 +5,8 @@ import { useMyCentre } from '../centre';
 import { defineDict, useDict, useI18n } from '../i18n';
 import type { LiveState } from '../live';
 import './alerts.css';
-import { CentreFilters, passes, rememberedFilter } from './alerts/CentreFilters';
+import { CentreFilters, rememberedFilter } from './alerts/CentreFilters';
+import { passes } from './alerts/filter';
 
 const WORDS = defineDict({
   vi: {
@@ -62,13 +63,14 @@ export function AlertsPage({ live, me }: { live: LiveState; me: Me }) {
   const canAck = me.permissions.includes('alerts.ack');
   const { mine, reload } = useMyCentre();
   const [picked, setPicked] = useState('');
-  const [cameraIds, setCameraIds] = useState<string[]>([]);
+  const [cameras, setCameras] = useState<Camera[]>([]);
   useEffect(() => setPicked(rememberedFilter(mine, me.username)), [mine, me.username]);
   useEffect(() => {
-    if (mine?.canEdit) get<{ items: Camera[] }>('/api/cameras').then((r) => setCameraIds(r.items.map((c) => c.id))).catch((e: unknown) => console.warn(e));
-  }, [mine?.canEdit]);
+    if (mine?.centre) get<{ items: Camera[] }>('/api/cameras').then((r) => setCameras(r.items)).catch((e: unknown) => console.warn(e));
+  }, [mine?.centre]);
   const filter = mine?.filters.find((f) => f.id === picked);
-  const shown = live.alerts.filter((a) => passes(filter, a));
+  const districtOf = (id: string) => cameras.find((c) => c.id === id)?.area.district ?? null;
+  const shown = live.alerts.filter((a) => passes(filter, a, districtOf));
   const ack = async (id: string) => {
     try {
       await api('POST', `/api/alerts/${encodeURIComponent(id)}/ack`);
@@ -81,7 +83,7 @@ export function AlertsPage({ live, me }: { live: LiveState; me: Me }) {
     <section className="page" aria-labelledby="alerts-title">
       <h1 id="alerts-title">{t('alerts')}</h1>
       <NotifyToggles />
-      {mine?.centre && <CentreFilters mine={mine} username={me.username} cameraIds={cameraIds} picked={picked} onPick={setPicked} onChanged={reload} />}
+      {mine?.centre && <CentreFilters mine={mine} username={me.username} cameras={cameras} picked={picked} onPick={setPicked} onChanged={reload} />}
       {error && <p className="error" role="alert">{error}</p>}
       {shown.length === 0 ? <p className="muted">{t('noAlerts')}</p> : (
         <ul className="alerts" data-testid="alerts" aria-live="polite">

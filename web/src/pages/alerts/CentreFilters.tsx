@@ -1,46 +1,35 @@
 /**
  * The alert filters of the user's monitoring centre: pick one (remembered in this browser) to narrow the alerts page;
- * a supervisor of the centre saves a filter (kind, lowest severity, camera) or deletes one. Members of a centre only.
+ * a supervisor of the centre saves a filter (kind, lowest severity, camera, district) or deletes one. Members of a centre only.
  */
 import { ALERT_RECORD_KINDS, SEVERITIES } from '@contract/labels';
 import { useState, type FormEvent } from 'react';
-import type { AlertRow } from '../../api';
-import { api } from '../../api';
+import { api, type Camera } from '../../api';
 import { loadPick, savePick, type AlertFilter, type MyCentre } from '../../centre';
 import { defineDict, useDict, useI18n } from '../../i18n';
 
 const WORDS = defineDict({
   vi: {
     legend: 'Bộ lọc của trung tâm', pick: 'Bộ lọc', none: '— Tất cả cảnh báo —', name: 'Tên bộ lọc', kind: 'Loại', minSeverity: 'Mức thấp nhất',
-    camera: 'Camera', all: 'Tất cả', save: 'Lưu bộ lọc', remove: 'Xoá bộ lọc', saved: 'Đã lưu bộ lọc', removed: 'Đã xoá bộ lọc',
+    camera: 'Camera', district: 'Quận/huyện', all: 'Tất cả', save: 'Lưu bộ lọc', remove: 'Xoá bộ lọc', saved: 'Đã lưu bộ lọc', removed: 'Đã xoá bộ lọc',
   },
   en: {
     legend: "Centre's filters", pick: 'Filter', none: '— All alerts —', name: 'Filter name', kind: 'Kind', minSeverity: 'Lowest severity',
-    camera: 'Camera', all: 'All', save: 'Save filter', remove: 'Delete filter', saved: 'Filter saved', removed: 'Filter deleted',
+    camera: 'Camera', district: 'District', all: 'All', save: 'Save filter', remove: 'Delete filter', saved: 'Filter saved', removed: 'Filter deleted',
   },
 });
-
-const RANK: Record<string, number> = Object.fromEntries(SEVERITIES.map((s, i) => [s, i]));
-
-/** Whether an alert passes a filter (no filter: every alert). */
-export function passes(f: AlertFilter | undefined, a: AlertRow): boolean {
-  if (!f) return true;
-  if (f.kinds.length > 0 && !(f.kinds as readonly string[]).includes(a.kind)) return false;
-  if ((RANK[a.severity] ?? 0) < (RANK[f.minSeverity] ?? 0)) return false;
-  if (f.cameraIds.length > 0 && (a.cameraId === null || !f.cameraIds.includes(a.cameraId))) return false;
-  return true;
-}
 
 interface Props {
   readonly mine: MyCentre;
   readonly username: string;
-  readonly cameraIds: readonly string[];
+  /** The cameras the user sees (to pick from). */
+  readonly cameras: readonly Camera[];
   readonly picked: string;
   onPick(id: string): void;
   onChanged(): void;
 }
 
-export function CentreFilters({ mine, username, cameraIds, picked, onPick, onChanged }: Props) {
+export function CentreFilters({ mine, username, cameras, picked, onPick, onChanged }: Props) {
   const w = useDict(WORDS);
   const { kind } = useI18n();
   const centre = mine.centre!;
@@ -48,6 +37,8 @@ export function CentreFilters({ mine, username, cameraIds, picked, onPick, onCha
   const [k, setK] = useState('');
   const [sev, setSev] = useState<string>('info');
   const [cam, setCam] = useState('');
+  const [district, setDistrict] = useState('');
+  const districts = [...new Set(cameras.map((c) => c.area.district).filter((d): d is string => d !== null))].sort();
   const [msg, setMsg] = useState('');
   const [error, setError] = useState('');
   const choose = (id: string) => {
@@ -58,7 +49,7 @@ export function CentreFilters({ mine, username, cameraIds, picked, onPick, onCha
     e.preventDefault();
     setError('');
     try {
-      const f = await api<AlertFilter>('PUT', '/api/centres/mine/filters', { name: name.trim(), kinds: k ? [k] : [], minSeverity: sev, cameraIds: cam ? [cam] : [] });
+      const f = await api<AlertFilter>('PUT', '/api/centres/mine/filters', { name: name.trim(), kinds: k ? [k] : [], minSeverity: sev, cameraIds: cam ? [cam] : [], districts: district ? [district] : [] });
       setMsg(`${w('saved')}: ${f.name}`);
       setName('');
       choose(f.id);
@@ -100,7 +91,11 @@ export function CentreFilters({ mine, username, cameraIds, picked, onPick, onCha
           </select></label>
           <label>{w('camera')} <select value={cam} onChange={(e) => setCam(e.target.value)}>
             <option value="">{w('all')}</option>
-            {cameraIds.map((x) => <option key={x} value={x}>{x}</option>)}
+            {cameras.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+          </select></label>
+          <label>{w('district')} <select value={district} onChange={(e) => setDistrict(e.target.value)}>
+            <option value="">{w('all')}</option>
+            {districts.map((d) => <option key={d} value={d}>{d}</option>)}
           </select></label>
           <button type="submit">{w('save')}</button>
         </form>
