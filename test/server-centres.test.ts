@@ -3,7 +3,8 @@
  * a member's effective area is their own scope intersected with the centre's (a centre never widens it); a centre's
  * supervisor saves wall layouts and alert filters that name only the centre's cameras, shared with its members.
  * THE SCOPE TEST: a member of centre A, in a store with cameras and events of centres A and B, sees through the real
- * API and the real live push only A's cameras, events, alerts, plate sightings and violations — while an admin sees B's.
+ * API and the real live push only A's cameras, events, alerts, plate sightings, violations and field incidents — while an
+ * admin sees B's.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Centre, MyCentre } from '../src/contract/centres.js';
@@ -129,6 +130,13 @@ describe.each(dialects)('monitoring centres over %s', (dialect) => {
       expect(ids(items(all.body as never), key).some((c) => B_CAMERAS.includes(c)), `${what}: the admin sees centre B's`).toBe(true);
       if (path !== '/api/plates/trace?plate=43A22222') expect(seen.length, `${what}: the member sees centre A's`).toBeGreaterThan(0);
     }
+    // Field incidents (drawn on the map): the member's district's, not the other centre's.
+    for (const [cameraId, district] of [['cam-a1', 'Hải Châu'], ['cam-b1', 'Sơn Trà']] as const) {
+      expect((await admin.post('/api/incidents', { type: 'accident', location: { lat: 16.06, lng: 108.22 }, district, cameraIds: [cameraId] })).status).toBe(200);
+    }
+    const districts = async (c: TestClient) => ((await c.get('/api/incidents')).body as { items: Array<{ district: string }> }).items.map((i) => i.district).sort();
+    expect(await districts(sup)).toEqual(['Hải Châu']);
+    expect(await districts(admin)).toEqual(['Hải Châu', 'Sơn Trà']);
     expect((await sup.get('/api/cameras/cam-b1')).status).toBe(404);
     const bViolation = ((await admin.get('/api/violations?cameras=cam-b1')).body as { items: Array<{ id: string }> }).items[0]!;
     expect((await sup.get(`/api/violations/${bViolation.id}`)).status).toBe(404);
