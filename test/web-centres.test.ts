@@ -37,6 +37,10 @@ describe.skipIf(skipReason !== '')(`monitoring centres in the browser${skipReaso
     expect(await row.textContent()).toContain('op-haichau');
     expect(await form.getByLabel('Tên trung tâm').inputValue()).toBe(''); // an empty form for the next centre
     await ui.shot('24-centre-admin');
+    // The Users tab names each user's centre.
+    await page.goto(`${ui.url}/#/admin/users`);
+    await page.locator('[data-username="op-haichau"]', { hasText: 'Trung tâm giám sát Hải Châu' }).waitFor();
+    expect(await page.locator('[data-username="admin"]').textContent()).not.toContain('Trung tâm giám sát');
 
     // The centre's supervisor saves a layout of one tile: the Cầu Rồng camera (through the API, as the wall's "save as" does).
     const sup = await TestClient.login(ui.url, 'sup-haichau', PASSWORD);
