@@ -127,6 +127,8 @@ export async function seedFuzzStore(t: TestServer): Promise<(method: string, url
     return new Map([
       ...common, ['id', [...((del ? doomedIds : ids)[what] ?? []), 'nope']], ['cursor', cursor ? [cursor] : Object.values(cursors)],
       ...(del && url.includes(':entryId') ? [['id', doomed.watchlists], ['entryId', doomed.entries]] as const : []),
+      // A saved alert filter's kinds are a JSON array of alert kinds, not the listings' comma-separated text.
+      ...(url.startsWith('/api/centres/mine/filters') ? [['kinds', [['signal_loss'], ['congestion', 'incident'], []]] as [string, unknown[]]] : []),
     ]);
   };
 }
