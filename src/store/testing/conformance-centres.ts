@@ -43,6 +43,9 @@ export function runCentreConformance(factory: StoreFactory): void {
       await expectArgusError(store.setCentreMembers('x1', ['ghost']), 'not_found');
       expect(await store.listCentreMembers('x1')).toEqual(['m1']); // the refused change left nothing behind
       await expectArgusError(store.setCentreMembers('no-centre', ['m1']), 'not_found');
+      await store.setCentreMembers('x1', []);
+      expect(await store.listCentreMembers('x1')).toEqual([]);
+      expect(await store.getCentreOfUser('m1')).toBeNull();
       expect(await store.deleteUser('m3')).toBe(true);
       expect(await store.listCentreMembers('x2')).toEqual(['m2']);
       expect(await store.deleteCentre('x2')).toBe(true);
