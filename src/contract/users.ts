@@ -18,6 +18,7 @@ export const PERMISSIONS = [
   'reports.read', 'reports.write',
   'incidents.write',
   'requests.create', 'requests.approve',
+  'centres.write', 'centres.views',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -54,6 +54,7 @@ import { siteTimeZone, statsRoutes } from './routes/stats.js';
 import { reportRoutes } from './routes/reports.js';
 import { incidentRoutes } from './routes/incidents.js';
 import { requestRoutes } from './routes/requests.js';
+import { centreRoutes } from './routes/centres.js';
 import { ReportScheduler } from './reports/schedule.js';
 import { watchRoutes } from './routes/watch.js';
 import { startFederation, type FederationHandle } from './federation/wire.js';
@@ -216,7 +217,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
     req.principal = req.url === '/api/auth/login' ? null : await auth.identify(req);
   });
   const sources = new CameraSourcePolicy(opts.config ? { networks: opts.config.server.cameraNetworks } : {});
-  for (const routes of [authRoutes, siteRoutes(sources), eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, reportRoutes, incidentRoutes, requestRoutes(dataDirOf(opts.footage?.dataDir), opts.config?.sharing ?? sharingSchema.parse({})), onvifRoutes(sources, opts.onvif), ingestRoutes({ cropsDir, limits: opts.ingestLimits ?? ingestLimitsSchema.parse({}) }), sightingRoutes(cropsDir)]) routes(ctx);
+  for (const routes of [authRoutes, siteRoutes(sources), eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, reportRoutes, incidentRoutes, requestRoutes(dataDirOf(opts.footage?.dataDir), opts.config?.sharing ?? sharingSchema.parse({})), centreRoutes, onvifRoutes(sources, opts.onvif), ingestRoutes({ cropsDir, limits: opts.ingestLimits ?? ingestLimitsSchema.parse({}) }), sightingRoutes(cropsDir)]) routes(ctx);
   const liveHost = footageRoutes(ctx, opts.footage, sources);
   metricsRoute(app, opts.metrics ?? opts.config?.server.metrics, {
     status, cameras, ingest, hub, startedAtMs: ctx.startedAtMs,

@@ -7,12 +7,12 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ulid } from '../core/ids.js';
-import type { ApiKeyRecord, SessionRecord, Store, UserRecord } from '../store/store.js';
+import type { ApiKeyRecord, CentreRecord, SessionRecord, Store, UserRecord } from '../store/store.js';
 import { scopeExcess } from './apikeys.js';
 import { HttpError } from './errors.js';
 import { WindowLimiter } from './limiter.js';
 import { DEVICE_COOKIE, LoginGuard, type LoginLimits } from './login.js';
-import { permissionsOfApiKey, permissionsOfRoles, type Principal } from './rbac.js';
+import { permissionsOfApiKey, permissionsOfRoles, type Principal, type PrincipalCentre } from './rbac.js';
 
 export type { Principal } from './rbac.js';
 
@@ -52,12 +52,15 @@ const sameText = (a: string, b: string): boolean => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
-export function userPrincipal(user: UserRecord, sessionId: string | null, csrfToken: string | null): Principal {
+/** `centre`: the user's monitoring centre (Store.getCentreOfUser), whose area narrows the user's. */
+export function userPrincipal(user: UserRecord, sessionId: string | null, csrfToken: string | null, centre: CentreRecord | null = null): Principal {
   return {
     kind: 'user', actor: user.id, userId: user.id, username: user.username, roles: user.roles,
-    permissions: permissionsOfRoles(user.roles), scope: user.scope, sessionId, csrfToken,
+    permissions: permissionsOfRoles(user.roles), scope: user.scope, centre: principalCentre(centre), sessionId, csrfToken,
   };
 }
+
+const principalCentre = (c: CentreRecord | null): PrincipalCentre | null => (c ? { id: c.id, name: c.name, scope: c.scope } : null);
 
 export class Auth {
   private readonly login: LoginGuard;
@@ -123,7 +126,7 @@ export class Auth {
       }
     }
     if (nowMs - session.lastSeenMs > Math.min(30_000, this.options.idleTimeoutMs / 4)) await this.store.touchSession(id, nowMs, session.expiresAtMs);
-    return userPrincipal(user, id, session.csrfToken);
+    return userPrincipal(user, id, session.csrfToken, await this.store.getCentreOfUser(user.id));
   }
 
   private async identifyKey(authz: string, nowMs: number): Promise<Principal> {
@@ -162,7 +165,9 @@ export class Auth {
     const ownerMay = permissionsOfRoles(owner.roles);
     return {
       kind: 'apikey', actor: `apikey:${key.id}`, userId: key.ownerUserId, username: key.name, roles: ['partner'],
-      permissions: new Set([...permissionsOfApiKey(key.scopes)].filter((p) => ownerMay.has(p))), scope: key.scope, sessionId: null, csrfToken: null,
+      permissions: new Set([...permissionsOfApiKey(key.scopes)].filter((p) => ownerMay.has(p))), scope: key.scope,
+      // A key acts within its owner's monitoring centre too: a centre member's key never sees beyond the centre.
+      centre: principalCentre(await this.store.getCentreOfUser(owner.id)), sessionId: null, csrfToken: null,
     };
   }
 }

@@ -10,6 +10,12 @@ import { HttpError } from './errors.js';
 // The permission and role names are part of the API (src/contract/users.ts); what each role may do is decided here.
 export { PERMISSIONS, ROLES, type Permission, type Role };
 
+export interface PrincipalCentre {
+  readonly id: string;
+  readonly name: string;
+  readonly scope: AccessScope;
+}
+
 /** Who is calling (a signed-in user or an API key), with what it may do. */
 export interface Principal {
   readonly kind: 'user' | 'apikey';
@@ -19,7 +25,13 @@ export interface Principal {
   readonly username: string;
   readonly roles: readonly string[];
   readonly permissions: ReadonlySet<Permission>;
+  /** The user's own area (an API key's: the key's). */
   readonly scope: AccessScope;
+  /**
+   * The monitoring centre of the user (of a key's owner): its area narrows `scope` further (the effective area is the
+   * intersection, scope.ts); null or absent: no centre.
+   */
+  readonly centre?: PrincipalCentre | null;
   readonly sessionId: string | null;
   readonly csrfToken: string | null;
 }
@@ -29,7 +41,7 @@ const VIEW: readonly Permission[] = ['sites.read', 'cameras.read', 'cameras.stat
 /** What each role may do. Partner = an outside agency, usually through an API key (its scopes narrow it further). */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  supervisor: [...VIEW, 'violations.read', 'violations.review', 'plates.search', 'plates.trace', 'watchlists.read', 'watchlists.write', 'alerts.ack', 'users.read', 'audit.read', 'reports.read', 'reports.write', 'incidents.write', 'requests.approve'],
+  supervisor: [...VIEW, 'violations.read', 'violations.review', 'plates.search', 'plates.trace', 'watchlists.read', 'watchlists.write', 'alerts.ack', 'users.read', 'audit.read', 'reports.read', 'reports.write', 'incidents.write', 'requests.approve', 'centres.views'],
   reviewer: [...VIEW, 'violations.read', 'violations.review'],
   investigator: [...VIEW, 'violations.read', 'plates.search', 'plates.trace', 'watchlists.read', 'watchlists.write', 'requests.create'],
   operator: [...VIEW, 'alerts.ack', 'violations.read', 'incidents.write'],

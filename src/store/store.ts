@@ -10,7 +10,7 @@ import type {
   WatchListRecord, WatchEntryRecord, EvidenceRecord, AuditEntry, AuditRecord, AuditFilter, AuditVerification, AuditChainPoint, SignedAuditCheckpoint,
   StatsFilter, ViolationStats, FlowStats, CongestionStats, AlertStats, UptimeStats, ReportScheduleRecord, ReportFileRecord, IncidentRecord,
   ShareRequestRecord, ShareRequestPatch, ShareRequestStatus,
-  OutboxItem, FedCameraRecord,
+  OutboxItem, FedCameraRecord, AccessScope, CentreRecord, CentreViewKind, CentreViewRecord,
 } from './types.js';
 import type { IngestBatch, IngestBatchResult } from './ingest-batch.js';
 
@@ -200,6 +200,25 @@ export interface Store {
    * returns the request after the change, or null when it was not in `from` (or does not exist).
    */
   updateShareRequest(id: string, from: ShareRequestStatus, patch: ShareRequestPatch, atMs: number): Promise<ShareRequestRecord | null>;
+  /** Monitoring centres. Fails with `conflict` when the id or name exists. */
+  createCentre(c: CentreRecord): Promise<void>;
+  getCentre(id: string): Promise<CentreRecord | null>;
+  /** By name. */
+  listCentres(): Promise<CentreRecord[]>;
+  /** Fails with `not_found`, or `conflict` on a name another centre has. */
+  updateCentre(id: string, patch: { name?: string; scope?: AccessScope; updatedAtMs: number }): Promise<CentreRecord>;
+  /** Removes the centre, its memberships and its views. */
+  deleteCentre(id: string): Promise<boolean>;
+  /** Makes these users the centre's members (one centre per user: a member of another centre moves); `not_found` for an unknown centre or user. */
+  setCentreMembers(centreId: string, userIds: readonly string[]): Promise<void>;
+  /** Member user ids, sorted. */
+  listCentreMembers(centreId: string): Promise<string[]>;
+  getCentreOfUser(userId: string): Promise<CentreRecord | null>;
+  /** By name. */
+  listCentreViews(centreId: string, kind: CentreViewKind): Promise<CentreViewRecord[]>;
+  /** Saves a view; one of the same centre, kind and name is replaced and keeps its id. Returns it as stored. */
+  saveCentreView(v: CentreViewRecord): Promise<CentreViewRecord>;
+  deleteCentreView(centreId: string, id: string): Promise<boolean>;
 
   close(): Promise<void>;
 }

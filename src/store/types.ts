@@ -535,3 +535,28 @@ export interface ShareRequestRecord {
 
 /** What a decision or a revoke changes. */
 export type ShareRequestPatch = Partial<Pick<ShareRequestRecord, 'status' | 'decidedBy' | 'deciderName' | 'decidedAtMs' | 'decisionReason' | 'expiresAtMs' | 'tokenHash' | 'packageSha256'>>;
+
+/**
+ * A monitoring centre (Trung tâm giám sát): a named area (districts, wards, a camera group) that narrows what its
+ * members see — a member's effective area is their own scope intersected with the centre's (server/scope.ts).
+ */
+export interface CentreRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly scope: AccessScope;
+  readonly createdAtMs: number;
+  readonly updatedAtMs: number;
+}
+
+/** What a centre shares with its members: a wall layout or an alert filter (its `body`, checked by the API). */
+export type CentreViewKind = 'layout' | 'filter';
+export interface CentreViewRecord {
+  readonly id: string;
+  readonly centreId: string;
+  readonly kind: CentreViewKind;
+  /** Unique per centre and kind: saving under a name replaces that view. */
+  readonly name: string;
+  readonly body: JsonValue;
+  readonly updatedBy: string;
+  readonly updatedAtMs: number;
+}

@@ -3,9 +3,9 @@
  * Aggregates only — counts, durations, shares — never a plate, a face or a picture.
  */
 import { reportData, type ReportArea, type ReportData } from '../../contract/reports.js';
-import type { AccessScope, Store } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 import { cameraArea } from '../cameras.js';
-import { allowedCameraIds } from '../scope.js';
+import { allowedCameraIds, type ScopeHolder } from '../scope.js';
 
 export interface ReportRequest {
   readonly fromMs: number;
@@ -15,8 +15,8 @@ export interface ReportRequest {
 }
 
 /** The cameras of the area that the scope lets one see, with their names (sorted by site, then name). */
-async function areaCameras(store: Store, scope: AccessScope, area: ReportArea): Promise<ReportData['cameras']> {
-  const [cameras, sites, allowed] = await Promise.all([store.listCameras(), store.listSites(), allowedCameraIds(store, { scope })]);
+async function areaCameras(store: Store, who: ScopeHolder, area: ReportArea): Promise<ReportData['cameras']> {
+  const [cameras, sites, allowed] = await Promise.all([store.listCameras(), store.listSites(), allowedCameraIds(store, who)]);
   const siteById = new Map(sites.map((s) => [s.id, s]));
   const wanted = area.cameraIds ? new Set(area.cameraIds) : null;
   return cameras
@@ -35,8 +35,8 @@ function areaName(area: ReportArea, cameras: ReportData['cameras'], lang: 'vi' |
   return lang === 'vi' ? 'Toàn bộ camera' : 'All cameras';
 }
 
-export async function buildReport(store: Store, scope: AccessScope, r: ReportRequest, lang: 'vi' | 'en', nowMs = Date.now()): Promise<ReportData> {
-  const cameras = await areaCameras(store, scope, r.area);
+export async function buildReport(store: Store, who: ScopeHolder, r: ReportRequest, lang: 'vi' | 'en', nowMs = Date.now()): Promise<ReportData> {
+  const cameras = await areaCameras(store, who, r.area);
   const cameraIds = cameras.map((c) => c.id);
   const f = { fromMs: r.fromMs, toMs: r.toMs, cameraIds, timeZone: r.timeZone, step: 'hour' as const };
   const [violations, flow, alerts] = await Promise.all([store.violationStats(f), store.flowStats(f), store.alertStats(f)]);

@@ -96,7 +96,7 @@ export class ReportScheduler {
     // The period that ended last (a schedule due a while ago reports the latest whole period).
     const toMs = nextPeriodEnd(s.period, now - (s.period === 'daily' ? 1 : 7) * DAY_MS, tz);
     const fromMs = periodStart(s.period, toMs, tz);
-    const data = await buildReport(store, owner.scope, { fromMs, toMs, area: { ...s.area, cameraIds: s.area.cameraIds ? [...s.area.cameraIds] : null }, timeZone: tz }, s.lang, now);
+    const data = await buildReport(store, { scope: owner.scope, centre: await store.getCentreOfUser(owner.id) }, { fromMs, toMs, area: { ...s.area, cameraIds: s.area.cameraIds ? [...s.area.cameraIds] : null }, timeZone: tz }, s.lang, now);
     for (const format of s.formats) {
       const bytes = await renderReport(format, data, s.lang);
       const file: ReportFileRecord = {

@@ -18,7 +18,7 @@ import { isJpeg } from '../crops.js';
 import { HttpError, notFound } from '../http.js';
 import type { Principal } from '../rbac.js';
 import { idParams, idText, latLng, pageQuery, timeQuery } from '../schemas.js';
-import { allowedCameraIds } from '../scope.js';
+import { allowedCameraIds, districtInScope } from '../scope.js';
 
 const MAX_PHOTOS = 4;
 const MAX_PHOTO_BYTES = 2 * 1024 * 1024;
@@ -49,7 +49,7 @@ const photoParams = z.strictObject({ id: idText, n: z.coerce.number().int().min(
 async function visible(ctx: ServerContext, p: Principal, i: Pick<IncidentRecord, 'cameraIds' | 'district'>): Promise<boolean> {
   const allowed = await allowedCameraIds(ctx.store, p);
   if (allowed === null) return true;
-  return i.cameraIds.some((id) => allowed.has(id)) || (i.district !== null && (p.scope.districts ?? []).includes(i.district));
+  return i.cameraIds.some((id) => allowed.has(id)) || (i.district !== null && districtInScope(p, i.district));
 }
 
 const view = (i: IncidentRecord) => ({ ...i, type: i.type as (typeof INCIDENT_TYPES)[number], cameraIds: [...i.cameraIds], eventIds: [...i.eventIds], photos: [...i.photos] });

@@ -62,7 +62,7 @@ export function reportRoutes(ctx: ServerContext): void {
     response: reportData,
     handler: async ({ req, principal, query }) => {
       const area = areaOf(query);
-      const data = await buildReport(store, principal!.scope, { fromMs: query.from, toMs: query.to, area, timeZone: await siteTimeZone(store) }, query.lang);
+      const data = await buildReport(store, principal!, { fromMs: query.from, toMs: query.to, area, timeZone: await siteTimeZone(store) }, query.lang);
       await ctx.audit(req, principal, 'report.view', null, { from: query.from, to: query.to, district: area.district, site: area.siteId, cameras: area.cameraIds });
       return data;
     },
@@ -73,7 +73,7 @@ export function reportRoutes(ctx: ServerContext): void {
     response: content(Object.values(CONTENT_TYPE), 'The report file'),
     handler: async ({ req, reply, principal, query }) => {
       const area = areaOf(query);
-      const data = await buildReport(store, principal!.scope, { fromMs: query.from, toMs: query.to, area, timeZone: await siteTimeZone(store) }, query.lang);
+      const data = await buildReport(store, principal!, { fromMs: query.from, toMs: query.to, area, timeZone: await siteTimeZone(store) }, query.lang);
       const bytes = await renderReport(query.format, data, query.lang);
       await ctx.audit(req, principal, 'report.export', null, { format: query.format, from: query.from, to: query.to, district: area.district, site: area.siteId, cameras: area.cameraIds, bytes: bytes.byteLength });
       const day = new Date(query.from).toISOString().slice(0, 10);

@@ -154,6 +154,21 @@ const MIGRATIONS: readonly Migration[] = [
       `create index share_requests_created on share_requests (created_at_ms)`,
     ],
   },
+  {
+    version: 9,
+    name: 'monitoring centres: their area, their members, the wall layouts and alert filters they share',
+    up: (t) => [
+      `create table centres (id ${t.key} primary key, name text not null unique, scope text not null, created_at_ms ${t.big} not null,
+         updated_at_ms ${t.big} not null)`,
+      // One centre per user; a user or a centre deleted takes the membership with it.
+      `create table centre_members (user_id text primary key references users(id) on delete cascade,
+         centre_id ${t.key} not null references centres(id) on delete cascade)`,
+      `create index centre_members_centre on centre_members (centre_id)`,
+      `create table centre_views (id ${t.key} primary key, centre_id ${t.key} not null references centres(id) on delete cascade,
+         kind text not null, name text not null, body text not null, updated_by text not null, updated_at_ms ${t.big} not null,
+         unique (centre_id, kind, name))`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

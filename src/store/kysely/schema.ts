@@ -78,6 +78,9 @@ export interface ShareRequestTable {
   status: string; decided_by: string | null; decider_name: string | null; decided_at_ms: number | null; decision_reason: string | null;
   expires_at_ms: number | null; token_hash: string | null; package_sha256: string | null; created_at_ms: number; updated_at_ms: number;
 }
+export interface CentreTable { id: string; name: string; scope: string; created_at_ms: number; updated_at_ms: number }
+export interface CentreMemberTable { user_id: string; centre_id: string }
+export interface CentreViewTable { id: string; centre_id: string; kind: string; name: string; body: string; updated_by: string; updated_at_ms: number }
 
 export interface AuditCheckpointTable {
   seq: number; key_id: string; head_hash: string; at_ms: number; count: number; signature: string;
@@ -115,4 +118,7 @@ export interface Database {
   incidents: IncidentTable;
   incident_photos: IncidentPhotoTable;
   share_requests: ShareRequestTable;
+  centres: CentreTable;
+  centre_members: CentreMemberTable;
+  centre_views: CentreViewTable;
 }

@@ -18,6 +18,7 @@ import * as stats from './stats.js';
 import * as reports from './reports.js';
 import * as incidents from './incidents.js';
 import * as requests from './requests.js';
+import * as centres from './centres.js';
 
 export class KyselyStore implements S.Store {
   private readonly ctx: StoreContext;
@@ -156,6 +157,17 @@ export class KyselyStore implements S.Store {
   getShareRequestByToken = (tokenHash: string) => requests.getShareRequestByToken(this.ctx, tokenHash);
   listShareRequests = (f: { requesterUserId?: string; requestedBy?: string; limit: number }) => requests.listShareRequests(this.ctx, f);
   updateShareRequest = (id: string, from: S.ShareRequestStatus, patch: S.ShareRequestPatch, atMs: number) => requests.updateShareRequest(this.ctx, id, from, patch, atMs);
+  createCentre = (c: S.CentreRecord) => centres.createCentre(this.ctx, c);
+  getCentre = (id: string) => centres.getCentre(this.ctx, id);
+  listCentres = () => centres.listCentres(this.ctx);
+  updateCentre = (id: string, patch: { name?: string; scope?: S.AccessScope; updatedAtMs: number }) => centres.updateCentre(this.ctx, id, patch);
+  deleteCentre = (id: string) => centres.deleteCentre(this.ctx, id);
+  setCentreMembers = (centreId: string, userIds: readonly string[]) => centres.setCentreMembers(this.ctx, centreId, userIds);
+  listCentreMembers = (centreId: string) => centres.listCentreMembers(this.ctx, centreId);
+  getCentreOfUser = (userId: string) => centres.getCentreOfUser(this.ctx, userId);
+  listCentreViews = (centreId: string, kind: S.CentreViewKind) => centres.listCentreViews(this.ctx, centreId, kind);
+  saveCentreView = (v: S.CentreViewRecord) => centres.saveCentreView(this.ctx, v);
+  deleteCentreView = (centreId: string, id: string) => centres.deleteCentreView(this.ctx, centreId, id);
 
   async close(): Promise<void> {
     await this.onClose();

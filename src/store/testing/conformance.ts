@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { runAuditConformance } from './conformance-audit.js';
 import { runBatchConformance } from './conformance-batch.js';
+import { runCentreConformance } from './conformance-centres.js';
 import { runPlateConformance } from './conformance-plates.js';
 import { runRecordConformance } from './conformance-records.js';
 import { runRequestConformance } from './conformance-requests.js';
@@ -25,6 +26,7 @@ export function runStoreConformance(name: string, factory: StoreFactory): void {
     runSealConformance(factory);
     runStatsConformance(factory);
     runRequestConformance(factory);
+    runCentreConformance(factory);
   });
 }
 

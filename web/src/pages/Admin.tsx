@@ -1,5 +1,5 @@
 /**
- * Administration (`#/admin/<tab>`): users and roles, API keys, watch lists (with CSV import), the audit log, cameras
+ * Administration (`#/admin/<tab>`): users and roles, monitoring centres, API keys, watch lists (with CSV import), the audit log, cameras
  * (with "Add from network (ONVIF)") and the system.
  * A tab the role may not use is not shown; the API refuses it anyway.
  */
@@ -8,6 +8,7 @@ import { useDict } from '../i18n';
 import { ApiKeysTab } from './admin/ApiKeys';
 import { AuditTab } from './admin/Audit';
 import { CamerasTab } from './admin/Cameras';
+import { CentresTab } from './admin/Centres';
 import type { Permission } from '@contract';
 import { may } from './admin/may';
 import { SystemTab } from './admin/System';
@@ -16,9 +17,9 @@ import { WatchListsTab } from './admin/WatchLists';
 import { WORDS } from './admin/words';
 import './admin/admin.css';
 
-type Tab = 'users' | 'keys' | 'watchlists' | 'audit' | 'cameras' | 'system';
+type Tab = 'users' | 'centres' | 'keys' | 'watchlists' | 'audit' | 'cameras' | 'system';
 const TABS: Array<{ id: Tab; perm: Permission }> = [
-  { id: 'users', perm: 'users.read' }, { id: 'keys', perm: 'apikeys.write' }, { id: 'watchlists', perm: 'watchlists.read' }, { id: 'audit', perm: 'audit.read' },
+  { id: 'users', perm: 'users.read' }, { id: 'centres', perm: 'users.read' }, { id: 'keys', perm: 'apikeys.write' }, { id: 'watchlists', perm: 'watchlists.read' }, { id: 'audit', perm: 'audit.read' },
   { id: 'cameras', perm: 'cameras.write' },
   { id: 'system', perm: 'cameras.status' },
 ];
@@ -42,6 +43,7 @@ export function AdminPage({ me, params }: PageProps) {
         <div className="admin-body" data-testid={`admin-${tab.id}`}>
           <h2 className="sr">{w(tab.id)}</h2>
           {tab.id === 'users' && <UsersTab me={me} />}
+          {tab.id === 'centres' && <CentresTab me={me} />}
           {tab.id === 'keys' && <ApiKeysTab />}
           {tab.id === 'watchlists' && <WatchListsTab me={me} selected={params[1] ?? null} />}
           {tab.id === 'audit' && <AuditTab me={me} />}

@@ -1,9 +1,12 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { beep, desktopPermission, loadPrefs, requestDesktop, savePrefs, unlockAudio, type NotifyPrefs } from '../alertNotifier';
-import { api, type Me } from '../api';
+import { api, get, type Camera, type Me } from '../api';
+import { useMyCentre } from '../centre';
 import { defineDict, useDict, useI18n } from '../i18n';
 import type { LiveState } from '../live';
 import './alerts.css';
+import { CentreFilters, rememberedFilter } from './alerts/CentreFilters';
+import { passes } from './alerts/filter';
 
 const WORDS = defineDict({
   vi: {
@@ -58,6 +61,16 @@ export function AlertsPage({ live, me }: { live: LiveState; me: Me }) {
   const { t, fmtTime, kind } = useI18n();
   const [error, setError] = useState('');
   const canAck = me.permissions.includes('alerts.ack');
+  const { mine, reload } = useMyCentre();
+  const [picked, setPicked] = useState('');
+  const [cameras, setCameras] = useState<Camera[]>([]);
+  useEffect(() => setPicked(rememberedFilter(mine, me.username)), [mine, me.username]);
+  useEffect(() => {
+    if (mine?.centre) get<{ items: Camera[] }>('/api/cameras').then((r) => setCameras(r.items)).catch((e: unknown) => console.warn(e));
+  }, [mine?.centre]);
+  const filter = mine?.filters.find((f) => f.id === picked);
+  const districtOf = (id: string) => cameras.find((c) => c.id === id)?.area.district ?? null;
+  const shown = live.alerts.filter((a) => passes(filter, a, districtOf));
   const ack = async (id: string) => {
     try {
       await api('POST', `/api/alerts/${encodeURIComponent(id)}/ack`);
@@ -70,10 +83,11 @@ export function AlertsPage({ live, me }: { live: LiveState; me: Me }) {
     <section className="page" aria-labelledby="alerts-title">
       <h1 id="alerts-title">{t('alerts')}</h1>
       <NotifyToggles />
+      {mine?.centre && <CentreFilters mine={mine} username={me.username} cameras={cameras} picked={picked} onPick={setPicked} onChanged={reload} />}
       {error && <p className="error" role="alert">{error}</p>}
-      {live.alerts.length === 0 ? <p className="muted">{t('noAlerts')}</p> : (
+      {shown.length === 0 ? <p className="muted">{t('noAlerts')}</p> : (
         <ul className="alerts" data-testid="alerts" aria-live="polite">
-          {live.alerts.map((a) => (
+          {shown.map((a) => (
             <li key={a.id} className={`alert sev-${a.severity} ${a.acknowledgedAtMs ? 'acked' : ''}`} data-testid="alert">
               <span className="sev">{kind(a.severity)}</span>
               <div className="body">

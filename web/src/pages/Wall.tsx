@@ -1,13 +1,16 @@
 /**
  * The camera wall: 1, 4, 9 or 16 tiles. Small grids play live video (HLS), big ones show stills refreshed every ~2 s
- * while the tab is shown. The layout and the hand-picked tiles are remembered in this browser.
+ * while the tab is shown. The layout and the hand-picked tiles are remembered in this browser; a member of a monitoring
+ * centre also loads (and a supervisor saves) the centre's shared layouts.
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { PageProps } from '../App';
 import { get, type Camera, type CameraStatus } from '../api';
+import { useMyCentre } from '../centre';
 import { defineDict, useDict } from '../i18n';
 import './wall/wall.css';
 import { assignTiles, LAYOUTS, loadLayout, loadPicks, MAX_VIDEO_TILES, saveLayout, savePicks, type Layout } from './wall/layout';
+import { CentreLayouts } from './wall/CentreLayouts';
 import { WallTile } from './wall/WallTile';
 
 const WORDS = defineDict({
@@ -21,12 +24,13 @@ const WORDS = defineDict({
   },
 });
 
-export function WallPage({ live }: PageProps) {
+export function WallPage({ live, me }: PageProps) {
   const w = useDict(WORDS);
   const [cameras, setCameras] = useState<Camera[] | null>(null);
   const [polled, setPolled] = useState<Record<string, CameraStatus>>({});
   const [layout, setLayoutState] = useState<Layout>(loadLayout);
   const [picks, setPicks] = useState<Record<number, string>>(loadPicks);
+  const { mine, reload } = useMyCentre();
   useEffect(() => {
     get<{ items: Camera[] }>('/api/cameras').then((r) => setCameras(r.items)).catch((e: unknown) => {
       console.warn(e);
@@ -49,6 +53,11 @@ export function WallPage({ live }: PageProps) {
     savePicks(next);
     setPicks(next);
   };
+  const applyCentreLayout = (size: Layout, next: Record<number, string>) => {
+    setLayout(size);
+    savePicks(next);
+    setPicks(next);
+  };
   const byId = useMemo(() => new Map((cameras ?? []).map((c) => [c.id, c])), [cameras]);
   const tiles = useMemo(() => assignTiles(layout, (cameras ?? []).map((c) => c.id), picks), [layout, cameras, picks]);
   const health = { ...polled, ...live.health };
@@ -68,6 +77,7 @@ export function WallPage({ live }: PageProps) {
         </div>
         <span className="muted" data-testid="wall-mode">{video ? w('videoMode') : w('stillMode')}</span>
         <span className="kbd muted">{w('hint')}</span>
+        {mine?.centre && <CentreLayouts mine={mine} username={me.username} layout={layout} tiles={tiles} onApply={applyCentreLayout} onChanged={reload} />}
       </div>
       {cameras === null ? <p className="loading" aria-busy="true">{w('loading')}</p>
         : cameras.length === 0 ? <p className="notice">{w('noCameras')}</p>

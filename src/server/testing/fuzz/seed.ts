@@ -95,14 +95,18 @@ export async function seedFuzzStore(t: TestServer): Promise<(method: string, url
   const victimKey = newApiKey();
   await s.createApiKey({ id: victimKey.id, name: 'victim', keyHash: victimKey.keyHash, prefix: victimKey.prefix, scopes: ['plates.search'], scope: {}, rateLimitPerMin: 600, ownerUserId: victim.id, createdAtMs: T0, expiresAtMs: T0 + 86_400_000, revokedAtMs: null, lastUsedMs: null });
   const shares = await seedShareRequests(t);
+  const centres = await seedCentres(t, victim.id);
   const cursors = await pageCursors(t);
   const ids: Record<string, string[]> = {
     sites: ['fz-site', 'fz-site2'], cameras: ['fz-cam', 'fz-cam2'], events: ['fze0', 'fze1'], violations: ['fzv1', 'fzv2', 'fzv3'], alerts: ['fza1', 'fza2'],
     watchlists: ['fzw1'], users: [victim.id], apikeys: [victimKey.id], sightings: ['fzs1', 'fzs2'], recordings: ['fz-cam'], incidents: ['fzi1'], reports: ['fzrf1'], requests: shares.ids,
+    centres: centres.centres, layouts: centres.layouts, filters: centres.filters,
   };
   // What DELETE routes may remove: copies made to be removed, so the targets of the other routes stay.
   const doomed = await seedDoomed(t);
-  const doomedIds: Record<string, string[]> = { ...doomed, users: [victim.id], apikeys: [victimKey.id], reports: reportSchedules };
+  const doomedIds: Record<string, string[]> = {
+    ...doomed, users: [victim.id], apikeys: [victimKey.id], reports: reportSchedules, centres: centres.doomed, layouts: centres.layouts, filters: centres.filters,
+  };
   const common = new Map<string, unknown[]>([
     ['entryId', ['fzwe1', 'nope']], ['evidenceId', ['fzv1-pkg', 'fzv3-pkg', 'nope']], ['cameraId', ['fz-cam', 'fz-cam2', 'nope']],
     ['file', ['composite.jpg', 'manifest.json', 'manifest.sig', 'clip.mp4', '20261120T080000.000Z.mp4']], ['segment', ['seg0.ts', 'seg1.ts']],
@@ -114,15 +118,20 @@ export async function seedFuzzStore(t: TestServer): Promise<(method: string, url
     ['tz', ['Asia/Ho_Chi_Minh', 'UTC', 'Mars/Olympus']], ['action', ['plates.search', 'auth.login']], ['cropJpeg', [TINY_JPEG]], ['photos', [[TINY_JPEG], []]], ['n', [0]],
     ['token', [shares.token, 'A'.repeat(43)]], ['fromMs', [T0, T0 - 60_000]], ['toMs', [T0 + 60_000, T0 + 600_000]], ['violationId', ['fzv1', 'fzv2', 'nope']],
     ['legalBasis', ['Điều 88 Bộ luật Tố tụng hình sự 2015']], ['expiresAtMs', [Date.now() + 3_600_000, Date.now() - 1]], ['kind', ['footage', 'plate_trace', 'evidence']],
+    // Whole arrays (a hint is taken for the array 70 % of the time): a layout's tiles, a centre's members, a filter's cameras.
+    ['tiles', [[], ['fz-cam'], [null]]], ['memberIds', [[victim.id], []]], ['cameraIds', [['fz-cam'], ['fz-cam', 'fz-cam2'], []]],
   ]);
   /** The hints of one route: ids and cursors of what its path names (`/api/cameras/:id` → camera ids). */
   return (method: string, url: string) => {
-    const what = /^\/api\/([a-z]+)/.exec(url)?.[1] ?? '';
+    // A centre's layouts and filters are named by their own ids (`/api/centres/mine/layouts/:id`).
+    const what = /^\/api\/centres\/mine\/([a-z]+)/.exec(url)?.[1] ?? /^\/api\/([a-z]+)/.exec(url)?.[1] ?? '';
     const cursor = cursors[what];
     const del = method === 'DELETE';
     return new Map([
       ...common, ['id', [...((del ? doomedIds : ids)[what] ?? []), 'nope']], ['cursor', cursor ? [cursor] : Object.values(cursors)],
       ...(del && url.includes(':entryId') ? [['id', doomed.watchlists], ['entryId', doomed.entries]] as const : []),
+      // A saved alert filter's kinds are a JSON array of alert kinds, not the listings' comma-separated text.
+      ...(url.startsWith('/api/centres/mine/filters') ? [['kinds', [['signal_loss'], ['congestion', 'incident'], []]] as [string, unknown[]]] : []),
     ]);
   };
 }
@@ -149,6 +158,30 @@ async function seedShareRequests(t: TestServer): Promise<{ ids: string[]; token:
   await sup.post('/api/auth/logout');
   const link = (approved.body as { link?: string } | null)?.link ?? '';
   return { ids, token: link.slice(link.lastIndexOf('/') + 1) || 'A'.repeat(43) };
+}
+
+/**
+ * Monitoring centres: `fzc1` (everywhere: its members see what their own scope gives) with the supervisor and the admin as
+ * members, so that their `/api/centres/mine` routes reach their handlers (no route is aimed at it: it stays as seeded);
+ * its layouts and filters; `fzc2` (with the victim) for PATCH; centres made to be deleted.
+ */
+async function seedCentres(t: TestServer, victimId: string): Promise<{ centres: string[]; doomed: string[]; layouts: string[]; filters: string[] }> {
+  const s = t.store;
+  const members = (await Promise.all(['supervisor', 'admin'].map((u) => s.getUserByUsername(u)))).flatMap((u) => (u ? [u.id] : []));
+  const centre = (id: string) => ({ id, name: `Trung tâm ${id}`, scope: {}, createdAtMs: T0, updatedAtMs: T0 });
+  await s.createCentre(centre('fzc1'));
+  await s.setCentreMembers('fzc1', members);
+  await s.createCentre(centre('fzc2'));
+  await s.setCentreMembers('fzc2', [victimId]);
+  const out = { centres: ['fzc2'], doomed: [] as string[], layouts: [] as string[], filters: [] as string[] };
+  for (let i = 1; i <= 4; i++) {
+    await s.createCentre(centre(`fzc-del${i}`));
+    out.doomed.push(`fzc-del${i}`);
+    const view = { centreId: 'fzc1', updatedBy: 'fuzz', updatedAtMs: T0 };
+    out.layouts.push((await s.saveCentreView({ ...view, id: `fzl${i}`, kind: 'layout', name: `Bố cục ${i}`, body: { size: 4, tiles: ['fz-cam', null] } })).id);
+    out.filters.push((await s.saveCentreView({ ...view, id: `fzf${i}`, kind: 'filter', name: `Lọc ${i}`, body: { kinds: [], minSeverity: 'info', cameraIds: ['fz-cam'], districts: [] } })).id);
+  }
+  return out;
 }
 
 /** Copies for DELETE routes to remove: watch lists with an entry each, disabled cameras, an empty site. */

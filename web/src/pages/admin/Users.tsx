@@ -1,8 +1,8 @@
-/** Users and roles: the list, add a user (roles, optional district scope), disable/enable, reset a password. */
+/** Users and roles: the list (with each user's monitoring centre), add a user (roles, optional district scope), disable/enable, reset a password. */
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, get, type Me } from '../../api';
 import { useDict, useI18n } from '../../i18n';
-import type { RoleInfo, User } from '@contract';
+import type { Centre, RoleInfo, User } from '@contract';
 import { may } from './may';
 import { WORDS, type Word } from './words';
 
@@ -21,12 +21,13 @@ export function UsersTab({ me }: { me: Me }) {
   const canWrite = may(me.permissions, 'users.write');
   const [users, setUsers] = useState<User[] | null>(null);
   const [roles, setRoles] = useState<RoleInfo[]>([]);
+  const [centres, setCentres] = useState<Centre[]>([]);
   const [resetFor, setResetFor] = useState<string | null>(null);
   const [msg, setMsg] = useState('');
   const [error, setError] = useState('');
   const load = useCallback(() => {
-    Promise.all([get<{ items: User[] }>('/api/users'), get<{ items: RoleInfo[] }>('/api/roles')])
-      .then(([u, r]) => { setUsers(u.items); setRoles(r.items); })
+    Promise.all([get<{ items: User[] }>('/api/users'), get<{ items: RoleInfo[] }>('/api/roles'), get<{ items: Centre[] }>('/api/centres')])
+      .then(([u, r, c]) => { setUsers(u.items); setRoles(r.items); setCentres(c.items); })
       .catch((e: unknown) => setError((e as Error).message));
   }, []);
   useEffect(load, [load]);
@@ -53,7 +54,7 @@ export function UsersTab({ me }: { me: Me }) {
           <caption className="sr">{w('users')}</caption>
           <thead><tr>
             <th scope="col">{w('username')}</th><th scope="col">{w('displayName')}</th><th scope="col">{w('roles')}</th>
-            <th scope="col">{w('scope')}</th><th scope="col">{w('status')}</th><th scope="col">{w('created')}</th>
+            <th scope="col">{w('scope')}</th><th scope="col">{w('centre')}</th><th scope="col">{w('status')}</th><th scope="col">{w('created')}</th>
             {canWrite && <th scope="col">{w('actions')}</th>}
           </tr></thead>
           <tbody>
@@ -66,6 +67,7 @@ export function UsersTab({ me }: { me: Me }) {
                   <td>{u.displayName}</td>
                   <td>{u.roles.map(roleLabel).join(', ')}</td>
                   <td>{u.scope.districts?.length ? u.scope.districts.join(', ') : <span className="muted">{w('everywhere')}</span>}</td>
+                  <td>{centres.find((c) => c.memberIds.includes(u.id))?.name ?? <span className="muted">—</span>}</td>
                   <td><span className={`pill ${u.disabled ? 'rejected' : locked ? 'pending' : 'confirmed'}`}>{w(u.disabled ? 'disabledUser' : locked ? 'lockedUser' : 'active')}</span></td>
                   <td>{fmtTime(u.createdAtMs)}</td>
                   {canWrite && (

@@ -3,7 +3,12 @@ import { defineDict } from '../../i18n';
 
 export const WORDS = defineDict({
   vi: {
-    title: 'Quản trị', tabs: 'Mục quản trị', users: 'Người dùng và vai trò', keys: 'Khoá API', watchlists: 'Danh sách theo dõi', audit: 'Nhật ký kiểm toán', cameras: 'Camera', system: 'Hệ thống',
+    title: 'Quản trị', tabs: 'Mục quản trị', centres: 'Trung tâm giám sát',
+    centreAdd: 'Thêm trung tâm giám sát', centreEdit: 'Sửa trung tâm', centreName: 'Tên trung tâm', centreDistricts: 'Quận/huyện của trung tâm',
+    centreWards: 'Phường/xã của trung tâm', centreCameras: 'Nhóm camera (mã camera)', centreMembers: 'Thành viên',
+    centreHint: 'Cách nhau bởi dấu phẩy; để trống cả ba = toàn tỉnh. Thành viên chỉ thấy phần chung giữa phạm vi riêng của họ và khu vực của trung tâm.',
+    centre: 'Trung tâm', centreSaved: 'Đã lưu trung tâm', centreDeleted: 'Đã xoá trung tâm', noCentres: 'Chưa có trung tâm giám sát', edit: 'Sửa', area: 'Khu vực',
+    users: 'Người dùng và vai trò', keys: 'Khoá API', watchlists: 'Danh sách theo dõi', audit: 'Nhật ký kiểm toán', cameras: 'Camera', system: 'Hệ thống',
     noAccess: 'Vai trò của bạn không có quyền xem mục này.', loading: 'Đang tải…', save: 'Lưu', cancel: 'Huỷ', create: 'Tạo', delete: 'Xoá',
     actions: 'Thao tác', name: 'Tên', description: 'Mô tả', created: 'Ngày tạo', expires: 'Hết hạn', never: 'Không hết hạn', status: 'Tình trạng',
     // users
@@ -44,7 +49,12 @@ export const WORDS = defineDict({
     entries_n: 'bản ghi', head: 'mã băm cuối', brokenAt: 'hỏng tại bản ghi', details: 'Chi tiết', pageN: 'Trang',
   },
   en: {
-    title: 'Administration', tabs: 'Administration sections', users: 'Users and roles', keys: 'API keys', watchlists: 'Watch lists', audit: 'Audit log', cameras: 'Cameras', system: 'System',
+    title: 'Administration', tabs: 'Administration sections', centres: 'Monitoring centres',
+    centreAdd: 'Add a monitoring centre', centreEdit: 'Edit centre', centreName: 'Centre name', centreDistricts: "Centre's districts",
+    centreWards: "Centre's wards", centreCameras: 'Camera group (camera ids)', centreMembers: 'Members',
+    centreHint: 'Comma-separated; all three empty = the whole province. Members see only what both their own scope and the centre cover.',
+    centre: 'Centre', centreSaved: 'Centre saved', centreDeleted: 'Centre deleted', noCentres: 'No monitoring centres yet', edit: 'Edit', area: 'Area',
+    users: 'Users and roles', keys: 'API keys', watchlists: 'Watch lists', audit: 'Audit log', cameras: 'Cameras', system: 'System',
     noAccess: 'Your role may not see this section.', loading: 'Loading…', save: 'Save', cancel: 'Cancel', create: 'Create', delete: 'Delete',
     actions: 'Actions', name: 'Name', description: 'Description', created: 'Created', expires: 'Expires', never: 'Never', status: 'Status',
     addUser: 'Add a user', username: 'Username', displayName: 'Full name', password: 'Password', passwordHint: 'At least 10 characters',
