@@ -29,12 +29,14 @@ describe.each([
 ])('the API under fuzz ($dialect)', ({ dialect, budgetMs }) => {
   it.skipIf(dialect === 'postgres' && pgDown !== null)('answers every route, caller and hostile input without a 5xx, a hang, a forbidden 2xx or a change by a refusal', async () => {
     console.log(`api fuzz (${dialect}): seed ${SEED}, budget ${budgetMs / 1000} s`);
-    const report = await fuzzSession({ dialect, seed: SEED, rounds: 1000, budgetMs, timeoutMs: 10_000, log: (l) => (l.startsWith('fuzz finding') ? console.log(l) : undefined) });
+    // Three rounds whatever the load (the share of routes reached must not depend on how busy the machine is: with
+    // this seed 1 round reaches 47 % of the 93 routes, 2 rounds 61 %, 3 rounds 72 %), more while the budget lasts.
+    const report = await fuzzSession({ dialect, seed: SEED, rounds: 1000, minRounds: 3, budgetMs, timeoutMs: 10_000, log: (l) => (l.startsWith('fuzz finding') ? console.log(l) : undefined) });
     console.log(`${reportTable(report)}\n${dialect}: ${report.requests} requests in ${report.rounds} rounds, ${Math.round(report.elapsedMs / 1000)} s (${report.snapshots.count} store snapshots, ${Math.round(report.snapshots.ms / 1000)} s), ${report.findings.length} findings`);
     const unexpected = report.findings.filter((f) => !pending(f));
     expect(unexpected, JSON.stringify(unexpected.slice(0, 5), null, 2)).toEqual([]);
     // Every route was called by every caller (a round is finished even past the budget), and inputs of each kind went out.
-    expect(report.rounds).toBeGreaterThanOrEqual(1);
+    expect(report.rounds).toBeGreaterThanOrEqual(3);
     for (const r of report.routes) expect(r.valid + r.boundary + r.hostile, r.route).toBeGreaterThanOrEqual(10);
     expect(report.routes.reduce((n, r) => n + r.hostile, 0)).toBeGreaterThan(report.requests / 3);
     // Valid inputs reach the handlers: most routes answered a permitted caller's valid request with a 2xx.

@@ -19,8 +19,10 @@ export interface FuzzOptions {
   readonly seed: number;
   /** Rounds over every route × caller at most. */
   readonly rounds: number;
-  /** Stop starting new rounds after this long, ms. */
+  /** Stop starting new rounds after this long, ms (once `minRounds` are done). */
   readonly budgetMs: number;
+  /** Rounds run whatever the time they take (default 1): what the run covers must not depend on the machine's load. */
+  readonly minRounds?: number;
   /** Per request, ms (default 10 000). */
   readonly timeoutMs?: number;
   readonly probe: StateProbe;
@@ -225,7 +227,7 @@ export async function runApiFuzz(t: TestServer, o: FuzzOptions): Promise<FuzzRep
   const t0 = Date.now();
   let requests = 0;
   let round = 0;
-  for (; round < o.rounds && Date.now() - t0 < o.budgetMs; round++) {
+  for (; round < o.rounds && (round < (o.minRounds ?? 1) || Date.now() - t0 < o.budgetMs); round++) {
     for (const doc of docs) {
       const hints = hintsOf(doc.method, doc.url);
       for (const caller of who) {

@@ -16,6 +16,7 @@ export interface FuzzSessionOptions {
   readonly seed: number;
   readonly rounds: number;
   readonly budgetMs: number;
+  readonly minRounds?: number;
   readonly timeoutMs?: number;
   readonly log?: (line: string) => void;
   readonly trace?: FuzzOptions['trace'];
@@ -30,7 +31,7 @@ export async function fuzzSession(o: FuzzSessionOptions): Promise<FuzzReport> {
   const t = await startTestServer(o.dialect, { config: configSchema.parse(FUZZ_CONFIG), footageInDataDir: true, auth: { loginPerIpPerMin: 1_000_000 }, cameras: quiet });
   const probe = o.dialect === 'sqlite' ? sqliteProbe(join(t.dataDir, 'argus.db')) : await postgresProbe(t.databaseUrl!);
   try {
-    const report = await runApiFuzz(t, { seed: o.seed, rounds: o.rounds, budgetMs: o.budgetMs, probe, ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}), ...(o.log ? { log: o.log } : {}), ...(o.trace ? { trace: o.trace } : {}), ...(o.only ? { only: o.only } : {}) });
+    const report = await runApiFuzz(t, { seed: o.seed, rounds: o.rounds, budgetMs: o.budgetMs, ...(o.minRounds ? { minRounds: o.minRounds } : {}), probe, ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}), ...(o.log ? { log: o.log } : {}), ...(o.trace ? { trace: o.trace } : {}), ...(o.only ? { only: o.only } : {}) });
     const health = await fetch(`${t.url}/api/health`);
     if (health.status !== 200) throw new Error(`the server is not healthy after the fuzz: ${health.status}`);
     const chain = await t.store.verifyAuditChain();
