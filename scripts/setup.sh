@@ -8,4 +8,5 @@ npm install --no-audit --no-fund   # honours package-lock.json (npm ci rejects t
 npm install --prefix web --no-audit --no-fund
 npm run build
 npm run build:web
+bash scripts/demo-media.sh   # the demo's ANPR gate video, from the shared assets
 echo "setup: done. Try: node bin/argus.js --help"

@@ -2,6 +2,10 @@
  * Counting accuracy on real footage against hand counts (test/fixtures/counts/*.json: the line, the counts by
  * direction, and how they were counted). Runs the real `argus analyze` command, as a user would, with its
  * defaults. Contract: total vehicles within ±10 %, each direction within max(1, 10 %).
+ * Not yet met (issue 22 asks for it): an exact count for a direction with fewer than 10 vehicles and each class within
+ * ±1. The parking-lot and traffic clips meet both; on the boulevard the one wrong-way rider (a small cyclist the
+ * detector scores 0.1–0.35) is not tracked across the line with the default tracker, and one motorbike is counted as
+ * a truck (counted pos 0 / neg 9 against 1 / 9; motorcycles 7 against 9), which this tolerance still lets through.
  */
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';

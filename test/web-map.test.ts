@@ -78,7 +78,7 @@ describe.skipIf(skipReason !== '')(`the map of a province${skipReason ? ` (skipp
     page = ui.page;
     const cams = provinceCameras();
     for (const c of cams) await ui.store.upsertCamera(c);
-    const total = N_CAMERAS + 4; // with the demo site's four cameras
+    const total = N_CAMERAS + 6; // with the demo site's six cameras
     await ui.signIn();
 
     // First load, cold: an empty HTTP cache, navigation start → the map ready (timestamps taken in the page).
@@ -197,7 +197,7 @@ describe.skipIf(skipReason !== '')(`the map of a province${skipReason ? ` (skipp
     expect(await attribution.textContent()).toContain('geoBoundaries');
     expect(await attribution.locator('a[href="https://www.geoboundaries.org"]').count()).toBe(1);
     expect(await attribution.isVisible()).toBe(true);
-    const expectedCones = provinceCameras().filter((c) => (c.zones as { view?: unknown }).view).length + 4; // and the demo's four
+    const expectedCones = provinceCameras().filter((c) => (c.zones as { view?: unknown }).view).length + 6; // and the demo's six
     expect(Number(await map.getAttribute('data-cones'))).toBe(expectedCones);
     await ui.shot('17-map-province-boundaries');
 

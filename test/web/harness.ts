@@ -1,6 +1,6 @@
 /**
  * Shared set-up of the web UI end-to-end tests: Debian's chromium (playwright-core, never a downloaded browser) against
- * the real service (buildServer, as `argus serve` builds it, answers checked against src/contract) on a random port with the demo site (4 cameras of Đà Nẵng
+ * the real service (buildServer, as `argus serve` builds it, answers checked against src/contract) on a random port with the demo site (6 cameras of Đà Nẵng
  * fed by the looping road videos) and the shared models. Each test file calls `webUi()` inside its describe and gets
  * the page, server and store; `signIn()` logs in as the demo admin; `shot(name)` keeps a screenshot in
  * test-artifacts/screens/. `skipReason` says why the UI tests skip here (web/dist not built, no chromium, no playwright-core,
@@ -77,7 +77,11 @@ export function webUi(opts: WebUiOptions = {}): WebUi {
     await mkdir(SCREENS, { recursive: true });
     ui.dataDir = await mkdtemp(join(tmpdir(), 'argus-web-'));
     const demo = await loadServiceConfig(join(REPO_ROOT, 'config/demo.yaml'), { ...process.env, ARGUS_ASSETS: ASSETS });
-    const config = opts.cameraNetworks ? { ...demo, server: { ...demo.server, cameraNetworks: [...opts.cameraNetworks] } } : demo;
+    // The demo's cameras for the screens, without its rules (the demo's own test, test/demo.test.ts, runs those; a
+    // screen's test sets the rules it shows) and with the ANPR gate camera off (whole-frame plate reading at 1080p
+    // would take a core from the browser).
+    const screens = { ...demo, cameras: demo.cameras.map((c) => ({ ...c, rules: [], ...(c.plates === 'anpr' ? { enabled: false } : {}) })) };
+    const config = opts.cameraNetworks ? { ...screens, server: { ...screens.server, cameraNetworks: [...opts.cameraNetworks] } } : screens;
     ({ store: ui.store } = await openServiceStore({ dataDir: ui.dataDir }, {}));
     await createUser(ui.store, { username: 'admin', password: PASSWORD, roles: ['admin'] });
     // The service's stages, as `argus serve` wires them (plates, rules, evidence: none in the demo until a test sets them).

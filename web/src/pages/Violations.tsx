@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useRef, useState } from 'react'
 import type { Page, ViolationStatus } from '@contract';
 import { api, get, type Me, type Violation, type ViolationDetail } from '../api';
 import { useI18n, type Key } from '../i18n';
+import { measureRows } from './violations/measures';
 
 type Status = ViolationStatus;
 
@@ -125,7 +126,12 @@ export function ViolationsPage({ me }: { me: Me }) {
 }
 
 function Measurements({ details }: { details: Violation['details'] }) {
-  const rows = Object.entries(details !== null && typeof details === 'object' && !Array.isArray(details) ? details : {}).filter(([k, v]) => !['id', 'cameraId', 'atMs', 'kind', 'evidence'].includes(k) && v !== null && typeof v !== 'object');
+  const { lang, cls } = useI18n();
+  const rows = measureRows(details, lang, cls);
   if (rows.length === 0) return <p className="muted">—</p>;
-  return <dl className="measure">{rows.map(([k, v]) => <div key={k}><dt>{k}</dt><dd>{String(v)}</dd></div>)}</dl>;
+  return (
+    <dl className="measure" data-testid="measurements">
+      {rows.map((r) => <div key={r.key} className={r.main ? 'main' : undefined} data-key={r.key}><dt>{r.label}</dt><dd>{r.value}</dd></div>)}
+    </dl>
+  );
 }
