@@ -83,7 +83,8 @@ describe('the demo (npm start)', () => {
         await page.locator('[data-testid=violation-queue] li').first().waitFor();
         await page.locator('[data-testid=violation-detail] img').first().waitFor().catch(() => undefined);
         await page.waitForLoadState('networkidle').catch(() => undefined);
-        await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=violation-detail] img')].every((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0), undefined, { timeout: 15_000 }).catch(() => undefined);
+        // Every picture of the evidence loaded (evaluated in the page).
+        await page.waitForFunction("[...document.querySelectorAll('[data-testid=violation-detail] img')].every((i) => i.complete && i.naturalWidth > 0)", undefined, { timeout: 15_000 }).catch(() => undefined);
         await mkdir(SCREENS, { recursive: true });
         await page.screenshot({ path: join(SCREENS, '00-demo-violations.png') });
         // The figure the violation rests on (a measured speed, how long the light had been red) comes first, in words.

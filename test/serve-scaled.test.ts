@@ -6,7 +6,8 @@
  * worker RPCs (a port double of the other side of pipeline/worker/protocol.ts).
  */
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { headers as natsHeaders, type NatsConnection, type Subscription } from '@nats-io/transport-node';
@@ -32,7 +33,10 @@ import { ulid } from '../src/core/ids.js';
 import type { PlateReadEvent } from '../src/core/plate.js';
 import type { ViolationEvent } from '../src/core/violation.js';
 import { configSchema } from '../src/config/schema.js';
+import { PUBLIC_KEY_FILE, readPublicKeyFile } from '../src/evidence/keys.js';
 import { manifestBytes } from '../src/evidence/manifest.js';
+import { verifyEvidence } from '../src/evidence/verify.js';
+import { segmentName } from '../src/video/segment-names.js';
 import {
   BLOB_BUCKETS, BUCKETS, LEASE_TTL_MS, PLATE_HISTORY_SUBJECT, WORKER_TTL_MS, workerPrefix, workerSubject, type CameraLease, type CameraSpec, type PlateHistoryReply, type RecordingsListReply,
   type WorkerRecord,
@@ -333,6 +337,49 @@ describe.skipIf(pgProblem !== null && !process.env['CI'])('argus serve --nats --
       await held.release();
     }
   }, 40_000);
+
+  it("packages footage a partner asked for from the recordings kept on the worker that runs the camera (cut to the window, signed)", async () => {
+    // A real 6 s recording as a worker keeps it (pipeline/worker/recordings.ts), answered through the worker RPCs.
+    const startMs = Date.now() - 120_000;
+    const file = segmentName(startMs);
+    const recorded = join(await mkdtemp(join(tmpdir(), 'argus-worker-rec-')), file);
+    execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-i', video('opencv4nodejs_traffic.mp4'), '-t', '6', '-c:v', 'libx264', '-preset', 'ultrafast', '-an', recorded]);
+    const bytes = await readFile(recorded);
+    const current = await leases.get('cam-a');
+    if (current) await leases.delete('cam-a');
+    const held = await leases.hold('cam-a', { worker: 'w2', sinceMs: Date.now() });
+    const asked: string[] = [];
+    const respond = (rpc: 'recordings.list' | 'recordings.read', fn: (req: Record<string, unknown>) => Uint8Array | string) =>
+      subs.push(worker.subscribe(workerSubject('w2', rpc), { callback: (_e, m) => {
+        asked.push(rpc);
+        m.respond(fn(m.json<Record<string, unknown>>()));
+      } }));
+    respond('recordings.list', () => JSON.stringify({ segments: [{ file, startMs, bytes: bytes.length }] } satisfies RecordingsListReply));
+    respond('recordings.read', (r) => bytes.subarray(r['offset'] as number, (r['offset'] as number) + (r['length'] as number)));
+    try {
+      await worker.flush();
+      const admin = await TestClient.login(replicas[1]!.url, 'admin');
+      await waitFor('cam-a held by w2', async () => (await admin.get('/api/cameras/status')).body.items?.some((c: { id: string; worker?: { name: string } }) => c.id === 'cam-a' && c.worker?.name === 'w2') === true, 10_000);
+      const partner = await TestClient.login(replicas[1]!.url, 'partner');
+      const asking = await partner.post('/api/requests', { kind: 'footage', cameraId: 'cam-a', fromMs: startMs + 1000, toMs: startMs + 4000, reason: 'Vụ va chạm lúc 09:00', legalBasis: 'Điều 88 BLTTHS 2015', agency: 'Công an huyện' });
+      expect(asking.status, JSON.stringify(asking.body)).toBe(200);
+      const supervisor = await TestClient.login(replicas[1]!.url, 'supervisor');
+      const approved = await supervisor.post(`/api/requests/${asking.body.id}/approve`, {});
+      expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+      expect(asked).toContain('recordings.read');
+      // The package: the window cut from the worker's recording (3 s), signed with the replica's evidence key.
+      const pkg = join(replicas[1]!.dataDir, 'shares', asking.body.id);
+      const videos = (await readdir(pkg)).filter((f) => f.endsWith('.mp4'));
+      expect(videos).toHaveLength(1);
+      const seconds = Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', join(pkg, videos[0]!)]).toString());
+      expect(seconds).toBeGreaterThan(2.5);
+      expect(seconds).toBeLessThan(3.6);
+      const key = await readPublicKeyFile(join(replicas[1]!.dataDir, 'keys', PUBLIC_KEY_FILE));
+      expect((await verifyEvidence(pkg, key)).ok).toBe(true);
+    } finally {
+      await held.release();
+    }
+  }, 60_000);
 
   it('serves an evidence package kept in the object store from either replica, digest checked, audited', async () => {
     const still = Buffer.from('still-bytes-of-a-violation');

@@ -30,6 +30,7 @@ import type { Principal } from '../rbac.js';
 import { idParams, idText, reason } from '../schemas.js';
 import { allowedCameraIds } from '../scope.js';
 import { buildSharePackage, type MaterialRoots } from '../sharing/material.js';
+import { workerRecordings } from '../scaled/worker-rpc.js';
 import { SHARE_LINK_PREFIX, SHARE_TOKEN, shareToken, tokenHashOf, tokenIdOf } from '../sharing/link.js';
 import { tarLength, tarStream } from '../tar.js';
 
@@ -62,7 +63,11 @@ export function requestRoutes(dataDir: string, cfg: SharingConfig) {
   return (ctx: ServerContext): void => {
     const { router: r, store } = ctx;
     const root = resolve(dataDir);
-    const roots: MaterialRoots = { recordings: join(root, 'recordings'), evidence: join(root, 'evidence'), shares: join(root, 'shares') };
+    const roots: MaterialRoots = {
+      recordings: join(root, 'recordings'), evidence: join(root, 'evidence'), shares: join(root, 'shares'),
+      // Scaled mode: footage recorded on the worker that runs the camera.
+      ...(ctx.remote ? { remote: (cameraId: string) => workerRecordings(ctx.remote!, cameraId) } : {}),
+    };
     let keys: Promise<EvidenceKeyPair> | undefined;
     const signingKeys = (): Promise<EvidenceKeyPair> => (keys ??= loadOrCreateKeyPair(join(root, 'keys')));
     const links = new WindowLimiter(MIN);

@@ -4,6 +4,7 @@
  * camera now and relays the bytes, after the same permission checks and audit as its own files (footage.ts). A reply
  * with the header `Argus-Error: <code> <message>` becomes that error.
  */
+import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -59,4 +60,39 @@ export async function sendRemoteRange(req: FastifyRequest, reply: FastifyReply, 
   }
   if (range) reply.status(206).header('content-range', `bytes ${start}-${end}/${size}`);
   return reply.header('content-length', end - start + 1).send(Readable.from(chunks()));
+}
+
+/** A camera's recordings kept elsewhere (a worker), as a share package reads them. */
+export interface RemoteRecordings {
+  /** Who keeps them, for the messages ("worker w1"). */
+  readonly where: string;
+  list(fromMs?: number, toMs?: number): Promise<readonly RecordingSegmentInfo[]>;
+  /** Copies a segment into `out`. */
+  fetch(seg: RecordingSegmentInfo, out: string): Promise<void>;
+}
+
+/**
+ * The recordings of a camera on the worker that runs it now (undefined: no worker runs it), as a share package reads
+ * them (sharing/material.ts): listed, and copied to a local file in RPC-sized chunks with the length checked.
+ */
+export function workerRecordings(rpc: WorkerRpcClient, cameraId: string): RemoteRecordings | undefined {
+  const worker = rpc.holderOf(cameraId);
+  if (!worker) return undefined;
+  return {
+    where: `worker ${worker}`,
+    list: async (fromMs, toMs) => (await rpc.listRecordings(worker, { cameraId, ...(fromMs !== undefined ? { fromMs } : {}), ...(toMs !== undefined ? { toMs } : {}) })).segments,
+    fetch: async (seg, out) => {
+      const fh = await open(out, 'w');
+      try {
+        for (let offset = 0; offset < seg.bytes; ) {
+          const data = await rpc.readRecording(worker, { cameraId, file: seg.file, offset, length: Math.min(RECORDING_CHUNK_BYTES, seg.bytes - offset) });
+          if (data.byteLength === 0) throw new ArgusError('io_failed', `worker ${worker}: recording ${cameraId}/${seg.file} ended early at ${offset} of ${seg.bytes} bytes`);
+          await fh.write(data);
+          offset += data.byteLength;
+        }
+      } finally {
+        await fh.close();
+      }
+    },
+  };
 }

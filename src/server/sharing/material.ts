@@ -17,6 +17,8 @@ import type { Page, SightingRecord, ShareRequestRecord, Store } from '../../stor
 import { packageFiles, resolveEvidencePath } from '../evidence-files.js';
 import { HttpError } from '../http.js';
 import { listSegments } from '../recordings.js';
+import type { RecordingSegmentInfo } from '../../pipeline/worker/protocol.js';
+import type { RemoteRecordings } from '../scaled/worker-rpc.js';
 import { routeOf } from '../routes/plates.js';
 import { segmentName } from '../../video/segment-names.js';
 
@@ -27,7 +29,13 @@ export interface MaterialRoots {
   readonly recordings: string;
   readonly evidence: string;
   readonly shares: string;
+  /**
+   * Scaled mode: the recordings of a camera kept on the worker that runs it (undefined: none for this camera), listed
+   * and copied through the worker's RPCs (server/scaled/worker-rpc.ts) with their length checked.
+   */
+  readonly remote?: (cameraId: string) => RemoteRecordings | undefined;
 }
+
 
 /** The decision as the package names it. */
 export interface ShareDecision {
@@ -73,13 +81,26 @@ async function traceFiles(store: Store, r: ShareRequestRecord, cameraIds: readon
  * folder for the cuts (the caller removes it).
  */
 async function footageFiles(roots: MaterialRoots, r: ShareRequestRecord, work: string): Promise<PackageInput[]> {
-  const segs = await listSegments(roots.recordings, r.cameraId!, r.fromMs!, r.toMs!);
-  if (segs.length === 0) throw new HttpError(409, 'conflict', `camera ${r.cameraId}: nothing was recorded in the window; refuse the request instead`);
-  const all = await listSegments(roots.recordings, r.cameraId!);
-  const out: PackageInput[] = [];
   await mkdir(work, { recursive: true });
+  // Recorded here, or (scaled mode) on the worker that runs the camera: then copied here first, then cut as local ones.
+  let segs: readonly RecordingSegmentInfo[] = await listSegments(roots.recordings, r.cameraId!, r.fromMs!, r.toMs!);
+  let all: readonly RecordingSegmentInfo[] = segs.length > 0 ? await listSegments(roots.recordings, r.cameraId!) : [];
+  let sourceOf = (file: string): Promise<string> => Promise.resolve(join(roots.recordings, r.cameraId!, file));
+  const remote = segs.length === 0 ? roots.remote?.(r.cameraId!) : undefined;
+  if (remote) {
+    segs = await remote.list(r.fromMs!, r.toMs!);
+    all = await remote.list(r.fromMs!);
+    sourceOf = async (file) => {
+      const seg = segs.find((x) => x.file === file)!;
+      const copy = join(work, `src-${file}`);
+      await remote.fetch(seg, copy);
+      return copy;
+    };
+  }
+  if (segs.length === 0) throw new HttpError(409, 'conflict', `camera ${r.cameraId}: nothing was recorded in the window${remote ? ` (asked ${remote.where})` : ''}; refuse the request instead`);
+  const out: PackageInput[] = [];
   for (const s of segs) {
-    const source = join(roots.recordings, r.cameraId!, s.file);
+    const source = await sourceOf(s.file);
     // A segment lasts until the next one starts; the last one's end is not known (it is cut when it might reach out).
     const endMs = all.find((x) => x.startMs > s.startMs)?.startMs ?? null;
     if (s.startMs >= r.fromMs! && endMs !== null && endMs <= r.toMs!) {
