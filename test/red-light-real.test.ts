@@ -7,20 +7,16 @@
  * different violation: none in this clip). The red lamp of this head renders orange: the state must come from
  * which lamp is lit.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ViolationEvent } from '../src/core/violation.js';
 import type { ReplayLine } from '../src/rules/replay.js';
+import { runArgus, readJsonl } from './argus-cli.js';
 import { REPO_ROOT, video } from './assets.js';
 
-const exec = promisify(execFile);
-const TSX = join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs');
-const CLI = join(REPO_ROOT, 'src/cli/run.ts');
 const CONFIG = join(REPO_ROOT, 'test/fixtures/rules/intersection-red.yaml');
 
 interface LabelledVehicle {
@@ -51,21 +47,6 @@ const X_SLACK_PX = 60;
 const matches = (v: ViolationEvent, l: LabelledVehicle): boolean =>
   Math.abs(v.ptsSec - l.crossSec) <= TIME_SLACK_SEC && l.xPx >= v.box.x1 - X_SLACK_PX && l.xPx <= v.box.x2 + X_SLACK_PX;
 
-async function argus(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [TSX, CLI, ...args], { timeout: 300_000, maxBuffer: 1 << 24 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
-}
-
-const jsonl = async <T>(file: string): Promise<T[]> =>
-  (await readFile(file, 'utf8'))
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as T);
 
 let dir = '';
 let violations: ViolationEvent[] = [];
@@ -73,13 +54,13 @@ let frames: ReplayLine[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'argus-red-light-'));
-  const r = await argus([
+  const r = await runArgus([
     'analyze', video('vn_intersection_red_light.mp4'), '--config', CONFIG, '--camera', 'intersection',
     '--events', join(dir, 'events.jsonl'), '--record-tracks', join(dir, 'tracks.jsonl'),
-  ]);
+  ], { from: 'source' });
   expect(r.code, r.stderr).toBe(0);
-  violations = (await jsonl<{ kind: string }>(join(dir, 'events.jsonl'))).filter((e): e is ViolationEvent => e.kind === 'violation');
-  frames = await jsonl<ReplayLine>(join(dir, 'tracks.jsonl'));
+  violations = (await readJsonl<{ kind: string }>(join(dir, 'events.jsonl'))).filter((e): e is ViolationEvent => e.kind === 'violation');
+  frames = await readJsonl<ReplayLine>(join(dir, 'tracks.jsonl'));
 }, 320_000);
 
 afterAll(async () => {
@@ -133,9 +114,9 @@ describe('red light on the intersection clip, real detector, tracker and rules',
   });
 
   it('gives the same violations when the recorded tracks and lamp states are replayed without video', async () => {
-    const r = await argus(['analyze', '--replay', join(dir, 'tracks.jsonl'), '--config', CONFIG, '--camera', 'intersection', '--events', join(dir, 'replayed.jsonl')]);
+    const r = await runArgus(['analyze', '--replay', join(dir, 'tracks.jsonl'), '--config', CONFIG, '--camera', 'intersection', '--events', join(dir, 'replayed.jsonl')], { from: 'source' });
     expect(r.code, r.stderr).toBe(0);
-    const replayed = (await jsonl<{ kind: string }>(join(dir, 'replayed.jsonl'))).filter((e): e is ViolationEvent => e.kind === 'violation');
+    const replayed = (await readJsonl<{ kind: string }>(join(dir, 'replayed.jsonl'))).filter((e): e is ViolationEvent => e.kind === 'violation');
     const key = (v: ViolationEvent): string => `${v.violation} ${v.trackId} ${v.ptsSec.toFixed(3)}`;
     expect(replayed.map(key)).toEqual(violations.map(key));
   });

@@ -4,18 +4,15 @@
  * the hand-read path of the one vehicle riding against the lane (test/fixtures/rules/boulevard-wrong-way.json).
  * The evidence written for those violations must verify, and fail once one byte of a still changes.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ViolationEvent } from '../src/core/violation.js';
+import { runArgus, readJsonl } from './argus-cli.js';
 import { REPO_ROOT, video } from './assets.js';
 
-const exec = promisify(execFile);
-const ARGUS = join(REPO_ROOT, 'bin/argus.js');
 const CONFIG = join(REPO_ROOT, 'test/fixtures/rules/boulevard.yaml');
 
 interface Point {
@@ -42,33 +39,18 @@ function handAt(tSec: number): Point | undefined {
   return undefined;
 }
 
-async function argus(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [ARGUS, ...args], { timeout: 300_000, maxBuffer: 1 << 24 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: typeof err.code === 'number' ? err.code : -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
-  }
-}
-
-const jsonl = async <T>(file: string): Promise<T[]> =>
-  (await readFile(file, 'utf8'))
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as T);
 
 let dir = '';
 let violations: ViolationEvent[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'argus-wrong-way-'));
-  const r = await argus([
+  const r = await runArgus([
     'analyze', video('vn_street_cctv_wrong_way_nguoc_chieu.mp4'), '--config', CONFIG, '--camera', 'boulevard',
     '--events', join(dir, 'events.jsonl'), '--evidence', join(dir, 'evidence'), '--record-tracks', join(dir, 'tracks.jsonl'), '--summary',
   ]);
   expect(r.code, r.stderr).toBe(0);
-  violations = (await jsonl<{ kind: string }>(join(dir, 'events.jsonl'))).filter((e): e is ViolationEvent => e.kind === 'violation');
+  violations = (await readJsonl<{ kind: string }>(join(dir, 'events.jsonl'))).filter((e): e is ViolationEvent => e.kind === 'violation');
 }, 320_000);
 
 afterAll(async () => {
@@ -95,9 +77,9 @@ describe('wrong way on the boulevard clip, real detector and tracker', () => {
   });
 
   it('gives the same violations when the recorded tracks are replayed without video', async () => {
-    const r = await argus(['analyze', '--replay', join(dir, 'tracks.jsonl'), '--config', CONFIG, '--camera', 'boulevard', '--events', join(dir, 'replayed.jsonl')]);
+    const r = await runArgus(['analyze', '--replay', join(dir, 'tracks.jsonl'), '--config', CONFIG, '--camera', 'boulevard', '--events', join(dir, 'replayed.jsonl')]);
     expect(r.code, r.stderr).toBe(0);
-    const replayed = (await jsonl<{ kind: string }>(join(dir, 'replayed.jsonl'))).filter((e): e is ViolationEvent => e.kind === 'violation');
+    const replayed = (await readJsonl<{ kind: string }>(join(dir, 'replayed.jsonl'))).filter((e): e is ViolationEvent => e.kind === 'violation');
     const key = (v: ViolationEvent): string => `${v.violation} ${v.trackId} ${v.ptsSec.toFixed(3)}`;
     expect(replayed.map(key)).toEqual(violations.map(key));
   });
@@ -124,7 +106,7 @@ describe('evidence of those violations', () => {
 
   it('verifies with `argus evidence verify`, and fails once one byte of a still is changed', async () => {
     const root = join(dir, 'evidence');
-    const ok = await argus(['evidence', 'verify', root]);
+    const ok = await runArgus(['evidence', 'verify', root]);
     expect(ok.code, ok.stdout + ok.stderr).toBe(0);
     const v = violations[0]!;
     const still = join(v.evidence!.uri, '2-moment.jpg');
@@ -132,7 +114,7 @@ describe('evidence of those violations', () => {
     const i = Math.floor(bytes.length / 2);
     bytes[i] = bytes[i]! ^ 0x01;
     await writeFile(still, bytes);
-    const bad = await argus(['evidence', 'verify', root]);
+    const bad = await runArgus(['evidence', 'verify', root]);
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain(`${v.id}/2-moment.jpg: modified`);
   });
