@@ -77,10 +77,13 @@ export function webUi(opts: WebUiOptions = {}): WebUi {
     await mkdir(SCREENS, { recursive: true });
     ui.dataDir = await mkdtemp(join(tmpdir(), 'argus-web-'));
     const demo = await loadServiceConfig(join(REPO_ROOT, 'config/demo.yaml'), { ...process.env, ARGUS_ASSETS: ASSETS });
-    // The demo's cameras for the screens, without its rules (the demo's own test, test/demo.test.ts, runs those; a
-    // screen's test sets the rules it shows) and with the ANPR gate camera off (whole-frame plate reading at 1080p
-    // would take a core from the browser).
-    const screens = { ...demo, cameras: demo.cameras.map((c) => ({ ...c, rules: [], ...(c.plates === 'anpr' ? { enabled: false } : {}) })) };
+    // The demo's cameras for the screens, without the rules and the scene they need (zones, lanes, calibration, speed
+    // limits: the demo's own test, test/demo.test.ts, runs those; a screen's test draws and sets what it shows) and
+    // with the ANPR gate camera off (whole-frame plate reading at 1080p would take a core from the browser).
+    const screens = {
+      ...demo,
+      cameras: demo.cameras.map(({ calibration: _c, speedLimits: _s, ...c }) => ({ ...c, rules: [], zones: [], lanes: [], ...(c.plates === 'anpr' ? { enabled: false } : {}) })),
+    };
     const config = opts.cameraNetworks ? { ...screens, server: { ...screens.server, cameraNetworks: [...opts.cameraNetworks] } } : screens;
     ({ store: ui.store } = await openServiceStore({ dataDir: ui.dataDir }, {}));
     await createUser(ui.store, { username: 'admin', password: PASSWORD, roles: ['admin'] });
