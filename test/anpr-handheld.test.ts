@@ -53,7 +53,7 @@ afterAll(async () => {
 describe('argus analyze --anpr on the handheld plate frames as a 2 fps video', () => {
   it('reports each legible plate once, in a frame that shows it, and no other plate', async () => {
     const events = join(dir, 'anpr.jsonl');
-    const { stdout } = await exec(process.execPath, [ARGUS, 'analyze', video, '--anpr', '--events', events, '--summary'], { timeout: 240_000 });
+    const { stdout } = await exec(process.execPath, [ARGUS, 'analyze', video, '--anpr', '--events', events, '--summary'], { timeout: 420_000 });
     const summary = JSON.parse(stdout.trim().split('\n').at(-1)!) as { frames: number; plates: number; partial: number; reads: number };
     const got = (await readFile(events, 'utf8')).split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as PlateEvent).filter((e) => e.kind === 'plate.read');
     expect(summary.frames).toBe(48);
@@ -73,5 +73,5 @@ describe('argus analyze --anpr on the handheld plate frames as a 2 fps video', (
     expect(got.map((e) => e.read.plate).filter((k) => !ours.has(k))).toEqual([]);
     // The cut-off and occluded plates (and one-frame faint text) ended as partial tracks.
     expect(summary.partial).toBeGreaterThanOrEqual(2);
-  }, 300_000);
+  }, 480_000);
 });

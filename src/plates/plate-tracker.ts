@@ -42,7 +42,7 @@ export interface PlateTrackerOptions {
   readonly edgeMargin?: number;
   /** Share of the vote each character of the fused plate needs; below it the track ends partial (default 0.7). */
   readonly minAgreement?: number;
-  /** Sum of the confidences of the reads that gave the fused plate's layout; below it the track ends partial (default 0.5). */
+  /** Sum of the confidences of the reads that gave the fused plate's layout; below it the track ends partial (default 0.15). */
   readonly minEvidence?: number;
   /** Reads kept per track (the most confident; default 12). */
   readonly maxReadsPerTrack?: number;
@@ -116,7 +116,7 @@ export function createPlateTracker<C = unknown>(opts: PlateTrackerOptions = {}):
   const maxDuration = opts.maxDurationSec ?? 30;
   const margin = opts.edgeMargin ?? 0.005;
   const minAgreement = opts.minAgreement ?? 0.7;
-  const minEvidence = opts.minEvidence ?? 0.5;
+  const minEvidence = opts.minEvidence ?? 0.15;
   const maxReads = opts.maxReadsPerTrack ?? 12;
   const live = new Map<number, Live<C>>();
   let nextId = 1;
