@@ -67,6 +67,8 @@ export interface AnprSummary {
   readonly plates: number;
   /** Plate tracks that ended partial: cut off, reads that disagree, too faint (counted, not reported). */
   readonly partial: number;
+  /** Mean milliseconds of one whole-frame read (localise + read every candidate, in the plate worker; 0: none). */
+  readonly readMs: number;
 }
 
 /** Same length and at most one character different. */
@@ -135,6 +137,7 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
   let pass = 0;
   /** This camera's reads not yet answered (the host may be shared with other cameras: its own count is not ours). */
   let inFlight = 0;
+  let readMsTotal = 0;
   // Results are handled in frame order, one chain: tracks and events stay ordered.
   let chain: Promise<void> = Promise.resolve();
 
@@ -181,6 +184,7 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
       crop.jpeg?.catch(() => undefined);
       observations.push({
         box: read.box,
+        ...(r.region ? { region: r.region } : {}),
         ...(expertText(r) !== undefined ? { expertText: expertText(r)! } : {}),
         read: { plate: read.plate, lines: read.lines, confidence: read.confidence, charProbs: r.charProbs, sharpness: r.sharpness, category: read.category, atMs: f.capturedAtMs, crop },
       });
@@ -213,11 +217,15 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
     n.reads++;
     // Settled at once (no rejection left unhandled while earlier results are still being handled).
     inFlight++;
+    const t0 = performance.now();
     const job = o.host.read('find', f.rgb.slice(), f.size.width, f.size.height).then(
       (found) => ({ found }),
       (error: unknown) => ({ error }),
     );
-    void job.then(() => inFlight--);
+    void job.then(() => {
+      inFlight--;
+      readMsTotal += performance.now() - t0;
+    });
     chain = chain.then(async () => {
       const got = await job;
       if ('error' in got) throw got.error;
@@ -227,7 +235,7 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
   await chain;
   await report(tracker.flush());
   const wallSec = (performance.now() - started) / 1000;
-  return { frames: n.frames, seconds: round3(lastPts - (firstPts ?? 0)), wallSec: round3(wallSec), reads: n.reads, skipped: n.skipped, plates: n.plates, partial: n.partial ?? 0 };
+  return { frames: n.frames, seconds: round3(lastPts - (firstPts ?? 0)), wallSec: round3(wallSec), reads: n.reads, skipped: n.skipped, plates: n.plates, partial: n.partial ?? 0, readMs: n.reads > 0 ? Math.round(readMsTotal / n.reads) : 0 };
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;

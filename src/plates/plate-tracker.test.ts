@@ -104,3 +104,13 @@ describe('ANPR plate tracks', () => {
     expect(t.expire(1.5).map((e) => e.fused.plate)).toEqual(['51A19222']);
   });
 });
+
+describe('ANPR plate tracks: the region a plate was found in', () => {
+  it('counts a read of part of a cut-off plate as at the edge when its region touches it', () => {
+    const t = createPlateTracker<string>();
+    // The read's box covers only some of the text (33 px from the edge); the text region starts at the edge.
+    t.update(0, [{ ...obs('52S62331', 0.5, box(33, 256, 51, 39)), region: box(0, 220, 110, 175) }], W, H);
+    t.update(0.5, [{ ...obs('52S62331', 0.5, box(33, 250, 51, 39)), region: box(0, 215, 110, 175) }], W, H);
+    expect(t.flush().map((e) => e.partial)).toEqual(['cut_off']);
+  });
+});

@@ -9,7 +9,8 @@
  * seen for `maxGapSec` ends; one older than `maxDurationSec` ends too (a vehicle parked in front of the camera
  * still gives a plate now and then).
  *
- * When a track ends its reads are fused. Reads whose box touches the frame's edge are left out while the track
+ * When a track ends its reads are fused. Reads whose box (or the region the text was found in, which a read of part
+ * of the plate's text does not shrink) touches the frame's edge are left out while the track
  * has others; a track seen only at the edge (a plate cut off), one whose fused text the grammar rejects, one whose
  * reads split on a character, and one with too little read confidence in all end `partial`: never reported as a
  * confident plate.
@@ -26,6 +27,8 @@ export interface PlateObservation<C = unknown> {
   /** Where the plate is, in the pixels of the frame given to `update`. */
   readonly box: Box;
   readonly read: FusionInput<C>;
+  /** Where the plate was looked for (the text found around it, with a margin), when known: the edge test uses it. */
+  readonly region?: Box;
   /**
    * The first recogniser's own unconstrained text of the crop (PP-OCR's, before the ensemble and the grammar), when
    * known. Where it keeps a different number of characters than the fused plate, the plate's length is in dispute.
@@ -189,7 +192,7 @@ export function createPlateTracker<C = unknown>(opts: PlateTrackerOptions = {}):
         t.lastSec = ptsSec;
         t.lastBox = o.box;
         t.seen++;
-        t.reads.push({ obs: o, edge: touchesEdge(o.box, width, height, margin) });
+        t.reads.push({ obs: o, edge: touchesEdge(o.region ?? o.box, width, height, margin) || touchesEdge(o.box, width, height, margin) });
         if (t.reads.length > maxReads) {
           t.reads.sort((a, b) => b.obs.read.confidence - a.obs.read.confidence);
           t.reads.length = maxReads;

@@ -102,6 +102,8 @@ export interface CropRead {
   readonly layout?: string;
   /** Given the right plate (`readCrop`'s `truth`, for failure analysis): where it stood in the decision that gave the read. */
   readonly truth?: TruthStanding;
+  /** `findAndRead`: the candidate region the plate was read from (text found there, with a margin), in the image's pixels. */
+  readonly region?: Box;
 }
 
 /** Layouts that guess a line the detector did not see: weaker evidence than detected lines. */
@@ -151,7 +153,7 @@ export async function createPlateReader(opts: PlateReaderOptions = {}): Promise<
       const out: CropRead[] = [];
       for (const region of regions) {
         const r = await readImage(region.crop, hints?.vehicle ? { vehicle: hints.vehicle } : {});
-        if (r.read) out.push({ ...r, read: { ...r.read, box: offsetBox(r.read.box, region.box) } });
+        if (r.read) out.push({ ...r, region: region.box, read: { ...r.read, box: offsetBox(r.read.box, region.box) } });
       }
       return dedupe(out);
     },
