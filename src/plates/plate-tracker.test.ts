@@ -87,6 +87,11 @@ describe('ANPR plate tracks', () => {
     const u = createPlateTracker<string>();
     reads.forEach(([plate], i) => u.update(i / 2, [obs(plate, 0.6, box(640 + i, 330), ['81K53579', '81K53519', '81K5357', '81K53570'][i])], W, H));
     expect(u.flush().map((x) => x.partial)).toEqual(['low_agreement']);
+
+    // It reads one plate every time, but not the fused one less a character (3 read as 8): partial too.
+    const v = createPlateTracker<string>();
+    reads.forEach(([plate], i) => v.update(i / 2, [obs(plate, 0.6, box(640 + i, 330), '81K58579')], W, H));
+    expect(v.flush().map((x) => x.partial)).toEqual(['low_agreement']);
   });
 
   it('ends a track that is still seen after maxDurationSec (a vehicle that stays), then starts a new one', () => {
@@ -102,6 +107,20 @@ describe('ANPR plate tracks', () => {
     t.update(0, [obs('51A19222', 0.9, box(460, 240))], W, H);
     expect(t.expire(1)).toEqual([]);
     expect(t.expire(1.5).map((e) => e.fused.plate)).toEqual(['51A19222']);
+  });
+});
+
+describe('ANPR plate tracks: what the first recogniser reads', () => {
+  it('ends partial a plate the first recogniser reads more than two characters otherwise (an occluded plate forced into shape)', () => {
+    const t = createPlateTracker<string>();
+    t.update(0, [obs('51F82113', 0.4, box(1100, 335, 120, 87), '0TFB2113')], W, H);
+    t.update(0.5, [obs('51F82113', 0.3, box(1090, 340, 120, 87), '0PLD2113')], W, H);
+    expect(t.flush().map((e) => e.partial)).toEqual(['low_agreement']);
+    // One character off (8LB1 for 84B1) is a plate read.
+    const u = createPlateTracker<string>();
+    u.update(0, [obs('84B136217', 0.8, box(566, 290), '8LB136217')], W, H);
+    u.update(0.5, [obs('84B136217', 0.8, box(560, 295), '8LB136217')], W, H);
+    expect(u.flush().map((e) => [e.fused.plate, e.partial])).toEqual([['84B136217', undefined]]);
   });
 });
 

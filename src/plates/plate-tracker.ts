@@ -13,7 +13,7 @@
  * of the plate's text does not shrink) touches the frame's edge are left out while the track
  * has others; a track seen only at the edge (a plate cut off), one whose fused text the grammar rejects, one whose
  * reads split on a character, and one with too little read confidence in all end `partial`: never reported as a
- * confident plate.
+ * confident plate; so does one that the first recogniser (PP-OCR, unconstrained) reads otherwise in half its reads.
  *
  * Pure and bounded: state is per live track (at most `maxReadsPerTrack` reads each), dropped when it ends.
  */
@@ -142,16 +142,19 @@ export function createPlateTracker<C = unknown>(opts: PlateTrackerOptions = {}):
         agreement = Math.min(...refused.agreement);
       }
     }
-    // Length in dispute: in half the reads or more the first recogniser reads another number of characters. When it
-    // reads the same plate every time (while the ensemble adds a character that changes from read to read), its
-    // plate is the one; otherwise the track is partial.
+    // In dispute: in half the reads or more the first recogniser reads another number of characters, or more than two
+    // characters otherwise (an occluded plate the grammar forced into shape: `0TFB|2113` fused as 51F82113). When it
+    // reads the same plate every time, and that plate is the fused one less one character (the ensemble added one,
+    // e.g. a digit from the plate's border), its plate is the one; otherwise the track is partial.
     const expert = used.map((o) => o.expertText).filter((x): x is string => x !== undefined && x !== '');
-    const disputed = expert.filter((x) => x.length !== fused.plate.length);
+    const disputed = expert.filter((x) => x.length !== fused.plate.length || editDistance(x, fused.plate) > 2);
     let lengthDisputed = expert.length > 0 && disputed.length * 2 >= used.length;
     if (lengthDisputed) {
       const top = mode(disputed);
       const backed = used.filter((o) => o.expertText === top);
-      if (isValidPlateKey(top) && backed.length >= Math.max(2, 0.75 * used.length)) {
+      // Only the fused plate less one character (the one the ensemble added), read so in three quarters of the reads.
+      const lessOne = top.length === fused.plate.length - 1 && editDistance(top, fused.plate) === 1;
+      if (lessOne && isValidPlateKey(top) && backed.length >= Math.max(2, 0.75 * used.length)) {
         const base = fuseReads(backed.map((o) => o.read))!;
         fused = { ...base, plate: top, display: displayPlate(top, splitAt(top, base.lines)) ?? top, lines: splitAt(top, base.lines), agreement: [...top].map(() => 1) };
         agreement = 1;
