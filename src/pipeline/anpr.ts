@@ -1,9 +1,12 @@
 /**
- * ANPR-camera mode: no vehicle detector, no tracker. Frames → motion gate → the plate reader on the whole
- * frame (in its worker thread) → one `plate.read` event per plate per pass: the same plate (or one character
- * off, same length) seen again within `dedupSec` of its last sighting is the same pass. Reads happen on
- * moving frames (at most every `everySec`) and every `keepAliveSec` regardless (the first frame, a vehicle
- * that stopped). A live source skips frames while its last read is still out; a file waits for it.
+ * ANPR-camera mode: no vehicle detector. Frames → motion gate → the plate reader on the whole frame (in its
+ * worker thread) → plate tracks (plates/plate-tracker.ts: the reads of one plate over frames, joined by text and
+ * overlap, fused when the track ends) → one `plate.read` event per plate per pass. A track that ends partial (cut
+ * off at the frame's edge, reads that disagree, too faint, not a plate by the grammar) is counted, not reported.
+ * The same plate (or one character off, same length) whose track starts within `dedupSec` of its last sighting
+ * is the same pass. Reads happen on moving frames (at most every `everySec`) and every `keepAliveSec` regardless
+ * (the first frame, a vehicle that stopped). A live source skips frames while its last read is still out; a
+ * file waits for it.
  */
 import sharp from 'sharp';
 import type { MotionConfig } from '../config/schema.js';
@@ -13,6 +16,7 @@ import { ulid } from '../core/ids.js';
 import type { PlateRead, PlateReadEvent } from '../core/plate.js';
 import type { Frame } from '../core/frame.js';
 import { cropRgb, isValidPlateKey, rgbImage, type CropRead } from '../plates/index.js';
+import { createPlateTracker, type EndedPlateTrack, type PlateObservation } from '../plates/plate-tracker.js';
 import { motionStep, type MotionMasks, type MotionState } from '../video/motion.js';
 import type { FrameSource } from '../video/source.js';
 import type { PlateHost } from './plate-host.js';
@@ -29,6 +33,8 @@ export interface AnprOptions {
   readonly everySec?: number;
   /** Same plate within this many seconds of its last sighting → the same pass (default 10). */
   readonly dedupSec?: number;
+  /** A plate track not seen for this long ends and gives its plate (default 1.5 s: three frames at 2 fps). */
+  readonly trackGapSec?: number;
   /** Minimum read confidence (default 0.1: the photos' real plates read down to 0.14 — confidence alone does not tell misreads). */
   readonly minConfidence?: number;
   readonly onEvent?: (e: PlateReadEvent) => Promise<void> | void;
@@ -46,6 +52,8 @@ export interface AnprCounters {
   reads: number;
   skipped: number;
   plates: number;
+  /** Plate tracks that ended partial (not reported). */
+  partial?: number;
 }
 
 export interface AnprSummary {
@@ -57,6 +65,10 @@ export interface AnprSummary {
   /** Frames skipped because the reader was busy (live sources). */
   readonly skipped: number;
   readonly plates: number;
+  /** Plate tracks that ended partial: cut off, reads that disagree, too faint (counted, not reported). */
+  readonly partial: number;
+  /** Mean milliseconds of one whole-frame read (localise + read every candidate, in the plate worker; 0: none). */
+  readonly readMs: number;
 }
 
 /** Same length and at most one character different. */
@@ -70,18 +82,30 @@ const near = (a: string, b: string): boolean => {
 /** Without a detector the class is a guess from the plate: a motorbike series is a letter and a digit (59-U1). */
 const classOf = (read: PlateRead): ObjectClass => (/^\d{2}[A-Z]\d$/.test(read.lines[0] ?? '') && read.lines.length === 2 ? 'motorcycle' : 'car');
 
-/** Plates seen recently, keyed by plate; sightings refresh the window; old ones are evicted. */
+/** Plates reported recently, keyed by plate, with their last sighting; sightings refresh the window; old ones are evicted. */
 class RecentPlates {
   private readonly seen = new Map<string, number>();
   constructor(private readonly windowSec: number) {}
-  /** True when this is a new pass. */
-  see(plate: string, ptsSec: number): boolean {
-    for (const [k, t] of this.seen) if (ptsSec - t > this.windowSec) this.seen.delete(k);
+  /** A track of `plate` seen from `firstSec` to `lastSec`: true when this is a new pass. */
+  see(plate: string, firstSec: number, lastSec: number): boolean {
+    for (const [k, t] of this.seen) if (firstSec - t > this.windowSec) this.seen.delete(k);
     const match = [...this.seen.keys()].find((k) => near(k, plate));
-    this.seen.set(match ?? plate, ptsSec);
+    this.seen.set(match ?? plate, Math.max(lastSec, this.seen.get(match ?? plate) ?? -Infinity));
     return match === undefined;
   }
 }
+
+/** What a plate track keeps of each read: the frame's time and, when crops are kept, the plate's JPEG. */
+interface ReadAt {
+  readonly atMs: number;
+  readonly ptsSec: number;
+  /** The read's box in source pixels. */
+  readonly box?: Box;
+  readonly jpeg?: Promise<Uint8Array>;
+}
+
+/** The first recogniser's text of the line hypothesis that gave the read (`raw`'s last entry: experts ' / ', lines '|'). */
+const expertText = (r: CropRead): string | undefined => r.raw.at(-1)?.split(' / ')[0]?.replace(/[^0-9A-Z]/g, '');
 
 /** Scale a read's box from analysed-frame pixels to source pixels (like every box in events). */
 function toSource(read: PlateRead, f: Frame): PlateRead {
@@ -103,36 +127,69 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
   const everySec = o.everySec ?? 0.25;
   const minConf = o.minConfidence ?? 0.1;
   const recent = new RecentPlates(o.dedupSec ?? 10);
+  const tracker = createPlateTracker<ReadAt>({ maxGapSec: o.trackGapSec ?? 1.5 });
   let motion: MotionState | undefined;
   let lastRead = -Infinity;
   const n: AnprCounters = o.counters ?? { frames: 0, reads: 0, skipped: 0, plates: 0 };
+  n.partial ??= 0;
   let firstPts: number | undefined;
   let lastPts = 0;
   let pass = 0;
   /** This camera's reads not yet answered (the host may be shared with other cameras: its own count is not ours). */
   let inFlight = 0;
-  // Results are handled in frame order, one chain: dedup and events stay ordered.
+  let readMsTotal = 0;
+  // Results are handled in frame order, one chain: tracks and events stay ordered.
   let chain: Promise<void> = Promise.resolve();
 
-  const handle = async (f: Frame, found: readonly CropRead[]): Promise<void> => {
-    for (const r of found) {
-      const read = r.read;
-      if (!read || read.confidence < minConf || !isValidPlateKey(read.plate) || !recent.see(read.plate, f.ptsSec)) continue;
+  const report = async (ended: readonly EndedPlateTrack<ReadAt>[]): Promise<void> => {
+    for (const t of ended) {
+      if (t.partial) {
+        n.partial = (n.partial ?? 0) + 1;
+        continue;
+      }
+      const fused = t.fused;
+      if (!recent.see(fused.plate, t.firstSec, t.lastSec)) continue;
       n.plates++;
+      const at = fused.best.crop!;
+      const read: PlateRead = { plate: fused.plate, display: fused.display, confidence: fused.confidence, category: fused.category, lines: fused.lines, ...(at.box ? { box: at.box } : {}) };
+      const jpeg = at.jpeg ? await at.jpeg : undefined;
       const event: PlateReadEvent = {
-        id: ulid(f.capturedAtMs),
+        id: ulid(at.atMs),
         cameraId: o.cameraId,
-        atMs: f.capturedAtMs,
-        ptsSec: f.ptsSec,
+        atMs: at.atMs,
+        ptsSec: at.ptsSec,
         kind: 'plate.read',
         trackId: ++pass,
         cls: classOf(read),
-        read: toSource(read, f),
-        reads: 1,
-        ...(o.keepCrop && read.box ? { cropJpeg: await plateJpeg(f, read.box) } : {}),
+        read,
+        reads: fused.reads,
+        ...(jpeg ? { cropJpeg: jpeg } : {}),
       };
       await o.onEvent?.(event);
     }
+  };
+
+  const handle = async (f: Frame, found: readonly CropRead[]): Promise<void> => {
+    const observations: PlateObservation<ReadAt>[] = [];
+    for (const r of found) {
+      const read = r.read;
+      if (!read?.box || read.confidence < minConf || !isValidPlateKey(read.plate)) continue;
+      const src = toSource(read, f).box;
+      const crop: ReadAt = {
+        atMs: f.capturedAtMs,
+        ptsSec: f.ptsSec,
+        ...(src ? { box: src } : {}),
+        ...(o.keepCrop ? { jpeg: plateJpeg(f, read.box) } : {}),
+      };
+      crop.jpeg?.catch(() => undefined);
+      observations.push({
+        box: read.box,
+        ...(r.region ? { region: r.region } : {}),
+        ...(expertText(r) !== undefined ? { expertText: expertText(r)! } : {}),
+        read: { plate: read.plate, lines: read.lines, confidence: read.confidence, charProbs: r.charProbs, sharpness: r.sharpness, category: read.category, atMs: f.capturedAtMs, crop },
+      });
+    }
+    await report(tracker.update(f.ptsSec, observations, f.size.width, f.size.height));
   };
 
   for await (const f of o.source) {
@@ -144,7 +201,11 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
     firstPts ??= f.ptsSec;
     lastPts = f.ptsSec;
     const due = (m.motion && f.ptsSec - lastRead >= everySec) || f.ptsSec - lastRead >= o.motion.keepAliveSec;
-    if (!due) continue;
+    if (!due) {
+      // Tracks not seen for a while end on time even while nothing is read (after the reads still out).
+      if (tracker.size > 0) chain = chain.then(() => report(tracker.expire(f.ptsSec)));
+      continue;
+    }
     if (inFlight > 0) {
       if (o.live) {
         n.skipped++;
@@ -156,11 +217,15 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
     n.reads++;
     // Settled at once (no rejection left unhandled while earlier results are still being handled).
     inFlight++;
+    const t0 = performance.now();
     const job = o.host.read('find', f.rgb.slice(), f.size.width, f.size.height).then(
       (found) => ({ found }),
       (error: unknown) => ({ error }),
     );
-    void job.then(() => inFlight--);
+    void job.then(() => {
+      inFlight--;
+      readMsTotal += performance.now() - t0;
+    });
     chain = chain.then(async () => {
       const got = await job;
       if ('error' in got) throw got.error;
@@ -168,8 +233,9 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
     });
   }
   await chain;
+  await report(tracker.flush());
   const wallSec = (performance.now() - started) / 1000;
-  return { frames: n.frames, seconds: round3(lastPts - (firstPts ?? 0)), wallSec: round3(wallSec), reads: n.reads, skipped: n.skipped, plates: n.plates };
+  return { frames: n.frames, seconds: round3(lastPts - (firstPts ?? 0)), wallSec: round3(wallSec), reads: n.reads, skipped: n.skipped, plates: n.plates, partial: n.partial ?? 0, readMs: n.reads > 0 ? Math.round(readMsTotal / n.reads) : 0 };
 }
 
 const round3 = (x: number): number => Math.round(x * 1000) / 1000;

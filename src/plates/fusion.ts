@@ -33,6 +33,8 @@ export interface FusedPlate<C = unknown> {
   readonly category: PlateCategory;
   /** Reads that took part. */
   readonly reads: number;
+  /** Per character of `plate`: the share of the weighted vote it got (1: every read agreed). */
+  readonly agreement: readonly number[];
   /** The read with the highest weight (its crop is the one to keep). */
   readonly best: FusionInput<C>;
 }
@@ -63,10 +65,12 @@ export function fuseReads<C>(reads: readonly FusionInput<C>[]): FusedPlate<C> | 
   }
   let share = 0;
   let text = '';
+  const shares: number[] = [];
   for (const v of votes) {
     const total = [...v.values()].reduce((a, b) => a + b, 0);
     const [c, s] = [...v.entries()].reduce((a, b) => (b[1] > a[1] ? b : a), ['', 0] as [string, number]);
     text += c;
+    shares.push(total > 0 ? s / total : 0);
     share += total > 0 ? s / total : 0;
   }
   // The vote must still be a plate; otherwise trust the best single read.
@@ -83,6 +87,8 @@ export function fuseReads<C>(reads: readonly FusionInput<C>[]): FusedPlate<C> | 
     confidence: (share / n) * meanConf,
     category,
     reads: reads.length,
+    // The best single read stands in for a vote that was not a plate: its characters agree with it alone.
+    agreement: plate === text ? shares : [...plate].map(() => best.w / weighted.reduce((a, x) => a + x.w, 0)),
     best: best.r,
   };
 }

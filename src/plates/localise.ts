@@ -39,9 +39,9 @@ export function plateCandidates(boxes: readonly TextBox[]): Box[] {
   return all.sort((a, b) => bw(b) * bh(b) - bw(a) * bh(a)).slice(0, MAX_CANDIDATES);
 }
 
-/** Detect text on `img` and crop the plate candidates with a margin. */
-export async function findPlateRegions(img: RgbImage, det: TextDetector): Promise<PlateRegion[]> {
-  const boxes = await det.detect(img, { maxSide: 960, minSide: 96 });
+/** Detect text on `img` (its longest side scaled to `maxSide` at most) and crop the plate candidates with a margin. */
+export async function findPlateRegions(img: RgbImage, det: TextDetector, maxSide = 960): Promise<PlateRegion[]> {
+  const boxes = await det.detect(img, { maxSide, minSide: 96 });
   return plateCandidates(boxes).map((b) => {
     const mx = bw(b) * 0.12;
     const my = bh(b) * 0.2;

@@ -45,7 +45,17 @@ export interface PlateReaderOptions {
    * province code, the hardest part of a small two-line plate. Default: a fresh adaptive prior; `false` = none.
    */
   readonly sitePrior?: SitePrior | SitePriorOptions | false;
+  /**
+   * Longest side at which `findAndRead` looks for plates on a whole frame (an image wider than 1000 px: ANPR mode);
+   * the plates found are still read from the frame's full pixels. Default 960, as for vehicle crops. Lower is cheaper
+   * (measured on 1280×720 handheld frames, loaded box: 960 ≈ 1.6 s, 640 ≈ 0.7 s, 480 ≈ 0.2 s per frame) but at 640
+   * the scene photos' small plates (test/analyze-plates) are lost: 10 of 14 found instead of 13.
+   */
+  readonly frameFindMaxSide?: number;
 }
+
+/** Images wider than this are whole frames for `findAndRead` (localised at `frameFindMaxSide`). */
+const WHOLE_FRAME_WIDTH = 1000;
 
 /** Default prefixes kept per step of the beam search (ARGUS_PLATE_BEAM overrides, for tuning). */
 const BEAM_WIDTH = Number(process.env.ARGUS_PLATE_BEAM ?? 24);
@@ -92,6 +102,8 @@ export interface CropRead {
   readonly layout?: string;
   /** Given the right plate (`readCrop`'s `truth`, for failure analysis): where it stood in the decision that gave the read. */
   readonly truth?: TruthStanding;
+  /** `findAndRead`: the candidate region the plate was read from (text found there, with a margin), in the image's pixels. */
+  readonly region?: Box;
 }
 
 /** Layouts that guess a line the detector did not see: weaker evidence than detected lines. */
@@ -126,6 +138,7 @@ export async function createPlateReader(opts: PlateReaderOptions = {}): Promise<
   }
   const det = await createTextDetector(paths.detection, threads);
   const beamWidth = opts.beamWidth ?? BEAM_WIDTH;
+  const frameFindMaxSide = opts.frameFindMaxSide ?? 960;
   const prior = opts.sitePrior === false ? undefined : isSitePrior(opts.sitePrior) ? opts.sitePrior : createSitePrior(opts.sitePrior);
   const readImage = async (img: RgbImage, hints: ReadHints = {}) => {
     const r = await readPlateImage(img, recs, det, beamWidth, prior, hints);
@@ -136,11 +149,11 @@ export async function createPlateReader(opts: PlateReaderOptions = {}): Promise<
     readCrop: (rgb, width, height, hints) => readImage(rgbImage(rgb, width, height), hints),
     async findAndRead(rgb, width, height, hints) {
       const img = rgbImage(rgb, width, height);
-      const regions = await findPlateRegions(img, det);
+      const regions = await findPlateRegions(img, det, width > WHOLE_FRAME_WIDTH ? frameFindMaxSide : undefined);
       const out: CropRead[] = [];
       for (const region of regions) {
         const r = await readImage(region.crop, hints?.vehicle ? { vehicle: hints.vehicle } : {});
-        if (r.read) out.push({ ...r, read: { ...r.read, box: offsetBox(r.read.box, region.box) } });
+        if (r.read) out.push({ ...r, region: region.box, read: { ...r.read, box: offsetBox(r.read.box, region.box) } });
       }
       return dedupe(out);
     },

@@ -53,8 +53,11 @@ Options:
                        thread); one plate.read event per vehicle pass (at its line crossing or when
                        it leaves), only grammar-valid fused reads; violations carry the plate
   --anpr               ANPR camera: read plates on the whole frame when there is motion (and every
-                       keep-alive period), no vehicle detector or model needed; the same plate
-                       within --dedup-sec of its last sighting is one plate.read event
+                       keep-alive period), no vehicle detector or model needed; plates are tracked
+                       over frames and each track's reads fused: one plate.read per pass, plates
+                       cut off at the edge or read inconsistently counted as partial (summary),
+                       not reported; the same plate within --dedup-sec of its last sighting is
+                       one pass
   --dedup-sec N        --anpr: seconds that join sightings of one plate into one pass (default 10)
   --record-tracks FILE Record every analysed frame's tracks (JSON Lines) for --replay
   --replay FILE        Run the counting lines and the camera's rules on recorded tracks: no video, no

@@ -56,7 +56,7 @@ export interface ChainOptions {
 
 /** What one run of the chain saw. ANPR cameras have no lines or detector calls; their reader counters instead. */
 export interface ChainSummary extends AnalysisSummary {
-  readonly anpr?: { readonly reads: number; readonly skipped: number; readonly plates: number };
+  readonly anpr?: { readonly reads: number; readonly skipped: number; readonly plates: number; readonly partial: number; readonly readMs: number };
 }
 
 export interface ChainRun {
@@ -123,7 +123,7 @@ export async function buildCameraChain(o: ChainOptions): Promise<CameraChain> {
         ...(r.signal ? { signal: r.signal } : {}),
       });
       const fps = Math.round((s.frames / Math.max(s.wallSec, 1e-9)) * 1000) / 1000;
-      return { frames: s.frames, seconds: s.seconds, wallSec: s.wallSec, fps, detectorCalls: 0, events: s.plates, lines: {}, stages: {}, anpr: { reads: s.reads, skipped: s.skipped, plates: s.plates } };
+      return { frames: s.frames, seconds: s.seconds, wallSec: s.wallSec, fps, detectorCalls: 0, events: s.plates, lines: {}, stages: {}, anpr: { reads: s.reads, skipped: s.skipped, plates: s.plates, partial: s.partial, readMs: s.readMs } };
     }
     return runAnalysis({
       cameraId: camera.id, source, detector: detector ?? NULL_DETECTOR, tracker: createTracker(settings.tracker), lines,
