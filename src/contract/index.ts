@@ -16,3 +16,4 @@ export * from './onvif.js';
 export * from './sources.js';
 export * from './incidents.js';
 export * from './requests.js';
+export * from './overlay.js';

@@ -1,6 +1,6 @@
 /**
  * Live view as HLS on demand: an ffmpeg muxer (`-c copy -f hls`) per camera writing a playlist and its segments
- * into a private temp folder. `HlsSession.touch()` on every request; it stops itself after `idleMs` without one.
+ * into a private temp folder. Each segment carries its wall-clock time (EXT-X-PROGRAM-DATE-TIME): the analysis overlay matches frames to it. `HlsSession.touch()` on every request; it stops itself after `idleMs` without one.
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -34,7 +34,7 @@ export function buildHlsArgs(spec: HlsSpec): string[] {
     '-nostdin', '-hide_banner', '-loglevel', 'error',
     ...buildInputArgs({ source: spec.source, ...(spec.realtime !== undefined ? { realtime: spec.realtime } : {}), ...(spec.loop !== undefined ? { loop: spec.loop } : {}) }),
     '-map', '0:v:0', '-c', 'copy',
-    '-f', 'hls', '-hls_time', String(t), '-hls_list_size', String(n), '-hls_flags', 'delete_segments+omit_endlist',
+    '-f', 'hls', '-hls_time', String(t), '-hls_list_size', String(n), '-hls_flags', 'delete_segments+omit_endlist+program_date_time',
     '-hls_segment_filename', join(spec.dir, 'seg%d.ts'),
     join(spec.dir, HLS_PLAYLIST),
   ];
