@@ -66,6 +66,10 @@ export interface WebUiOptions {
   readonly onvif?: OnvifRouteOptions;
   /** server.cameraNetworks instead of the demo's (a camera on loopback: 127.0.0.1/32). */
   readonly cameraNetworks?: readonly string[];
+  /** Only these demo cameras are switched on (the others' analysis would share the two cores): all when absent. */
+  readonly onlyCameras?: readonly string[];
+  /** Other sources for demo cameras, by id (a test RTSP camera instead of the looping file). */
+  readonly sources?: Readonly<Record<string, string>>;
 }
 
 /** Registers beforeAll/afterAll in the calling describe; the returned object is filled once beforeAll has run. */
@@ -77,7 +81,12 @@ export function webUi(opts: WebUiOptions = {}): WebUi {
     await mkdir(SCREENS, { recursive: true });
     ui.dataDir = await mkdtemp(join(tmpdir(), 'argus-web-'));
     const demo = await loadServiceConfig(join(REPO_ROOT, 'config/demo.yaml'), { ...process.env, ARGUS_ASSETS: ASSETS });
-    const config = opts.cameraNetworks ? { ...demo, server: { ...demo.server, cameraNetworks: [...opts.cameraNetworks] } } : demo;
+    const networked = opts.cameraNetworks ? { ...demo, server: { ...demo.server, cameraNetworks: [...opts.cameraNetworks] } } : demo;
+    const only = opts.onlyCameras;
+    const config = {
+      ...networked,
+      cameras: networked.cameras.map((c) => ({ ...c, source: opts.sources?.[c.id] ?? c.source, enabled: c.enabled && (!only || only.includes(c.id)) })),
+    };
     ({ store: ui.store } = await openServiceStore({ dataDir: ui.dataDir }, {}));
     await createUser(ui.store, { username: 'admin', password: PASSWORD, roles: ['admin'] });
     // The service's stages, as `argus serve` wires them (plates, rules, evidence: none in the demo until a test sets them).
