@@ -6,7 +6,8 @@
  * stream stays open). Class and track id only, no plate text. The principal is re-checked every few seconds as the
  * live push does (session ended, user changed, camera out of scope: the stream ends).
  *
- * Scaled mode: a camera that runs on a worker has no overlay here yet (409 `overlay_unavailable`).
+ * Scaled mode: a camera that runs on a worker is relayed from it over core NATS (pipeline/worker/overlay-relay.ts: this
+ * replica sends a demand heartbeat while the stream is open, the worker builds and publishes frames only then).
  */
 import { content } from '../../contract/common.js';
 import type { OverlayFrame as ContractFrame } from '../../contract/overlay.js';
@@ -42,9 +43,11 @@ export function overlayRoutes(ctx: ServerContext, liveLooks: LookThrottle, opts:
       const c = await ctx.store.getCamera(params.id);
       if (!c) throw notFound('camera');
       await assertCameraVisible(ctx.store, p, c.id);
-      if (ctx.cameras.config(c.id)?.enabled !== true) throw new HttpError(409, 'overlay_unavailable', `camera ${c.id} is not analysed in this process (switched off, or run by a worker)`);
+      const here = ctx.cameras.config(c.id)?.enabled === true;
+      const worker = here ? undefined : ctx.remote?.holderOf(c.id);
+      if (!here && !(worker && ctx.remoteOverlay)) throw new HttpError(409, 'overlay_unavailable', `camera ${c.id} is not analysed here (switched off, or not running)`);
       if (open >= (opts.maxStreams ?? 200)) throw new HttpError(503, 'busy', 'too many overlay streams');
-      const look = (): Promise<void> => liveLooks.cover(`${p.actor}|live|${c.id}`, () => ctx.audit(req, p, 'footage.view', c.id, { what: 'live', via: 'overlay' }));
+      const look = (): Promise<void> => liveLooks.cover(`${p.actor}|live|${c.id}`, () => ctx.audit(req, p, 'footage.view', c.id, { what: 'live', via: 'overlay', ...(worker ? { worker } : {}) }));
       await look();
       reply.hijack();
       const res = reply.raw;
@@ -55,11 +58,12 @@ export function overlayRoutes(ctx: ServerContext, liveLooks: LookThrottle, opts:
         if (res.writableEnded) return;
         res.end(`event: end\ndata: ${JSON.stringify({ reason })}\n\n`);
       };
-      const unwatch = ctx.cameras.overlay.watch(c.id, (f) => {
+      const send = (f: OverlayFrame): void => {
         // A slow client is not queued for: frames it cannot take are dropped (the next one is newer anyway).
         if (res.writableNeedDrain) return;
         res.write(`event: overlay\ndata: ${JSON.stringify(f)}\n\n`);
-      }, () => end('shutdown'));
+      };
+      const unwatch = here || !ctx.remoteOverlay ? ctx.cameras.overlay.watch(c.id, send, () => end('shutdown')) : ctx.remoteOverlay(c.id, send);
       const recheck = liveRecheck(ctx.store, ctx.auth, p);
       let lastLookMs = Date.now();
       let checking = false;
