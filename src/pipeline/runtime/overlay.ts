@@ -80,6 +80,12 @@ export class OverlayTap {
     };
   }
 
+  /** Calls `fn` when the runtime stops (a stream relayed from elsewhere ends with this process too); returns the undo. */
+  onClose(fn: () => void): () => void {
+    this.enders.add(fn);
+    return () => this.enders.delete(fn);
+  }
+
   /** Ends every watch (the runtime stops). */
   close(): void {
     const enders = [...this.enders];

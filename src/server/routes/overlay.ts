@@ -63,7 +63,9 @@ export function overlayRoutes(ctx: ServerContext, liveLooks: LookThrottle, opts:
         if (res.writableNeedDrain) return;
         res.write(`event: overlay\ndata: ${JSON.stringify(f)}\n\n`);
       };
-      const unwatch = here || !ctx.remoteOverlay ? ctx.cameras.overlay.watch(c.id, send, () => end('shutdown')) : ctx.remoteOverlay(c.id, send);
+      const unwatch = here || !ctx.remoteOverlay
+        ? ctx.cameras.overlay.watch(c.id, send, () => end('shutdown'))
+        : ((stopRelay, stopEnd) => () => { stopRelay(); stopEnd(); })(ctx.remoteOverlay(c.id, send), ctx.cameras.overlay.onClose(() => end('shutdown')));
       const recheck = liveRecheck(ctx.store, ctx.auth, p);
       let lastLookMs = Date.now();
       let checking = false;
