@@ -24,7 +24,7 @@ const canvasState = (page: any, scope: string) => page.evaluate((sel: string) =>
   const px = c.width > 0 && c.height > 0 ? g.getImageData(0, 0, c.width, c.height).data : [];
   let painted = 0;
   for (let i = 3; i < px.length; i += 4) if (px[i] > 0) painted++;
-  return { boxes: Number(c.dataset.boxes), frames: Number(c.dataset.frames), sync: c.dataset.sync ?? '', lagMs: c.dataset.frameLagMs ?? '', aheadMs: c.dataset.aheadMs ?? '', painted, width: c.width };
+  return { boxes: Number(c.dataset.boxes), lines: Number(c.dataset.lines), zones: Number(c.dataset.zones), frames: Number(c.dataset.frames), sync: c.dataset.sync ?? '', lagMs: c.dataset.frameLagMs ?? '', aheadMs: c.dataset.aheadMs ?? '', painted, width: c.width };
 }, scope);
 
 /*
@@ -59,6 +59,8 @@ describe.skipIf(skip !== '')(`the analysis overlay${skip ? ` (skipped: ${skip})`
     const st = await canvasState(page, '.live-card');
     console.log('overlay on the camera page', JSON.stringify(st));
     expect(st.sync).toBe('pdt');
+    // The car park's gate line is drawn with its counts; it has no zones.
+    expect([st.lines, st.zones]).toEqual([1, 0]);
     // The frame drawn was captured at most about one analysed frame (5 fps) before the picture shown (aheadMs: how far
     // the newest analysed frame is ahead of the picture, the HLS latency).
     const lag = Number(st.lagMs);
@@ -66,7 +68,8 @@ describe.skipIf(skip !== '')(`the analysis overlay${skip ? ` (skipped: ${skip})`
     expect(lag).toBeLessThan(400);
     expect(st.painted).toBeGreaterThan(2000);
     expect(ui.server.ctx.cameras.overlay.viewers(CAMERA)).toBe(1);
-    await page.waitForTimeout(300);
+    // The screenshot with vehicles boxed (cars come and go in the clip).
+    await expect.poll(async () => (await canvasState(page, '.live-card'))?.boxes ?? 0, { timeout: 60_000, interval: 200 }).toBeGreaterThan(0);
     await ui.shot('25-live-overlay');
 
     await toggle.click();
@@ -88,7 +91,7 @@ describe.skipIf(skip !== '')(`the analysis overlay${skip ? ` (skipped: ${skip})`
     const st = await canvasState(page, tile);
     console.log('overlay on the wall tile', JSON.stringify(st));
     expect(st.painted).toBeGreaterThan(500);
-    await page.waitForTimeout(300);
+    await expect.poll(async () => (await canvasState(page, tile))?.boxes ?? 0, { timeout: 60_000, interval: 200 }).toBeGreaterThan(0);
     await ui.shot('25b-wall-overlay');
   }, 120_000);
 });
