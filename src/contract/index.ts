@@ -17,3 +17,4 @@ export * from './sources.js';
 export * from './incidents.js';
 export * from './requests.js';
 export * from './centres.js';
+export * from './overlay.js';

@@ -22,6 +22,8 @@ export interface FrameResult {
   readonly ended: readonly TrackId[];
   readonly events: readonly ArgusEvent[];
   readonly motion: boolean;
+  /** The counting lines' totals after this frame, by line and class (computed only when asked: the overlay). */
+  readonly lineTotals?: () => ReturnType<typeof counts>;
 }
 
 /** A stage after tracking (plates, rules, evidence…): sees every analysed frame in order. */
@@ -145,7 +147,8 @@ export async function runAnalysis(opts: AnalysisOptions): Promise<AnalysisSummar
       counter = lc.state;
       timer.add('lines', performance.now() - t1);
       const events: ArgusEvent[] = [...lc.events];
-      const base: FrameResult = { frame, detections, tracks: update.tracks, ended: update.ended, events, motion: item.detect };
+      const totalsNow = counter;
+      const base: FrameResult = { frame, detections, tracks: update.tracks, ended: update.ended, events, motion: item.detect, lineTotals: () => counts(totalsNow) };
       for (const stage of opts.stages ?? []) {
         const ts = performance.now();
         events.push(...(await stage.step({ ...base, events: [...events] })));

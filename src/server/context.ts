@@ -1,4 +1,5 @@
 /** What every route module gets: the store, auth, live hub, camera manager, ingest, and the audit writer. */
+import type { OverlayFrame } from '../pipeline/runtime/overlay.js';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { BlobStore } from '../bus/blobs.js';
 import type { CameraManager } from '../pipeline/runtime/camera-manager.js';
@@ -25,6 +26,8 @@ export interface ServerContext {
   readonly status: CameraStatusSource;
   /** Scaled mode: snapshots and recordings of cameras that run on a worker. */
   readonly remote?: WorkerRpcClient;
+  /** Scaled mode: the analysis overlay of a camera run by a worker (frames until the returned function is called). */
+  readonly remoteOverlay?: (cameraId: string, onFrame: (f: OverlayFrame) => void) => () => void;
   /** Scaled mode: the plate crops object store (a crop another replica stored is fetched from there). */
   readonly runtimeCrops?: Pick<BlobStore, 'get'>;
   /** Scaled mode: copies an evidence package from the object store into `<data>/evidence` before it is served. */

@@ -111,6 +111,7 @@ export const ROUTE_CLASSES: Readonly<Record<string, RouteClass>> = {
   'GET /api/violations/:id/evidence/:evidenceId/files/:file': c(['violation', 'footage'], '`export.evidence`'),
   'GET /api/cameras/:id/snapshot.jpg': c(['footage'], '`footage.view` (one per caller and camera a minute)'),
   'GET /api/cameras/:id/live.m3u8': c(['footage'], '`footage.view`'),
+  'GET /api/cameras/:id/overlay': c(['footage'], '`footage.view` (the live look: one per caller and camera a minute, also while the stream stays open)'),
   'GET /api/cameras/:id/hls/:segment': c(['footage']),
   'GET /api/cameras/:id/recordings': c(['footage']),
   'GET /api/recordings/:cameraId/:file': c(['footage'], '`footage.view`'),

@@ -12,7 +12,10 @@ describe('buildHlsArgs', () => {
   it('copies into a rolling HLS playlist that deletes old segments', () => {
     const a = buildHlsArgs({ source: parseSource('rtsp://cam/1'), dir: '/tmp/h' });
     for (const x of ['-c', 'copy', '-f', 'hls', '-hls_time', '2', '-hls_list_size', '6', '/tmp/h/seg%d.ts', '/tmp/h/index.m3u8']) expect(a).toContain(x);
-    expect(a[a.indexOf('-hls_flags') + 1]).toContain('delete_segments');
+    expect(a[a.indexOf('-hls_flags') + 1]).toContain('delete_segments'); expect(a[a.indexOf('-hls_flags') + 1]).toContain('program_date_time');
+    // A short probe, before the input: the first segment's date is close to when its picture arrived.
+    expect(a.indexOf('-analyzeduration')).toBeLessThan(a.indexOf('-i'));
+    expect(buildHlsArgs({ source: parseSource('/a.mp4'), dir: '/h' })).not.toContain('-analyzeduration');
   });
   it.each([[0, 6], [2, 1], [31, 6]])('rejects segment %s s / list %s', (t, n) => {
     expect(() => buildHlsArgs({ source: parseSource('/a.mp4'), dir: '/h', segmentSeconds: t, listSize: n })).toThrow();

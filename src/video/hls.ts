@@ -1,6 +1,6 @@
 /**
  * Live view as HLS on demand: an ffmpeg muxer (`-c copy -f hls`) per camera writing a playlist and its segments
- * into a private temp folder. `HlsSession.touch()` on every request; it stops itself after `idleMs` without one.
+ * into a private temp folder. Each segment carries its wall-clock time (EXT-X-PROGRAM-DATE-TIME): the analysis overlay matches frames to it. `HlsSession.touch()` on every request; it stops itself after `idleMs` without one.
  */
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,9 @@ export interface HlsSpec {
   readonly loop?: boolean;
 }
 
+/** Probe of a live source for the HLS muxer: enough for the video's parameters (stream copy), ~0.3 s of stream. */
+const LIVE_PROBE = ['-analyzeduration', '300000', '-probesize', '131072'];
+
 /** ffmpeg arguments of an HLS copy muxer. Pure. */
 export function buildHlsArgs(spec: HlsSpec): string[] {
   const t = spec.segmentSeconds ?? 2;
@@ -32,9 +35,12 @@ export function buildHlsArgs(spec: HlsSpec): string[] {
   if (!Number.isInteger(n) || n < 2 || n > 60) throw new ArgusError('invalid_argument', `HLS list size must be 2–60, got ${n}`);
   return [
     '-nostdin', '-hide_banner', '-loglevel', 'error',
+    // A live source is muxed from its first packets: a long probe (ffmpeg's 5 s default) would stamp the first segment's
+    // program date time seconds after the picture in it arrived, and the analysis overlay would run ahead of the video.
+    ...(spec.source.kind === 'file' ? [] : LIVE_PROBE),
     ...buildInputArgs({ source: spec.source, ...(spec.realtime !== undefined ? { realtime: spec.realtime } : {}), ...(spec.loop !== undefined ? { loop: spec.loop } : {}) }),
     '-map', '0:v:0', '-c', 'copy',
-    '-f', 'hls', '-hls_time', String(t), '-hls_list_size', String(n), '-hls_flags', 'delete_segments+omit_endlist',
+    '-f', 'hls', '-hls_time', String(t), '-hls_list_size', String(n), '-hls_flags', 'delete_segments+omit_endlist+program_date_time',
     '-hls_segment_filename', join(spec.dir, 'seg%d.ts'),
     join(spec.dir, HLS_PLAYLIST),
   ];

@@ -66,6 +66,12 @@ export interface WebUiOptions {
   readonly onvif?: OnvifRouteOptions;
   /** server.cameraNetworks instead of the demo's (a camera on loopback: 127.0.0.1/32). */
   readonly cameraNetworks?: readonly string[];
+  /** Only these demo cameras are switched on (the others' analysis would share the two cores): all when absent. */
+  readonly onlyCameras?: readonly string[];
+  /** Only these demo cameras exist at all (default: all of config/demo.yaml's). */
+  readonly keepCameras?: readonly string[];
+  /** Other sources for demo cameras, by id (a test RTSP camera instead of the looping file). */
+  readonly sources?: Readonly<Record<string, string>>;
 }
 
 /** Registers beforeAll/afterAll in the calling describe; the returned object is filled once beforeAll has run. */
@@ -79,10 +85,15 @@ export function webUi(opts: WebUiOptions = {}): WebUi {
     const demo = await loadServiceConfig(join(REPO_ROOT, 'config/demo.yaml'), { ...process.env, ARGUS_ASSETS: ASSETS });
     // The demo's cameras for the screens, without the rules and the scene they need (zones, lanes, calibration, speed
     // limits: the demo's own test, test/demo.test.ts, runs those; a screen's test draws and sets what it shows) and
-    // with the ANPR gate camera off (whole-frame plate reading at 1080p would take a core from the browser).
+    // with the ANPR gate camera off (whole-frame plate reading at 1080p would take a core from the browser). A test may
+    // feed a camera from another source, or run only some of them.
+    const only = opts.onlyCameras;
     const screens = {
       ...demo,
-      cameras: demo.cameras.map(({ calibration: _c, speedLimits: _s, ...c }) => ({ ...c, rules: [], zones: [], lanes: [], ...(c.plates === 'anpr' ? { enabled: false } : {}) })),
+      cameras: demo.cameras.filter((c) => !opts.keepCameras || opts.keepCameras.includes(c.id)).map(({ calibration: _c, speedLimits: _s, ...c }) => ({
+        ...c, rules: [], zones: [], lanes: [], source: opts.sources?.[c.id] ?? c.source,
+        enabled: c.enabled && c.plates !== 'anpr' && (!only || only.includes(c.id)),
+      })),
     };
     const config = opts.cameraNetworks ? { ...screens, server: { ...screens.server, cameraNetworks: [...opts.cameraNetworks] } } : screens;
     ({ store: ui.store } = await openServiceStore({ dataDir: ui.dataDir }, {}));

@@ -17,12 +17,14 @@ import { probeSource } from '../../video/probe.js';
 import { Recorder } from '../../video/recorder.js';
 import { backoffDelayMs, type BackoffPolicy } from '../../video/supervisor.js';
 import type { FrameSource, SourceLogger } from '../../video/source.js';
+import type { RulesStage } from '../rules-stage.js';
 import { analysisSettings, type AnalysisSettings } from '../settings.js';
 import type { EventBus } from '../../bus/bus.js';
 import type { CameraHealth, CameraMessage, CameraStatus, PlateStatus, Producer, RecordingStatus } from '../../bus/messages.js';
 import { buildCameraChain } from './build.js';
 import { sharedDetectors, type DetectorLatency, type DetectorStatus, type SharedDetectors } from './detectors.js';
 import { busOutputs, type CameraOutputs, type OutputBlobs } from './outputs.js';
+import { overlayFrame, OverlayTap } from './overlay.js';
 import type { StageProvider } from './stages.js';
 
 export type { DetectorLatency, DetectorStatus } from './detectors.js';
@@ -133,6 +135,8 @@ export class CameraManager {
   private readonly outputs: CameraOutputs;
   private readonly signalLossMs: number;
   private closed = false;
+  /** The analysis overlay of this process's cameras: frames are built only for cameras somebody watches. */
+  readonly overlay = new OverlayTap();
 
   constructor(private readonly opts: CameraManagerOptions) {
     this.signalLossMs = opts.signalLossMs ?? 3000;
@@ -250,6 +254,7 @@ export class CameraManager {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.overlay.close();
     await Promise.all([...this.cameras.keys()].map((id) => this.remove(id)));
     await this.detectors.close();
   }
@@ -296,13 +301,16 @@ export class CameraManager {
     rt.noModel = chain.noDetector !== null;
     if (rt.noModel) rt.message = chain.noDetector;
     rt.plateStatus = () => chain.plateStatus();
+    const rules = chain.stageSet.stages.find((s): s is RulesStage => s.name === 'rules' && 'engine' in s);
     try {
       await chain.run({
         onEvent: (e: ArgusEvent) => this.outputs.event(e),
-        onFrame: ({ frame }) => {
+        onFrame: (r) => {
+          const frame = r.frame;
           rt.framesAnalysed++;
           rt.latest = frame;
           rt.lagMs = Math.max(0, Date.now() - frame.capturedAtMs);
+          if (this.overlay.wants(cam.id)) this.overlay.publish(overlayFrame(cam, r, r.lineTotals?.() ?? {}, rules?.engine.signals()));
         },
         signal: rt.abort.signal,
       });

@@ -31,6 +31,7 @@ import { plateHistoryClient } from './history.js';
 import { JsonKv } from './kv.js';
 import { BUCKETS, cameraCost, LEASE_TTL_MS, type CameraLease, type CameraSpec, type WorkerRecord } from './protocol.js';
 import { NameTakenError, WorkerRegistry } from './registry.js';
+import { startOverlayPublisher } from './overlay-relay.js';
 import { startRpc } from './rpc.js';
 import { HlsHost } from '../../video/hls-host.js';
 
@@ -86,6 +87,8 @@ interface WorkerParts {
   readonly cameraWatch: Stoppable;
   readonly leaseWatch: Stoppable;
   readonly rpc: Stoppable;
+  /** The analysis overlay of the cameras held here, sent while a replica asks (overlay-relay.ts). */
+  readonly overlay: Stoppable;
   readonly bus: NatsBus;
   readonly settled: () => Promise<void>;
   readonly stages: StageProvider;
@@ -191,11 +194,12 @@ export class Worker {
       nc: o.nc, worker: o.name, latestFrame: (id) => manager.latestFrame(id), recordingsDir: join(dataDir, 'recordings'), logger: log,
       live: { host: new HlsHost(), sourceOf: (id) => manager.config(id)?.source },
     });
+    const overlay = startOverlayPublisher({ nc: o.nc, overlay: manager.overlay, runs: (id) => manager.config(id)?.enabled === true, logger: log });
     const leaseWatch = await leases.watch((c) => a.onLease(c));
     const cameraWatch = await cameras.watch((c) => a.onCamera(c));
     a.start();
     log.info({ worker: o.name, capacity: o.capacity, data: dataDir }, 'worker started');
-    return new Worker(o, manager, a, record, failed, { registry, cameraWatch, leaseWatch, rpc, bus: natsBus, settled: tracked.settled, stages });
+    return new Worker(o, manager, a, record, failed, { registry, cameraWatch, leaseWatch, rpc, overlay, bus: natsBus, settled: tracked.settled, stages });
   }
 
   get name(): string {
@@ -254,6 +258,7 @@ export class Worker {
     await step('publishes', () => c.settled());
     await step('lease watch', () => c.leaseWatch.stop());
     await step('rpc', () => c.rpc.stop());
+    await step('overlay', () => c.overlay.stop());
     await step('registry', () => c.registry.leave(this.o.name));
     await step('stages', () => c.stages.close());
     await step('bus', () => c.bus.close());

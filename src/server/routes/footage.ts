@@ -29,6 +29,7 @@ import { PUBLIC_KEY_FILE, readPublicKeyFile } from '../../evidence/keys.js';
 import { verifyEvidence } from '../../evidence/verify.js';
 import { listSegments } from '../recordings.js';
 import { evidenceRoutes } from './evidence.js';
+import { overlayRoutes } from './overlay.js';
 import { FILE_LOOK_MS, LIVE_LOOK_MS, LookThrottle } from '../look-throttle.js';
 import { sendFileRange } from '../range.js';
 import { sendRemoteRange } from '../scaled/worker-rpc.js';
@@ -69,6 +70,7 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sou
   const evidenceRoot = join(dataDir, 'evidence');
   const streams = liveView(ctx, new HlsHost({ ...(opts.hlsIdleMs !== undefined ? { idleMs: opts.hlsIdleMs } : {}) }));
   evidenceRoutes(ctx, evidenceRoot, fileLooks);
+  overlayRoutes(ctx, liveLooks);
 
   const camera = async (principal: Parameters<typeof assertCameraVisible>[1], id: string) => {
     const c = await store.getCamera(id);

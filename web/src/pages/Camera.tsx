@@ -10,6 +10,7 @@ import './camera/camera.css';
 import { CountsChart } from './camera/CountsChart';
 import { EventList } from './camera/EventList';
 import { HealthPanel } from './camera/HealthPanel';
+import { OverlayToggle } from './camera/AnalysisOverlay';
 import { LiveView } from './camera/LiveView';
 import { RecordingTimeline } from './camera/RecordingTimeline';
 
@@ -30,6 +31,7 @@ export function CameraPage({ live, me, params }: PageProps) {
   const cameraId = params[0] ?? '';
   const [cam, setCam] = useState<Camera | null>(null);
   const [error, setError] = useState<'notFound' | 'failed' | null>(null);
+  const [overlay, setOverlay] = useState(false);
   const pushed = live.health[cameraId];
   useEffect(() => {
     if (!cameraId) return undefined;
@@ -72,7 +74,8 @@ export function CameraPage({ live, me, params }: PageProps) {
       </div>
       <div className="camera-grid">
         <section className="card live-card" aria-label={w('live')}>
-          <LiveView cameraId={cam.id} name={cam.name} mode="hls" off={!cam.enabled || cam.status?.health === 'disabled'} />
+          {cam.enabled && cam.status?.health !== 'disabled' && <div className="live-tools"><OverlayToggle on={overlay} onChange={setOverlay} name={cam.name} /></div>}
+          <LiveView cameraId={cam.id} name={cam.name} mode="hls" off={!cam.enabled || cam.status?.health === 'disabled'} overlay={overlay} />
         </section>
         <div className="camera-side">
           <HealthPanel status={cam.status} />

@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import { snapshotUrl } from '../../api';
 import { defineDict, useDict } from '../../i18n';
 import './liveview.css';
+import { AnalysisOverlay, FIXED_DELAY_MS, type PictureClock } from './AnalysisOverlay';
 import { liveUrl, usePageVisible } from './media';
 
 const WORDS = defineDict({
@@ -19,19 +20,33 @@ export type LiveMode = 'hls' | 'snapshot';
 /** How long a stream may take to start (the muxer starts on demand; two busy cores are slow) before stills take over. */
 const START_TIMEOUT_MS = 45_000;
 
-/** `off`: the camera is disabled, so nothing is asked of the server. */
-export function LiveView({ cameraId, name, mode, off = false, refreshMs = 2000 }: { cameraId: string; name: string; mode: LiveMode; off?: boolean; refreshMs?: number }) {
+/** `off`: the camera is disabled, so nothing is asked of the server. `overlay`: draw the analysis over the picture. */
+export function LiveView({ cameraId, name, mode, off = false, refreshMs = 2000, overlay = false }: { cameraId: string; name: string; mode: LiveMode; off?: boolean; refreshMs?: number; overlay?: boolean }) {
   const w = useDict(WORDS);
   const [failure, setFailure] = useState<string | null>(null);
   useEffect(() => setFailure(null), [cameraId, mode]);
   if (off) return <div className="liveview" data-mode="off"><span className="liveview-note">{w('off')}</span></div>;
-  if (mode === 'hls' && failure === null) return <HlsVideo cameraId={cameraId} name={name} onFail={setFailure} />;
-  return <Stills cameraId={cameraId} name={name} refreshMs={refreshMs} failure={mode === 'hls' ? failure : null} />;
+  if (mode === 'hls' && failure === null) return <HlsVideo cameraId={cameraId} name={name} onFail={setFailure} overlay={overlay} />;
+  return <Stills cameraId={cameraId} name={name} refreshMs={refreshMs} failure={mode === 'hls' ? failure : null} overlay={overlay} />;
 }
 
-function HlsVideo({ cameraId, name, onFail }: { cameraId: string; name: string; onFail: (why: string) => void }) {
+/** Stills have no time of their own: the newest analysed frame is drawn. */
+const latestClock: PictureClock = () => ({ ms: null, sync: 'latest' });
+
+function HlsVideo({ cameraId, name, onFail, overlay }: { cameraId: string; name: string; onFail: (why: string) => void; overlay: boolean }) {
   const w = useDict(WORDS);
   const ref = useRef<HTMLVideoElement>(null);
+  const player = useRef<{ playingDate: Date | null } | undefined>(undefined);
+  /** The capture time of the picture shown: the segment's program date time (hls.js, or the browser's own player), else a fixed delay. */
+  const clock: PictureClock = () => {
+    const pdt = player.current?.playingDate?.getTime();
+    if (pdt !== undefined && Number.isFinite(pdt)) return { ms: pdt, sync: 'pdt' };
+    const v = ref.current;
+    // Safari's own HLS: the stream's start date (its first program date time) plus the play position.
+    const start = v && !player.current ? (v as HTMLVideoElement & { getStartDate?: () => Date }).getStartDate?.().getTime() : NaN;
+    if (v && start !== undefined && Number.isFinite(start)) return { ms: start + v.currentTime * 1000, sync: 'pdt' };
+    return { ms: Date.now() - FIXED_DELAY_MS, sync: 'fixed' };
+  };
   const [playing, setPlaying] = useState(false);
   const [engine, setEngine] = useState('');
   useEffect(() => {
@@ -64,6 +79,7 @@ function HlsVideo({ cameraId, name, onFail }: { cameraId: string; name: string; 
         if (Hls.isSupported()) {
           const h = new Hls({ liveSyncDurationCount: 2, maxBufferLength: 10, backBufferLength: 10, enableWorker: false });
           hls = h;
+          player.current = h;
           let recoveries = 0;
           h.on(Hls.Events.ERROR, (_e, data) => {
             if (!data.fatal) return;
@@ -92,6 +108,7 @@ function HlsVideo({ cameraId, name, onFail }: { cameraId: string; name: string; 
       video.removeEventListener('error', onError);
       document.removeEventListener('securitypolicyviolation', onCsp);
       hls?.destroy();
+      player.current = undefined;
       video.removeAttribute('src');
       video.load();
     };
@@ -99,14 +116,16 @@ function HlsVideo({ cameraId, name, onFail }: { cameraId: string; name: string; 
   return (
     <div className="liveview" data-mode="hls" data-engine={engine} data-playing={playing}>
       <video ref={ref} muted autoPlay playsInline aria-label={`${w('live')}: ${name}`} data-testid="live-video" />
+      {overlay && <AnalysisOverlay cameraId={cameraId} media={() => ref.current} clock={clock} />}
       {!playing && <span className="liveview-note" role="status">{w('connecting')}</span>}
     </div>
   );
 }
 
 /** Stills: the next one is asked for only after the last arrived (or failed), and only while the tab is shown. */
-function Stills({ cameraId, name, refreshMs, failure }: { cameraId: string; name: string; refreshMs: number; failure: string | null }) {
+function Stills({ cameraId, name, refreshMs, failure, overlay }: { cameraId: string; name: string; refreshMs: number; failure: string | null; overlay: boolean }) {
   const w = useDict(WORDS);
+  const img = useRef<HTMLImageElement>(null);
   const visible = usePageVisible();
   const [bust, setBust] = useState(() => Date.now());
   const [state, setState] = useState<'loading' | 'ok' | 'error'>('loading');
@@ -127,9 +146,10 @@ function Stills({ cameraId, name, refreshMs, failure }: { cameraId: string; name
   return (
     <div className="liveview" data-mode="snapshot" data-state={state}>
       <img
-        src={snapshotUrl(cameraId, bust)} alt={`${w('stills')}: ${name}`} data-testid="live-still" className={shownOnce ? '' : 'pending'}
+        ref={img} src={snapshotUrl(cameraId, bust)} alt={`${w('stills')}: ${name}`} data-testid="live-still" className={shownOnce ? '' : 'pending'}
         onLoad={() => { setShownOnce(true); setState('ok'); }} onError={() => setState('error')}
       />
+      {overlay && shownOnce && <AnalysisOverlay cameraId={cameraId} media={() => img.current} clock={latestClock} />}
       {!shownOnce && <span className="liveview-note" role="status">{state === 'error' ? w('noPicture') : w('connecting')}</span>}
       {failure !== null && <span className="liveview-fallback" title={failure}>{w('fellBack')}</span>}
     </div>

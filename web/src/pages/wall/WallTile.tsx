@@ -3,6 +3,7 @@ import { useEffect, useRef, useState, type KeyboardEvent, type MouseEvent } from
 import type { Camera } from '../../api';
 import { defineDict, useDict, useI18n } from '../../i18n';
 import { HEALTH_COLOURS } from '../../MapView';
+import { OverlayToggle } from '../camera/AnalysisOverlay';
 import { LiveView } from '../camera/LiveView';
 import { healthKey } from '../MapPage';
 
@@ -36,6 +37,8 @@ export function WallTile({ index, camera, cameras, health, video, onPick }: Wall
   const clickTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const [full, setFull] = useState(false);
   const [expanded, setExpanded] = useState(false);
+  const [overlay, setOverlay] = useState(false);
+  useEffect(() => setOverlay(false), [camera?.id]);
   useEffect(() => {
     const on = () => setFull(document.fullscreenElement !== null && document.fullscreenElement === ref.current);
     document.addEventListener('fullscreenchange', on);
@@ -90,6 +93,7 @@ export function WallTile({ index, camera, cameras, health, video, onPick }: Wall
           <option value="">— {w('empty')} —</option>
           {cameras.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
         </select>
+        {camera && camera.enabled && health !== 'disabled' && <OverlayToggle on={overlay} onChange={setOverlay} name={name} />}
         {camera && (
           <button type="button" className="ghost icon" onClick={toggleFull} aria-label={`${isFull ? w('exitFullscreen') : w('fullscreen')}: ${name}`} title={`${w('fullscreen')} (f)`}>
             <svg viewBox="0 0 16 16" width="14" height="14" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2">
@@ -100,7 +104,7 @@ export function WallTile({ index, camera, cameras, health, video, onPick }: Wall
       </figcaption>
       {camera ? (
         <button type="button" className="tile-view" onClick={onClick} onDoubleClick={onDoubleClick} onKeyDown={onKeyDown} aria-label={`${w('open')}: ${name}`} aria-keyshortcuts="f">
-          <LiveView cameraId={camera.id} name={camera.name} mode={video || isFull ? 'hls' : 'snapshot'} off={!camera.enabled || health === 'disabled'} />
+          <LiveView cameraId={camera.id} name={camera.name} mode={video || isFull ? 'hls' : 'snapshot'} off={!camera.enabled || health === 'disabled'} overlay={overlay} />
         </button>
       ) : (
         <p className="tile-empty muted">{w('emptyHint')}</p>
