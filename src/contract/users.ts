@@ -19,6 +19,8 @@ export const PERMISSIONS = [
   'incidents.write',
   'requests.create', 'requests.approve',
   'centres.write', 'centres.views',
+  // Faces are sensitive personal data: seeing one (crop, match), searching by face, and enrolling on a face watch list.
+  'faces.view', 'faces.search', 'faces.enrol',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -1,6 +1,7 @@
 import type { Box } from './box.js';
 import type { ObjectClass } from './classes.js';
 import type { CrossDirection } from './direction.js';
+import type { FaceSeenEvent } from './face.js';
 import type { PlateReadEvent } from './plate.js';
 import type { TrackId } from './track.js';
 import type { AlertEvent, SectionSpeedEvent, ViolationEvent, ZoneEvent } from './violation.js';
@@ -27,11 +28,11 @@ export interface LineCrossEvent extends EventBase {
 }
 
 /** Every event a camera (or a section of two cameras) produces. Switch on `kind`. */
-export type ArgusEvent = LineCrossEvent | PlateReadEvent | ViolationEvent | AlertEvent | ZoneEvent | SectionSpeedEvent;
+export type ArgusEvent = LineCrossEvent | PlateReadEvent | ViolationEvent | AlertEvent | ZoneEvent | SectionSpeedEvent | FaceSeenEvent;
 export type EventKind = ArgusEvent['kind'];
 
 /** Every event kind, as a list (the type check below fails when a kind is added to ArgusEvent and not here, or back). */
-export const EVENT_KINDS = ['line.cross', 'plate.read', 'violation', 'alert', 'zone.enter', 'zone.exit', 'section_speed'] as const;
+export const EVENT_KINDS = ['line.cross', 'plate.read', 'violation', 'alert', 'zone.enter', 'zone.exit', 'section_speed', 'face.seen'] as const;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const eventKindsComplete: Same<(typeof EVENT_KINDS)[number], EventKind> = true;
 void eventKindsComplete;

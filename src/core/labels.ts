@@ -42,6 +42,7 @@ export const ALERT_LABELS: { readonly [K in AlertRecordKind]: ViEn } = {
   signal_restored: { vi: 'Có tín hiệu trở lại', en: 'Signal restored' },
   disk_full: { vi: 'Ổ lưu trữ sắp đầy', en: 'Storage full' },
   watchlist_hit: { vi: 'Trùng danh sách theo dõi', en: 'Watch-list hit' },
+  face_match: { vi: 'Trùng khuôn mặt cần theo dõi', en: 'Face watch-list match' },
   incident: { vi: 'Sự cố hiện trường', en: 'Field incident' },
 };
 
@@ -64,6 +65,7 @@ export const EVENT_LABELS: { readonly [K in EventKind]: ViEn } = {
   'zone.enter': { vi: 'Vào vùng', en: 'Zone entry' },
   'zone.exit': { vi: 'Ra khỏi vùng', en: 'Zone exit' },
   section_speed: { vi: 'Tốc độ trung bình đoạn đường', en: 'Section speed' },
+  'face.seen': { vi: 'Khuôn mặt', en: 'Face' },
 };
 
 export const RULE_LABELS: { readonly [K in RuleKindName]: ViEn } = {

@@ -36,7 +36,7 @@ export const ALERT_KINDS = ['congestion', 'crowd', 'accident', 'dwell'] as const
 export type AlertKind = (typeof ALERT_KINDS)[number];
 
 /** Alerts the service raises itself: camera signal, storage, a watch-list hit of a plate read, a field incident reported. */
-export const SERVICE_ALERT_KINDS = ['signal_loss', 'signal_restored', 'disk_full', 'watchlist_hit', 'incident'] as const;
+export const SERVICE_ALERT_KINDS = ['signal_loss', 'signal_restored', 'disk_full', 'watchlist_hit', 'face_match', 'incident'] as const;
 
 /** What an officer or another system reports from the field (an IOC's incident intake). */
 export const INCIDENT_TYPES = ['accident', 'fire', 'flood', 'fight', 'crowd', 'road_damage', 'breakdown', 'other'] as const;

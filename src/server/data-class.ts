@@ -29,7 +29,7 @@ export interface View<T> {
   readonly redacted: boolean;
 }
 
-const RESTRICTED: readonly DataClass[] = ['plate', 'violation', 'watchlist'];
+const RESTRICTED: readonly DataClass[] = ['plate', 'violation', 'watchlist', 'face'];
 
 /** Classes of each event kind (a new kind fails to compile until it is classified here). */
 const EVENT_CLASSES = {
@@ -40,6 +40,7 @@ const EVENT_CLASSES = {
   'plate.read': ['plate'],
   violation: ['violation'],
   section_speed: ['violation'],
+  'face.seen': ['face'],
 } as const satisfies Record<EventKind, readonly DataClass[]>;
 
 const EVENT_BASE = ['id', 'cameraId', 'atMs', 'ptsSec', 'kind'] as const;
@@ -60,6 +61,7 @@ export function eventClasses(kind: string): readonly DataClass[] {
 
 export function alertClasses(kind: string): readonly DataClass[] {
   if (TRAFFIC_ALERTS.has(kind)) return ['traffic'];
+  if (kind === 'face_match') return ['face'];
   return kind === 'watchlist_hit' ? ['watchlist', 'plate'] : RESTRICTED;
 }
 

@@ -41,10 +41,10 @@ const VIEW: readonly Permission[] = ['sites.read', 'cameras.read', 'cameras.stat
 /** What each role may do. Partner = an outside agency, usually through an API key (its scopes narrow it further). */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  supervisor: [...VIEW, 'violations.read', 'violations.review', 'plates.search', 'plates.trace', 'watchlists.read', 'watchlists.write', 'alerts.ack', 'users.read', 'audit.read', 'reports.read', 'reports.write', 'incidents.write', 'requests.approve', 'centres.views'],
+  supervisor: [...VIEW, 'violations.read', 'violations.review', 'plates.search', 'plates.trace', 'watchlists.read', 'watchlists.write', 'alerts.ack', 'users.read', 'audit.read', 'reports.read', 'reports.write', 'incidents.write', 'requests.approve', 'centres.views', 'faces.view', 'faces.search', 'faces.enrol'],
   reviewer: [...VIEW, 'violations.read', 'violations.review'],
-  investigator: [...VIEW, 'violations.read', 'plates.search', 'plates.trace', 'watchlists.read', 'watchlists.write', 'requests.create'],
-  operator: [...VIEW, 'alerts.ack', 'violations.read', 'incidents.write'],
+  investigator: [...VIEW, 'violations.read', 'plates.search', 'plates.trace', 'watchlists.read', 'watchlists.write', 'requests.create', 'faces.view', 'faces.search', 'faces.enrol'],
+  operator: [...VIEW, 'alerts.ack', 'violations.read', 'incidents.write', 'faces.view'],
   viewer: VIEW,
   partner: ['plates.search', 'plates.trace', 'watchlists.read', 'requests.create'],
 };
@@ -74,18 +74,20 @@ export function permissionsOfApiKey(scopes: readonly string[]): Set<Permission> 
  * rule alerts) needs only the route's own permission; the others also need their CLASS_PERMISSION, else the record
  * is served redacted to its traffic part (data-class.ts).
  */
-export const DATA_CLASSES = ['traffic', 'plate', 'violation', 'watchlist'] as const;
+export const DATA_CLASSES = ['traffic', 'plate', 'violation', 'watchlist', 'face'] as const;
 export type DataClass = (typeof DATA_CLASSES)[number];
 
 /**
  * Who reads each class: plate reads and any plate text → `plates.search`; a violation with its plate (the legal
  * record reviewers work on) → `violations.read`; a watch-list hit's details (list, pattern, note, plate) →
- * `watchlists.read`.
+ * `watchlists.read`; a face (a crop, an embedding, a face watch-list match) → `faces.view` (Decree 13/2023: biometric
+ * data is sensitive personal data).
  */
 export const CLASS_PERMISSION: Readonly<Record<Exclude<DataClass, 'traffic'>, Permission>> = {
   plate: 'plates.search',
   violation: 'violations.read',
   watchlist: 'watchlists.read',
+  face: 'faces.view',
 };
 
 /** The classes a holder of these permissions may read in full (traffic always). */

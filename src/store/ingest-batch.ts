@@ -3,6 +3,7 @@
  * in ONE transaction, so a batch is either wholly stored or not at all, and idempotent, so a retried batch (a client
  * that got no answer before a crash) stores nothing twice and counts nothing twice.
  */
+import type { FaceRecord } from './faces.js';
 import type { CountIncrement, EventRecord, EvidenceRecord, NewAlert, NewViolation, SightingRecord } from './types.js';
 
 /** A count increment that belongs to one event of the same batch: it is added only when that event is new. */
@@ -21,6 +22,8 @@ export interface IngestBatch {
   readonly violations?: readonly NewViolation[];
   /** Idempotent on id (a repeated id is ignored, never overwritten: evidence is immutable). */
   readonly evidence?: readonly EvidenceRecord[];
+  /** Idempotent on id (a face is immutable: a repeated id is ignored). */
+  readonly faces?: readonly FaceRecord[];
   /** Idempotent on id: give derived ids (e.g. from the sighting and the watch-list entry) so that retries dedupe. */
   readonly alerts?: readonly NewAlert[];
   /**

@@ -12,14 +12,16 @@ import type {
   ShareRequestRecord, ShareRequestPatch, ShareRequestStatus,
   OutboxItem, FedCameraRecord, AccessScope, CentreRecord, CentreViewKind, CentreViewRecord,
 } from './types.js';
+import type { FaceStore } from './faces.js';
 import type { IngestBatch, IngestBatchResult } from './ingest-batch.js';
 
 export type * from './types.js';
 export type * from './ingest-batch.js';
+export type * from './faces.js';
 
 // ─── the port ─────────────────────────────────────────────────────────────────────────────────────
 
-export interface Store {
+export interface Store extends FaceStore {
   readonly dialect: 'sqlite' | 'postgres';
 
   upsertSite(site: SiteRecord): Promise<void>;

@@ -2,15 +2,17 @@
 import type { IngestBatch, IngestBatchResult } from '../ingest-batch.js';
 import { chunks, type StoreContext, writeTransaction } from './context.js';
 import { addCountRows, alertRow, checkCounts, checkEvidencePath, eventRow, evidenceRow, violationRow } from './records.js';
+import { checkFace, insertFaceRows } from './faces.js';
 import { checkSighting, insertSightingRows } from './sightings.js';
 
 export async function writeBatch(ctx: StoreContext, b: IngestBatch): Promise<IngestBatchResult> {
-  const { events = [], sightings = [], counts = [], violations = [], evidence = [], alerts = [], outbox = [] } = b;
+  const { events = [], sightings = [], counts = [], violations = [], evidence = [], alerts = [], outbox = [], faces = [] } = b;
   // Check everything before the transaction: a bad row refuses the whole batch and writes nothing.
   sightings.forEach(checkSighting);
   checkCounts(counts);
   evidence.forEach(checkEvidencePath);
-  if (events.length + sightings.length + counts.length + violations.length + evidence.length + alerts.length === 0) {
+  faces.forEach(checkFace);
+  if (events.length + sightings.length + counts.length + violations.length + evidence.length + alerts.length + faces.length === 0) {
     return { events: 0, sightings: 0, violations: 0, newAlertIds: [] };
   }
   return writeTransaction(ctx, async (trx) => {
@@ -27,6 +29,7 @@ export async function writeBatch(ctx: StoreContext, b: IngestBatch): Promise<Ing
       newViolations += (await trx.insertInto('violations').values(part.map(violationRow)).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute()).length;
     }
     for (const part of chunks(evidence, 8)) await trx.insertInto('evidence').values(part.map(evidenceRow)).onConflict((oc) => oc.column('id').doNothing()).execute();
+    await insertFaceRows(trx, faces);
     const newAlertIds: string[] = [];
     for (const part of chunks(alerts, 9)) {
       for (const r of await trx.insertInto('alerts').values(part.map(alertRow)).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute()) newAlertIds.push(r.id);

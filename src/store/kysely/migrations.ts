@@ -169,6 +169,27 @@ const MIGRATIONS: readonly Migration[] = [
          unique (centre_id, kind, name))`,
     ],
   },
+  {
+    version: 11,
+    name: 'faces: the best face of each person track, face watch lists and their enrolled persons, decisions on matches',
+    up: (t) => [
+      `create table faces (id ${t.key} primary key, camera_id text not null, at_ms ${t.big} not null, track_id ${t.big}, box text,
+         quality ${t.real} not null, model text not null, embedding ${t.bytes} not null, crop_ref text, matched integer not null)`,
+      `create index faces_at on faces (at_ms, id)`,
+      `create index faces_camera_at on faces (camera_id, at_ms)`,
+      `create table face_lists (id ${t.key} primary key, name text not null unique, description text not null, threshold ${t.real} not null,
+         severity text not null, created_at_ms ${t.big} not null)`,
+      `create table face_persons (id ${t.key} primary key, list_id ${t.key} not null references face_lists(id) on delete cascade,
+         name text not null, reason text not null, legal_basis text not null, note text not null, expires_at_ms ${t.big} not null,
+         created_by text not null, created_at_ms ${t.big} not null)`,
+      `create index face_persons_list on face_persons (list_id)`,
+      `create table face_enrolments (id ${t.key} primary key, person_id ${t.key} not null references face_persons(id) on delete cascade,
+         model text not null, embedding ${t.bytes} not null, quality ${t.real} not null, photo_ref text, created_at_ms ${t.big} not null)`,
+      `create index face_enrolments_person on face_enrolments (person_id)`,
+      `create table face_decisions (alert_id text primary key, decision text not null, note text not null, decided_by text not null,
+         decided_at_ms ${t.big} not null)`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

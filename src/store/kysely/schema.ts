@@ -88,6 +88,17 @@ export interface AuditCheckpointTable {
 
 export interface FedOutboxTable { seq: Generated<number>; event_id: string; camera_id: string; at_ms: number }
 export interface FedCameraTable { camera_id: string; district_id: string; district_name: string; updated_at_ms: number }
+export interface FaceTable {
+  id: string; camera_id: string; at_ms: number; track_id: number | null; box: string | null; quality: number; model: string; embedding: Uint8Array;
+  crop_ref: string | null; matched: number;
+}
+export interface FaceListTable { id: string; name: string; description: string; threshold: number; severity: string; created_at_ms: number }
+export interface FacePersonTable {
+  id: string; list_id: string; name: string; reason: string; legal_basis: string; note: string; expires_at_ms: number; created_by: string; created_at_ms: number;
+}
+export interface FaceEnrolmentTable { id: string; person_id: string; model: string; embedding: Uint8Array; quality: number; photo_ref: string | null; created_at_ms: number }
+export interface FaceDecisionTable { alert_id: string; decision: string; note: string; decided_by: string; decided_at_ms: number }
+
 export interface Database {
   fed_outbox: FedOutboxTable;
   fed_cameras: FedCameraTable;
@@ -121,4 +132,9 @@ export interface Database {
   centres: CentreTable;
   centre_members: CentreMemberTable;
   centre_views: CentreViewTable;
+  faces: FaceTable;
+  face_lists: FaceListTable;
+  face_persons: FacePersonTable;
+  face_enrolments: FaceEnrolmentTable;
+  face_decisions: FaceDecisionTable;
 }

@@ -19,6 +19,7 @@ import * as reports from './reports.js';
 import * as incidents from './incidents.js';
 import * as requests from './requests.js';
 import * as centres from './centres.js';
+import * as faces from './faces.js';
 
 export class KyselyStore implements S.Store {
   private readonly ctx: StoreContext;
@@ -168,6 +169,21 @@ export class KyselyStore implements S.Store {
   listCentreViews = (centreId: string, kind: S.CentreViewKind) => centres.listCentreViews(this.ctx, centreId, kind);
   saveCentreView = (v: S.CentreViewRecord) => centres.saveCentreView(this.ctx, v);
   deleteCentreView = (centreId: string, id: string) => centres.deleteCentreView(this.ctx, centreId, id);
+  listFaces = (f: S.FaceFilter) => faces.listFaces(this.ctx, f);
+  getFaces = (ids: readonly string[]) => faces.getFaces(this.ctx, ids);
+  pruneFaces = (unmatchedBeforeMs: number, matchedBeforeMs: number) => faces.pruneFaces(this.ctx, unmatchedBeforeMs, matchedBeforeMs);
+  upsertFaceList = (l: S.FaceListRecord) => faces.upsertFaceList(this.ctx, l);
+  getFaceList = (id: string) => faces.getFaceList(this.ctx, id);
+  listFaceLists = () => faces.listFaceLists(this.ctx);
+  deleteFaceList = (id: string) => faces.deleteFaceList(this.ctx, id);
+  addFacePerson = (p: S.FacePersonRecord, e: readonly S.FaceEnrolmentRecord[]) => faces.addFacePerson(this.ctx, p, e);
+  getFacePerson = (id: string) => faces.getFacePerson(this.ctx, id);
+  listFacePersons = (listId: string) => faces.listFacePersons(this.ctx, listId);
+  listFaceEnrolments = (personId: string) => faces.listFaceEnrolments(this.ctx, personId);
+  deleteFacePerson = (id: string) => faces.deleteFacePerson(this.ctx, id);
+  activeFaceEnrolments = (nowMs: number) => faces.activeFaceEnrolments(this.ctx, nowMs);
+  decideFaceMatch = (d: S.FaceDecisionRecord) => faces.decideFaceMatch(this.ctx, d);
+  getFaceDecisions = (alertIds: readonly string[]) => faces.getFaceDecisions(this.ctx, alertIds);
 
   async close(): Promise<void> {
     await this.onClose();
