@@ -34,6 +34,7 @@ const PARTS: Record<string, Part> = {
   memory: async () => (await import('./pipeline.js')).benchMemorySoak(),
   api: async () => (await import('./server.js')).benchApi(),
   csv: async () => (await import('./csv.js')).benchCsv(),
+  'face-search': async () => (await import('./face-search.js')).benchFaceSearch(),
   'scale-bus': async () => (await import('./bus.js')).benchScaleBus(),
   capacity: async () => (await import('./capacity.js')).benchCapacity(),
   scale: async () => {
