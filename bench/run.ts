@@ -19,6 +19,7 @@ const PARTS: Record<string, Part> = {
     const m = await import('./vision.js');
     return { detectors: await m.benchDetectors(), poolConfigs: await m.benchPoolConfigs(), letterbox: m.benchLetterbox() };
   },
+  faces: async () => (await import('./faces.js')).benchFaces(),
   tracking: async () => (await import('./tracking.js')).benchTracker(),
   pipeline: async () => {
     const m = await import('./pipeline.js');

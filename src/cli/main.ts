@@ -13,6 +13,7 @@ const COMMANDS: Record<string, CommandEntry> = {
   analyze: { summary: 'Analyse a video file or stream: detect, track, count, read plates', load: async () => (await import('./commands/analyze.js')).analyze },
   config: { summary: 'Check a site configuration file (`argus config check FILE`)', load: async () => (await import('./commands/config.js')).config },
   models: { summary: 'List and install detector models (`argus models list|install`)', load: async () => (await import('./commands/models.js')).models },
+  faces: { summary: 'Evaluate face embedders and convert face models (`argus faces eval|convert`)', load: async () => (await import('./commands/faces.js')).faces },
   plates: { summary: 'Read and evaluate licence plates (`argus plates read|eval`)', load: async () => (await import('./commands/plates.js')).plates },
   evidence: { summary: 'Verify violation evidence (`argus evidence verify DIR`)', load: async () => (await import('./commands/evidence.js')).evidence },
   serve: { summary: 'Run the service: API, web UI, cameras (`argus serve --config FILE`)', load: async () => (await import('./commands/serve.js')).serve },

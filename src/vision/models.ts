@@ -105,7 +105,7 @@ export const MODEL_CATALOG: readonly ModelEntry[] = [
     sha256: 'daede24002cc8590f457998cc5e6c9e8b82f45f6bd969506a8913cd4ed10a2d3', sizeBytes: 237_823,
     licence: 'Apache-2.0',
     sourceUrl: raw('ShiqiYu/libfacedetection.train', '0047ac24afb1a50a0c6105001c89d1b5b805dbf1', 'onnx/yunet_s_dynamic.onnx'),
-    notes: 'YuNet with a dynamic input. Catalogued only.',
+    notes: 'YuNet with a dynamic input [N,3,H,W] (H, W multiples of 32), BGR 0..255: the face detector of src/vision/faces (decoder there, not a COCO decoder).',
   },
   {
     name: 'ultraface_rfb_320', file: 'ultraface_rfb_320.onnx', subdir: 'face', task: 'face', decoder: 'none',
@@ -119,7 +119,7 @@ export const MODEL_CATALOG: readonly ModelEntry[] = [
     sha256: '6ced4e0c36abba9dd24b48d725f7dbb94089f75b3d3445d3d67b85157cb64743', sizeBytes: 4_001_322,
     licence: 'unclear provenance (test fixture only)',
     sourceUrl: raw('KennethWang1221/Face-Detection-and-Recognition-System', '5638c7a40ba4f35d614e623f8cf094296c5c6106', 'MobileFaceNet.onnx'),
-    notes: 'Face embedding 128-d. Catalogued only; do not ship.',
+    notes: 'Face embedding 128-d, (x−127.5)/128 BGR. A benchmark reference in src/vision/faces (`argus faces eval --model mobilefacenet_112_128d`); do not ship.',
   },
 ];
 

@@ -1,0 +1,24 @@
+import type { Frame } from '../../core/frame.js';
+import { alignToTemplate } from './align.js';
+import { faceQuality } from './quality.js';
+import type { FaceDetection, FaceDetector, FaceEmbedder } from './types.js';
+
+export interface PhotoEmbedding {
+  readonly embedding: Float32Array;
+  readonly face: FaceDetection;
+  readonly quality: number;
+}
+
+/**
+ * Enrolment from a photo: detect every face, keep the best by quality (the largest sharp frontal one), align it
+ * straight to the embedder's own template and embed it. Null when the photo has no face.
+ */
+export async function embedPhoto(detector: FaceDetector, embedder: FaceEmbedder, image: Frame): Promise<PhotoEmbedding | null> {
+  const faces = await detector.detect(image);
+  if (faces.length === 0) return null;
+  const scored = faces.map((face) => ({ face, quality: faceQuality(image, face) })).sort((a, b) => b.quality - a.quality);
+  const best = scored[0]!;
+  const aligned = alignToTemplate(image, best.face.landmarks, embedder.input.template, embedder.input.size);
+  const [embedding] = await embedder.embed([aligned]);
+  return { embedding: embedding!, face: best.face, quality: best.quality };
+}
