@@ -51,6 +51,14 @@ describe('faces on real pictures', () => {
     }
   });
 
+  it('reports source pixels when the frame is analysed smaller than its source', async () => {
+    const small = await videoFrame(video('london_street_bus_TestV4.mp4'), 4.5, { width: 1280, height: 720 }, 960);
+    expect(small.size.width).toBe(960);
+    const faces = await detector.detect(small, box(440, 255, 560, 460));
+    expect(bestIou(faces.map((f) => f.box), MAN)).toBeGreaterThan(0.4);
+    expect(bestIou(faces.map((f) => f.box), WOMAN)).toBeGreaterThan(0.4);
+  });
+
   it('inside a person box finds that face, and none on the bus', async () => {
     const inPerson = await detector.detect(street, box(440, 255, 525, 460));
     expect(bestIou(inPerson.map((f) => f.box), MAN)).toBeGreaterThan(0.4);

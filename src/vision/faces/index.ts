@@ -4,7 +4,7 @@ export { createFaceDetector, DEFAULT_FACE_INPUT_WIDTH, YUNET_MODEL } from './yun
 export { alignFace, alignToTemplate, ARCFACE_112, DLIB_150, remapAligned, similarity, applyAffine } from './align.js';
 export { faceQuality } from './quality.js';
 export { cosine, createFaceEmbedder, DEFAULT_FACE_EMBEDDER, EMBEDDERS, embedderSpec, type EmbedderSpec } from './embedders.js';
-export { embedPhoto, type PhotoEmbedding } from './photo.js';
+export { alignForEmbedder, embedPhoto, type PhotoEmbedding } from './photo.js';
 export { loadImageFrame } from './image.js';
 export { evaluateEmbeddings, tarAtFar, type FaceEvalResult } from './evaluate.js';
 export { projectModelsDir } from './models-dir.js';

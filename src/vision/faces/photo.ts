@@ -1,7 +1,15 @@
 import type { Frame } from '../../core/frame.js';
 import { alignToTemplate } from './align.js';
 import { faceQuality } from './quality.js';
-import type { FaceDetection, FaceDetector, FaceEmbedder } from './types.js';
+import type { AlignedFace, FaceDetection, FaceDetector, FaceEmbedder } from './types.js';
+
+/**
+ * Align a face of a frame or photo straight to the template the embedder was trained on (dlib's 150 chip for
+ * faceapi_resnet_128d), so no border has to be replicated as when an ArcFace 112 crop is re-cut.
+ */
+export function alignForEmbedder(embedder: FaceEmbedder, frame: Frame, landmarks: FaceDetection['landmarks']): AlignedFace {
+  return alignToTemplate(frame, landmarks, embedder.input.template, embedder.input.size);
+}
 
 export interface PhotoEmbedding {
   readonly embedding: Float32Array;
@@ -18,7 +26,7 @@ export async function embedPhoto(detector: FaceDetector, embedder: FaceEmbedder,
   if (faces.length === 0) return null;
   const scored = faces.map((face) => ({ face, quality: faceQuality(image, face) })).sort((a, b) => b.quality - a.quality);
   const best = scored[0]!;
-  const aligned = alignToTemplate(image, best.face.landmarks, embedder.input.template, embedder.input.size);
+  const aligned = alignForEmbedder(embedder, image, best.face.landmarks);
   const [embedding] = await embedder.embed([aligned]);
   return { embedding: embedding!, face: best.face, quality: best.quality };
 }
