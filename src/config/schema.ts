@@ -5,7 +5,7 @@ import { PROVINCE_CODES } from '../core/plate.js';
 import { detectorSchema, LEGACY_DETECTOR_KEYS } from './detectors.js';
 import { mapSchema } from './map.js';
 import { federationSchema } from './federation.js';
-import { ingestLimitsSchema, serverSchema, sharingSchema } from './service.js';
+import { facesSchema, ingestLimitsSchema, serverSchema, sharingSchema } from './service.js';
 import { trackerSchema } from './trackers.js';
 import { RULES_NEEDING_CALIBRATION, RULES_NEEDING_SPEED_LIMITS, ruleRefs, ruleSchema, type RefKind } from './rules.js';
 import { signalLampsSchema, signalReaderSchema } from './signal-lamps.js';
@@ -230,9 +230,16 @@ export const cameraSchema = z
       .describe(
         "Licence plates. true: read the plates of this camera's detected vehicles, one plate.read per vehicle pass (plate search, watch lists, plates on violations); 'anpr': an ANPR camera, plates read on the whole picture when it moves, no vehicle detector and no rules; false: none. Plates under ~40 px wide are rarely legible: leave analysis.width unset (the source width, up to 1280 px) on a plate camera",
       ),
+    faces: z
+      .boolean()
+      .optional()
+      .describe('Faces on person tracks (best face per track, face watch lists, person search). Default: on for face_crowd and gateway cameras, off elsewhere; false excludes a camera from face processing'),
     recording: recordingSchema.prefault({}).describe('Continuous recording (off unless enabled)'),
   })
   .describe('A camera');
+
+/** Whether a camera processes faces: its `faces` setting, else on for the kinds whose purpose it is. */
+export const facesEnabled = (c: { readonly faces?: boolean | undefined; readonly kind: string }): boolean => c.faces ?? (c.kind === 'face_crowd' || c.kind === 'gateway');
 
 export const siteSchema = z
   .strictObject({
@@ -344,6 +351,7 @@ export const configSchema = z
     reports: reportsSchema.prefault({}).describe("Leaders' reports: retention of scheduled reports"),
     sharing: sharingSchema.prefault({}).describe('Requests between agencies: expiry of shared material, largest windows, link rate limit'),
     federation: federationSchema.optional(),
+    faces: facesSchema.prefault({}).describe('Faces: the embedding model, retention by class (matched, unmatched)'),
   })
   .superRefine((cfg, ctx) => {
     const siteIds = new Set<string>();

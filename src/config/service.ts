@@ -56,3 +56,15 @@ export const sharingSchema = z
   })
   .describe('Requests between agencies: expiry of shared material, largest windows, link rate limit');
 export type SharingConfig = z.output<typeof sharingSchema>;
+
+export const facesSchema = z
+  .strictObject({
+    model: z.string().regex(/^[a-z0-9_]{1,64}$/).optional().describe('Face embedding model (default: the one Argus ships; faces of different models are never compared)'),
+    unmatchedRetentionDays: z.number().int().min(1).max(3650).default(30).describe('How long a face that matched no watch list is kept, days'),
+    matchedRetentionDays: z.number().int().min(1).max(3650).default(365).describe('How long a face that matched a watch list is kept, days'),
+  })
+  .superRefine((s, ctx) => {
+    if (s.matchedRetentionDays < s.unmatchedRetentionDays) ctx.addIssue({ code: 'custom', path: ['matchedRetentionDays'], message: 'shorter than unmatchedRetentionDays' });
+  })
+  .describe('Faces (sensitive personal data, Decree 13/2023/ND-CP): the embedding model and the retention of each class of face');
+export type FacesConfig = z.output<typeof facesSchema>;

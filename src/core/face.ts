@@ -29,6 +29,16 @@ export interface FaceSeenEvent {
   readonly crop?: BlobRef;
 }
 
+/**
+ * The smallest face (box height, source pixels) compared with a watch list or indexed for person search. Smaller
+ * faces are kept (where people were, how many) but not recognised: on the London street clip's 10–18 px faces the
+ * face-api model scores strangers up to 0.94, above its threshold at a false-match rate of 1e-3 (0.92).
+ */
+export const MIN_RECOGNISABLE_FACE_PX = 32;
+
+/** Whether a face is big enough to be recognised (see MIN_RECOGNISABLE_FACE_PX). */
+export const recognisable = (box: { readonly y1: number; readonly y2: number } | null): boolean => box !== null && box.y2 - box.y1 >= MIN_RECOGNISABLE_FACE_PX;
+
 /** Cosine similarity of two embeddings (both L2-normalised: their dot product; not normalised: divided by the norms). */
 export function cosineSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = Math.min(a.length, b.length);

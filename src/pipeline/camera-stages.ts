@@ -15,6 +15,8 @@ export interface CameraStagesOptions {
   readonly recordFile?: string | undefined;
   /** `--plates`: the plate stage (runs first, so the rules put its plates on violations). */
   readonly plates?: FrameStage | undefined;
+  /** Faces on person tracks (before the rules: nothing of the rules depends on them). */
+  readonly faces?: FrameStage | undefined;
   readonly evidence?:
     | {
         readonly dir: string;
@@ -77,6 +79,7 @@ export async function createCameraStages(o: CameraStagesOptions): Promise<Camera
     : undefined;
   const stages: FrameStage[] = [];
   if (o.plates) stages.push(o.plates);
+  if (o.faces) stages.push(o.faces);
   if (rules) stages.push(rules);
   else if (log) stages.push(createRecordStage(log));
   if (evidence) stages.push(evidence);

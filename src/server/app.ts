@@ -16,7 +16,7 @@ import type { ArgusConfig } from '../config/schema.js';
 import type { EventBus } from '../bus/bus.js';
 import type { CameraMessage } from '../bus/messages.js';
 import type { ArgusEvent } from '../core/events.js';
-import { ingestLimitsSchema, sharingSchema, type IngestLimitsConfig, type MetricsConfig } from '../config/service.js';
+import { facesSchema, ingestLimitsSchema, sharingSchema, type IngestLimitsConfig, type MetricsConfig } from '../config/service.js';
 import { CameraManager, type CameraManagerOptions } from '../pipeline/runtime/camera-manager.js';
 import { AuditSealer, type AuditSealOptions } from '../store/audit-seal.js';
 import type { Store } from '../store/store.js';
@@ -39,6 +39,9 @@ import { LiveHub, type LiveHubOptions } from './live.js';
 import { DiskUse } from './metrics/disk.js';
 import { metricsRoute } from './metrics/route.js';
 import { retentionFromConfig } from './recordings.js';
+import { DEFAULT_FACE_MODEL, loadFaceEngine } from './face-engine.js';
+import { FacesService, type FaceEngine } from './faces.js';
+import { faceRoutes } from './routes/faces.js';
 import { SectionControl } from './section-control.js';
 import { ResponseCheck } from './response-check.js';
 import { adminRoutes } from './routes/admin.js';
@@ -94,6 +97,8 @@ export interface ServerOptions {
   readonly consumerAckWaitMs?: number;
   /** Batching of the ingest path (flush interval, batch size, queue bound). */
   readonly ingest?: IngestOptions;
+  /** Faces: the engine for photos (default: the models of the models directory, loaded on first use). */
+  readonly faces?: { readonly engine?: () => Promise<FaceEngine> };
   /** The live push: client limit, heartbeat, how often each stream's session is re-checked. */
   readonly live?: Omit<LiveHubOptions, 'log'>;
   /** Sign checkpoints of the audit chain with the audit key of this key directory (`argus serve`: `<data>/keys`). */
@@ -164,7 +169,15 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   }
   // Federation (issue 25): a district queues its shared cameras' events in the outbox with their batch.
   const federation: FederationHandle | undefined = opts.config?.federation ? startFederation(opts.config.federation, { store, log: app.log.child({ component: 'federation' }), cropsDir }) : undefined;
+  // Faces (aligned crops of the cameras' faces and of enrolment photos) in <data>/faces: their own retention by class.
+  const facesDir = opts.footage?.dataDir !== undefined ? join(resolve(opts.footage.dataDir), 'faces') : undefined;
+  const facesCfg = opts.config?.faces ?? facesSchema.parse({});
+  const faces = new FacesService(store, {
+    ...(facesDir ? { root: facesDir } : {}), model: facesCfg.model ?? DEFAULT_FACE_MODEL, log: app.log.child({ component: 'faces' }),
+    engine: opts.faces?.engine ?? (() => loadFaceEngine({ modelsDir: opts.cameras?.modelsDir, model: facesCfg.model ?? DEFAULT_FACE_MODEL })),
+  });
   const ingest = new Ingest(store, scaledLive?.everywhere ?? hub, app.log, {
+    ...(facesDir ? { facesRoot: facesDir } : {}),
     ...(opts.footage?.dataDir !== undefined ? { evidenceRoot: join(resolve(opts.footage.dataDir), 'evidence') } : {}),
     ...(cropsDir ? { cropsRoot: cropsDir } : {}),
     cropBlobs: local.blobs.crops,
@@ -206,7 +219,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   const router = new Router(app, opts.checkResponses ? new ResponseCheck() : undefined);
   const sealer = opts.auditSeal ? await AuditSealer.open(store, { ...opts.auditSeal, onError: (err) => app.log.error({ err }, 'audit checkpoint not signed') }) : undefined;
   const ctx: ServerContext = {
-    store, auth, hub, cameras, directory, status, ingest, router, log: app.log,
+    store, auth, hub, cameras, directory, status, ingest, router, log: app.log, faces,
     ...(scaled && scaledStatus ? { runtimeCrops: scaled.blobs.crops, remote: workerRpcClient(scaled.nc, (id) => scaledStatus.holderOf(id)), remoteOverlay: (id: string, onFrame: (f: OverlayFrame) => void) => subscribeOverlay(scaled.nc, id, onFrame), materialiseEvidence: evidenceMaterialiser(scaled.blobs.evidence, evidenceRootOf(opts.footage?.dataDir)) } : {}), startedAtMs: Date.now(), configCameraIds: new Set((opts.config?.cameras ?? []).map((c) => c.id)),
     audit: auditWriter(store, () => sealer?.noteAppended()), auditSeal: opts.auditSeal ?? null,
     ...(federation ? { federation: federation.view } : {}),
@@ -219,7 +232,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
     req.principal = req.url === '/api/auth/login' ? null : await auth.identify(req);
   });
   const sources = new CameraSourcePolicy(opts.config ? { networks: opts.config.server.cameraNetworks } : {});
-  for (const routes of [authRoutes, siteRoutes(sources), eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, reportRoutes, incidentRoutes, requestRoutes(dataDirOf(opts.footage?.dataDir), opts.config?.sharing ?? sharingSchema.parse({})), centreRoutes, onvifRoutes(sources, opts.onvif), ingestRoutes({ cropsDir, limits: opts.ingestLimits ?? ingestLimitsSchema.parse({}) }), sightingRoutes(cropsDir)]) routes(ctx);
+  for (const routes of [authRoutes, siteRoutes(sources), eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, reportRoutes, incidentRoutes, requestRoutes(dataDirOf(opts.footage?.dataDir), opts.config?.sharing ?? sharingSchema.parse({})), centreRoutes, faceRoutes, onvifRoutes(sources, opts.onvif), ingestRoutes({ cropsDir, limits: opts.ingestLimits ?? ingestLimitsSchema.parse({}) }), sightingRoutes(cropsDir)]) routes(ctx);
   const liveHost = footageRoutes(ctx, opts.footage, sources);
   metricsRoute(app, opts.metrics ?? opts.config?.server.metrics, {
     status, cameras, ingest, hub, startedAtMs: ctx.startedAtMs,
@@ -270,6 +283,8 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   }
   const retention = recordingsDir ? retentionFromConfig(opts.config?.recordings, recordingsDir, ingest, app.log, cropsDir) : undefined;
   retention?.start();
+  faces.index.start();
+  faces.startRetention(store, { unmatchedDays: facesCfg.unmatchedRetentionDays, matchedDays: facesCfg.matchedRetentionDays });
   sealer?.start();
   const reportsCfg = opts.config?.reports;
   const reports = new ReportScheduler({ store, timeZone: () => siteTimeZone(store), log: app.log, keepDays: reportsCfg?.keepDays, everyMs: (reportsCfg?.checkEveryMin ?? 1) * 60_000 });
@@ -298,6 +313,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
       await (scaled ? consumer.stop() : consumer.drain()).catch((e: unknown) => app.log.error({ err: (e as Error).message }, 'bus consumer did not catch up before shutdown'));
       await local.dispose();
       await retention?.stop();
+      await faces.close();
       await reports.stop();
       await app.close();
       await ingest.close();

@@ -31,6 +31,7 @@ export const cameraPatchSchema = z.strictObject({
   rules: z.array(ruleSchema).max(100).optional().describe('Replaces the rules'),
   recording: recordingSchema.optional().describe('Continuous recording on or off, segment length'),
   plates: z.union([z.boolean(), z.literal('anpr')]).optional().describe("Licence plates: true (the camera's vehicles), 'anpr' (whole picture, no detector) or false"),
+  faces: z.boolean().nullable().optional().describe('Faces on this camera: true, false (excluded from face processing), null: the default of its kind (face_crowd, gateway)'),
 });
 export type CameraPatch = z.output<typeof cameraPatchSchema>;
 

@@ -1,6 +1,6 @@
 /**
  * Camera config ↔ store record. The store keeps a camera's geometry and settings as JSON (`zones` holds
- * `{ area, analysis, lines, zones, lanes, signals, recording, plates, calibration?, speedLimits?, view? }`, `rules` the rules), so a camera
+ * `{ area, analysis, lines, zones, lanes, signals, recording, plates, calibration?, speedLimits?, view?, faces? }`, `rules` the rules), so a camera
  * added through the API survives a restart and the manager rebuilds its full config from the row.
  */
 import { cameraSchema, cameraViewSchema, type CameraConfig, type CameraView } from '../config/schema.js';
@@ -13,6 +13,7 @@ export function cameraToRecord(c: CameraConfig, nowMs = Date.now()): CameraRecor
     ...(c.calibration ? { calibration: c.calibration } : {}),
     ...(c.speedLimits ? { speedLimits: c.speedLimits } : {}),
     ...(c.view ? { view: c.view } : {}),
+    ...(c.faces !== undefined ? { faces: c.faces } : {}),
   };
   return {
     id: c.id, siteId: c.site, name: c.name, kind: c.kind, url: c.source, enabled: c.enabled,

@@ -1,4 +1,5 @@
 /** What every route module gets: the store, auth, live hub, camera manager, ingest, and the audit writer. */
+import type { FacesService } from './faces.js';
 import type { OverlayFrame } from '../pipeline/runtime/overlay.js';
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { BlobStore } from '../bus/blobs.js';
@@ -15,6 +16,8 @@ import type { LiveHub } from './live.js';
 import type { FederationView } from './federation/province.js';
 
 export interface ServerContext {
+  /** Faces: the engine for photos, the person search index, the face crops (issue #24). */
+  readonly faces: FacesService;
   readonly store: Store;
   readonly auth: Auth;
   readonly hub: LiveHub;

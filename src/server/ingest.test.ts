@@ -154,7 +154,7 @@ describe('Ingest over SQLite', () => {
     await ingest.handle({ ...plate('crop-png', '30A22223'), cropJpeg: new Uint8Array(await sharp(jpeg).png().toBuffer()) });
     expect(await other.getSighting('crop-fail')).toMatchObject({ plateKey: '30A22222', cropRef: null });
     expect(await other.getSighting('crop-png')).toMatchObject({ plateKey: '30A22223', cropRef: null });
-    expect(warnings).toEqual(['plate crop not written: sighting stored without it', 'plate crop is not a JPEG: sighting stored without it']);
+    expect(warnings).toEqual(['crop not written: stored without it', 'crop is not a JPEG: stored without it']);
     await ingest.close();
   });
 });

@@ -17,11 +17,13 @@ import type { BlobStore } from '../bus/blobs.js';
 import type { ArgusEvent } from '../core/events.js';
 import { ulid } from '../core/ids.js';
 import { Histogram, type HistogramSnapshot } from '../core/metrics.js';
+import type { FaceSeenEvent } from '../core/face.js';
 import type { PlateReadEvent } from '../core/plate.js';
 import { normalizePlateText } from '../plates/format.js';
 import { matchPlate } from '../plates/match.js';
-import type { EventCount, EventRecord, EvidenceRecord, IngestBatch, JsonValue, NewAlert, NewViolation, SightingRecord, Store, WatchEntryRecord, WatchListRecord } from '../store/store.js';
+import type { EventCount, EventRecord, EvidenceRecord, FaceRecord, IngestBatch, JsonValue, NewAlert, NewViolation, SightingRecord, Store, WatchEntryRecord, WatchListRecord } from '../store/store.js';
 import { isJpeg, writeCrop } from './crops.js';
+import { FaceMatcher } from './face-matcher.js';
 import { inside } from './evidence-files.js';
 import { BatchQueue, type BatchQueueOptions, type QueueStats } from './ingest-queue.js';
 import type { LiveHub } from './live.js';
@@ -50,6 +52,8 @@ export interface IngestOptions extends Partial<BatchQueueOptions> {
   readonly evidenceRoot?: string;
   /** Plate crops root (`<data>/crops`): a plate read's crop JPEG is written there before its sighting commits. */
   readonly cropsRoot?: string;
+  /** Face crops root (`<data>/faces`): the aligned face of a face.seen is written there before its row commits. */
+  readonly facesRoot?: string;
   /** Where the cameras' plate crops arrive by reference (the bus carries no bytes): fetched, digest checked. */
   readonly cropBlobs?: Pick<BlobStore, 'get'>;
   /** Federation (a district): whether a camera's events are shared with the province (queued in the outbox with their batch). */
@@ -71,6 +75,8 @@ interface Rows {
   violations: NewViolation[];
   evidence: EvidenceRecord[];
   alerts: NewAlert[];
+  /** Faces (their own table: never the events list, never federated). */
+  faces: FaceRecord[];
   /** Ids of the events federation shares (queued in the outbox in the batch's transaction). */
   outbox: string[];
 }
@@ -78,7 +84,7 @@ interface Rows {
 /** Plate crops fetched and written at once per batch (each may wait on the blob store's network). */
 const CROP_PARALLEL = 16;
 
-const emptyRows = (): Rows => ({ events: [], sightings: [], counts: [], violations: [], evidence: [], alerts: [], outbox: [] });
+const emptyRows = (): Rows => ({ events: [], sightings: [], counts: [], violations: [], evidence: [], alerts: [], faces: [], outbox: [] });
 
 /** The alert id of a watch-list hit: the same sighting and entry give the same id (a retry dedupes). */
 export const watchAlertId = (sightingId: string, entryId: string): string =>
@@ -103,6 +109,8 @@ export class Ingest {
   private readonly watchTtlMs: number;
   private readonly evidenceRoot: string | undefined;
   private readonly cropsRoot: string | undefined;
+  private readonly facesRoot: string | undefined;
+  private readonly faceMatcher: FaceMatcher;
   private readonly committedListeners: Array<(events: readonly ArgusEvent[], o: { live: boolean }) => void> = [];
   private readonly cropBlobs: Pick<BlobStore, 'get'> | undefined;
   /** Time of each batch written to the store (one transaction), seconds. */
@@ -113,6 +121,8 @@ export class Ingest {
     this.watchTtlMs = opts.watchTtlMs ?? 10_000;
     this.evidenceRoot = opts.evidenceRoot;
     this.cropsRoot = opts.cropsRoot;
+    this.facesRoot = opts.facesRoot;
+    this.faceMatcher = new FaceMatcher(store, opts.watchTtlMs ?? 10_000);
     this.cropBlobs = opts.cropBlobs;
     this.shared = opts.shared;
     this.queue = new BatchQueue<Rows>(async (units) => {
@@ -133,6 +143,11 @@ export class Ingest {
   /** Watch lists changed: reload before the next plate. */
   invalidateWatchLists(): void {
     this.watch = undefined;
+  }
+
+  /** Face watch lists changed: reload before the next face. */
+  invalidateFaceLists(): void {
+    this.faceMatcher.invalidate();
   }
 
   /** An alert outside the event stream (signal loss, disk quota): written and pushed at once. */
@@ -203,13 +218,13 @@ export class Ingest {
 
   /** The crops of a batch's plate reads on disk, CROP_PARALLEL at a time (each may be a fetch from the blob store): id → cropRef. */
   private async saveCrops(events: readonly ArgusEvent[]): Promise<Map<string, string | null>> {
-    const plates = events.filter((e): e is PlateReadEvent => e.kind === 'plate.read');
+    const plates = events.filter((e): e is PlateReadEvent | FaceSeenEvent => e.kind === 'plate.read' || e.kind === 'face.seen');
     const refs = new Map<string, string | null>();
     let next = 0;
     const lane = async (): Promise<void> => {
       while (next < plates.length) {
         const e = plates[next++]!;
-        refs.set(e.id, await this.saveCrop(e));
+        refs.set(e.id, await this.saveCrop(e, e.kind === 'face.seen' ? this.facesRoot : this.cropsRoot));
       }
     };
     await Promise.all(Array.from({ length: Math.min(CROP_PARALLEL, plates.length) }, lane));
@@ -217,6 +232,16 @@ export class Ingest {
   }
 
   private async rowsOf(e: ArgusEvent, out: Rows, crops: ReadonlyMap<string, string | null>): Promise<void> {
+    if (e.kind === 'face.seen') {
+      // Faces are not events: their own table, no live push of the face itself, never in the federation outbox.
+      const alerts = await this.faceMatcher.alertsOf(e);
+      out.alerts.push(...alerts);
+      out.faces.push({
+        id: e.id, cameraId: e.cameraId, atMs: e.atMs, trackId: e.trackId, box: e.box, quality: e.quality, model: e.model,
+        embedding: Float32Array.from(e.embedding), cropRef: crops.get(e.id) ?? null, matched: alerts.length > 0,
+      });
+      return;
+    }
     const payload = eventPayload(e);
     out.events.push({ id: e.id, cameraId: e.cameraId, atMs: e.atMs, kind: e.kind, payload });
     if (this.shared?.(e.cameraId)) out.outbox.push(e.id);
@@ -282,29 +307,29 @@ export class Ingest {
    * The crop of a plate read on disk, before its batch is queued (so before it commits): its `cropRef`, or null (no
    * crop, no crops root, not a JPEG, or the write failed — logged; the sighting is stored without its thumbnail).
    */
-  private async saveCrop(e: PlateReadEvent): Promise<string | null> {
-    if (!this.cropsRoot) return null;
+  private async saveCrop(e: PlateReadEvent | FaceSeenEvent, root: string | undefined): Promise<string | null> {
+    if (!root) return null;
     const jpeg = e.cropJpeg ?? (await this.fetchCrop(e));
     if (!jpeg) return null;
     if (!isJpeg(jpeg)) {
-      this.log.warn({ eventId: e.id, cameraId: e.cameraId }, 'plate crop is not a JPEG: sighting stored without it');
+      this.log.warn({ eventId: e.id, cameraId: e.cameraId }, 'crop is not a JPEG: stored without it');
       return null;
     }
     try {
-      return await writeCrop(this.cropsRoot, e.id, e.atMs, jpeg);
+      return await writeCrop(root, e.id, e.atMs, jpeg);
     } catch (err) {
-      this.log.warn({ err, eventId: e.id, cameraId: e.cameraId }, 'plate crop not written: sighting stored without it');
+      this.log.warn({ err, eventId: e.id, cameraId: e.cameraId }, 'crop not written: stored without it');
       return null;
     }
   }
 
   /** A camera's crop by its reference (the bytes must match its digest); a crop that cannot be had is logged. */
-  private async fetchCrop(e: PlateReadEvent): Promise<Uint8Array | undefined> {
+  private async fetchCrop(e: PlateReadEvent | FaceSeenEvent): Promise<Uint8Array | undefined> {
     if (!e.crop || !this.cropBlobs) return undefined;
     try {
       return await this.cropBlobs.get(e.crop);
     } catch (err) {
-      this.log.warn({ err, eventId: e.id, cameraId: e.cameraId }, 'plate crop not fetched: sighting stored without it');
+      this.log.warn({ err, eventId: e.id, cameraId: e.cameraId }, 'crop not fetched: stored without it');
       return undefined;
     }
   }

@@ -17,7 +17,7 @@ import { ownDetectors } from '../../pipeline/runtime/detectors.js';
 import { createStageProvider, type StageProvider } from '../../pipeline/runtime/stages.js';
 import { probeSource } from '../../video/probe.js';
 import { openVideoWriter, type VideoWriter } from '../../video/writer.js';
-import { DEFAULT_MODEL } from '../../vision/models.js';
+import { DEFAULT_MODEL, modelsDir } from '../../vision/models.js';
 import { cameraForAnalyze, lineConfigOf, parseLineArg } from '../analyze-camera.js';
 import { parseCommandArgs } from '../args.js';
 
@@ -194,6 +194,7 @@ function analyzeStages(values: Values, setup: CameraSetup | undefined): StagePro
     // No vehicle detector in ANPR mode: the plate reader may have every core (one worker per core, up to 2).
     plateWorkers: values.anpr ? Math.min(2, availableParallelism()) : 1,
     platesRequired: true,
+    faces: { modelsDir: modelsDir(), model: setup?.config.faces.model },
     ...(values['record-tracks'] !== undefined ? { recordTracksFile: values['record-tracks'] } : {}),
     ...(evidenceDir !== undefined ? {
       evidence: {

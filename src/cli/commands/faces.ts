@@ -58,6 +58,7 @@ async function evalCommand(values: Record<string, string | boolean | undefined>)
       `${JSON.stringify({
         rank1: round(r.rank1), tarAtFar1e3: round(r.tarAtFar1e3), tarAtFar1e2: round(r.tarAtFar1e2), msPerFace: round(msPerFace, 2),
         model, faces: r.faces, people: r.people, thresholdAtFar1e3: round(r.thresholdAtFar1e3), thresholdAtFar1e2: round(r.thresholdAtFar1e2), threads,
+        impostorPairs: r.impostorPairs, farCurve: r.farCurve,
       })}\n`,
     );
     return 0;

@@ -125,6 +125,7 @@ export async function serve(argv: string[]): Promise<number> {
     evidence: { ...serviceEvidence(dataDir), onProblem: (camera, v, problem, kind) => evidenceAlerts.problem(camera, v, problem, kind) },
     siteOf: async (id) => (await store.getSite(id)) ?? undefined,
     history: (site) => recentSitePlates(store, site.id),
+    faces: { modelsDir: models ?? modelsDir(), model: config?.faces.model },
   });
   const server = await buildServer({ store, config, logger: logOptions, footage: { dataDir }, ...(scaled ? { scaled, startCameras: values.cameras ?? false } : {}), cameras: { ...(models ? { modelsDir: models } : {}), stages }, auth: { secureCookies: config?.server.secureCookies ?? false },
     ...(config ? { trustedProxies: config.server.trustedProxies, ingestLimits: config.ingest } : {}),

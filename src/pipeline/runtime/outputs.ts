@@ -12,6 +12,7 @@ import { messageKeys, type CameraAlert, type CameraMessage, type CameraStatus, t
 import { evidenceUri } from '../../core/blob.js';
 import { errorMessage } from '../../core/errors.js';
 import type { ArgusEvent } from '../../core/events.js';
+import type { FaceSeenEvent } from '../../core/face.js';
 import type { PlateReadEvent } from '../../core/plate.js';
 import type { ViolationEvent } from '../../core/violation.js';
 import type { SourceLogger } from '../../video/source.js';
@@ -38,11 +39,11 @@ export interface BusOutputsOptions {
   readonly producer?: ((cameraId: string) => Producer | undefined) | undefined;
 }
 
-/** The plate crop into the blob store; the event keeps its reference only. */
-async function travellingPlate(e: PlateReadEvent, crops: BlobStore): Promise<PlateReadEvent> {
+/** The crop (a plate's, a face's) into the blob store; the event keeps its reference only. */
+async function travellingCrop<E extends PlateReadEvent | FaceSeenEvent>(e: E, crops: BlobStore): Promise<E> {
   const { cropJpeg, ...rest } = e;
-  if (!cropJpeg) return rest;
-  return { ...rest, crop: await crops.put(`${e.cameraId}/${e.id}.jpg`, cropJpeg) };
+  if (!cropJpeg) return rest as E;
+  return { ...rest, crop: await crops.put(`${e.cameraId}/${e.id}.jpg`, cropJpeg) } as E;
 }
 
 /** The evidence package's files into the blob store under the package's key (its folder's name: the violation id). */
@@ -61,7 +62,7 @@ async function travellingViolation(e: ViolationEvent, evidence: BlobStore | unde
 }
 
 export async function travelling(e: ArgusEvent, blobs: OutputBlobs, log: SourceLogger): Promise<ArgusEvent> {
-  if (e.kind === 'plate.read') return travellingPlate(e, blobs.crops);
+  if (e.kind === 'plate.read' || e.kind === 'face.seen') return travellingCrop(e, blobs.crops);
   if (e.kind === 'violation') return travellingViolation(e, blobs.evidence, log);
   return e;
 }

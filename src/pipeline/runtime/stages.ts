@@ -10,7 +10,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { ArgusConfig, CameraConfig, SiteConfig } from '../../config/schema.js';
+import { facesEnabled, type ArgusConfig, type CameraConfig, type SiteConfig } from '../../config/schema.js';
 import { errorMessage } from '../../core/errors.js';
 import type { ViolationEvent } from '../../core/violation.js';
 import type { PlateHistoryEntry } from '../../plates/site-prior.js';
@@ -20,6 +20,8 @@ import { createCameraStages } from '../camera-stages.js';
 import type { EvidenceProblemKind, EvidenceStage } from '../evidence-stage.js';
 import { siteReaderOptions, startSupervisedPool, type PlateHost } from '../plate-host.js';
 import { createPlatesStage, type PlatesStage } from '../plates-stage.js';
+import { createFaceStage, type FaceStage } from '../face-stage.js';
+import { createFaceDetector, createFaceEmbedder, type FaceDetector, type FaceEmbedder } from '../../vision/faces/index.js';
 
 /**
  * The site a plate pool reads for: the site file's entry (its `provinces` seed the prior), or only the id of a site
@@ -45,6 +47,8 @@ export interface CameraStageSet {
   readonly stages: readonly FrameStage[];
   /** An ANPR camera (`plates: anpr`): the plate reader for the whole picture; no detector, tracker or stages run. */
   readonly anpr?: PlateHost | undefined;
+  /** The face stage (cameras that process faces), for its counters. */
+  readonly faces?: FaceStage | undefined;
   /** The plate stage (cameras that read the plates of their vehicles), for its counters. */
   readonly plates?: PlatesStage | undefined;
   /** The evidence stage (cameras with rules, when evidence is written), for its counters. */
@@ -96,6 +100,11 @@ export interface StageProviderOptions {
   readonly idleCloseMs?: number;
   /** A plate reader that cannot start fails the camera's start (analyze), instead of running it without plates (the service). */
   readonly platesRequired?: boolean;
+  /**
+   * Faces on person tracks of the cameras that process faces (config `faces`, default face_crowd and gateway): the
+   * models directory and the embedding model. One detector and one embedder per process, loaded on first use.
+   */
+  readonly faces?: { readonly modelsDir: string; readonly model?: string | undefined };
   /** Record every analysed frame's tracks into this file (analyze --record-tracks). */
   readonly recordTracksFile?: string;
 }
@@ -207,6 +216,24 @@ function sitePools(o: StageProviderOptions): {
 export function createStageProvider(o: StageProviderOptions): StageProvider {
   const pools = sitePools(o);
   let closed = false;
+  let faceModels: Promise<{ detector: FaceDetector; embedder: FaceEmbedder }> | undefined;
+  /** The process's face models (loaded once); a camera whose faces cannot start runs without them, logged. */
+  const facesFor = async (camera: CameraConfig, log: SourceLogger): Promise<FaceStage | undefined> => {
+    if (!o.faces || !facesEnabled(camera) || closed) return undefined;
+    const f = o.faces;
+    faceModels ??= (async () => {
+      const [detector, embedder] = await Promise.all([createFaceDetector({ modelsDir: f.modelsDir }), createFaceEmbedder({ modelsDir: f.modelsDir, ...(f.model ? { model: f.model } : {}) })]);
+      return { detector, embedder };
+    })();
+    try {
+      const m = await faceModels;
+      return createFaceStage({ cameraId: camera.id, detector: m.detector, embedder: m.embedder });
+    } catch (e) {
+      faceModels = undefined;
+      log.error({ cameraId: camera.id, err: errorMessage(e) }, 'face models cannot start: this camera runs without faces until its next start');
+      return undefined;
+    }
+  };
 
   /** The site's plate reader for this camera, or none (the camera runs without plates until its next start). */
   const platesFor = async (camera: CameraConfig, site: SiteConfig | undefined, log: SourceLogger): Promise<{ host?: PlateHost; release: () => void }> => {
@@ -227,7 +254,8 @@ export function createStageProvider(o: StageProviderOptions): StageProvider {
       // An ANPR camera: the chain runs the reader on the whole picture instead of detection and tracking.
       if (camera.plates === 'anpr') return { stages: [], anpr: host, close: async () => release() };
       const rules = camera.rules.length > 0;
-      if (!rules && !host && o.recordTracksFile === undefined) return { stages: [] };
+      const faces = await facesFor(camera, log);
+      if (!rules && !host && !faces && o.recordTracksFile === undefined) return { stages: [] };
       const plates = host ? createPlatesStage({ cameraId: camera.id, host, live: context.live }) : undefined;
       const ev = rules ? o.evidence : undefined;
       const onProblem = (v: ViolationEvent, problem: string, kind: EvidenceProblemKind): void => {
@@ -238,6 +266,7 @@ export function createStageProvider(o: StageProviderOptions): StageProvider {
         camera: rules ? camera : undefined,
         site,
         plates,
+        ...(faces ? { faces } : {}),
         recordFile: o.recordTracksFile,
         evidence: ev && {
           dir: ev.dir,
@@ -259,11 +288,13 @@ export function createStageProvider(o: StageProviderOptions): StageProvider {
         release();
         await set.close();
       };
-      return { stages: set.stages, plates, evidence: set.evidence, close, ...(status ? { plateStatus: status } : {}) };
+      return { stages: set.stages, plates, faces, evidence: set.evidence, close, ...(status ? { plateStatus: status } : {}) };
     },
     async close() {
       closed = true;
       await pools.close();
+      const m = await faceModels?.catch(() => undefined);
+      await Promise.all([m?.detector.close(), m?.embedder.close()]);
     },
   };
 }

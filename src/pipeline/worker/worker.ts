@@ -34,6 +34,7 @@ import { NameTakenError, WorkerRegistry } from './registry.js';
 import { startOverlayPublisher } from './overlay-relay.js';
 import { startRpc } from './rpc.js';
 import { HlsHost } from '../../video/hls-host.js';
+import { modelsDir } from '../../vision/models.js';
 
 export interface WorkerOptions {
   readonly nc: NatsConnection;
@@ -146,6 +147,7 @@ export class Worker {
       siteConfig: siteOf,
       evidence: serviceEvidence(dataDir),
       history: plateHistoryClient({ nc: o.nc, logger: log, ...(o.historyTimeoutMs ? { timeoutMs: o.historyTimeoutMs } : {}) }),
+      faces: { modelsDir: o.modelsDir ?? modelsDir() },
     });
     const producers = new Map<string, Producer>();
     const manager = new CameraManager({

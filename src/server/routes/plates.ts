@@ -48,7 +48,7 @@ export function plateRoutes(ctx: ServerContext): void {
 }
 
 /** GeoJSON Feature with a LineString through the cameras in time order (repeats at the same camera merged). */
-export function routeOf(timeline: readonly SightingRecord[], cams: ReadonlyMap<string, { location: { lat: number; lng: number } | null }>): TraceRoute {
+export function routeOf(timeline: ReadonlyArray<Pick<SightingRecord, 'cameraId' | 'atMs'>>, cams: ReadonlyMap<string, { location: { lat: number; lng: number } | null }>): TraceRoute {
   const coordinates: Array<[number, number]> = [];
   const times: number[] = [];
   const cameraIds: string[] = [];

@@ -15,6 +15,18 @@ export interface FaceEvalResult {
   readonly impostorPairs: number;
   readonly faces: number;
   readonly people: number;
+  /** [cosine threshold, FAR] at FARs from 0.2 down to one impostor pair, thresholds ascending: what a list's threshold means. */
+  readonly farCurve: ReadonlyArray<readonly [number, number]>;
+}
+
+/** The threshold at each of a ladder of FARs (the last: a single impostor pair above it). */
+export function farCurve(impostor: readonly number[]): Array<[number, number]> {
+  if (impostor.length === 0) return [];
+  const ladder = [0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001, 0.0005, 0.0002, 0.0001].filter((f) => f * impostor.length >= 1);
+  const pts = ladder.map((far) => [tarAtFar([], impostor, far).threshold, far] as [number, number]);
+  const imp = [...impostor].sort((a, b) => b - a);
+  pts.push([imp[0]!, 1 / impostor.length]);
+  return pts.map(([t, f]) => [Math.round(t * 10_000) / 10_000, f] as [number, number]).sort((a, b) => a[0] - b[0]);
 }
 
 /**
@@ -62,5 +74,6 @@ export function evaluateEmbeddings(embeddings: readonly Float32Array[], identiti
     impostorPairs: impostor.length,
     faces: n,
     people: new Set(identities).size,
+    farCurve: farCurve(impostor),
   };
 }

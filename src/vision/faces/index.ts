@@ -8,3 +8,4 @@ export { alignForEmbedder, embedPhoto, type PhotoEmbedding } from './photo.js';
 export { loadImageFrame } from './image.js';
 export { evaluateEmbeddings, tarAtFar, type FaceEvalResult } from './evaluate.js';
 export { projectModelsDir } from './models-dir.js';
+export { FAR_CURVES, type FarCurve } from './far-curves.js';

@@ -1,0 +1,24 @@
+/** The service's face engine for photos (enrolment, search by photo): the camera runtime's models, in this process. */
+import { alignedJpeg } from '../pipeline/face-stage.js';
+import { alignToTemplate, createFaceDetector, createFaceEmbedder, DEFAULT_FACE_EMBEDDER, embedPhoto, loadImageFrame } from '../vision/faces/index.js';
+import { modelsDir as defaultModelsDir } from '../vision/models.js';
+import type { FaceEngine } from './faces.js';
+
+export const DEFAULT_FACE_MODEL: string = DEFAULT_FACE_EMBEDDER;
+
+export async function loadFaceEngine(o: { modelsDir?: string | undefined; model: string }): Promise<FaceEngine> {
+  const dir = o.modelsDir ?? defaultModelsDir();
+  const [detector, embedder] = await Promise.all([createFaceDetector({ modelsDir: dir }), createFaceEmbedder({ modelsDir: dir, model: o.model })]);
+  return {
+    model: embedder.model,
+    async photo(bytes) {
+      const image = await loadImageFrame(bytes);
+      const found = await embedPhoto(detector, embedder, image);
+      if (!found) return null;
+      return { embedding: found.embedding, quality: found.quality, alignedJpeg: await alignedJpeg(alignToTemplate(image, found.face.landmarks, 'arcface', 112)) };
+    },
+    async close() {
+      await Promise.all([detector.close(), embedder.close()]);
+    },
+  };
+}
