@@ -178,6 +178,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   });
   const ingest = new Ingest(store, scaledLive?.everywhere ?? hub, app.log, {
     ...(facesDir ? { facesRoot: facesDir } : {}),
+    faceMatcher: faces.matcher,
     ...(opts.footage?.dataDir !== undefined ? { evidenceRoot: join(resolve(opts.footage.dataDir), 'evidence') } : {}),
     ...(cropsDir ? { cropsRoot: cropsDir } : {}),
     cropBlobs: local.blobs.crops,

@@ -26,11 +26,14 @@ export interface FaceMatch {
 
 export class FaceMatcher {
   private loaded: Loaded | undefined;
+  /** Counts the changes of the lists seen here (what was derived from them before is stale). */
+  generation = 0;
 
   constructor(private readonly store: Pick<Store, 'activeFaceEnrolments' | 'listFaceLists'>, private readonly ttlMs = 10_000) {}
 
   invalidate(): void {
     this.loaded = undefined;
+    this.generation++;
   }
 
   /** Every person whose best photo reaches their list's threshold, best first. */

@@ -2,8 +2,16 @@
  * The service's faces: the engine that finds and embeds a face in a photo (enrolment, search by photo), the person
  * search index, where face crops live on disk, and what a list's threshold means (its measured false-match rate).
  */
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import type { Box } from '../core/box.js';
+import type { Frame } from '../core/frame.js';
+import { probeSource } from '../video/probe.js';
+import type { PackageFile } from './evidence-files.js';
+import { blurClip, blurJpeg, type FaceFinder } from './face-blur.js';
+import { FaceMatcher } from './face-matcher.js';
 import { ArgusError } from '../core/errors.js';
 import { removeCrop, resolveCrop, writeCrop } from './crops.js';
 import { FaceIndexSync, type FaceSearchLogger } from './face-search.js';
@@ -16,11 +24,20 @@ export interface PhotoFace {
   readonly quality: number;
 }
 
-/** Finds the largest good face in a photo and embeds it with the service's model. */
+/** Finds the largest good face in a photo and embeds it with the service's model; finds every face of a picture. */
 export interface FaceEngine {
   readonly model: string;
   photo(jpegOrPng: Uint8Array): Promise<PhotoFace | null>;
+  /** Every face of a picture; the embedding of those big enough to recognise (else null). */
+  faces(frame: Frame): Promise<Array<{ box: Box; embedding: Float32Array | null }>>;
   close(): Promise<void>;
+}
+
+/** What an export did to protect faces (written as `privacy.json` beside the blurred files). */
+export interface PrivacyReport {
+  readonly blurred: Record<string, number>;
+  readonly keptListed: Record<string, number>;
+  readonly note: string;
 }
 
 export interface FacesServiceOptions {
@@ -33,15 +50,26 @@ export interface FacesServiceOptions {
   readonly log: FaceSearchLogger;
 }
 
+/** Blurred copies are kept this long (a clip being watched), and at most this many. */
+const COPY_TTL_MS = 10 * 60_000;
+const MAX_COPIES = 32;
+
+const PRIVACY_NOTE = 'Faces of people not on a face watch list are pixelated in this export (Decree 13/2023/ND-CP). The stored evidence package is unchanged and its signature covers the originals: an officer with the face permission may export them, with a reason that is audited. manifest.json lists the sha256 of the ORIGINAL files, so the blurred pictures here do not match it.';
+
 export class FacesService {
   readonly index: FaceIndexSync;
+  /** The face watch lists, shared with the ingest (one cache, invalidated on every change). */
+  readonly matcher: FaceMatcher;
   readonly model: string;
   readonly root: string | undefined;
   private enginePromise: Promise<FaceEngine> | undefined;
   private retention: NodeJS.Timeout | undefined;
+  /** Blurred copies of recent exports (a scratch folder each), by what they were made of. */
+  private readonly copies = new Map<string, { made: Promise<{ files: PackageFile[]; report: PrivacyReport; dir: string }>; atMs: number; dir: Promise<string | null> }>();
 
-  constructor(store: Pick<Store, 'listFaces' | 'getFaces'>, private readonly opts: FacesServiceOptions) {
+  constructor(store: Pick<Store, 'listFaces' | 'getFaces' | 'activeFaceEnrolments' | 'listFaceLists'>, private readonly opts: FacesServiceOptions) {
     this.model = opts.model;
+    this.matcher = new FaceMatcher(store);
     this.root = opts.root;
     this.index = new FaceIndexSync(store, opts.model, opts.log);
   }
@@ -94,8 +122,81 @@ export class FacesService {
     this.retention.unref();
   }
 
+  /** Finds the faces of a picture and tells which belong to a listed person (they stay sharp in exports). */
+  async finder(): Promise<FaceFinder> {
+    const engine = await this.engine();
+    return {
+      find: async (frame) => Promise.all((await engine.faces(frame)).map(async (f) => ({
+        box: f.box, listed: f.embedding !== null && (await this.matcher.matches(f.embedding, engine.model)).length > 0,
+      }))),
+    };
+  }
+
+  /**
+   * Copies of an export's pictures (JPEG stills, MP4 clips) with every unlisted face pixelated, in `work`; other files
+   * are given as they are. Returns the files to send (blurred ones in place of the originals, plus `privacy.json`).
+   */
+  async privacyCopy(files: readonly PackageFile[]): Promise<{ files: PackageFile[]; report: PrivacyReport }> {
+    // A player seeking the clip asks again and again: the same files, unchanged lists → the same copies, made once.
+    const key = createHash('sha256').update(JSON.stringify([this.matcher.generation, files.map((f) => [f.path, f.bytes, f.mtimeMs])])).digest('hex');
+    this.evictCopies();
+    let entry = this.copies.get(key);
+    if (!entry) {
+      const made = this.makeCopy(files);
+      entry = { made, atMs: Date.now(), dir: made.then((m) => m.dir, () => null) };
+      this.copies.set(key, entry);
+      made.catch(() => this.copies.delete(key));
+    }
+    const { files: out, report } = await entry.made;
+    return { files: out, report };
+  }
+
+  private evictCopies(): void {
+    const now = Date.now();
+    for (const [k, e] of this.copies) {
+      if (now - e.atMs < COPY_TTL_MS && this.copies.size <= MAX_COPIES) continue;
+      this.copies.delete(k);
+      void e.dir.then((d) => (d === null ? undefined : rm(d, { recursive: true, force: true })));
+    }
+  }
+
+  private async makeCopy(files: readonly PackageFile[]): Promise<{ files: PackageFile[]; report: PrivacyReport; dir: string }> {
+    const work = await mkdtemp(join(tmpdir(), 'argus-privacy-'));
+    const finder = await this.finder();
+    const report: PrivacyReport = { blurred: {}, keptListed: {}, note: PRIVACY_NOTE };
+    const out: PackageFile[] = [];
+    for (const f of files) {
+      const ext = extname(f.name).toLowerCase();
+      if (ext !== '.jpg' && ext !== '.jpeg' && ext !== '.mp4') {
+        out.push(f);
+        continue;
+      }
+      const path = join(work, f.name);
+      let count: { blurred: number; kept: number };
+      if (ext === '.mp4') {
+        const info = await probeSource(f.path);
+        count = await blurClip(finder, f.path, path, { width: info.width, height: info.height }, info.fps ?? 10);
+      } else {
+        const r = await blurJpeg(finder, new Uint8Array(await readFile(f.path)));
+        await writeFile(path, r.bytes);
+        count = r;
+      }
+      report.blurred[f.name] = count.blurred;
+      report.keptListed[f.name] = count.kept;
+      const st = await stat(path);
+      out.push({ name: f.name, path, bytes: st.size, mtimeMs: st.mtimeMs });
+    }
+    const privacy = join(work, 'privacy.json');
+    await writeFile(privacy, `${JSON.stringify(report, null, 2)}\n`);
+    const st = await stat(privacy);
+    out.push({ name: 'privacy.json', path: privacy, bytes: st.size, mtimeMs: st.mtimeMs });
+    return { files: out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), report, dir: work };
+  }
+
   async close(): Promise<void> {
     if (this.retention) clearInterval(this.retention);
+    for (const e of this.copies.values()) await e.dir.then((d) => (d === null ? undefined : rm(d, { recursive: true, force: true })));
+    this.copies.clear();
     this.index.close();
     if (this.enginePromise) await (await this.enginePromise.catch(() => null))?.close();
   }

@@ -52,6 +52,8 @@ export interface IngestOptions extends Partial<BatchQueueOptions> {
   readonly evidenceRoot?: string;
   /** Plate crops root (`<data>/crops`): a plate read's crop JPEG is written there before its sighting commits. */
   readonly cropsRoot?: string;
+  /** The face watch lists (the service's, shared with exports); default: a matcher of this ingest's own. */
+  readonly faceMatcher?: FaceMatcher;
   /** Face crops root (`<data>/faces`): the aligned face of a face.seen is written there before its row commits. */
   readonly facesRoot?: string;
   /** Where the cameras' plate crops arrive by reference (the bus carries no bytes): fetched, digest checked. */
@@ -122,7 +124,7 @@ export class Ingest {
     this.evidenceRoot = opts.evidenceRoot;
     this.cropsRoot = opts.cropsRoot;
     this.facesRoot = opts.facesRoot;
-    this.faceMatcher = new FaceMatcher(store, opts.watchTtlMs ?? 10_000);
+    this.faceMatcher = opts.faceMatcher ?? new FaceMatcher(store, opts.watchTtlMs ?? 10_000);
     this.cropBlobs = opts.cropBlobs;
     this.shared = opts.shared;
     this.queue = new BatchQueue<Rows>(async (units) => {
