@@ -20,6 +20,7 @@ import { Histogram, type HistogramSnapshot } from '../core/metrics.js';
 import type { PlateReadEvent } from '../core/plate.js';
 import { normalizePlateText } from '../plates/format.js';
 import { matchPlate } from '../plates/match.js';
+import type { HeatmapBucket } from '../core/heatmap.js';
 import type { EventCount, EventRecord, EvidenceRecord, IngestBatch, JsonValue, NewAlert, NewViolation, SightingRecord, Store, WatchEntryRecord, WatchListRecord } from '../store/store.js';
 import { isJpeg, writeCrop } from './crops.js';
 import { inside } from './evidence-files.js';
@@ -133,6 +134,11 @@ export class Ingest {
   /** Watch lists changed: reload before the next plate. */
   invalidateWatchLists(): void {
     this.watch = undefined;
+  }
+
+  /** Closed heatmap buckets of the cameras (a few per camera every 5 minutes): stored at once, idempotent on their ids. */
+  async heatmaps(buckets: readonly HeatmapBucket[]): Promise<void> {
+    if (buckets.length > 0) await this.store.insertHeatmapBuckets(buckets);
   }
 
   /** An alert outside the event stream (signal loss, disk quota): written and pushed at once. */

@@ -19,6 +19,7 @@ import * as reports from './reports.js';
 import * as incidents from './incidents.js';
 import * as requests from './requests.js';
 import * as centres from './centres.js';
+import * as heatmaps from './heatmaps.js';
 
 export class KyselyStore implements S.Store {
   private readonly ctx: StoreContext;
@@ -168,6 +169,10 @@ export class KyselyStore implements S.Store {
   listCentreViews = (centreId: string, kind: S.CentreViewKind) => centres.listCentreViews(this.ctx, centreId, kind);
   saveCentreView = (v: S.CentreViewRecord) => centres.saveCentreView(this.ctx, v);
   deleteCentreView = (centreId: string, id: string) => centres.deleteCentreView(this.ctx, centreId, id);
+
+  insertHeatmapBuckets = (rows: readonly S.HeatmapBucket[]) => heatmaps.insertHeatmapBuckets(this.ctx, rows);
+  heatmapWindow = (q: S.HeatmapQuery) => heatmaps.heatmapWindow(this.ctx, q);
+  pruneHeatmap = (beforeMs: number) => heatmaps.pruneHeatmap(this.ctx, beforeMs);
 
   async close(): Promise<void> {
     await this.onClose();

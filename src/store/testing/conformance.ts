@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { runAuditConformance } from './conformance-audit.js';
 import { runBatchConformance } from './conformance-batch.js';
 import { runCentreConformance } from './conformance-centres.js';
+import { runHeatmapConformance } from './conformance-heatmaps.js';
 import { runPlateConformance } from './conformance-plates.js';
 import { runRecordConformance } from './conformance-records.js';
 import { runRequestConformance } from './conformance-requests.js';
@@ -27,6 +28,7 @@ export function runStoreConformance(name: string, factory: StoreFactory): void {
     runStatsConformance(factory);
     runRequestConformance(factory);
     runCentreConformance(factory);
+    runHeatmapConformance(factory);
   });
 }
 
