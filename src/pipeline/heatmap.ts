@@ -98,6 +98,18 @@ export class HeatmapAccumulator {
     return out;
   }
 
+  /** The open bucket of one class as it stands (not handed over: `flush` still will), or undefined before any frame. */
+  peek(cls: string): HeatmapBucket | undefined {
+    const start = this.bucketStartMs;
+    if (start === undefined) return undefined;
+    const g = this.grids.get(cls);
+    return {
+      id: 'open', cameraId: this.o.cameraId, bucketStartMs: start, bucketMs: this.bucketMs, cls, cols: this.cols, rows: this.rows,
+      cells: g ? Array.from(g.cells, round2) : new Array<number>(this.cols * this.rows).fill(0), seconds: round2(this.seconds),
+      objectSeconds: round2(g?.objectSeconds ?? 0), maxCount: g?.maxCount ?? 0,
+    };
+  }
+
   /** Grids held (one per class of the open bucket): bounded by the classes, for leak checks. */
   size(): number {
     return this.grids.size;

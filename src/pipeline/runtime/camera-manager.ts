@@ -89,6 +89,8 @@ interface Runtime {
   sourceRestartsBefore: number;
   /** Persons per zone on the latest analysed frame (the running chain's counter). */
   crowd: CrowdCounter | undefined;
+  /** The heatmap's open bucket (the running chain's accumulator). */
+  heat: HeatmapAccumulator | undefined;
 }
 
 /** A running camera's counters for /metrics (monotonic over the camera's life in this process, not per source). */
@@ -172,7 +174,7 @@ export class CameraManager {
       config, abort: new AbortController(), source: undefined, health: config.enabled ? 'starting' : 'disabled', noModel: false,
       message: null, startedAtMs: Date.now(), framesAnalysed: 0, restarts: 0, fps: 0, lastDelivered: 0, lastTickMs: Date.now(),
       signalLost: false, lastFrameAtMs: undefined, latest: undefined, watchdog: undefined, done: Promise.resolve(), recorder: kept, plateStatus: undefined, settings: null,
-      lagMs: null, droppedBefore: 0, sourceRestartsBefore: 0, crowd: undefined,
+      lagMs: null, droppedBefore: 0, sourceRestartsBefore: 0, crowd: undefined, heat: undefined,
     };
     this.cameras.set(config.id, rt);
     if (!config.enabled) return;
@@ -219,6 +221,11 @@ export class CameraManager {
       });
     }
     return out;
+  }
+
+  /** The open (not yet flushed) heatmap bucket of a camera running here, for one class; undefined otherwise. */
+  openHeatmap(id: string, cls: string): HeatmapBucket | undefined {
+    return this.cameras.get(id)?.heat?.peek(cls);
   }
 
   /** Counters of every camera of this process for /metrics. */
@@ -311,6 +318,7 @@ export class CameraManager {
     const crowd = chain.mode === 'vehicles' ? new CrowdCounter(cam) : undefined;
     const heat = chain.mode === 'vehicles' ? new HeatmapAccumulator({ cameraId: cam.id }) : undefined;
     rt.crowd = crowd;
+    rt.heat = heat;
     const sendHeat = (buckets: readonly HeatmapBucket[]): Promise<void> =>
       Promise.all(buckets.map((b) => this.outputs.heatmap(b))).then(
         () => undefined,

@@ -7,6 +7,8 @@
 import { z } from 'zod';
 import { heatmapResponse } from '../../contract/heatmap.js';
 import { HEATMAP_BUCKET_MS } from '../../core/heatmap.js';
+import type { HeatmapBucket } from '../../core/heatmap.js';
+import type { HeatmapWindow } from '../../store/store.js';
 import type { ServerContext } from '../context.js';
 import { HttpError, notFound } from '../http.js';
 import { idParams, timeQuery } from '../schemas.js';
@@ -34,11 +36,31 @@ export function heatmapRoutes(ctx: ServerContext): void {
       if (from >= to) throw new HttpError(400, 'invalid_argument', '`from` must be before `to`');
       if (to - from > HEATMAP_MAX_WINDOW_MS) throw new HttpError(400, 'invalid_argument', 'the window is longer than 31 days');
       // Buckets that overlap the window: the one open at `from` included.
-      const w = await ctx.store.heatmapWindow({ cameraId: c.id, cls: query.cls, fromMs: Math.floor(from / HEATMAP_BUCKET_MS) * HEATMAP_BUCKET_MS, toMs: to });
+      const fromMs = Math.floor(from / HEATMAP_BUCKET_MS) * HEATMAP_BUCKET_MS;
+      const stored = await ctx.store.heatmapWindow({ cameraId: c.id, cls: query.cls, fromMs, toMs: to });
+      // A camera analysed here adds its open bucket (not stored until it closes): the last minutes show at once.
+      const open = ctx.cameras.openHeatmap(c.id, query.cls);
+      const w = open && open.bucketStartMs >= fromMs && open.bucketStartMs < to && open.seconds > 0 ? withOpenBucket(stored, open) : stored;
       return {
         cameraId: c.id, cls: query.cls, from, to, bucketMs: HEATMAP_BUCKET_MS, cols: w.cols, rows: w.rows, cells: w.cells, seconds: w.seconds,
         buckets: w.buckets.map((b) => ({ ...b, meanCount: b.seconds > 0 ? Math.round((b.objectSeconds / b.seconds) * 100) / 100 : 0 })),
       };
     },
   });
+}
+
+const r2 = (x: number): number => Math.round(x * 100) / 100;
+
+/** The stored window with the runtime's open bucket added (its grid wins when the stored one differs or is empty). Pure. */
+export function withOpenBucket(w: HeatmapWindow, open: HeatmapBucket): HeatmapWindow {
+  const same = w.cols === open.cols && w.rows === open.rows;
+  const cells = same ? w.cells.map((v, i) => r2(v + (open.cells[i] ?? 0))) : [...open.cells];
+  const buckets = w.buckets.filter((b) => b.startMs !== open.bucketStartMs);
+  const old = w.buckets.find((b) => b.startMs === open.bucketStartMs);
+  buckets.push({
+    startMs: open.bucketStartMs, seconds: r2((old?.seconds ?? 0) + open.seconds), objectSeconds: r2((old?.objectSeconds ?? 0) + open.objectSeconds),
+    maxCount: Math.max(old?.maxCount ?? 0, open.maxCount),
+  });
+  buckets.sort((a, b) => a.startMs - b.startMs);
+  return { cols: open.cols, rows: open.rows, cells, seconds: r2(w.seconds + open.seconds), buckets };
 }
