@@ -332,10 +332,10 @@ export class CameraManager {
           rt.framesAnalysed++;
           rt.latest = frame;
           rt.lagMs = Math.max(0, Date.now() - frame.capturedAtMs);
-          crowd?.count(frame, r.tracks);
+          const people = crowd?.count(frame, r.tracks);
           const closed = heat?.add(frame, r.tracks);
           if (closed && closed.length > 0) void sendHeat(closed);
-          if (this.overlay.wants(cam.id)) this.overlay.publish(overlayFrame(cam, r, r.lineTotals?.() ?? {}, rules?.engine.signals()));
+          if (this.overlay.wants(cam.id)) this.overlay.publish(overlayFrame(cam, r, r.lineTotals?.() ?? {}, rules?.engine.signals(), people));
         },
         signal: rt.abort.signal,
       });
