@@ -346,6 +346,8 @@ export class CameraManager {
       rt.droppedBefore += s.framesDropped;
       rt.sourceRestartsBefore += s.restarts;
       rt.source = undefined;
+      rt.crowd = undefined;
+      rt.heat = undefined;
       if (heat) await sendHeat(heat.flush());
       await chain.close();
     }
