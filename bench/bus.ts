@@ -52,7 +52,7 @@ export function benchMessage(i: number, atMs = Date.now()): CameraMessage {
   };
 }
 
-const atOf = (m: CameraMessage): number => (m.kind === 'event' ? m.event.atMs : m.kind === 'alert' ? m.alert.atMs : m.atMs);
+const atOf = (m: CameraMessage): number => (m.kind === 'event' ? m.event.atMs : m.kind === 'alert' ? m.alert.atMs : m.kind === 'heatmap' ? m.heatmap.bucketStartMs : m.atMs);
 
 interface RunFigures {
   saturated: { messages: number; publishPerSec: number; consumePerSec: number; latency: ReturnType<typeof summary>; publishRetries: number };

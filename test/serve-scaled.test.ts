@@ -201,7 +201,7 @@ describe.skipIf(pgProblem !== null && !process.env['CI'])('argus serve --nats --
     const now = Date.now();
     await workers.create('w1', {
       name: 'w1', instance: 'i1', host: 'edge-1', pid: 4242, capacity: 60, load: 10, startedAtMs: now - 60_000, heartbeatAtMs: now, rssMb: 312,
-      cameras: [{ id: 'cam-a', fps: 9.5, lagMs: 180, lease }],
+      cameras: [{ id: 'cam-a', fps: 9.5, lagMs: 180, lease, crowd: { atMs: now, persons: 4, zones: [{ id: 'z', name: null, persons: 3, areaM2: 60, perM2: 0.05, framePct: 20, perFramePct: 0.15 }] } }],
     });
     const admin = await TestClient.login(replicas[1]!.url, 'admin');
     const h = await waitFor('w1 in /api/health', async () => {
@@ -216,6 +216,8 @@ describe.skipIf(pgProblem !== null && !process.env['CI'])('argus serve --nats --
     expect(anon.workers).toBeUndefined();
     const st = (await admin.get('/api/cameras/status')).body.items.find((s: { id: string }) => s.id === 'cam-a');
     expect(st).toMatchObject({ id: 'cam-a', fps: 9.5, lastFrameAgeMs: 180, worker: { name: 'w1', fps: 9.5, lagMs: 180, lease } });
+    // The persons per zone come with the worker's heartbeat (issue #24).
+    expect(st.crowd).toMatchObject({ persons: 4, zones: [{ id: 'z', persons: 3, perM2: 0.05 }] });
     // A health message of the worker is what the status says of the camera (health, settings), on either replica.
     await publish({ kind: 'health', atMs: Date.now(), producer: { worker: 'w1', lease }, status: {
       id: 'cam-a', health: 'online', analysis: 'running', fps: 9, lastFrameAgeMs: 100, framesAnalysed: 900, restarts: 0, signalLost: false, message: null,
@@ -226,6 +228,21 @@ describe.skipIf(pgProblem !== null && !process.env['CI'])('argus serve --nats --
       return s?.health === 'online' ? s : undefined;
     }, 3000);
     expect(online).toMatchObject({ framesAnalysed: 900, fps: 9.5, worker: { name: 'w1' } });
+  }, 30_000);
+
+  it("stores a worker's heatmap bucket from the stream, and either replica serves it", async () => {
+    const start = Math.floor(Date.now() / 300_000) * 300_000 - 300_000;
+    const cells = Array.from({ length: 576 }, (_, i) => (i === 17 * 32 + 3 ? 12.5 : 0));
+    await publish({ kind: 'heatmap', producer: { worker: 'w1', lease }, heatmap: {
+      id: ulid(), cameraId: 'cam-a', bucketStartMs: start, bucketMs: 300_000, cls: 'person', cols: 32, rows: 18, cells, seconds: 300, objectSeconds: 12.5, maxCount: 2,
+    } });
+    const admin = await TestClient.login(replicas[0]!.url, 'admin');
+    const h = await waitFor('the heatmap on replica 1', async () => {
+      const r = await admin.get(`/api/cameras/cam-a/heatmap?from=${start}&to=${start + 300_000}`);
+      return r.status === 200 && r.body.buckets.length === 1 ? r.body : undefined;
+    }, 10_000);
+    expect(h.cells[17 * 32 + 3]).toBe(12.5);
+    expect(h.buckets).toEqual([{ startMs: start, seconds: 300, objectSeconds: 12.5, meanCount: 0.04, maxCount: 2 }]);
   }, 30_000);
 
   it('answers plate history requests of a worker from the central store (one replica answers)', async () => {

@@ -68,7 +68,7 @@ describe.skipIf(!hasAssets())('the analysis overlay of a camera', () => {
     expect(mgr.overlay.published).toBeGreaterThanOrEqual(frames.length);
     for (const f of frames) {
       expect(f.cameraId).toBe('loop');
-      expect(f.zones).toEqual([{ id: 'Z1', name: null, polygon: [[0.1, 0.1], [0.4, 0.1], [0.4, 0.4]] }]);
+      expect(f.zones).toEqual([{ id: 'Z1', name: null, polygon: [[0.1, 0.1], [0.4, 0.1], [0.4, 0.4]], persons: expect.any(Number) }]);
       expect(f.lines.map((l) => [l.id, l.name, l.a, l.b])).toEqual([['L1', 'Giữa', [0.5, 0], [0.5, 1]]]);
       for (const tr of f.tracks) {
         for (const v of tr.box) expect(v).toBeGreaterThanOrEqual(0);

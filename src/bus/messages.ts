@@ -5,6 +5,7 @@
  * path on the writer's disk. The health types are the camera status the API serves.
  */
 import type { ArgusEvent } from '../core/events.js';
+import type { CrowdStatus, HeatmapBucket } from '../core/heatmap.js';
 
 export type CameraHealth = 'starting' | 'online' | 'degraded' | 'offline' | 'disabled';
 
@@ -60,6 +61,8 @@ export interface CameraStatus {
   readonly plates: PlateStatus | null;
   /** The analysis settings of the running chain (resolved from the config and the probed source), null before it starts. */
   readonly settings: AnalysisSettings | null;
+  /** Persons on the latest analysed frame, per zone with their density (absent before the first frame and on an ANPR camera). */
+  readonly crowd?: CrowdStatus | null;
 }
 
 /** An alert about a camera itself (its picture lost or back), outside the event stream; its id makes it idempotent. */
@@ -86,7 +89,9 @@ export interface Producer {
 export type CameraMessage =
   | { readonly kind: 'event'; readonly event: ArgusEvent; readonly producer?: Producer }
   | { readonly kind: 'alert'; readonly alert: CameraAlert; readonly producer?: Producer }
-  | { readonly kind: 'health'; readonly status: CameraStatus; readonly atMs: number; readonly producer?: Producer };
+  | { readonly kind: 'health'; readonly status: CameraStatus; readonly atMs: number; readonly producer?: Producer }
+  /** A closed heatmap bucket of one class (a few per camera every 5 minutes; never per frame). */
+  | { readonly kind: 'heatmap'; readonly heatmap: HeatmapBucket; readonly producer?: Producer };
 
 /** The idempotence key of a message (publishing it twice stores it once) and its camera (the order key). */
 export function messageKeys(m: CameraMessage): { readonly id: string; readonly cameraId: string } {
@@ -97,5 +102,7 @@ export function messageKeys(m: CameraMessage): { readonly id: string; readonly c
       return { id: `alert:${m.alert.id}`, cameraId: m.alert.cameraId };
     case 'health':
       return { id: `health:${m.status.id}:${m.atMs}:${m.status.health}`, cameraId: m.status.id };
+    case 'heatmap':
+      return { id: `heatmap:${m.heatmap.id}`, cameraId: m.heatmap.cameraId };
   }
 }

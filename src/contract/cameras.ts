@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { CAMERA_KINDS } from '../core/kinds.js';
 import { jsonValue, latLng, listOf } from './common.js';
+import { crowdStatus } from './heatmap.js';
 import { detectorStatus } from './system.js';
 
 export const site = z.strictObject({
@@ -75,6 +76,8 @@ export const cameraStatus = z.strictObject({
   plates: plateStatus.nullable(),
   /** The running chain's analysis settings (from the config and the probed source); null before it starts. */
   settings: analysisSettings.nullable(),
+  /** Persons on the latest analysed frame, per zone with the density (null before the first frame; absent where not analysed here). */
+  crowd: crowdStatus.nullable().optional(),
   /** Scaled mode only: the worker that runs the camera, null when no worker holds it (absent on the single box). */
   worker: cameraWorker.nullable().optional(),
 });

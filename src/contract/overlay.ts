@@ -26,7 +26,11 @@ export const overlayLine = z.strictObject({
   neg: z.number().int().min(0),
 });
 
-export const overlayZone = z.strictObject({ id: z.string(), name: z.string().nullable(), polygon: z.array(normPoint) });
+export const overlayZone = z.strictObject({
+  id: z.string(), name: z.string().nullable(), polygon: z.array(normPoint),
+  /** Persons whose feet are in the zone on this frame (absent where the runtime does not count them). */
+  persons: z.number().int().min(0).optional(),
+});
 
 export const overlaySignal = z.strictObject({ id: z.string(), colour: z.enum(['red', 'amber', 'green', 'unknown']) });
 

@@ -55,6 +55,7 @@ import { mapOrigins, mapRoutes } from './routes/map.js';
 import { plateRoutes } from './routes/plates.js';
 import { sightingRoutes } from './routes/sightings.js';
 import { siteRoutes } from './routes/sites.js';
+import { heatmapRoutes } from './routes/heatmap.js';
 import { siteTimeZone, statsRoutes } from './routes/stats.js';
 import { reportRoutes } from './routes/reports.js';
 import { incidentRoutes } from './routes/incidents.js';
@@ -233,7 +234,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
     req.principal = req.url === '/api/auth/login' ? null : await auth.identify(req);
   });
   const sources = new CameraSourcePolicy(opts.config ? { networks: opts.config.server.cameraNetworks } : {});
-  for (const routes of [authRoutes, siteRoutes(sources), eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, reportRoutes, incidentRoutes, requestRoutes(dataDirOf(opts.footage?.dataDir), opts.config?.sharing ?? sharingSchema.parse({})), centreRoutes, faceRoutes, onvifRoutes(sources, opts.onvif), ingestRoutes({ cropsDir, limits: opts.ingestLimits ?? ingestLimitsSchema.parse({}) }), sightingRoutes(cropsDir)]) routes(ctx);
+  for (const routes of [authRoutes, siteRoutes(sources), eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, heatmapRoutes, reportRoutes, incidentRoutes, requestRoutes(dataDirOf(opts.footage?.dataDir), opts.config?.sharing ?? sharingSchema.parse({})), centreRoutes, faceRoutes, onvifRoutes(sources, opts.onvif), ingestRoutes({ cropsDir, limits: opts.ingestLimits ?? ingestLimitsSchema.parse({}) }), sightingRoutes(cropsDir)]) routes(ctx);
   const liveHost = footageRoutes(ctx, opts.footage, sources);
   metricsRoute(app, opts.metrics ?? opts.config?.server.metrics, {
     status, cameras, ingest, hub, startedAtMs: ctx.startedAtMs,
@@ -282,7 +283,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
       }
     }
   }
-  const retention = recordingsDir ? retentionFromConfig(opts.config?.recordings, recordingsDir, ingest, app.log, cropsDir) : undefined;
+  const retention = recordingsDir ? retentionFromConfig(opts.config?.recordings, recordingsDir, ingest, app.log, cropsDir, store) : undefined;
   retention?.start();
   faces.index.start();
   faces.startRetention(store, { unmatchedDays: facesCfg.unmatchedRetentionDays, matchedDays: facesCfg.matchedRetentionDays });

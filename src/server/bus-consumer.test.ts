@@ -70,6 +70,20 @@ describe("the server's consumer of the cameras' bus", () => {
     expect((await store.listEvents({ cameraIds: ['cam-a'], kinds: ['line.cross'] })).items.map((e) => e.id).sort()).toEqual(['c1', 'c2', 'c3']);
   });
 
+  it('stores the heatmap buckets the runtime flushed, once each, also when the store refuses the first commit', async () => {
+    const w = wiring('heatmap');
+    const bucket = { id: 'h1', cameraId: 'cam-h', bucketStartMs: T0, bucketMs: 300_000, cls: 'person', cols: 2, rows: 1, cells: [1.5, 0], seconds: 300, objectSeconds: 1.5, maxCount: 1 };
+    w.fail(1); // the events' commit of the batch fails once: the whole batch is delivered again
+    await w.out.event(cross('hx'));
+    await w.out.heatmap(bucket);
+    await w.out.heatmap(bucket); // published twice (a retry): stored once
+    await until('the bucket', async () => (await store.heatmapWindow({ cameraId: 'cam-h', cls: 'person', fromMs: T0, toMs: T0 + 1 })).buckets.length === 1);
+    await w.close();
+    expect(await store.heatmapWindow({ cameraId: 'cam-h', cls: 'person', fromMs: T0, toMs: T0 + 1 })).toEqual({
+      cols: 2, rows: 1, cells: [1.5, 0], seconds: 300, buckets: [{ startMs: T0, seconds: 300, objectSeconds: 1.5, maxCount: 1 }],
+    });
+  });
+
   it('fetches a plate crop by its reference, keeps it with the sighting, and empties the spool', async () => {
     const w = wiring('crop');
     const p: PlateReadEvent = { id: 'p1', cameraId: 'cam-a', atMs: T0, ptsSec: 0, kind: 'plate.read', trackId: 2, cls: 'car', reads: 1, read: { plate: '43A12345', display: '43A-123.45', confidence: 0.9, category: 'private', lines: [] }, cropJpeg: jpeg };

@@ -22,6 +22,7 @@ import { evidenceKeyOf } from '../core/blob.js';
 import { errorMessage } from '../core/errors.js';
 import { isStoreUnavailable } from '../store/unavailable.js';
 import type { ArgusEvent } from '../core/events.js';
+import type { HeatmapBucket } from '../core/heatmap.js';
 import type { Ingest } from './ingest.js';
 import type { LiveHub } from './live.js';
 
@@ -127,13 +128,16 @@ export function startBusConsumer(o: BusConsumerOptions): Subscription {
     },
     async (batch, control) => {
       const events: ArgusEvent[] = [];
+      const heatmaps: HeatmapBucket[] = [];
       for (const { message: m } of batch) {
         // The producer (worker, lease revision) is kept in the stored payload: "no camera ran twice" is checked from the store.
         if (m.kind === 'event') events.push(local(m.producer ? withProducer(m.event, m.producer) : m.event));
         else if (m.kind === 'alert') await whileAway(control, async () => void (await o.ingest.raiseAlert(m.alert, { live })));
+        else if (m.kind === 'heatmap') heatmaps.push(m.heatmap);
         else if (live) o.hub.publish({ topic: 'health', cameraId: m.status.id, data: m.status });
       }
       await whileAway(control, () => commitOnce(events));
+      if (heatmaps.length > 0) await whileAway(control, () => o.ingest.heatmaps(heatmaps));
       if (!janitor) return;
       for (const e of events) if (e.kind === 'plate.read' && e.crop !== undefined) janitor.add(e.id, e.crop.key);
       // Deleting the stored crops is housekeeping (the bucket's TTL drops any left): it runs after the ack, off the

@@ -21,6 +21,7 @@ import type { FaceSeenEvent } from '../core/face.js';
 import type { PlateReadEvent } from '../core/plate.js';
 import { normalizePlateText } from '../plates/format.js';
 import { matchPlate } from '../plates/match.js';
+import type { HeatmapBucket } from '../core/heatmap.js';
 import type { EventCount, EventRecord, EvidenceRecord, FaceRecord, IngestBatch, JsonValue, NewAlert, NewViolation, SightingRecord, Store, WatchEntryRecord, WatchListRecord } from '../store/store.js';
 import { isJpeg, writeCrop } from './crops.js';
 import { FaceMatcher } from './face-matcher.js';
@@ -150,6 +151,11 @@ export class Ingest {
   /** Face watch lists changed: reload before the next face. */
   invalidateFaceLists(): void {
     this.faceMatcher.invalidate();
+  }
+
+  /** Closed heatmap buckets of the cameras (a few per camera every 5 minutes): stored at once, idempotent on their ids. */
+  async heatmaps(buckets: readonly HeatmapBucket[]): Promise<void> {
+    if (buckets.length > 0) await this.store.insertHeatmapBuckets(buckets);
   }
 
   /** An alert outside the event stream (signal loss, disk quota): written and pushed at once. */

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../store/sqlite/index.js';
 import { pruneRecordings, retentionFromConfig, statfsProbe, type DiskProbe } from './recordings.js';
 
 const dirs: string[] = [];
@@ -99,5 +100,20 @@ describe('retentionFromConfig', () => {
     expect(await svc.runOnce(NOW)).not.toBeNull();
     expect(await readdir(join(data, 'crops'))).toEqual(['2026-11-21']);
     expect(await readdir(join(data, 'evidence', '2026-10-01'))).toEqual(['composite.jpg']);
+  });
+
+  it("prunes the store's heatmap buckets by the same age in the same pass", async () => {
+    const data = await mkdtemp(join(tmpdir(), 'argus-ret-heat-'));
+    dirs.push(data);
+    const store = await openSqliteStore({ path: join(data, 'argus.db') });
+    try {
+      const b = (id: string, startMs: number) => ({ id, cameraId: 'c', bucketStartMs: startMs, bucketMs: 300_000, cls: 'person', cols: 1, rows: 1, cells: [1], seconds: 300, objectSeconds: 1, maxCount: 1 });
+      await store.insertHeatmapBuckets([b('old', NOW - 31 * DAY), b('new', NOW - 29 * DAY)]);
+      const svc = retentionFromConfig({ retentionDays: 30, minFreeDiskPct: 0, checkEveryMin: 5 }, join(data, 'recordings'), { raiseAlert: () => Promise.reject(new Error('no alert expected')) }, undefined, undefined, store);
+      expect(await svc.runOnce(NOW)).not.toBeNull();
+      expect((await store.heatmapWindow({ cameraId: 'c', cls: 'person', fromMs: 0, toMs: NOW })).buckets.map((x) => x.startMs)).toEqual([NOW - 29 * DAY]);
+    } finally {
+      await store.close();
+    }
   });
 });

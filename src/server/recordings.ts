@@ -125,6 +125,8 @@ export interface RetentionOptions extends RetentionPolicy {
   /** Plate crops folder, pruned by `retentionDays` too (day folders; see crops.ts). */
   readonly cropsRoot?: string;
   readonly ingest: Pick<Ingest, 'raiseAlert'>;
+  /** Heatmap buckets of the store, pruned by `retentionDays` too (they are a summary of the footage's picture). */
+  readonly heatmaps?: { pruneHeatmap(beforeMs: number): Promise<number> };
   /** Check period (default 60 s). */
   readonly everyMs?: number;
   /** Free-space probe (default: statfs of the recordings folder). */
@@ -171,6 +173,9 @@ export class RetentionService {
       if (this.opts.cropsRoot && this.opts.retentionDays) {
         await pruneCrops(this.opts.cropsRoot, this.opts.retentionDays, nowMs).catch((e: unknown) => this.opts.logger?.error({ err: errorMessage(e) }, 'plate crop retention failed'));
       }
+      if (this.opts.heatmaps && this.opts.retentionDays) {
+        await this.opts.heatmaps.pruneHeatmap(nowMs - this.opts.retentionDays * 86_400_000).catch((e: unknown) => this.opts.logger?.error({ err: errorMessage(e) }, 'heatmap retention failed'));
+      }
       if (r.spacePressure && nowMs - this.lastAlertMs >= (this.opts.alertEveryMs ?? 3_600_000)) {
         this.lastAlertMs = nowMs;
         const mb = (n: number): number => Math.round(n / 1e5) / 10;
@@ -192,10 +197,10 @@ export class RetentionService {
 }
 
 /** The service's retention from the `recordings` section of the config (its defaults without one), at `root` (and `cropsRoot`). */
-export function retentionFromConfig(section: RecordingsConfig | undefined, root: string, ingest: RetentionOptions['ingest'], logger?: RetentionOptions['logger'], cropsRoot?: string): RetentionService {
+export function retentionFromConfig(section: RecordingsConfig | undefined, root: string, ingest: RetentionOptions['ingest'], logger?: RetentionOptions['logger'], cropsRoot?: string, heatmaps?: RetentionOptions['heatmaps']): RetentionService {
   const cfg = section ?? recordingsSchema.parse({});
   return new RetentionService({
-    root, ingest, everyMs: cfg.checkEveryMin * 60_000, ...(cropsRoot ? { cropsRoot } : {}),
+    root, ingest, everyMs: cfg.checkEveryMin * 60_000, ...(cropsRoot ? { cropsRoot } : {}), ...(heatmaps ? { heatmaps } : {}),
     ...(cfg.retentionDays > 0 ? { retentionDays: cfg.retentionDays } : {}),
     ...(cfg.quotaGb !== undefined ? { quotaBytes: Math.round(cfg.quotaGb * 1e9) } : {}),
     ...(cfg.minFreeDiskPct > 0 ? { minFreeRatio: cfg.minFreeDiskPct / 100 } : {}),

@@ -75,6 +75,7 @@ export const ROUTE_CLASSES: Readonly<Record<string, RouteClass>> = {
   'GET /api/map/boundaries/districts': c(['system']),
   'GET /api/stats/violations': c(['violation']),
   'GET /api/stats/flow': c(['traffic']),
+  'GET /api/cameras/:id/heatmap': c(['traffic']),
   'GET /api/stats/congestion': c(['traffic']),
   'POST /api/incidents': c(['traffic'], '`incident.report`; raises an `incident` alert'),
   'GET /api/incidents': c(['traffic']),

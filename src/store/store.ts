@@ -10,7 +10,7 @@ import type {
   WatchListRecord, WatchEntryRecord, EvidenceRecord, AuditEntry, AuditRecord, AuditFilter, AuditVerification, AuditChainPoint, SignedAuditCheckpoint,
   StatsFilter, ViolationStats, FlowStats, CongestionStats, AlertStats, UptimeStats, ReportScheduleRecord, ReportFileRecord, IncidentRecord,
   ShareRequestRecord, ShareRequestPatch, ShareRequestStatus,
-  OutboxItem, FedCameraRecord, AccessScope, CentreRecord, CentreViewKind, CentreViewRecord,
+  OutboxItem, FedCameraRecord, AccessScope, CentreRecord, CentreViewKind, CentreViewRecord, HeatmapBucket, HeatmapQuery, HeatmapWindow,
 } from './types.js';
 import type { FaceStore } from './faces.js';
 import type { IngestBatch, IngestBatchResult } from './ingest-batch.js';
@@ -221,6 +221,13 @@ export interface Store extends FaceStore {
   /** Saves a view; one of the same centre, kind and name is replaced and keeps its id. Returns it as stored. */
   saveCentreView(v: CentreViewRecord): Promise<CentreViewRecord>;
   deleteCentreView(centreId: string, id: string): Promise<boolean>;
+
+  /** Heatmap buckets flushed by the runtime (one row per bucket part, never per frame). Idempotent on `id`. */
+  insertHeatmapBuckets(rows: readonly HeatmapBucket[]): Promise<{ inserted: number }>;
+  /** The camera's heatmap of one class over the buckets starting in [fromMs, toMs): cells summed, per-bucket totals. */
+  heatmapWindow(q: HeatmapQuery): Promise<HeatmapWindow>;
+  /** Deletes the buckets that started before `beforeMs` (retention); how many rows. */
+  pruneHeatmap(beforeMs: number): Promise<number>;
 
   close(): Promise<void>;
 }

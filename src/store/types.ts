@@ -560,3 +560,33 @@ export interface CentreViewRecord {
   readonly updatedBy: string;
   readonly updatedAtMs: number;
 }
+
+// ─── heatmaps (issue #24) ─────────────────────────────────────────────────────────────────────────
+
+export type { HeatmapBucket } from '../core/heatmap.js';
+
+export interface HeatmapQuery {
+  readonly cameraId: string;
+  readonly cls: string;
+  /** Buckets starting in [fromMs, toMs). */
+  readonly fromMs: number;
+  readonly toMs: number;
+}
+
+/** One time bucket of a heatmap window (its stored parts summed). */
+export interface HeatmapBucketTotal {
+  readonly startMs: number;
+  readonly seconds: number;
+  readonly objectSeconds: number;
+  readonly maxCount: number;
+}
+
+/** A heatmap window: the cells summed over its buckets (object-seconds), and each bucket's totals (oldest first). */
+export interface HeatmapWindow {
+  /** The grid of the newest bucket; parts of another grid size are left out. Null: nothing stored in the window. */
+  readonly cols: number | null;
+  readonly rows: number | null;
+  readonly cells: number[];
+  readonly seconds: number;
+  readonly buckets: HeatmapBucketTotal[];
+}

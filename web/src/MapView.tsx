@@ -48,6 +48,8 @@ export interface MapViewProps {
   playhead?: LngLat | null;
   /** Field incidents: a marker each, named for screen readers and on hover (few at a time: DOM markers). */
   incidents?: ReadonlyArray<{ id: string; at: LngLat; title: string; severe: boolean }>;
+  /** Cameras with an active crowd alert (not acknowledged): a pulsing marker over the camera, until acknowledged. */
+  crowds?: ReadonlyArray<{ cameraId: string; at: LngLat; title: string }>;
   label: string;
 }
 
@@ -107,7 +109,7 @@ function clusterLabels(map: maplibregl.Map, box: HTMLElement): () => void {
   return () => map.off('idle', update);
 }
 
-export function MapView({ cameras, health, selected, onSelect, popup, route, playhead, incidents, label }: MapViewProps) {
+export function MapView({ cameras, health, selected, onSelect, popup, route, playhead, incidents, crowds, label }: MapViewProps) {
   const box = useRef<HTMLDivElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
   const popupNode = useRef<HTMLDivElement>(document.createElement('div'));
@@ -247,6 +249,32 @@ export function MapView({ cameras, health, selected, onSelect, popup, route, pla
       for (const m of markers) m.remove();
     };
   }, [incidentsJson]);
+
+  const crowdsJson = JSON.stringify(crowds ?? []);
+  const selectRef = useRef(onSelect);
+  selectRef.current = onSelect;
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map) return;
+    const list = JSON.parse(crowdsJson) as NonNullable<MapViewProps['crowds']>;
+    const markers = list.slice(0, 200).map((c) => {
+      const el = document.createElement('button');
+      el.type = 'button';
+      el.className = 'crowd-marker';
+      el.title = c.title;
+      el.setAttribute('aria-label', c.title);
+      el.dataset['crowd'] = c.cameraId;
+      el.addEventListener('click', (e) => {
+        e.stopPropagation();
+        selectRef.current(c.cameraId);
+      });
+      return new maplibregl.Marker({ element: el }).setLngLat(c.at).addTo(map);
+    });
+    box.current?.setAttribute('data-crowd-alerts', String(markers.length));
+    return () => {
+      for (const m of markers) m.remove();
+    };
+  }, [crowdsJson]);
 
   useEffect(() => {
     const map = mapRef.current;

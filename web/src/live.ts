@@ -40,7 +40,8 @@ export function useLive(enabled: boolean): LiveState {
     es.addEventListener('alert', (m) => {
       const a = JSON.parse((m as MessageEvent<string>).data) as AlertRow;
       setAlerts((cur) => mergeAlerts(cur, [a]));
-      notifyAlert(a); // new alerts only: those loaded at start above never sound
+      // New alerts only: those loaded at start above never sound, nor does an acknowledgement pushed by the service.
+      if (!a.acknowledgedAtMs) notifyAlert(a);
     });
     es.addEventListener('event', (m) => {
       const e = fromLive(JSON.parse((m as MessageEvent<string>).data) as LiveEvent);

@@ -21,6 +21,9 @@ import type { RulesStage } from '../rules-stage.js';
 import { analysisSettings, type AnalysisSettings } from '../settings.js';
 import type { EventBus } from '../../bus/bus.js';
 import type { CameraHealth, CameraMessage, CameraStatus, PlateStatus, Producer, RecordingStatus } from '../../bus/messages.js';
+import type { HeatmapBucket } from '../../core/heatmap.js';
+import { CrowdCounter } from '../crowd.js';
+import { HeatmapAccumulator } from '../heatmap.js';
 import { buildCameraChain } from './build.js';
 import { sharedDetectors, type DetectorLatency, type DetectorStatus, type SharedDetectors } from './detectors.js';
 import { busOutputs, type CameraOutputs, type OutputBlobs } from './outputs.js';
@@ -84,6 +87,10 @@ interface Runtime {
   /** Frames dropped and ffmpeg restarts of the sources this camera had before the current one. */
   droppedBefore: number;
   sourceRestartsBefore: number;
+  /** Persons per zone on the latest analysed frame (the running chain's counter). */
+  crowd: CrowdCounter | undefined;
+  /** The heatmap's open bucket (the running chain's accumulator). */
+  heat: HeatmapAccumulator | undefined;
 }
 
 /** A running camera's counters for /metrics (monotonic over the camera's life in this process, not per source). */
@@ -167,7 +174,7 @@ export class CameraManager {
       config, abort: new AbortController(), source: undefined, health: config.enabled ? 'starting' : 'disabled', noModel: false,
       message: null, startedAtMs: Date.now(), framesAnalysed: 0, restarts: 0, fps: 0, lastDelivered: 0, lastTickMs: Date.now(),
       signalLost: false, lastFrameAtMs: undefined, latest: undefined, watchdog: undefined, done: Promise.resolve(), recorder: kept, plateStatus: undefined, settings: null,
-      lagMs: null, droppedBefore: 0, sourceRestartsBefore: 0,
+      lagMs: null, droppedBefore: 0, sourceRestartsBefore: 0, crowd: undefined, heat: undefined,
     };
     this.cameras.set(config.id, rt);
     if (!config.enabled) return;
@@ -210,10 +217,15 @@ export class CameraManager {
         id: rt.config.id, health: rt.health, analysis: !rt.config.enabled ? 'stopped' : rt.noModel ? 'no_model' : 'running',
         fps: Math.round(rt.fps * 10) / 10, lastFrameAgeMs: last === undefined ? null : now - last, framesAnalysed: rt.framesAnalysed,
         restarts: rt.restarts, signalLost: rt.signalLost, message: rt.message, recording: recordingStatus(rt.recorder),
-        plates: rt.plateStatus?.() ?? null, settings: rt.settings,
+        plates: rt.plateStatus?.() ?? null, settings: rt.settings, crowd: rt.crowd?.latest() ?? null,
       });
     }
     return out;
+  }
+
+  /** The open (not yet flushed) heatmap bucket of a camera running here, for one class; undefined otherwise. */
+  openHeatmap(id: string, cls: string): HeatmapBucket | undefined {
+    return this.cameras.get(id)?.heat?.peek(cls);
   }
 
   /** Counters of every camera of this process for /metrics. */
@@ -302,6 +314,16 @@ export class CameraManager {
     if (rt.noModel) rt.message = chain.noDetector;
     rt.plateStatus = () => chain.plateStatus();
     const rules = chain.stageSet.stages.find((s): s is RulesStage => s.name === 'rules' && 'engine' in s);
+    // People per zone (live status) and the heatmap's open bucket: one grid per class, flushed on the bus when a bucket closes.
+    const crowd = chain.mode === 'vehicles' ? new CrowdCounter(cam) : undefined;
+    const heat = chain.mode === 'vehicles' ? new HeatmapAccumulator({ cameraId: cam.id }) : undefined;
+    rt.crowd = crowd;
+    rt.heat = heat;
+    const sendHeat = (buckets: readonly HeatmapBucket[]): Promise<void> =>
+      Promise.all(buckets.map((b) => this.outputs.heatmap(b))).then(
+        () => undefined,
+        (e: unknown) => log.warn({ cameraId: cam.id, err: errorMessage(e) }, 'heatmap bucket not sent'),
+      );
     try {
       await chain.run({
         onEvent: (e: ArgusEvent) => this.outputs.event(e),
@@ -310,7 +332,10 @@ export class CameraManager {
           rt.framesAnalysed++;
           rt.latest = frame;
           rt.lagMs = Math.max(0, Date.now() - frame.capturedAtMs);
-          if (this.overlay.wants(cam.id)) this.overlay.publish(overlayFrame(cam, r, r.lineTotals?.() ?? {}, rules?.engine.signals()));
+          const people = crowd?.count(frame, r.tracks);
+          const closed = heat?.add(frame, r.tracks);
+          if (closed && closed.length > 0) void sendHeat(closed);
+          if (this.overlay.wants(cam.id)) this.overlay.publish(overlayFrame(cam, r, r.lineTotals?.() ?? {}, rules?.engine.signals(), people));
         },
         signal: rt.abort.signal,
       });
@@ -321,6 +346,9 @@ export class CameraManager {
       rt.droppedBefore += s.framesDropped;
       rt.sourceRestartsBefore += s.restarts;
       rt.source = undefined;
+      rt.crowd = undefined;
+      rt.heat = undefined;
+      if (heat) await sendHeat(heat.flush());
       await chain.close();
     }
   }

@@ -13,6 +13,7 @@ import { evidenceUri } from '../../core/blob.js';
 import { errorMessage } from '../../core/errors.js';
 import type { ArgusEvent } from '../../core/events.js';
 import type { FaceSeenEvent } from '../../core/face.js';
+import type { HeatmapBucket } from '../../core/heatmap.js';
 import type { PlateReadEvent } from '../../core/plate.js';
 import type { ViolationEvent } from '../../core/violation.js';
 import type { SourceLogger } from '../../video/source.js';
@@ -22,6 +23,8 @@ export interface CameraOutputs {
   /** Resolves once the bus holds the event (a camera waits only while the bus is full). */
   event(e: ArgusEvent): Promise<void>;
   alert(a: CameraAlert): Promise<void>;
+  /** A closed heatmap bucket (pipeline/heatmap.ts). */
+  heatmap(h: HeatmapBucket): Promise<void>;
   health(status: CameraStatus): void;
 }
 
@@ -76,6 +79,7 @@ export function busOutputs(o: BusOutputsOptions): CameraOutputs {
   return {
     event: async (e) => send({ kind: 'event', event: await travelling(e, o.blobs, o.logger) }),
     alert: (alert) => send({ kind: 'alert', alert }),
+    heatmap: (heatmap) => send({ kind: 'heatmap', heatmap }),
     health: (status) => {
       send({ kind: 'health', status, atMs: Date.now() }).catch((e: unknown) => o.logger.warn({ cameraId: status.id, err: errorMessage(e) }, 'camera health not sent'));
     },

@@ -20,6 +20,11 @@ describe('overlayFrame', () => {
     expect(f.signals).toEqual([{ id: 'main', colour: 'red' }]);
     expect(f.capturedAtMs).toBe(1_000);
   });
+
+  it("carries each zone's person count of the frame when the runtime counted them", () => {
+    const crowd = { atMs: 1_000, persons: 4, zones: [{ id: 'Z', name: null, persons: 3, areaM2: null, perM2: null, framePct: 50, perFramePct: 0.06 }] };
+    expect(overlayFrame(camera, { frame, tracks: [] }, {}, new Map(), crowd).zones).toEqual([{ id: 'Z', name: null, polygon: [[0, 0], [1, 0], [1, 1]], persons: 3 }]);
+  });
 });
 
 describe('OverlayTap', () => {

@@ -6,6 +6,7 @@
  */
 import type { CameraConfig } from '../../config/schema.js';
 import type { ObjectClass } from '../../core/classes.js';
+import type { CrowdStatus } from '../../core/heatmap.js';
 import type { SignalColour } from '../../core/violation.js';
 import type { FrameResult } from '../analysis.js';
 import type { ClassCounts } from '../../rules/line-counter.js';
@@ -18,7 +19,7 @@ export interface OverlayFrame {
   readonly capturedAtMs: number;
   readonly tracks: ReadonlyArray<{ readonly id: number; readonly cls: ObjectClass; readonly box: readonly [number, number, number, number] }>;
   readonly lines: ReadonlyArray<{ readonly id: string; readonly name: string | null; readonly a: Norm; readonly b: Norm; readonly pos: number; readonly neg: number }>;
-  readonly zones: ReadonlyArray<{ readonly id: string; readonly name: string | null; readonly polygon: readonly Norm[] }>;
+  readonly zones: ReadonlyArray<{ readonly id: string; readonly name: string | null; readonly polygon: readonly Norm[]; readonly persons?: number }>;
   readonly signals: ReadonlyArray<{ readonly id: string; readonly colour: SignalColour }>;
 }
 
@@ -33,7 +34,9 @@ export function overlayFrame(
   r: Pick<FrameResult, 'frame' | 'tracks'>,
   totals: LineTotals,
   signals: ReadonlyMap<string, { readonly colour: SignalColour }> = new Map(),
+  crowd?: CrowdStatus | null,
 ): OverlayFrame {
+  const persons = new Map(crowd?.zones.map((z) => [z.id, z.persons]) ?? []);
   const { width, height } = r.frame.sourceSize;
   return {
     cameraId: camera.id,
@@ -51,7 +54,10 @@ export function overlayFrame(
       }
       return { id: l.id, name: l.name ?? null, a: [l.points[0][0], l.points[0][1]] as const, b: [l.points[1][0], l.points[1][1]] as const, pos, neg };
     }),
-    zones: camera.zones.map((z) => ({ id: z.id, name: z.name ?? null, polygon: z.polygon.map((p) => [p[0], p[1]] as const) })),
+    zones: camera.zones.map((z) => {
+      const n = persons.get(z.id);
+      return { id: z.id, name: z.name ?? null, polygon: z.polygon.map((p) => [p[0], p[1]] as const), ...(n !== undefined ? { persons: n } : {}) };
+    }),
     signals: [...signals].map(([id, s]) => ({ id, colour: s.colour })),
   };
 }

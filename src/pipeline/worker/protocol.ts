@@ -18,6 +18,7 @@
  * Failover budget: a dead worker's leases expire after LEASE_TTL_MS (8 s); live workers scan free cameras every
  * CLAIM_SCAN_MS (1 s) and on every lease expiry the watch reports: the camera restarts on a live worker well within 15 s.
  */
+import type { CrowdStatus } from '../../core/heatmap.js';
 import type { CameraConfig, SiteConfig } from '../../config/schema.js';
 import { ANPR_MAX_FPS, DEFAULT_MAX_FPS } from '../settings.js';
 
@@ -63,6 +64,8 @@ export interface WorkerCamera {
   readonly lagMs: number | null;
   /** The lease revision it runs under. */
   readonly lease: number;
+  /** Persons per zone on its latest analysed frame (issue #24; absent from older workers). */
+  readonly crowd?: CrowdStatus | null;
 }
 
 export interface WorkerRecord {

@@ -240,8 +240,8 @@ function health(): Array<Extract<CameraMessage, { kind: 'health' }>> {
   return messages.filter((m): m is Extract<CameraMessage, { kind: 'health' }> => m.kind === 'health');
 }
 function cameraOf(m: CameraMessage): string {
-  return m.kind === 'health' ? m.status.id : m.kind === 'alert' ? m.alert.cameraId : m.event.cameraId;
+  return m.kind === 'health' ? m.status.id : m.kind === 'alert' ? m.alert.cameraId : m.kind === 'heatmap' ? m.heatmap.cameraId : m.event.cameraId;
 }
 function atOf(m: CameraMessage): number {
-  return m.kind === 'health' ? m.atMs : m.kind === 'alert' ? m.alert.atMs : m.event.atMs;
+  return m.kind === 'health' ? m.atMs : m.kind === 'alert' ? m.alert.atMs : m.kind === 'heatmap' ? m.heatmap.bucketStartMs : m.event.atMs;
 }

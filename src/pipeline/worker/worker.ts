@@ -106,7 +106,7 @@ function workerRecord(o: WorkerOptions, instance: string, startedAtMs: number, a
     pid: process.pid,
     capacity: o.capacity,
     load: held.reduce((n, c) => n + (c.config ? cameraCost(c.config) : 0), 0),
-    cameras: held.map((c) => ({ id: c.id, fps: status.get(c.id)?.fps ?? 0, lagMs: status.get(c.id)?.lastFrameAgeMs ?? null, lease: c.lease })),
+    cameras: held.map((c) => ({ id: c.id, fps: status.get(c.id)?.fps ?? 0, lagMs: status.get(c.id)?.lastFrameAgeMs ?? null, lease: c.lease, crowd: status.get(c.id)?.crowd ?? null })),
     startedAtMs,
     heartbeatAtMs: Date.now(),
     rssMb: Math.round(process.memoryUsage.rss() / 1e5) / 10,

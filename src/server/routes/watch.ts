@@ -132,6 +132,8 @@ export function watchRoutes(ctx: ServerContext): void {
       await assertCameraVisible(store, principal!, a.cameraId);
       const out = await store.acknowledgeAlert(params.id, principal!.actor, Date.now());
       await ctx.audit(req, principal, 'alert.ack', params.id, {});
+      // Every open screen learns it (the map's crowd marker stops pulsing at once), each as its principal may read it.
+      ctx.hub.publish({ topic: 'alert', cameraId: out.cameraId, data: out });
       // The answer is an alert too: the same view as the listing (an operator acks a watch-list hit it cannot read).
       const view = alertView(out, readableClasses(principal!.permissions));
       await auditPlateView(ctx, req, principal!, 'alerts', params.id, view.plates ? 1 : 0);

@@ -38,7 +38,7 @@ export function startScaledLive(o: { nc: NatsConnection; hub: LiveHub; status: S
         o.hub.publish({ topic: 'event', cameraId: m.event.cameraId, data: eventPayload(m.producer ? withProducer(m.event, m.producer) : m.event) });
         for (const l of listeners) l(m.event);
       } else if (m.kind === 'alert') o.hub.publish({ topic: 'alert', cameraId: m.alert.cameraId, data: m.alert });
-      else {
+      else if (m.kind === 'health') {
         o.status.noteHealth(m);
         o.hub.publish({ topic: 'health', cameraId: m.status.id, data: o.status.status(m.status.id)[0] ?? m.status });
       }

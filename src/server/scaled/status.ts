@@ -114,6 +114,8 @@ export class ScaledStatus implements CameraStatusSource {
       ...base,
       ...(unheld ? { health: 'offline' as const, analysis: 'stopped' as const, message: 'no worker runs this camera' } : {}),
       ...(worker ? { fps: worker.fps, lastFrameAgeMs: worker.lagMs ?? base.lastFrameAgeMs } : {}),
+      // The persons per zone as of the worker's last heartbeat (health messages are sent on changes only).
+      ...(worker && reported?.crowd !== undefined ? { crowd: reported.crowd } : {}),
       worker,
     };
   }

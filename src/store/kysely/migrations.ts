@@ -190,6 +190,19 @@ const MIGRATIONS: readonly Migration[] = [
          decided_at_ms ${t.big} not null)`,
     ],
   },
+  // Version 10 (attributes) lands after 11 and 12: the runner applies whatever
+  // version is missing, in list order, so a database at 12 takes 10 and 11 when they arrive.
+  {
+    version: 12,
+    name: 'heatmaps: where people and vehicles stood, per camera, class and 5-minute bucket, on a coarse grid',
+    up: (t) => [
+      `create table heatmap_buckets (id ${t.key} primary key, camera_id text not null, bucket_start_ms ${t.big} not null, bucket_ms ${t.big} not null,
+         cls text not null, grid_cols integer not null, grid_rows integer not null, cells text not null, seconds ${t.real} not null,
+         object_seconds ${t.real} not null, max_count integer not null)`,
+      `create index heatmap_buckets_camera on heatmap_buckets (camera_id, cls, bucket_start_ms)`,
+      `create index heatmap_buckets_start on heatmap_buckets (bucket_start_ms)`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

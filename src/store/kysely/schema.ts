@@ -137,4 +137,10 @@ export interface Database {
   face_persons: FacePersonTable;
   face_enrolments: FaceEnrolmentTable;
   face_decisions: FaceDecisionTable;
+  heatmap_buckets: HeatmapBucketTable;
+}
+/** Heatmap bucket parts (migration 12): cells as a JSON array of object-seconds, row-major. */
+export interface HeatmapBucketTable {
+  id: string; camera_id: string; bucket_start_ms: number; bucket_ms: number; cls: string; grid_cols: number; grid_rows: number;
+  cells: string; seconds: number; object_seconds: number; max_count: number;
 }

@@ -20,6 +20,7 @@ import * as incidents from './incidents.js';
 import * as requests from './requests.js';
 import * as centres from './centres.js';
 import * as faces from './faces.js';
+import * as heatmaps from './heatmaps.js';
 
 export class KyselyStore implements S.Store {
   private readonly ctx: StoreContext;
@@ -184,6 +185,10 @@ export class KyselyStore implements S.Store {
   activeFaceEnrolments = (nowMs: number) => faces.activeFaceEnrolments(this.ctx, nowMs);
   decideFaceMatch = (d: S.FaceDecisionRecord) => faces.decideFaceMatch(this.ctx, d);
   getFaceDecisions = (alertIds: readonly string[]) => faces.getFaceDecisions(this.ctx, alertIds);
+
+  insertHeatmapBuckets = (rows: readonly S.HeatmapBucket[]) => heatmaps.insertHeatmapBuckets(this.ctx, rows);
+  heatmapWindow = (q: S.HeatmapQuery) => heatmaps.heatmapWindow(this.ctx, q);
+  pruneHeatmap = (beforeMs: number) => heatmaps.pruneHeatmap(this.ctx, beforeMs);
 
   async close(): Promise<void> {
     await this.onClose();

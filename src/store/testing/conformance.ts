@@ -7,6 +7,7 @@ import { runAuditConformance } from './conformance-audit.js';
 import { runBatchConformance } from './conformance-batch.js';
 import { runCentreConformance } from './conformance-centres.js';
 import { runFaceConformance } from './conformance-faces.js';
+import { runHeatmapConformance } from './conformance-heatmaps.js';
 import { runPlateConformance } from './conformance-plates.js';
 import { runRecordConformance } from './conformance-records.js';
 import { runRequestConformance } from './conformance-requests.js';
@@ -29,6 +30,7 @@ export function runStoreConformance(name: string, factory: StoreFactory): void {
     runRequestConformance(factory);
     runCentreConformance(factory);
     runFaceConformance(factory);
+    runHeatmapConformance(factory);
   });
 }
 

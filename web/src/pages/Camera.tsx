@@ -10,6 +10,7 @@ import './camera/camera.css';
 import { CountsChart } from './camera/CountsChart';
 import { EventList } from './camera/EventList';
 import { HealthPanel } from './camera/HealthPanel';
+import { HeatmapPanel } from './camera/HeatmapPanel';
 import { OverlayToggle } from './camera/AnalysisOverlay';
 import { LiveView } from './camera/LiveView';
 import { RecordingTimeline } from './camera/RecordingTimeline';
@@ -82,6 +83,7 @@ export function CameraPage({ live, me, params }: PageProps) {
           <EventList cameraId={cam.id} live={live.events} mayReadViolations={me.permissions.includes('violations.read')} />
         </div>
         {me.permissions.includes('counts.read') ? <CountsChart cameraId={cam.id} /> : <p className="muted">{w('noCounts')}</p>}
+        {me.permissions.includes('counts.read') && <HeatmapPanel cameraId={cam.id} name={cam.name} crowd={cam.status?.crowd} />}
         <RecordingTimeline cameraId={cam.id} recordingNow={cam.status?.recording?.running === true} />
       </div>
     </section>

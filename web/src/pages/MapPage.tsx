@@ -11,7 +11,10 @@ export function healthKey(h: string | undefined): Key {
   return (['online', 'degraded', 'offline', 'starting', 'disabled'] as const).find((k) => k === h) ?? 'unknown';
 }
 
-const WORDS = defineDict({ vi: { worker: 'Máy phân tích' }, en: { worker: 'Worker' } });
+const WORDS = defineDict({
+  vi: { worker: 'Máy phân tích', crowd: 'Tụ tập đông người', people: 'Số người hiện tại', crowdAt: 'người trong vùng', unacked: 'chưa xác nhận' },
+  en: { worker: 'Worker', crowd: 'Crowd gathering', people: 'People now', crowdAt: 'people in zone', unacked: 'not acknowledged' },
+});
 
 export function MapPage({ live }: { live: LiveState }) {
   const { t, fmtTime, kind, lang } = useI18n();
@@ -39,6 +42,9 @@ export function MapPage({ live }: { live: LiveState }) {
   useEffect(() => {
     get<{ items: Incident[] }>(`/api/incidents?from=${Date.now() - 86_400_000}`).then((r) => setIncidents(r.items.filter((i) => i.status === 'open'))).catch((e: unknown) => console.warn(e));
   }, [incidentAlerts]);
+  // Crowd alerts not acknowledged yet, by camera (the newest of each): the camera's marker pulses until someone acknowledges.
+  const crowdAlerts = new Map<string, (typeof live.alerts)[number]>();
+  for (const a of live.alerts) if (a.kind === 'crowd' && a.cameraId && !a.acknowledgedAtMs && (crowdAlerts.get(a.cameraId)?.atMs ?? 0) <= a.atMs) crowdAlerts.set(a.cameraId, a);
   const health = { ...polled, ...live.health };
   const kinds = [...new Set(cameras.map((c) => c.kind))].sort();
   const areas = [...new Set(cameras.map((c) => c.area?.district ?? '').filter(Boolean))].sort();
@@ -46,6 +52,11 @@ export function MapPage({ live }: { live: LiveState }) {
   const cam = cameras.find((c) => c.id === selected);
   const camEvents = [...live.events.filter((e) => e.cameraId === selected), ...recent].filter((e, i, a) => a.findIndex((x) => x.id === e.id) === i).slice(0, 5);
   const online = cameras.filter((c) => health[c.id]?.health === 'online').length;
+  const crowdText = (a: (typeof live.alerts)[number]): string => {
+    const p = a.payload as { measurements?: { count?: number }; zoneId?: string } | null;
+    const n = p && typeof p === 'object' && !Array.isArray(p) ? p.measurements?.count : undefined;
+    return `${n ?? '?'} ${w('crowdAt')}${p?.zoneId ? ` ${p.zoneId}` : ''} · ${fmtTime(a.atMs)} · ${w('unacked')}`;
+  };
   const popup = cam && (
     <div className="popup" data-testid="camera-popup">
       <h2>{cam.name}</h2>
@@ -55,6 +66,8 @@ export function MapPage({ live }: { live: LiveState }) {
         <dt>{t('fps')}</dt><dd>{health[cam.id]?.fps?.toFixed(1) ?? '–'}</dd>
         {health[cam.id]?.worker !== undefined && <><dt>{w('worker')}</dt><dd data-testid="popup-worker">{health[cam.id]?.worker?.name ?? '–'}</dd></>}
         <dt>{t('kind')}</dt><dd>{kind(cam.kind)}</dd>
+        {crowdAlerts.has(cam.id) && <><dt>{w('crowd')}</dt><dd data-testid="popup-crowd" className="error">{crowdText(crowdAlerts.get(cam.id)!)}</dd></>}
+        {health[cam.id]?.crowd && <><dt>{w('people')}</dt><dd data-testid="popup-people">{health[cam.id]!.crowd!.persons}</dd></>}
         {cam.owner && <><dt>{t('sharedBy')}</dt><dd data-testid="popup-owner">{cam.owner.name}</dd></>}
       </dl>
       <h3>{t('recentEvents')}</h3>
@@ -99,6 +112,7 @@ export function MapPage({ live }: { live: LiveState }) {
         </ul>
       </aside>
       <MapView cameras={shown} health={health} selected={selected} onSelect={setSelected} popup={popup} label={t('map')}
+        crowds={shown.filter((c) => c.location && crowdAlerts.has(c.id)).map((c) => ({ cameraId: c.id, at: [c.location!.lng, c.location!.lat], title: `${w('crowd')}: ${c.name} · ${crowdText(crowdAlerts.get(c.id)!)}` }))}
         incidents={incidents.map((i) => ({ id: i.id, at: [i.location.lng, i.location.lat], title: `${INCIDENT_LABELS[i.type][lang]} · ${fmtTime(i.atMs)}${i.description ? ` · ${i.description}` : ''}`, severe: ['accident', 'fire', 'fight'].includes(i.type) }))} />
       <div className="legend" aria-hidden="true">
         {(['online', 'degraded', 'offline', 'starting'] as const).map((h) => <span key={h}><i style={{ background: HEALTH_COLOURS[h] }} />{t(h)}</span>)}

@@ -11,12 +11,12 @@ import { containRect, drawOverlay, FrameBuffer, overlayUrl } from './overlay';
 
 const WORDS = defineDict({
   vi: {
-    overlay: 'Lớp phân tích', overlayHint: 'Vẽ điều mà phân tích thấy: khung phương tiện, vạch đếm, vùng, đèn tín hiệu', signal: 'Đèn',
+    overlay: 'Lớp phân tích', overlayHint: 'Vẽ điều mà phân tích thấy: khung phương tiện, vạch đếm, vùng, đèn tín hiệu', signal: 'Đèn', persons: 'người',
     red: 'đỏ', amber: 'vàng', green: 'xanh', unknown: 'không rõ', unavailable: 'Camera này không có lớp phân tích ở đây',
     behind: 'Phân tích chậm hơn video {s} giây: đang vẽ khung mới nhất',
   },
   en: {
-    overlay: 'Analysis overlay', overlayHint: 'Draw what the analysis sees: vehicle boxes, counting lines, zones, signals', signal: 'Signal',
+    overlay: 'Analysis overlay', overlayHint: 'Draw what the analysis sees: vehicle boxes, counting lines, zones, signals', signal: 'Signal', persons: 'people',
     red: 'red', amber: 'amber', green: 'green', unknown: 'unknown', unavailable: 'No analysis overlay for this camera here',
     behind: 'The analysis is {s} s behind the video: showing its newest frame',
   },
@@ -49,8 +49,8 @@ export function AnalysisOverlay({ cameraId, media, clock }: { cameraId: string; 
   const [unavailable, setUnavailable] = useState(false);
   /** Seconds the analysis runs behind the picture shown (its frames for it do not exist yet), or 0. */
   const [behindSec, setBehindSec] = useState(0);
-  const words = useRef({ cls, signal: w('signal'), colour: (c: string) => (['red', 'amber', 'green'].includes(c) ? w(c as 'red') : w('unknown')) });
-  words.current = { cls, signal: w('signal'), colour: (c: string) => (['red', 'amber', 'green'].includes(c) ? w(c as 'red') : w('unknown')) };
+  const words = useRef({ cls, signal: w('signal'), persons: w('persons'), colour: (c: string) => (['red', 'amber', 'green'].includes(c) ? w(c as 'red') : w('unknown')) });
+  words.current = { cls, signal: w('signal'), persons: w('persons'), colour: (c: string) => (['red', 'amber', 'green'].includes(c) ? w(c as 'red') : w('unknown')) };
   const clockRef = useRef(clock);
   clockRef.current = clock;
   const mediaRef = useRef(media);

@@ -56,6 +56,8 @@ export interface OverlayWords {
   cls(k: string): string;
   signal: string;
   colour(c: string): string;
+  /** After a zone's count of people ("3 người"). */
+  persons: string;
 }
 
 /** A label on a dark plate: readable on bright and dark video alike. */
@@ -96,7 +98,8 @@ export function drawOverlay(g: CanvasRenderingContext2D, f: OverlayFrame, r: Rec
     g.closePath();
     stroke(g, '#22d3ee', 2, [6, 4]);
     const [zx, zy] = z.polygon[0] ?? [0, 0];
-    if (z.name) label(g, z.name, X(zx), Y(zy), '#22d3ee', font);
+    const zoneText = [z.name, z.persons !== undefined ? `${z.persons} ${words.persons}` : null].filter(Boolean).join(' · ');
+    if (zoneText) label(g, zoneText, X(zx), Y(zy), '#22d3ee', font);
   }
   for (const l of f.lines) {
     g.beginPath();
