@@ -139,7 +139,7 @@ export function startBusConsumer(o: BusConsumerOptions): Subscription {
       await whileAway(control, () => commitOnce(events));
       if (heatmaps.length > 0) await whileAway(control, () => o.ingest.heatmaps(heatmaps));
       if (!janitor) return;
-      for (const e of events) if (e.kind === 'plate.read' && e.crop !== undefined) janitor.add(e.id, e.crop.key);
+      for (const e of events) if ((e.kind === 'plate.read' || e.kind === 'face.seen') && e.crop !== undefined) janitor.add(e.id, e.crop.key);
       // Deleting the stored crops is housekeeping (the bucket's TTL drops any left): it runs after the ack, off the
       // batch's path, and slows the consumer only when it falls far behind.
       await janitor.belowBacklog();

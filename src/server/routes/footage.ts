@@ -31,6 +31,7 @@ import { listSegments } from '../recordings.js';
 import { evidenceRoutes } from './evidence.js';
 import { overlayRoutes } from './overlay.js';
 import { FILE_LOOK_MS, LIVE_LOOK_MS, LookThrottle } from '../look-throttle.js';
+import { blurJpeg } from '../face-blur.js';
 import { sendFileRange } from '../range.js';
 import { sendRemoteRange } from '../scaled/worker-rpc.js';
 import { idParams, idText, timeQuery } from '../schemas.js';
@@ -183,7 +184,9 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sou
       for (const e of v.evidence) if (e.kind === 'manifest') await ctx.materialiseEvidence?.(e.path, e.sha256);
       // A notice prints only what the signed package vouches for: a damaged or replaced picture is refused, not printed.
       await assertEvidenceIntact(evidenceRoot, join(dataDir, 'keys', PUBLIC_KEY_FILE), v.id, v.evidence);
-      const images = await evidenceImages(evidenceRoot, v.evidence);
+      // Faces of people on no face watch list are pixelated in what is printed (the signed package keeps them).
+      const finder = await ctx.faces.finder();
+      const images = await Promise.all((await evidenceImages(evidenceRoot, v.evidence)).map(async (b) => Buffer.from((await blurJpeg(finder, new Uint8Array(b))).bytes)));
       const measurements = [
         ...(m.speedKmh !== undefined ? [`Tốc độ ${Math.round(m.speedKmh)} km/h${m.limitKmh !== undefined ? ` (giới hạn ${m.limitKmh} km/h)` : ''}`] : []),
         ...(m.signalAgeMs !== undefined ? [`Đèn đỏ đã bật ${(m.signalAgeMs / 1000).toFixed(1).replace('.', ',')} giây`] : []),
