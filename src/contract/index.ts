@@ -18,3 +18,5 @@ export * from './incidents.js';
 export * from './requests.js';
 export * from './centres.js';
 export * from './overlay.js';
+export * from './faces.js';
+export * from './face-far.js';
