@@ -9,7 +9,8 @@
  * p01: nothing seen yet. Faces then arrive as the cameras send them (face.seen through the service's ingest, embedded
  * by the service's own engine from other photos): two of p01 on two cameras, one of p03. The operator sees p01's match
  * on the Matches tab with both faces, a second match arrives through the live push while the tab is open, and he
- * confirms one (audited as face.decide; deciding it again is refused with 409). The person search finds p01's
+ * confirms one (audited as face.decide; deciding it again is refused with 409), and when he rejects the other after someone
+ * else decided it, the card says it was already decided and by whom. The person search finds p01's
  * sightings ranked first, with their route on the map; p03 is not among them. A viewer has no Faces menu and gets
  * 403 on /api/face-lists. Screenshots (vi) test-artifacts/screens/24-face-enrol.png, 24-face-match.png,
  * 24-person-search.png.
@@ -163,6 +164,15 @@ describe.skipIf(skipReason !== '')(`faces through the UI${skipReason ? ` (skippe
       return r.status;
     }, alertId);
     expect(again).toBe(409);
+    // Someone else decides the other match first (the admin, on another screen): the operator's reject is refused, the
+    // card says so and shows who decided.
+    const other = matches.find((a) => (a.payload as Record<string, unknown>)['faceId'] === second)!.id;
+    const admin = (await ui.store.getUserByUsername('admin'))!;
+    expect(await ui.store.decideFaceMatch({ alertId: other, decision: 'confirmed', note: 'đã xử lý', decidedBy: admin.id, decidedAtMs: Date.now() })).toBeTruthy();
+    const otherCard = page.locator(`[data-testid=face-match][data-alert="${other}"]`);
+    await otherCard.getByRole('button', { name: 'Bác bỏ (nhầm người)' }).click();
+    await otherCard.getByRole('status').filter({ hasText: 'Trùng khớp này đã được quyết định' }).waitFor();
+    await otherCard.locator('[data-testid=match-decision]', { hasText: 'Đã xác nhận bởi admin' }).waitFor();
     // The alert feed says the match in words, with the way to both faces.
     await page.getByRole('link', { name: 'Cảnh báo' }).click();
     const feed = page.locator('[data-testid=face-alert]').first();
