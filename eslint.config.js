@@ -19,12 +19,13 @@ export default tseslint.config(
   },
   {
     // The web takes only types from the API contract (its zod schemas stay out of the bundle); names of kinds come
-    // from @contract/labels and the camera source helper from @contract/sources, which have no zod.
+    // from @contract/labels, the camera source helper from @contract/sources and the reading of a face model's
+    // false-match curve from @contract/face-far, which have no zod.
     files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: [{ name: '@contract', message: 'import type from @contract (values: @contract/labels, @contract/sources)', allowTypeImports: true }],
-        patterns: [{ regex: '^@contract/(?!labels$|sources$)', message: 'import type from @contract (values: @contract/labels, @contract/sources)', allowTypeImports: true }],
+        paths: [{ name: '@contract', message: 'import type from @contract (values: @contract/labels, @contract/sources, @contract/face-far)', allowTypeImports: true }],
+        patterns: [{ regex: '^@contract/(?!labels$|sources$|face-far$)', message: 'import type from @contract (values: @contract/labels, @contract/sources, @contract/face-far)', allowTypeImports: true }],
       }],
     },
   },

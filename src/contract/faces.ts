@@ -30,6 +30,20 @@ export const faceList = z.strictObject({
 export type FaceList = z.infer<typeof faceList>;
 export const faceLists = z.strictObject({ items: z.array(faceList), model: z.string(), suggestedThreshold: z.number() });
 
+/**
+ * The measured false-match curve of the service's face model, for a threshold slider that says what it means while it
+ * moves (read it with contract/face-far.ts `falseMatchOnCurve`, as the service does for each list).
+ */
+export const faceFarCurve = z.strictObject({
+  model: z.string(),
+  /** [cosine threshold, FAR], thresholds ascending; empty when the model was not measured. */
+  points: z.array(z.tuple([z.number(), z.number()])),
+  impostorPairs: z.number(),
+  measuredOn: z.string(),
+  suggested: z.number(),
+});
+export type FaceFarCurve = z.infer<typeof faceFarCurve>;
+
 export const facePerson = z.strictObject({
   id: z.string(),
   listId: z.string(),
@@ -38,7 +52,9 @@ export const facePerson = z.strictObject({
   legalBasis: z.string(),
   note: z.string(),
   expiresAtMs: z.number(),
+  /** Who enrolled: the user id (audit's actor) and the user name, as people read it. */
   createdBy: z.string(),
+  createdByName: z.string(),
   createdAtMs: z.number(),
   /** URLs of the aligned faces of the enrolment photos (audited). */
   photos: z.array(z.strictObject({ id: z.string(), url: z.string().nullable(), quality: z.number() })),
@@ -63,7 +79,9 @@ export type FaceSighting = z.infer<typeof faceSighting>;
 export const faceDecision = z.strictObject({
   decision: z.enum(['confirmed', 'rejected']),
   note: z.string(),
+  /** Who decided: the user id (audit's actor) and the user name, as people read it. */
   decidedBy: z.string(),
+  decidedByName: z.string(),
   decidedAtMs: z.number(),
 });
 export type FaceDecision = z.infer<typeof faceDecision>;

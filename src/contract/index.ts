@@ -19,3 +19,5 @@ export * from './requests.js';
 export * from './centres.js';
 export * from './overlay.js';
 export * from './heatmap.js';
+export * from './faces.js';
+export * from './face-far.js';

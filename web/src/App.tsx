@@ -12,12 +12,13 @@ import { ViolationsPage } from './pages/Violations';
 /** What every page gets: the live push, who is signed in, and the rest of the hash path (`#/camera/cam-1` → ['cam-1']). */
 export interface PageProps { live: ReturnType<typeof useLive>; me: Me; params: string[] }
 
-type Page = 'map' | 'wall' | 'camera' | 'alerts' | 'violations' | 'plates' | 'dashboard' | 'reports' | 'requests' | 'editor' | 'admin';
+type Page = 'map' | 'wall' | 'camera' | 'alerts' | 'violations' | 'plates' | 'faces' | 'dashboard' | 'reports' | 'requests' | 'editor' | 'admin';
 /** Pages in the menu (camera and editor are reached from a camera, not the menu); `perm` hides what the role may not use. */
 const PAGES: Array<{ id: Page; label: Key; menu: boolean; perm?: Permission | Permission[] }> = [
   { id: 'map', label: 'map', menu: true }, { id: 'wall', label: 'wall', menu: true }, { id: 'camera', label: 'camera', menu: false },
   { id: 'alerts', label: 'alerts', menu: true }, { id: 'violations', label: 'violations', menu: true, perm: 'violations.read' },
-  { id: 'plates', label: 'plates', menu: true, perm: 'plates.search' }, { id: 'dashboard', label: 'dashboard', menu: true, perm: 'counts.read' },
+  { id: 'plates', label: 'plates', menu: true, perm: 'plates.search' }, { id: 'faces', label: 'faces', menu: true, perm: 'faces.view' },
+  { id: 'dashboard', label: 'dashboard', menu: true, perm: 'counts.read' },
   { id: 'reports', label: 'reports', menu: true, perm: 'reports.read' },
   { id: 'requests', label: 'requests', menu: true, perm: ['requests.create', 'requests.approve'] },
   { id: 'editor', label: 'editor', menu: false, perm: 'cameras.write' }, { id: 'admin', label: 'admin', menu: true, perm: ['users.read', 'apikeys.write', 'watchlists.read', 'audit.read'] },
@@ -26,6 +27,7 @@ const PAGES: Array<{ id: Page; label: Key; menu: boolean; perm?: Permission | Pe
 const LAZY: Partial<Record<Page, LazyExoticComponent<ComponentType<PageProps>>>> = {
   wall: lazy(() => import('./pages/Wall').then((m) => ({ default: m.WallPage }))),
   camera: lazy(() => import('./pages/Camera').then((m) => ({ default: m.CameraPage }))),
+  faces: lazy(() => import('./pages/Faces').then((m) => ({ default: m.FacesPage }))),
   dashboard: lazy(() => import('./pages/Dashboard').then((m) => ({ default: m.DashboardPage }))),
   reports: lazy(() => import('./pages/Reports').then((m) => ({ default: m.ReportsPage }))),
   requests: lazy(() => import('./pages/Requests').then((m) => ({ default: m.RequestsPage }))),

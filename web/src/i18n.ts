@@ -18,7 +18,7 @@ const vi = {
   results: 'Kết quả', noResults: 'Không tìm thấy', trace: 'Hành trình', time: 'Thời gian', camera: 'Camera', kind: 'Loại',
   severity: 'Mức độ', status: 'Tình trạng', language: 'English', filterAll: 'Tất cả', confidence: 'Độ tin cậy', events: 'sự kiện',
   cameraList: 'Danh sách camera', open: 'Mở', route: 'Lộ trình', status_filter: 'Lọc theo tình trạng', statusLine: 'camera trực tuyến',
-  error: 'Lỗi', area: 'Quận/huyện', wall: 'Màn hình camera', dashboard: 'Thống kê', reports: 'Báo cáo', requests: 'Yêu cầu chia sẻ', editor: 'Cấu hình camera', admin: 'Quản trị',
+  error: 'Lỗi', area: 'Quận/huyện', wall: 'Màn hình camera', dashboard: 'Thống kê', reports: 'Báo cáo', requests: 'Yêu cầu chia sẻ', faces: 'Khuôn mặt', editor: 'Cấu hình camera', admin: 'Quản trị',
   sharedBy: 'Chia sẻ bởi',
 };
 export type Key = keyof typeof vi;
@@ -34,7 +34,7 @@ const en: Record<Key, string> = {
   exact: 'Exact', prefix: 'Prefix', wildcard: 'Wildcard (* ?)', fuzzy: 'Fuzzy', results: 'Results', noResults: 'Nothing found', trace: 'Trace',
   time: 'Time', camera: 'Camera', kind: 'Kind', severity: 'Severity', status: 'Status', language: 'Tiếng Việt', filterAll: 'All',
   confidence: 'Confidence', events: 'events', cameraList: 'Camera list', open: 'Open', route: 'Route', status_filter: 'Filter by status',
-  statusLine: 'cameras online', error: 'Error', area: 'District', wall: 'Camera wall', dashboard: 'Dashboards', reports: 'Reports', requests: 'Sharing requests', editor: 'Camera set-up', admin: 'Administration',
+  statusLine: 'cameras online', error: 'Error', area: 'District', wall: 'Camera wall', dashboard: 'Dashboards', reports: 'Reports', requests: 'Sharing requests', faces: 'Faces', editor: 'Camera set-up', admin: 'Administration',
   sharedBy: 'Shared by',
 };
 const DICTS: Record<Lang, Record<Key, string>> = { vi, en };

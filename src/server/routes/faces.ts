@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { content, ok } from '../../contract/common.js';
-import { faceList, faceListDetail, faceLists, faceMatch, faceMatches, faceSearch, type FacePerson, type FaceSighting } from '../../contract/faces.js';
+import { faceFarCurve, faceList, faceListDetail, faceLists, faceMatch, faceMatches, faceSearch, type FacePerson, type FaceSighting } from '../../contract/faces.js';
 import { ulid } from '../../core/ids.js';
 import type { AlertRecord, FaceListRecord, FacePersonRecord, FaceRecord } from '../../store/store.js';
 import type { ServerContext } from '../context.js';
@@ -72,8 +72,10 @@ export function faceRoutes(ctx: ServerContext): void {
   const listView = async (l: FaceListRecord) => ({
     ...l, falseMatch: falseMatchAt(faces.model, l.threshold), persons: (await store.listFacePersons(l.id)).length,
   });
+  /** A user's name for an actor (a user id; an API key's actor as it is; a user since deleted: the id). */
+  const nameOf = async (actor: string): Promise<string> => (actor.startsWith('apikey:') ? actor : (await store.getUser(actor))?.username ?? actor);
   const personView = async (p: FacePersonRecord): Promise<FacePerson> => ({
-    ...p,
+    ...p, createdByName: await nameOf(p.createdBy),
     photos: (await store.listFaceEnrolments(p.id)).map((e) => ({ id: e.id, url: e.photoRef ? `/api/face-persons/${p.id}/photos/${e.id}` : null, quality: Math.round(e.quality * 1000) / 1000 })),
   });
   const cameraInfo = async () => new Map((await store.listCameras()).map((c) => [c.id, c]));
@@ -87,6 +89,17 @@ export function faceRoutes(ctx: ServerContext): void {
     handler: async () => ({
       items: await Promise.all((await store.listFaceLists()).map(listView)), model: faces.model, suggestedThreshold: farCurveOf(faces.model)?.suggested ?? 0.5,
     }) });
+  r.add({
+    method: 'GET', url: '/api/faces/far-curve', tag: 'faces', permission: 'faces.view', response: faceFarCurve,
+    summary: 'The measured false-match curve of the face model (what a threshold means, for the list form\'s slider)',
+    handler: async () => {
+      const c = farCurveOf(faces.model);
+      return {
+        model: faces.model, points: (c?.points ?? []).map(([t, f]) => [t, f] as [number, number]), impostorPairs: c?.impostorPairs ?? 1,
+        measuredOn: c?.measuredOn ?? `not measured for ${faces.model}`, suggested: c?.suggested ?? 0.5,
+      };
+    },
+  });
   r.add({
     method: 'POST', url: '/api/face-lists', tag: 'faces', permission: 'faces.enrol', summary: 'Create a face watch list (audited)', body: listBody, response: faceList,
     handler: async ({ req, principal, body }) => {
@@ -206,7 +219,7 @@ export function faceRoutes(ctx: ServerContext): void {
       person: person ? await personView(person) : null, listName: str('listName'),
       enrolledUrl: person && enrolment?.photoRef ? `/api/face-persons/${person.id}/photos/${enrolment.id}` : null,
       seen: seen ? sighting(seen, cams) : null,
-      decision: decision ? { decision: decision.decision, note: decision.note, decidedBy: decision.decidedBy, decidedAtMs: decision.decidedAtMs } : null,
+      decision: decision ? { decision: decision.decision, note: decision.note, decidedBy: decision.decidedBy, decidedByName: await nameOf(decision.decidedBy), decidedAtMs: decision.decidedAtMs } : null,
     };
   };
   r.add({

@@ -6,6 +6,7 @@ import { defineDict, useDict, useI18n } from '../i18n';
 import type { LiveState } from '../live';
 import './alerts.css';
 import { CentreFilters, rememberedFilter } from './alerts/CentreFilters';
+import { FaceMatchLine } from './alerts/faceMatch';
 import { passes } from './alerts/filter';
 
 const WORDS = defineDict({
@@ -91,7 +92,8 @@ export function AlertsPage({ live, me }: { live: LiveState; me: Me }) {
             <li key={a.id} className={`alert sev-${a.severity} ${a.acknowledgedAtMs ? 'acked' : ''}`} data-testid="alert">
               <span className="sev">{kind(a.severity)}</span>
               <div className="body">
-                <div className="msg">{a.message || kind(a.kind)}</div>
+                <div className="msg">{a.kind === 'face_match' ? kind(a.kind) : a.message || kind(a.kind)}</div>
+                {a.kind === 'face_match' && <FaceMatchLine a={a} mayView={me.permissions.includes('faces.view')} />}
                 <div className="muted"><time>{fmtTime(a.atMs)}</time> · {kind(a.kind)}{a.cameraId ? ` · ${a.cameraId}` : ''}</div>
               </div>
               {a.acknowledgedAtMs ? <span className="muted">{t('acked')}</span>
