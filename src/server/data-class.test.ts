@@ -4,7 +4,7 @@ import { alertView, eventRecordView, eventView, liveView, readsPlates } from './
 import { permissionsOfRoles, readableClasses, ROLES, type DataClass } from './rbac.js';
 
 const readable = (...classes: DataClass[]): ReadonlySet<DataClass> => new Set<DataClass>(['traffic', ...classes]);
-const ALL = readable('plate', 'violation', 'watchlist');
+const ALL = readable('plate', 'violation', 'watchlist', 'face');
 const NONE = readable();
 
 const plateRead = {
@@ -30,11 +30,11 @@ describe('data classes', () => {
   it('derives from rbac.ts which roles read which classes', () => {
     const of = (role: string) => [...readableClasses(permissionsOfRoles([role]))].sort();
     expect(Object.fromEntries(ROLES.map((r) => [r, of(r)]))).toEqual({
-      admin: ['plate', 'traffic', 'violation', 'watchlist'],
-      supervisor: ['plate', 'traffic', 'violation', 'watchlist'],
+      admin: ['face', 'plate', 'traffic', 'violation', 'watchlist'],
+      supervisor: ['face', 'plate', 'traffic', 'violation', 'watchlist'],
       reviewer: ['traffic', 'violation'],
-      investigator: ['plate', 'traffic', 'violation', 'watchlist'],
-      operator: ['traffic', 'violation'],
+      investigator: ['face', 'plate', 'traffic', 'violation', 'watchlist'],
+      operator: ['face', 'traffic', 'violation'],
       viewer: ['traffic'],
       partner: ['plate', 'traffic', 'watchlist'],
     });
@@ -63,6 +63,15 @@ describe('data classes', () => {
     expect(eventView(odd, readable('plate', 'violation')).value).toEqual({ id: 'o', cameraId: 'c', atMs: 1, ptsSec: 0, kind: 'face.match', redacted: true });
     expect(eventView(odd, ALL).redacted).toBe(false);
     expect(alertView({ ...hit, kind: 'face_hit' }, readable('plate', 'watchlist')).redacted).toBe(true);
+  });
+
+  it('serves a face watch-list match only to a reader of faces: everyone else learns that it happened, where and when', () => {
+    const match = { ...hit, kind: 'face_match', message: 'Nguyễn Văn A: Truy nã (95 %)', payload: { personName: 'Nguyễn Văn A', faceId: 'f1', score: 0.95 } };
+    expect(alertView(match, readable('plate', 'violation', 'watchlist')).value).toEqual({
+      id: 'a1', cameraId: 'c', atMs: 1, kind: 'face_match', severity: 'critical', acknowledgedBy: null, acknowledgedAtMs: null, message: '', payload: {}, redacted: true,
+    });
+    expect(alertView(match, readable('face'))).toEqual({ value: match, plates: false, redacted: false });
+    expect(eventView({ id: 'f', cameraId: 'c', atMs: 1, ptsSec: 0, kind: 'face.seen', embedding: [0.1] }, readable('plate', 'violation', 'watchlist')).value).toEqual({ id: 'f', cameraId: 'c', atMs: 1, ptsSec: 0, kind: 'face.seen', redacted: true });
   });
 
   it('tells a viewer that a watch-list hit happened, where and how severe, without plate, list, pattern, note or message', () => {
