@@ -29,6 +29,11 @@ export interface FaceStageOptions {
   readonly emitAfterSec?: number;
   /** A face track not seen for this long has ended (default 1 s). */
   readonly faceTrackGapSec?: number;
+  /**
+   * Look even when no person is tracked (default false: only frames with a person track are looked at — a gateway
+   * camera watching vehicles costs nothing until someone walks in). face_crowd cameras look always.
+   */
+  readonly always?: boolean;
 }
 
 export interface FaceStageStats {
@@ -155,7 +160,8 @@ export function createFaceStage(o: FaceStageOptions): FaceStage {
     async step(r) {
       const out: ArgusEvent[] = [];
       const pts = r.frame.ptsSec;
-      if (pts - lastLook >= everySec) await look(r.frame, r.tracks.filter((t) => t.cls === 'person'));
+      const persons = r.tracks.filter((t) => t.cls === 'person');
+      if (pts - lastLook >= everySec && (o.always || persons.length > 0 || own.length > 0)) await look(r.frame, persons);
       for (const t of byPerson.values()) await due(t, pts, false, out);
       for (const id of r.ended) {
         const t = byPerson.get(id);

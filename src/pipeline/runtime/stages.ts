@@ -227,7 +227,7 @@ export function createStageProvider(o: StageProviderOptions): StageProvider {
     })();
     try {
       const m = await faceModels;
-      return createFaceStage({ cameraId: camera.id, detector: m.detector, embedder: m.embedder });
+      return createFaceStage({ cameraId: camera.id, detector: m.detector, embedder: m.embedder, always: camera.kind === 'face_crowd' });
     } catch (e) {
       faceModels = undefined;
       log.error({ cameraId: camera.id, err: errorMessage(e) }, 'face models cannot start: this camera runs without faces until its next start');
