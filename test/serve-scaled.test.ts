@@ -30,6 +30,7 @@ const silent = { debug: () => undefined, info: () => undefined, warn: () => unde
 import { box } from '../src/core/box.js';
 import type { LineCrossEvent } from '../src/core/events.js';
 import { ulid } from '../src/core/ids.js';
+import type { FaceSeenEvent } from '../src/core/face.js';
 import type { PlateReadEvent } from '../src/core/plate.js';
 import type { ViolationEvent } from '../src/core/violation.js';
 import { configSchema } from '../src/config/schema.js';
@@ -463,6 +464,37 @@ describe.skipIf(pgProblem !== null && !process.env['CI'])('argus serve --nats --
     for (const r of replicas) {
       const inv = await TestClient.login(r.url, 'investigator');
       const res = await fetch(`${r.url}/api/sightings/${id}/crop.jpg`, { headers: { cookie: inv.cookie } });
+      expect(res.status).toBe(200);
+      expect(Buffer.from(await res.arrayBuffer()).equals(jpeg)).toBe(true);
+    }
+  }, 30_000);
+
+  it("stores a worker's face once, matches it against the face watch list, and serves its image from either replica", async () => {
+    const unit = Float32Array.from({ length: 128 }, (_, i) => Math.cos(i * 0.37));
+    const norm = Math.hypot(...unit);
+    const embedding = Array.from(unit, (x) => Math.round((x / norm) * 1e5) / 1e5);
+    const store = replicas[0]!.server.ctx.store;
+    await store.upsertFaceList({ id: 'fl-scaled', name: 'Truy nã (scaled)', description: '', threshold: 0.9, severity: 'critical', createdAtMs: Date.now() });
+    await store.addFacePerson(
+      { id: 'fp-scaled', listId: 'fl-scaled', name: 'Đối tượng X', reason: 'truy nã', legalBasis: 'QĐ 1', note: '', expiresAtMs: Date.now() + 86_400_000, createdBy: 'admin', createdAtMs: Date.now() },
+      [{ id: 'fe-scaled', personId: 'fp-scaled', model: 'faceapi_resnet_128d', embedding: Float32Array.from(embedding), quality: 0.9, photoRef: null, createdAtMs: Date.now() }],
+    );
+    for (const r of replicas) r.server.ctx.ingest.invalidateFaceLists();
+    const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4, 0xff, 0xd9]);
+    const id = ulid();
+    const crop = await workerBlobs.crops.put(`cam-a/${id}.jpg`, jpeg);
+    const face: FaceSeenEvent = {
+      id, cameraId: 'cam-a', atMs: Date.now(), ptsSec: 2, kind: 'face.seen', trackId: 9, box: box(100, 100, 160, 170), quality: 0.7,
+      model: 'faceapi_resnet_128d', embedding, crop,
+    };
+    await publish({ kind: 'event', event: face, producer: { worker: 'w1', lease } });
+    await publish({ kind: 'event', event: face, producer: { worker: 'w1', lease } }); // a redelivery: stored once
+    await waitFor('the face and its match', async () => (await sql.query("select id from alerts where kind = 'face_match'")).rows.length === 1, 10_000);
+    expect((await sql.query('select matched from faces where id = $1', [id])).rows).toEqual([{ matched: 1 }]);
+    expect((await sql.query("select count(*)::int as n from events where kind = 'face.seen'")).rows[0].n).toBe(0); // never in the events list
+    for (const r of replicas) {
+      const op = await TestClient.login(r.url, 'operator');
+      const res = await fetch(`${r.url}/api/faces/${id}/image`, { headers: { cookie: op.cookie } });
       expect(res.status).toBe(200);
       expect(Buffer.from(await res.arrayBuffer()).equals(jpeg)).toBe(true);
     }

@@ -17,6 +17,7 @@ import { can } from '../rbac.js';
 import { camerasQuery, idParams, idText, reason, severity, timeQuery } from '../schemas.js';
 import { assertCameraVisible, scopedCameraIds } from '../scope.js';
 import { routeOf } from './plates.js';
+import { cropFromBlobs } from './sightings.js';
 
 const MAX_PHOTOS = 5;
 const MAX_PHOTO_BYTES = 4 * 1024 * 1024;
@@ -200,7 +201,8 @@ export function faceRoutes(ctx: ServerContext): void {
       const [f] = await store.getFaces([params.id]);
       if (!f) throw notFound('face');
       await assertCameraVisible(store, principal!, f.cameraId);
-      const jpeg = f.cropRef ? await faces.read(f.cropRef) : null;
+      // Scaled mode: a face another replica stored comes from the crops object store (checked against its name).
+      const jpeg = f.cropRef ? ((await faces.read(f.cropRef)) ?? (faces.root ? await cropFromBlobs(ctx, faces.root, f) : null)) : null;
       if (!jpeg) throw notFound('face image');
       await looks.cover(`${principal!.actor}|${f.id}`, () => ctx.audit(req, principal, 'face.view', f.cameraId, { what: 'face', faceId: f.id }));
       return reply.type('image/jpeg').send(jpeg);

@@ -16,22 +16,22 @@ import { assertCameraVisible } from '../scope.js';
 const CROP_LOOK_MS = 5 * 60_000;
 
 /**
- * Scaled mode: a crop stored by another replica (in its own `<data>/crops`) is fetched from the crops object store,
+ * Scaled mode: a crop (a plate's, a face's) stored by another replica (in its own `<data>/crops`) is fetched from the crops object store,
  * where the worker put it, and kept here. Its `cropRef` names the SHA-256 of the sighting id and the bytes: bytes
  * that do not give the same name are not the crop that was stored, and are refused.
  */
-async function fromBlobs(ctx: ServerContext, cropsRoot: string, s: { id: string; cameraId: string; atMs: number; cropRef: string | null }): Promise<Buffer | null> {
+export async function cropFromBlobs(ctx: ServerContext, cropsRoot: string, s: { id: string; cameraId: string; atMs: number; cropRef: string | null }): Promise<Buffer | null> {
   if (!ctx.runtimeCrops || !s.cropRef) return null;
   const bytes = await ctx.runtimeCrops.get(`${s.cameraId}/${s.id}.jpg`).catch((err: unknown) => {
-    ctx.log.warn({ err, sightingId: s.id }, 'plate crop not fetched from the object store');
+    ctx.log.warn({ err, sightingId: s.id }, 'crop not fetched from the object store');
     return undefined;
   });
   if (!bytes) return null;
   if (cropRefOf(s.id, s.atMs, bytes) !== s.cropRef) {
-    ctx.log.warn({ sightingId: s.id }, 'plate crop in the object store is not the one stored with the sighting: refused');
+    ctx.log.warn({ sightingId: s.id }, 'crop in the object store is not the one stored with its row: refused');
     return null;
   }
-  await writeCrop(cropsRoot, s.id, s.atMs, bytes).catch((err: unknown) => ctx.log.warn({ err, sightingId: s.id }, 'plate crop not kept'));
+  await writeCrop(cropsRoot, s.id, s.atMs, bytes).catch((err: unknown) => ctx.log.warn({ err, sightingId: s.id }, 'crop not kept'));
   return Buffer.from(bytes);
 }
 
@@ -48,7 +48,7 @@ export function sightingRoutes(cropsRoot: string | undefined): (ctx: ServerConte
         if (!s) throw notFound('sighting');
         await assertCameraVisible(store, principal!, s.cameraId);
         const file = cropsRoot && s.cropRef ? await resolveCrop(cropsRoot, s.cropRef) : null;
-        const jpeg = file ? await readFile(file).catch(() => null) : cropsRoot && s.cropRef ? await fromBlobs(ctx, cropsRoot, s) : null;
+        const jpeg = file ? await readFile(file).catch(() => null) : cropsRoot && s.cropRef ? await cropFromBlobs(ctx, cropsRoot, s) : null;
         if (!jpeg) throw notFound('crop');
         await looks.cover(`${principal!.actor}|${s.id}`, () => ctx.audit(req, principal, 'footage.view', s.cameraId, { what: 'plate-crop', sightingId: s.id, plate: s.plateKey }));
         return reply.type('image/jpeg').send(jpeg);
