@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { box } from '../core/box.js';
+import { openSqliteStore } from '../store/sqlite/index.js';
+import type { FaceRecord } from '../store/store.js';
+import { writeCrop } from './crops.js';
+import { FacesService } from './faces.js';
+
+const DAY = 86_400_000;
+const dirs: string[] = [];
+afterEach(async () => {
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+describe('FacesService retention', () => {
+  it('deletes unmatched faces after their days and matched ones after theirs, with their crops, and forgets them in the search index', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'argus-faces-ret-'));
+    dirs.push(dir);
+    const store = await openSqliteStore({ path: join(dir, 'db.sqlite') });
+    const root = join(dir, 'faces');
+    const log = { warn: () => undefined };
+    const faces = new FacesService(store, { root, model: 'm', log, engine: () => Promise.reject(new Error('not used')) });
+    const now = Date.now();
+    const emb = Float32Array.from({ length: 8 }, (_, i) => (i === 0 ? 1 : 0));
+    const face = async (id: string, ageDays: number, matched: boolean): Promise<FaceRecord> => {
+      const atMs = now - ageDays * DAY;
+      return { id, cameraId: 'c1', atMs, trackId: 1, box: box(0, 0, 40, 40), quality: 0.5, model: 'm', embedding: emb, cropRef: await writeCrop(root, id, atMs, new Uint8Array([0xff, 0xd8, 0xff, id.length])), matched };
+    };
+    const rows = [await face('fresh', 1, false), await face('old-unmatched', 40, false), await face('old-matched', 40, true), await face('ancient-matched', 400, true)];
+    await store.writeBatch({ faces: rows });
+    expect((await faces.index.search(emb, 10, { cameraIds: null })).map((h) => h.face.id).sort()).toEqual(['ancient-matched', 'fresh', 'old-matched', 'old-unmatched']);
+
+    faces.startRetention(store, { unmatchedDays: 30, matchedDays: 365, everyMs: 3_600_000 });
+    await expect.poll(async () => (await store.listFaces({ limit: 10 })).map((f) => f.id).sort(), { timeout: 5000 }).toEqual(['fresh', 'old-matched']);
+    await expect.poll(() => rows.filter((r) => existsSync(join(root, r.cropRef!))).map((r) => r.id).sort(), { timeout: 5000 }).toEqual(['fresh', 'old-matched']);
+    await expect.poll(async () => faces.index.size, { timeout: 5000 }).toBe(0); // reset: read again at the next search
+    expect((await faces.index.search(emb, 10, { cameraIds: null })).map((h) => h.face.id).sort()).toEqual(['fresh', 'old-matched']);
+    await faces.close();
+    await store.close();
+  });
+});
