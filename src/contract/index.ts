@@ -18,3 +18,4 @@ export * from './incidents.js';
 export * from './requests.js';
 export * from './centres.js';
 export * from './overlay.js';
+export * from './attributes.js';

@@ -19,6 +19,7 @@ export const PERMISSIONS = [
   'incidents.write',
   'requests.create', 'requests.approve',
   'centres.write', 'centres.views',
+  'people.search',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -64,6 +64,7 @@ export const EVENT_LABELS: { readonly [K in EventKind]: ViEn } = {
   'zone.enter': { vi: 'Vào vùng', en: 'Zone entry' },
   'zone.exit': { vi: 'Ra khỏi vùng', en: 'Zone exit' },
   section_speed: { vi: 'Tốc độ trung bình đoạn đường', en: 'Section speed' },
+  'track.attributes': { vi: 'Đặc điểm đối tượng', en: 'Track attributes' },
 };
 
 export const RULE_LABELS: { readonly [K in RuleKindName]: ViEn } = {

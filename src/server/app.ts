@@ -49,6 +49,7 @@ import { closeFootage, footageRoutes, type FootageOptions } from './routes/foota
 import { liveRoutes } from './routes/live.js';
 import { onvifRoutes, type OnvifRouteOptions } from './routes/onvif.js';
 import { mapOrigins, mapRoutes } from './routes/map.js';
+import { attributeRoutes } from './routes/attributes.js';
 import { plateRoutes } from './routes/plates.js';
 import { sightingRoutes } from './routes/sightings.js';
 import { siteRoutes } from './routes/sites.js';
@@ -219,7 +220,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
     req.principal = req.url === '/api/auth/login' ? null : await auth.identify(req);
   });
   const sources = new CameraSourcePolicy(opts.config ? { networks: opts.config.server.cameraNetworks } : {});
-  for (const routes of [authRoutes, siteRoutes(sources), eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, reportRoutes, incidentRoutes, requestRoutes(dataDirOf(opts.footage?.dataDir), opts.config?.sharing ?? sharingSchema.parse({})), centreRoutes, onvifRoutes(sources, opts.onvif), ingestRoutes({ cropsDir, limits: opts.ingestLimits ?? ingestLimitsSchema.parse({}) }), sightingRoutes(cropsDir)]) routes(ctx);
+  for (const routes of [authRoutes, siteRoutes(sources), eventRoutes, plateRoutes, watchRoutes, adminRoutes, liveRoutes, mapRoutes(opts.config?.map), statsRoutes, reportRoutes, incidentRoutes, requestRoutes(dataDirOf(opts.footage?.dataDir), opts.config?.sharing ?? sharingSchema.parse({})), centreRoutes, onvifRoutes(sources, opts.onvif), ingestRoutes({ cropsDir, limits: opts.ingestLimits ?? ingestLimitsSchema.parse({}) }), sightingRoutes(cropsDir), attributeRoutes(cropsDir)]) routes(ctx);
   const liveHost = footageRoutes(ctx, opts.footage, sources);
   metricsRoute(app, opts.metrics ?? opts.config?.server.metrics, {
     status, cameras, ingest, hub, startedAtMs: ctx.startedAtMs,
@@ -268,7 +269,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
       }
     }
   }
-  const retention = recordingsDir ? retentionFromConfig(opts.config?.recordings, recordingsDir, ingest, app.log, cropsDir) : undefined;
+  const retention = recordingsDir ? retentionFromConfig(opts.config?.recordings, recordingsDir, ingest, app.log, cropsDir, store) : undefined;
   retention?.start();
   sealer?.start();
   const reportsCfg = opts.config?.reports;

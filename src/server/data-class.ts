@@ -40,6 +40,8 @@ const EVENT_CLASSES = {
   'plate.read': ['plate'],
   violation: ['violation'],
   section_speed: ['violation'],
+  // Class and colours of a track (attribute search reads them under its own permission, people.search).
+  'track.attributes': ['traffic'],
 } as const satisfies Record<EventKind, readonly DataClass[]>;
 
 const EVENT_BASE = ['id', 'cameraId', 'atMs', 'ptsSec', 'kind'] as const;

@@ -14,13 +14,13 @@
 import { createHash } from 'node:crypto';
 import { relative, resolve, sep } from 'node:path';
 import type { BlobStore } from '../bus/blobs.js';
-import type { ArgusEvent } from '../core/events.js';
+import type { ArgusEvent, TrackAttributesEvent } from '../core/events.js';
 import { ulid } from '../core/ids.js';
 import { Histogram, type HistogramSnapshot } from '../core/metrics.js';
 import type { PlateReadEvent } from '../core/plate.js';
 import { normalizePlateText } from '../plates/format.js';
 import { matchPlate } from '../plates/match.js';
-import type { EventCount, EventRecord, EvidenceRecord, IngestBatch, JsonValue, NewAlert, NewViolation, SightingRecord, Store, WatchEntryRecord, WatchListRecord } from '../store/store.js';
+import type { EventCount, EventRecord, EvidenceRecord, IngestBatch, JsonValue, NewAlert, NewViolation, SightingRecord, Store, TrackAttributesRecord, WatchEntryRecord, WatchListRecord } from '../store/store.js';
 import { isJpeg, writeCrop } from './crops.js';
 import { inside } from './evidence-files.js';
 import { BatchQueue, type BatchQueueOptions, type QueueStats } from './ingest-queue.js';
@@ -73,12 +73,14 @@ interface Rows {
   alerts: NewAlert[];
   /** Ids of the events federation shares (queued in the outbox in the batch's transaction). */
   outbox: string[];
+  /** Track summaries of attribute search (their own table: never listed with the events, never pushed live). */
+  tracks: TrackAttributesRecord[];
 }
 
 /** Plate crops fetched and written at once per batch (each may wait on the blob store's network). */
 const CROP_PARALLEL = 16;
 
-const emptyRows = (): Rows => ({ events: [], sightings: [], counts: [], violations: [], evidence: [], alerts: [], outbox: [] });
+const emptyRows = (): Rows => ({ events: [], sightings: [], counts: [], violations: [], evidence: [], alerts: [], outbox: [], tracks: [] });
 
 /** The alert id of a watch-list hit: the same sighting and entry give the same id (a retry dedupes). */
 export const watchAlertId = (sightingId: string, entryId: string): string =>
@@ -95,6 +97,19 @@ export function evidencePath(root: string | undefined, uri: string): string {
   if (!root) return uri;
   const [r, abs] = [resolve(root), resolve(uri)];
   return inside(r, abs) ? relative(r, abs).split(sep).join('/') : uri;
+}
+
+/** An event that may carry a crop (plate reads, track summaries). */
+type WithCrop = PlateReadEvent | TrackAttributesEvent;
+
+/** A track summary as the store keeps it: the colour names per region, the rest as details. */
+export function trackRow(e: TrackAttributesEvent, cropRef: string | null): TrackAttributesRecord {
+  const names = (s: readonly { colour: string }[] | undefined): string[] => (s ?? []).slice(0, 2).map((c) => c.colour);
+  return {
+    id: e.id, cameraId: e.cameraId, trackId: e.trackId, cls: e.cls, firstMs: Math.round(e.firstMs), lastMs: Math.round(e.lastMs),
+    upper: names(e.colours.upper), lower: names(e.colours.lower), body: names(e.colours.body),
+    details: { colours: e.colours, startBox: e.startBox, endBox: e.endBox, samples: e.samples } as unknown as JsonValue, cropRef,
+  };
 }
 
 export class Ingest {
@@ -203,7 +218,7 @@ export class Ingest {
 
   /** The crops of a batch's plate reads on disk, CROP_PARALLEL at a time (each may be a fetch from the blob store): id → cropRef. */
   private async saveCrops(events: readonly ArgusEvent[]): Promise<Map<string, string | null>> {
-    const plates = events.filter((e): e is PlateReadEvent => e.kind === 'plate.read');
+    const plates = events.filter((e): e is PlateReadEvent | TrackAttributesEvent => e.kind === 'plate.read' || e.kind === 'track.attributes');
     const refs = new Map<string, string | null>();
     let next = 0;
     const lane = async (): Promise<void> => {
@@ -217,6 +232,10 @@ export class Ingest {
   }
 
   private async rowsOf(e: ArgusEvent, out: Rows, crops: ReadonlyMap<string, string | null>): Promise<void> {
+    if (e.kind === 'track.attributes') {
+      out.tracks.push(trackRow(e, crops.get(e.id) ?? null));
+      return;
+    }
     const payload = eventPayload(e);
     out.events.push({ id: e.id, cameraId: e.cameraId, atMs: e.atMs, kind: e.kind, payload });
     if (this.shared?.(e.cameraId)) out.outbox.push(e.id);
@@ -282,7 +301,7 @@ export class Ingest {
    * The crop of a plate read on disk, before its batch is queued (so before it commits): its `cropRef`, or null (no
    * crop, no crops root, not a JPEG, or the write failed — logged; the sighting is stored without its thumbnail).
    */
-  private async saveCrop(e: PlateReadEvent): Promise<string | null> {
+  private async saveCrop(e: WithCrop): Promise<string | null> {
     if (!this.cropsRoot) return null;
     const jpeg = e.cropJpeg ?? (await this.fetchCrop(e));
     if (!jpeg) return null;
@@ -299,7 +318,7 @@ export class Ingest {
   }
 
   /** A camera's crop by its reference (the bytes must match its digest); a crop that cannot be had is logged. */
-  private async fetchCrop(e: PlateReadEvent): Promise<Uint8Array | undefined> {
+  private async fetchCrop(e: WithCrop): Promise<Uint8Array | undefined> {
     if (!e.crop || !this.cropBlobs) return undefined;
     try {
       return await this.cropBlobs.get(e.crop);

@@ -16,6 +16,7 @@ import type { ViolationEvent } from '../../core/violation.js';
 import type { PlateHistoryEntry } from '../../plates/site-prior.js';
 import type { SourceLogger } from '../../video/source.js';
 import type { FrameStage } from '../analysis.js';
+import { createAttributesStage } from '../attributes-stage.js';
 import { createCameraStages } from '../camera-stages.js';
 import type { EvidenceProblemKind, EvidenceStage } from '../evidence-stage.js';
 import { siteReaderOptions, startSupervisedPool, type PlateHost } from '../plate-host.js';
@@ -98,6 +99,8 @@ export interface StageProviderOptions {
   readonly platesRequired?: boolean;
   /** Record every analysed frame's tracks into this file (analyze --record-tracks). */
   readonly recordTracksFile?: string;
+  /** Summarise each track's class and colours when it ends (`track.attributes`, for attribute search). Default false. */
+  readonly attributes?: boolean;
 }
 
 export interface StageProvider {
@@ -227,7 +230,8 @@ export function createStageProvider(o: StageProviderOptions): StageProvider {
       // An ANPR camera: the chain runs the reader on the whole picture instead of detection and tracking.
       if (camera.plates === 'anpr') return { stages: [], anpr: host, close: async () => release() };
       const rules = camera.rules.length > 0;
-      if (!rules && !host && o.recordTracksFile === undefined) return { stages: [] };
+      const attributes = o.attributes === true ? createAttributesStage({ cameraId: camera.id }) : undefined;
+      if (!rules && !host && o.recordTracksFile === undefined) return { stages: attributes ? [attributes] : [] };
       const plates = host ? createPlatesStage({ cameraId: camera.id, host, live: context.live }) : undefined;
       const ev = rules ? o.evidence : undefined;
       const onProblem = (v: ViolationEvent, problem: string, kind: EvidenceProblemKind): void => {
@@ -259,7 +263,7 @@ export function createStageProvider(o: StageProviderOptions): StageProvider {
         release();
         await set.close();
       };
-      return { stages: set.stages, plates, evidence: set.evidence, close, ...(status ? { plateStatus: status } : {}) };
+      return { stages: attributes ? [...set.stages, attributes] : set.stages, plates, evidence: set.evidence, close, ...(status ? { plateStatus: status } : {}) };
     },
     async close() {
       closed = true;

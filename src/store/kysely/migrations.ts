@@ -169,6 +169,18 @@ const MIGRATIONS: readonly Migration[] = [
          unique (centre_id, kind, name))`,
     ],
   },
+  {
+    version: 10,
+    name: 'track attributes: one summary per track (class, colours, times, crop) for attribute search',
+    up: (t) => [
+      `create table track_attributes (id ${t.key} primary key, camera_id text not null, track_id ${t.big} not null, cls text not null,
+         first_ms ${t.big} not null, last_ms ${t.big} not null, upper1 text, upper2 text, lower1 text, lower2 text, body1 text, body2 text,
+         details text not null, crop_ref text)`,
+      // The search walks time newest first, per camera in scope or over all; class and colours are filtered on the way.
+      `create index track_attributes_time on track_attributes (last_ms, id)`,
+      `create index track_attributes_camera_time on track_attributes (camera_id, last_ms)`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -88,7 +88,14 @@ export interface AuditCheckpointTable {
 
 export interface FedOutboxTable { seq: Generated<number>; event_id: string; camera_id: string; at_ms: number }
 export interface FedCameraTable { camera_id: string; district_id: string; district_name: string; updated_at_ms: number }
+export interface TrackAttributesTable {
+  id: string; camera_id: string; track_id: number; cls: string; first_ms: number; last_ms: number;
+  /** Top and second colour of each region (null: none). */
+  upper1: string | null; upper2: string | null; lower1: string | null; lower2: string | null; body1: string | null; body2: string | null;
+  details: string; crop_ref: string | null;
+}
 export interface Database {
+  track_attributes: TrackAttributesTable;
   fed_outbox: FedOutboxTable;
   fed_cameras: FedCameraTable;
   argus_meta: MetaTable;
