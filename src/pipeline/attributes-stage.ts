@@ -1,7 +1,7 @@
 /**
  * Track attributes for attribute search: while a track lives, a few of its well-sized, unoccluded boxes (at most one
  * every `sampleEveryMs`, at most `maxSamples`) vote the colours of a person's upper and lower body and of a vehicle's
- * body (src/vision/colour.ts, corrected for the frame's illuminant); when the track ends, ONE summary event
+ * body (a two-wheeler's rider: upper too) (src/vision/colour.ts, corrected for the frame's illuminant); when the track ends, ONE summary event
  * (`track.attributes`) carries its voted class, its colours, its first and last time and box, and its best crop (the
  * largest sampled box, as a JPEG). Tracks shorter than `minDurationMs` or with fewer than `minHits` detections, or
  * never sampled, give nothing. State is per live track and evicted when it ends.
@@ -31,6 +31,8 @@ export interface AttributesStageOptions {
   readonly minHeightPx?: number;
   /** A sampled box shares at most this part of its area with another track's box. Default 0.15. */
   readonly maxOverlap?: number;
+  /** …or this much, while the track has no sample yet (in a crowd, a colour seen past a shoulder beats none). Default 0.5. */
+  readonly firstSampleOverlap?: number;
   /** The best crop as a JPEG on the summary (default true). */
   readonly keepCrop?: boolean;
 }
@@ -66,6 +68,10 @@ interface TrackState {
 }
 
 const PEOPLE: ReadonlySet<ObjectClass> = new Set(['person']);
+/** Two-wheelers: the body colour, and the rider's top (a rider is a person a search for "a red top" wants too). */
+const RIDDEN: ReadonlySet<ObjectClass> = new Set(['motorcycle', 'bicycle']);
+/** Classes that are not searched by attributes (a traffic light is no one's vehicle). */
+const SKIPPED: ReadonlySet<ObjectClass> = new Set(['traffic_light']);
 /** The JPEG crop's longer side at most, px. */
 const CROP_MAX_SIDE = 160;
 
@@ -113,16 +119,18 @@ export function createAttributesStage(o: AttributesStageOptions): FrameStage & {
   const maxSamples = o.maxSamples ?? 12;
   const minHeightPx = o.minHeightPx ?? 40;
   const maxOverlap = o.maxOverlap ?? 0.15;
+  const firstSampleOverlap = o.firstSampleOverlap ?? 0.5;
   const tracks = new Map<TrackId, TrackState>();
   let sampled = 0;
   let sampleMs = 0;
   let emitted = 0;
 
-  const sampleable = (t: Track, all: readonly Track[], frame: Frame): boolean => {
+  const sampleable = (t: Track, all: readonly Track[], frame: Frame, first: boolean): boolean => {
     const b = t.box;
     const { width, height } = frame.sourceSize;
     if (b.y2 - b.y1 < minHeightPx || b.x1 < 2 || b.y1 < 2 || b.x2 > width - 2 || b.y2 > height - 2) return false;
-    return all.every((u) => u.id === t.id || u.state !== 'tracked' || coveredBy(b, u.box) <= maxOverlap);
+    const limit = first ? firstSampleOverlap : maxOverlap;
+    return all.every((u) => u.id === t.id || u.state !== 'tracked' || coveredBy(b, u.box) <= limit);
   };
 
   const sample = (st: TrackState, t: Track, pic: RgbPicture, light: Illuminant, scale: number): void => {
@@ -144,7 +152,10 @@ export function createAttributesStage(o: AttributesStageOptions): FrameStage & {
   const summary = async (id: TrackId, st: TrackState): Promise<TrackAttributesEvent | undefined> => {
     if (st.samples === 0 || st.hits < minHits || st.lastMs - st.firstMs < minDurationMs) return undefined;
     const cls = votedClass(st.classes);
-    const colours: TrackColours = PEOPLE.has(cls) ? { upper: st.upper.dominant(), lower: st.lower.dominant() } : { body: st.body.dominant() };
+    if (SKIPPED.has(cls)) return undefined;
+    const colours: TrackColours = PEOPLE.has(cls)
+      ? { upper: st.upper.dominant(), lower: st.lower.dominant() }
+      : RIDDEN.has(cls) ? { upper: st.upper.dominant(), body: st.body.dominant() } : { body: st.body.dominant() };
     const jpeg = st.crop ? await cropJpeg(st.crop) : undefined;
     emitted++;
     return {
@@ -201,7 +212,7 @@ export function createAttributesStage(o: AttributesStageOptions): FrameStage & {
           st.endBox = t.box;
           st.hits++;
           st.classes.set(t.cls, (st.classes.get(t.cls) ?? 0) + 1);
-          if (st.samples >= maxSamples || t.lastSeenMs - st.lastSampleMs < sampleEveryMs || !sampleable(t, r.tracks, frame)) continue;
+          if (st.samples >= maxSamples || t.lastSeenMs - st.lastSampleMs < sampleEveryMs || !sampleable(t, r.tracks, frame, st.samples === 0)) continue;
           light ??= frameIlluminant(pic);
           sample(st, t, pic, light, scale);
         }
