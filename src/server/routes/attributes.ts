@@ -10,7 +10,7 @@ import { content } from '../../contract/common.js';
 import { OBJECT_CLASSES } from '../../core/classes.js';
 import type { TrackAttributesRecord } from '../../store/store.js';
 import type { ServerContext } from '../context.js';
-import { resolveCrop } from '../crops.js';
+import { cropRefOf, resolveCrop, writeCrop } from '../crops.js';
 import { notFound } from '../http.js';
 import { LookThrottle } from '../look-throttle.js';
 import { camerasQuery, idParams, pageQuery, timeQuery } from '../schemas.js';
@@ -56,6 +56,21 @@ function hitOf(t: TrackAttributesRecord, cameraName: string | null): TrackHit {
   };
 }
 
+/**
+ * Scaled mode: a crop stored by another replica is fetched from the crops object store (where the worker put it) and
+ * kept here; bytes whose name (SHA-256 of the id and the bytes, as the ingest wrote it) is not the stored one are refused.
+ */
+async function fromBlobs(ctx: ServerContext, cropsRoot: string, t: TrackAttributesRecord): Promise<Buffer | null> {
+  if (!ctx.runtimeCrops || !t.cropRef) return null;
+  const bytes = await ctx.runtimeCrops.get(`${t.cameraId}/${t.id}.jpg`).catch((err: unknown) => {
+    ctx.log.warn({ err, trackId: t.id }, 'track crop not fetched from the object store');
+    return undefined;
+  });
+  if (!bytes || cropRefOf(t.id, t.lastMs, bytes) !== t.cropRef) return null;
+  await writeCrop(cropsRoot, t.id, t.lastMs, bytes).catch((err: unknown) => ctx.log.warn({ err, trackId: t.id }, 'track crop not kept'));
+  return Buffer.from(bytes);
+}
+
 /** `cropsRoot`: `<data>/crops`, where the ingest writes track crops beside plate crops. */
 export function attributeRoutes(cropsRoot: string | undefined): (ctx: ServerContext) => void {
   return (ctx) => {
@@ -92,7 +107,7 @@ export function attributeRoutes(cropsRoot: string | undefined): (ctx: ServerCont
         if (!t) throw notFound('track');
         await assertCameraVisible(store, principal!, t.cameraId);
         const file = cropsRoot && t.cropRef ? await resolveCrop(cropsRoot, t.cropRef) : null;
-        const jpeg = file ? await readFile(file).catch(() => null) : null;
+        const jpeg = file ? await readFile(file).catch(() => null) : cropsRoot && t.cropRef ? await fromBlobs(ctx, cropsRoot, t) : null;
         if (!jpeg) throw notFound('crop');
         await looks.cover(`${principal!.actor}|${t.id}`, () => ctx.audit(req, principal, 'footage.view', t.cameraId, { what: 'track-crop', trackId: t.id }));
         return reply.type('image/jpeg').send(jpeg);
