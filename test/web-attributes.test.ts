@@ -1,6 +1,6 @@
 /**
  * Attribute search in the browser: track summaries with real crops (cut from frames of the Vietnamese road clips)
- * go through the real ingest; the page "Tìm theo đặc điểm" finds "a person in a red top" with the colour chips and
+ * go through the real ingest; the page "Tìm theo đặc điểm" finds "a person in a black top" with the colour chips and
  * the class picker, shows crop cards with camera and time (decoded by chromium), in Vietnamese and in English; each
  * search is audited with its query. Screenshot: docs/images/attribute-search.png (and test-artifacts/screens).
  */
@@ -31,29 +31,31 @@ const summary = (id: string, cameraId: string, cls: TrackAttributesEvent['cls'],
 describe.skipIf(skipReason !== '')('attribute search in the web UI', () => {
   const ui = webUi({ cameras: false });
 
-  it('finds a person in a red top and a white car by colour chips, as crop cards, in vi and en, audited', async () => {
+  it('finds a person in a black top and a white car by colour chips, as crop cards, in vi and en, audited', async () => {
     const { page } = ui;
     await ui.signIn();
     const t0 = Date.now() - 600_000;
-    const rider = await cropOf('vn_street_cctv_wrong_way_nguoc_chieu.mp4', 2, 1100, 400, 110, 200);
-    const car = await cropOf('vn_street_cctv_wrong_way_nguoc_chieu.mp4', 0.5, 800, 120, 120, 110);
+    // Two people in black on the London street, a white car from above (boxes of the hand labels).
+    const man = await cropOf('london_street_bus_TestV4.mp4', 2.5, 892, 269, 41, 112);
+    const woman = await cropOf('london_street_bus_TestV4.mp4', 2.5, 1061, 278, 29, 80);
+    const car = await cropOf('intel_car-detection.mp4', 26.5, 97, 26, 254, 317);
     await ui.server.ctx.ingest.handleMany([
-      summary('web-p1', 'cam-cau-rong', 'person', { upper: [{ colour: 'red', share: 0.6 }], lower: [{ colour: 'black', share: 0.7 }] }, t0, rider),
-      summary('web-p2', 'cam-nguyen-van-linh', 'person', { upper: [{ colour: 'red', share: 0.5 }], lower: [{ colour: 'blue', share: 0.6 }] }, t0 + 60_000, rider),
+      summary('web-p1', 'cam-cau-rong', 'person', { upper: [{ colour: 'black', share: 0.9 }], lower: [{ colour: 'black', share: 0.8 }] }, t0, man),
+      summary('web-p2', 'cam-nguyen-van-linh', 'person', { upper: [{ colour: 'black', share: 0.9 }], lower: [{ colour: 'gray', share: 0.6 }] }, t0 + 60_000, woman),
       summary('web-p3', 'cam-cau-rong', 'person', { upper: [{ colour: 'blue', share: 0.8 }], lower: [{ colour: 'black', share: 0.7 }] }, t0 + 120_000),
       summary('web-c1', 'cam-cau-rong', 'car', { body: [{ colour: 'white', share: 0.9 }] }, t0 + 180_000, car),
     ]);
 
     await page.getByRole('link', { name: 'Tìm theo đặc điểm' }).click();
     await page.getByRole('heading', { name: 'Tìm theo đặc điểm' }).waitFor();
-    await page.getByTestId('chips-upper').getByRole('button', { name: 'Đỏ' }).click();
-    expect(await page.getByTestId('chips-upper').getByRole('button', { name: 'Đỏ' }).getAttribute('aria-pressed')).toBe('true');
+    await page.getByTestId('chips-upper').getByRole('button', { name: 'Đen' }).click();
+    expect(await page.getByTestId('chips-upper').getByRole('button', { name: 'Đen' }).getAttribute('aria-pressed')).toBe('true');
     await page.getByRole('button', { name: 'Tìm', exact: true }).click();
     const cards = page.getByTestId('attr-card');
     await expect.poll(() => cards.count()).toBe(2);
     const imgs = page.getByTestId('attr-results').locator('img');
     await expect.poll(() => imgs.evaluateAll((els: Img[]) => els.map((e) => e.complete && e.naturalWidth > 0))).toEqual([true, true]);
-    expect(await cards.first().innerText()).toContain('Đỏ / Xanh dương');
+    expect(await cards.first().innerText()).toContain('Đen / Xám');
     expect(await cards.first().getByRole('link').getAttribute('href')).toBe('#/camera/cam-nguyen-van-linh');
     await page.waitForTimeout(200);
     await ui.shot('30-attribute-search');
@@ -70,7 +72,7 @@ describe.skipIf(skipReason !== '')('attribute search in the web UI', () => {
 
     const audit = (await ui.store.listAudit({ action: 'search.attributes' })).items;
     expect(audit.map((a) => a.details)).toEqual(expect.arrayContaining([
-      expect.objectContaining({ cls: ['person'], upper: 'red', hits: 2 }),
+      expect.objectContaining({ cls: ['person'], upper: 'black', hits: 2 }),
       expect.objectContaining({ cls: ['car'], body: 'white', hits: 1 }),
     ]));
   }, 90_000);
