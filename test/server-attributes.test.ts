@@ -108,3 +108,40 @@ describe.skipIf(!hasAssets())('attribute search', () => {
     expect((await get(await TestClient.login(t.url, 'viewer'), 'p-red')).status).toBe(403);
   });
 });
+
+describe.skipIf(!hasAssets())('attribute search on a camera of the service', () => {
+  it('summarises the tracks of a live camera into the search (camera runtime → bus → ingest → table), crops included', async () => {
+    const { configSchema } = await import('../src/config/schema.js');
+    const { createStageProvider } = await import('../src/pipeline/runtime/stages.js');
+    const config = configSchema.parse({
+      version: 1,
+      sites: [{ id: 'ldn', name: 'London' }],
+      cameras: [{ id: 'oxford-st', name: 'Oxford Street', site: 'ldn', kind: 'security', source: video('london_street_bus_TestV4.mp4'), location: { lat: 51.515, lng: -0.142 }, analysis: { fps: 5, width: 960 } }],
+    });
+    const stages = createStageProvider({ config, attributes: true });
+    const srv = await startTestServer('sqlite', { config, startCameras: true, footageInDataDir: true, cameras: { stages } });
+    try {
+      const deadline = Date.now() + 120_000;
+      let items: Array<{ id: string; cls: string; cropUrl: string | null; upper: string[]; body: string[] }> = [];
+      const inv = await TestClient.login(srv.url, 'investigator');
+      while (Date.now() < deadline) {
+        items = (await inv.get('/api/search/attributes?cameraId=oxford-st')).body.items;
+        if (items.some((i) => i.cls === 'person' && i.cropUrl) && items.some((i) => i.cls === 'bus')) break;
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+      expect(items.some((i) => i.cls === 'person' && i.cropUrl !== null && i.upper.length > 0), JSON.stringify(items)).toBe(true);
+      // The red London bus, by its colour.
+      const buses = (await inv.get('/api/search/attributes?cls=bus&body=red')).body.items;
+      expect(buses.length, JSON.stringify(items)).toBeGreaterThan(0);
+      const person = items.find((i) => i.cls === 'person' && i.cropUrl)!;
+      const res = await fetch(`${srv.url}${person.cropUrl!}`, { headers: { cookie: inv.cookie } });
+      expect(res.status).toBe(200);
+      expect((await sharp(Buffer.from(await res.arrayBuffer())).metadata()).format).toBe('jpeg');
+      // None of it is in the events list.
+      expect((await srv.store.listEvents({ limit: 1000 })).items.filter((e) => e.kind === 'track.attributes')).toEqual([]);
+    } finally {
+      await srv.dispose();
+      await stages.close();
+    }
+  }, 180_000);
+});
