@@ -39,6 +39,9 @@ export const ENDPOINT_MATRIX: ReadonlyArray<readonly [method: string, path: stri
   ['GET', '/api/plates/search?q=43A12345', 200, 'AS-I--P'],
   ['GET', '/api/plates/trace?plate=43A12345', 200, 'AS-I--P'],
   ['GET', '/api/sightings/s1/crop.jpg', 404, 'AS-I--P'],
+  // people: attribute search (class and colours of tracks) is a search of people's movements: investigators and supervisors, never partners
+  ['GET', '/api/search/attributes?upper=red', 200, 'AS-I---'],
+  ['GET', '/api/tracks/t1/crop.jpg', 404, 'AS-I---'],
   // requests between agencies: partners and investigators ask; supervisors approve; both follow them
   ['GET', '/api/requests', 200, 'AS-I--P'],
   ['POST', '/api/requests', 400, 'A--I--P'],

@@ -34,7 +34,7 @@ export async function analyzeSinks(o: { readonly eventsFile?: string | undefined
 
   /** The event as the file has always shown it: the crop's bytes in base64, the evidence's folder. */
   const fileEvent = async (e: ArgusEvent): Promise<unknown> => {
-    if (e.kind === 'plate.read' && e.crop) {
+    if ((e.kind === 'plate.read' || e.kind === 'track.attributes') && e.crop) {
       const { crop, ...rest } = e;
       const jpeg = await crops.get(crop);
       return jpeg ? { ...rest, cropJpeg: Buffer.from(jpeg).toString('base64') } : rest;

@@ -21,3 +21,4 @@ export * from './overlay.js';
 export * from './heatmap.js';
 export * from './faces.js';
 export * from './face-far.js';
+export * from './attributes.js';

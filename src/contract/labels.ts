@@ -11,3 +11,4 @@ export { ALERT_RECORD_KINDS, INCIDENT_TYPES, SEVERITIES, VIOLATION_KINDS, type I
 export { EVENT_KINDS, type EventKind } from '../core/events.js';
 export { OBJECT_CLASSES, VEHICLE_CLASSES, type ObjectClass, type VehicleClass } from '../core/classes.js';
 export { PLATE_CATEGORIES, PLATE_MATCH_MODES, type PlateCategory } from '../core/plate.js';
+export { COLOUR_LABELS, COLOUR_NAMES, type ColourName } from '../core/colours.js';

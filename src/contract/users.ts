@@ -21,6 +21,8 @@ export const PERMISSIONS = [
   'centres.write', 'centres.views',
   // Faces are sensitive personal data: seeing one (crop, match), searching by face, and enrolling on a face watch list.
   'faces.view', 'faces.search', 'faces.enrol',
+  // Attribute search: where people and vehicles of a class and colour went (no face).
+  'people.search',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -66,6 +66,7 @@ export const EVENT_LABELS: { readonly [K in EventKind]: ViEn } = {
   'zone.exit': { vi: 'Ra khỏi vùng', en: 'Zone exit' },
   section_speed: { vi: 'Tốc độ trung bình đoạn đường', en: 'Section speed' },
   'face.seen': { vi: 'Khuôn mặt', en: 'Face' },
+  'track.attributes': { vi: 'Đặc điểm đối tượng', en: 'Track attributes' },
 };
 
 export const RULE_LABELS: { readonly [K in RuleKindName]: ViEn } = {

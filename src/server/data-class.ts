@@ -41,6 +41,8 @@ const EVENT_CLASSES = {
   violation: ['violation'],
   section_speed: ['violation'],
   'face.seen': ['face'],
+  // Class and colours of a track (attribute search reads them under its own permission, people.search).
+  'track.attributes': ['traffic'],
 } as const satisfies Record<EventKind, readonly DataClass[]>;
 
 const EVENT_BASE = ['id', 'cameraId', 'atMs', 'ptsSec', 'kind'] as const;

@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { relative, resolve, sep } from 'node:path';
 import type { BlobStore } from '../bus/blobs.js';
-import type { ArgusEvent } from '../core/events.js';
+import type { ArgusEvent, TrackAttributesEvent } from '../core/events.js';
 import { ulid } from '../core/ids.js';
 import { Histogram, type HistogramSnapshot } from '../core/metrics.js';
 import type { FaceSeenEvent } from '../core/face.js';
@@ -22,7 +22,7 @@ import type { PlateReadEvent } from '../core/plate.js';
 import { normalizePlateText } from '../plates/format.js';
 import { matchPlate } from '../plates/match.js';
 import type { HeatmapBucket } from '../core/heatmap.js';
-import type { EventCount, EventRecord, EvidenceRecord, FaceRecord, IngestBatch, JsonValue, NewAlert, NewViolation, SightingRecord, Store, WatchEntryRecord, WatchListRecord } from '../store/store.js';
+import type { EventCount, EventRecord, EvidenceRecord, FaceRecord, IngestBatch, JsonValue, NewAlert, NewViolation, SightingRecord, Store, TrackAttributesRecord, WatchEntryRecord, WatchListRecord } from '../store/store.js';
 import { isJpeg, writeCrop } from './crops.js';
 import { FaceMatcher } from './face-matcher.js';
 import { inside } from './evidence-files.js';
@@ -82,12 +82,14 @@ interface Rows {
   faces: FaceRecord[];
   /** Ids of the events federation shares (queued in the outbox in the batch's transaction). */
   outbox: string[];
+  /** Track summaries of attribute search (their own table: never listed with the events, never pushed live). */
+  tracks: TrackAttributesRecord[];
 }
 
 /** Plate crops fetched and written at once per batch (each may wait on the blob store's network). */
 const CROP_PARALLEL = 16;
 
-const emptyRows = (): Rows => ({ events: [], sightings: [], counts: [], violations: [], evidence: [], alerts: [], faces: [], outbox: [] });
+const emptyRows = (): Rows => ({ events: [], sightings: [], counts: [], violations: [], evidence: [], alerts: [], faces: [], outbox: [], tracks: [] });
 
 /** The alert id of a watch-list hit: the same sighting and entry give the same id (a retry dedupes). */
 export const watchAlertId = (sightingId: string, entryId: string): string =>
@@ -104,6 +106,19 @@ export function evidencePath(root: string | undefined, uri: string): string {
   if (!root) return uri;
   const [r, abs] = [resolve(root), resolve(uri)];
   return inside(r, abs) ? relative(r, abs).split(sep).join('/') : uri;
+}
+
+/** An event that may carry a crop (plate reads, track summaries). */
+type WithCrop = PlateReadEvent | FaceSeenEvent | TrackAttributesEvent;
+
+/** A track summary as the store keeps it: the colour names per region, the rest as details. */
+export function trackRow(e: TrackAttributesEvent, cropRef: string | null): TrackAttributesRecord {
+  const names = (s: readonly { colour: string }[] | undefined): string[] => (s ?? []).slice(0, 2).map((c) => c.colour);
+  return {
+    id: e.id, cameraId: e.cameraId, trackId: e.trackId, cls: e.cls, firstMs: Math.round(e.firstMs), lastMs: Math.round(e.lastMs),
+    upper: names(e.colours.upper), lower: names(e.colours.lower), body: names(e.colours.body),
+    details: { colours: e.colours, startBox: e.startBox, endBox: e.endBox, samples: e.samples } as unknown as JsonValue, cropRef,
+  };
 }
 
 export class Ingest {
@@ -226,7 +241,7 @@ export class Ingest {
 
   /** The crops of a batch's plate reads on disk, CROP_PARALLEL at a time (each may be a fetch from the blob store): id → cropRef. */
   private async saveCrops(events: readonly ArgusEvent[]): Promise<Map<string, string | null>> {
-    const plates = events.filter((e): e is PlateReadEvent | FaceSeenEvent => e.kind === 'plate.read' || e.kind === 'face.seen');
+    const plates = events.filter((e): e is WithCrop => e.kind === 'plate.read' || e.kind === 'face.seen' || e.kind === 'track.attributes');
     const refs = new Map<string, string | null>();
     let next = 0;
     const lane = async (): Promise<void> => {
@@ -248,6 +263,10 @@ export class Ingest {
         id: e.id, cameraId: e.cameraId, atMs: e.atMs, trackId: e.trackId, box: e.box, quality: e.quality, model: e.model,
         embedding: Float32Array.from(e.embedding), cropRef: crops.get(e.id) ?? null, matched: alerts.length > 0,
       });
+      return;
+    }
+    if (e.kind === 'track.attributes') {
+      out.tracks.push(trackRow(e, crops.get(e.id) ?? null));
       return;
     }
     const payload = eventPayload(e);
@@ -315,7 +334,7 @@ export class Ingest {
    * The crop of a plate read on disk, before its batch is queued (so before it commits): its `cropRef`, or null (no
    * crop, no crops root, not a JPEG, or the write failed — logged; the sighting is stored without its thumbnail).
    */
-  private async saveCrop(e: PlateReadEvent | FaceSeenEvent, root: string | undefined): Promise<string | null> {
+  private async saveCrop(e: WithCrop, root: string | undefined): Promise<string | null> {
     if (!root) return null;
     const jpeg = e.cropJpeg ?? (await this.fetchCrop(e));
     if (!jpeg) return null;
@@ -332,7 +351,7 @@ export class Ingest {
   }
 
   /** A camera's crop by its reference (the bytes must match its digest); a crop that cannot be had is logged. */
-  private async fetchCrop(e: PlateReadEvent | FaceSeenEvent): Promise<Uint8Array | undefined> {
+  private async fetchCrop(e: WithCrop): Promise<Uint8Array | undefined> {
     if (!e.crop || !this.cropBlobs) return undefined;
     try {
       return await this.cropBlobs.get(e.crop);

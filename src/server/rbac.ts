@@ -41,9 +41,9 @@ const VIEW: readonly Permission[] = ['sites.read', 'cameras.read', 'cameras.stat
 /** What each role may do. Partner = an outside agency, usually through an API key (its scopes narrow it further). */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: PERMISSIONS,
-  supervisor: [...VIEW, 'violations.read', 'violations.review', 'plates.search', 'plates.trace', 'watchlists.read', 'watchlists.write', 'alerts.ack', 'users.read', 'audit.read', 'reports.read', 'reports.write', 'incidents.write', 'requests.approve', 'centres.views', 'faces.view', 'faces.search', 'faces.enrol'],
+  supervisor: [...VIEW, 'violations.read', 'violations.review', 'plates.search', 'plates.trace', 'watchlists.read', 'watchlists.write', 'alerts.ack', 'users.read', 'audit.read', 'reports.read', 'reports.write', 'incidents.write', 'requests.approve', 'centres.views', 'faces.view', 'faces.search', 'faces.enrol', 'people.search'],
   reviewer: [...VIEW, 'violations.read', 'violations.review'],
-  investigator: [...VIEW, 'violations.read', 'plates.search', 'plates.trace', 'watchlists.read', 'watchlists.write', 'requests.create', 'faces.view', 'faces.search', 'faces.enrol'],
+  investigator: [...VIEW, 'violations.read', 'plates.search', 'plates.trace', 'watchlists.read', 'watchlists.write', 'requests.create', 'faces.view', 'faces.search', 'faces.enrol', 'people.search'],
   operator: [...VIEW, 'alerts.ack', 'violations.read', 'incidents.write', 'faces.view'],
   viewer: VIEW,
   partner: ['plates.search', 'plates.trace', 'watchlists.read', 'requests.create'],

@@ -13,6 +13,7 @@ import { errorMessage } from '../core/errors.js';
 import { CAMERA_DIR_NAME, listSegmentFiles } from '../video/segment-list.js';
 import { pruneCrops } from './crops.js';
 import type { Ingest } from './ingest.js';
+import type { Store } from '../store/store.js';
 
 export interface Segment {
   readonly cameraId: string;
@@ -124,6 +125,8 @@ export interface RetentionOptions extends RetentionPolicy {
   readonly root: string;
   /** Plate crops folder, pruned by `retentionDays` too (day folders; see crops.ts). */
   readonly cropsRoot?: string;
+  /** Track summaries of attribute search, pruned by `retentionDays` too (their crops live in the crops folder). */
+  readonly tracks?: Pick<Store, 'pruneTrackAttributes'>;
   readonly ingest: Pick<Ingest, 'raiseAlert'>;
   /** Heatmap buckets of the store, pruned by `retentionDays` too (they are a summary of the footage's picture). */
   readonly heatmaps?: { pruneHeatmap(beforeMs: number): Promise<number> };
@@ -176,6 +179,10 @@ export class RetentionService {
       if (this.opts.heatmaps && this.opts.retentionDays) {
         await this.opts.heatmaps.pruneHeatmap(nowMs - this.opts.retentionDays * 86_400_000).catch((e: unknown) => this.opts.logger?.error({ err: errorMessage(e) }, 'heatmap retention failed'));
       }
+      if (this.opts.tracks && this.opts.retentionDays) {
+        await this.opts.tracks.pruneTrackAttributes(nowMs - this.opts.retentionDays * 86_400_000)
+          .catch((e: unknown) => this.opts.logger?.error({ err: errorMessage(e) }, 'track attributes retention failed'));
+      }
       if (r.spacePressure && nowMs - this.lastAlertMs >= (this.opts.alertEveryMs ?? 3_600_000)) {
         this.lastAlertMs = nowMs;
         const mb = (n: number): number => Math.round(n / 1e5) / 10;
@@ -197,10 +204,10 @@ export class RetentionService {
 }
 
 /** The service's retention from the `recordings` section of the config (its defaults without one), at `root` (and `cropsRoot`). */
-export function retentionFromConfig(section: RecordingsConfig | undefined, root: string, ingest: RetentionOptions['ingest'], logger?: RetentionOptions['logger'], cropsRoot?: string, heatmaps?: RetentionOptions['heatmaps']): RetentionService {
+export function retentionFromConfig(section: RecordingsConfig | undefined, root: string, ingest: RetentionOptions['ingest'], logger?: RetentionOptions['logger'], cropsRoot?: string, store?: NonNullable<RetentionOptions['heatmaps']> & NonNullable<RetentionOptions['tracks']>): RetentionService {
   const cfg = section ?? recordingsSchema.parse({});
   return new RetentionService({
-    root, ingest, everyMs: cfg.checkEveryMin * 60_000, ...(cropsRoot ? { cropsRoot } : {}), ...(heatmaps ? { heatmaps } : {}),
+    root, ingest, everyMs: cfg.checkEveryMin * 60_000, ...(cropsRoot ? { cropsRoot } : {}), ...(store ? { heatmaps: store, tracks: store } : {}),
     ...(cfg.retentionDays > 0 ? { retentionDays: cfg.retentionDays } : {}),
     ...(cfg.quotaGb !== undefined ? { quotaBytes: Math.round(cfg.quotaGb * 1e9) } : {}),
     ...(cfg.minFreeDiskPct > 0 ? { minFreeRatio: cfg.minFreeDiskPct / 100 } : {}),

@@ -120,6 +120,8 @@ export const ROUTE_CLASSES: Readonly<Record<string, RouteClass>> = {
   'PUT /api/centres/mine/filters': c(['config'], '`centre.filter.save` (name, cameras)'),
   'DELETE /api/centres/mine/filters/:id': c(['config'], '`centre.filter.delete`'),
   'POST /api/ingest/sightings': c(['plate']),
+  'GET /api/search/attributes': c(['traffic'], '`search.attributes` (the query: class, colours, window, cameras or site; hits)'),
+  'GET /api/tracks/:id/crop.jpg': c(['traffic', 'footage'], '`footage.view` (track-crop)'),
   'GET /api/sightings/:id/crop.jpg': c(['plate', 'footage'], '`footage.view` (plate-crop)'),
   'GET /api/violations/:id/evidence/:evidenceId': c(['violation', 'footage'], '`export.evidence` (faces pixelated but listed persons\'); `face.unblur` with the reason for `original=true` (needs faces.view)'),
   'GET /api/violations/:id/evidence/:evidenceId/files/:file': c(['violation', 'footage'], '`export.evidence` (faces pixelated but listed persons\'); `face.unblur` with the reason for `original=true` (needs faces.view)'),

@@ -4,7 +4,7 @@
  * that got no answer before a crash) stores nothing twice and counts nothing twice.
  */
 import type { FaceRecord } from './faces.js';
-import type { CountIncrement, EventRecord, EvidenceRecord, NewAlert, NewViolation, SightingRecord } from './types.js';
+import type { CountIncrement, EventRecord, EvidenceRecord, NewAlert, NewViolation, SightingRecord, TrackAttributesRecord } from './types.js';
 
 /** A count increment that belongs to one event of the same batch: it is added only when that event is new. */
 export interface EventCount extends CountIncrement {
@@ -31,6 +31,8 @@ export interface IngestBatch {
    * in the same transaction, only when the event is new (a retried batch queues nothing twice).
    */
   readonly outbox?: readonly string[];
+  /** Track summaries of attribute search (their own table, not events). Idempotent on id. */
+  readonly tracks?: readonly TrackAttributesRecord[];
 }
 
 export interface IngestBatchResult {

@@ -11,6 +11,7 @@ import type {
   StatsFilter, ViolationStats, FlowStats, CongestionStats, AlertStats, UptimeStats, ReportScheduleRecord, ReportFileRecord, IncidentRecord,
   ShareRequestRecord, ShareRequestPatch, ShareRequestStatus,
   OutboxItem, FedCameraRecord, AccessScope, CentreRecord, CentreViewKind, CentreViewRecord, HeatmapBucket, HeatmapQuery, HeatmapWindow,
+  AttributeSearchQuery, TrackAttributesRecord,
 } from './types.js';
 import type { FaceStore } from './faces.js';
 import type { IngestBatch, IngestBatchResult } from './ingest-batch.js';
@@ -84,6 +85,11 @@ export interface Store extends FaceStore {
   listSightings(filter?: SightingFilter): Promise<Page<SightingRecord>>;
   /** Newest first; each hit carries its match score. Semantics of plates/match.ts. */
   searchPlates(query: PlateSearchQuery): Promise<PlateSearchResult>;
+  /** Track summaries (written by writeBatch's `tracks`), last seen newest first; see AttributeSearchQuery. */
+  searchTrackAttributes(query: AttributeSearchQuery): Promise<Page<TrackAttributesRecord>>;
+  getTrackAttributes(id: string): Promise<TrackAttributesRecord | null>;
+  /** Deletes the summaries last seen before `beforeMs` (retention); their crop references, for the caller to remove. */
+  pruneTrackAttributes(beforeMs: number): Promise<{ deleted: number; cropRefs: string[] }>;
 
   /** Adds `n` to each (camera, line, class, direction, minute) counter, creating it at 0. */
   addCounts(rows: readonly CountIncrement[]): Promise<void>;

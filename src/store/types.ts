@@ -590,3 +590,39 @@ export interface HeatmapWindow {
   readonly seconds: number;
   readonly buckets: HeatmapBucketTotal[];
 }
+
+// ─── track attributes (attribute search) ──────────────────────────────────────────────────────────
+
+/** One track's summary: its class and dominant colours (top first), when and where it was seen. */
+export interface TrackAttributesRecord {
+  /** The summary event's id. */
+  readonly id: string;
+  readonly cameraId: string;
+  readonly trackId: number;
+  readonly cls: string;
+  readonly firstMs: number;
+  readonly lastMs: number;
+  /** A person's upper and lower body, a vehicle's body: one or two colour names each, top first (empty when not measured). */
+  readonly upper: readonly string[];
+  readonly lower: readonly string[];
+  readonly body: readonly string[];
+  /** The colours with their shares and the start/end boxes, as the camera sent them. */
+  readonly details: JsonValue;
+  /** The best crop (a crops-root reference, as plate crops), or null. */
+  readonly cropRef: string | null;
+}
+
+/** Attribute search: every given field must match; a colour matches the top or the second colour of its region. */
+export interface AttributeSearchQuery extends PageRequest {
+  readonly cls?: readonly string[];
+  readonly upper?: string;
+  readonly lower?: string;
+  /** A vehicle's body colour. */
+  readonly body?: string;
+  /** Any region's colour (upper, lower or body). */
+  readonly colour?: string;
+  /** The track was seen in [fromMs, toMs): its [firstMs, lastMs] overlaps the window. */
+  readonly fromMs?: number;
+  readonly toMs?: number;
+  readonly cameraIds?: readonly string[];
+}

@@ -12,12 +12,12 @@ import { ViolationsPage } from './pages/Violations';
 /** What every page gets: the live push, who is signed in, and the rest of the hash path (`#/camera/cam-1` → ['cam-1']). */
 export interface PageProps { live: ReturnType<typeof useLive>; me: Me; params: string[] }
 
-type Page = 'map' | 'wall' | 'camera' | 'alerts' | 'violations' | 'plates' | 'faces' | 'dashboard' | 'reports' | 'requests' | 'editor' | 'admin';
+type Page = 'map' | 'wall' | 'camera' | 'alerts' | 'violations' | 'plates' | 'faces' | 'attributes' | 'dashboard' | 'reports' | 'requests' | 'editor' | 'admin';
 /** Pages in the menu (camera and editor are reached from a camera, not the menu); `perm` hides what the role may not use. */
 const PAGES: Array<{ id: Page; label: Key; menu: boolean; perm?: Permission | Permission[] }> = [
   { id: 'map', label: 'map', menu: true }, { id: 'wall', label: 'wall', menu: true }, { id: 'camera', label: 'camera', menu: false },
   { id: 'alerts', label: 'alerts', menu: true }, { id: 'violations', label: 'violations', menu: true, perm: 'violations.read' },
-  { id: 'plates', label: 'plates', menu: true, perm: 'plates.search' }, { id: 'faces', label: 'faces', menu: true, perm: 'faces.view' },
+  { id: 'plates', label: 'plates', menu: true, perm: 'plates.search' }, { id: 'faces', label: 'faces', menu: true, perm: 'faces.view' }, { id: 'attributes', label: 'attributes', menu: true, perm: 'people.search' },
   { id: 'dashboard', label: 'dashboard', menu: true, perm: 'counts.read' },
   { id: 'reports', label: 'reports', menu: true, perm: 'reports.read' },
   { id: 'requests', label: 'requests', menu: true, perm: ['requests.create', 'requests.approve'] },
@@ -33,6 +33,7 @@ const LAZY: Partial<Record<Page, LazyExoticComponent<ComponentType<PageProps>>>>
   requests: lazy(() => import('./pages/Requests').then((m) => ({ default: m.RequestsPage }))),
   editor: lazy(() => import('./pages/Editor').then((m) => ({ default: m.EditorPage }))),
   admin: lazy(() => import('./pages/Admin').then((m) => ({ default: m.AdminPage }))),
+  attributes: lazy(() => import('./pages/Attributes').then((m) => ({ default: m.AttributesPage }))),
 };
 
 function routeFromHash(): { page: Page; params: string[] } {

@@ -19,7 +19,7 @@ const vi = {
   severity: 'Mức độ', status: 'Tình trạng', language: 'English', filterAll: 'Tất cả', confidence: 'Độ tin cậy', events: 'sự kiện',
   cameraList: 'Danh sách camera', open: 'Mở', route: 'Lộ trình', status_filter: 'Lọc theo tình trạng', statusLine: 'camera trực tuyến',
   error: 'Lỗi', area: 'Quận/huyện', wall: 'Màn hình camera', dashboard: 'Thống kê', reports: 'Báo cáo', requests: 'Yêu cầu chia sẻ', faces: 'Khuôn mặt', editor: 'Cấu hình camera', admin: 'Quản trị',
-  sharedBy: 'Chia sẻ bởi',
+  sharedBy: 'Chia sẻ bởi', attributes: 'Tìm theo đặc điểm',
 };
 export type Key = keyof typeof vi;
 const en: Record<Key, string> = {
@@ -35,7 +35,7 @@ const en: Record<Key, string> = {
   time: 'Time', camera: 'Camera', kind: 'Kind', severity: 'Severity', status: 'Status', language: 'Tiếng Việt', filterAll: 'All',
   confidence: 'Confidence', events: 'events', cameraList: 'Camera list', open: 'Open', route: 'Route', status_filter: 'Filter by status',
   statusLine: 'cameras online', error: 'Error', area: 'District', wall: 'Camera wall', dashboard: 'Dashboards', reports: 'Reports', requests: 'Sharing requests', faces: 'Faces', editor: 'Camera set-up', admin: 'Administration',
-  sharedBy: 'Shared by',
+  sharedBy: 'Shared by', attributes: 'Attribute search',
 };
 const DICTS: Record<Lang, Record<Key, string>> = { vi, en };
 

@@ -59,6 +59,9 @@ Options:
                        not reported; the same plate within --dedup-sec of its last sighting is
                        one pass
   --dedup-sec N        --anpr: seconds that join sightings of one plate into one pass (default 10)
+  --attributes         Summarise every track that lived ≥ 1 s when it ends: its class, the dominant
+                       colours of a person's upper and lower body or of a vehicle's body, its first and
+                       last time and box, its best crop (track.attributes events, for attribute search)
   --record-tracks FILE Record every analysed frame's tracks (JSON Lines) for --replay
   --replay FILE        Run the counting lines and the camera's rules on recorded tracks: no video, no
                        model; the summary's line counts equal the recorded run's
@@ -83,6 +86,7 @@ const OPTIONS = {
   evidence: { type: 'string' },
   'evidence-key': { type: 'string' },
   'record-tracks': { type: 'string' },
+  attributes: { type: 'boolean' },
   plates: { type: 'boolean' },
   anpr: { type: 'boolean' },
   'dedup-sec': { type: 'string' },
@@ -178,7 +182,7 @@ export async function analyze(argv: string[]): Promise<number> {
   }
   if (values['evidence-key'] !== undefined && values.evidence === undefined) throw new ArgusError('invalid_argument', '--evidence-key goes with --evidence DIR');
   if (values.anpr) {
-    for (const opt of ['plates', 'evidence', 'annotate', 'record-tracks', 'line', 'model', 'tiles', 'min-score'] as const) {
+    for (const opt of ['plates', 'attributes', 'evidence', 'annotate', 'record-tracks', 'line', 'model', 'tiles', 'min-score'] as const) {
       if (values[opt] !== undefined) throw new ArgusError('invalid_argument', `--${opt} cannot be used with --anpr`);
     }
   } else if (values['dedup-sec'] !== undefined) throw new ArgusError('invalid_argument', '--dedup-sec goes with --anpr');
@@ -195,6 +199,7 @@ function analyzeStages(values: Values, setup: CameraSetup | undefined): StagePro
     plateWorkers: values.anpr ? Math.min(2, availableParallelism()) : 1,
     platesRequired: true,
     faces: { modelsDir: modelsDir(), model: setup?.config.faces.model },
+    attributes: values.attributes === true,
     ...(values['record-tracks'] !== undefined ? { recordTracksFile: values['record-tracks'] } : {}),
     ...(evidenceDir !== undefined ? {
       evidence: {

@@ -122,6 +122,7 @@ export async function serve(argv: string[]): Promise<number> {
   const evidenceAlerts = new EvidenceAlerts();
   const stages = createStageProvider({
     config,
+    attributes: true,
     evidence: { ...serviceEvidence(dataDir), onProblem: (camera, v, problem, kind) => evidenceAlerts.problem(camera, v, problem, kind) },
     siteOf: async (id) => (await store.getSite(id)) ?? undefined,
     history: (site) => recentSitePlates(store, site.id),

@@ -11,7 +11,7 @@ import type { BlobStore } from '../../bus/blobs.js';
 import { messageKeys, type CameraAlert, type CameraMessage, type CameraStatus, type Producer } from '../../bus/messages.js';
 import { evidenceUri } from '../../core/blob.js';
 import { errorMessage } from '../../core/errors.js';
-import type { ArgusEvent } from '../../core/events.js';
+import type { ArgusEvent, TrackAttributesEvent } from '../../core/events.js';
 import type { FaceSeenEvent } from '../../core/face.js';
 import type { HeatmapBucket } from '../../core/heatmap.js';
 import type { PlateReadEvent } from '../../core/plate.js';
@@ -64,8 +64,16 @@ async function travellingViolation(e: ViolationEvent, evidence: BlobStore | unde
   return { ...rest, evidence: { uri: evidenceUri(key), ...(ref.manifestSha256 ? { manifestSha256: ref.manifestSha256 } : {}) } };
 }
 
+/** A track summary's best crop into the blob store, as a plate crop. */
+async function travellingTrack(e: TrackAttributesEvent, crops: BlobStore): Promise<TrackAttributesEvent> {
+  const { cropJpeg, ...rest } = e;
+  if (!cropJpeg) return rest;
+  return { ...rest, crop: await crops.put(`${e.cameraId}/${e.id}.jpg`, cropJpeg) };
+}
+
 export async function travelling(e: ArgusEvent, blobs: OutputBlobs, log: SourceLogger): Promise<ArgusEvent> {
   if (e.kind === 'plate.read' || e.kind === 'face.seen') return travellingCrop(e, blobs.crops);
+  if (e.kind === 'track.attributes') return travellingTrack(e, blobs.crops);
   if (e.kind === 'violation') return travellingViolation(e, blobs.evidence, log);
   return e;
 }

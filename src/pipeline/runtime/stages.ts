@@ -16,6 +16,7 @@ import type { ViolationEvent } from '../../core/violation.js';
 import type { PlateHistoryEntry } from '../../plates/site-prior.js';
 import type { SourceLogger } from '../../video/source.js';
 import type { FrameStage } from '../analysis.js';
+import { createAttributesStage } from '../attributes-stage.js';
 import { createCameraStages } from '../camera-stages.js';
 import type { EvidenceProblemKind, EvidenceStage } from '../evidence-stage.js';
 import { siteReaderOptions, startSupervisedPool, type PlateHost } from '../plate-host.js';
@@ -107,6 +108,8 @@ export interface StageProviderOptions {
   readonly faces?: { readonly modelsDir: string; readonly model?: string | undefined };
   /** Record every analysed frame's tracks into this file (analyze --record-tracks). */
   readonly recordTracksFile?: string;
+  /** Summarise each track's class and colours when it ends (`track.attributes`, for attribute search). Default false. */
+  readonly attributes?: boolean;
 }
 
 export interface StageProvider {
@@ -255,7 +258,8 @@ export function createStageProvider(o: StageProviderOptions): StageProvider {
       if (camera.plates === 'anpr') return { stages: [], anpr: host, close: async () => release() };
       const rules = camera.rules.length > 0;
       const faces = await facesFor(camera, log);
-      if (!rules && !host && !faces && o.recordTracksFile === undefined) return { stages: [] };
+      const attributes = o.attributes === true ? createAttributesStage({ cameraId: camera.id }) : undefined;
+      if (!rules && !host && !faces && o.recordTracksFile === undefined) return { stages: attributes ? [attributes] : [] };
       const plates = host ? createPlatesStage({ cameraId: camera.id, host, live: context.live }) : undefined;
       const ev = rules ? o.evidence : undefined;
       const onProblem = (v: ViolationEvent, problem: string, kind: EvidenceProblemKind): void => {
@@ -288,7 +292,7 @@ export function createStageProvider(o: StageProviderOptions): StageProvider {
         release();
         await set.close();
       };
-      return { stages: set.stages, plates, faces, evidence: set.evidence, close, ...(status ? { plateStatus: status } : {}) };
+      return { stages: attributes ? [...set.stages, attributes] : set.stages, plates, faces, evidence: set.evidence, close, ...(status ? { plateStatus: status } : {}) };
     },
     async close() {
       closed = true;

@@ -145,6 +145,7 @@ export class Worker {
     const stages = o.stages ?? createStageProvider({
       config: undefined,
       siteConfig: siteOf,
+      attributes: true,
       evidence: serviceEvidence(dataDir),
       history: plateHistoryClient({ nc: o.nc, logger: log, ...(o.historyTimeoutMs ? { timeoutMs: o.historyTimeoutMs } : {}) }),
       faces: { modelsDir: o.modelsDir ?? modelsDir() },

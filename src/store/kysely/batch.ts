@@ -4,15 +4,17 @@ import { chunks, type StoreContext, writeTransaction } from './context.js';
 import { addCountRows, alertRow, checkCounts, checkEvidencePath, eventRow, evidenceRow, violationRow } from './records.js';
 import { checkFace, insertFaceRows } from './faces.js';
 import { checkSighting, insertSightingRows } from './sightings.js';
+import { checkTrackAttributes, insertTrackAttributeRows } from './track-attributes.js';
 
 export async function writeBatch(ctx: StoreContext, b: IngestBatch): Promise<IngestBatchResult> {
-  const { events = [], sightings = [], counts = [], violations = [], evidence = [], alerts = [], outbox = [], faces = [] } = b;
+  const { events = [], sightings = [], counts = [], violations = [], evidence = [], alerts = [], outbox = [], faces = [], tracks = [] } = b;
   // Check everything before the transaction: a bad row refuses the whole batch and writes nothing.
   sightings.forEach(checkSighting);
   checkCounts(counts);
   evidence.forEach(checkEvidencePath);
   faces.forEach(checkFace);
-  if (events.length + sightings.length + counts.length + violations.length + evidence.length + alerts.length + faces.length === 0) {
+  tracks.forEach(checkTrackAttributes);
+  if (events.length + sightings.length + counts.length + violations.length + evidence.length + alerts.length + faces.length + tracks.length === 0) {
     return { events: 0, sightings: 0, violations: 0, newAlertIds: [] };
   }
   return writeTransaction(ctx, async (trx) => {
@@ -34,6 +36,7 @@ export async function writeBatch(ctx: StoreContext, b: IngestBatch): Promise<Ing
     for (const part of chunks(alerts, 9)) {
       for (const r of await trx.insertInto('alerts').values(part.map(alertRow)).onConflict((oc) => oc.column('id').doNothing()).returning('id').execute()) newAlertIds.push(r.id);
     }
+    await insertTrackAttributeRows(trx, tracks);
     // Federation: the shared events that are new now, in commit order (the publisher reads them by seq after the commit).
     const shared = new Set(outbox);
     const queued = events.filter((e) => shared.has(e.id) && newEvents.has(e.id)).map((e) => ({ event_id: e.id, camera_id: e.cameraId, at_ms: e.atMs }));

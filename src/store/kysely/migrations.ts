@@ -170,6 +170,18 @@ const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 10,
+    name: 'track attributes: one summary per track (class, colours, times, crop) for attribute search',
+    up: (t) => [
+      `create table track_attributes (id ${t.key} primary key, camera_id text not null, track_id ${t.big} not null, cls text not null,
+         first_ms ${t.big} not null, last_ms ${t.big} not null, upper1 text, upper2 text, lower1 text, lower2 text, body1 text, body2 text,
+         details text not null, crop_ref text)`,
+      // The search walks time newest first, per camera in scope or over all; class and colours are filtered on the way.
+      `create index track_attributes_time on track_attributes (last_ms, id)`,
+      `create index track_attributes_camera_time on track_attributes (camera_id, last_ms)`,
+    ],
+  },
+  {
     version: 11,
     name: 'faces: the best face of each person track, face watch lists and their enrolled persons, decisions on matches',
     up: (t) => [
@@ -190,8 +202,6 @@ const MIGRATIONS: readonly Migration[] = [
          decided_at_ms ${t.big} not null)`,
     ],
   },
-  // Version 10 (attributes) lands after 11 and 12: the runner applies whatever
-  // version is missing, in list order, so a database at 12 takes 10 and 11 when they arrive.
   {
     version: 12,
     name: 'heatmaps: where people and vehicles stood, per camera, class and 5-minute bucket, on a coarse grid',

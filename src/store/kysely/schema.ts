@@ -99,7 +99,14 @@ export interface FacePersonTable {
 export interface FaceEnrolmentTable { id: string; person_id: string; model: string; embedding: Uint8Array; quality: number; photo_ref: string | null; created_at_ms: number }
 export interface FaceDecisionTable { alert_id: string; decision: string; note: string; decided_by: string; decided_at_ms: number }
 
+export interface TrackAttributesTable {
+  id: string; camera_id: string; track_id: number; cls: string; first_ms: number; last_ms: number;
+  /** Top and second colour of each region (null: none). */
+  upper1: string | null; upper2: string | null; lower1: string | null; lower2: string | null; body1: string | null; body2: string | null;
+  details: string; crop_ref: string | null;
+}
 export interface Database {
+  track_attributes: TrackAttributesTable;
   fed_outbox: FedOutboxTable;
   fed_cameras: FedCameraTable;
   argus_meta: MetaTable;

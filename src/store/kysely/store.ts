@@ -14,6 +14,7 @@ import * as rec from './records.js';
 import type { Database } from './schema.js';
 import * as sig from './sightings.js';
 import { searchPlates } from './plate-search.js';
+import * as ta from './track-attributes.js';
 import * as stats from './stats.js';
 import * as reports from './reports.js';
 import * as incidents from './incidents.js';
@@ -88,6 +89,9 @@ export class KyselyStore implements S.Store {
   writeBatch = (b: S.IngestBatch) => writeBatch(this.ctx, b);
   listSightings = (f?: S.SightingFilter) => sig.listSightings(this.ctx, f);
   searchPlates = (q: S.PlateSearchQuery) => searchPlates(this.ctx, q);
+  searchTrackAttributes = (q: S.AttributeSearchQuery) => ta.searchTrackAttributes(this.ctx, q);
+  getTrackAttributes = (id: string) => ta.getTrackAttributes(this.ctx, id);
+  pruneTrackAttributes = (beforeMs: number) => ta.pruneTrackAttributes(this.ctx, beforeMs);
 
   addCounts = (rows: readonly S.CountIncrement[]) => rec.addCounts(this.ctx, rows);
   listCounts = (f?: S.CountFilter) => rec.listCounts(this.ctx, f);

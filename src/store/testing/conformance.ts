@@ -3,6 +3,7 @@
  * test file. The factory opens a store on a fresh, empty database.
  */
 import { describe, expect, it } from 'vitest';
+import { runAttributeConformance } from './conformance-attributes.js';
 import { runAuditConformance } from './conformance-audit.js';
 import { runBatchConformance } from './conformance-batch.js';
 import { runCentreConformance } from './conformance-centres.js';
@@ -31,6 +32,7 @@ export function runStoreConformance(name: string, factory: StoreFactory): void {
     runCentreConformance(factory);
     runFaceConformance(factory);
     runHeatmapConformance(factory);
+    runAttributeConformance(factory);
   });
 }
 
