@@ -37,6 +37,8 @@ export interface FaceEngine {
 export interface PrivacyReport {
   readonly blurred: Record<string, number>;
   readonly keptListed: Record<string, number>;
+  /** Pictures no decoder could read (sent as they are: they show nothing). */
+  readonly unreadable: string[];
   readonly note: string;
 }
 
@@ -163,7 +165,7 @@ export class FacesService {
   private async makeCopy(files: readonly PackageFile[]): Promise<{ files: PackageFile[]; report: PrivacyReport; dir: string }> {
     const work = await mkdtemp(join(tmpdir(), 'argus-privacy-'));
     const finder = await this.finder();
-    const report: PrivacyReport = { blurred: {}, keptListed: {}, note: PRIVACY_NOTE };
+    const report: PrivacyReport = { blurred: {}, keptListed: {}, unreadable: [], note: PRIVACY_NOTE };
     const out: PackageFile[] = [];
     for (const f of files) {
       const ext = extname(f.name).toLowerCase();
@@ -173,13 +175,21 @@ export class FacesService {
       }
       const path = join(work, f.name);
       let count: { blurred: number; kept: number };
-      if (ext === '.mp4') {
-        const info = await probeSource(f.path);
-        count = await blurClip(finder, f.path, path, { width: info.width, height: info.height }, info.fps ?? 10);
-      } else {
-        const r = await blurJpeg(finder, new Uint8Array(await readFile(f.path)));
-        await writeFile(path, r.bytes);
-        count = r;
+      try {
+        if (ext === '.mp4') {
+          const info = await probeSource(f.path);
+          count = await blurClip(finder, f.path, path, { width: info.width, height: info.height }, info.fps ?? 10);
+        } else {
+          const r = await blurJpeg(finder, new Uint8Array(await readFile(f.path)));
+          await writeFile(path, r.bytes);
+          count = r;
+        }
+      } catch (e) {
+        // A picture no decoder reads shows no face to anyone either: it goes as it is, named in privacy.json.
+        this.opts.log.warn({ err: e, file: f.name }, 'export: a picture could not be decoded to look for faces; sent as it is');
+        report.unreadable.push(f.name);
+        out.push(f);
+        continue;
       }
       report.blurred[f.name] = count.blurred;
       report.keptListed[f.name] = count.kept;
