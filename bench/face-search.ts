@@ -14,9 +14,14 @@
  *   normalised: genuine ≈ 0.64, impostor ≈ 0 ± 0.09 (the bench's only shape before the cone was measured).
  * The cone is the harder case for an index: at 1 M faces the impostors' tail (0.84 + 5σ) reaches the genuine scores,
  * so the exact top 10 are separated by thousandths, not tenths.
+ * `devFaces` in the output measures those dev-face figures again (ARGUS_MODELS for the MobileFaceNet, the project's
+ * models folder or ARGUS_PROJECT_MODELS for face-api's converted ResNet).
  * ARGUS_BENCH_FACES sets the number of faces (default 1 000 000); ARGUS_BENCH_FACES_SHAPE: faceapi, arcface or both
  * (default both, one after the other, each with its own index).
  */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { VectorIndex } from '../src/store/vector-index.js';
@@ -84,6 +89,10 @@ function faceGenerator(shape: Shape, people: number): (p: number) => Float32Arra
 }
 
 const dot = (a: Float32Array, b: Float32Array): number => a.reduce((s, x, i) => s + x * b[i]!, 0);
+const stats = (xs: number[]): { mean: number; sd: number } => {
+  const m = xs.reduce((a, b) => a + b, 0) / xs.length;
+  return { mean: r3(m), sd: r3(Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length)) };
+};
 
 async function benchShape(shape: Shape, faces: number): Promise<Record<string, unknown>> {
   const people = Math.max(10, Math.round(faces / 10));
@@ -95,10 +104,6 @@ async function benchShape(shape: Shape, faces: number): Promise<Record<string, u
     gen.push(dot(sample(i % people), sample(i % people)));
     imp.push(dot(sample(i % people), sample((i + 1 + ((i * 7919) % (people - 1))) % people)));
   }
-  const ms = (xs: number[]) => {
-    const m = xs.reduce((a, b) => a + b, 0) / xs.length;
-    return { mean: r3(m), sd: r3(Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / xs.length)) };
-  };
   gc();
   const mem0 = process.memoryUsage();
   const idx = new VectorIndex({ dim: DIM });
@@ -148,7 +153,7 @@ async function benchShape(shape: Shape, faces: number): Promise<Record<string, u
     agreeFiltered += idx.search(q, 10, f, true).filter((h) => approxF.has(h.id)).length;
   }
   return {
-    shape, faces, people, dim: DIM, cosines: { genuine: ms(gen), impostor: ms(imp) }, partitioned: idx.partitioned,
+    shape, faces, people, dim: DIM, cosines: { genuine: stats(gen), impostor: stats(imp) }, partitioned: idx.partitioned,
     buildSec: r2(buildSec), addOneMsP99: r3(pct(addOne, 99)),
     // typed arrays and wasm memory counted by the index, plus what the JS heap grew (the ids)
     memoryMiB: Math.round((idx.bytes + mem1.heapUsed - mem0.heapUsed) / 2 ** 20),
@@ -161,11 +166,49 @@ async function benchShape(shape: Shape, faces: number): Promise<Record<string, u
   };
 }
 
+/**
+ * The shapes' source: genuine and impostor cosines of the two embedders over every pair of the dev faces, and the
+ * norm of their mean face (near 1: a narrow cone). Skipped where the faces or a model are missing.
+ */
+async function devFaceCosines(): Promise<Record<string, unknown>> {
+  const dir = join(process.env.ARGUS_ASSETS!, 'data', 'faces_celeb24_aligned');
+  if (!existsSync(join(dir, 'labels.csv'))) return { skipped: `${dir} not found` };
+  const { createFaceEmbedder, loadImageFrame } = await import('../src/vision/faces/index.js');
+  const rows = (await readFile(join(dir, 'labels.csv'), 'utf8')).trim().split(/\r?\n/).slice(1).map((l) => l.split(',').map((c) => c.trim()));
+  const faces = [];
+  for (const [image] of rows) {
+    const f = await loadImageFrame(join(dir, 'images', image!));
+    faces.push({ rgb: f.rgb, size: f.size.width, template: 'arcface' as const });
+  }
+  const out: Record<string, unknown> = { faces: faces.length };
+  for (const model of ['faceapi_resnet_128d', 'mobilefacenet_112_128d']) {
+    try {
+      const embedder = await createFaceEmbedder({ modelsDir: process.env.ARGUS_MODELS!, model, threads: 1 });
+      const e: Float32Array[] = [];
+      try {
+        for (let i = 0; i < faces.length; i += 16) e.push(...(await embedder.embed(faces.slice(i, i + 16))).map((v) => normalise(Float32Array.from(v))));
+      } finally {
+        await embedder.close();
+      }
+      const gen: number[] = [];
+      const imp: number[] = [];
+      for (let i = 0; i < e.length; i++) for (let j = i + 1; j < e.length; j++) (rows[i]![1] === rows[j]![1] ? gen : imp).push(dot(e[i]!, e[j]!));
+      const mean = new Float32Array(e[0]!.length);
+      for (const v of e) v.forEach((x, d) => (mean[d]! += x / e.length));
+      out[model] = { genuine: stats(gen), impostor: stats(imp), meanFaceNorm: r3(Math.sqrt(dot(mean, mean))) };
+    } catch (err) {
+      out[model] = { skipped: err instanceof Error ? err.message : String(err) };
+    }
+  }
+  return out;
+}
+
 export async function benchFaceSearch(): Promise<Record<string, unknown>> {
   const faces = Number(process.env.ARGUS_BENCH_FACES ?? 1_000_000);
   const want = process.env.ARGUS_BENCH_FACES_SHAPE ?? 'both';
   const shapes: Shape[] = want === 'both' ? ['faceapi', 'arcface'] : [want as Shape];
   const out: Record<string, unknown> = {
+    devFaces: await devFaceCosines(),
     index: 'flat int8 (mean-centred, a scale per face) scanned with WebAssembly SIMD, best 256 re-ranked in float32 (src/store/vector-index.ts)',
   };
   for (const s of shapes) out[s] = await benchShape(s, faces);

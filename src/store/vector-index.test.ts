@@ -57,7 +57,7 @@ describe('VectorIndex', () => {
     expect(agree / 500).toBeGreaterThan(0.9);
   });
 
-  it('applies the time and camera filter to the codes' candidates, so a narrow filter loses no match', () => {
+  it('applies the time and camera filter to the codes’ candidates, so a narrow filter loses no match', () => {
     const dim = 16;
     const { sample } = world(dim, 100);
     const idx = new VectorIndex({ dim, exactBelow: 500, rerank: 5 });

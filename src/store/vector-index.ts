@@ -220,14 +220,21 @@ export class VectorIndex {
     if (k <= 0 || this.ids.length === 0) return [];
     const qf = Float32Array.from(q);
     const top = new TopK(k);
-    const { fromMs = -Infinity, toMs = Infinity, cameras } = f;
+    const { fromMs = -Infinity, toMs = Infinity } = f;
+    // the allowed cameras as a table when their numbers are small (they are: the caller numbers them 0, 1, …)
+    const cams = f.cameras;
+    let camOk: Uint8Array | null = null;
+    if (cams && [...cams].every((c) => Number.isInteger(c) && c >= 0 && c < 65_536)) {
+      camOk = new Uint8Array(Math.max(0, ...cams) + 1);
+      for (const c of cams) camOk[c] = 1;
+    }
     const dim = this.dim;
     if (exact || !this.kernel) {
       for (let s = 0; s < this.segs.length; s++) {
         const seg = this.segs[s]!;
         for (let i = 0; i < seg.n; i++) {
           const at = seg.at[i]!;
-          if (at < fromMs || at >= toMs || (cameras && !cameras.has(seg.cam[i]!))) continue;
+          if (at < fromMs || at >= toMs || (cams && (camOk ? camOk[seg.cam[i]!] !== 1 : !cams.has(seg.cam[i]!)))) continue;
           top.offer(dot(seg.vecs, i * dim, qf, dim), s * SEG + i);
         }
       }
@@ -237,13 +244,13 @@ export class VectorIndex {
       const out = new Float32Array(this.mem!.buffer, this.outAt, SEG);
       for (let s = 0; s < this.segs.length; s++) {
         const seg = this.segs[s]!;
-        this.kernel(seg.codes, seg.scales, seg.n, this.outAt);
+        this.kernel(seg.codes, seg.scales, (seg.n + 3) & ~3, this.outAt); // past n: zero codes, zero scales
         let floor = heap.floor;
         for (let i = 0; i < seg.n; i++) {
           const sc = out[i]!;
           if (sc <= floor) continue;
           const at = seg.at[i]!;
-          if (at < fromMs || at >= toMs || (cameras && !cameras.has(seg.cam[i]!))) continue;
+          if (at < fromMs || at >= toMs || (cams && (camOk ? camOk[seg.cam[i]!] !== 1 : !cams.has(seg.cam[i]!)))) continue;
           heap.offer(sc, s * SEG + i);
           floor = heap.floor;
         }
