@@ -107,6 +107,9 @@ describe('VectorIndex', () => {
     for (const h of hits) if (h.id !== 'last') expect(Number(h.id.slice(1)) % 2_000).toBe(1_500);
     expect(idx.search(last, 3, { cameras: new Set([9]) }).map((h) => h.id)).toEqual(['last']);
     expect(idx.search(last, 3, { fromMs: n + 1 })).toEqual([]);
+    // camera numbers too large for the lookup table go through the set
+    idx.add('far-camera', last, { atMs: n + 1, camera: 1_000_000 });
+    expect(idx.search(last, 3, { cameras: new Set([1_000_000, 9]) }).map((h) => h.id).sort()).toEqual(['far-camera', 'last']);
   });
 
   it('returns k hits when k exceeds the re-ranked candidates, and nothing from an empty index', () => {

@@ -13,8 +13,9 @@
  * Why not IVF: on the bench's 1 M faces (bench/face-search.ts, same box and load) the IVF-flat this replaced
  * (k-means lists, nprobe 32) built in 100–155 s and gave recall@10 vs exact 0.77 (0.41 with a filter) on faces spread
  * over the sphere, and p95 143 ms at recall 0.945 on faces in a face-api-like cone. Scanning 128 MB of codes with SIMD
- * takes ~18 ms here, its recall@10 on the bench's two shapes is 1.00 (0.983 re-ranking only k, on the tests' 64-d cone), and adding a face is O(dim), with no
- * retraining. It is linear in the number of faces: past a few million, an IVF over these codes is the next step.
+ * takes ~18 ms here, its recall@10 on the bench's two shapes is 1.00 (0.983 re-ranking only k, on the tests' 64-d
+ * cone), and adding a face is O(dim), with no retraining. It is linear in the number of faces: past a few million,
+ * an IVF over these codes is the next step.
  * Why home-made: pgvector is not packaged here, and the npm ANN libraries need a native build or a download.
  */
 import { scanKernel, wasmMemory, type ScoresFn, type WasmMemory } from './vector-index-wasm.js';
