@@ -1,8 +1,8 @@
 /**
  * Faces in exports (issue #24): an evidence package whose still and clip show two people, p01 (on a face watch list)
  * and p03 (a bystander), exported through the API. By default p03's face is pixelated in the still and in the clip
- * and p01's is left as it is (privacy.json says so); the stored package is unchanged. The original needs faces.view
- * and a reason, and the unblurring is audited. Real YuNet and face-api ResNet; the dev faces are test fixtures.
+ * and p01's is left as it is (privacy.json says so); the stored package is unchanged. The original needs a reason,
+ * and the unblurring is audited. Real YuNet and face-api ResNet; the dev faces are test fixtures.
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -35,7 +35,7 @@ async function diffIn(a: Buffer, b: Buffer, r: { x: number; y: number; size: num
 }
 
 describe('faces in evidence exports', () => {
-  it('pixelates the bystander and keeps the listed person, in the still and the clip; the original needs faces.view and a reason', async () => {
+  it('pixelates the bystander and keeps the listed person, in the still and the clip; the original needs a reason, audited', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'argus-face-blur-'));
     cleanup.push(() => rm(dir, { recursive: true, force: true }));
     const pkg = join(dir, 'evidence', 'pkg-faces');
@@ -95,11 +95,9 @@ describe('faces in evidence exports', () => {
     expect(privacy.keptListed['still.jpg']).toBe(1);
     expect(privacy.blurred['clip.mp4']).toBeGreaterThan(0);
 
-    // The original: not for a reviewer (no faces.view); a supervisor needs a reason, which is audited.
-    expect((await reviewer.get('/api/violations/v1/evidence/v1-pkg/files/still.jpg?original=true&reason=xem%20mat')).status).toBe(403);
-    const sup = await TestClient.login(t.url, 'supervisor');
-    expect((await sup.get('/api/violations/v1/evidence/v1-pkg/files/still.jpg?original=true')).status).toBe(400);
-    const orig = await fetch(`${t.url}/api/violations/v1/evidence/v1-pkg/files/still.jpg?original=true&reason=${encodeURIComponent('Xác minh người đi đường làm chứng')}`, { headers: { cookie: sup.cookie } });
+    // The original: the reviewer must give a reason, which is audited.
+    expect((await reviewer.get('/api/violations/v1/evidence/v1-pkg/files/still.jpg?original=true')).status).toBe(400);
+    const orig = await fetch(`${t.url}/api/violations/v1/evidence/v1-pkg/files/still.jpg?original=true&reason=${encodeURIComponent('Xác minh người đi đường làm chứng')}`, { headers: { cookie: reviewer.cookie } });
     expect(orig.status).toBe(200);
     expect(Buffer.from(await orig.arrayBuffer())).toEqual(original);
     const unblur = (await t.store.listAudit({ action: 'face.unblur' })).items;

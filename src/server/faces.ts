@@ -56,7 +56,7 @@ export interface FacesServiceOptions {
 const COPY_TTL_MS = 10 * 60_000;
 const MAX_COPIES = 32;
 
-const PRIVACY_NOTE = 'Faces of people not on a face watch list are pixelated in this export (Decree 13/2023/ND-CP). The stored evidence package is unchanged and its signature covers the originals: an officer with the face permission may export them, with a reason that is audited. manifest.json lists the sha256 of the ORIGINAL files, so the blurred pictures here do not match it.';
+const PRIVACY_NOTE = 'Faces of people not on a face watch list are pixelated in this export (Decree 13/2023/ND-CP). The stored evidence package is unchanged and its signature covers the originals: an officer who may read the violation may export them, with a reason that is audited. manifest.json lists the sha256 of the ORIGINAL files, so the blurred pictures here do not match it.';
 
 export class FacesService {
   readonly index: FaceIndexSync;
@@ -135,8 +135,9 @@ export class FacesService {
   }
 
   /**
-   * Copies of an export's pictures (JPEG stills, MP4 clips) with every unlisted face pixelated, in `work`; other files
-   * are given as they are. Returns the files to send (blurred ones in place of the originals, plus `privacy.json`).
+   * Copies of an export's pictures (JPEG stills, MP4 clips) with every unlisted face pixelated; other files, and
+   * pictures without such a face, are given as they are. Returns the files to send (blurred ones in place of the
+   * originals, plus `privacy.json` when anything was blurred or could not be read).
    */
   async privacyCopy(files: readonly PackageFile[]): Promise<{ files: PackageFile[]; report: PrivacyReport }> {
     // A player seeking the clip asks again and again: the same files, unchanged lists → the same copies, made once.
@@ -164,7 +165,9 @@ export class FacesService {
 
   private async makeCopy(files: readonly PackageFile[]): Promise<{ files: PackageFile[]; report: PrivacyReport; dir: string }> {
     const work = await mkdtemp(join(tmpdir(), 'argus-privacy-'));
-    const finder = await this.finder();
+    // The face models load only when there is a picture to look at.
+    let found: FaceFinder | undefined;
+    const finder: FaceFinder = { find: async (frame) => (found ??= await this.finder()).find(frame) };
     const report: PrivacyReport = { blurred: {}, keptListed: {}, unreadable: [], note: PRIVACY_NOTE };
     const out: PackageFile[] = [];
     for (const f of files) {
@@ -193,8 +196,17 @@ export class FacesService {
       }
       report.blurred[f.name] = count.blurred;
       report.keptListed[f.name] = count.kept;
+      if (count.blurred === 0) {
+        // No face to hide: the export is the stored file itself (byte for byte, so it still verifies).
+        out.push(f);
+        continue;
+      }
       const st = await stat(path);
       out.push({ name: f.name, path, bytes: st.size, mtimeMs: st.mtimeMs });
+    }
+    // Nothing blurred and nothing unreadable: the export is the stored package as it is, with nothing added.
+    if (Object.values(report.blurred).every((n) => n === 0) && report.unreadable.length === 0) {
+      return { files: out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), report, dir: work };
     }
     const privacy = join(work, 'privacy.json');
     await writeFile(privacy, `${JSON.stringify(report, null, 2)}\n`);

@@ -331,6 +331,8 @@ export class CameraManager {
           const frame = r.frame;
           rt.framesAnalysed++;
           rt.latest = frame;
+          // Fresh now (the watchdog also reads the source's clock, every few seconds): latestFrame serves it at once.
+          rt.lastFrameAtMs = Math.max(rt.lastFrameAtMs ?? 0, Date.now());
           rt.lagMs = Math.max(0, Date.now() - frame.capturedAtMs);
           const people = crowd?.count(frame, r.tracks);
           const closed = heat?.add(frame, r.tracks);

@@ -15,15 +15,15 @@ import { attachment, contentTypeOf, EVIDENCE_CONTENT_TYPES, PACKAGE_FILE, packag
 import { HttpError, notFound } from '../http.js';
 import type { LookThrottle } from '../look-throttle.js';
 import { sendFileRange } from '../range.js';
-import { can, type Principal } from '../rbac.js';
+import type { Principal } from '../rbac.js';
 import { idText, reason } from '../schemas.js';
 import { assertCameraVisible } from '../scope.js';
 import { tarLength, tarStream } from '../tar.js';
 
 const evidenceParams = z.strictObject({ id: idText, evidenceId: idText });
-/** Faces are pixelated in an export unless an officer with faces.view asks for the original, with a reason (audited). */
+/** Faces are pixelated in an export unless the officer asks for the original, with a reason (audited as face.unblur). */
 const exportQuery = z.strictObject({
-  original: z.enum(['true']).optional().describe('The stored files as they are, faces unblurred (needs faces.view and a reason; audited)'),
+  original: z.enum(['true']).optional().describe('The stored files as they are, faces unblurred (needs a reason; audited as face.unblur)'),
   reason: reason.optional().describe('Why the faces are needed (with original=true)'),
 });
 const BLURRED = /\.(jpe?g|mp4)$/i;
@@ -36,7 +36,6 @@ export function evidenceRoutes(ctx: ServerContext, evidenceRoot: string, looks: 
   /** Whether this export is of the originals: checks the permission and the reason, and audits the unblurring. */
   const wantsOriginal = async (req: Parameters<typeof ctx.audit>[0], principal: Principal, q: z.infer<typeof exportQuery>, v: ViolationDetail, what: string): Promise<boolean> => {
     if (q.original !== 'true') return false;
-    if (!can(principal, 'faces.view')) throw new HttpError(403, 'forbidden', 'your role may not export faces unblurred (needs faces.view)');
     if (!q.reason) throw new HttpError(400, 'invalid_request', 'query.reason: say why the faces are needed (it is audited)');
     await ctx.audit(req, principal, 'face.unblur', v.id, { cameraId: v.cameraId, what, reason: q.reason });
     return true;
@@ -61,7 +60,7 @@ export function evidenceRoutes(ctx: ServerContext, evidenceRoot: string, looks: 
 
   r.add({
     method: 'GET', url: '/api/violations/:id/evidence/:evidenceId', tag: 'violations', permission: 'violations.read',
-    summary: 'Download one evidence item of a violation (a signed package as a tar of its files; audited export). Faces of people on no face watch list are pixelated in the pictures and the clip (privacy.json says what), unless original=true with a reason',
+    summary: 'Download one evidence item of a violation (a signed package as a tar of its files; audited export). Faces of people on no face watch list are pixelated in the pictures and the clip (privacy.json says what), unless original=true with a reason (audited)',
     params: evidenceParams, query: exportQuery,
     response: content(EVIDENCE_CONTENT_TYPES, 'The evidence file with its own type, or a signed package as application/x-tar'),
     handler: async ({ req, reply, principal, params, query }) => {
@@ -92,7 +91,7 @@ export function evidenceRoutes(ctx: ServerContext, evidenceRoot: string, looks: 
 
   r.add({
     method: 'GET', url: '/api/violations/:id/evidence/:evidenceId/files/:file', tag: 'violations', permission: 'violations.read',
-    summary: 'Download one file of an evidence package: manifest.json, manifest.sig, a still, the clip (audited export); faces pixelated in stills and the clip unless original=true with a reason',
+    summary: 'Download one file of an evidence package: manifest.json, manifest.sig, a still, the clip (audited export); faces pixelated in stills and the clip unless original=true with a reason (audited)',
     params: fileParams, query: exportQuery,
     response: content(EVIDENCE_CONTENT_TYPES, 'The file with its own type: manifest.json and manifest.sig application/json, stills image/jpeg, the clip video/mp4'),
     handler: async ({ req, reply, principal, params, query }) => {

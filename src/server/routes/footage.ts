@@ -185,8 +185,9 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sou
       // A notice prints only what the signed package vouches for: a damaged or replaced picture is refused, not printed.
       await assertEvidenceIntact(evidenceRoot, join(dataDir, 'keys', PUBLIC_KEY_FILE), v.id, v.evidence);
       // Faces of people on no face watch list are pixelated in what is printed (the signed package keeps them).
-      const finder = await ctx.faces.finder();
-      const images = await Promise.all((await evidenceImages(evidenceRoot, v.evidence)).map(async (b) => Buffer.from((await blurJpeg(finder, new Uint8Array(b))).bytes)));
+      const stored = await evidenceImages(evidenceRoot, v.evidence);
+      const finder = stored.length > 0 ? await ctx.faces.finder() : undefined;
+      const images = await Promise.all(stored.map(async (b) => Buffer.from((await blurJpeg(finder!, new Uint8Array(b))).bytes)));
       const measurements = [
         ...(m.speedKmh !== undefined ? [`Tốc độ ${Math.round(m.speedKmh)} km/h${m.limitKmh !== undefined ? ` (giới hạn ${m.limitKmh} km/h)` : ''}`] : []),
         ...(m.signalAgeMs !== undefined ? [`Đèn đỏ đã bật ${(m.signalAgeMs / 1000).toFixed(1).replace('.', ',')} giây`] : []),
