@@ -17,8 +17,8 @@ export interface FaceSearchHitRecord {
   readonly score: number;
 }
 
-/** Re-read this far behind the newest face seen: a batch committed late with older faces is still picked up. */
-const OVERLAP_MS = 120_000;
+/** Re-read this far behind the newest face seen: a batch committed a little late with older faces is still picked up (ids already indexed are skipped). */
+const OVERLAP_MS = 10_000;
 const PAGE = 1000;
 
 export class FaceIndexSync {
