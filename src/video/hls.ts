@@ -69,7 +69,7 @@ export class HlsSession {
     const live = source.kind === 'file';
     // Files, not a pipe: without a parent-death signal a live muxer would outlive a killed Argus for ever.
     const cmd = endingWithParent(opts.ffmpegPath ?? 'ffmpeg', buildHlsArgs({ source, dir, realtime: live, loop: live }));
-    s.proc = spawnManaged(cmd.command, cmd.args);
+    s.proc = spawnManaged(cmd.command, cmd.args, { ownGroup: cmd.ownGroup });
     const idleMs = opts.idleMs ?? 30_000;
     s.timer = setInterval(() => {
       if (Date.now() - s.lastTouchMs > idleMs) void s.stop();

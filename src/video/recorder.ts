@@ -132,7 +132,7 @@ export class Recorder {
       const run: Run = { token: `${began.toString(36)}${(this.runs++).toString(36)}`, clock: new SegmentClock(), last: null, reported: Promise.resolve() };
       const args = buildRecordArgs({ source: this.source, dir: this.opts.dir, ...(this.opts.segmentSeconds !== undefined ? { segmentSeconds: this.opts.segmentSeconds } : {}), realtime: isFile, loop: isFile, run: run.token });
       const cmd = endingWithParent(this.opts.ffmpegPath ?? 'ffmpeg', args);
-      const proc = spawnManaged(cmd.command, cmd.args);
+      const proc = spawnManaged(cmd.command, cmd.args, { ownGroup: cmd.ownGroup });
       this.proc = proc;
       this.watchSegments(proc, run);
       const exit = await proc.exited;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, cancellableSleep, DEFAULT_BACKOFF, lineSplitter, spawnManaged } from './supervisor.js';
+import { backoffDelayMs, cancellableSleep, DEFAULT_BACKOFF, endingWithParent, lineSplitter, spawnManaged } from './supervisor.js';
+import { isGone, until } from './testing/orphans.js';
 
 describe('backoffDelayMs', () => {
   const noJitter = { ...DEFAULT_BACKOFF, jitter: 0 };
@@ -52,6 +53,29 @@ describe('spawnManaged', () => {
     expect(exit.signal).toBe('SIGKILL');
     expect(Date.now() - t0).toBeLessThan(3000);
     expect(proc.stderrTail()).toEqual(['started']);
+  });
+
+  // ffmpeg reads a second SIGTERM as "abort every write now" and then leaves its open mp4 without an index.
+  it.runIf(process.platform === 'linux')('passes on only the first SIGTERM to a command that ends with its parent, and its exit status', async () => {
+    const child = 'n=0; trap \'n=$((n+1))\' TERM; echo "pid $$" >&2; while [ "$n" -lt 1 ]; do sleep 0.05; done; sleep 0.5; echo "got $n" >&2; exit 7';
+    const cmd = endingWithParent('sh', ['-c', child]);
+    expect(cmd.ownGroup).toBe(true);
+    const proc = spawnManaged(cmd.command, cmd.args, { ownGroup: cmd.ownGroup });
+    await until(async () => proc.stderrTail().some((l) => l.startsWith('pid ')), 5000, 'the child');
+    for (let i = 0; i < 3; i++) process.kill(proc.pid!, 'SIGTERM'); // as the kernel does for a parent that dies thread by thread
+    const exit = await proc.exited;
+    expect(proc.stderrTail()).toContain('got 1');
+    expect(exit.code).toBe(7);
+  });
+
+  it.runIf(process.platform === 'linux')('kills the whole group of a command that ends with its parent when it ignores SIGTERM', async () => {
+    const cmd = endingWithParent('sh', ['-c', 'trap "" TERM; echo "pid $$" >&2; sleep 30']);
+    const proc = spawnManaged(cmd.command, cmd.args, { ownGroup: cmd.ownGroup });
+    await until(async () => proc.stderrTail().some((l) => l.startsWith('pid ')), 5000, 'the child');
+    const child = Number(proc.stderrTail().find((l) => l.startsWith('pid '))!.slice(4));
+    const exit = await proc.stop(300);
+    expect(exit.signal).toBe('SIGKILL');
+    await until(() => isGone(child), 3000, 'the child that ignored SIGTERM');
   });
 
   it('reports a missing binary as ffmpeg_missing', async () => {

@@ -60,6 +60,12 @@ export interface SpawnOptions {
   readonly keepLines?: number;
   /** Pipe for stdin (the writer feeds frames); default ignored. */
   readonly stdin?: boolean;
+  /**
+   * Start it as the leader of its own process group, and end the whole group on the SIGKILL of `stop` (default
+   * false). For a command that runs its real work as a child (`endingWithParent`'s relay): a terminal's Ctrl-C then
+   * reaches only Argus, which stops the process itself, and the escalation cannot leave the child behind.
+   */
+  readonly ownGroup?: boolean;
 }
 
 const MAX_LINE = 500;
@@ -88,7 +94,7 @@ export function spawnManaged(
   const keep = opts.keepLines ?? 40;
   const tail: string[] = [];
   let failure: ArgusError | undefined;
-  const child = spawn(command, args, { stdio: [opts.stdin === true ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { stdio: [opts.stdin === true ? 'pipe' : 'ignore', 'pipe', 'pipe'], detached: opts.ownGroup === true });
   const { stdout, stderr } = child;
   if (stdout === null || stderr === null) throw new ArgusError('io_failed', `cannot open pipes to ${command}`);
   const lines = lineSplitter((line) => {
@@ -120,7 +126,7 @@ export function spawnManaged(
         child.kill('SIGTERM');
         // A blocked write to a paused pipe would keep ffmpeg from seeing SIGTERM: drain our end.
         stdout.resume();
-        if (!(await settlesWithin(gone, graceMs))) child.kill('SIGKILL');
+        if (!(await settlesWithin(gone, graceMs))) killHard(child.pid, opts.ownGroup === true, () => child.kill('SIGKILL'));
       }
       // A grandchild holding the pipes open must not hold us: once the process is gone, close our ends.
       if (!(await settlesWithin(exited, 1000))) {
@@ -140,6 +146,16 @@ export function spawnManaged(
     stop,
     spawnError: () => failure,
   };
+}
+
+/** SIGKILL to the process, or to its whole group when it leads one (already gone: nothing to do). */
+function killHard(pid: number, group: boolean, single: () => void): void {
+  if (!group) return single();
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    single(); // the group is gone already: at most the leader is left to reap
+  }
 }
 
 /** Whether `p` settles within `ms`. */
@@ -186,13 +202,41 @@ function onPath(name: string): string | null {
 }
 
 /**
- * The command that runs `command` so that it ends when this process dies, even by SIGKILL: on Linux, under
- * util-linux's `setpriv --pdeathsig TERM` (the kernel sends SIGTERM on the parent's death; ffmpeg then finishes what
- * it writes). For the ffmpeg runs that write files, not a pipe (the recorder, the HLS muxer): without it they outlive
- * a killed Argus — a recorder until its segment ends, a live muxer for ever — pulling the camera beside the restarted
- * service's own. Elsewhere: the command as is.
+ * A POSIX sh that runs its arguments as a child, forwards the first SIGTERM/SIGINT it gets to that child (and only
+ * the first), and exits with the child's status. ffmpeg treats a second signal as "abort all I/O now", and the
+ * kernel sends a parent-death signal once for every thread of the dying parent that the child is handed to on the
+ * way out (a SIGKILLed Node process ends thread by thread): signalled directly, ffmpeg saw two SIGTERMs about half
+ * of the time and left its open segment without a trailer. The relay is single-threaded, so its own child gets
+ * exactly one.
  */
-export function endingWithParent(command: string, args: readonly string[]): { command: string; args: string[] } {
+const RELAY = [
+  'c=; t=',
+  'trap \'[ -z "$t" ] && t=1 && [ -n "$c" ] && kill -TERM "$c" 2>/dev/null\' TERM INT',
+  '"$@" <&0 & c=$!',
+  '[ -n "$t" ] && kill -TERM "$c" 2>/dev/null',
+  'while :; do wait "$c"; s=$?; kill -0 "$c" 2>/dev/null || exit "$s"; done',
+].join('\n');
+
+/** How to start a command: what `spawnManaged` runs, and whether it leads its own process group. */
+export interface SpawnSpec {
+  readonly command: string;
+  readonly args: string[];
+  readonly ownGroup: boolean;
+}
+
+/**
+ * The command that runs `command` so that it ends when this process dies, even by SIGKILL, and finishes what it
+ * writes: on Linux, util-linux's `setpriv --pdeathsig` around a one-signal relay (`RELAY`), which runs `command`
+ * under a parent-death SIGTERM of its own. For the ffmpeg runs that write files, not a pipe (the recorder, the HLS
+ * muxer): without it they outlive a killed Argus — a recorder until its segment ends, a live muxer for ever — pulling
+ * the camera beside the restarted service's own. Elsewhere: the command as is. Start it with `ownGroup` as returned.
+ */
+export function endingWithParent(command: string, args: readonly string[]): SpawnSpec {
   setpriv ??= process.platform === 'linux' ? onPath('setpriv') : null;
-  return setpriv ? { command: setpriv, args: ['--pdeathsig', 'TERM', '--', command, ...args] } : { command, args: [...args] };
+  if (!setpriv) return { command, args: [...args], ownGroup: false };
+  return {
+    command: setpriv,
+    args: ['--pdeathsig', 'KILL', '--', '/bin/sh', '-c', RELAY, 'argus-relay', setpriv, '--pdeathsig', 'TERM', '--', command, ...args],
+    ownGroup: true,
+  };
 }

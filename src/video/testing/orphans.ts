@@ -1,11 +1,18 @@
 /** Tests only: a process's ffmpeg children from /proc, and whether a process is gone (a zombie counts as gone). */
 import { readdir, readFile } from 'node:fs/promises';
 
-/** The pid of an `ffmpeg` whose parent is `parent`, if one runs. */
-export async function ffmpegChildOf(parent: number): Promise<number | undefined> {
+/** The pid of an `ffmpeg` that descends from `ancestor` (its child, or a child of its relay), if one runs. */
+export async function ffmpegChildOf(ancestor: number): Promise<number | undefined> {
+  const parents = new Map<number, number>();
+  const ffmpegs: number[] = [];
   for (const name of await readdir('/proc')) {
     const st = /^\d+$/.test(name) ? await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '') : '';
-    if (st.includes('(ffmpeg)') && Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]) === parent) return Number(name);
+    if (st === '') continue;
+    parents.set(Number(name), Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]));
+    if (st.includes('(ffmpeg)')) ffmpegs.push(Number(name));
+  }
+  for (const pid of ffmpegs) {
+    for (let p = parents.get(pid), hops = 0; p !== undefined && p > 1 && hops < 8; p = parents.get(p), hops++) if (p === ancestor) return pid;
   }
   return undefined;
 }
