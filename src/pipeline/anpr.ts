@@ -5,8 +5,8 @@
  * off at the frame's edge, reads that disagree, too faint, not a plate by the grammar) is counted, not reported.
  * The same plate (or one character off, same length) whose track starts within `dedupSec` of its last sighting
  * is the same pass. Reads happen on moving frames (at most every `everySec`) and every `keepAliveSec` regardless
- * (the first frame, a vehicle that stopped). A live source skips frames while its last read is still out; a
- * file waits for it.
+ * (the first frame, a vehicle that stopped). Up to the host's `slots` reads are out at once (two plate workers read
+ * two frames on two cores); a live source skips frames while every slot is busy, a file waits for the oldest read.
  */
 import sharp from 'sharp';
 import type { MotionConfig } from '../config/schema.js';
@@ -138,6 +138,8 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
   /** This camera's reads not yet answered (the host may be shared with other cameras: its own count is not ours). */
   let inFlight = 0;
   let readMsTotal = 0;
+  /** The reads out, oldest first (a file source waits for the oldest when every slot is taken). */
+  const oldest = new Set<Promise<void>>();
   // Results are handled in frame order, one chain: tracks and events stay ordered.
   let chain: Promise<void> = Promise.resolve();
 
@@ -206,12 +208,13 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
       if (tracker.size > 0) chain = chain.then(() => report(tracker.expire(f.ptsSec)));
       continue;
     }
-    if (inFlight > 0) {
+    // As many reads out at once as the host runs (its workers, a core each); results are still handled in frame order.
+    if (inFlight >= Math.max(1, o.host.slots)) {
       if (o.live) {
         n.skipped++;
         continue;
       }
-      await chain;
+      await oldest.values().next().value;
     }
     lastRead = f.ptsSec;
     n.reads++;
@@ -222,10 +225,12 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
       (found) => ({ found }),
       (error: unknown) => ({ error }),
     );
-    void job.then(() => {
+    const answered: Promise<void> = job.then(() => {
       inFlight--;
       readMsTotal += performance.now() - t0;
+      oldest.delete(answered);
     });
+    oldest.add(answered);
     chain = chain.then(async () => {
       const got = await job;
       if ('error' in got) throw got.error;

@@ -47,7 +47,7 @@ function fakeHost(name: string, log: string[]): PlateHost & { die(): void } {
       if (dead) throw new ArgusError('inference_failed', 'plate worker exited');
       return [{ read: null, raw: [name], sharpness: 0, charProbs: [] } satisfies CropRead];
     },
-    pending: 0,
+    pending: 0, slots: 1,
     async close() {
       log.push(`close ${name}`);
     },

@@ -19,6 +19,8 @@ export interface PlateHost {
   read(mode: 'find' | 'crop', rgb: Uint8Array, width: number, height: number, vehicle?: VehicleClass): Promise<readonly CropRead[]>;
   /** Jobs posted and not yet answered. */
   readonly pending: number;
+  /** Reads it runs at once (its live workers, one core each): a camera may keep this many in flight. */
+  readonly slots: number;
   close(): Promise<void>;
 }
 
@@ -101,6 +103,7 @@ export async function startPlateHost(opts: PlateReaderOptions = {}, startTimeout
     get pending() {
       return waiting.size;
     },
+    slots: 1,
     async close() {
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       const timer = setTimeout(() => void worker.terminate(), 5000);
@@ -151,6 +154,9 @@ async function poolOf(workers: number, start: () => Promise<PlateHost>): Promise
     },
     get pending() {
       return hosts.reduce((n, h) => n + h.pending, 0);
+    },
+    get slots() {
+      return Math.max(1, hosts.filter((h) => !dead.has(h)).reduce((n, h) => n + h.slots, 0));
     },
     async close() {
       await Promise.all(hosts.map((h) => h.close()));
@@ -235,6 +241,9 @@ export async function superviseHost(start: () => Promise<PlateHost>, opts: Super
     },
     get pending() {
       return current?.pending ?? 0;
+    },
+    get slots() {
+      return current?.slots ?? 1;
     },
     async close() {
       closed = true;

@@ -34,7 +34,7 @@ function pools(fail = new Set<string>()) {
     start: async (site: { id: string } | undefined): Promise<PlateHost> => {
       log.push(`start ${site?.id}`);
       if (fail.has(site?.id ?? '')) throw new ArgusError('model_invalid', 'plate reader failed to load: no memory');
-      return { read: async () => [], pending: 0, close: async () => void log.push(`close ${site?.id}`) };
+      return { read: async () => [], pending: 0, slots: 1, close: async () => void log.push(`close ${site?.id}`) };
     },
   };
 }
@@ -101,7 +101,7 @@ describe('the stage provider of the service', () => {
     const given: string[] = [];
     const start = async (site: { id: string } | undefined, _log: SourceLogger, history: readonly { key: string }[]): Promise<PlateHost> => {
       given.push(`${site?.id}: ${history.map((h) => h.key).join(',')}`);
-      return { read: async () => [], pending: 0, close: async () => undefined };
+      return { read: async () => [], pending: 0, slots: 1, close: async () => undefined };
     };
     const warnings: string[] = [];
     const log = { ...quiet, warn: (_o: object, m: string) => void warnings.push(m) };
@@ -137,7 +137,7 @@ describe('the stage provider of the service', () => {
     const started: string[] = [];
     const start = async (site: { id: string; provinces?: readonly number[] }): Promise<PlateHost> => {
       started.push(`${site.id} [${site.provinces?.join(',') ?? ''}]`);
-      return { read: async () => [], pending: 0, close: async () => undefined };
+      return { read: async () => [], pending: 0, slots: 1, close: async () => undefined };
     };
     const warnings: string[] = [];
     const log = { ...quiet, warn: (_o: object, m: string) => void warnings.push(m) };
