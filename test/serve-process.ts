@@ -50,15 +50,32 @@ export async function serve(o: ServeOptions): Promise<Service> {
   return { child, url, output: () => out, exited };
 }
 
-/** Processes whose parent is `pid`, with their command line. */
-export async function childProcesses(pid: number): Promise<Array<{ pid: number; cmd: string }>> {
-  const out: Array<{ pid: number; cmd: string }> = [];
-  for (const name of await readdir('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    const stat = await readFile(`/proc/${name}/stat`, 'utf8').catch(() => '');
-    if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== pid) continue;
-    const cmd = (await readFile(`/proc/${name}/cmdline`, 'utf8').catch(() => '')).split('\0').join(' ').trim();
-    out.push({ pid: Number(name), cmd });
+/**
+ * The processes under `pid` (children, and their children: the recorder's ffmpeg runs under a one-signal relay), with
+ * their name (as in /proc/PID/stat, e.g. `ffmpeg`) and command line.
+ */
+export async function childProcesses(pid: number): Promise<Array<{ pid: number; name: string; cmd: string }>> {
+  const all: Array<{ pid: number; parent: number; name: string }> = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    if (stat === '') continue;
+    all.push({ pid: Number(entry), parent: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]), name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) });
+  }
+  const under = new Set([pid]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const p of all) {
+      if (under.has(p.pid) || !under.has(p.parent)) continue;
+      under.add(p.pid);
+      grew = true;
+    }
+  }
+  const out: Array<{ pid: number; name: string; cmd: string }> = [];
+  for (const p of all) {
+    if (p.pid === pid || !under.has(p.pid)) continue;
+    const cmd = (await readFile(`/proc/${p.pid}/cmdline`, 'utf8').catch(() => '')).split('\0').join(' ').trim();
+    out.push({ pid: p.pid, name: p.name, cmd });
   }
   return out;
 }

@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArgusConfig, CameraConfig } from '../src/config/schema.js';
 import { loadServiceConfig } from '../src/server/config.js';
@@ -94,7 +94,8 @@ async function clientPidsOf(port: number): Promise<Set<string>> {
  * open connection to the RTSP server.
  */
 async function expectRecorderReads(cameraId: string, source: string): Promise<void> {
-  const recorders = (await processesWith(join(dataDir, 'recordings', cameraId))).filter((p) => p.args.includes('segment'));
+  // The ffmpeg itself (it runs under a relay whose command line holds the same arguments).
+  const recorders = (await processesWith(join(dataDir, 'recordings', cameraId))).filter((p) => p.args.includes('segment') && basename(p.args[0] ?? '') === 'ffmpeg');
   expect(recorders).toHaveLength(1);
   const args = recorders[0]!.args;
   const input = args[args.indexOf('-i') + 1];
