@@ -21,10 +21,12 @@ import type { CameraMessage } from '../src/bus/messages.js';
 import { connectNats } from '../src/bus/nats-connect.js';
 import { NatsBus } from '../src/bus/nats.js';
 import { NatsTestServers } from '../src/bus/testing/nats-server.js';
+import { overlayFrame } from '../src/contract/overlay.js';
 import { createDatabase, dropDatabase, probePostgres } from '../src/store/postgres/testing-db.js';
 import { ASSETS, REPO_ROOT, video } from './assets.js';
 import { freePort, gstreamerMissing, loopClip, RtspCameras } from './rtsp-camera.js';
 import { login } from './serve-process.js';
+import { sse } from './sse-client.js';
 import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
 
 const RUN = join(REPO_ROOT, 'src/cli/run.ts');
@@ -97,6 +99,19 @@ describe.skipIf(skip !== '')(`the scaled mode end to end${skip ? ` (skipped: ${s
     }
   };
 
+  /** The ids stored from cam-e2e's messages in every table they go to: events, and the per-track summaries of the attribute search. */
+  const storedIds = async (): Promise<string[]> => {
+    const c = new pg.Client({ connectionString: db.url });
+    c.on('error', () => undefined);
+    await c.connect();
+    try {
+      const r = await c.query<{ id: string }>("SELECT id FROM events WHERE camera_id = 'cam-e2e' UNION ALL SELECT id FROM track_attributes WHERE camera_id = 'cam-e2e' UNION ALL SELECT id FROM faces WHERE camera_id = 'cam-e2e'");
+      return r.rows.map((x) => x.id);
+    } finally {
+      await c.end();
+    }
+  };
+
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'argus-scaled-e2e-'));
     [nats, db] = await Promise.all([NatsTestServers.start(), createDatabase('argus_scaled_e2e')]);
@@ -158,6 +173,30 @@ describe.skipIf(skip !== '')(`the scaled mode end to end${skip ? ` (skipped: ${s
       return ev.items.length >= 3 || undefined;
     }, 90_000);
 
+    // The analysis overlay of the worker's camera, watched on replica 2 (which runs no camera): the worker builds
+    // the frames on demand and they reach the browser's stream over core NATS, with the worker's real tracks.
+    const watch = sse(`${r2.url}/api/cameras/cam-e2e/overlay`, r2.auth.cookie);
+    try {
+      expect(await watch.status).toBe(200);
+      const frames = await until('overlay frames with tracks from the worker, through replica 2', () => {
+        const f = watch.messages.filter((m) => m.event === 'overlay').map((m) => overlayFrame.parse(m.data));
+        return f.filter((x) => x.tracks.length > 0).length >= 5 ? f : undefined;
+      }, 60_000);
+      for (const f of frames) {
+        expect(f.cameraId).toBe('cam-e2e');
+        expect(f.lines.map((l) => l.id)).toEqual(['count']);
+        for (const tr of f.tracks) for (const v of tr.box) expect(v >= 0 && v <= 1).toBe(true);
+      }
+      for (let i = 1; i < frames.length; i++) expect(frames[i]!.capturedAtMs).toBeGreaterThan(frames[i - 1]!.capturedAtMs);
+      // The frames are this moment's: captured within seconds of their arrival, not a backlog.
+      expect(Date.now() - frames.at(-1)!.capturedAtMs).toBeLessThan(10_000);
+      console.log(`overlay through replica 2: ${frames.length} frames, ${frames.filter((f) => f.tracks.length > 0).length} with tracks, ${Date.now() - frames.at(-1)!.capturedAtMs} ms behind capture`);
+      const looks = await api<{ items: Array<{ target: string; details: { what?: string } }> }>(r2, '/api/audit?action=footage.view&limit=50');
+      expect(looks.items.some((a) => a.target === 'cam-e2e')).toBe(true);
+    } finally {
+      watch.close();
+    }
+
     // kill -9 the worker that runs it: the other takes it within 15 s.
     const victim = first.name;
     const other = victim === 'wa' ? 'wb' : 'wa';
@@ -192,12 +231,18 @@ describe.skipIf(skip !== '')(`the scaled mode end to end${skip ? ` (skipped: ${s
     expect(rows.filter((e) => e.worker === victim && e.atMs >= returnedAt)).toEqual([]);
     expect(rows.every((e) => e.worker === 'wa' || e.worker === 'wb')).toBe(true);
     // Everything the bus acknowledged is stored once.
+    // (A track's attribute summary is a message of the camera too; it is stored in the attribute search's table.)
+    let missing: string[] = [];
     await until('the tap caught up and every acknowledged event stored', async () => {
-      const ids = new Set((await stored()).map((e) => e.id));
-      return [...streamIds].every((id) => ids.has(id)) || undefined;
-    }, 60_000);
+      const ids = new Set(await storedIds());
+      missing = [...streamIds].filter((id) => !ids.has(id));
+      return missing.length === 0 || undefined;
+    }, 60_000).catch((e: unknown) => {
+      throw new Error(`${(e as Error).message}: ${missing.length} of ${streamIds.size} not stored (${missing.slice(0, 5).join(', ')})`);
+    });
     const all = await stored();
-    expect(new Set(all.map((e) => e.id)).size).toBe(all.length);
+    const everyId = await storedIds();
+    expect(new Set(everyId).size).toBe(everyId.length);
     console.log(`events of cam-e2e: ${all.length} stored (${all.filter((e) => e.worker === victim).length} by ${victim}, ${all.filter((e) => e.worker === other).length} by ${other}), ${streamIds.size} acknowledged by the bus`);
   }, 420_000);
 });
