@@ -115,6 +115,17 @@ describe('openFrameSource on a file', () => {
     expect(Date.now() - t0).toBeGreaterThan(1200);
   });
 
+  it("stamps a realtime file's frames as a camera's (on arrival), not from before ffmpeg started", async () => {
+    const opened = Date.now();
+    for await (const f of openFrameSource({ url: TRAFFIC, fps: 5, width: 160, height: 90, realtime: true })) {
+      const arrived = Date.now();
+      // ffmpeg takes a while to start and give its first frame: that wait is not time the frame existed.
+      console.log(`realtime file: first frame ${arrived - opened} ms after opening, stamped ${arrived - f.capturedAtMs} ms before it arrived`);
+      expect(arrived - f.capturedAtMs).toBeLessThan(Math.max(50, (arrived - opened) / 2));
+      break;
+    }
+  });
+
   it('stops ffmpeg when the consumer breaks out or closes, leaving no process', async () => {
     const src = openFrameSource({ url: TRAFFIC, fps: 24, realtime: true });
     for await (const _f of src) break;

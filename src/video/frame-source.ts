@@ -61,7 +61,9 @@ class FfmpegFrameSource implements FrameSource {
   private readonly stallMs: number;
   private readonly socketTimeoutMs: number;
   private readonly queue: BoundedQueue<Pending>;
-  private readonly startTimeMs: number;
+  private startTimeMs: number;
+  /** A file played at real time without a given start: its clock starts when its first frame arrives. */
+  private readonly anchorOnFirstFrame: boolean;
   private readonly abort = new AbortController();
   private readonly runDone: Promise<void>;
   private state: SourceHealth = 'starting';
@@ -95,6 +97,7 @@ class FfmpegFrameSource implements FrameSource {
     this.stallMs = opts.stallTimeoutMs ?? 10_000;
     this.socketTimeoutMs = opts.socketTimeoutMs ?? DEFAULT_SOCKET_TIMEOUT_MS;
     this.startTimeMs = opts.startTimeMs ?? Date.now();
+    this.anchorOnFirstFrame = !this.live && opts.realtime === true && opts.startTimeMs === undefined;
     this.queue = new BoundedQueue<Pending>(Math.max(1, opts.maxQueuedFrames ?? 3), this.drop, () => this.resume());
     this.runDone = this.run().catch((e: unknown) => this.end(toArgusError(e)));
   }
@@ -246,6 +249,9 @@ class FfmpegFrameSource implements FrameSource {
       if (firstAt === undefined) {
         firstAt = now;
         offsetSec = this.segmentOffsetSec(now);
+        // A file posing as a camera is stamped as a camera's frames are (on arrival): not from when it was opened,
+        // which would count ffmpeg's start (about a second) as time its first frames already existed.
+        if (this.anchorOnFirstFrame && this.firstFrameAtMs === undefined) this.startTimeMs = now - offsetSec * 1000;
         this.firstFrameAtMs ??= now;
         if (!this.damaged) this.setHealth('online');
       }

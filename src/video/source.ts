@@ -58,7 +58,10 @@ export interface FrameSourceOptions {
   readonly maxQueuedFrames?: number;
   /** Drop the oldest queued frame instead of pausing ffmpeg when the consumer is behind (default: live sources). */
   readonly dropWhenBehind?: boolean;
-  /** Files: wall-clock time of pts 0 (ms since epoch, default: when opened). */
+  /**
+   * Files: wall-clock time of pts 0 (ms since epoch). Default: when opened; a file played at real time, when its first
+   * frame arrives (a camera's frames are stamped on arrival).
+   */
   readonly startTimeMs?: number;
   /** Decoder threads for ffmpeg (default: ffmpeg's choice). */
   readonly decodeThreads?: number;
