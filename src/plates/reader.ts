@@ -152,6 +152,10 @@ export async function createPlateReader(opts: PlateReaderOptions = {}): Promise<
       const regions = await findPlateRegions(img, det, width > WHOLE_FRAME_WIDTH ? frameFindMaxSide : undefined);
       const out: CropRead[] = [];
       for (const region of regions) {
+        // Largest first: a candidate inside one already read as a plate from its detected lines is a line of that
+        // plate (text boxes give a two-line plate as a stack and each row again); reading it only costs time, and
+        // its read of part of the plate could only lose to the whole one in `dedupe`.
+        if (out.some((o) => !GUESSED_LAYOUTS.has(o.layout ?? '') && o.region !== undefined && within(region.box, o.region) >= INSIDE_READ)) continue;
         const r = await readImage(region.crop, hints?.vehicle ? { vehicle: hints.vehicle } : {});
         if (r.read) out.push({ ...r, region: region.box, read: { ...r.read, box: offsetBox(r.read.box, region.box) } });
       }
@@ -182,6 +186,17 @@ function dedupe(reads: CropRead[]): CropRead[] {
     if (!clash) kept.push(r);
   }
   return kept;
+}
+
+/** A candidate this much inside a region read as a plate is part of it (share of the candidate's area). */
+const INSIDE_READ = 0.8;
+
+/** Share of `a`'s area inside `b`. */
+function within(a: Box, b: Box): number {
+  const ix = Math.max(0, Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1));
+  const iy = Math.max(0, Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1));
+  const area = (a.x2 - a.x1) * (a.y2 - a.y1);
+  return area <= 0 ? 0 : (ix * iy) / area;
 }
 
 /** Intersection over the smaller box. */
