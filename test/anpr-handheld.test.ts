@@ -67,8 +67,9 @@ describe('argus analyze --anpr on the handheld plate frames as a 2 fps video', (
       const shown = p.seen!.flatMap((s) => s.frames.map((f) => secOf(s.shot, f)));
       expect(shown, `${p.plate} at ${hits[0]!.ptsSec}s`).toContain(hits[0]!.ptsSec);
     }
-    // A pass fuses the reads of several frames (reads at the frame's edge left out: 81-AA at the left edge may keep one).
-    expect(got.filter((e) => e.reads > 1).length, got.map((e) => `${e.read.plate}×${e.reads}`).join(' ')).toBeGreaterThanOrEqual(5);
+    // A pass is reported once two witnesses agree: two frames, or one frame that PP-OCR alone reads the same (then at
+    // once); the plates whose first reads differ are fused over several frames (measured: 3 of 7, e.g. 81K53579×4).
+    expect(got.filter((e) => e.reads > 1).length, got.map((e) => `${e.read.plate}×${e.reads}`).join(' ')).toBeGreaterThanOrEqual(2);
     // No confident plate that is not one of ours (the cut-off 52-S6 ?2331 and the glared 67-F? 2113 included).
     const ours = new Set(legible.map((p) => p.plate));
     expect(got.map((e) => e.read.plate).filter((k) => !ours.has(k))).toEqual([]);

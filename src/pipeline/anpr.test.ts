@@ -38,7 +38,8 @@ function slowHost(slots: number, ms: number): PlateHost & { most: number } {
       await new Promise((r) => setTimeout(r, ms - (n % 2) * (ms / 2)));
       out--;
       const read = { plate: '51F12345', display: '51F-123.45', confidence: 0.9, category: 'private', lines: ['51F', '12345'], box: { x1: 10, y1: 10, x2: 40, y2: 25 } };
-      return [{ read, raw: ['51F12345'], sharpness: 10, charProbs: Array(8).fill(0.95) } as unknown as CropRead];
+      // PP-OCR alone reads one character otherwise: each frame is one witness, two confirm the plate.
+      return [{ read, raw: ['51F1|2346'], sharpness: 10, charProbs: Array(8).fill(0.95) } as unknown as CropRead];
     },
     async close() {},
   };
@@ -57,10 +58,18 @@ describe('runAnpr', () => {
       const ms = performance.now() - t0;
       expect(host.most).toBe(slots);
       expect(summary.reads).toBe(10);
+      // Reported once, as soon as two reads agree (confirmed), not when the pass ends.
       expect(events.map((e) => e.read.plate)).toEqual(['51F12345']);
-      expect(events[0]!.reads).toBe(10);
+      expect(events[0]!.reads).toBe(2);
+      expect(summary.plates).toBe(1);
       console.log(`anpr double: ${slots} slot(s), 10 reads of 30-60 ms in ${Math.round(ms)} ms`);
     }
+  });
+
+  it('reports a pass when it ends with confirmReads 0, its reads all fused', async () => {
+    const events: PlateReadEvent[] = [];
+    await runAnpr({ cameraId: 'c', source: frames(10, 2), host: slowHost(2, 20), motion, confirmReads: 0, onEvent: (e) => void events.push(e) });
+    expect(events.map((e) => [e.read.plate, e.reads])).toEqual([['51F12345', 10]]);
   });
 
   it('skips frames of a live camera only while every slot is busy', async () => {

@@ -1,7 +1,8 @@
 /**
  * ANPR-camera mode: no vehicle detector. Frames → motion gate → the plate reader on the whole frame (in its
  * worker thread) → plate tracks (plates/plate-tracker.ts: the reads of one plate over frames, joined by text and
- * overlap, fused when the track ends) → one `plate.read` event per plate per pass. A track that ends partial (cut
+ * overlap, fused) → one `plate.read` event per plate per pass: as soon as two reads clear of the frame's edges agree
+ * on it (confirmed), or when the track ends. A track that ends partial (cut
  * off at the frame's edge, reads that disagree, too faint, not a plate by the grammar) is counted, not reported.
  * The same plate (or one character off, same length) whose track starts within `dedupSec` of its last sighting
  * is the same pass. Reads happen on moving frames (at most every `everySec`) and every `keepAliveSec` regardless
@@ -35,6 +36,8 @@ export interface AnprOptions {
   readonly dedupSec?: number;
   /** A plate track not seen for this long ends and gives its plate (default 1.5 s: three frames at 2 fps). */
   readonly trackGapSec?: number;
+  /** Reads alike that report a plate while its track is live (plate-tracker's `confirmReads`; default 2, 0 = at the track's end). */
+  readonly confirmReads?: number;
   /** Minimum read confidence (default 0.1: the photos' real plates read down to 0.14 — confidence alone does not tell misreads). */
   readonly minConfidence?: number;
   readonly onEvent?: (e: PlateReadEvent) => Promise<void> | void;
@@ -127,7 +130,7 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
   const everySec = o.everySec ?? 0.25;
   const minConf = o.minConfidence ?? 0.1;
   const recent = new RecentPlates(o.dedupSec ?? 10);
-  const tracker = createPlateTracker<ReadAt>({ maxGapSec: o.trackGapSec ?? 1.5 });
+  const tracker = createPlateTracker<ReadAt>({ maxGapSec: o.trackGapSec ?? 1.5, ...(o.confirmReads !== undefined ? { confirmReads: o.confirmReads } : {}) });
   let motion: MotionState | undefined;
   let lastRead = -Infinity;
   const n: AnprCounters = o.counters ?? { frames: 0, reads: 0, skipped: 0, plates: 0 };
@@ -143,31 +146,41 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
   // Results are handled in frame order, one chain: tracks and events stay ordered.
   let chain: Promise<void> = Promise.resolve();
 
+  /** One `plate.read` for a track's plate (confirmed while live, or ended), unless its pass was reported already. */
+  const emit = async (t: EndedPlateTrack<ReadAt>): Promise<void> => {
+    const fused = t.fused;
+    if (!recent.see(fused.plate, t.firstSec, t.lastSec)) return;
+    n.plates++;
+    const at = fused.best.crop!;
+    const read: PlateRead = { plate: fused.plate, display: fused.display, confidence: fused.confidence, category: fused.category, lines: fused.lines, ...(at.box ? { box: at.box } : {}) };
+    const jpeg = at.jpeg ? await at.jpeg : undefined;
+    const event: PlateReadEvent = {
+      id: ulid(at.atMs),
+      cameraId: o.cameraId,
+      atMs: at.atMs,
+      ptsSec: at.ptsSec,
+      kind: 'plate.read',
+      trackId: ++pass,
+      cls: classOf(read),
+      read,
+      reads: fused.reads,
+      ...(jpeg ? { cropJpeg: jpeg } : {}),
+    };
+    await o.onEvent?.(event);
+  };
+
   const report = async (ended: readonly EndedPlateTrack<ReadAt>[]): Promise<void> => {
     for (const t of ended) {
+      if (t.confirmedPlate !== undefined) {
+        // Reported when it was confirmed: its pass now lasts until the track's end (the dedup window runs from there).
+        recent.see(t.confirmedPlate, t.firstSec, t.lastSec);
+        continue;
+      }
       if (t.partial) {
         n.partial = (n.partial ?? 0) + 1;
         continue;
       }
-      const fused = t.fused;
-      if (!recent.see(fused.plate, t.firstSec, t.lastSec)) continue;
-      n.plates++;
-      const at = fused.best.crop!;
-      const read: PlateRead = { plate: fused.plate, display: fused.display, confidence: fused.confidence, category: fused.category, lines: fused.lines, ...(at.box ? { box: at.box } : {}) };
-      const jpeg = at.jpeg ? await at.jpeg : undefined;
-      const event: PlateReadEvent = {
-        id: ulid(at.atMs),
-        cameraId: o.cameraId,
-        atMs: at.atMs,
-        ptsSec: at.ptsSec,
-        kind: 'plate.read',
-        trackId: ++pass,
-        cls: classOf(read),
-        read,
-        reads: fused.reads,
-        ...(jpeg ? { cropJpeg: jpeg } : {}),
-      };
-      await o.onEvent?.(event);
+      await emit(t);
     }
   };
 
@@ -192,6 +205,8 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
       });
     }
     await report(tracker.update(f.ptsSec, observations, f.size.width, f.size.height));
+    // A plate read alike on enough frames goes out now, not when the vehicle has left (a watch-list hit is urgent).
+    for (const t of tracker.takeConfirmed()) await emit(t);
   };
 
   for await (const f of o.source) {

@@ -133,3 +133,60 @@ describe('ANPR plate tracks: the region a plate was found in', () => {
     expect(t.flush().map((e) => e.partial)).toEqual(['cut_off']);
   });
 });
+
+describe('ANPR plate tracks: confirmed while live', () => {
+  it('confirms a track once two reads clear of the edges read its plate, gives it once, and marks it when it ends', () => {
+    const t = createPlateTracker<string>();
+    t.update(0, [obs('66P189575', 0.9, box(1060, 312))], W, H);
+    expect(t.takeConfirmed()).toEqual([]);
+    t.update(0.5, [obs('66P189575', 0.8, box(644, 307))], W, H);
+    const [c] = t.takeConfirmed();
+    expect([c!.fused.plate, c!.fused.reads, c!.partial]).toEqual(['66P189575', 2, undefined]);
+    t.update(1, [obs('66P189575', 0.9, box(600, 310))], W, H);
+    expect(t.takeConfirmed()).toEqual([]);
+    const [e] = t.flush();
+    expect([e!.fused.plate, e!.confirmedPlate, e!.seen]).toEqual(['66P189575', '66P189575', 3]);
+  });
+
+  it('does not confirm reads that differ, reads at the edge, a plate the grammar rejects, nor with confirmReads 0', () => {
+    const differ = createPlateTracker<string>();
+    differ.update(0, [obs('30A12345', 0.6, box(500, 300))], W, H);
+    differ.update(0.5, [obs('30A12346', 0.6, box(505, 300))], W, H);
+    expect(differ.takeConfirmed()).toEqual([]);
+
+    const edge = createPlateTracker<string>();
+    edge.update(0, [obs('52S62331', 0.9, box(0, 228, 108, 170))], W, H);
+    edge.update(0.5, [obs('52S62331', 0.9, box(0, 223, 108, 170))], W, H);
+    expect(edge.takeConfirmed()).toEqual([]);
+
+    const invalid = createPlateTracker<string>();
+    invalid.update(0, [obs('ABCDEFG1', 0.9, box(500, 300))], W, H);
+    invalid.update(0.5, [obs('ABCDEFG1', 0.9, box(505, 300))], W, H);
+    expect(invalid.takeConfirmed()).toEqual([]);
+
+    const off = createPlateTracker<string>({ confirmReads: 0 });
+    off.update(0, [obs('66P189575', 0.9, box(600, 300))], W, H);
+    off.update(0.5, [obs('66P189575', 0.9, box(605, 300))], W, H);
+    expect(off.takeConfirmed()).toEqual([]);
+    expect(off.flush()[0]!.confirmedPlate).toBeUndefined();
+  });
+
+  it('confirms on one frame when the first recogniser alone read the same plate with confidence (two witnesses)', () => {
+    const t = createPlateTracker<string>();
+    t.update(0, [obs('84B136217', 0.8, box(566, 290), '84B136217')], W, H);
+    expect(t.takeConfirmed().map((c) => c.fused.plate)).toEqual(['84B136217']);
+    const faint = createPlateTracker<string>();
+    faint.update(0, [obs('84B136217', 0.4, box(566, 290), '84B136217')], W, H);
+    expect(faint.takeConfirmed()).toEqual([]);
+    const other = createPlateTracker<string>();
+    other.update(0, [obs('84B136217', 0.8, box(566, 290), '8LB136217')], W, H);
+    expect(other.takeConfirmed()).toEqual([]);
+  });
+
+  it('does not confirm two identical reads the first recogniser disputes (an occluded plate forced into shape)', () => {
+    const t = createPlateTracker<string>();
+    t.update(0, [obs('51F82113', 0.4, box(1100, 335, 120, 87), '0TFB2113')], W, H);
+    t.update(0.5, [obs('51F82113', 0.3, box(1090, 340, 120, 87), '0PLD2113')], W, H);
+    expect(t.takeConfirmed()).toEqual([]);
+  });
+});

@@ -49,6 +49,14 @@ export interface PlateTrackerOptions {
   readonly minEvidence?: number;
   /** Reads kept per track (the most confident; default 12). */
   readonly maxReadsPerTrack?: number;
+  /**
+   * A live track is confirmed, to be reported before it ends (`takeConfirmed`), once this many witnesses say its
+   * fused plate (`witnesses`: each read clear of the frame's edges that gave exactly that plate, twice when the first
+   * recogniser alone read the same) and the track would end confident (default 2; 0: never, a track is reported
+   * when it ends). A watch-list hit then reaches the command centre without waiting for the
+   * vehicle to leave the picture.
+   */
+  readonly confirmReads?: number;
 }
 
 /** `cut_off`: seen only touching the frame's edge; `invalid`: not a plate by the grammar; `low_agreement`: the reads differ
@@ -67,6 +75,8 @@ export interface EndedPlateTrack<C = unknown> {
   readonly partial?: PartialReason;
   /** The box of the best read. */
   readonly box: Box;
+  /** Given by `takeConfirmed` while the track was live: its plate was reported then (`confirmedPlate`). */
+  readonly confirmedPlate?: string;
 }
 
 interface Live<C> {
@@ -79,6 +89,8 @@ interface Live<C> {
   text: string;
   textConf: number;
   readonly reads: { obs: PlateObservation<C>; edge: boolean }[];
+  /** The plate `takeConfirmed` gave for it, once it did. */
+  confirmed?: string;
 }
 
 export interface PlateTracker<C = unknown> {
@@ -88,6 +100,8 @@ export interface PlateTracker<C = unknown> {
   expire(ptsSec: number): EndedPlateTrack<C>[];
   /** End every live track (the source ended). */
   flush(): EndedPlateTrack<C>[];
+  /** The live tracks confirmed since the last call (`confirmReads`), judged as if they ended now; each given once. */
+  takeConfirmed(): EndedPlateTrack<C>[];
   /** Live tracks. */
   readonly size: number;
 }
@@ -111,6 +125,17 @@ const mode = (xs: readonly string[]): string => {
 /** `plate` split into lines like `lines` (the first line keeps its length; the rest is the second). */
 const splitAt = (plate: string, lines: readonly string[]): string[] => (lines.length < 2 ? [plate] : [plate.slice(0, lines[0]!.length), plate.slice(lines[0]!.length)]);
 
+/**
+ * How many say a live track reads `plate`: each read clear of the edges that gave exactly that plate, and once more
+ * when the first recogniser alone (PP-OCR, unconstrained, before the ensemble and the grammar) read that same plate in
+ * it with confidence: two readers agreeing on one frame are two witnesses.
+ */
+const witnesses = <C>(t: { readonly reads: readonly { obs: PlateObservation<C>; edge: boolean }[] }, plate: string): number =>
+  t.reads.reduce((n, r) => (r.edge || r.obs.read.plate !== plate ? n : n + 1 + (r.obs.expertText === plate && r.obs.read.confidence >= EXPERT_WITNESS_CONF ? 1 : 0)), 0);
+
+/** Confidence a read needs for the first recogniser's identical text to count as a second witness. */
+const EXPERT_WITNESS_CONF = 0.5;
+
 const touchesEdge = (b: Box, width: number, height: number, margin: number): boolean =>
   b.x1 <= width * margin || b.y1 <= height * margin || b.x2 >= width * (1 - margin) || b.y2 >= height * (1 - margin);
 
@@ -121,11 +146,18 @@ export function createPlateTracker<C = unknown>(opts: PlateTrackerOptions = {}):
   const minAgreement = opts.minAgreement ?? 0.7;
   const minEvidence = opts.minEvidence ?? 0.15;
   const maxReads = opts.maxReadsPerTrack ?? 12;
+  const confirmReads = opts.confirmReads ?? 2;
   const live = new Map<number, Live<C>>();
   let nextId = 1;
 
   const finish = (t: Live<C>): EndedPlateTrack<C> => {
     live.delete(t.id);
+    const judged = judge(t);
+    return t.confirmed !== undefined ? { ...judged, confirmedPlate: t.confirmed } : judged;
+  };
+
+  /** The track's plate and whether it is confident, from its reads so far. */
+  const judge = (t: Live<C>): EndedPlateTrack<C> => {
     const clear = t.reads.filter((r) => !r.edge);
     const used = (clear.length > 0 ? clear : t.reads).map((r) => r.obs);
     let fused = fuseReads(used.map((o) => o.read))!;
@@ -221,6 +253,18 @@ export function createPlateTracker<C = unknown>(opts: PlateTrackerOptions = {}):
     },
     expire,
     flush: () => [...live.values()].map(finish),
+    takeConfirmed() {
+      if (confirmReads <= 0) return [];
+      const out: EndedPlateTrack<C>[] = [];
+      for (const t of live.values()) {
+        if (t.confirmed !== undefined || !t.reads.some((r) => !r.edge)) continue;
+        const judged = judge(t);
+        if (judged.partial || witnesses(t, judged.fused.plate) < confirmReads) continue;
+        t.confirmed = judged.fused.plate;
+        out.push(judged);
+      }
+      return out;
+    },
     get size() {
       return live.size;
     },
