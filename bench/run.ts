@@ -26,6 +26,7 @@ const PARTS: Record<string, Part> = {
     return { ...(await m.benchEndToEnd()), motionGate: await m.benchMotionGate() };
   },
   plates: async () => (await import('./plates.js')).benchPlates(),
+  anpr: async () => (await import('./anpr.js')).benchAnpr(),
   rules: async () => {
     const m = await import('./rules.js');
     return { ...(await m.benchRules()), speedAccuracy: m.benchSpeedAccuracy() };
