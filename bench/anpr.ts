@@ -10,28 +10,20 @@
  *
  *   ARGUS_BENCH=anpr npm run bench          (ARGUS_BENCH_ANPR_S: seconds of the live run, default 90)
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { argusCommand, REPO, startServeProcess } from './serve-process.js';
 
 const exec = promisify(execFile);
-const REPO = [resolve(dirname(fileURLToPath(import.meta.url)), '..'), resolve(dirname(fileURLToPath(import.meta.url)), '../..')]
-  .find((d) => existsSync(join(d, 'package.json')) && existsSync(join(d, 'bin/argus.js')))!;
 const PASSWORD = 'bench-anpr-admin-1';
 
 const progress = (msg: string): void => void process.stderr.write(`bench anpr: ${msg}\n`);
 const round = (x: number, d = 0): number => Math.round(x * 10 ** d) / 10 ** d;
 const pct = (sorted: readonly number[], p: number): number => round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0);
-
-/** The argus command: the built one under dist/ (npm run bench), else the sources through tsx. */
-function argus(): string[] {
-  const built = fileURLToPath(import.meta.url).includes(join('dist', 'bench'));
-  return built ? [join(REPO, 'bin/argus.js')] : ['--import', 'tsx', join(REPO, 'src/cli/run.ts')];
-}
 
 export interface AnprThroughput {
   readonly frames: number;
@@ -56,42 +48,9 @@ export interface AnprWatchAlert {
 
 async function throughput(video: string): Promise<AnprThroughput> {
   progress('argus analyze --anpr on the 48 frames (every frame read)');
-  const { stdout } = await exec(process.execPath, [...argus(), 'analyze', video, '--anpr', '--summary'], { cwd: REPO, timeout: 900_000, maxBuffer: 16 << 20 });
+  const { stdout } = await exec(process.execPath, [...argusCommand().args, 'analyze', video, '--anpr', '--summary'], { cwd: REPO, timeout: 900_000, maxBuffer: 16 << 20 });
   const s = JSON.parse(stdout.trim().split('\n').at(-1)!) as { frames: number; wallSec: number; readMs: number; plates: number; partial: number };
   return { frames: s.frames, wallSec: s.wallSec, framesPerSec: round(s.frames / s.wallSec, 2), readMs: s.readMs, plates: s.plates, partial: s.partial, frameSize: '1920x1080' };
-}
-
-async function startServe(dir: string): Promise<{ child: ChildProcess; url: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [...argus(), 'serve', '--config', join(dir, 'site.yaml'), '--data', join(dir, 'data'), '--port', '0'], {
-    cwd: REPO, env: { ...process.env, ARGUS_LOG_LEVEL: 'info', ARGUS_ADMIN_PASSWORD: PASSWORD, ARGUS_DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let tail = '';
-  const keep = (d: Buffer): void => void (tail = (tail + d.toString()).slice(-8000));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const url = await new Promise<string>((ok, fail) => {
-    const timer = setInterval(() => {
-      const m = /Argus listening on (http:\/\/[\d.:]+)/.exec(tail);
-      if (m?.[1]) {
-        clearInterval(timer);
-        ok(m[1]);
-      }
-    }, 50);
-    void exited.then(() => {
-      clearInterval(timer);
-      fail(new Error(`argus serve exited: ${tail}`));
-    });
-  });
-  return {
-    child, url,
-    async stop() {
-      child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(t);
-    },
-  };
 }
 
 export async function watchAlert(video: string, seconds: number): Promise<AnprWatchAlert> {
@@ -104,7 +63,10 @@ export async function watchAlert(video: string, seconds: number): Promise<AnprWa
     `  - { id: anpr, name: Cổng ANPR, site: hcm, kind: gateway, source: ${JSON.stringify(video)}, location: { lat: 10.78, lng: 106.7 }, analysis: { fps: 2 }, plates: anpr, recording: { enabled: false } }`,
     '',
   ].join('\n'));
-  const svc = await startServe(dir);
+  const svc = await startServeProcess({
+    serveArgs: ['--config', join(dir, 'site.yaml'), '--data', join(dir, 'data')],
+    env: { ARGUS_ADMIN_PASSWORD: PASSWORD, ARGUS_DATABASE_URL: '' },
+  });
   const ctl = new AbortController();
   try {
     const login = await fetch(`${svc.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: PASSWORD }) });

@@ -7,15 +7,15 @@
  * Knobs: ARGUS_BENCH_API_S (seconds per run, default 10), ARGUS_BENCH_API_CLIENTS (default 100),
  * ARGUS_BENCH_API_EVENTS (default 100 000).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { newApiKey } from '../src/server/auth.js';
 import { createUser } from '../src/server/users.js';
 import { openSqliteStore } from '../src/store/sqlite/index.js';
+import { startServeProcess } from './serve-process.js';
 
 /** The few autocannon calls used here (the package ships no types). */
 interface Cannon {
@@ -37,8 +37,6 @@ export interface ApiBench {
   ingest: LatencyFigures & { batchSize: number; sightingsPerSec: number; acknowledged: number; stored: number };
 }
 
-const REPO = [resolve(dirname(fileURLToPath(import.meta.url)), '..'), resolve(dirname(fileURLToPath(import.meta.url)), '../..')]
-  .find((d) => existsSync(join(d, 'package.json')) && existsSync(join(d, 'bin/argus.js')))!;
 
 const pct = (sorted: number[], p: number): number => Math.round((sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0) * 100) / 100;
 
@@ -53,33 +51,6 @@ async function load(opts: Parameters<typeof autocannon>[0]): Promise<LatencyFigu
     connections: opts.connections, seconds: opts.duration, requests: latencies.length, requestsPerSec: Math.round(latencies.length / r.duration),
     p50Ms: pct(latencies, 0.5), p95Ms: pct(latencies, 0.95), p99Ms: pct(latencies, 0.99), maxMs: pct(latencies, 1), non2xx: r.non2xx, errors: r.errors + r.timeouts,
   };
-}
-
-/** `argus serve` in its own process: the built one under dist/ (npm run bench), else the sources through tsx. */
-async function startService(dataDir: string, logLevel: string): Promise<{ child: ChildProcess; url: string; how: string }> {
-  const built = fileURLToPath(import.meta.url).includes(`${join('dist', 'bench')}`);
-  const args = built ? [join(REPO, 'bin/argus.js')] : ['--import', 'tsx', join(REPO, 'src/cli/run.ts')];
-  const child = spawn(process.execPath, [...args, 'serve', '--data', dataDir, '--port', '0'], {
-    cwd: REPO, env: { ...process.env, ARGUS_LOG_LEVEL: logLevel, ARGUS_DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let tail = '';
-  const keep = (d: Buffer): void => void (tail = (tail + d.toString()).slice(-8000));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const url = await new Promise<string>((ok, fail) => {
-    const timer = setInterval(() => {
-      const m = /Argus listening on (http:\/\/[\d.:]+)/.exec(tail);
-      if (m?.[1]) {
-        clearInterval(timer);
-        ok(m[1]);
-      }
-    }, 50);
-    child.once('exit', (code) => {
-      clearInterval(timer);
-      fail(new Error(`argus serve exited (${code}): ${tail}`));
-    });
-  });
-  return { child, url, how: built ? 'node bin/argus.js serve' : 'node --import tsx src/cli/run.ts serve' };
 }
 
 export async function benchApi(): Promise<ApiBench> {
@@ -112,7 +83,7 @@ export async function benchApi(): Promise<ApiBench> {
   }
   const logLevel = process.env['ARGUS_LOG_LEVEL'] ?? 'info';
   const loadAvgBefore = Math.round(loadavg()[0]! * 100) / 100;
-  const svc = await startService(dir, logLevel);
+  const svc = await startServeProcess({ serveArgs: ['--data', dir], env: { ARGUS_LOG_LEVEL: logLevel, ARGUS_DATABASE_URL: '' } });
   try {
     const login = await fetch(`${svc.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'bench', password: 'bench-password' }) });
     if (login.status !== 200) throw new Error(`login: ${login.status}`);
@@ -140,8 +111,7 @@ export async function benchApi(): Promise<ApiBench> {
       requests: [{ method: 'POST', path: '/api/ingest/sightings', setupRequest: (req) => ({ ...req, body: body() }) }],
     });
     const acknowledged = (ing.requests - ing.non2xx) * batchSize;
-    svc.child.kill('SIGTERM');
-    await new Promise((r) => svc.child.once('exit', r));
+    await svc.stop();
     const store = await openSqliteStore({ path: dbPath });
     const stored = Number((store.connection.prepare(`select count(*) n from sightings where id like 'bench-%'`).get() as { n: number }).n);
     await store.close();

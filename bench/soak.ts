@@ -11,13 +11,14 @@
  *
  * Needs the models (ARGUS_MODELS, else ARGUS_ASSETS/models) and the videos the config names (ARGUS_ASSETS).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startServeProcess, type ServeProcess } from './serve-process.js';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 
@@ -80,40 +81,15 @@ export interface SoakSummary {
   readonly all?: readonly SoakSample[];
 }
 
-interface Running {
-  readonly child: ChildProcess;
-  readonly url: string;
-  readonly tail: () => string;
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** `argus serve --port 0` with the probe preloaded; resolves with its URL from the "listening" log line. */
-async function startService(o: SoakOptions, dataDir: string, adminPassword: string): Promise<Running> {
-  const probe = join(ROOT, 'bench', 'soak-probe.ts');
-  const args = ['--expose-gc', '--import', 'tsx', '--import', probe, join(ROOT, 'src/cli/run.ts'), 'serve', '--config', o.config, '--data', dataDir, '--port', '0', ...(o.databaseUrl ? ['--database', o.databaseUrl] : [])];
-  const env = { ...process.env, ARGUS_ADMIN_PASSWORD: adminPassword, ARGUS_LOG_LEVEL: 'info', ARGUS_DATABASE_URL: '' };
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-  let out = '';
-  const keep = (d: Buffer): void => {
-    out = (out + d.toString()).slice(-20_000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.once('exit', (code, signal) => res({ code, signal })));
-  const url = await new Promise<string>((res, rej) => {
-    const timer = setInterval(() => {
-      const m = /Argus listening on (http:\/\/[\d.:]+)/.exec(out);
-      if (m?.[1]) {
-        clearInterval(timer);
-        res(m[1]);
-      }
-    }, 100);
-    void exited.then(({ code }) => {
-      clearInterval(timer);
-      rej(new Error(`argus serve exited (${code}) before listening: ${out.slice(-2000)}`));
-    });
+/** `argus serve --port 0` with the probe preloaded (the sources through tsx: the probe is a .ts file). */
+function startService(o: SoakOptions, dataDir: string, adminPassword: string): Promise<ServeProcess> {
+  return startServeProcess({
+    nodeArgs: ['--expose-gc'],
+    preload: [join(ROOT, 'bench', 'soak-probe.ts')],
+    serveArgs: ['--config', o.config, '--data', dataDir, ...(o.databaseUrl ? ['--database', o.databaseUrl] : [])],
+    env: { ARGUS_ADMIN_PASSWORD: adminPassword, ARGUS_DATABASE_URL: '' },
+    ipc: true,
   });
-  return { child, url, tail: () => out, exited };
 }
 
 /** A session cookie of the first admin. */
@@ -228,7 +204,7 @@ export function trend(samples: readonly SoakSample[], pick: (s: SoakSample) => n
   };
 }
 
-async function sample(svc: Running, o: SoakOptions, dataDir: string, cookie: string, t0: number): Promise<{ s: SoakSample; kinds: Record<string, number> | null; cams: CameraRow[] | null }> {
+async function sample(svc: ServeProcess, o: SoakOptions, dataDir: string, cookie: string, t0: number): Promise<{ s: SoakSample; kinds: Record<string, number> | null; cams: CameraRow[] | null }> {
   const pid = svc.child.pid!;
   const [st, fds, children, mem, kinds, cams] = await Promise.all([
     procStatus(pid), readdir(`/proc/${pid}/fd`).then((f) => f.length), childCount(pid), probeMemory(svc.child), eventCounts(o, dataDir), cameraStatus(svc.url, cookie),
@@ -242,12 +218,9 @@ async function sample(svc: Running, o: SoakOptions, dataDir: string, cookie: str
 }
 
 /** Sends SIGTERM and waits (SIGKILL after 30 s). */
-async function stopService(svc: Running): Promise<SoakSummary['exit']> {
+async function stopService(svc: ServeProcess): Promise<SoakSummary['exit']> {
   const t = Date.now();
-  svc.child.kill('SIGTERM');
-  const timer = setTimeout(() => svc.child.kill('SIGKILL'), 30_000);
-  const { code, signal } = await svc.exited;
-  clearTimeout(timer);
+  const { code, signal } = await svc.stop(30_000);
   return { code, signal, stopMs: Date.now() - t };
 }
 
