@@ -2,7 +2,8 @@
  * Faces in exports (issue #24): an evidence package whose still and clip show two people, p01 (on a face watch list)
  * and p03 (a bystander), exported through the API. By default p03's face is pixelated in the still and in the clip
  * and p01's is left as it is (privacy.json says so); the stored package is unchanged. The original needs a reason,
- * and the unblurring is audited. Real YuNet and face-api ResNet; the dev faces are test fixtures.
+ * and the unblurring is audited. A partner agency's share of the evidence is blurred the same way. Real YuNet and
+ * face-api ResNet; the dev faces are test fixtures.
  */
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -103,5 +104,32 @@ describe('faces in evidence exports', () => {
     const unblur = (await t.store.listAudit({ action: 'face.unblur' })).items;
     expect(unblur).toHaveLength(1);
     expect(unblur[0]!.details).toMatchObject({ reason: 'Xác minh người đi đường làm chứng' });
-  }, 120_000);
+
+    // A partner agency's request for the evidence: the package made for it shows the bystander pixelated as well (its
+    // own manifest covers the blurred copy), and says so; the approval's audit counts the faces blurred.
+    const partner = await TestClient.login(t.url, 'partner');
+    const asked = await partner.post('/api/requests', { kind: 'evidence', violationId: 'v1', reason: 'Điều tra vụ việc số 7/2026', legalBasis: 'Điều 88 Bộ luật Tố tụng hình sự 2015' });
+    expect(asked.status, JSON.stringify(asked.body)).toBe(200);
+    const approved = await (await TestClient.login(t.url, 'supervisor')).post(`/api/requests/${asked.body.id}/approve`, {});
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    const shareRes = await fetch(`${t.url}/api/requests/${asked.body.id}/package`, { headers: { cookie: partner.cookie } });
+    expect(shareRes.status).toBe(200);
+    const shareDir = join(dir, 'share');
+    await mkdir(shareDir);
+    await (await import('node:fs/promises')).writeFile(join(dir, 'share.tar'), Buffer.from(await shareRes.arrayBuffer()));
+    await exec('tar', ['-xf', join(dir, 'share.tar'), '-C', shareDir]);
+    const [top] = await (await import('node:fs/promises')).readdir(shareDir);
+    const shared = await readFile(join(shareDir, top!, 'still.jpg'));
+    expect(await diffIn(original, shared, P03)).toBeGreaterThan(12);
+    expect(await diffIn(original, shared, P01)).toBeLessThan(4);
+    const sharedPrivacy = JSON.parse(await readFile(join(shareDir, top!, 'privacy.json'), 'utf8')) as { blurred: Record<string, number>; note: string };
+    expect(sharedPrivacy.blurred['still.jpg']).toBe(1);
+    expect(sharedPrivacy.note).toMatch(/requesting agency/);
+    const shareManifest = JSON.parse(await readFile(join(shareDir, top!, 'manifest.json'), 'utf8')) as { files: Array<{ path: string; sha256: string }> };
+    const { createHash } = await import('node:crypto');
+    expect(shareManifest.files.find((f) => f.path === 'still.jpg')?.sha256).toBe(createHash('sha256').update(shared).digest('hex'));
+    const packaged = (await t.store.listAudit({ action: 'share.package' })).items;
+    expect(packaged[0]!.details).toMatchObject({ privacy: { facesBlurred: expect.any(Number), listedKept: expect.any(Number) } });
+    expect((packaged[0]!.details as { privacy: { facesBlurred: number } }).privacy.facesBlurred).toBeGreaterThanOrEqual(2);
+  }, 180_000);
 });

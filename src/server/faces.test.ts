@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { box } from '../core/box.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
@@ -38,6 +39,27 @@ describe('FacesService retention', () => {
     await expect.poll(() => rows.filter((r) => existsSync(join(root, r.cropRef!))).map((r) => r.id).sort(), { timeout: 5000 }).toEqual(['fresh', 'old-matched']);
     await expect.poll(async () => faces.index.size, { timeout: 5000 }).toBe(0); // reset: read again at the next search
     expect((await faces.index.search(emb, 10, { cameraIds: null })).map((h) => h.face.id).sort()).toEqual(['fresh', 'old-matched']);
+    await faces.close();
+    await store.close();
+  });
+});
+
+describe('exports when the face models do not load', () => {
+  it('fails the export, saying why, instead of sending the pictures unblurred; a file that is no picture still goes', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'argus-faces-nomodel-'));
+    dirs.push(dir);
+    const store = await openSqliteStore({ path: join(dir, 'db.sqlite') });
+    const warned: string[] = [];
+    const faces = new FacesService(store, { model: 'm', log: { warn: (_o: unknown, m?: string) => void warned.push(m ?? '') }, engine: () => Promise.reject(new Error('yunet.onnx not found')) });
+    const still = join(dir, 'still.jpg');
+    await writeFile(still, await sharp({ create: { width: 64, height: 48, channels: 3, background: '#808080' } }).jpeg().toBuffer());
+    const notes = join(dir, 'notes.txt');
+    await writeFile(notes, 'not a picture');
+    const file = async (path: string, name: string) => ({ name, path, bytes: (await stat(path)).size, mtimeMs: (await stat(path)).mtimeMs });
+    await expect(faces.privacyCopy([await file(still, 'still.jpg')])).rejects.toMatchObject({ code: 'model_missing', message: expect.stringMatching(/yunet\.onnx not found.*nothing was exported/) });
+    await expect(faces.privateCopy([await file(still, 'still.jpg')], 'n')).rejects.toMatchObject({ code: 'model_missing' });
+    expect(warned).toEqual([]); // not taken for an unreadable picture
+    expect((await faces.privacyCopy([await file(notes, 'notes.txt')])).files.map((f) => f.name)).toEqual(['notes.txt']);
     await faces.close();
     await store.close();
   });

@@ -12,7 +12,7 @@ import { probeSource } from '../video/probe.js';
 import type { PackageFile } from './evidence-files.js';
 import { blurClip, blurJpeg, type FaceFinder } from './face-blur.js';
 import { FaceMatcher } from './face-matcher.js';
-import { ArgusError } from '../core/errors.js';
+import { ArgusError, errorMessage } from '../core/errors.js';
 import { removeCrop, resolveCrop, writeCrop } from './crops.js';
 import { FaceIndexSync, type FaceSearchLogger } from './face-search.js';
 import type { Store } from '../store/store.js';
@@ -163,12 +163,31 @@ export class FacesService {
     }
   }
 
-  private async makeCopy(files: readonly PackageFile[]): Promise<{ files: PackageFile[]; report: PrivacyReport; dir: string }> {
+  /**
+   * As `privacyCopy`, made for one package that is then signed anew (a share to a partner agency): not cached, its
+   * copies deleted by `dispose` once the package is written; `note` is what privacy.json says.
+   */
+  async privateCopy(files: readonly PackageFile[], note: string): Promise<{ files: PackageFile[]; report: PrivacyReport; dispose(): Promise<void> }> {
+    const made = await this.makeCopy(files, note);
+    return { files: made.files, report: made.report, dispose: () => rm(made.dir, { recursive: true, force: true }) };
+  }
+
+  private async makeCopy(files: readonly PackageFile[], note = PRIVACY_NOTE): Promise<{ files: PackageFile[]; report: PrivacyReport; dir: string }> {
     const work = await mkdtemp(join(tmpdir(), 'argus-privacy-'));
     // The face models load only when there is a picture to look at.
     let found: FaceFinder | undefined;
-    const finder: FaceFinder = { find: async (frame) => (found ??= await this.finder()).find(frame) };
-    const report: PrivacyReport = { blurred: {}, keptListed: {}, unreadable: [], note: PRIVACY_NOTE };
+    let modelFailure: unknown;
+    const finder: FaceFinder = {
+      find: async (frame) => {
+        try {
+          return await (found ??= await this.finder()).find(frame);
+        } catch (e) {
+          modelFailure = e;
+          throw e;
+        }
+      },
+    };
+    const report: PrivacyReport = { blurred: {}, keptListed: {}, unreadable: [], note };
     const out: PackageFile[] = [];
     for (const f of files) {
       const ext = extname(f.name).toLowerCase();
@@ -188,6 +207,11 @@ export class FacesService {
           count = r;
         }
       } catch (e) {
+        // No face model to look with: nothing leaves unblurred because of it; the export fails and says why.
+        if (modelFailure !== undefined) {
+          await rm(work, { recursive: true, force: true });
+          throw new ArgusError('model_missing', `faces cannot be blurred (the face models do not load: ${errorMessage(modelFailure)}); nothing was exported`, { cause: modelFailure });
+        }
         // A picture no decoder reads shows no face to anyone either: it goes as it is, named in privacy.json.
         this.opts.log.warn({ err: e, file: f.name }, 'export: a picture could not be decoded to look for faces; sent as it is');
         report.unreadable.push(f.name);

@@ -67,6 +67,7 @@ export function requestRoutes(dataDir: string, cfg: SharingConfig) {
       recordings: join(root, 'recordings'), evidence: join(root, 'evidence'), shares: join(root, 'shares'),
       // Scaled mode: footage recorded on the worker that runs the camera.
       ...(ctx.remote ? { remote: (cameraId: string) => workerRecordings(ctx.remote!, cameraId) } : {}),
+      privacy: (files, note) => ctx.faces.privateCopy(files, note),
     };
     let keys: Promise<EvidenceKeyPair> | undefined;
     const signingKeys = (): Promise<EvidenceKeyPair> => (keys ??= loadOrCreateKeyPair(join(root, 'keys')));
@@ -201,7 +202,8 @@ export function requestRoutes(dataDir: string, cfg: SharingConfig) {
         }, now);
         if (!done) throw new HttpError(409, 'conflict', 'the request was decided meanwhile');
         await ctx.audit(req, p, 'share.approve', x.id, { kind: x.kind, expiresAtMs, tokenId: tokenIdOf(tokenHash), note: body.note });
-        await ctx.audit(req, p, 'share.package', x.id, { manifestSha256: pkg.manifestSha256, files: pkg.files.map((f) => f.path), keyId: k.keyId });
+        const privacy = pkg.privacy && { facesBlurred: Object.values(pkg.privacy.blurred).reduce((a, n) => a + n, 0), listedKept: Object.values(pkg.privacy.keptListed).reduce((a, n) => a + n, 0), unreadable: pkg.privacy.unreadable };
+        await ctx.audit(req, p, 'share.package', x.id, { manifestSha256: pkg.manifestSha256, files: pkg.files.map((f) => f.path), keyId: k.keyId, ...(privacy ? { privacy } : {}) });
         return view(done, now);
       },
     });

@@ -4,9 +4,10 @@
  * sightings in the window on cameras both the requester and the approver may see, as JSON (with the GeoJSON route) and
  * CSV; evidence = the violation (JSON) and the files of its signed evidence package (its own manifest and signature
  * renamed `evidence-manifest.json` / `evidence-manifest.sig`, so both signatures can be checked). Every package
- * also holds request.json.
+ * also holds request.json. In shared evidence, faces of people on no face watch list are pixelated in its pictures and
+ * clip (with privacy.json), as in every export of evidence: a partner never gets the unblurred original.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ArgusError } from '../../core/errors.js';
 import { cutClip } from '../../evidence/clip.js';
@@ -14,7 +15,8 @@ import type { EvidenceKeyPair } from '../../evidence/keys.js';
 import { MANIFEST_FILE, SIGNATURE_FILE } from '../../evidence/manifest.js';
 import { writeSharePackage, type PackageInput, type SignedPackage } from '../../evidence/share-package.js';
 import type { Page, SightingRecord, ShareRequestRecord, Store } from '../../store/store.js';
-import { packageFiles, resolveEvidencePath } from '../evidence-files.js';
+import { packageFiles, resolveEvidencePath, type PackageFile } from '../evidence-files.js';
+import type { PrivacyReport } from '../faces.js';
 import { HttpError } from '../http.js';
 import { listSegments } from '../recordings.js';
 import type { RecordingSegmentInfo } from '../../pipeline/worker/protocol.js';
@@ -34,6 +36,30 @@ export interface MaterialRoots {
    * and copied through the worker's RPCs (server/scaled/worker-rpc.ts) with their length checked.
    */
   readonly remote?: (cameraId: string) => RemoteRecordings | undefined;
+  /**
+   * Copies of the package's pictures and clips with the faces of people on no face watch list pixelated
+   * (FacesService.privateCopy); undefined: the files as they are. A partner always gets the blurred copy.
+   */
+  readonly privacy?: (files: readonly PackageFile[], note: string) => Promise<{ files: PackageFile[]; report: PrivacyReport; dispose(): Promise<void> }>;
+}
+
+/** What privacy.json says in a share package whose pictures were blurred. */
+export const SHARE_PRIVACY_NOTE = 'Faces of people not on a face watch list are pixelated in the pictures and clips of this package (Decree 13/2023/ND-CP): it was made for the requesting agency and its manifest.json covers these copies. Where it holds a violation\'s evidence, evidence-manifest.json lists the sha256 of the ORIGINAL files, kept unchanged by the agency that recorded them.';
+
+/** What the package holds after the faces were blurred: its files, and the counts (null: no picture to look at). */
+async function blurred(roots: MaterialRoots, files: readonly PackageInput[]): Promise<{ files: PackageInput[]; report: PrivacyReport | null; dispose(): Promise<void> }> {
+  const pictures = files.filter((f): f is { name: string; from: string } => 'from' in f && /\.(jpe?g|mp4)$/i.test(f.name));
+  if (!roots.privacy || pictures.length === 0) return { files: [...files], report: null, dispose: async () => undefined };
+  const listed = await Promise.all(pictures.map(async (f) => {
+    const st = await stat(f.from);
+    return { name: f.name, path: f.from, bytes: st.size, mtimeMs: st.mtimeMs };
+  }));
+  const copy = await roots.privacy(listed, SHARE_PRIVACY_NOTE);
+  const byName = new Map(copy.files.map((f) => [f.name, f]));
+  const out: PackageInput[] = files.map((f) => (byName.has(f.name) ? { name: f.name, from: byName.get(f.name)!.path } : f));
+  const extra = byName.get('privacy.json');
+  if (extra) out.push({ name: 'privacy.json', from: extra.path });
+  return { files: out, report: copy.report, dispose: copy.dispose };
 }
 
 
@@ -145,18 +171,30 @@ export const shareFacts = (r: ShareRequestRecord, d: ShareDecision): Record<stri
   approvedBy: d.approverName, approvedAtMs: d.decidedAtMs, approvalNote: d.reason, expiresAtMs: d.expiresAtMs, expiresAt: new Date(d.expiresAtMs).toISOString(),
 });
 
-/** Builds the signed package of `r` in `<shares>/<id>` (`traceCameras`: the cameras a trace may cover, null: all). */
-export async function buildSharePackage(store: Store, roots: MaterialRoots, keys: EvidenceKeyPair, r: ShareRequestRecord, d: ShareDecision, traceCameras: readonly string[] | null): Promise<SignedPackage> {
+/**
+ * Builds the signed package of `r` in `<shares>/<id>` (`traceCameras`: the cameras a trace may cover, null: all), its
+ * pictures and clips with unlisted faces pixelated when `roots.privacy` is set (`privacy`: what was blurred).
+ */
+export async function buildSharePackage(
+  store: Store, roots: MaterialRoots, keys: EvidenceKeyPair, r: ShareRequestRecord, d: ShareDecision, traceCameras: readonly string[] | null,
+): Promise<SignedPackage & { privacy: PrivacyReport | null }> {
   const work = join(roots.shares, `.cut-${r.id}-${process.pid}-${Date.now()}`);
+  let dispose = async (): Promise<void> => undefined;
   try {
-    const files = r.kind === 'footage' ? await footageFiles(roots, r, work)
+    const raw = r.kind === 'footage' ? await footageFiles(roots, r, work)
       : r.kind === 'plate_trace' ? await traceFiles(store, r, traceCameras)
       : await evidenceFiles(store, roots, r);
+    // Evidence (stills, a short clip) is blurred as every export of it is. Recorded footage of a window is not yet:
+    // looking through hours of video does not fit in the approval's request (it needs the package built apart).
+    const safe = r.kind === 'evidence' ? await blurred(roots, raw) : { files: raw, report: null, dispose: async () => undefined };
+    dispose = safe.dispose;
     const facts = shareFacts(r, d);
-    return await writeSharePackage(join(roots.shares, r.id), `share-${r.id}`, facts, [...files, { name: 'request.json', content: Buffer.from(`${JSON.stringify(facts, null, 2)}\n`) }], keys, new Date(d.decidedAtMs));
+    const pkg = await writeSharePackage(join(roots.shares, r.id), `share-${r.id}`, facts, [...safe.files, { name: 'request.json', content: Buffer.from(`${JSON.stringify(facts, null, 2)}\n`) }], keys, new Date(d.decidedAtMs));
+    return { ...pkg, privacy: safe.report };
   } catch (e) {
     throw e instanceof ArgusError && e.code === 'io_failed' ? new HttpError(409, 'conflict', 'the package of this request is being built or exists already') : e;
   } finally {
+    await dispose();
     await rm(work, { recursive: true, force: true });
   }
 }
