@@ -1,8 +1,9 @@
 /**
  * ANPR-camera mode: no vehicle detector. Frames → motion gate → the plate reader on the whole frame (in its
  * worker thread) → plate tracks (plates/plate-tracker.ts: the reads of one plate over frames, joined by text and
- * overlap, fused) → one `plate.read` event per plate per pass: as soon as two reads clear of the frame's edges agree
- * on it (confirmed), or when the track ends. A track that ends partial (cut
+ * overlap, fused) → one `plate.read` event per plate per pass: as soon as two witnesses agree on it (the tracker's
+ * `takeConfirmed`: two frames, or one frame that PP-OCR alone reads the same), else when the track ends. A track that
+ * ends partial (cut
  * off at the frame's edge, reads that disagree, too faint, not a plate by the grammar) is counted, not reported.
  * The same plate (or one character off, same length) whose track starts within `dedupSec` of its last sighting
  * is the same pass. Reads happen on moving frames (at most every `everySec`) and every `keepAliveSec` regardless
@@ -36,7 +37,7 @@ export interface AnprOptions {
   readonly dedupSec?: number;
   /** A plate track not seen for this long ends and gives its plate (default 1.5 s: three frames at 2 fps). */
   readonly trackGapSec?: number;
-  /** Reads alike that report a plate while its track is live (plate-tracker's `confirmReads`; default 2, 0 = at the track's end). */
+  /** Witnesses that report a plate while its track is live (plate-tracker's `confirmReads`; default 2, 0 = at the track's end). */
   readonly confirmReads?: number;
   /** Minimum read confidence (default 0.1: the photos' real plates read down to 0.14 — confidence alone does not tell misreads). */
   readonly minConfidence?: number;
@@ -205,7 +206,7 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
       });
     }
     await report(tracker.update(f.ptsSec, observations, f.size.width, f.size.height));
-    // A plate read alike on enough frames goes out now, not when the vehicle has left (a watch-list hit is urgent).
+    // A plate enough witnesses agree on goes out now, not when the vehicle has left (a watch-list hit is urgent).
     for (const t of tracker.takeConfirmed()) await emit(t);
   };
 
