@@ -66,9 +66,9 @@ describe('runAnpr', () => {
     }
   });
 
-  it('reports a pass when it ends with confirmReads 0, its reads all fused', async () => {
+  it('reports a pass when it ends with confirmWitnesses 0, its reads all fused', async () => {
     const events: PlateReadEvent[] = [];
-    await runAnpr({ cameraId: 'c', source: frames(10, 2), host: slowHost(2, 20), motion, confirmReads: 0, onEvent: (e) => void events.push(e) });
+    await runAnpr({ cameraId: 'c', source: frames(10, 2), host: slowHost(2, 20), motion, confirmWitnesses: 0, onEvent: (e) => void events.push(e) });
     expect(events.map((e) => [e.read.plate, e.reads])).toEqual([['51F12345', 10]]);
   });
 

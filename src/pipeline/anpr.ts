@@ -37,8 +37,8 @@ export interface AnprOptions {
   readonly dedupSec?: number;
   /** A plate track not seen for this long ends and gives its plate (default 1.5 s: three frames at 2 fps). */
   readonly trackGapSec?: number;
-  /** Witnesses that report a plate while its track is live (plate-tracker's `confirmReads`; default 2, 0 = at the track's end). */
-  readonly confirmReads?: number;
+  /** Witnesses that report a plate while its track is live (plate-tracker's `confirmWitnesses`; default 2, 0 = at the track's end). */
+  readonly confirmWitnesses?: number;
   /** Minimum read confidence (default 0.1: the photos' real plates read down to 0.14 — confidence alone does not tell misreads). */
   readonly minConfidence?: number;
   readonly onEvent?: (e: PlateReadEvent) => Promise<void> | void;
@@ -131,7 +131,7 @@ export async function runAnpr(o: AnprOptions): Promise<AnprSummary> {
   const everySec = o.everySec ?? 0.25;
   const minConf = o.minConfidence ?? 0.1;
   const recent = new RecentPlates(o.dedupSec ?? 10);
-  const tracker = createPlateTracker<ReadAt>({ maxGapSec: o.trackGapSec ?? 1.5, ...(o.confirmReads !== undefined ? { confirmReads: o.confirmReads } : {}) });
+  const tracker = createPlateTracker<ReadAt>({ maxGapSec: o.trackGapSec ?? 1.5, ...(o.confirmWitnesses !== undefined ? { confirmWitnesses: o.confirmWitnesses } : {}) });
   let motion: MotionState | undefined;
   let lastRead = -Infinity;
   const n: AnprCounters = o.counters ?? { frames: 0, reads: 0, skipped: 0, plates: 0 };

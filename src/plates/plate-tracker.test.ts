@@ -148,7 +148,7 @@ describe('ANPR plate tracks: confirmed while live', () => {
     expect([e!.fused.plate, e!.confirmedPlate, e!.seen]).toEqual(['66P189575', '66P189575', 3]);
   });
 
-  it('does not confirm reads that differ, reads at the edge, a plate the grammar rejects, nor with confirmReads 0', () => {
+  it('does not confirm reads that differ, reads at the edge, a plate the grammar rejects, nor with confirmWitnesses 0', () => {
     const differ = createPlateTracker<string>();
     differ.update(0, [obs('30A12345', 0.6, box(500, 300))], W, H);
     differ.update(0.5, [obs('30A12346', 0.6, box(505, 300))], W, H);
@@ -164,7 +164,7 @@ describe('ANPR plate tracks: confirmed while live', () => {
     invalid.update(0.5, [obs('ABCDEFG1', 0.9, box(505, 300))], W, H);
     expect(invalid.takeConfirmed()).toEqual([]);
 
-    const off = createPlateTracker<string>({ confirmReads: 0 });
+    const off = createPlateTracker<string>({ confirmWitnesses: 0 });
     off.update(0, [obs('66P189575', 0.9, box(600, 300))], W, H);
     off.update(0.5, [obs('66P189575', 0.9, box(605, 300))], W, H);
     expect(off.takeConfirmed()).toEqual([]);

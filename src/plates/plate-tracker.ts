@@ -56,7 +56,7 @@ export interface PlateTrackerOptions {
    * when it ends). A watch-list hit then reaches the command centre without waiting for the
    * vehicle to leave the picture.
    */
-  readonly confirmReads?: number;
+  readonly confirmWitnesses?: number;
 }
 
 /** `cut_off`: seen only touching the frame's edge; `invalid`: not a plate by the grammar; `low_agreement`: the reads differ
@@ -100,7 +100,7 @@ export interface PlateTracker<C = unknown> {
   expire(ptsSec: number): EndedPlateTrack<C>[];
   /** End every live track (the source ended). */
   flush(): EndedPlateTrack<C>[];
-  /** The live tracks confirmed since the last call (`confirmReads`), judged as if they ended now; each given once. */
+  /** The live tracks confirmed since the last call (`confirmWitnesses`), judged as if they ended now; each given once. */
   takeConfirmed(): EndedPlateTrack<C>[];
   /** Live tracks. */
   readonly size: number;
@@ -146,7 +146,7 @@ export function createPlateTracker<C = unknown>(opts: PlateTrackerOptions = {}):
   const minAgreement = opts.minAgreement ?? 0.7;
   const minEvidence = opts.minEvidence ?? 0.15;
   const maxReads = opts.maxReadsPerTrack ?? 12;
-  const confirmReads = opts.confirmReads ?? 2;
+  const confirmWitnesses = opts.confirmWitnesses ?? 2;
   const live = new Map<number, Live<C>>();
   let nextId = 1;
 
@@ -254,12 +254,12 @@ export function createPlateTracker<C = unknown>(opts: PlateTrackerOptions = {}):
     expire,
     flush: () => [...live.values()].map(finish),
     takeConfirmed() {
-      if (confirmReads <= 0) return [];
+      if (confirmWitnesses <= 0) return [];
       const out: EndedPlateTrack<C>[] = [];
       for (const t of live.values()) {
         if (t.confirmed !== undefined || !t.reads.some((r) => !r.edge)) continue;
         const judged = judge(t);
-        if (judged.partial || witnesses(t, judged.fused.plate) < confirmReads) continue;
+        if (judged.partial || witnesses(t, judged.fused.plate) < confirmWitnesses) continue;
         t.confirmed = judged.fused.plate;
         out.push(judged);
       }
