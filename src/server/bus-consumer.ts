@@ -86,7 +86,7 @@ export function startBusConsumer(o: BusConsumerOptions): Subscription {
   const commitOnce = async (events: readonly ArgusEvent[]): Promise<void> => {
     try {
       // The bus batched them already: written at once, not after the ingest's flush interval.
-      await o.ingest.handleMany(events, { live, urgent: true });
+      await o.ingest.handleMany(events, { live, urgent: true, parsed: true });
     } catch (e) {
       if (isStoreUnavailable(e)) throw e;
       const failed = (await Promise.allSettled(events.map((ev) => o.ingest.handle(ev, { live })))).find((r) => r.status === 'rejected');

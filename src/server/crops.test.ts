@@ -35,6 +35,15 @@ describe('plate crops on disk', () => {
     expect(isJpeg(Uint8Array.from([0xff, 0xd8]))).toBe(false);
   });
 
+  it('writes into a day folder again after retention (or a person) removed it: the folder is made anew', async () => {
+    const root = await tmp();
+    const first = await writeCrop(root, 's-a', NOW, JPEG);
+    await rm(join(root, first.slice(0, 10)), { recursive: true });
+    const second = await writeCrop(root, 's-b', NOW, JPEG);
+    expect(second.slice(0, 10)).toBe(first.slice(0, 10));
+    expect(await readFile(join(root, second))).toEqual(Buffer.from(JPEG));
+  });
+
   it('writes the crop under its day folder, leaves no temporary file, and resolves it back', async () => {
     const root = await tmp();
     const ref = await writeCrop(root, 's-1', NOW, JPEG);

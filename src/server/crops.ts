@@ -17,6 +17,9 @@ const DAY_DIR = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** A stored crop reference: a day folder and a plain file name — nothing else is ever opened. */
 const CROP_REF = /^\d{4}-\d{2}-\d{2}\/[A-Za-z0-9_-]{1,64}\.jpg$/;
 
+/** Day folders this process made or found (a mkdir per crop cost more than the crop's own write). Bounded: one per day and root. */
+const madeDays = new Set<string>();
+
 /** Largest crop accepted from a partner (decoded bytes); a plate crop is a few KB. */
 export const MAX_CROP_BYTES = 64 * 1024;
 
@@ -37,10 +40,19 @@ export function cropRefOf(sightingId: string, atMs: number, jpeg: Uint8Array): s
 export async function writeCrop(root: string, sightingId: string, atMs: number, jpeg: Uint8Array): Promise<string> {
   const ref = cropRefOf(sightingId, atMs, jpeg);
   const file = join(root, ref);
-  await mkdir(join(root, ref.slice(0, 10)), { recursive: true });
+  const day = join(root, ref.slice(0, 10));
   const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    await writeFile(tmp, jpeg);
+    if (!madeDays.has(day)) {
+      await mkdir(day, { recursive: true });
+      madeDays.add(day);
+    }
+    await writeFile(tmp, jpeg).catch(async (e: unknown) => {
+      // The day folder went since (retention pruned it, or someone removed it): made again, once.
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      await mkdir(day, { recursive: true });
+      await writeFile(tmp, jpeg);
+    });
     await rename(tmp, file);
   } catch (e) {
     await rm(tmp, { force: true });

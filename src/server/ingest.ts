@@ -38,6 +38,11 @@ export interface HandleOptions {
   readonly live?: boolean;
   /** Written at once rather than after the flush interval (a caller that batched them already: the bus consumer). */
   readonly urgent?: boolean;
+  /**
+   * The events were parsed from JSON (the bus consumer): they hold no bytes and are stored as they are, not copied
+   * through JSON again. The caller gives them up: they must not change after.
+   */
+  readonly parsed?: boolean;
 }
 import { sectionViolation } from './section-control.js';
 
@@ -63,8 +68,9 @@ export interface IngestOptions extends Partial<BatchQueueOptions> {
   readonly shared?: (cameraId: string) => boolean;
 }
 
-/** The event without binary fields, as stored and pushed. */
-export function eventPayload(e: ArgusEvent): JsonValue {
+/** The event without binary fields, as stored and pushed; `parsed`: it came from JSON already (no bytes, no copy needed). */
+export function eventPayload(e: ArgusEvent, parsed = false): JsonValue {
+  if (parsed) return e as unknown as JsonValue;
   return JSON.parse(JSON.stringify(e, (k, v: unknown) => (k === 'cropJpeg' || v instanceof Uint8Array ? undefined : v))) as JsonValue;
 }
 
@@ -219,7 +225,7 @@ export class Ingest {
     const crops = await this.saveCrops(events);
     const rows = emptyRows();
     if (o.live === false) rows.quiet = true;
-    for (const e of events) await this.rowsOf(e, rows, crops);
+    for (const e of events) await this.rowsOf(e, rows, crops, o.parsed ?? false);
     const queued = await this.queue.push(rows, events.length, (o.urgent ?? false) || rows.alerts.length > 0);
     this.afterCommit(queued.committed, events, o.live ?? true);
     return queued;
@@ -254,7 +260,7 @@ export class Ingest {
     return refs;
   }
 
-  private async rowsOf(e: ArgusEvent, out: Rows, crops: ReadonlyMap<string, string | null>): Promise<void> {
+  private async rowsOf(e: ArgusEvent, out: Rows, crops: ReadonlyMap<string, string | null>, parsed: boolean): Promise<void> {
     if (e.kind === 'face.seen') {
       // Faces are not events: their own table, no live push of the face itself, never in the federation outbox.
       const alerts = await this.faceMatcher.alertsOf(e);
@@ -269,7 +275,7 @@ export class Ingest {
       out.tracks.push(trackRow(e, crops.get(e.id) ?? null));
       return;
     }
-    const payload = eventPayload(e);
+    const payload = eventPayload(e, parsed);
     out.events.push({ id: e.id, cameraId: e.cameraId, atMs: e.atMs, kind: e.kind, payload });
     if (this.shared?.(e.cameraId)) out.outbox.push(e.id);
     switch (e.kind) {

@@ -35,7 +35,7 @@ export function startScaledLive(o: { nc: NatsConnection; hub: LiveHub; status: S
     logger: o.log,
     onMessage: ({ message: m }) => {
       if (m.kind === 'event') {
-        o.hub.publish({ topic: 'event', cameraId: m.event.cameraId, data: eventPayload(m.producer ? withProducer(m.event, m.producer) : m.event) });
+        o.hub.publish({ topic: 'event', cameraId: m.event.cameraId, data: eventPayload(m.producer ? withProducer(m.event, m.producer) : m.event, true) });
         for (const l of listeners) l(m.event);
       } else if (m.kind === 'alert') o.hub.publish({ topic: 'alert', cameraId: m.alert.cameraId, data: m.alert });
       else if (m.kind === 'health') {
