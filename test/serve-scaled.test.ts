@@ -385,6 +385,8 @@ describe.skipIf(pgProblem !== null && !process.env['CI'])('argus serve --nats --
       const supervisor = await TestClient.login(replicas[1]!.url, 'supervisor');
       const approved = await supervisor.post(`/api/requests/${asking.body.id}/approve`, {});
       expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+      // Footage is built in the background (looked through for faces): approved once its package is signed.
+      await waitFor('the package built', async () => (await supervisor.get(`/api/requests/${asking.body.id}`)).body.status === 'approved', 30_000);
       expect(asked).toContain('recordings.read');
       // The package: the window cut from the worker's recording (3 s), signed with the replica's evidence key.
       const pkg = join(replicas[1]!.dataDir, 'shares', asking.body.id);

@@ -2,7 +2,8 @@
  * Faces in exports (issue #24): an evidence package whose still and clip show two people, p01 (on a face watch list)
  * and p03 (a bystander), exported through the API. By default p03's face is pixelated in the still and in the clip
  * and p01's is left as it is (privacy.json says so); the stored package is unchanged. The original needs a reason,
- * and the unblurring is audited. A partner agency's share of the evidence is blurred the same way. Real YuNet and
+ * and the unblurring is audited. A partner agency's share of the evidence is blurred the same way, and so is a share of
+ * recorded footage, whose package is built in the background with its progress. Real YuNet and
  * face-api ResNet; the dev faces are test fixtures.
  */
 import { execFile } from 'node:child_process';
@@ -14,6 +15,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { configSchema } from '../src/config/schema.js';
 import { startTestServer, TestClient } from '../src/server/testing/harness.js';
+import { segmentName } from '../src/video/segment-names.js';
 import { DATA, MODELS, video } from './assets.js';
 
 const exec = promisify(execFile);
@@ -131,5 +133,56 @@ describe('faces in evidence exports', () => {
     const packaged = (await t.store.listAudit({ action: 'share.package' })).items;
     expect(packaged[0]!.details).toMatchObject({ privacy: { facesBlurred: expect.any(Number), listedKept: expect.any(Number) } });
     expect((packaged[0]!.details as { privacy: { facesBlurred: number } }).privacy.facesBlurred).toBeGreaterThanOrEqual(2);
-  }, 180_000);
+
+    // Recorded footage of a window, shared with the partner: built in the background (preparing, with its progress,
+    // nothing served meanwhile), then approved; the bystander is pixelated in the recording as in the evidence.
+    const segStart = Date.now() - 10 * 60_000;
+    const recDir = join(dir, 'recordings', 'c1');
+    await mkdir(recDir, { recursive: true });
+    const recording = join(recDir, segmentName(segStart));
+    await exec('ffmpeg', ['-v', 'error', '-loop', '1', '-i', bg, '-loop', '1', ...inputs, '-filter_complex', overlay, '-t', '12', '-r', '10', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-y', recording]);
+    const footage = await partner.post('/api/requests', { kind: 'footage', cameraId: 'c1', fromMs: segStart, toMs: segStart + 8_000, reason: 'Điều tra vụ việc số 8/2026', legalBasis: 'Điều 88 Bộ luật Tố tụng hình sự 2015' });
+    expect(footage.status, JSON.stringify(footage.body)).toBe(200);
+    const sup = await TestClient.login(t.url, 'supervisor');
+    const t0 = Date.now();
+    const started = await sup.post(`/api/requests/${footage.body.id}/approve`, { note: 'Đồng ý' });
+    expect(started.status, JSON.stringify(started.body)).toBe(200);
+    expect(started.body).toMatchObject({ status: 'preparing', progress: 0, link: null, deciderName: 'supervisor' });
+    expect((await partner.get(`/api/requests/${footage.body.id}/package`)).status).toBe(409);
+    const seen: number[] = [];
+    let now = started.body as { status: string; progress: number | null; link: string | null };
+    for (const end = Date.now() + 120_000; now.status === 'preparing' && Date.now() < end; await new Promise((r) => setTimeout(r, 150))) {
+      now = (await partner.get(`/api/requests/${footage.body.id}`)).body;
+      if (now.progress !== null) seen.push(now.progress);
+    }
+    expect(now.status).toBe('approved');
+    expect(now.link).toMatch(/^\/api\/shares\//);
+    console.log(`footage share: 8 s of 1280x720 at 10 fps built in ${((Date.now() - t0) / 1000).toFixed(1)} s; progress seen ${[...new Set(seen.map((x) => x.toFixed(2)))].join(' ')}`);
+    expect(seen.some((x) => x > 0 && x < 1), 'progress between 0 and 1 seen while building').toBe(true);
+    const footDir = join(dir, 'footage-share');
+    await mkdir(footDir);
+    const footRes = await fetch(`${t.url}${now.link!}`);
+    expect(footRes.status).toBe(200);
+    await (await import('node:fs/promises')).writeFile(join(dir, 'footage.tar'), Buffer.from(await footRes.arrayBuffer()));
+    await exec('tar', ['-xf', join(dir, 'footage.tar'), '-C', footDir]);
+    const [footTop] = await (await import('node:fs/promises')).readdir(footDir);
+    const sharedClip = join(footDir, footTop!, segmentName(segStart));
+    for (const at of ['0.5', '4', '7.5']) {
+      const [a, b] = await Promise.all([recording, sharedClip].map(async (f, i) => {
+        const png = join(dir, `rec${i}-${at}.png`);
+        await exec('ffmpeg', ['-v', 'error', '-ss', at, '-i', f, '-frames:v', '1', '-y', png]);
+        return readFile(png);
+      }));
+      expect(await diffIn(a!, b!, P03), `shared recording at ${at} s: bystander`).toBeGreaterThan(12);
+      expect(await diffIn(a!, b!, P01), `shared recording at ${at} s: listed person`).toBeLessThan(6);
+    }
+    const footPrivacy = JSON.parse(await readFile(join(footDir, footTop!, 'privacy.json'), 'utf8')) as { blurred: Record<string, number> };
+    expect(footPrivacy.blurred[segmentName(segStart)]).toBeGreaterThan(0);
+    const footAudit = (await t.store.listAudit({ limit: 500 })).items.filter((x) => x.target === footage.body.id);
+    expect(footAudit.map((x) => x.action).sort()).toEqual(['share.approve', 'share.package', 'share.request', 'share.view'].sort());
+    // The build's outcome is audited under the approver who started it.
+    const approvedBy = footAudit.find((x) => x.action === 'share.approve')!;
+    expect(approvedBy.details).toMatchObject({ background: true, username: 'supervisor' });
+    expect(footAudit.find((x) => x.action === 'share.package')!).toMatchObject({ actor: approvedBy.actor, details: { username: 'supervisor', privacy: { facesBlurred: expect.any(Number) } } });
+  }, 240_000);
 });

@@ -45,6 +45,15 @@ async function unpack(res: Response): Promise<string> {
   return join(dir, top[0]!);
 }
 
+/** The request once its package is no longer being built (footage is built in the background). */
+async function settled(c: TestClient, id: string): Promise<ShareRequest> {
+  for (const end = Date.now() + 120_000; Date.now() < end; await new Promise((res) => setTimeout(res, 200))) {
+    const x = (await c.get(`/api/requests/${id}`)).body as ShareRequest;
+    if (x.status !== 'preparing') return x;
+  }
+  throw new Error(`request ${id} still preparing after 120 s`);
+}
+
 describe.each(dialects)('requests between agencies over %s', (dialect) => {
   let t: TestServer;
   let key: TestClient;
@@ -95,8 +104,11 @@ describe.each(dialects)('requests between agencies over %s', (dialect) => {
     expect((await key.post(`/api/requests/${req.id}/approve`, {})).status).toBe(403);
     const a = await sup.post(`/api/requests/${req.id}/approve`, { note: 'Đồng ý cung cấp', expiresAtMs: now + 3_600_000 });
     expect(a.status, JSON.stringify(a.body)).toBe(200);
-    const approved = a.body as ShareRequest;
-    expect(approved).toMatchObject({ status: 'approved', deciderName: 'supervisor', decisionReason: 'Đồng ý cung cấp', expiresAtMs: now + 3_600_000 });
+    // Recorded footage is looked through for faces in the background: preparing first, nothing served meanwhile.
+    expect(a.body).toMatchObject({ status: 'preparing', progress: 0, link: null, deciderName: 'supervisor' });
+    expect((await sup.post(`/api/requests/${req.id}/approve`, {})).status).toBe(409);
+    const approved = await settled(key, req.id);
+    expect(approved).toMatchObject({ status: 'approved', deciderName: 'supervisor', decisionReason: 'Đồng ý cung cấp', expiresAtMs: now + 3_600_000, progress: null, buildError: null });
     expect(approved.link).toMatch(/^\/api\/shares\/[A-Za-z0-9_-]{43}$/);
     expect((await sup.post(`/api/requests/${req.id}/approve`, {})).status).toBe(409);
     expect((await sup.post(`/api/requests/${req.id}/refuse`, { reason: 'đổi ý' })).status).toBe(409);
@@ -105,10 +117,14 @@ describe.each(dialects)('requests between agencies over %s', (dialect) => {
 
     const dir = await unpack(await fetch(`${t.url}/api/requests/${req.id}/package`, { headers: { authorization: `Bearer ${key.bearer}` } }));
     // The window's recordings: the first segment cut to it (from 5 s: 15 s left), the second whole (20 s to 100 s:
-    // inside), not the third (from 100 s); the request, the manifest and its signature.
-    expect((await readdir(dir)).sort()).toEqual([segmentName(segStart + 5_000), segmentName(segStart + 20_000), 'manifest.json', 'manifest.sig', 'request.json'].sort());
+    // inside), not the third (from 100 s); the request, the manifest and its signature; privacy.json, as the face finder
+    // saw faces in the road video (a recording without any would go byte for byte, as the face-blur test shows).
+    expect((await readdir(dir)).sort()).toEqual([segmentName(segStart + 5_000), segmentName(segStart + 20_000), 'manifest.json', 'manifest.sig', 'privacy.json', 'request.json'].sort());
     expect(await probeDurationSec(join(dir, segmentName(segStart + 5_000)))).toBeCloseTo(15, 0);
-    expect((await readFile(join(dir, segmentName(segStart + 20_000)))).equals(await readFile(video('opencv4nodejs_traffic.mp4')))).toBe(true);
+    expect(await probeDurationSec(join(dir, segmentName(segStart + 20_000)))).toBeCloseTo(await probeDurationSec(video('opencv4nodejs_traffic.mp4')), 0);
+    const privacy = JSON.parse(await readFile(join(dir, 'privacy.json'), 'utf8')) as { blurred: Record<string, number>; note: string };
+    expect(Object.keys(privacy.blurred).sort()).toEqual([segmentName(segStart + 5_000), segmentName(segStart + 20_000)].sort());
+    expect(privacy.note).toMatch(/requesting agency/);
     const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { share: Record<string, unknown> };
     expect(manifest.share).toMatchObject({ requestId: req.id, reason: 'Điều tra vụ trộm xe máy số 12/2026', legalBasis: 'Điều 88 Bộ luật Tố tụng hình sự 2015', approvedBy: 'supervisor', expiresAtMs: now + 3_600_000, agency: 'Công an TP Hội An' });
     expect((await verifyEvidence(dir, await pubPem())).ok).toBe(true);
@@ -194,8 +210,10 @@ describe.each(dialects)('requests between agencies over %s', (dialect) => {
     const looks = (await t.store.listAudit({ limit: 300 })).items.filter((e) => e.action === 'share.view' && e.target === x.id);
     expect(looks.map((e) => (e.details as Record<string, unknown>)['served']).sort()).toEqual([false, true]);
 
-    const y = (await ask(key, { kind: 'footage', cameraId: 'cam-ha', fromMs: segStart, toMs: segStart + MIN })).body as ShareRequest;
-    const b = (await sup.post(`/api/requests/${y.id}/approve`, {})).body as ShareRequest;
+    // (Ten seconds of the last segment: the package is looked through for faces before it is served.)
+    const y = (await ask(key, { kind: 'footage', cameraId: 'cam-ha', fromMs: segStart + 100_000, toMs: segStart + 110_000 })).body as ShareRequest;
+    expect((await sup.post(`/api/requests/${y.id}/approve`, {})).body).toMatchObject({ status: 'preparing' });
+    const b = await settled(sup, y.id);
     expect(await readdir(join(t.dataDir, 'shares', y.id))).toContain('manifest.sig');
     expect((await sup.post(`/api/requests/${y.id}/revoke`)).body).toMatchObject({ status: 'revoked', link: null });
     await expect(readdir(join(t.dataDir, 'shares', y.id))).rejects.toThrow(/ENOENT/);

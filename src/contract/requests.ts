@@ -20,8 +20,16 @@ export const shareRequest = z.strictObject({
   legalBasis: z.string(),
   agency: z.string(),
   requesterName: z.string(),
-  /** `expired`: approved, past its expiry (the package and the link answer 410 Gone). */
+  /**
+   * `expired`: approved, past its expiry (the package and the link answer 410 Gone). `preparing`: approved, its
+   * package being built (recorded footage looked through for faces to pixelate); `failed`: it could not be built
+   * (`buildError` says why), and may be approved again.
+   */
   status: z.enum(SHARE_STATUSES),
+  /** While `preparing`: the share of the package built, 0–1. */
+  progress: z.number().min(0).max(1).nullable(),
+  /** `failed`: why the package could not be built. */
+  buildError: z.string().nullable(),
   deciderName: z.string().nullable(),
   decidedAtMs: z.number().nullable(),
   decisionReason: z.string().nullable(),

@@ -75,8 +75,11 @@ export async function blurJpeg(finder: FaceFinder, jpeg: Uint8Array): Promise<{ 
 /**
  * A clip (mp4) re-encoded with its unlisted faces pixelated: faces are looked for every `everyFrames` frames and the
  * boxes held (grown) in between, so a face is never sharp between two looks. Returns the counts of the looks.
+ * `onFrame`: told after each frame written (progress of a long clip).
  */
-export async function blurClip(finder: FaceFinder, input: string, output: string, size: { width: number; height: number }, fps: number, everyFrames = 3): Promise<BlurCount & { frames: number }> {
+export async function blurClip(
+  finder: FaceFinder, input: string, output: string, size: { width: number; height: number }, fps: number, everyFrames = 3, onFrame?: (frames: number) => void,
+): Promise<BlurCount & { frames: number }> {
   const { width, height } = size;
   const frameBytes = width * height * 3;
   const dec = spawn('ffmpeg', ['-nostdin', '-v', 'error', '-i', input, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -107,6 +110,7 @@ export async function blurClip(finder: FaceFinder, input: string, output: string
       for (const b of hide) pixelate(rgb, width, height, b, 0.6);
       await write(rgb);
       frames++;
+      onFrame?.(frames);
     }
   }
   enc.stdin.end();

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import type { Box } from '../core/box.js';
 import type { Frame } from '../core/frame.js';
-import { probeSource } from '../video/probe.js';
+import { probeSource, type SourceInfo } from '../video/probe.js';
 import type { PackageFile } from './evidence-files.js';
 import { blurClip, blurJpeg, type FaceFinder } from './face-blur.js';
 import { FaceMatcher } from './face-matcher.js';
@@ -167,13 +167,28 @@ export class FacesService {
    * As `privacyCopy`, made for one package that is then signed anew (a share to a partner agency): not cached, its
    * copies deleted by `dispose` once the package is written; `note` is what privacy.json says.
    */
-  async privateCopy(files: readonly PackageFile[], note: string): Promise<{ files: PackageFile[]; report: PrivacyReport; dispose(): Promise<void> }> {
-    const made = await this.makeCopy(files, note);
+  async privateCopy(files: readonly PackageFile[], note: string, onProgress?: (done: number) => void): Promise<{ files: PackageFile[]; report: PrivacyReport; dispose(): Promise<void> }> {
+    const made = await this.makeCopy(files, note, onProgress);
     return { files: made.files, report: made.report, dispose: () => rm(made.dir, { recursive: true, force: true }) };
   }
 
-  private async makeCopy(files: readonly PackageFile[], note = PRIVACY_NOTE): Promise<{ files: PackageFile[]; report: PrivacyReport; dir: string }> {
+  /** `onProgress`: the share of the work done, 0–1, told as the clips' frames go by (by frames; a still counts as one). */
+  private async makeCopy(files: readonly PackageFile[], note = PRIVACY_NOTE, onProgress?: (done: number) => void): Promise<{ files: PackageFile[]; report: PrivacyReport; dir: string }> {
     const work = await mkdtemp(join(tmpdir(), 'argus-privacy-'));
+    // The clips are probed first, so that progress counts frames over the whole copy.
+    const probed = new Map<string, SourceInfo>();
+    let total = 0;
+    for (const f of files) {
+      const ext = extname(f.name).toLowerCase();
+      if (ext === '.jpg' || ext === '.jpeg') total += 1;
+      if (ext !== '.mp4') continue;
+      const info = await probeSource(f.path).catch(() => undefined);
+      if (!info) continue;
+      probed.set(f.name, info);
+      total += Math.max(1, Math.round((info.durationSec ?? 0) * (info.fps ?? 10)));
+    }
+    let done = 0;
+    const tell = (): void => onProgress?.(total > 0 ? Math.min(1, done / total) : 1);
     // The face models load only when there is a picture to look at.
     let found: FaceFinder | undefined;
     let modelFailure: unknown;
@@ -199,13 +214,19 @@ export class FacesService {
       let count: { blurred: number; kept: number };
       try {
         if (ext === '.mp4') {
-          const info = await probeSource(f.path);
-          count = await blurClip(finder, f.path, path, { width: info.width, height: info.height }, info.fps ?? 10);
+          const info = probed.get(f.name) ?? (await probeSource(f.path));
+          const before = done;
+          count = await blurClip(finder, f.path, path, { width: info.width, height: info.height }, info.fps ?? 10, 3, (frames) => {
+            done = before + frames;
+            if (frames % 25 === 0) tell();
+          });
         } else {
           const r = await blurJpeg(finder, new Uint8Array(await readFile(f.path)));
           await writeFile(path, r.bytes);
           count = r;
+          done++;
         }
+        tell();
       } catch (e) {
         // No face model to look with: nothing leaves unblurred because of it; the export fails and says why.
         if (modelFailure !== undefined) {

@@ -529,12 +529,16 @@ export interface ShareRequestRecord {
   readonly tokenHash: string | null;
   /** SHA-256 of the signed package's manifest.json. */
   readonly packageSha256: string | null;
+  /** While `preparing`: how much of the package is built, 0–1 (null otherwise). */
+  readonly progress: number | null;
+  /** `failed`: why the package could not be built. */
+  readonly buildError: string | null;
   readonly createdAtMs: number;
   readonly updatedAtMs: number;
 }
 
-/** What a decision or a revoke changes. */
-export type ShareRequestPatch = Partial<Pick<ShareRequestRecord, 'status' | 'decidedBy' | 'deciderName' | 'decidedAtMs' | 'decisionReason' | 'expiresAtMs' | 'tokenHash' | 'packageSha256'>>;
+/** What a decision, a build's progress or a revoke changes. */
+export type ShareRequestPatch = Partial<Pick<ShareRequestRecord, 'status' | 'decidedBy' | 'deciderName' | 'decidedAtMs' | 'decisionReason' | 'expiresAtMs' | 'tokenHash' | 'packageSha256' | 'progress' | 'buildError'>>;
 
 /**
  * A monitoring centre (Trung tâm giám sát): a named area (districts, wards, a camera group) that narrows what its

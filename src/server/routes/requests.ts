@@ -29,7 +29,8 @@ import { WindowLimiter } from '../limiter.js';
 import type { Principal } from '../rbac.js';
 import { idParams, idText, reason } from '../schemas.js';
 import { allowedCameraIds } from '../scope.js';
-import { buildSharePackage, type MaterialRoots } from '../sharing/material.js';
+import { ShareBuilds } from '../sharing/builds.js';
+import { buildSharePackage, builtInBackground, type MaterialRoots } from '../sharing/material.js';
 import { workerRecordings } from '../scaled/worker-rpc.js';
 import { SHARE_LINK_PREFIX, SHARE_TOKEN, shareToken, tokenHashOf, tokenIdOf } from '../sharing/link.js';
 import { tarLength, tarStream } from '../tar.js';
@@ -67,10 +68,11 @@ export function requestRoutes(dataDir: string, cfg: SharingConfig) {
       recordings: join(root, 'recordings'), evidence: join(root, 'evidence'), shares: join(root, 'shares'),
       // Scaled mode: footage recorded on the worker that runs the camera.
       ...(ctx.remote ? { remote: (cameraId: string) => workerRecordings(ctx.remote!, cameraId) } : {}),
-      privacy: (files, note) => ctx.faces.privateCopy(files, note),
+      privacy: (files, note, onProgress) => ctx.faces.privateCopy(files, note, onProgress),
     };
     let keys: Promise<EvidenceKeyPair> | undefined;
     const signingKeys = (): Promise<EvidenceKeyPair> => (keys ??= loadOrCreateKeyPair(join(root, 'keys')));
+    const builds = new ShareBuilds({ store, roots, keys: signingKeys, log: ctx.log });
     const links = new WindowLimiter(MIN);
 
     const isRequester = (p: Principal, x: ShareRequestRecord): boolean => x.requestedBy === p.actor || (p.userId !== null && x.requesterUserId === p.userId);
@@ -95,6 +97,7 @@ export function requestRoutes(dataDir: string, cfg: SharingConfig) {
         id: x.id, kind: x.kind, cameraId: x.cameraId, plate: x.plateKey, violationId: x.violationId, fromMs: x.fromMs, toMs: x.toMs, reason: x.reason,
         legalBasis: x.legalBasis, agency: x.agency, requesterName: x.requesterName, status, deciderName: x.deciderName, decidedAtMs: x.decidedAtMs,
         decisionReason: x.decisionReason, expiresAtMs: x.expiresAtMs, packageSha256: x.packageSha256, link, createdAtMs: x.createdAtMs,
+        progress: x.status === 'preparing' ? x.progress ?? 0 : null, buildError: x.status === 'failed' ? x.buildError : null,
       };
     };
     const mayUse = (p: Principal): void => {
@@ -105,6 +108,7 @@ export function requestRoutes(dataDir: string, cfg: SharingConfig) {
       const status = shareStatusAt(x, nowMs);
       if (status === 'expired') throw new HttpError(410, 'gone', `this share expired at ${new Date(x.expiresAtMs!).toISOString()}; ask the agency for a new request`);
       if (status === 'revoked') throw new HttpError(410, 'gone', 'this share was revoked by the agency that granted it');
+      if (status === 'preparing') throw new HttpError(409, 'conflict', `the package is being built (${Math.round((x.progress ?? 0) * 100)} %): it is shared once the request is approved`);
       if (status !== 'approved') throw new HttpError(409, 'conflict', `the request is ${status}: nothing is shared`);
     };
     const sendPackage = async (reply: Parameters<Parameters<typeof r.add>[0]['handler']>[0]['reply'], x: ShareRequestRecord) => {
@@ -149,7 +153,7 @@ export function requestRoutes(dataDir: string, cfg: SharingConfig) {
           fromMs: body.kind === 'evidence' ? null : body.fromMs, toMs: body.kind === 'evidence' ? null : body.toMs,
           reason: body.reason, legalBasis: body.legalBasis, agency: body.agency ?? p.username, requestedBy: p.actor, requesterUserId: p.userId,
           requesterName: p.username, area: allowed === null ? null : [...allowed].sort(), status: 'pending', decidedBy: null, deciderName: null,
-          decidedAtMs: null, decisionReason: null, expiresAtMs: null, tokenHash: null, packageSha256: null, createdAtMs: now, updatedAtMs: now,
+          decidedAtMs: null, decisionReason: null, expiresAtMs: null, tokenHash: null, packageSha256: null, progress: null, buildError: null, createdAtMs: now, updatedAtMs: now,
         };
         await store.insertShareRequest(x);
         await ctx.audit(req, p, 'share.request', x.id, { kind: x.kind, cameraId, plate: plateKey, violationId, fromMs: x.fromMs, toMs: x.toMs, legalBasis: x.legalBasis, agency: x.agency });
@@ -180,12 +184,13 @@ export function requestRoutes(dataDir: string, cfg: SharingConfig) {
     });
     r.add({
       method: 'POST', url: '/api/requests/:id/approve', tag: 'requests', permission: 'requests.approve', params: idParams, body: approveBody,
-      summary: 'Approve a pending request about your area: builds the signed package, shared until the expiry (audited)', response: shareRequest,
+      summary: 'Approve a pending request about your area (or one whose package failed): builds the signed package, shared until the expiry (audited). Recorded footage is built in the background: the request is `preparing` with its progress until it is `approved`',
+      response: shareRequest,
       handler: async ({ req, principal, params, body }) => {
         const p = principal!;
         const x = await find(p, params.id);
         if (isRequester(p, x)) throw new HttpError(403, 'forbidden', 'you may not decide your own request');
-        if (x.status !== 'pending') throw new HttpError(409, 'conflict', `the request is ${shareStatusAt(x, Date.now())} already`);
+        if (x.status !== 'pending' && x.status !== 'failed') throw new HttpError(409, 'conflict', `the request is ${shareStatusAt(x, Date.now())} already`);
         const now = Date.now();
         const expiresAtMs = body.expiresAtMs ?? now + cfg.defaultExpiryHours * 60 * MIN;
         if (expiresAtMs <= now) throw new HttpError(400, 'invalid_request', 'body.expiresAtMs: the expiry is in the past');
@@ -195,6 +200,17 @@ export function requestRoutes(dataDir: string, cfg: SharingConfig) {
         const traceCameras = x.area === null ? (mine === null ? null : [...mine]) : mine === null ? [...x.area] : x.area.filter((c) => mine.has(c));
         const k = await signingKeys();
         const decision = { approver: p.actor, approverName: p.username, decidedAtMs: now, expiresAtMs, reason: body.note ?? null };
+        if (builtInBackground(x)) {
+          const preparing = await store.updateShareRequest(x.id, x.status, {
+            status: 'preparing', decidedBy: p.actor, deciderName: p.username, decidedAtMs: now, decisionReason: body.note ?? null, expiresAtMs, tokenHash: null, packageSha256: null, progress: 0, buildError: null,
+          }, now);
+          if (!preparing) throw new HttpError(409, 'conflict', 'the request was decided meanwhile');
+          await ctx.audit(req, p, 'share.approve', x.id, { kind: x.kind, expiresAtMs, note: body.note, background: true });
+          // The build's outcome is audited under the approver, from the approval's address (the request is gone by then).
+          const origin = { ip: req.ip, headers: { 'user-agent': req.headers['user-agent'] } } as unknown as typeof req;
+          builds.start(preparing, decision, traceCameras, (action, details) => ctx.audit(origin, p, action, x.id, details));
+          return view(preparing, now);
+        }
         const pkg = await buildSharePackage(store, roots, k, x, decision, traceCameras);
         const tokenHash = tokenHashOf(shareToken(k, x.id, now));
         const done = await store.updateShareRequest(x.id, 'pending', {
@@ -228,7 +244,8 @@ export function requestRoutes(dataDir: string, cfg: SharingConfig) {
         const p = principal!;
         const x = await find(p, params.id);
         const now = Date.now();
-        const done = await store.updateShareRequest(x.id, 'approved', { status: 'revoked' }, now);
+        // A package still being built is revoked too: its build finds the request revoked and drops the package.
+        const done = await store.updateShareRequest(x.id, x.status === 'preparing' ? 'preparing' : 'approved', { status: 'revoked', progress: null }, now);
         if (!done) throw new HttpError(409, 'conflict', `the request is ${shareStatusAt(x, now)}: nothing to revoke`);
         // Nothing is served again: the package's copy of the material goes (its manifest digest stays on the request).
         await rm(join(roots.shares, x.id), { recursive: true, force: true });

@@ -5,7 +5,8 @@
  * CSV; evidence = the violation (JSON) and the files of its signed evidence package (its own manifest and signature
  * renamed `evidence-manifest.json` / `evidence-manifest.sig`, so both signatures can be checked). Every package
  * also holds request.json. In shared evidence, faces of people on no face watch list are pixelated in its pictures and
- * clip (with privacy.json), as in every export of evidence: a partner never gets the unblurred original.
+ * clip (with privacy.json), as in every export of evidence, and so are they in shared recorded footage (built in the
+ * background: sharing/builds.ts): a partner never gets the unblurred original.
  */
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,6 +25,10 @@ import type { RemoteRecordings } from '../scaled/worker-rpc.js';
 import { routeOf } from '../routes/plates.js';
 import { segmentName } from '../../video/segment-names.js';
 
+/** Shares of a package build's progress: the material gathered (recordings cut or copied), and the package signed. */
+const GATHERED = 0.05;
+const SIGNING = 0.05;
+
 /** The most sightings a shared trace holds. */
 export const MAX_TRACE_SIGHTINGS = 10_000;
 
@@ -38,23 +43,24 @@ export interface MaterialRoots {
   readonly remote?: (cameraId: string) => RemoteRecordings | undefined;
   /**
    * Copies of the package's pictures and clips with the faces of people on no face watch list pixelated
-   * (FacesService.privateCopy); undefined: the files as they are. A partner always gets the blurred copy.
+   * (FacesService.privateCopy; `onProgress`: the share of it done, 0–1); undefined: the files as they are. A partner
+   * always gets the blurred copy.
    */
-  readonly privacy?: (files: readonly PackageFile[], note: string) => Promise<{ files: PackageFile[]; report: PrivacyReport; dispose(): Promise<void> }>;
+  readonly privacy?: (files: readonly PackageFile[], note: string, onProgress?: (done: number) => void) => Promise<{ files: PackageFile[]; report: PrivacyReport; dispose(): Promise<void> }>;
 }
 
 /** What privacy.json says in a share package whose pictures were blurred. */
 export const SHARE_PRIVACY_NOTE = 'Faces of people not on a face watch list are pixelated in the pictures and clips of this package (Decree 13/2023/ND-CP): it was made for the requesting agency and its manifest.json covers these copies. Where it holds a violation\'s evidence, evidence-manifest.json lists the sha256 of the ORIGINAL files, kept unchanged by the agency that recorded them.';
 
 /** What the package holds after the faces were blurred: its files, and the counts (null: no picture to look at). */
-async function blurred(roots: MaterialRoots, files: readonly PackageInput[]): Promise<{ files: PackageInput[]; report: PrivacyReport | null; dispose(): Promise<void> }> {
+async function blurred(roots: MaterialRoots, files: readonly PackageInput[], onProgress?: (done: number) => void): Promise<{ files: PackageInput[]; report: PrivacyReport | null; dispose(): Promise<void> }> {
   const pictures = files.filter((f): f is { name: string; from: string } => 'from' in f && /\.(jpe?g|mp4)$/i.test(f.name));
   if (!roots.privacy || pictures.length === 0) return { files: [...files], report: null, dispose: async () => undefined };
   const listed = await Promise.all(pictures.map(async (f) => {
     const st = await stat(f.from);
     return { name: f.name, path: f.from, bytes: st.size, mtimeMs: st.mtimeMs };
   }));
-  const copy = await roots.privacy(listed, SHARE_PRIVACY_NOTE);
+  const copy = await roots.privacy(listed, SHARE_PRIVACY_NOTE, onProgress);
   const byName = new Map(copy.files.map((f) => [f.name, f]));
   const out: PackageInput[] = files.map((f) => (byName.has(f.name) ? { name: f.name, from: byName.get(f.name)!.path } : f));
   const extra = byName.get('privacy.json');
@@ -171,12 +177,17 @@ export const shareFacts = (r: ShareRequestRecord, d: ShareDecision): Record<stri
   approvedBy: d.approverName, approvedAtMs: d.decidedAtMs, approvalNote: d.reason, expiresAtMs: d.expiresAtMs, expiresAt: new Date(d.expiresAtMs).toISOString(),
 });
 
+/** Requests whose package is built in the background (sharing/builds.ts): recorded footage, looked through for faces. */
+export const builtInBackground = (r: Pick<ShareRequestRecord, 'kind'>): boolean => r.kind === 'footage';
+
 /**
  * Builds the signed package of `r` in `<shares>/<id>` (`traceCameras`: the cameras a trace may cover, null: all), its
- * pictures and clips with unlisted faces pixelated when `roots.privacy` is set (`privacy`: what was blurred).
+ * pictures and clips — recorded footage and evidence alike — with unlisted faces pixelated when `roots.privacy` is set
+ * (`privacy`: what was blurred). `onProgress`: the share done, 0–1 (the recordings gathered, then their frames looked through).
  */
 export async function buildSharePackage(
   store: Store, roots: MaterialRoots, keys: EvidenceKeyPair, r: ShareRequestRecord, d: ShareDecision, traceCameras: readonly string[] | null,
+  onProgress?: (done: number) => void,
 ): Promise<SignedPackage & { privacy: PrivacyReport | null }> {
   const work = join(roots.shares, `.cut-${r.id}-${process.pid}-${Date.now()}`);
   let dispose = async (): Promise<void> => undefined;
@@ -184,11 +195,13 @@ export async function buildSharePackage(
     const raw = r.kind === 'footage' ? await footageFiles(roots, r, work)
       : r.kind === 'plate_trace' ? await traceFiles(store, r, traceCameras)
       : await evidenceFiles(store, roots, r);
-    // Evidence (stills, a short clip) is blurred as every export of it is. Recorded footage of a window is not yet:
-    // looking through hours of video does not fit in the approval's request (it needs the package built apart).
-    const safe = r.kind === 'evidence' ? await blurred(roots, raw) : { files: raw, report: null, dispose: async () => undefined };
+    onProgress?.(GATHERED);
+    // Pictures and clips leave with unlisted faces pixelated: evidence as every export of it, recorded footage too
+    // (hours of video: its package is built apart from the approval, sharing/builds.ts). A trace holds no picture.
+    const safe = r.kind === 'plate_trace' ? { files: raw, report: null, dispose: async () => undefined } : await blurred(roots, raw, (done) => onProgress?.(GATHERED + (1 - GATHERED - SIGNING) * done));
     dispose = safe.dispose;
     const facts = shareFacts(r, d);
+    onProgress?.(1 - SIGNING);
     const pkg = await writeSharePackage(join(roots.shares, r.id), `share-${r.id}`, facts, [...safe.files, { name: 'request.json', content: Buffer.from(`${JSON.stringify(facts, null, 2)}\n`) }], keys, new Date(d.decidedAtMs));
     return { ...pkg, privacy: safe.report };
   } catch (e) {

@@ -213,6 +213,14 @@ const MIGRATIONS: readonly Migration[] = [
       `create index heatmap_buckets_start on heatmap_buckets (bucket_start_ms)`,
     ],
   },
+  {
+    version: 13,
+    name: 'requests between agencies: a package built in the background (recorded footage blurred), its progress and why it failed',
+    up: (t) => [
+      `alter table share_requests add column progress ${t.real}`,
+      `alter table share_requests add column build_error text`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -10,6 +10,7 @@ const recordOf = (r: ShareRequestTable): ShareRequestRecord => ({
   area: r.area === null ? null : fromJson<string[]>(r.area), status: r.status as ShareRequestStatus,
   decidedBy: r.decided_by, deciderName: r.decider_name, decidedAtMs: numOrNull(r.decided_at_ms), decisionReason: r.decision_reason,
   expiresAtMs: numOrNull(r.expires_at_ms), tokenHash: r.token_hash, packageSha256: r.package_sha256,
+  progress: r.progress === null ? null : Number(r.progress), buildError: r.build_error,
   createdAtMs: num(r.created_at_ms), updatedAtMs: num(r.updated_at_ms),
 });
 
@@ -19,7 +20,7 @@ export async function insertShareRequest(ctx: StoreContext, r: ShareRequestRecor
     reason: r.reason, legal_basis: r.legalBasis, agency: r.agency, requested_by: r.requestedBy, requester_user_id: r.requesterUserId,
     requester_name: r.requesterName, area: r.area === null ? null : toJson([...r.area]), status: r.status, decided_by: r.decidedBy,
     decider_name: r.deciderName, decided_at_ms: r.decidedAtMs, decision_reason: r.decisionReason, expires_at_ms: r.expiresAtMs,
-    token_hash: r.tokenHash, package_sha256: r.packageSha256, created_at_ms: r.createdAtMs, updated_at_ms: r.updatedAtMs,
+    token_hash: r.tokenHash, package_sha256: r.packageSha256, progress: r.progress, build_error: r.buildError, created_at_ms: r.createdAtMs, updated_at_ms: r.updatedAtMs,
   }).execute();
 }
 
@@ -55,6 +56,8 @@ export async function updateShareRequest(ctx: StoreContext, id: string, from: Sh
     ...(p.expiresAtMs !== undefined ? { expires_at_ms: p.expiresAtMs } : {}),
     ...(p.tokenHash !== undefined ? { token_hash: p.tokenHash } : {}),
     ...(p.packageSha256 !== undefined ? { package_sha256: p.packageSha256 } : {}),
+    ...(p.progress !== undefined ? { progress: p.progress } : {}),
+    ...(p.buildError !== undefined ? { build_error: p.buildError } : {}),
   }).where('id', '=', id).where('status', '=', from).executeTakeFirst();
   if (Number(res.numUpdatedRows) === 0) return null;
   return getShareRequest(ctx, id);

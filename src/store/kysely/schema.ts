@@ -76,7 +76,8 @@ export interface ShareRequestTable {
   id: string; kind: string; camera_id: string | null; plate_key: string | null; violation_id: string | null; from_ms: number | null; to_ms: number | null;
   reason: string; legal_basis: string; agency: string; requested_by: string; requester_user_id: string | null; requester_name: string; area: string | null;
   status: string; decided_by: string | null; decider_name: string | null; decided_at_ms: number | null; decision_reason: string | null;
-  expires_at_ms: number | null; token_hash: string | null; package_sha256: string | null; created_at_ms: number; updated_at_ms: number;
+  expires_at_ms: number | null; token_hash: string | null; package_sha256: string | null; progress: number | null; build_error: string | null;
+  created_at_ms: number; updated_at_ms: number;
 }
 export interface CentreTable { id: string; name: string; scope: string; created_at_ms: number; updated_at_ms: number }
 export interface CentreMemberTable { user_id: string; centre_id: string }

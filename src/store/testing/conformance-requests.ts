@@ -9,7 +9,7 @@ const request = (id: string, over: Partial<ShareRequestRecord> = {}): ShareReque
   id, kind: 'footage', cameraId: 'c1', plateKey: null, violationId: null, fromMs: T0, toMs: T0 + 600_000, reason: 'Điều tra vụ trộm xe',
   legalBasis: 'Điều 88 BLTTHS 2015', agency: 'Công an tỉnh Quảng Nam', requestedBy: 'apikey:k1', requesterUserId: 'u-partner', requesterName: 'QNam',
   area: ['c1', 'c2'], status: 'pending', decidedBy: null, deciderName: null, decidedAtMs: null, decisionReason: null, expiresAtMs: null,
-  tokenHash: null, packageSha256: null, createdAtMs: T0, updatedAtMs: T0, ...over,
+  tokenHash: null, packageSha256: null, progress: null, buildError: null, createdAtMs: T0, updatedAtMs: T0, ...over,
 });
 
 export function runRequestConformance(factory: StoreFactory): void {
@@ -44,6 +44,17 @@ export function runRequestConformance(factory: StoreFactory): void {
       expect(await store.getShareRequestByToken('ef'.repeat(32))).toBeNull();
       expect(await store.updateShareRequest('d1', 'approved', { status: 'revoked' }, T0 + 7)).toMatchObject({ status: 'revoked', decisionReason: 'ok' });
       expect(await store.updateShareRequest('nope', 'pending', { status: 'approved' }, T0)).toBeNull();
+    });
+
+    it('keeps a package build\'s progress and why it failed, and clears them when the request goes on', async () => {
+      const { store } = h();
+      await store.insertShareRequest(request('b1'));
+      expect(await store.updateShareRequest('b1', 'pending', { status: 'preparing', decidedBy: 'u-sup', expiresAtMs: T0 + 3_600_000, progress: 0 }, T0 + 1)).toMatchObject({ status: 'preparing', progress: 0, buildError: null });
+      expect(await store.updateShareRequest('b1', 'preparing', { progress: 0.375 }, T0 + 2)).toMatchObject({ status: 'preparing', progress: 0.375, updatedAtMs: T0 + 2 });
+      const failed = await store.updateShareRequest('b1', 'preparing', { status: 'failed', progress: null, buildError: 'the recording 20260101T000000Z.mp4 cannot be cut' }, T0 + 3);
+      expect(failed).toMatchObject({ status: 'failed', progress: null, buildError: 'the recording 20260101T000000Z.mp4 cannot be cut' });
+      expect(await store.getShareRequest('b1')).toEqual(failed);
+      expect(await store.updateShareRequest('b1', 'failed', { status: 'preparing', progress: 0, buildError: null }, T0 + 4)).toMatchObject({ status: 'preparing', progress: 0, buildError: null });
     });
   });
 }

@@ -35,7 +35,7 @@ function NewRequest({ onSent }: { onSent: () => void }) {
     const window = kind === 'evidence' ? {} : { fromMs: fromLocal(from), toMs: fromLocal(to) };
     api('POST', '/api/requests', { kind, ...what, ...window, reason, legalBasis, ...(agency.trim() ? { agency: agency.trim() } : {}) })
       .then(() => { setMsg(w('sent')); setReason(''); setSubject(''); onSent(); })
-      .catch((err: Error) => setMsg(`${w('failed')}: ${err.message}`));
+      .catch((err: Error) => setMsg(`${w('notDone')}: ${err.message}`));
   };
   const subjectLabel: Word = kind === 'footage' ? 'camera' : kind === 'plate_trace' ? 'plate' : 'violation';
   return (
@@ -65,7 +65,7 @@ function Decide({ req, mode, onDone, onClose }: { req: ShareRequest; mode: 'appr
   const submit = (e: FormEvent): void => {
     e.preventDefault();
     const body = mode === 'approve' ? { ...(text.trim() ? { note: text.trim() } : {}), expiresAtMs: Date.now() + hours * HOUR } : { reason: text };
-    api('POST', `/api/requests/${encodeURIComponent(req.id)}/${mode}`, body).then(onDone).catch((err: Error) => setError(`${w('failed')}: ${err.message}`));
+    api('POST', `/api/requests/${encodeURIComponent(req.id)}/${mode}`, body).then(onDone).catch((err: Error) => setError(`${w('notDone')}: ${err.message}`));
   };
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => { if (e.key === 'Escape') onClose(); };
@@ -111,11 +111,13 @@ export function RequestsPage({ me }: PageProps) {
   const load = useCallback((): void => {
     get<{ items: ShareRequest[] }>('/api/requests').then((r) => { setItems(r.items); setError(''); }).catch((e: Error) => setError(e.message));
   }, []);
+  // Every 15 s; every 2 s while a package is being built, so its progress moves.
+  const building = items?.some((r) => r.status === 'preparing') ?? false;
   useEffect(() => {
     load();
-    const t = setInterval(load, 15_000);
+    const t = setInterval(load, building ? 2_000 : 15_000);
     return () => clearInterval(t);
-  }, [load]);
+  }, [load, building]);
   const revoke = (r: ShareRequest): void => {
     api('POST', `/api/requests/${encodeURIComponent(r.id)}/revoke`).then(load).catch((e: Error) => setError(e.message));
   };
@@ -149,13 +151,24 @@ export function RequestsPage({ me }: PageProps) {
                   <td>{w(r.kind)}</td>
                   <td><span className="mono">{material(r)}</span><div className="muted small">{r.reason}</div><div className="muted small">{w('legalBasis')}: {r.legalBasis}</div></td>
                   <td>{r.agency}<div className="muted small">{r.requesterName}</div></td>
-                  <td><span className={`pill st-${r.status}`}>{w(r.status)}</span></td>
+                  <td>
+                    <span className={`pill st-${r.status}`}>{w(r.status)}</span>
+                    {r.status === 'preparing' && r.progress !== null && (
+                      <div className="req-progress" data-testid="request-progress">
+                        <progress max={1} value={r.progress} aria-label={w('building')} /> <span className="small">{Math.round(r.progress * 100)} %</span>
+                        <div className="muted small">{w('building')}</div>
+                      </div>
+                    )}
+                    {r.status === 'failed' && r.buildError && <div className="muted small" data-testid="request-build-error">{r.buildError}</div>}
+                  </td>
                   <td>
                     {r.deciderName && <div>{w('by')} {r.deciderName}{r.decidedAtMs !== null ? ` · ${fmtTime(r.decidedAtMs)}` : ''}</div>}
                     {r.decisionReason && <div className="muted small">{r.decisionReason}</div>}
                     {r.expiresAtMs !== null && <div className="small">{w('until')} {fmtTime(r.expiresAtMs)}</div>}
                   </td>
                   <td><div className="req-actions">
+                    {mayApprove && r.status === 'failed' && <button type="button" onClick={() => setDeciding({ req: r, mode: 'approve' })}>{w('approveAgain')}</button>}
+                    {mayApprove && r.status === 'preparing' && <button type="button" className="ghost" onClick={() => revoke(r)}>{w('revoke')}</button>}
                     {mayApprove && r.status === 'pending' && <>
                       <button type="button" onClick={() => setDeciding({ req: r, mode: 'approve' })}>{w('approve')}</button>
                       <button type="button" className="danger" onClick={() => setDeciding({ req: r, mode: 'refuse' })}>{w('refuse')}</button>

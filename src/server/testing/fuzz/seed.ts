@@ -145,7 +145,7 @@ async function seedShareRequests(t: TestServer): Promise<{ ids: string[]; token:
   const base = {
     cameraId: null, plateKey: null, violationId: null, fromMs: null, toMs: null, reason: 'fuzz', legalBasis: 'fuzz', agency: 'fuzz', requestedBy: partner?.id ?? 'fuzz',
     requesterUserId: partner?.id ?? null, requesterName: 'partner', area: null, status: 'pending' as const, decidedBy: null, deciderName: null, decidedAtMs: null,
-    decisionReason: null, expiresAtMs: null, tokenHash: null, packageSha256: null, createdAtMs: T0, updatedAtMs: T0,
+    decisionReason: null, expiresAtMs: null, tokenHash: null, packageSha256: null, progress: null, buildError: null, createdAtMs: T0, updatedAtMs: T0,
   };
   const ids = ['fzq1', 'fzq2', 'fzq3', 'fzq4', 'fzq5'];
   await t.store.insertShareRequest({ ...base, id: 'fzq1', kind: 'evidence', violationId: 'fzv1', cameraId: 'fz-cam' });
