@@ -91,7 +91,8 @@ export function App() {
             <span className={`livedot ${live.connected ? 'on' : 'off'}`} role="status">{live.connected ? i18n.t('live') : i18n.t('liveOff')}</span>
             <button type="button" className="ghost" onClick={() => setLang(lang === 'vi' ? 'en' : 'vi')} lang={lang === 'vi' ? 'en' : 'vi'}>{i18n.t('language')}</button>
             <span className="user">{me.username}</span>
-            <button type="button" className="ghost" onClick={() => { void logout().finally(() => setMe(null)); }}>{i18n.t('signOut')}</button>
+            {/* The name is hidden on a narrow top bar (styles.css): the sign-out button still says who is signed in. */}
+            <button type="button" className="ghost" title={`${i18n.t('signOut')} (${me.username})`} onClick={() => { void logout().finally(() => setMe(null)); }}>{i18n.t('signOut')}</button>
           </div>
         </header>
         <main id="content" tabIndex={-1}>
