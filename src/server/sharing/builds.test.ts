@@ -105,15 +105,32 @@ describe('share packages built in the background', () => {
     builds.close();
   });
 
+  it('deletes the package of a request once it has expired, and keeps one still shared', async () => {
+    const builds = new ShareBuilds({ store, roots, keys: async () => keys, log: quiet, sweepMs: 0 });
+    for (const id of ['soon', 'later']) {
+      const x = await preparing(id, { expiresAtMs: Date.now() + (id === 'soon' ? 60_000 : 3_600_000) });
+      builds.start(x, decision(x), null, async () => undefined);
+    }
+    await builds.idle();
+    expect((await readdir(join(roots.shares, 'soon'))).sort()).toContain('manifest.sig');
+    const { expired } = await builds.sweep(Date.now() + 120_000);
+    expect(expired).toContain('soon');
+    expect(expired).not.toContain('later');
+    await expect(readdir(join(roots.shares, 'soon'))).rejects.toThrow(/ENOENT/);
+    expect(await readdir(join(roots.shares, 'later'))).toContain('manifest.sig');
+    expect((await builds.sweep(Date.now() + 120_000)).expired).not.toContain('soon');
+    builds.close();
+  });
+
   it('gives up a request whose build stopped with its service, and leaves one still heard from', async () => {
     const builds = new ShareBuilds({ store, roots, keys: async () => keys, log: quiet, sweepMs: 0, staleMs: 60_000 });
     const now = Date.now();
     await preparing('lost', { updatedAtMs: now - 61_000 });
     await preparing('alive', { updatedAtMs: now - 5_000 });
-    expect(await builds.sweep(now)).toEqual(['lost']);
+    expect((await builds.sweep(now)).lost).toEqual(['lost']);
     expect(await store.getShareRequest('lost')).toMatchObject({ status: 'failed', buildError: BUILD_LOST, progress: null });
     expect((await store.getShareRequest('alive'))?.status).toBe('preparing');
-    expect(await builds.sweep(now)).toEqual([]);
+    expect((await builds.sweep(now)).lost).toEqual([]);
     builds.close();
   });
 });

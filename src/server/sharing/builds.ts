@@ -6,8 +6,10 @@
  * works from then), or `failed` with the reason, to be approved again. A build whose service stopped leaves its
  * request `preparing` with no heartbeat: `sweep` (every `sweepMs`, on every replica) fails it once nothing was heard
  * for `staleMs`, so a request never waits forever. A request revoked while building loses the package when it is done.
+ * The sweep also deletes the packages of requests past their expiry: nothing serves them any more (410 Gone), and a
+ * copy of footage or evidence made for another agency is not kept on disk longer than it was granted for.
  */
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../../core/errors.js';
 import type { EvidenceKeyPair } from '../../evidence/keys.js';
@@ -62,14 +64,26 @@ export class ShareBuilds {
     this.running.set(x.id, job);
   }
 
-  /** Fails the `preparing` requests whose build stopped (nothing heard for `staleMs`, not built here); returns their ids. */
-  async sweep(nowMs = Date.now()): Promise<string[]> {
+  /**
+   * Fails the `preparing` requests whose build stopped (nothing heard for `staleMs`, not built here), and deletes the
+   * packages of expired requests; returns the ids of each.
+   */
+  async sweep(nowMs = Date.now()): Promise<{ lost: string[]; expired: string[] }> {
     const lost: string[] = [];
-    for (const x of await this.o.store.listShareRequests({ limit: 500 })) {
+    const expired: string[] = [];
+    for (const x of await this.o.store.listShareRequests({ limit: 5000 })) {
+      if (x.status === 'approved' && x.expiresAtMs !== null && x.expiresAtMs <= nowMs) {
+        const dir = join(this.o.roots.shares, x.id);
+        if (await stat(dir).then(() => true, () => false)) {
+          await rm(dir, { recursive: true, force: true });
+          expired.push(x.id);
+        }
+        continue;
+      }
       if (x.status !== 'preparing' || this.running.has(x.id) || nowMs - x.updatedAtMs < this.staleMs) continue;
       if (await this.o.store.updateShareRequest(x.id, 'preparing', { status: 'failed', progress: null, buildError: BUILD_LOST }, nowMs)) lost.push(x.id);
     }
-    return lost;
+    return { lost, expired };
   }
 
   /** Resolves when no build is running (tests; a service stopping waits for nothing: `sweep` mends what it leaves). */
