@@ -72,6 +72,9 @@ describe.skipIf(skipReason !== '')(`a partner request through the UI${skipReason
 
     // The supervisor approves it in the dialog, for one hour.
     await signInAs('truc-ban');
+    // The menu tells the approver a request waits for him, and stops once it is decided.
+    await page.locator('[data-testid=requests-pending]').waitFor();
+    await expect(page.locator('[data-testid=requests-pending]').textContent()).resolves.toBe('1');
     const mine = page.locator(`tr[data-request="${id}"]`);
     await mine.getByRole('button', { name: 'Duyệt' }).click();
     const dialog = page.getByRole('dialog', { name: 'Duyệt yêu cầu' });
@@ -81,6 +84,7 @@ describe.skipIf(skipReason !== '')(`a partner request through the UI${skipReason
     await dialog.getByRole('button', { name: 'Duyệt và tạo gói' }).click();
     // Recorded footage is looked through for faces before it leaves: the package is built in the background, with its progress.
     await mine.locator('.pill', { hasText: 'Đang tạo gói' }).waitFor();
+    await page.locator('[data-testid=requests-pending]').waitFor({ state: 'detached' });
     await mine.locator('[data-testid=request-progress]').waitFor();
     await ui.shot('24-requests-2b-building');
     await mine.locator('.pill', { hasText: 'Đã duyệt' }).waitFor({ timeout: 180_000 });

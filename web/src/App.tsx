@@ -8,6 +8,7 @@ import { LoginPage } from './pages/Login';
 import { MapPage } from './pages/MapPage';
 import { PlatesPage } from './pages/Plates';
 import { ViolationsPage } from './pages/Violations';
+import { usePendingRequests } from './pendingRequests';
 
 /** What every page gets: the live push, who is signed in, and the rest of the hash path (`#/camera/cam-1` → ['cam-1']). */
 export interface PageProps { live: ReturnType<typeof useLive>; me: Me; params: string[] }
@@ -69,6 +70,7 @@ export function App() {
   }, []);
   const live = useLive(Boolean(me));
   const unacked = live.alerts.filter((a) => !a.acknowledgedAtMs).length;
+  const pendingRequests = usePendingRequests(me?.permissions.includes('requests.approve') ?? false, page);
 
   let body;
   if (me === undefined) body = <main className="loading" aria-busy="true" />;
@@ -84,6 +86,7 @@ export function App() {
               <a key={p.id} href={`#/${p.id}`} aria-current={page === p.id ? 'page' : undefined} className={page === p.id ? 'active' : ''}>
                 {i18n.t(p.label)}
                 {p.id === 'alerts' && unacked > 0 && <span className="badge" aria-label={`${unacked}`}>{unacked}</span>}
+                {p.id === 'requests' && pendingRequests > 0 && <span className="badge info" data-testid="requests-pending" aria-label={`${pendingRequests}`}>{pendingRequests}</span>}
               </a>
             ))}
           </nav>

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import type { PageProps } from '../App';
 import { api, get } from '../api';
 import { useDict, useI18n } from '../i18n';
+import { REQUESTS_CHANGED } from '../pendingRequests';
 import type { ShareRequest } from '@contract';
 import { WORDS, type Word } from './requests/words';
 import './admin/admin.css';
@@ -109,7 +110,11 @@ export function RequestsPage({ me }: PageProps) {
   const mayAsk = me.permissions.includes('requests.create');
   const mayApprove = me.permissions.includes('requests.approve');
   const load = useCallback((): void => {
-    get<{ items: ShareRequest[] }>('/api/requests').then((r) => { setItems(r.items); setError(''); }).catch((e: Error) => setError(e.message));
+    get<{ items: ShareRequest[] }>('/api/requests').then((r) => {
+      setItems(r.items);
+      setError('');
+      dispatchEvent(new Event(REQUESTS_CHANGED));
+    }).catch((e: Error) => setError(e.message));
   }, []);
   // Every 15 s; every 2 s while a package is being built, so its progress moves.
   const building = items?.some((r) => r.status === 'preparing') ?? false;
