@@ -402,6 +402,54 @@ describe.skipIf(pgProblem !== null && !process.env['CI'])('argus serve --nats --
     }
   }, 60_000);
 
+  it('lists and plays back recordings left on the worker that ran a camera before it moved (a failover), beside the new holder\'s', async () => {
+    // w4 runs cam-a now and recorded its last minute; w3, alive, recorded the minute before, when it ran cam-a.
+    const now = Date.now();
+    const [oldFile, newFile] = [segmentName(now - 180_000), segmentName(now - 60_000)];
+    const dir = await mkdtemp(join(tmpdir(), 'argus-worker-moved-'));
+    execFileSync('ffmpeg', ['-nostdin', '-loglevel', 'error', '-y', '-i', video('opencv4nodejs_traffic.mp4'), '-t', '3', '-c:v', 'libx264', '-preset', 'ultrafast', '-an', join(dir, oldFile)]);
+    const oldBytes = await readFile(join(dir, oldFile));
+    await workers.create('w3', { name: 'w3', instance: 'i3', host: 'edge-3', pid: 4343, capacity: 60, load: 0, startedAtMs: now - 600_000, heartbeatAtMs: now, rssMb: 200, cameras: [] }).catch(async () => {
+      await workers.delete('w3');
+      await workers.create('w3', { name: 'w3', instance: 'i3', host: 'edge-3', pid: 4343, capacity: 60, load: 0, startedAtMs: now - 600_000, heartbeatAtMs: now, rssMb: 200, cameras: [] });
+    });
+    const current = await leases.get('cam-a');
+    if (current) await leases.delete('cam-a');
+    const held = await leases.hold('cam-a', { worker: 'w4', sinceMs: now });
+    const subs: Array<{ unsubscribe(): void }> = [];
+    const serve = (w: string, segs: RecordingsListReply['segments'], bytes: Buffer | undefined) => {
+      subs.push(worker.subscribe(workerSubject(w, 'recordings.list'), { callback: (_e, m) => void m.respond(JSON.stringify({ segments: segs } satisfies RecordingsListReply)) }));
+      subs.push(worker.subscribe(workerSubject(w, 'recordings.read'), { callback: (_e, m) => {
+        const r = m.json<{ offset: number; length: number }>();
+        m.respond(bytes ? bytes.subarray(r.offset, r.offset + r.length) : new Uint8Array(0));
+      } }));
+    };
+    serve('w4', [{ file: newFile, startMs: now - 60_000, bytes: 1000 }], undefined);
+    serve('w3', [{ file: oldFile, startMs: now - 180_000, bytes: oldBytes.length }], oldBytes);
+    try {
+      await worker.flush();
+      const op = await TestClient.login(replicas[1]!.url, 'operator');
+      await waitFor('w3 and w4 known to replica 2', async () => {
+        const h = (await (await TestClient.login(replicas[1]!.url, 'admin')).get('/api/health')).body as { workers?: Array<{ name: string }> };
+        const st = (await op.get('/api/cameras/status')).body as { items?: Array<{ id: string; worker?: { name: string } }> };
+        return (h.workers?.some((w) => w.name === 'w3') ?? false) && (st.items?.some((c) => c.id === 'cam-a' && c.worker?.name === 'w4') ?? false);
+      }, 10_000);
+      const listed = await op.get(`/api/cameras/cam-a/recordings?from=${now - 600_000}&to=${now}`);
+      expect(listed.status, JSON.stringify(listed.body)).toBe(200);
+      expect((listed.body as { items: Array<{ file: string }> }).items.map((x) => x.file)).toEqual([oldFile, newFile]);
+      const res = await fetch(`${replicas[1]!.url}/api/recordings/cam-a/${oldFile}`, { headers: { cookie: op.cookie } });
+      expect(res.status).toBe(200);
+      expect(Buffer.from(await res.arrayBuffer()).equals(oldBytes)).toBe(true);
+      const look = (await replicas[0]!.store.listAudit({ action: 'footage.view' })).items.find((a) => a.target === 'cam-a' && (a.details as { file?: string }).file === oldFile);
+      expect(look?.details).toMatchObject({ what: 'recording', worker: 'w3' });
+    } finally {
+      for (const sub of subs) sub.unsubscribe();
+      await held.release();
+      await workers.delete('w3').catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 40_000);
+
   it('serves an evidence package kept in the object store from either replica, digest checked, audited', async () => {
     // A real (tiny, faceless) JPEG: exports look for faces in the pictures they send.
     const still = execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', 'color=c=gray:s=64x48', '-frames:v', '1', '-f', 'mjpeg', '-']);

@@ -33,7 +33,7 @@ import { overlayRoutes } from './overlay.js';
 import { FILE_LOOK_MS, LIVE_LOOK_MS, LookThrottle } from '../look-throttle.js';
 import { blurJpeg } from '../face-blur.js';
 import { sendFileRange } from '../range.js';
-import { sendRemoteRange } from '../scaled/worker-rpc.js';
+import { sendRemoteRange, workerRecordings } from '../scaled/worker-rpc.js';
 import { idParams, idText, timeQuery } from '../schemas.js';
 import { assertCameraVisible } from '../scope.js';
 import { liveView } from '../live-view.js';
@@ -138,11 +138,10 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sou
     response: recordings,
     handler: async ({ principal, params, query }) => {
       const c = await camera(principal!, params.id);
-      // Scaled mode: the recordings stay on the worker that runs the camera; it lists them.
-      const worker = ctx.remote?.holderOf(c.id);
-      const segs = worker
-        ? (await ctx.remote!.listRecordings(worker, { cameraId: c.id, ...(query.from !== undefined ? { fromMs: query.from } : {}), ...(query.to !== undefined ? { toMs: query.to } : {}) })).segments
-        : await listSegments(recRoot, c.id, query.from, query.to);
+      // Scaled mode: the recordings stay on the workers that recorded them (the camera's holder now, and any worker
+      // that ran it before); they list them.
+      const remote = ctx.remote ? workerRecordings(ctx.remote, c.id) : undefined;
+      const segs = remote ? await remote.list(query.from, query.to) : await listSegments(recRoot, c.id, query.from, query.to);
       return { items: segs.map((s) => ({ file: s.file, startMs: s.startMs, bytes: s.bytes, url: `/api/recordings/${c.id}/${s.file}` })) };
     },
   });
@@ -153,11 +152,12 @@ export function footageRoutes(ctx: ServerContext, opts: FootageOptions = {}, sou
       await camera(principal!, params.cameraId);
       const file = join(recRoot, params.cameraId, params.file);
       const st = await stat(file).catch(() => null);
-      const worker = st?.isFile() ? undefined : ctx.remote?.holderOf(params.cameraId);
-      if (worker) {
+      const remote = st?.isFile() || !ctx.remote ? undefined : workerRecordings(ctx.remote, params.cameraId);
+      if (remote) {
         // Scaled mode: played back from the worker that recorded it, with the same check and audit as a local file.
-        const seg = (await ctx.remote!.listRecordings(worker, { cameraId: params.cameraId })).segments.find((s) => s.file === params.file);
-        if (!seg) throw notFound('recording');
+        const found = await remote.find(params.file);
+        if (!found) throw notFound('recording');
+        const { seg, worker } = found;
         await fileLooks.cover(`${principal!.actor}|recording|${params.cameraId}/${params.file}`, () => ctx.audit(req, principal, 'footage.view', params.cameraId, { what: 'recording', file: params.file, worker }));
         return sendRemoteRange(req, reply, ctx.remote!, worker, params.cameraId, seg, 'video/mp4');
       }

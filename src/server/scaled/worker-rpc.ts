@@ -1,8 +1,9 @@
 /**
  * The serve side of the worker RPCs (pipeline/worker/protocol.ts): live snapshots and recordings of a camera that
- * runs on a worker. Recordings stay on the worker that recorded them; a replica asks the worker that holds the
- * camera now and relays the bytes, after the same permission checks and audit as its own files (footage.ts). A reply
- * with the header `Argus-Error: <code> <message>` becomes that error.
+ * runs on a worker. Recordings stay on the worker that recorded them; a replica asks the workers (the one that holds
+ * the camera now first: after a failover the older recordings are on the worker that ran it before) and relays the
+ * bytes, after the same permission checks and audit as its own files (footage.ts). A reply with the header
+ * `Argus-Error: <code> <message>` becomes that error.
  */
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -20,6 +21,8 @@ import { parseRange } from '../range.js';
 export interface WorkerRpcClient {
   /** The worker that holds the camera now, or undefined. */
   holderOf(cameraId: string): string | undefined;
+  /** The live workers' names. */
+  workers(): readonly string[];
   snapshot(worker: string, req: SnapshotRequest): Promise<Uint8Array>;
   listRecordings(worker: string, req: RecordingsListRequest): Promise<RecordingsListReply>;
   readRecording(worker: string, req: RecordingReadRequest): Promise<Uint8Array>;
@@ -27,11 +30,12 @@ export interface WorkerRpcClient {
   live(worker: string): LiveRelayClient;
 }
 
-export function workerRpcClient(nc: NatsConnection, holderOf: (cameraId: string) => string | undefined, timeoutMs = 5000): WorkerRpcClient {
+export function workerRpcClient(nc: NatsConnection, holderOf: (cameraId: string) => string | undefined, workers: () => readonly string[], timeoutMs = 5000): WorkerRpcClient {
   const call = (worker: string, rpc: WorkerRpc, body: unknown): Promise<Uint8Array> =>
     callRpc(nc, workerSubject(worker, rpc), body, { who: `worker ${worker}`, what: rpc, timeoutMs });
   return {
     holderOf,
+    workers,
     snapshot: (worker, req) => call(worker, 'snapshot', req),
     listRecordings: async (worker, req) => JSON.parse(Buffer.from(await call(worker, 'recordings.list', req)).toString('utf8')) as RecordingsListReply,
     readRecording: (worker, req) => call(worker, 'recordings.read', req),
@@ -62,26 +66,59 @@ export async function sendRemoteRange(req: FastifyRequest, reply: FastifyReply, 
   return reply.header('content-length', end - start + 1).send(Readable.from(chunks()));
 }
 
-/** A camera's recordings kept elsewhere (a worker), as a share package reads them. */
+/** A camera's recordings kept elsewhere (on workers), as the footage routes and a share package read them. */
 export interface RemoteRecordings {
-  /** Who keeps them, for the messages ("worker w1"). */
+  /** Who keeps them, for the messages ("worker w1", "workers w2, w1"). */
   readonly where: string;
+  /** The segments of the window on every worker that has some, by start time. */
   list(fromMs?: number, toMs?: number): Promise<readonly RecordingSegmentInfo[]>;
-  /** Copies a segment into `out`. */
+  /** The segment of that name and the worker that has it (undefined: none has it). */
+  find(file: string): Promise<{ seg: RecordingSegmentInfo; worker: string } | undefined>;
+  /** Copies a segment (listed or found before) into `out`. */
   fetch(seg: RecordingSegmentInfo, out: string): Promise<void>;
 }
 
 /**
- * The recordings of a camera on the worker that runs it now (undefined: no worker runs it), as a share package reads
- * them (sharing/material.ts): listed, and copied to a local file in RPC-sized chunks with the length checked.
+ * The recordings of a camera on the workers (undefined: no worker runs): the one that runs it now, then every other
+ * live worker, since a camera that moved (a failover, a rebalance) left its older recordings where it was recorded.
+ * The holder's answer is needed (its failure fails the listing); another worker that does not answer is skipped.
+ * A segment on two workers (cannot happen unless a disk was copied) is taken from the first asked.
  */
 export function workerRecordings(rpc: WorkerRpcClient, cameraId: string): RemoteRecordings | undefined {
-  const worker = rpc.holderOf(cameraId);
-  if (!worker) return undefined;
+  const holder = rpc.holderOf(cameraId);
+  const asked = [...new Set([...(holder ? [holder] : []), ...rpc.workers()])];
+  if (asked.length === 0) return undefined;
+  const keptBy = new Map<string, string>();
+  const list = async (fromMs?: number, toMs?: number): Promise<RecordingSegmentInfo[]> => {
+    const req = { cameraId, ...(fromMs !== undefined ? { fromMs } : {}), ...(toMs !== undefined ? { toMs } : {}) };
+    const answers = await Promise.all(asked.map(async (w) => {
+      try {
+        return { w, segs: (await rpc.listRecordings(w, req)).segments };
+      } catch (e) {
+        if (w === holder) throw e;
+        return { w, segs: [] as RecordingSegmentInfo[] };
+      }
+    }));
+    const byFile = new Map<string, RecordingSegmentInfo>();
+    for (const { w, segs } of answers) {
+      for (const s of segs) {
+        if (byFile.has(s.file)) continue;
+        byFile.set(s.file, s);
+        keptBy.set(s.file, w);
+      }
+    }
+    return [...byFile.values()].sort((a, b) => a.startMs - b.startMs);
+  };
   return {
-    where: `worker ${worker}`,
-    list: async (fromMs, toMs) => (await rpc.listRecordings(worker, { cameraId, ...(fromMs !== undefined ? { fromMs } : {}), ...(toMs !== undefined ? { toMs } : {}) })).segments,
-    fetch: async (seg, out) => {
+    where: `worker${asked.length > 1 ? 's' : ''} ${asked.join(', ')}`,
+    list,
+    async find(file) {
+      const seg = (await list()).find((s) => s.file === file);
+      return seg && { seg, worker: keptBy.get(file)! };
+    },
+    async fetch(seg, out) {
+      const worker = keptBy.get(seg.file) ?? (await this.find(seg.file))?.worker;
+      if (!worker) throw new ArgusError('not_found', `recording ${cameraId}/${seg.file} is on no live worker`);
       const fh = await open(out, 'w');
       try {
         for (let offset = 0; offset < seg.bytes; ) {
