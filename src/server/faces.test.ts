@@ -8,12 +8,18 @@ import { box } from '../core/box.js';
 import { openSqliteStore } from '../store/sqlite/index.js';
 import type { FaceRecord } from '../store/store.js';
 import { writeCrop } from './crops.js';
-import { FacesService } from './faces.js';
+import { FacesService, lookEveryFrames } from './faces.js';
 
 const DAY = 86_400_000;
 const dirs: string[] = [];
 afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true });
+});
+
+describe('clips looked through for faces', () => {
+  it('looks about every quarter second whatever the frame rate (at most every 8th frame, at least every frame)', () => {
+    expect([5, 10, 12.5, 25, 29.97, 60].map(lookEveryFrames)).toEqual([1, 3, 3, 6, 7, 8]);
+  });
 });
 
 describe('FacesService retention', () => {
