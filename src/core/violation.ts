@@ -87,6 +87,8 @@ export interface EvidenceRef {
 
 /** A JSON value (rule parameters as configured). */
 export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [k: string]: JsonValue };
+/** A JSON object (not an array, not null); Array.isArray does not narrow a readonly array out of a union. */
+export const isJsonObject = (v: JsonValue | undefined): v is { readonly [k: string]: JsonValue } => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 interface RuleEventBase {
   /** Stable id (ULID, sortable by time). */

@@ -12,6 +12,7 @@ import {
 } from '../config/schema.js';
 import { ruleSchema } from '../config/rules.js';
 import type { CameraRecord, JsonValue } from '../store/store.js';
+import { isJsonObject } from '../core/violation.js';
 import { HttpError } from './errors.js';
 import { latLng } from './schemas.js';
 
@@ -57,7 +58,7 @@ export function applyCameraPatch(current: CameraConfig, patch: CameraPatch): Cam
   return camera.data;
 }
 
-const asObject = (v: JsonValue): Record<string, JsonValue> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v : {});
+const asObject = (v: JsonValue): { readonly [k: string]: JsonValue } => (isJsonObject(v) ? v : {});
 
 /** What the editor draws on: a stored camera's geometry and rules (no stream URL). */
 export function cameraGeometry(r: CameraRecord) {

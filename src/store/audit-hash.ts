@@ -5,6 +5,7 @@
  */
 import { createHash, sign, verify, type KeyObject } from 'node:crypto';
 import type { AuditCheckpoint, AuditEntry, JsonValue, SignedAuditCheckpoint } from './store.js';
+import { isJsonObject } from '../core/violation.js';
 
 export const AUDIT_GENESIS_HASH = '0'.repeat(64);
 
@@ -12,7 +13,7 @@ export const AUDIT_GENESIS_HASH = '0'.repeat(64);
 export function canonicalJson(value: JsonValue | undefined): string {
   if (value === null || value === undefined) return 'null';
   if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v)).join(',')}]`;
-  if (typeof value === 'object') {
+  if (isJsonObject(value)) {
     const keys = Object.keys(value).sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(',')}}`;
   }

@@ -1,7 +1,9 @@
 /** Records and filters of the Store port (see store.ts). */
 import type { PlateMatchKind } from '../plates/match.js';
 
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+/** One JSON value type for the whole service (src/core/violation.ts). */
+export type { JsonValue } from '../core/violation.js';
+import type { JsonValue } from '../core/violation.js';
 
 /** One page of a listing. `nextCursor` is opaque and tamper-evident; pass it back unchanged. */
 export interface Page<T> {
