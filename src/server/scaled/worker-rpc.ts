@@ -89,9 +89,9 @@ export function workerRecordings(rpc: WorkerRpcClient, cameraId: string): Remote
   const asked = [...new Set([...(holder ? [holder] : []), ...rpc.workers()])];
   if (asked.length === 0) return undefined;
   const keptBy = new Map<string, string>();
-  const list = async (fromMs?: number, toMs?: number): Promise<RecordingSegmentInfo[]> => {
+  const listFrom = async (workers: readonly string[], fromMs?: number, toMs?: number): Promise<RecordingSegmentInfo[]> => {
     const req = { cameraId, ...(fromMs !== undefined ? { fromMs } : {}), ...(toMs !== undefined ? { toMs } : {}) };
-    const answers = await Promise.all(asked.map(async (w) => {
+    const answers = await Promise.all(workers.map(async (w) => {
       try {
         return { w, segs: (await rpc.listRecordings(w, req)).segments };
       } catch (e) {
@@ -111,10 +111,14 @@ export function workerRecordings(rpc: WorkerRpcClient, cameraId: string): Remote
   };
   return {
     where: `worker${asked.length > 1 ? 's' : ''} ${asked.join(', ')}`,
-    list,
+    list: (fromMs, toMs) => listFrom(asked, fromMs, toMs),
+    // A player asks for ranges again and again: the holder alone first, the other workers only for an older segment.
     async find(file) {
-      const seg = (await list()).find((s) => s.file === file);
-      return seg && { seg, worker: keptBy.get(file)! };
+      for (const group of holder ? [[holder], asked.slice(1)] : [asked]) {
+        const seg = group.length > 0 ? (await listFrom(group)).find((s) => s.file === file) : undefined;
+        if (seg) return { seg, worker: keptBy.get(file)! };
+      }
+      return undefined;
     },
     async fetch(seg, out) {
       const worker = keptBy.get(seg.file) ?? (await this.find(seg.file))?.worker;
