@@ -4,7 +4,7 @@
  * request revoked while building loses its package; a request whose build stopped with its service is given up by
  * the sweep, never left preparing.
  */
-import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,6 +119,18 @@ describe('share packages built in the background', () => {
     await expect(readdir(join(roots.shares, 'soon'))).rejects.toThrow(/ENOENT/);
     expect(await readdir(join(roots.shares, 'later'))).toContain('manifest.sig');
     expect((await builds.sweep(Date.now() + 120_000)).expired).not.toContain('soon');
+    builds.close();
+  });
+
+  it('builds again a request whose earlier build was lost halfway, over what that one left', async () => {
+    const builds = new ShareBuilds({ store, roots, keys: async () => keys, log: quiet, sweepMs: 0 });
+    const x = await preparing('again');
+    await mkdir(join(roots.shares, 'again'), { recursive: true });
+    await writeFile(join(roots.shares, 'again', 'manifest.json'), '{"half":');
+    builds.start(x, decision(x), null, async () => undefined);
+    await builds.idle();
+    expect((await store.getShareRequest('again'))?.status).toBe('approved');
+    expect((await verifyEvidence(join(roots.shares, 'again'), keys.publicKeyPem)).ok).toBe(true);
     builds.close();
   });
 

@@ -109,6 +109,9 @@ export class ShareBuilds {
     const heartbeat = setInterval(write, this.heartbeatMs);
     heartbeat.unref();
     try {
+      // What an earlier attempt left (a build lost with its service, or one that failed late) is nobody's package: the
+      // request is not approved. Gone first, so that approving a failed request again can build it.
+      await rm(join(roots.shares, x.id), { recursive: true, force: true });
       const keys = await this.o.keys();
       const pkg = await buildSharePackage(store, roots, keys, x, decision, traceCameras, (done) => {
         progress = done;
