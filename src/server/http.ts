@@ -142,8 +142,11 @@ export class Router {
         const params = parseWith(spec.params, req.params, 'params');
         const query = parseWith(spec.query, req.query, 'query');
         const body = parseWith(spec.body, req.body, 'body');
+        // A handler that sends its answer itself returns the reply, which resolves once the response is over: sent
+        // whole, or cut off by a client that went away (a player seeking drops its range requests). Either way the
+        // answer is given: nothing more may be sent, least of all the JSON default.
         const out = await spec.handler({ req, reply, principal, params, query, body });
-        if (reply.sent) return reply;
+        if (reply.sent || reply.raw.headersSent || reply.raw.destroyed || req.socket.destroyed) return reply;
         return out ?? { ok: true };
       },
     });

@@ -1,9 +1,38 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { content, ok } from '../contract/common.js';
 import { installErrorHandler, Router } from './http.js';
+import { sendFileRange } from './range.js';
 import { ResponseCheck } from './response-check.js';
+
+/** Asks `url` over a real socket for `range` and drops the connection after the first bytes; resolves with how many came. */
+function dropAfterFirstBytes(url: string, range: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { range } }, (res) => {
+      res.once('data', (chunk: Buffer) => {
+        req.destroy();
+        resolve(chunk.length);
+      });
+    });
+    req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'ECONNRESET' ? undefined : reject(e)));
+    req.end();
+  });
+}
+
+/** Asks `url` with a range and drops the connection before any answer. */
+async function dropBeforeAnswer(url: string): Promise<void> {
+  const req = request(url, { headers: { range: 'bytes=0-' } });
+  req.on('error', () => undefined);
+  req.end();
+  await new Promise((res) => setTimeout(res, 100));
+  req.destroy();
+}
 
 /** A fastify app with the Router and routes that answer well or not, over real HTTP (inject) with the check on or off. */
 async function appWith(check: ResponseCheck | undefined): Promise<FastifyInstance> {
@@ -59,6 +88,53 @@ describe('the response check (buildServer checkResponses)', () => {
     expect((await app.inject('/text')).statusCode).toBe(500);
     expect((await app.inject('/bad-error')).statusCode).toBe(500);
     expect(check.failures.map((f) => f.split(':')[0])).toEqual(['GET /file-as-json 200', 'GET /text 200', 'GET /bad-error 400']);
+  });
+
+  it('sends nothing more on a file request the client dropped, mid-file or before the file was sent: never the JSON default', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'argus-rc-'));
+    try {
+      const file = join(dir, 'clip.mp4');
+      await writeFile(file, Buffer.alloc(64 << 20, 7));
+      const check = new ResponseCheck();
+      app = Fastify({ logger: false });
+      installErrorHandler(app);
+      const r = new Router(app, check);
+      let ended = 0;
+      const clip = content('video/mp4', 'a clip');
+      const gone = async (req: { socket: { destroyed: boolean } }): Promise<void> => {
+        while (!req.socket.destroyed) await new Promise((res) => setTimeout(res, 10));
+      };
+      // As the file routes do: the reply sendFileRange returns resolves once the response is over (whole or cut off).
+      r.add({ method: 'GET', url: '/clip', tag: 't', permission: 'public', summary: 's', response: clip, handler: async ({ req, reply }) => {
+        await sendFileRange(req, reply, file, 'video/mp4');
+        ended++;
+      } });
+      // The client gave up while the file was being prepared (a blurred copy takes seconds): sent to a closed socket.
+      r.add({ method: 'GET', url: '/late', tag: 't', permission: 'public', summary: 's', response: clip, handler: async ({ req, reply }) => {
+        await gone(req);
+        await sendFileRange(req, reply, file, 'video/mp4');
+        ended++;
+      } });
+      // ... or noticed it and returns the reply unsent, as the evidence file route does.
+      r.add({ method: 'GET', url: '/unsent', tag: 't', permission: 'public', summary: 's', response: clip, handler: async ({ req, reply }) => {
+        await gone(req);
+        ended++;
+        return reply;
+      } });
+      // A request whose body was read whole (its stream ended, and so destroyed) is not a client gone: it gets its answer.
+      r.add({ method: 'POST', url: '/note', tag: 't', permission: 'public', summary: 's', body: z.strictObject({ n: z.number() }), response: ok, handler: async () => undefined as never });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      for (const range of ['bytes=0-', 'bytes=1000-']) expect(await dropAfterFirstBytes(`${base}/clip`, range)).toBeGreaterThan(0);
+      for (const path of ['/late', '/unsent']) await dropBeforeAnswer(`${base}${path}`);
+      await expect.poll(() => ended, { timeout: 5000 }).toBe(4);
+      await new Promise((res) => setTimeout(res, 300));
+      expect(check.failures).toEqual([]);
+      const note = await fetch(`${base}/note`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ n: 1 }) });
+      expect([note.status, await note.json()]).toEqual([200, { ok: true }]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('checks nothing without a check (production)', async () => {

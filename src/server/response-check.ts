@@ -46,7 +46,7 @@ export class ResponseCheck {
       } else if (!isJsonResponse(response)) {
         // What was about to be sent, and what the request asked: enough to tell which path produced it.
         const seen = JSON.stringify(payload ?? null).slice(0, 200);
-        fail(req, reply, `a JSON body where the route declares ${response.contentTypes.join(' or ')} (body ${seen}; range ${req.headers.range ?? 'none'}; ${req.raw.aborted || req.raw.destroyed ? 'request aborted' : 'request open'})`);
+        fail(req, reply, `a JSON body where the route declares ${response.contentTypes.join(' or ')} (body ${seen}; range ${req.headers.range ?? 'none'}; ${req.socket.destroyed ? 'connection closed' : 'connection open'})`);
       } else {
         const r = response.safeParse(payload);
         if (!r.success) fail(req, reply, issues(r.error));

@@ -102,7 +102,7 @@ export function evidenceRoutes(ctx: ServerContext, evidenceRoot: string, looks: 
       const blur = BLURRED.test(stored.name) && !(await wantsOriginal(req, principal!, query, v, `evidence ${e.id} ${stored.name}`));
       const f = blur ? (await ctx.faces.privacyCopy([stored])).files.find((x) => x.name === stored.name)! : stored;
       // A player that gave up while the copy was made (a clip takes seconds the first time) gets nothing more.
-      if (req.raw.destroyed) return reply;
+      if (req.socket.destroyed) return reply;
       // Every request is covered, whatever its Range; a player's seeking folds into the actor's one look at the file.
       await looks.cover(`${principal!.actor}|evidence|${v.id}|${e.id}|${f.name}`, () => ctx.audit(req, principal, 'export.evidence', v.id, { cameraId: v.cameraId, evidenceId: e.id, file: f.name }));
       return sendFileRange(req, reply.header('content-disposition', attachment(`${v.id}-${f.name}`)), f.path, contentTypeOf(f.name));
