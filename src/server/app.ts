@@ -34,6 +34,7 @@ import { ScaledStatus } from './scaled/status.js';
 import { workerRpcClient } from './scaled/worker-rpc.js';
 import { auditWriter, type ServerContext } from './context.js';
 import { installErrorHandler, Router, sendError } from './http.js';
+import { BackgroundWork } from './background.js';
 import { eventPayload, Ingest, type IngestOptions } from './ingest.js';
 import { LiveHub, type LiveHubOptions } from './live.js';
 import { DiskUse } from './metrics/disk.js';
@@ -222,7 +223,7 @@ export async function buildServer(opts: ServerOptions): Promise<ArgusServer> {
   const router = new Router(app, opts.checkResponses ? new ResponseCheck() : undefined);
   const sealer = opts.auditSeal ? await AuditSealer.open(store, { ...opts.auditSeal, onError: (err) => app.log.error({ err }, 'audit checkpoint not signed') }) : undefined;
   const ctx: ServerContext = {
-    store, auth, hub, cameras, directory, status, ingest, router, log: app.log, faces,
+    store, auth, hub, cameras, directory, status, ingest, router, log: app.log, faces, background: new BackgroundWork(),
     ...(scaled && scaledStatus ? { runtimeCrops: scaled.blobs.crops, remote: workerRpcClient(scaled.nc, (id) => scaledStatus.holderOf(id), () => scaledStatus.workers().map((w) => w.name)), remoteOverlay: (id: string, onFrame: (f: OverlayFrame) => void) => subscribeOverlay(scaled.nc, id, onFrame), materialiseEvidence: evidenceMaterialiser(scaled.blobs.evidence, evidenceRootOf(opts.footage?.dataDir)) } : {}), startedAtMs: Date.now(), configCameraIds: new Set((opts.config?.cameras ?? []).map((c) => c.id)),
     audit: auditWriter(store, () => sealer?.noteAppended()), auditSeal: opts.auditSeal ?? null,
     ...(federation ? { federation: federation.view } : {}),

@@ -6,6 +6,7 @@ import type { BlobStore } from '../bus/blobs.js';
 import type { CameraManager } from '../pipeline/runtime/camera-manager.js';
 import type { AuditSealOptions } from '../store/audit-seal.js';
 import type { JsonValue, Store } from '../store/store.js';
+import type { BackgroundWork } from './background.js';
 import type { Auth, Principal } from './auth.js';
 import type { CameraDirectory, CameraStatusSource } from './camera-directory.js';
 import type { EvidenceMaterialiser } from './scaled/evidence.js';
@@ -36,6 +37,8 @@ export interface ServerContext {
   /** Scaled mode: copies an evidence package from the object store into `<data>/evidence` before it is served. */
   readonly materialiseEvidence?: EvidenceMaterialiser;
   readonly ingest: Ingest;
+  /** Work requests left running after their answer (share package builds). */
+  readonly background: BackgroundWork;
   readonly router: Router;
   readonly log: FastifyBaseLogger;
   readonly startedAtMs: number;

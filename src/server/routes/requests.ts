@@ -72,7 +72,7 @@ export function requestRoutes(dataDir: string, cfg: SharingConfig) {
     };
     let keys: Promise<EvidenceKeyPair> | undefined;
     const signingKeys = (): Promise<EvidenceKeyPair> => (keys ??= loadOrCreateKeyPair(join(root, 'keys')));
-    const builds = new ShareBuilds({ store, roots, keys: signingKeys, log: ctx.log });
+    const builds = new ShareBuilds({ store, roots, keys: signingKeys, log: ctx.log, background: ctx.background });
     const links = new WindowLimiter(MIN);
 
     const isRequester = (p: Principal, x: ShareRequestRecord): boolean => x.requestedBy === p.actor || (p.userId !== null && x.requesterUserId === p.userId);

@@ -12,6 +12,7 @@
 import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../../core/errors.js';
+import type { BackgroundWork } from '../background.js';
 import type { EvidenceKeyPair } from '../../evidence/keys.js';
 import type { JsonValue, ShareRequestRecord, Store } from '../../store/store.js';
 import { shareToken, tokenHashOf, tokenIdOf } from './link.js';
@@ -28,6 +29,8 @@ export interface ShareBuildsOptions {
   readonly staleMs?: number;
   /** How often stale builds are looked for (default 30 s; 0: never on a timer). */
   readonly sweepMs?: number;
+  /** Told of every build (the service's background work). */
+  readonly background?: BackgroundWork;
 }
 
 /** Writes an audit row for the build's outcome (the approver's name, the approval's address). */
@@ -62,6 +65,7 @@ export class ShareBuilds {
     if (this.running.has(x.id)) return;
     const job = this.build(x, decision, traceCameras, audit).finally(() => this.running.delete(x.id));
     this.running.set(x.id, job);
+    this.o.background?.track(job);
   }
 
   /**

@@ -238,6 +238,8 @@ export async function runApiFuzz(t: TestServer, o: FuzzOptions): Promise<FuzzRep
         await checker.before();
         const a = await send(t.url, caller, c, timeoutMs);
         requests++;
+        // What the request left running (a share package build) is its doing: wait for it before comparing the store.
+        await t.server.ctx.background.idle();
         const refused = a.status !== null && a.status >= 400 && a.status < 500;
         const changed = await checker.after(refused, doc.url === '/api/auth/login');
         const found = judge(doc, caller, c, a, timeoutMs);
