@@ -27,6 +27,16 @@ const canvasState = (page: any, scope: string) => page.evaluate((sel: string) =>
   return { boxes: Number(c.dataset.boxes), lines: Number(c.dataset.lines), zones: Number(c.dataset.zones), frames: Number(c.dataset.frames), sync: c.dataset.sync ?? '', lagMs: c.dataset.frameLagMs ?? '', aheadMs: c.dataset.aheadMs ?? '', painted, width: c.width };
 }, scope);
 
+/** Waits until the overlay of `scope` draws boxes; a failure says what the canvas showed last (a still never shown, no frames, no sync). */
+async function boxesDrawn(page: any, scope: string, timeoutMs: number, intervalMs: number): Promise<void> {
+  let last: unknown = null;
+  for (const end = Date.now() + timeoutMs; Date.now() < end; await new Promise((r) => setTimeout(r, intervalMs))) {
+    last = await canvasState(page, scope);
+    if (((last as { boxes?: number } | null)?.boxes ?? 0) > 0) return;
+  }
+  throw new Error(`no boxes drawn over ${scope} within ${timeoutMs / 1000} s; the overlay canvas showed last: ${JSON.stringify(last)}`);
+}
+
 /*
  * The camera is a live RTSP camera (GStreamer serving the looped clip, one stream shared by the analysis and the HLS
  * muxer), as on a street: a looping FILE is played twice, by the analysis and by the muxer, each from its own start,
@@ -55,7 +65,7 @@ describe.skipIf(skip !== '')(`the analysis overlay${skip ? ` (skipped: ${skip})`
     await toggle.click();
     expect(await toggle.getAttribute('aria-pressed')).toBe('true');
     // Boxes drawn, from the frame matched by the video's program date time (not the newest frame, not a fixed delay).
-    await expect.poll(async () => (await canvasState(page, '.live-card'))?.boxes ?? 0, { timeout: 60_000, interval: 1000 }).toBeGreaterThan(0);
+    await boxesDrawn(page, '.live-card', 60_000, 1000);
     const st = await canvasState(page, '.live-card');
     console.log('overlay on the camera page', JSON.stringify(st));
     expect(st.sync).toBe('pdt');
@@ -69,7 +79,7 @@ describe.skipIf(skip !== '')(`the analysis overlay${skip ? ` (skipped: ${skip})`
     expect(st.painted).toBeGreaterThan(2000);
     expect(ui.server.ctx.cameras.overlay.viewers(CAMERA)).toBe(1);
     // The screenshot with vehicles boxed (cars come and go in the clip).
-    await expect.poll(async () => (await canvasState(page, '.live-card'))?.boxes ?? 0, { timeout: 60_000, interval: 200 }).toBeGreaterThan(0);
+    await boxesDrawn(page, '.live-card', 60_000, 200);
     await ui.shot('25-live-overlay');
 
     await toggle.click();
@@ -84,14 +94,17 @@ describe.skipIf(skip !== '')(`the analysis overlay${skip ? ` (skipped: ${skip})`
     await page.getByRole('button', { name: 'English' }).click();
     const tile = `[data-testid=wall-tile][data-camera=${CAMERA}]`;
     await page.locator(tile).waitFor();
+    // The overlay is drawn over the tile's picture once there is one: its video playing (a small wall plays video),
+    // or a still shown (a large one shows stills). A loaded box takes a while to start the video.
+    await page.locator(`${tile} .liveview[data-playing=true], ${tile} [data-testid=live-still]:not(.pending)`).waitFor({ timeout: 90_000 });
     const toggle = page.locator(tile).getByRole('button', { name: /^Analysis overlay: / });
     await toggle.click();
     expect(await toggle.getAttribute('aria-pressed')).toBe('true');
-    await expect.poll(async () => (await canvasState(page, tile))?.boxes ?? 0, { timeout: 60_000, interval: 500 }).toBeGreaterThan(0);
+    await boxesDrawn(page, tile, 60_000, 500);
     const st = await canvasState(page, tile);
     console.log('overlay on the wall tile', JSON.stringify(st));
     expect(st.painted).toBeGreaterThan(500);
-    await expect.poll(async () => (await canvasState(page, tile))?.boxes ?? 0, { timeout: 60_000, interval: 200 }).toBeGreaterThan(0);
+    await boxesDrawn(page, tile, 60_000, 200);
     await ui.shot('25b-wall-overlay');
-  }, 120_000);
+  }, 240_000);
 });

@@ -77,7 +77,9 @@ function HlsVideo({ cameraId, name, onFail, overlay }: { cameraId: string; name:
         const { default: Hls } = await import('hls.js/light');
         if (stopped) return;
         if (Hls.isSupported()) {
-          const h = new Hls({ liveSyncDurationCount: 2, maxBufferLength: 10, backBufferLength: 10, enableWorker: false });
+          // Live stays live: a player that fell behind (a stall on a loaded box) plays faster until it is two segments
+          // from the edge again, and jumps there past five (10 s); the analysis overlay keeps 15 s of frames to match.
+          const h = new Hls({ liveSyncDurationCount: 2, liveMaxLatencyDurationCount: 5, maxLiveSyncPlaybackRate: 1.5, maxBufferLength: 10, backBufferLength: 10, enableWorker: false });
           hls = h;
           player.current = h;
           let recoveries = 0;
