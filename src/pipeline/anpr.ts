@@ -2,7 +2,8 @@
  * ANPR-camera mode: no vehicle detector. Frames → motion gate → the plate reader on the whole frame (in its
  * worker thread) → plate tracks (plates/plate-tracker.ts: the reads of one plate over frames, joined by text and
  * overlap, fused) → one `plate.read` event per plate per pass: as soon as two witnesses agree on it (the tracker's
- * `takeConfirmed`: two frames, or one frame that PP-OCR alone reads the same), else when the track ends. A track that
+ * `takeConfirmed`: two frames, or one frame that PP-OCR alone reads the same) or reads that differ keep fusing to the
+ * same confident plate (three reads, stable over the last two), else when the track ends. A track that
  * ends partial (cut
  * off at the frame's edge, reads that disagree, too faint, not a plate by the grammar) is counted, not reported.
  * The same plate (or one character off, same length) whose track starts within `dedupSec` of its last sighting

@@ -183,6 +183,26 @@ describe('ANPR plate tracks: confirmed while live', () => {
     expect(other.takeConfirmed()).toEqual([]);
   });
 
+  it('confirms reads that all differ once their fused plate stays the same and confident over a further read (confirmStableReads)', () => {
+    // No two reads alike (one witness at most), each wrong in another place: the vote per character gives 30A12345.
+    const reads = ['30A12345', '30A12346', '30A72345', '38A12345', '30A12335'];
+    const run = (o: { confirmStableReads?: number } = {}, last = reads[4]!) => {
+      const t = createPlateTracker<string>(o);
+      return reads.map((plate, i) => {
+        t.update(i * 0.5, [obs(i === 4 ? last : plate, 0.6, box(500 + i * 5, 300))], W, H);
+        return t.takeConfirmed().map((c) => c.fused.plate).join();
+      });
+    };
+    // Third read: 2 of 3 on the last digit, partial (low agreement); fourth: confident, judged once; fifth: the same
+    // plate again, confirmed (it would otherwise wait for the track's end).
+    expect(run()).toEqual(['', '', '', '', '30A12345']);
+    expect(run({ confirmStableReads: 0 })).toEqual(['', '', '', '', '']);
+    // Six reads clear of the edges wanted: five are not enough.
+    expect(run({ confirmStableReads: 6 })).toEqual(['', '', '', '', '']);
+    // A fifth read that puts the last digit in dispute again (5 or 6: 3 to 2): not stable, not confirmed.
+    expect(run({}, '30A12346')).toEqual(['', '', '', '', '']);
+  });
+
   it('does not confirm two identical reads the first recogniser disputes (an occluded plate forced into shape)', () => {
     const t = createPlateTracker<string>();
     t.update(0, [obs('51F82113', 0.4, box(1100, 335, 120, 87), '0TFB2113')], W, H);

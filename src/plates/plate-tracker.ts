@@ -57,6 +57,12 @@ export interface PlateTrackerOptions {
    * vehicle to leave the picture.
    */
   readonly confirmWitnesses?: number;
+  /**
+   * A live track whose reads differ (no two witnesses of one plate) is confirmed too once its fused plate has stayed
+   * the same, and confident, over its last two reads with at least this many reads clear of the edges (default 3; 0:
+   * never). Without it such a plate waits for the track's end, `maxGapSec` after the vehicle was last seen.
+   */
+  readonly confirmStableReads?: number;
 }
 
 /** `cut_off`: seen only touching the frame's edge; `invalid`: not a plate by the grammar; `low_agreement`: the reads differ
@@ -91,6 +97,8 @@ interface Live<C> {
   readonly reads: { obs: PlateObservation<C>; edge: boolean }[];
   /** The plate `takeConfirmed` gave for it, once it did. */
   confirmed?: string;
+  /** The confident fused plate `takeConfirmed` judged last, and how many frames had read the track then. */
+  judged?: { readonly plate: string; readonly seen: number };
 }
 
 export interface PlateTracker<C = unknown> {
@@ -147,6 +155,7 @@ export function createPlateTracker<C = unknown>(opts: PlateTrackerOptions = {}):
   const minEvidence = opts.minEvidence ?? 0.15;
   const maxReads = opts.maxReadsPerTrack ?? 12;
   const confirmWitnesses = opts.confirmWitnesses ?? 2;
+  const confirmStable = opts.confirmStableReads ?? 3;
   const live = new Map<number, Live<C>>();
   let nextId = 1;
 
@@ -259,7 +268,16 @@ export function createPlateTracker<C = unknown>(opts: PlateTrackerOptions = {}):
       for (const t of live.values()) {
         if (t.confirmed !== undefined || !t.reads.some((r) => !r.edge)) continue;
         const judged = judge(t);
-        if (judged.partial || witnesses(t, judged.fused.plate) < confirmWitnesses) continue;
+        const before = t.judged;
+        if (!judged.partial && before?.seen !== t.seen) t.judged = { plate: judged.fused.plate, seen: t.seen };
+        if (judged.partial) {
+          t.judged = undefined;
+          continue;
+        }
+        // Stable: a new read since the last judgement left the confident plate as it was.
+        const stable = confirmStable > 0 && before !== undefined && before.seen < t.seen && before.plate === judged.fused.plate
+          && t.reads.filter((r) => !r.edge).length >= confirmStable;
+        if (!stable && witnesses(t, judged.fused.plate) < confirmWitnesses) continue;
         t.confirmed = judged.fused.plate;
         out.push(judged);
       }

@@ -273,7 +273,7 @@ async function run(url: string, values: Values, setup: CameraSetup | undefined, 
 function printRunSummary(url: string, chain: CameraChain, summary: ChainSummary): void {
   const analysis = analysisSettings(chain.settings);
   if (summary.anpr) {
-    printSummary(url, { ...summary, lines: {} }, { ...summary.anpr, analysis });
+    printSummary(url, { ...summary, lines: {} }, { wallSec: summary.wallSec, ...summary.anpr, analysis });
     return;
   }
   const plates = chain.stageSet.plates?.stats();
