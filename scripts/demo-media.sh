@@ -9,7 +9,12 @@ ASSETS="${ARGUS_ASSETS:-$(cd .. && pwd)/shared/assets}"
 SRC="$ASSETS/images/vn_plates_handheld_mrzaizai2k"
 OUT="${ARGUS_DEMO_MEDIA:-data/demo-media}"
 VIDEO="$OUT/anpr-gate.mp4"
-[ -s "$VIDEO" ] && exit 0
+# Quick when it exists and holds a video stream; a damaged file (an interrupted copy) is made again.
+if [ -s "$VIDEO" ]; then
+  if [ "$(ffprobe -v error -select_streams v:0 -show_entries stream=codec_type -of csv=p=0 "$VIDEO" 2>/dev/null)" = "video" ]; then exit 0; fi
+  echo "demo-media: $VIDEO holds no video stream: making it again" >&2
+  rm -f "$VIDEO"
+fi
 if [ ! -d "$SRC" ]; then
   echo "demo-media: $SRC not found (set ARGUS_ASSETS): the demo's ANPR gate camera will show no picture" >&2
   exit 0
