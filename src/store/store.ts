@@ -9,7 +9,7 @@ import type {
   ViolationRecord, NewViolation, ViolationDetail, ViolationFilter, ReviewDecision, AlertRecord, NewAlert, AlertFilter,
   WatchListRecord, WatchEntryRecord, EvidenceRecord, AuditEntry, AuditRecord, AuditFilter, AuditVerification, AuditChainPoint, SignedAuditCheckpoint,
   StatsFilter, ViolationStats, FlowStats, CongestionStats, AlertStats, UptimeStats, ReportScheduleRecord, ReportFileRecord, IncidentRecord,
-  ShareRequestRecord, ShareRequestPatch, ShareRequestStatus,
+  ShareRequestRecord, ShareRequestPatch, ShareRequestStatus, ShareRequestFilter,
   OutboxItem, FedCameraRecord, AccessScope, CentreRecord, CentreViewKind, CentreViewRecord, HeatmapBucket, HeatmapQuery, HeatmapWindow,
   AttributeSearchQuery, TrackAttributesRecord,
 } from './types.js';
@@ -201,8 +201,8 @@ export interface Store extends FaceStore {
   getShareRequest(id: string): Promise<ShareRequestRecord | null>;
   /** The request whose read-only link has this token hash. */
   getShareRequestByToken(tokenHash: string): Promise<ShareRequestRecord | null>;
-  /** Newest first; `requesterUserId`/`requestedBy`: only those of that user (their keys' included) or actor. */
-  listShareRequests(f: { requesterUserId?: string; requestedBy?: string; limit: number }): Promise<ShareRequestRecord[]>;
+  /** Newest first; `requesterUserId`/`requestedBy`: only those of that user (their keys' included) or actor; `statuses`: only those. */
+  listShareRequests(f: ShareRequestFilter): Promise<ShareRequestRecord[]>;
   /**
    * Changes a request only while it is in `from` (a decision is taken once: two officers deciding at once, one wins);
    * returns the request after the change, or null when it was not in `from` (or does not exist).

@@ -540,6 +540,16 @@ export interface ShareRequestRecord {
 }
 
 /** What a decision, a build's progress or a revoke changes. */
+/** Which requests `listShareRequests` gives (newest first, at most `limit`). */
+export interface ShareRequestFilter {
+  /** Only those of this user (their keys' included) or this actor: either matches. */
+  readonly requesterUserId?: string;
+  readonly requestedBy?: string;
+  /** Only those in one of these stored statuses. */
+  readonly statuses?: readonly ShareRequestStatus[];
+  readonly limit: number;
+}
+
 export type ShareRequestPatch = Partial<Pick<ShareRequestRecord, 'status' | 'decidedBy' | 'deciderName' | 'decidedAtMs' | 'decisionReason' | 'expiresAtMs' | 'tokenHash' | 'packageSha256' | 'progress' | 'buildError'>>;
 
 /**

@@ -122,6 +122,35 @@ describe('share packages built in the background', () => {
     builds.close();
   });
 
+  it('finds an expired package however many requests came after it, and reads only the requests still preparing', async () => {
+    // The package of an old request, then 3 newer ones (the sweep before read the newest 5,000 requests every 30 s,
+    // and an older package was never deleted).
+    const old = await preparing('old-share', { createdAtMs: T0 - 86_400_000, expiresAtMs: Date.now() + 60_000 });
+    const b0 = new ShareBuilds({ store, roots, keys: async () => keys, log: quiet, sweepMs: 0 });
+    b0.start(old, decision(old), null, async () => undefined);
+    await b0.idle();
+    b0.close();
+    for (const id of ['n1', 'n2', 'n3']) await store.insertShareRequest({ ...old, id, status: 'pending', createdAtMs: Date.now() });
+    const listed: number[] = [];
+    const counting = new Proxy(store, {
+      get: (target, key) => (key === 'listShareRequests'
+        ? async (f: Parameters<SqliteStore['listShareRequests']>[0]) => {
+          const rows = await target.listShareRequests(f);
+          listed.push(rows.length);
+          return rows;
+        }
+        : Reflect.get(target, key, target) as unknown),
+    });
+    const builds = new ShareBuilds({ store: counting, roots, keys: async () => keys, log: quiet, sweepMs: 0 });
+    const { expired } = await builds.sweep(Date.now() + 120_000);
+    expect(expired).toContain('old-share');
+    await expect(readdir(join(roots.shares, 'old-share'))).rejects.toThrow(/ENOENT/);
+    // Approved and pending requests are not read: only the preparing ones, of which there are none here.
+    const stillPreparing = (await store.listShareRequests({ statuses: ['preparing'], limit: 100 })).length;
+    expect(listed).toEqual([stillPreparing]);
+    builds.close();
+  });
+
   it('builds again a request whose earlier build was lost halfway, over what that one left', async () => {
     const builds = new ShareBuilds({ store, roots, keys: async () => keys, log: quiet, sweepMs: 0 });
     const x = await preparing('again');

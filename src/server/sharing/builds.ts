@@ -9,7 +9,7 @@
  * The sweep also deletes the packages of requests past their expiry: nothing serves them any more (410 Gone), and a
  * copy of footage or evidence made for another agency is not kept on disk longer than it was granted for.
  */
-import { rm, stat } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorMessage } from '../../core/errors.js';
 import type { BackgroundWork } from '../background.js';
@@ -73,19 +73,25 @@ export class ShareBuilds {
    * packages of expired requests; returns the ids of each.
    */
   async sweep(nowMs = Date.now()): Promise<{ lost: string[]; expired: string[] }> {
+    const { store, roots } = this.o;
     const lost: string[] = [];
+    for (const x of await store.listShareRequests({ statuses: ['preparing'], limit: 1000 })) {
+      if (this.running.has(x.id) || nowMs - x.updatedAtMs < this.staleMs) continue;
+      if (await store.updateShareRequest(x.id, 'preparing', { status: 'failed', progress: null, buildError: BUILD_LOST }, nowMs)) lost.push(x.id);
+    }
+    // The packages on disk, not every request ever approved: what is there is bounded by what is shared now, and an
+    // old request's package is found however many requests came after it.
     const expired: string[] = [];
-    for (const x of await this.o.store.listShareRequests({ limit: 5000 })) {
-      if (x.status === 'approved' && x.expiresAtMs !== null && x.expiresAtMs <= nowMs) {
-        const dir = join(this.o.roots.shares, x.id);
-        if (await stat(dir).then(() => true, () => false)) {
-          await rm(dir, { recursive: true, force: true });
-          expired.push(x.id);
-        }
-        continue;
-      }
-      if (x.status !== 'preparing' || this.running.has(x.id) || nowMs - x.updatedAtMs < this.staleMs) continue;
-      if (await this.o.store.updateShareRequest(x.id, 'preparing', { status: 'failed', progress: null, buildError: BUILD_LOST }, nowMs)) lost.push(x.id);
+    const onDisk = await readdir(roots.shares, { withFileTypes: true }).catch((e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') return [];
+      throw e;
+    });
+    for (const entry of onDisk) {
+      if (!entry.isDirectory() || this.running.has(entry.name)) continue;
+      const x = await store.getShareRequest(entry.name);
+      if (x?.status !== 'approved' || x.expiresAtMs === null || x.expiresAtMs > nowMs) continue;
+      await rm(join(roots.shares, x.id), { recursive: true, force: true });
+      expired.push(x.id);
     }
     return { lost, expired };
   }

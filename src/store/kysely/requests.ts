@@ -1,5 +1,6 @@
 /** Requests between agencies (issue #25), the same SQL on both dialects. */
-import type { ShareRequestPatch, ShareRequestRecord, ShareRequestStatus } from '../store.js';
+import { sql } from 'kysely';
+import type { ShareRequestFilter, ShareRequestPatch, ShareRequestRecord, ShareRequestStatus } from '../store.js';
 import { fromJson, num, numOrNull, toJson, type StoreContext } from './context.js';
 import type { ShareRequestTable } from './schema.js';
 
@@ -34,8 +35,9 @@ export async function getShareRequestByToken(ctx: StoreContext, tokenHash: strin
   return r ? recordOf(r) : null;
 }
 
-export async function listShareRequests(ctx: StoreContext, f: { requesterUserId?: string; requestedBy?: string; limit: number }): Promise<ShareRequestRecord[]> {
+export async function listShareRequests(ctx: StoreContext, f: ShareRequestFilter): Promise<ShareRequestRecord[]> {
   let q = ctx.db.selectFrom('share_requests').selectAll().orderBy('created_at_ms', 'desc').orderBy('id', 'desc').limit(f.limit);
+  if (f.statuses !== undefined) q = f.statuses.length === 0 ? q.where(sql<boolean>`1 = 0`) : q.where('status', 'in', [...f.statuses]);
   if (f.requesterUserId !== undefined || f.requestedBy !== undefined) {
     q = q.where((eb) => eb.or([
       ...(f.requesterUserId !== undefined ? [eb('requester_user_id', '=', f.requesterUserId)] : []),

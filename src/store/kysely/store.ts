@@ -161,7 +161,7 @@ export class KyselyStore implements S.Store {
   insertShareRequest = (r: S.ShareRequestRecord) => requests.insertShareRequest(this.ctx, r);
   getShareRequest = (id: string) => requests.getShareRequest(this.ctx, id);
   getShareRequestByToken = (tokenHash: string) => requests.getShareRequestByToken(this.ctx, tokenHash);
-  listShareRequests = (f: { requesterUserId?: string; requestedBy?: string; limit: number }) => requests.listShareRequests(this.ctx, f);
+  listShareRequests = (f: S.ShareRequestFilter) => requests.listShareRequests(this.ctx, f);
   updateShareRequest = (id: string, from: S.ShareRequestStatus, patch: S.ShareRequestPatch, atMs: number) => requests.updateShareRequest(this.ctx, id, from, patch, atMs);
   createCentre = (c: S.CentreRecord) => centres.createCentre(this.ctx, c);
   getCentre = (id: string) => centres.getCentre(this.ctx, id);

@@ -27,6 +27,11 @@ export function runRequestConformance(factory: StoreFactory): void {
       expect((await store.listShareRequests({ requesterUserId: 'u-partner', limit: 10 })).map((r) => r.id)).toEqual(['r2', 'r1']);
       expect((await store.listShareRequests({ requestedBy: 'u-inv', limit: 10 })).map((r) => r.id)).toEqual(['r3']);
       expect((await store.listShareRequests({ limit: 1 })).map((r) => r.id)).toEqual(['r3']);
+      await store.updateShareRequest('r2', 'pending', { status: 'preparing', progress: 0 }, T0 + 3);
+      expect((await store.listShareRequests({ statuses: ['preparing'], limit: 10 })).map((r) => r.id)).toEqual(['r2']);
+      expect((await store.listShareRequests({ statuses: ['pending', 'preparing'], limit: 10 })).map((r) => r.id)).toEqual(['r3', 'r2', 'r1']);
+      expect((await store.listShareRequests({ statuses: ['pending'], requestedBy: 'u-inv', limit: 10 })).map((r) => r.id)).toEqual(['r3']);
+      expect(await store.listShareRequests({ statuses: [], limit: 10 })).toEqual([]);
       expect(await store.getShareRequest('nope')).toBeNull();
     });
 
