@@ -101,6 +101,10 @@ describe.each(dialects)('requests between agencies over %s', (dialect) => {
     // The partner's own session sees its key's request (one agency); an approver sees it; a viewer may not list.
     expect(((await partner.get('/api/requests')).body as { items: ShareRequest[] }).items.map((x) => x.id)).toContain(req.id);
     expect((await (await TestClient.login(t.url, 'viewer')).get('/api/requests')).status).toBe(403);
+    // What waits for a decision (the approver's menu badge asks for that alone).
+    const ids = async (c: TestClient, q: string) => ((await c.get(`/api/requests${q}`)).body as { items: ShareRequest[] }).items.map((x) => x.id);
+    expect(await ids(sup, '?status=pending')).toContain(req.id);
+    expect((await sup.get('/api/requests?status=waiting')).status).toBe(400);
     expect((await key.post(`/api/requests/${req.id}/approve`, {})).status).toBe(403);
     const a = await sup.post(`/api/requests/${req.id}/approve`, { note: 'Đồng ý cung cấp', expiresAtMs: now + 3_600_000 });
     expect(a.status, JSON.stringify(a.body)).toBe(200);
@@ -112,6 +116,9 @@ describe.each(dialects)('requests between agencies over %s', (dialect) => {
     expect(approved.link).toMatch(/^\/api\/shares\/[A-Za-z0-9_-]{43}$/);
     expect((await sup.post(`/api/requests/${req.id}/approve`, {})).status).toBe(409);
     expect((await sup.post(`/api/requests/${req.id}/refuse`, { reason: 'đổi ý' })).status).toBe(409);
+    expect(await ids(sup, '?status=pending')).not.toContain(req.id);
+    expect(await ids(sup, '?status=approved')).toContain(req.id);
+    expect(await ids(key, '?status=approved')).toContain(req.id);
     // The requester follows the status and gets the same link.
     expect(((await key.get(`/api/requests/${req.id}`)).body as ShareRequest)).toMatchObject({ status: 'approved', link: approved.link });
 
@@ -153,6 +160,8 @@ describe.each(dialects)('requests between agencies over %s', (dialect) => {
     const tamky = await TestClient.login(t.url, 'sup-tamky');
     expect((await tamky.post(`/api/requests/${tr.id}/approve`, {})).status).toBe(404);
     expect(((await tamky.get('/api/requests')).body as { items: ShareRequest[] }).items.some((x) => x.id === tr.id)).toBe(false);
+    expect(((await tamky.get('/api/requests?status=pending')).body as { items: ShareRequest[] }).items.some((x) => x.id === tr.id)).toBe(false);
+    expect(((await sup.get('/api/requests?status=pending')).body as { items: ShareRequest[] }).items.some((x) => x.id === tr.id)).toBe(true);
     const ok = await sup.post(`/api/requests/${tr.id}/approve`, {});
     expect(ok.status, JSON.stringify(ok.body)).toBe(200);
     expect((ok.body as ShareRequest).expiresAtMs).toBeGreaterThanOrEqual(now + 72 * 3_600_000 - 5_000);
@@ -207,6 +216,10 @@ describe.each(dialects)('requests between agencies over %s', (dialect) => {
     expect(((await gone.json()) as { error: { message: string } }).error.message).toContain('expired');
     expect((await key.get(`/api/requests/${x.id}/package`)).status).toBe(410);
     expect(((await key.get(`/api/requests/${x.id}`)).body as ShareRequest)).toMatchObject({ status: 'expired', link: null });
+    // Stored as approved, shown and listed as expired.
+    const listed = async (q: string) => ((await key.get(`/api/requests${q}`)).body as { items: ShareRequest[] }).items.map((r) => r.id);
+    expect(await listed('?status=expired')).toContain(x.id);
+    expect(await listed('?status=approved')).not.toContain(x.id);
     const looks = (await t.store.listAudit({ limit: 300 })).items.filter((e) => e.action === 'share.view' && e.target === x.id);
     expect(looks.map((e) => (e.details as Record<string, unknown>)['served']).sort()).toEqual([false, true]);
 

@@ -1,7 +1,7 @@
 /**
  * How many sharing requests wait for this officer's decision: the badge on the "Yêu cầu chia sẻ" menu item, so an
  * approver sees a partner agency's request without opening the page. Only for holders of `requests.approve`; the
- * list is asked for every minute, whenever the page changes, and whenever the requests page loads its list (a
+ * pending ones (`?status=pending`) are asked for every minute, whenever the page changes, and whenever the requests page loads its list (a
  * decision made there shows at once: REQUESTS_CHANGED).
  */
 import { useEffect, useState } from 'react';
@@ -21,8 +21,8 @@ export function usePendingRequests(mayApprove: boolean, page: string): number {
     }
     let alive = true;
     const load = (): void => {
-      get<{ items: ShareRequest[] }>('/api/requests')
-        .then((r) => { if (alive) setPending(r.items.filter((x) => x.status === 'pending').length); })
+      get<{ items: ShareRequest[] }>('/api/requests?status=pending')
+        .then((r) => { if (alive) setPending(r.items.length); })
         .catch(() => undefined); // the badge is a hint: the page itself says what went wrong
     };
     load();

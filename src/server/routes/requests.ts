@@ -17,7 +17,7 @@ import { content } from '../../contract/common.js';
 import { shareRequest, shareRequests } from '../../contract/requests.js';
 import { ArgusError } from '../../core/errors.js';
 import { ulid } from '../../core/ids.js';
-import { shareStatusAt } from '../../core/sharing.js';
+import { SHARE_STATUSES, shareStatusAt, type ShareStatus, type ShareStoredStatus } from '../../core/sharing.js';
 import { loadOrCreateKeyPair, type EvidenceKeyPair } from '../../evidence/keys.js';
 import type { SharingConfig } from '../../config/service.js';
 import { toPlateKey } from '../../plates/match.js';
@@ -54,6 +54,7 @@ const approveBody = z.strictObject({
   expiresAtMs: ms.optional().describe('Until when the material is shared (default: sharing.defaultExpiryHours from now; at most sharing.maxExpiryDays)'),
 });
 const refuseBody = z.strictObject({ reason });
+const listQuery = z.strictObject({ status: z.enum(SHARE_STATUSES).optional() });
 const tokenParams = z.strictObject({ token: z.string().regex(SHARE_TOKEN, 'not a share link') });
 const TAR = content('application/x-tar', 'The signed package: a tar of the material, request.json, manifest.json and manifest.sig (`argus evidence verify`)');
 
@@ -76,13 +77,13 @@ export function requestRoutes(dataDir: string, cfg: SharingConfig) {
     const links = new WindowLimiter(MIN);
 
     const isRequester = (p: Principal, x: ShareRequestRecord): boolean => x.requestedBy === p.actor || (p.userId !== null && x.requesterUserId === p.userId);
-    /** Whether the approver's area covers the request's material (a trace: some camera both may see). */
-    const coversMaterial = async (p: Principal, x: ShareRequestRecord): Promise<boolean> => {
-      const allowed = await allowedCameraIds(store, p);
+    /** Whether an area (the cameras an approver may see; null: all) covers the request's material (a trace: some camera both may see). */
+    const covers = (allowed: ReadonlySet<string> | null, x: ShareRequestRecord): boolean => {
       if (allowed === null) return true;
       if (x.kind === 'plate_trace') return x.area === null || x.area.some((c) => allowed.has(c));
       return x.cameraId !== null && allowed.has(x.cameraId);
     };
+    const coversMaterial = async (p: Principal, x: ShareRequestRecord): Promise<boolean> => covers(await allowedCameraIds(store, p), x);
     const visible = async (p: Principal, x: ShareRequestRecord): Promise<boolean> =>
       isRequester(p, x) || (p.permissions.has('requests.approve') && (await coversMaterial(p, x)));
     const find = async (p: Principal, id: string): Promise<ShareRequestRecord> => {
@@ -162,16 +163,27 @@ export function requestRoutes(dataDir: string, cfg: SharingConfig) {
     });
     r.add({
       method: 'GET', url: '/api/requests', tag: 'requests', permission: 'authenticated',
-      summary: 'Requests between agencies: your agency\'s, and (approvers) those about your area; newest first', response: shareRequests,
-      handler: async ({ principal }) => {
+      summary: 'Requests between agencies: your agency\'s, and (approvers) those about your area; newest first; `status`: only those in it (`pending`: what waits for a decision)',
+      query: listQuery, response: shareRequests,
+      handler: async ({ principal, query }) => {
         const p = principal!;
         mayUse(p);
         const now = Date.now();
-        const all = p.permissions.has('requests.approve')
-          ? await store.listShareRequests({ limit: 500 })
-          : await store.listShareRequests({ requestedBy: p.actor, ...(p.userId !== null ? { requesterUserId: p.userId } : {}), limit: 500 });
+        const want: ShareStatus | undefined = query.status;
+        // `expired` is stored as approved; the status shown at `now` decides below.
+        const stored: ShareStoredStatus[] | undefined = want === undefined ? undefined : [want === 'expired' ? 'approved' : want];
+        const filter = { limit: 500, ...(stored ? { statuses: stored } : {}) };
+        const approver = p.permissions.has('requests.approve');
+        const all = approver
+          ? await store.listShareRequests(filter)
+          : await store.listShareRequests({ ...filter, requestedBy: p.actor, ...(p.userId !== null ? { requesterUserId: p.userId } : {}) });
+        // The approver's area, once for the whole list (not once per request).
+        const area = approver ? await allowedCameraIds(store, p) : null;
         const items = [];
-        for (const x of all) if (await visible(p, x)) items.push(await view(x, now));
+        for (const x of all) {
+          if (want !== undefined && shareStatusAt(x, now) !== want) continue;
+          if (isRequester(p, x) || (approver && covers(area, x))) items.push(await view(x, now));
+        }
         return { items };
       },
     });
