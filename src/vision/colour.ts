@@ -51,22 +51,33 @@ const ILLUMINANT_SAMPLES = 96;
 /** At most this many sample columns and rows per region. */
 const REGION_GRID = 24;
 
+/** (v / 255) ** p for every byte value v, per p (a few powers in use): a frame's samples are looked up, not powered. */
+const POWERS = new Map<number, Float64Array>();
+function powersOf(p: number): Float64Array {
+  let t = POWERS.get(p);
+  if (!t) {
+    t = new Float64Array(256);
+    for (let v = 0; v < 256; v++) t[v] = (v / 255) ** p;
+    if (POWERS.size < 16) POWERS.set(p, t);
+  }
+  return t;
+}
+
 /** Shades of gray over a subsample of the frame. */
 export function frameIlluminant(pic: RgbPicture, o: ColourOptions = {}): Illuminant {
   const p = o.p ?? 6;
   const maxGain = o.maxGain ?? 1.4;
   const step = Math.max(1, Math.floor(Math.max(pic.width, pic.height) / ILLUMINANT_SAMPLES));
+  const pow = powersOf(p);
+  const rgb = pic.rgb;
   const sum: [number, number, number] = [0, 0, 0];
   let n = 0;
   for (let y = 0; y < pic.height; y += step) {
     for (let x = 0; x < pic.width; x += step) {
       const i = (y * pic.width + x) * 3;
-      const r = pic.rgb[i]!;
-      const g = pic.rgb[i + 1]!;
-      const b = pic.rgb[i + 2]!;
-      sum[0] += (r / 255) ** p;
-      sum[1] += (g / 255) ** p;
-      sum[2] += (b / 255) ** p;
+      sum[0] += pow[rgb[i]!]!;
+      sum[1] += pow[rgb[i + 1]!]!;
+      sum[2] += pow[rgb[i + 2]!]!;
       n++;
     }
   }
