@@ -16,9 +16,12 @@ import { login, serve, type Service } from './serve-process.js';
 import { CHROMIUM, SCREENS, skipReason as webSkip } from './web/harness.js';
 
 const PASSWORD = 'demo-test-admin-1';
-/** What the demo must show within its first two minutes (measured: see the commit that set it). */
+/**
+ * What the demo must show within its first two minutes (issue 22: three kinds). Measured here: speeding, red light and
+ * wrong way (the boulevard's rider, with the default tracker) 38 s after the start.
+ */
 const WITHIN_MS = 120_000;
-const MIN_KINDS = 2;
+const MIN_KINDS = 3;
 
 interface Violation { id: string; kind: string; cameraId: string; atMs: number; evidenceProblem?: string | null }
 interface Detail extends Violation { evidence: Array<{ id: string; kind: string; path: string; sha256: string }> }

@@ -13,6 +13,9 @@ export const byteTrackSchema = z
     kind: z.literal('bytetrack').default('bytetrack').describe('ByteTrack: Kalman prediction, two associations (high then low scores)'),
     highScore: score.optional().describe('Detections at or above this take part in the first association'),
     newTrackScore: score.optional().describe('Score an unmatched detection needs to start a track'),
+    slowStartScore: score
+      .optional()
+      .describe('Below newTrackScore, the score from which a detection starts a track that is reported only once it has moved over several frames (equal to newTrackScore: off)'),
     lostBufferSec,
   })
   .describe('ByteTrack (the default)');

@@ -51,6 +51,24 @@ describe('wrong way', () => {
     expect(events.map((e) => (e as unknown[])[0])).toEqual([2, 4]);
   });
 
+  it('counts the way a track came before its class settled on a vehicle, and never reports it as a person', async () => {
+    const movers: Mover[] = [
+      // A small rider against the down lane, voted a person for its first 2 s (100 px), then a bicycle.
+      { id: 10, cls: 'bicycle', clsAt: (t) => (t < 2000 ? 'person' : 'bicycle'), at: linear({ x: 300, y: 800 }, { x: 300, y: 600 }, 0, 4000) },
+      // A pedestrian walking the same way for 200 px: not a vehicle, never reported.
+      { id: 11, cls: 'person', at: linear({ x: 100, y: 800 }, { x: 100, y: 600 }, 0, 4000) },
+    ];
+    const engine = createRuleEngine(
+      cameraOf({ lanes, rules: [{ id: 'ww', kind: 'wrong_way', lanes: ['down'], minDistancePx: 120 }] }),
+      'Asia/Ho_Chi_Minh',
+      { newId: counterIds() },
+    );
+    const events = await replayRules(scenario(movers, 6000), engine);
+    // 120 px against the lane from its first sighting: at 2.4 s (it was a person until 2 s). Before, the way it came
+    // as a person was not counted and it reached only 100 px as a bicycle.
+    expect(events.map((e) => (e.kind === 'violation' ? [e.trackId, e.cls, e.atMs - T0] : e.kind))).toEqual([[10, 'bicycle', 2400]]);
+  });
+
   it('does not report a vehicle twice when its track breaks and comes back under a new id', async () => {
     const broken: Mover[] = [
       // One vehicle against the down lane; its track breaks at 2 s and resumes as id 8 from the same spot.

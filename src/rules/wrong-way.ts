@@ -87,7 +87,11 @@ export const wrongWayRule = defineRule({
     const radiusPx = REFIRE_RADIUS * meta.sourceSize.width;
     for (const t of tracks) {
       present.add(t.track.id);
-      if (!classIn(params.classes, t.track.cls) || endedSet.has(t.track.id)) continue;
+      if (endedSet.has(t.track.id)) continue;
+      // Progress is kept for every track, the class checked when it would fire: a small rider's track may be
+      // voted a person for its first second (the detector boxes the rider before the bike), and the way it came
+      // before its class settled counts too.
+      const classOk = classIn(params.classes, t.track.cls);
       for (const lane of state.lanes) {
         if (!inZone(t, lane.polygon)) continue;
         const a = along(lane, t, meta);
@@ -103,7 +107,7 @@ export const wrongWayRule = defineRule({
         const bestAlong = Math.max(prev.bestAlong, a.value);
         const against = bestAlong - a.value;
         const min = a.metres ? params.minDistanceM : params.minDistancePx;
-        const reached = !prev.done && against >= min;
+        const reached = !prev.done && classOk && against >= min;
         const fire = reached && !sameVehicleReported(reported, key, lane.id, prev, radiusPx);
         const done = prev.done || reached;
         next.set(key, { ...prev, bestAlong, done });

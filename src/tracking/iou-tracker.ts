@@ -3,7 +3,7 @@ import type { Detection } from '../core/detection.js';
 import { ArgusError } from '../core/errors.js';
 import type { FrameMeta } from '../core/frame.js';
 import type { Track, TrackId } from '../core/track.js';
-import { CLASS_MISMATCH_COST, ClassVote, RidersWindow, classesCompatible, isDuplicate, usableDetection } from './track-attributes.js';
+import { CLASS_MISMATCH_COST, ClassVote, RidersWindow, classesCompatible, isDuplicate, usableDetection, votedClass } from './track-attributes.js';
 import type { Tracker, TrackerUpdate } from './tracker.js';
 
 export interface IouTrackerOptions {
@@ -133,7 +133,7 @@ export class IouTracker implements Tracker {
     t.score = d.score;
     t.hits += 1;
     t.lastSeenMs = now;
-    t.classVote.add(d.cls, d.score);
+    t.classVote.add(votedClass(t.classVote.cls, d.cls), d.score);
     t.riders.add(d.riders, now);
     if (t.id === 0 && t.hits >= this.opts.minHits) t.id = this.nextId++;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { box } from '../core/box.js';
-import { ClassVote, RidersWindow, classesCompatible, usableDetection } from './track-attributes.js';
+import { ClassVote, RidersWindow, classesCompatible, usableDetection, votedClass } from './track-attributes.js';
 
 describe('track attributes', () => {
   it('switches the class only when another class clearly out-votes the current one', () => {
@@ -13,12 +13,22 @@ describe('track attributes', () => {
     expect(v.cls).toBe('motorcycle');
   });
 
-  it('lets vehicles continue each other but never a person and a vehicle', () => {
+  it('lets vehicles continue each other, a rider and a two-wheeler each other, but never a person and a car, bus or truck', () => {
     expect(classesCompatible('car', 'motorcycle')).toBe(true);
     expect(classesCompatible('bus', 'truck')).toBe(true);
     expect(classesCompatible('person', 'person')).toBe(true);
-    expect(classesCompatible('person', 'bicycle')).toBe(false);
+    expect(classesCompatible('person', 'bicycle')).toBe(true);
+    expect(classesCompatible('motorcycle', 'person')).toBe(true);
+    expect(classesCompatible('person', 'car')).toBe(false);
+    expect(classesCompatible('truck', 'person')).toBe(false);
     expect(classesCompatible('car', 'traffic_light')).toBe(false);
+  });
+
+  it('a person on a two-wheeler track votes for the two-wheeler (its rider); elsewhere a detection votes its class', () => {
+    expect(votedClass('bicycle', 'person')).toBe('bicycle');
+    expect(votedClass('motorcycle', 'person')).toBe('motorcycle');
+    expect(votedClass('person', 'motorcycle')).toBe('motorcycle');
+    expect(votedClass('car', 'truck')).toBe('truck');
   });
 
   it('reports the maximum riders over the window and keeps the last count when old', () => {

@@ -42,12 +42,24 @@ export class ClassVote {
   }
 }
 
+/** A two-wheeler: its rider may be all the detector boxes of it on some frames. */
+export const isTwoWheeler = (cls: ObjectClass): boolean => cls === 'motorcycle' || cls === 'bicycle';
+
 /**
- * Whether a detection of class `det` may continue a track of class `track`: same class, or both vehicles
- * (car ↔ motorcycle ↔ bus ↔ truck ↔ bicycle flips). A person never continues a vehicle and vice versa.
+ * Whether a detection of class `det` may continue a track of class `track`: same class, both vehicles
+ * (car ↔ motorcycle ↔ bus ↔ truck ↔ bicycle flips), or a person and a two-wheeler: a small or far rider is boxed
+ * as the person on some frames and as the bike on others (the boulevard's kerb-side rider: bicycle, person,
+ * motorcycle in turns, each 0.1–0.5), and rider fusion can join them only on frames where both are boxed. A person
+ * never continues a car, bus or truck, nor they a person.
  */
 export const classesCompatible = (track: ObjectClass, det: ObjectClass): boolean =>
-  track === det || (isVehicleClass(track) && isVehicleClass(det));
+  track === det ||
+  (isVehicleClass(track) && isVehicleClass(det)) ||
+  (track === 'person' && isTwoWheeler(det)) ||
+  (isTwoWheeler(track) && det === 'person');
+
+/** The class a matched detection votes for on a track of class `track`: a person on a two-wheeler's track is its rider. */
+export const votedClass = (track: ObjectClass, det: ObjectClass): ObjectClass => (isTwoWheeler(track) && det === 'person' ? track : det);
 
 /** Extra association cost of a cross-class match, so that an equal-IoU same-class candidate wins. */
 export const CLASS_MISMATCH_COST = 0.1;

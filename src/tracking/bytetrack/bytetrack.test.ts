@@ -27,6 +27,44 @@ describe('ByteTrack specifics', () => {
     expect(reportedDuringLow).toBe(20);
   });
 
+  it('slow start: a moving object scored low on every frame is reported once matched slowStartHits frames and moved', () => {
+    const t = new ByteTracker({ newTrackScore: 0.35, highScore: 0.35 });
+    const reportedAt: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      // 0.25 on every frame, 15 px a frame, box 80 px tall: seen on 4 frames (i = 3) it has moved 45 px ≥ 0.5 × 80.
+      const out = t.update([carAt(100 + i * 15, 0.25)], frameMeta(at(i), i));
+      if (out.tracks.length) reportedAt.push(i);
+    }
+    expect(reportedAt).toEqual([3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('slow start: a standing object scored low is never reported; one below slowStartScore is not even held', () => {
+    const t = new ByteTracker({ newTrackScore: 0.35, highScore: 0.35 });
+    for (let i = 0; i < 30; i++) expect(t.update([carAt(300, 0.25)], frameMeta(at(i), i)).tracks).toEqual([]);
+    expect(t.size()).toBe(1);
+    const off = new ByteTracker({ newTrackScore: 0.35, highScore: 0.35 });
+    for (let i = 0; i < 10; i++) expect(off.update([carAt(100 + i * 15, 0.15)], frameMeta(at(i), i)).tracks).toEqual([]);
+    expect(off.size()).toBe(0);
+    const disabled = new ByteTracker({ newTrackScore: 0.35, highScore: 0.35, slowStartScore: 0.35 });
+    for (let i = 0; i < 10; i++) expect(disabled.update([carAt(100 + i * 15, 0.25)], frameMeta(at(i), i)).tracks).toEqual([]);
+  });
+
+  it('a rider boxed as the person on some frames and as the bike on others keeps one two-wheeler track', () => {
+    const t = new ByteTracker();
+    const ids = new Set<number>();
+    const classes = new Set<string>();
+    const labels = ['bicycle', 'person', 'person', 'motorcycle', 'person', 'bicycle', 'person', 'motorcycle'] as const;
+    for (let i = 0; i < 24; i++) {
+      const out = t.update([{ ...carAt(100 + i * 8, 0.6), cls: labels[i % labels.length]! }], frameMeta(at(i), i));
+      for (const tr of out.tracks) {
+        ids.add(tr.id);
+        if (i > 8) classes.add(tr.cls);
+      }
+    }
+    expect(ids.size).toBe(1);
+    expect([...classes]).toEqual(['bicycle']);
+  });
+
   it('recovers a track missed on one frame with a low-score detection', () => {
     const t = new ByteTracker();
     for (let i = 0; i < 5; i++) t.update([carAt(100 + i * 10)], frameMeta(at(i), i));

@@ -25,6 +25,17 @@ export interface ByteTrackOptions {
   readonly minHits: number;
   /** A new track whose first detection scores at least this is confirmed at once (Infinity: never). */
   readonly instantScore: number;
+  /**
+   * Slow start: an unmatched detection scoring at least this (but below `newTrackScore`) starts a tentative track
+   * that is confirmed only once it has been matched on `slowStartHits` frames in a row and its box has moved by
+   * `slowStartMove` of its height since it was first seen. A small, far or oddly seen object that the detector scores
+   * low on every frame (the boulevard's kerb-side rider against the traffic: 0.1–0.35) is then tracked, while a
+   * low-scored thing that stands still (a parked bike, a sign, a shadow) still needs one confident detection.
+   * At or above `newTrackScore`: off.
+   */
+  readonly slowStartScore: number;
+  readonly slowStartHits: number;
+  readonly slowStartMove: number;
 }
 
 /**
@@ -44,6 +55,9 @@ export const BYTETRACK_DEFAULTS: ByteTrackOptions = {
   lostBufferSec: 1.5,
   minHits: 2,
   instantScore: Infinity,
+  slowStartScore: 0.2,
+  slowStartHits: 4,
+  slowStartMove: 0.5,
 };
 
 function checkOptions(o: ByteTrackOptions): void {
@@ -57,7 +71,11 @@ function checkOptions(o: ByteTrackOptions): void {
     o.lowMatchIou <= 1 &&
     o.lostBufferSec >= 0 &&
     Number.isInteger(o.minHits) &&
-    o.minHits >= 1;
+    o.minHits >= 1 &&
+    o.slowStartScore >= o.lowScore &&
+    Number.isInteger(o.slowStartHits) &&
+    o.slowStartHits >= o.minHits &&
+    o.slowStartMove >= 0;
   if (!ok) throw new ArgusError('invalid_argument', `invalid ByteTrack options ${JSON.stringify(o)}`);
 }
 
@@ -135,15 +153,18 @@ export class ByteTracker implements Tracker {
     const third = associate(tentative, [...first.detsLeft, ...second.detsLeft], o.matchIou);
     for (const [t, d] of third.pairs) {
       t.match(d, now);
-      if (t.hits >= o.minHits) this.confirm(t);
+      if (d.score >= o.newTrackScore) t.slowStart = false;
+      if (t.slowStart ? this.slowStartDone(t) : t.hits >= o.minHits) this.confirm(t);
     }
     const dropped = new Set<STrack>(third.tracksLeft);
     this.tracks = this.tracks.filter((t) => !dropped.has(t));
 
     for (const d of [...third.detsLeft].sort((a, b) => b.score - a.score)) {
-      if (d.score < o.newTrackScore || isDuplicate(d, this.tracks)) continue;
+      const slow = d.score < o.newTrackScore;
+      if ((slow && !(d.score >= o.slowStartScore && o.slowStartScore < o.newTrackScore)) || isDuplicate(d, this.tracks)) continue;
       const t = new STrack(d, now);
-      if (o.minHits <= 1 || d.score >= o.instantScore) this.confirm(t);
+      t.slowStart = slow;
+      if (!slow && (o.minHits <= 1 || d.score >= o.instantScore)) this.confirm(t);
       this.tracks.push(t);
     }
     const tracks: Track[] = [];
@@ -159,6 +180,15 @@ export class ByteTracker implements Tracker {
   private matchConfirmed(t: STrack, d: Detection, now: number): void {
     t.match(d, now);
     t.state = 'tracked';
+  }
+
+  /** A slow-started track has been matched often enough and has moved far enough to be a real moving object. */
+  private slowStartDone(t: STrack): boolean {
+    const o = this.opts;
+    if (t.hits < o.slowStartHits) return false;
+    const [a, b] = [t.firstBox, t.box];
+    const moved = Math.hypot((a.x1 + a.x2 - b.x1 - b.x2) / 2, (a.y1 + a.y2 - b.y1 - b.y2) / 2);
+    return moved >= o.slowStartMove * Math.max(a.y2 - a.y1, b.y2 - b.y1);
   }
 
   private confirm(t: STrack): void {

@@ -1,7 +1,7 @@
 import { fromXyah, toXyah, type Box } from '../../core/box.js';
 import type { Detection } from '../../core/detection.js';
 import type { Track, TrackId } from '../../core/track.js';
-import { ClassVote, RidersWindow } from '../track-attributes.js';
+import { ClassVote, RidersWindow, votedClass } from '../track-attributes.js';
 import { kalmanInit, kalmanPredict, kalmanUpdate, kalmanXyah, type KalmanState } from './kalman.js';
 
 /** Internal lifecycle: tentative (not yet reported, no public id) → tracked ⇄ lost → removed. */
@@ -15,6 +15,10 @@ export class STrack {
   hits = 1;
   score: number;
   readonly firstSeenMs: number;
+  /** The first detection's box (where the object was first seen). */
+  readonly firstBox: Box;
+  /** Started below the track-start score: confirmed only by persistence and movement (ByteTrackOptions.slowStart). */
+  slowStart = false;
   lastSeenMs: number;
   private lastPredictMs: number;
   private readonly kalman: KalmanState;
@@ -29,6 +33,7 @@ export class STrack {
     this.riders.add(det.riders, atMs);
     this.score = det.score;
     this.firstSeenMs = atMs;
+    this.firstBox = det.box;
     this.lastSeenMs = atMs;
     this.lastPredictMs = atMs;
     this.box = this.filteredBox();
@@ -57,7 +62,7 @@ export class STrack {
   /** A detection was matched on the frame captured at `atMs`. */
   match(det: Detection, atMs: number): void {
     kalmanUpdate(this.kalman, toXyah(det.box));
-    this.classVote.add(det.cls, det.score);
+    this.classVote.add(votedClass(this.classVote.cls, det.cls), det.score);
     this.riders.add(det.riders, atMs);
     this.score = det.score;
     this.lastSeenMs = atMs;

@@ -149,10 +149,11 @@ export function runTrackerConformance(name: string, factory: TrackerFactory): vo
       expect(recs.flatMap((r) => r.ended)).toHaveLength(1);
     });
 
-    it('never starts a track from a low-score detection alone', () => {
+    it('never reports a track for a standing object seen only at a low score', () => {
+      // A tracker may hold one candidate for it (ByteTrack's slow start waits for it to move), never report it.
       const o = car('a', [600, 500, 760, 600], 0, 0, { score: LOW });
       const recs = runScene(make(), [o], frameTimes(10, T0_MS, T0_MS + 3000));
-      expect(recs.every((r) => r.tracks.length === 0 && r.size === 0)).toBe(true);
+      expect(recs.every((r) => r.tracks.length === 0 && r.size <= 1)).toBe(true);
     });
 
     it.each([
